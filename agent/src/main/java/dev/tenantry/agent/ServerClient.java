@@ -1,0 +1,52 @@
+package dev.tenantry.agent;
+
+import dev.tenantry.api.Json;
+import dev.tenantry.api.cell.CellDesiredState;
+import dev.tenantry.api.cell.CellRegistration;
+import dev.tenantry.api.cell.CellReport;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The agent's two calls to the server, both outbound: long-poll the desired state, report the observed state. */
+final class ServerClient {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
+    private final String baseUrl;
+    private final String token;
+    private final String cell;
+
+    ServerClient(String baseUrl, String token, String cell) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.token = token;
+        this.cell = cell;
+    }
+
+    CellDesiredState awaitDesired(long afterRevision, Duration wait) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/cells/" + cell + "/desired?after=" + afterRevision
+                        + "&wait=" + wait.toSeconds()))
+                .timeout(wait.plusSeconds(15)).header("Authorization", "Bearer " + token).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) throw new IOException("desired state: HTTP " + response.statusCode() + " " + response.body());
+        return Json.read(response.body(), CellDesiredState.class);
+    }
+
+    void register(CellRegistration registration) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/cells/" + cell))
+                .timeout(Duration.ofSeconds(15)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(Json.write(registration))).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) throw new IOException("registering cell " + cell + ": HTTP " + response.statusCode() + " " + response.body());
+    }
+
+    void report(CellReport report) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/cells/" + cell + "/status"))
+                .timeout(Duration.ofSeconds(15)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(Json.write(report))).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 204) throw new IOException("report: HTTP " + response.statusCode() + " " + response.body());
+    }
+}

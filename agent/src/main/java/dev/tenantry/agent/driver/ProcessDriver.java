@@ -1,0 +1,234 @@
+package dev.tenantry.agent.driver;
+
+import dev.tenantry.api.blueprint.Component;
+import dev.tenantry.api.blueprint.Placeholders;
+import dev.tenantry.api.blueprint.Resources;
+import dev.tenantry.api.cell.Deployment;
+import dev.tenantry.api.cell.ObservedInstance;
+import dev.tenantry.api.cell.ObservedReplica;
+import dev.tenantry.api.cell.Route;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs deployments as OS processes on this host. Each replica gets its own working directory,
+ * allocated ports, a clean environment with the rendered variables, and a log file:
+ *
+ * <pre>
+ * {workDir}/instances/{tenant}/{instance}/data/                 the instance's data ({{instance.dataDir}})
+ * {workDir}/instances/{tenant}/{instance}/replicas/{component}-{n}/  working directory of one replica
+ * {workDir}/instances/{tenant}/{instance}/logs/{component}-{n}.log   its stdout and stderr
+ * {workDir}/instances/{tenant}/{instance}/run/{component}-{n}.pid    its process id
+ * </pre>
+ */
+public final class ProcessDriver implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProcessDriver.class);
+    private static final List<String> INHERITED_ENV = List.of("PATH", "LANG", "LC_ALL", "TZ", "JAVA_HOME");
+
+    private final Path instancesDir;
+    private final Duration grace;
+    private final Runnable onChange;
+    private final Map<String, RunningInstance> running = new ConcurrentHashMap<>();
+    private final Set<Integer> allocatedPorts = ConcurrentHashMap.newKeySet();
+
+    private record RunningInstance(Deployment deployment, Path dir, List<ReplicaSupervisor> replicas) {}
+
+    public ProcessDriver(Path workDir, Duration grace, Runnable onChange) {
+        this.instancesDir = workDir.resolve("instances");
+        this.grace = grace;
+        this.onChange = onChange;
+    }
+
+    /**
+     * Stops workload processes that a previous agent process left behind (their pid files remain), so that
+     * starting the desired state never runs a replica twice.
+     */
+    public void stopLeftovers() throws IOException {
+        if (!Files.isDirectory(instancesDir)) return;
+        try (Stream<Path> files = Files.walk(instancesDir, 4)) {
+            for (Path pidFile : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
+                String text = Files.readString(pidFile).strip();
+                if (text.matches("[0-9]+")) {
+                    ProcessHandle.of(Long.parseLong(text)).filter(ProcessHandle::isAlive).ifPresent(h -> {
+                        log.info("Stopping leftover workload process {} ({})", h.pid(), pidFile);
+                        ReplicaSupervisor.terminate(h, grace);
+                    });
+                }
+                Files.deleteIfExists(pidFile);
+            }
+        }
+    }
+
+    /** Makes the running workloads match {@code desired}: stops what is gone or changed, starts what is new. */
+    public synchronized void apply(List<Deployment> desired) {
+        Map<String, Deployment> wanted = new LinkedHashMap<>();
+        desired.forEach(d -> wanted.put(d.instanceUid(), d));
+        List<RunningInstance> toStop = new ArrayList<>();
+        for (RunningInstance r : running.values()) {
+            Deployment d = wanted.get(r.deployment().instanceUid());
+            if (d == null || d.generation() != r.deployment().generation()) toStop.add(r);
+        }
+        toStop.parallelStream().forEach(r -> stop(r, !wanted.containsKey(r.deployment().instanceUid())));
+        for (Deployment d : wanted.values()) {
+            if (!running.containsKey(d.instanceUid())) start(d);
+        }
+        onChange.run();
+    }
+
+    private void start(Deployment d) {
+        Path dir = instancesDir.resolve(d.tenant()).resolve(d.instance());
+        List<ReplicaSupervisor> replicas = new ArrayList<>();
+        for (Component c : d.components()) {
+            for (int i = 0; i < c.replicasOrDefault(); i++) {
+                replicas.add(new ReplicaSupervisor(replicaSpec(d, c, i, dir), onChange));
+            }
+        }
+        running.put(d.instanceUid(), new RunningInstance(d, dir, replicas));
+        log.info("Starting {} ({} release {}, {} replica(s))", d.key(), d.service(), d.release(), replicas.size());
+        replicas.forEach(ReplicaSupervisor::start);
+    }
+
+    private void stop(RunningInstance r, boolean removeFiles) {
+        log.info("Stopping {} (generation {})", r.deployment().key(), r.deployment().generation());
+        r.replicas().parallelStream().forEach(s -> s.stop(grace));
+        r.replicas().forEach(s -> allocatedPorts.removeAll(s.spec().ports().values()));
+        running.remove(r.deployment().instanceUid());
+        if (removeFiles) deleteTree(r.dir());
+    }
+
+    private ReplicaSpec replicaSpec(Deployment d, Component c, int index, Path dir) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        c.ports().forEach(p -> ports.put(p.name(), allocatePort()));
+        Path dataDir = dir.resolve("data");
+        Path workingDir = dir.resolve("replicas").resolve(c.name() + "-" + index);
+        try {
+            Files.createDirectories(dataDir);
+            Files.createDirectories(workingDir);
+            Files.createDirectories(dir.resolve("run"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the directories of " + d.key() + ": " + e.getMessage(), e);
+        }
+        Resources res = c.resources() == null ? Resources.DEFAULT : c.resources();
+        Function<String, String> resolver = key -> {
+            if (key.startsWith("ports.")) return ports.containsKey(key.substring(6)) ? String.valueOf(ports.get(key.substring(6))) : null;
+            return switch (key) {
+                case "replica.index" -> String.valueOf(index);
+                case "resources.memoryMb" -> String.valueOf(res.memoryMb());
+                case "resources.cpuMillis" -> String.valueOf(res.cpuMillis());
+                case "instance.dataDir" -> dataDir.toString();
+                default -> null;
+            };
+        };
+        Map<String, String> env = new LinkedHashMap<>();
+        INHERITED_ENV.forEach(k -> {
+            if (System.getenv(k) != null) env.put(k, System.getenv(k));
+        });
+        env.put("HOME", workingDir.toString());
+        env.put("TENANTRY_TENANT", d.tenant());
+        env.put("TENANTRY_INSTANCE", d.instance());
+        env.put("TENANTRY_SERVICE", d.service());
+        env.put("TENANTRY_RELEASE", d.release());
+        env.put("TENANTRY_REPLICA", String.valueOf(index));
+        env.put("TENANTRY_DATA_DIR", dataDir.toString());
+        ports.forEach((name, port) -> env.put("PORT_" + name.toUpperCase().replace('-', '_'), String.valueOf(port)));
+        if (!ports.isEmpty()) env.put("PORT", String.valueOf(ports.values().iterator().next()));
+        c.env().forEach((k, v) -> env.put(k, Placeholders.render(v, resolver)));
+        List<String> command = Stream.concat(c.command().stream(), c.args().stream()).map(s -> Placeholders.render(s, resolver)).toList();
+        return new ReplicaSpec(d.instanceUid(), c.name(), index, d.generation(), command, env, ports, workingDir,
+                dir.resolve("logs").resolve(c.name() + "-" + index + ".log"), dir.resolve("run").resolve(c.name() + "-" + index + ".pid"),
+                c.health());
+    }
+
+    private int allocatePort() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                int port = s.getLocalPort();
+                if (allocatedPorts.add(port)) return port;
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot allocate a local port: " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalStateException("cannot allocate a free local port");
+    }
+
+    /** What runs now, one entry per deployment. */
+    public List<ObservedInstance> observe() {
+        List<ObservedInstance> result = new ArrayList<>();
+        for (RunningInstance r : running.values()) {
+            List<ObservedReplica> replicas = new ArrayList<>();
+            boolean allHealthy = true;
+            String failure = null;
+            String message = null;
+            for (ReplicaSupervisor s : r.replicas()) {
+                ReplicaSupervisor.Snapshot snap = s.snapshot();
+                boolean healthy = snap.state() == ReplicaSupervisor.State.HEALTHY;
+                allHealthy &= healthy;
+                if (snap.state() == ReplicaSupervisor.State.FAILED && failure == null) failure = s.spec().name() + ": " + snap.message();
+                if (!healthy && snap.message() != null && message == null) message = s.spec().name() + ": " + snap.message();
+                replicas.add(new ObservedReplica(s.spec().component(), s.spec().index(), snap.pid(), s.spec().ports(), healthy,
+                        snap.restarts(), snap.message()));
+            }
+            ObservedInstance.State state = failure != null ? ObservedInstance.State.FAILED
+                    : allHealthy ? ObservedInstance.State.RUNNING : ObservedInstance.State.STARTING;
+            result.add(new ObservedInstance(r.deployment().instanceUid(), r.deployment().generation(), state,
+                    failure != null ? failure : message, replicas));
+        }
+        result.sort(Comparator.comparing(ObservedInstance::instanceUid));
+        return result;
+    }
+
+    /** Gateway routes: each deployment's host to its healthy ingress replicas. */
+    public List<Route> routes() {
+        List<Route> routes = new ArrayList<>();
+        for (RunningInstance r : running.values()) {
+            Deployment d = r.deployment();
+            if (d.host() == null || d.ingress() == null) continue;
+            List<String> backends = r.replicas().stream()
+                    .filter(s -> s.spec().component().equals(d.ingress().component()))
+                    .filter(s -> s.snapshot().state() == ReplicaSupervisor.State.HEALTHY)
+                    .map(s -> "127.0.0.1:" + s.spec().ports().get(d.ingress().port())).toList();
+            routes.add(new Route(d.host(), d.instanceUid(), backends));
+        }
+        routes.sort(Comparator.comparing(Route::host));
+        return routes;
+    }
+
+    /** Stops every workload (agent shutdown in dev mode: nothing is left running). */
+    @Override
+    public synchronized void close() {
+        new ArrayList<>(running.values()).parallelStream().forEach(r -> stop(r, false));
+    }
+
+    public Set<Long> pids() {
+        Set<Long> pids = new HashSet<>();
+        running.values().forEach(r -> r.replicas().forEach(s -> {
+            Long pid = s.snapshot().pid();
+            if (pid != null) pids.add(pid);
+        }));
+        return pids;
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            log.warn("Could not remove {}: {}", dir, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.tenantry.agent.driver;
+
+import dev.tenantry.api.blueprint.HealthCheck;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** One replica as it will run: its command, environment, allocated ports, directories and health check. */
+record ReplicaSpec(String instanceUid, String component, int index, long generation, List<String> command,
+                   Map<String, String> env, Map<String, Integer> ports, Path workingDir, Path logFile, Path pidFile,
+                   HealthCheck health) {
+
+    String name() {
+        return component + "-" + index;
+    }
+}

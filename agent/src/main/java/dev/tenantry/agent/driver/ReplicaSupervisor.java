@@ -1,0 +1,225 @@
+package dev.tenantry.agent.driver;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one replica process running: starts it (in its own session, so that it outlives a terminal
+ * and can be stopped as a group), checks its health, restarts it with exponential backoff when it
+ * exits, and stops it gracefully (SIGTERM, then SIGKILL after the grace period).
+ */
+final class ReplicaSupervisor {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaSupervisor.class);
+    private static final Duration STARTUP_PROBE = Duration.ofMillis(25);
+    private static final Duration NO_CHECK_SETTLE = Duration.ofMillis(500);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    static final int FAILED_STARTS_BEFORE_FAILED = 3;
+
+    enum State { STARTING, HEALTHY, UNHEALTHY, FAILED, STOPPED }
+
+    record Snapshot(State state, Long pid, int restarts, String message) {}
+
+    private final ReplicaSpec spec;
+    private final Runnable onChange;
+    private final Object lock = new Object();
+    private Thread thread;
+    private volatile boolean stopping;
+    private Process process;
+    private State state = State.STARTING;
+    private int restarts;
+    private String message;
+
+    ReplicaSupervisor(ReplicaSpec spec, Runnable onChange) {
+        this.spec = spec;
+        this.onChange = onChange;
+    }
+
+    ReplicaSpec spec() {
+        return spec;
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("replica-" + spec.instanceUid() + "-" + spec.name()).start(this::superviseLoop);
+    }
+
+    Snapshot snapshot() {
+        synchronized (lock) {
+            return new Snapshot(state, process == null || !process.isAlive() ? null : process.pid(), restarts, message);
+        }
+    }
+
+    private void superviseLoop() {
+        int failedStarts = 0;
+        int crashesInARow = 0;
+        while (!stopping) {
+            Optional<Path> executable = Executables.resolve(spec.command().get(0), spec.workingDir());
+            if (executable.isEmpty()) {
+                set(State.FAILED, "command not found: " + spec.command().get(0));
+                if (!pause(MAX_BACKOFF)) return;
+                continue;
+            }
+            Process p;
+            try {
+                p = launch();
+            } catch (IOException e) {
+                set(State.FAILED, "cannot start " + spec.command().get(0) + ": " + e.getMessage());
+                if (!pause(MAX_BACKOFF)) return;
+                continue;
+            }
+            boolean becameHealthy = watch(p);
+            if (stopping) return;
+            int exit = p.exitValue();
+            String reason = "exited with code " + exit + lastLogLine().map(l -> ": " + l).orElse("");
+            synchronized (lock) {
+                restarts++;
+            }
+            failedStarts = becameHealthy ? 0 : failedStarts + 1;
+            crashesInARow = becameHealthy ? 1 : crashesInARow + 1;
+            log.info("Replica {} of {} {}; restarting", spec.name(), spec.instanceUid(), reason);
+            if (failedStarts >= FAILED_STARTS_BEFORE_FAILED) {
+                set(State.FAILED, reason + " (" + failedStarts + " starts in a row failed before becoming healthy)");
+            } else {
+                set(State.STARTING, reason + "; restarting");
+            }
+            long backoff = Math.min(MAX_BACKOFF.toMillis(), 200L << Math.min(crashesInARow - 1, 10));
+            if (!pause(Duration.ofMillis(backoff))) return;
+        }
+    }
+
+    private Process launch() throws IOException {
+        Files.createDirectories(spec.workingDir());
+        Files.createDirectories(spec.logFile().getParent());
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) command.add("/usr/bin/setsid");
+        command.addAll(spec.command());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(spec.workingDir().toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
+        pb.environment().clear();
+        pb.environment().putAll(spec.env());
+        Process p = pb.start();
+        Files.writeString(spec.pidFile(), p.pid() + "\n", StandardCharsets.UTF_8);
+        synchronized (lock) {
+            process = p;
+        }
+        onChange.run();
+        return p;
+    }
+
+    /** Health-checks the process until it exits or the replica is stopped; returns whether it ever became healthy. */
+    private boolean watch(Process p) {
+        boolean everHealthy = false;
+        int failures = 0;
+        long started = System.nanoTime();
+        while (!stopping && p.isAlive()) {
+            boolean ok;
+            if (spec.health() == null) {
+                ok = System.nanoTime() - started >= NO_CHECK_SETTLE.toNanos();
+            } else {
+                ok = HealthProbe.check(spec.health(), spec.ports().get(spec.health().port()));
+            }
+            if (stopping || !p.isAlive()) break;
+            if (ok) {
+                failures = 0;
+                everHealthy = true;
+                set(State.HEALTHY, null);
+            } else if (everHealthy && ++failures >= spec.health().failureThresholdOrDefault()) {
+                set(State.UNHEALTHY, "health check failing " + failures + " times in a row");
+            }
+            Duration wait = !everHealthy || spec.health() == null ? STARTUP_PROBE : Duration.ofMillis(spec.health().intervalOrDefault());
+            try {
+                if (p.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) break;
+            } catch (InterruptedException e) {
+                if (stopping) break;
+            }
+        }
+        return everHealthy;
+    }
+
+    /** Stops the replica: SIGTERM to it and its descendants, SIGKILL to whatever is left after {@code grace}. */
+    void stop(Duration grace) {
+        stopping = true;
+        Process p;
+        synchronized (lock) {
+            p = process;
+        }
+        if (thread != null) thread.interrupt();
+        if (p != null) terminate(p.toHandle(), grace);
+        if (thread != null) {
+            try {
+                thread.join(grace.plusSeconds(5).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            Files.deleteIfExists(spec.pidFile());
+        } catch (IOException e) {
+            log.warn("Could not remove pid file {}: {}", spec.pidFile(), e.getMessage());
+        }
+        set(State.STOPPED, "stopped");
+    }
+
+    static void terminate(ProcessHandle root, Duration grace) {
+        List<ProcessHandle> all = new ArrayList<>(root.descendants().toList());
+        all.add(0, root);
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (ProcessHandle h : all) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left > 0) h.onExit().get(left, TimeUnit.NANOSECONDS);
+            } catch (Exception timeoutOrInterrupt) {
+                // still alive after the grace period: killed below
+            }
+        }
+        all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private boolean pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+            return !stopping;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    private void set(State newState, String newMessage) {
+        boolean changed;
+        synchronized (lock) {
+            if (state == State.STOPPED) return;
+            changed = state != newState || !java.util.Objects.equals(message, newMessage);
+            state = newState;
+            message = newMessage;
+        }
+        if (changed) onChange.run();
+    }
+
+    private Optional<String> lastLogLine() {
+        try (RandomAccessFile f = new RandomAccessFile(spec.logFile().toFile(), "r")) {
+            long len = f.length();
+            int n = (int) Math.min(len, 2048);
+            byte[] buf = new byte[n];
+            f.seek(len - n);
+            f.readFully(buf);
+            String[] lines = new String(buf, StandardCharsets.UTF_8).split("\n");
+            for (int i = lines.length - 1; i >= 0; i--) {
+                String line = lines[i].strip();
+                if (!line.isEmpty()) return Optional.of(line.length() > 300 ? line.substring(0, 300) : line);
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.tenantry.api.blueprint;
+
+import dev.tenantry.api.validation.Errors;
+import dev.tenantry.api.validation.Slugs;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Checks a blueprint before it becomes part of an immutable release. Field names are JSON paths below {@code blueprint}. */
+public final class BlueprintValidator {
+    private static final String ROOT = "blueprint";
+
+    private BlueprintValidator() {}
+
+    public static void validate(Blueprint blueprint) {
+        Errors errors = new Errors();
+        if (blueprint == null) {
+            errors.add(ROOT, "is required").throwIfAny();
+        }
+        validateParameters(blueprint.parameters(), errors);
+        if (blueprint.components().isEmpty()) {
+            errors.add(ROOT + ".components", "must name at least one component");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < blueprint.components().size(); i++) {
+            Component c = blueprint.components().get(i);
+            String field = ROOT + ".components[" + i + "]";
+            if (c == null) {
+                errors.add(field, "must not be null");
+                continue;
+            }
+            Slugs.check(errors, field + ".name", c.name());
+            if (c.name() != null && !names.add(c.name())) errors.add(field + ".name", "duplicate component name '" + c.name() + "'");
+            validateComponent(blueprint, c, field, errors);
+        }
+        validateIngress(blueprint, errors);
+        errors.throwIfAny();
+    }
+
+    private static void validateComponent(Blueprint blueprint, Component c, String field, Errors errors) {
+        if (c.command().isEmpty() || c.command().get(0) == null || c.command().get(0).isBlank()) {
+            errors.add(field + ".command", "must name the executable to run");
+        }
+        Set<String> ports = new HashSet<>();
+        for (int p = 0; p < c.ports().size(); p++) {
+            PortSpec port = c.ports().get(p);
+            String name = port == null ? null : port.name();
+            Slugs.check(errors, field + ".ports[" + p + "].name", name);
+            if (name != null && !ports.add(name)) errors.add(field + ".ports[" + p + "].name", "duplicate port '" + name + "'");
+        }
+        if (c.replicas() != null && (c.replicas() < 0 || c.replicas() > 100)) {
+            errors.add(field + ".replicas", "must be between 0 and 100");
+        }
+        if (c.resources() != null) {
+            if (c.resources().memoryMb() != null && (c.resources().memoryMb() < 16 || c.resources().memoryMb() > 65536)) {
+                errors.add(field + ".resources.memoryMb", "must be between 16 and 65536");
+            }
+            if (c.resources().cpuMillis() != null && (c.resources().cpuMillis() < 10 || c.resources().cpuMillis() > 64000)) {
+                errors.add(field + ".resources.cpuMillis", "must be between 10 and 64000");
+            }
+        }
+        validateHealth(c, field + ".health", errors);
+        for (int a = 0; a < c.command().size(); a++) checkPlaceholders(blueprint, c, c.command().get(a), field + ".command[" + a + "]", errors);
+        for (int a = 0; a < c.args().size(); a++) checkPlaceholders(blueprint, c, c.args().get(a), field + ".args[" + a + "]", errors);
+        for (Map.Entry<String, String> e : c.env().entrySet()) {
+            if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) errors.add(field + ".env." + e.getKey(), "is not a valid environment variable name");
+            if (e.getValue() == null) errors.add(field + ".env." + e.getKey(), "must not be null");
+            else checkPlaceholders(blueprint, c, e.getValue(), field + ".env." + e.getKey(), errors);
+        }
+    }
+
+    private static void validateHealth(Component c, String field, Errors errors) {
+        HealthCheck h = c.health();
+        if (h == null) return;
+        if (h.type() == null) errors.add(field + ".type", "must be http or tcp");
+        if (h.port() == null || !c.hasPort(h.port())) errors.add(field + ".port", "must name a port of the component");
+        if (h.type() == HealthCheck.Type.http && h.path() != null && !h.path().startsWith("/")) errors.add(field + ".path", "must start with '/'");
+        if (h.intervalMillis() != null && (h.intervalMillis() < 50 || h.intervalMillis() > 60_000)) errors.add(field + ".intervalMillis", "must be between 50 and 60000");
+        if (h.timeoutMillis() != null && (h.timeoutMillis() < 50 || h.timeoutMillis() > 60_000)) errors.add(field + ".timeoutMillis", "must be between 50 and 60000");
+        if (h.failureThreshold() != null && (h.failureThreshold() < 1 || h.failureThreshold() > 100)) errors.add(field + ".failureThreshold", "must be between 1 and 100");
+    }
+
+    private static void checkPlaceholders(Blueprint blueprint, Component c, String template, String field, Errors errors) {
+        if (template == null) {
+            errors.add(field, "must not be null");
+            return;
+        }
+        for (String key : Placeholders.keysIn(template)) {
+            boolean known = Placeholders.SERVER_KEYS.contains(key) || Placeholders.AGENT_KEYS.contains(key)
+                    || (key.startsWith("params.") && blueprint.parameter(key.substring(7)) != null)
+                    || (key.startsWith("ports.") && c.hasPort(key.substring(6)));
+            if (!known) errors.add(field, "unknown placeholder {{" + key + "}}");
+        }
+    }
+
+    private static void validateParameters(List<Parameter> parameters, Errors errors) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
+            String field = ROOT + ".parameters[" + i + "]";
+            if (p == null) {
+                errors.add(field, "must not be null");
+                continue;
+            }
+            if (p.name() == null || !p.name().matches("[a-zA-Z][a-zA-Z0-9_]{0,62}")) {
+                errors.add(field + ".name", "must be a letter followed by letters, digits or '_'");
+            } else if (!names.add(p.name())) {
+                errors.add(field + ".name", "duplicate parameter '" + p.name() + "'");
+            }
+            if (p.type() == null) {
+                errors.add(field + ".type", "must be string, integer or bool");
+                continue;
+            }
+            if (p.defaultValue() != null && ParameterBinder.coerce(p, p.defaultValue()) == null) {
+                errors.add(field + ".default", "is not a valid " + p.type());
+            }
+            for (int a = 0; a < p.allowed().size(); a++) {
+                if (ParameterBinder.coerce(p, p.allowed().get(a)) == null) errors.add(field + ".allowed[" + a + "]", "is not a valid " + p.type());
+            }
+        }
+    }
+
+    private static void validateIngress(Blueprint blueprint, Errors errors) {
+        Ingress ingress = blueprint.ingress();
+        if (ingress == null) return;
+        Component c = ingress.component() == null ? null : blueprint.component(ingress.component());
+        if (c == null) errors.add(ROOT + ".ingress.component", "must name a component of the blueprint");
+        else if (ingress.port() == null || !c.hasPort(ingress.port())) errors.add(ROOT + ".ingress.port", "must name a port of component '" + c.name() + "'");
+    }
+}

@@ -1,0 +1,20 @@
+package dev.tenantry.api.cell;
+
+import java.util.List;
+
+/** The agent's view of one deployment. */
+public record ObservedInstance(String instanceUid, long generation, State state, String message,
+                               List<ObservedReplica> replicas) {
+    public enum State {
+        /** replicas are starting or not yet healthy */
+        STARTING,
+        /** every replica passes its health check */
+        RUNNING,
+        /** the workload cannot run (command not found, crash loop); message says why */
+        FAILED
+    }
+
+    public ObservedInstance {
+        replicas = replicas == null ? List.of() : List.copyOf(replicas);
+    }
+}

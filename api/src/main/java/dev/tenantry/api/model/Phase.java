@@ -1,0 +1,9 @@
+package dev.tenantry.api.model;
+
+public enum Phase {
+    PENDING, PROVISIONING, RUNNING, FAILED, DELETING, DELETED;
+
+    public boolean isTerminal() {
+        return this == DELETED;
+    }
+}

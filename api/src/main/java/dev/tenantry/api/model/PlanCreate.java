@@ -1,0 +1,6 @@
+package dev.tenantry.api.model;
+
+import dev.tenantry.api.blueprint.Resources;
+import java.math.BigDecimal;
+
+public record PlanCreate(String name, Plan.Isolation isolation, Integer replicas, Resources size, BigDecimal pricePerHour) {}

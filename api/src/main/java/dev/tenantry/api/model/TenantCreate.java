@@ -1,0 +1,3 @@
+package dev.tenantry.api.model;
+
+public record TenantCreate(String id, String name) {}

@@ -1,0 +1,3 @@
+package dev.tenantry.api.model;
+
+public record TokenCreate(String name, Role role, String tenant, String cell) {}

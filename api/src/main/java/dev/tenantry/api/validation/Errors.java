@@ -1,0 +1,31 @@
+package dev.tenantry.api.validation;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects field errors while validating, then throws them together. */
+public final class Errors {
+    private final List<FieldError> errors = new ArrayList<>();
+
+    public Errors add(String field, String message) {
+        errors.add(new FieldError(field, message));
+        return this;
+    }
+
+    public boolean require(boolean condition, String field, String message) {
+        if (!condition) add(field, message);
+        return condition;
+    }
+
+    public boolean isEmpty() {
+        return errors.isEmpty();
+    }
+
+    public List<FieldError> list() {
+        return List.copyOf(errors);
+    }
+
+    public void throwIfAny() {
+        if (!errors.isEmpty()) throw new ValidationException(errors);
+    }
+}

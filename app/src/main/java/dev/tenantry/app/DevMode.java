@@ -1,0 +1,140 @@
+package dev.tenantry.app;
+
+import dev.tenantry.agent.Agent;
+import dev.tenantry.api.cell.CellRegistration;
+import dev.tenantry.api.model.Role;
+import dev.tenantry.api.model.Token;
+import dev.tenantry.api.model.TokenCreate;
+import dev.tenantry.gateway.Gateway;
+import dev.tenantry.server.TenantryServer;
+import dev.tenantry.server.store.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+
+/**
+ * Dev mode: PostgreSQL (embedded unless a URL is given), the server, and one local cell (gateway +
+ * agent with the process driver) in one JVM, with the example service preloaded. The same classes
+ * run as separate processes in production; here they are wired together.
+ */
+public final class DevMode implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DevMode.class);
+    public static final String CELL = "local";
+
+    public record Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
+                          int capacity, Duration stopGrace) {}
+
+    private final Options options;
+    private EmbeddedPostgres postgres;
+    private TenantryServer server;
+    private Gateway gateway;
+    private Agent agent;
+    private TenantryServer.AdminToken adminToken;
+    private String exampleRelease;
+
+    private DevMode(Options options) {
+        this.options = options;
+    }
+
+    public static DevMode start(Options options) throws Exception {
+        DevMode dev = new DevMode(options);
+        try {
+            dev.startAll();
+        } catch (Exception | Error e) {
+            dev.close();
+            throw e;
+        }
+        return dev;
+    }
+
+    private void startAll() throws Exception {
+        Path home = options.home();
+        Files.createDirectories(home);
+        String url = options.dbUrl();
+        String user = options.dbUser();
+        String password = options.dbPassword();
+        if (url == null) {
+            postgres = EmbeddedPostgres.start(home.resolve("postgres"));
+            url = postgres.jdbcUrl();
+            user = postgres.user();
+            password = postgres.password();
+        }
+        server = TenantryServer.start(new TenantryServer.Config(url, user, password, options.host(), options.apiPort(), 2));
+        adminToken = server.ensureAdminToken(home.resolve("admin.token"));
+        writeAtomically(home.resolve("api.url"), server.url());
+        gateway = new Gateway(options.host(), options.gatewayPort()).start();
+        String endpointTemplate = "http://{host}:" + gateway.port() + "/";
+        agent = new Agent(new Agent.Config(server.url(), agentToken(home.resolve("agent.token")), CELL,
+                new CellRegistration("local", "process", options.capacity(), "localhost", endpointTemplate),
+                home.resolve("cells").resolve(CELL), options.stopGrace()), gateway.routes()).start();
+        exampleRelease = ExampleCatalog.preload(server.services().catalog());
+    }
+
+    private String agentToken(Path file) throws IOException {
+        if (Files.exists(file)) {
+            String existing = Files.readString(file).strip();
+            if (server.services().tokens().authenticate(existing).isPresent()) return existing;
+        }
+        Token token = server.services().tokens().issue(new TokenCreate("agent of cell " + CELL, Role.agent, null, CELL));
+        writeAtomically(file, token.secret());
+        return token.secret();
+    }
+
+    private static void writeAtomically(Path file, String content) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(tmp, content + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public TenantryServer server() {
+        return server;
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public Agent agent() {
+        return agent;
+    }
+
+    public String apiUrl() {
+        return server.url();
+    }
+
+    public String adminToken() {
+        return adminToken.secret();
+    }
+
+    public boolean adminTokenCreated() {
+        return adminToken.created();
+    }
+
+    public String exampleRelease() {
+        return exampleRelease;
+    }
+
+    public boolean embeddedDatabase() {
+        return postgres != null;
+    }
+
+    /** Stops everything in reverse order: workloads first, the database last. */
+    @Override
+    public void close() {
+        if (agent != null) agent.close();
+        if (gateway != null) {
+            try {
+                gateway.close();
+            } catch (Exception e) {
+                log.warn("Stopping the gateway failed; stopping the rest: {}", e.toString());
+            }
+        }
+        if (server != null) server.close();
+        if (postgres != null) postgres.close();
+    }
+}

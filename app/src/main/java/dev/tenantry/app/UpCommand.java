@@ -1,0 +1,80 @@
+package dev.tenantry.app;
+
+import dev.tenantry.cli.ClientOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Dev mode: server, one local cell (agent + gateway) and embedded PostgreSQL in one process, with the example service.")
+final class UpCommand implements Callable<Integer> {
+    @Option(names = "--home", description = "Data directory (env TENANTRY_HOME, default ~/.tenantry)")
+    Path home;
+
+    @Option(names = "--db-url", description = "External PostgreSQL JDBC URL instead of the embedded one (env TENANTRY_DB_URL)")
+    String dbUrl;
+
+    @Option(names = "--db-user", description = "User for --db-url (env TENANTRY_DB_USER)")
+    String dbUser;
+
+    @Option(names = "--db-password", description = "Password for --db-url (env TENANTRY_DB_PASSWORD)")
+    String dbPassword;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--api-port", defaultValue = "7070", description = "API port (default: ${DEFAULT-VALUE})")
+    int apiPort;
+
+    @Option(names = "--gateway-port", defaultValue = "8080", description = "Gateway port for tenant traffic (default: ${DEFAULT-VALUE})")
+    int gatewayPort;
+
+    @Option(names = "--capacity", defaultValue = "100", description = "Instances the local cell takes (default: ${DEFAULT-VALUE})")
+    int capacity;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = home != null ? home : ClientOptions.home();
+        String url = dbUrl != null ? dbUrl : System.getenv("TENANTRY_DB_URL");
+        String user = dbUser != null ? dbUser : System.getenv("TENANTRY_DB_USER");
+        String password = dbPassword != null ? dbPassword : System.getenv("TENANTRY_DB_PASSWORD");
+        DevMode dev = DevMode.start(new DevMode.Options(dir.toAbsolutePath(), url, user, password, host, apiPort, gatewayPort, capacity,
+                Duration.ofSeconds(10)));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping Tenantry…");
+            dev.close();
+            stopped.countDown();
+        }, "shutdown"));
+        printBanner(dev, dir);
+        stopped.await();
+        return 0;
+    }
+
+    private void printBanner(DevMode dev, Path dir) {
+        String gw = "http://web.acme.localhost:" + dev.gateway().port() + "/";
+        System.out.println();
+        System.out.println("Tenantry is up (dev mode).");
+        System.out.println("  API        " + dev.apiUrl() + "   (OpenAPI: " + dev.apiUrl() + "/v1/openapi.json)");
+        System.out.println("  gateway    http://{instance}.{tenant}.localhost:" + dev.gateway().port() + "/");
+        System.out.println("  database   " + (dev.embeddedDatabase() ? "embedded PostgreSQL 18, data in " + dir.resolve("postgres") : "external"));
+        System.out.println("  home       " + dir);
+        if (dev.adminTokenCreated()) {
+            System.out.println("  admin token (created now, saved to " + dir.resolve("admin.token") + "):");
+            System.out.println("    " + dev.adminToken());
+        } else {
+            System.out.println("  admin token in " + dir.resolve("admin.token"));
+        }
+        System.out.println("  example    service 'hello' (release " + dev.exampleRelease() + "), plan 'starter'");
+        System.out.println();
+        System.out.println("Try, in another terminal:");
+        System.out.println("  ./tenantry tenants create acme");
+        System.out.println("  ./tenantry instances create acme web --service hello --plan starter --wait");
+        System.out.println("  curl " + gw);
+        System.out.println("Press Ctrl-C to stop (running instances are stopped too).");
+        System.out.flush();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.tenantry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.api.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/** A thin HTTP client of the Tenantry API; error responses become {@link ApiException} with the problem's detail. */
+public final class ApiClient {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    private final String baseUrl;
+    private final String token;
+
+    public ApiClient(String baseUrl, String token) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.token = token;
+    }
+
+    public static final class ApiException extends RuntimeException {
+        public final int status;
+        public final JsonNode problem;
+
+        ApiException(int status, JsonNode problem, String message) {
+            super(message);
+            this.status = status;
+            this.problem = problem;
+        }
+    }
+
+    public JsonNode get(String path) {
+        return send("GET", path, null, null);
+    }
+
+    public JsonNode post(String path, Object body) {
+        return send("POST", path, Json.write(body), "application/json");
+    }
+
+    public JsonNode postRaw(String path, String body, String contentType) {
+        return send("POST", path, body, contentType);
+    }
+
+    public JsonNode delete(String path) {
+        return send("DELETE", path, null, null);
+    }
+
+    public static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private JsonNode send(String method, String path, String body, String contentType) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/json");
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        if (contentType != null) b.header("Content-Type", contentType);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response;
+        try {
+            response = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ApiException(0, null, "cannot reach the Tenantry API at " + baseUrl + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "). Is it running? Start it with ./tenantry up");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(0, null, "interrupted");
+        }
+        JsonNode json = parse(response.body());
+        if (response.statusCode() >= 400) {
+            String detail = json != null && json.hasNonNull("detail") ? json.get("detail").asText() : response.body();
+            throw new ApiException(response.statusCode(), json, "HTTP " + response.statusCode() + ": " + detail);
+        }
+        return json;
+    }
+
+    /** Streams server-sent events until the consumer throws or the stream ends. */
+    public void events(String query, Consumer<JsonNode> onEvent) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/events" + query))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build();
+        HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        if (response.statusCode() != 200) throw new ApiException(response.statusCode(), null, "HTTP " + response.statusCode());
+        response.body().forEach(line -> {
+            if (line.startsWith("data:")) onEvent.accept(parse(line.substring(5).strip()));
+        });
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) return null;
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.tenantry.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the API is and which token to use: flags first, then TENANTRY_API_URL / TENANTRY_TOKEN, then
+ * the files dev mode writes into TENANTRY_HOME (api.url, admin.token).
+ */
+public final class ClientOptions {
+    @Option(names = "--api-url", description = "API base URL (env TENANTRY_API_URL; default: $TENANTRY_HOME/api.url, else http://127.0.0.1:7070)")
+    String apiUrl;
+
+    @Option(names = "--token", description = "API token (env TENANTRY_TOKEN; default: $TENANTRY_HOME/admin.token)")
+    String token;
+
+    @Option(names = {"-o", "--output"}, description = "Output format: table or json (default: table)", defaultValue = "table")
+    String output;
+
+    public static Path home() {
+        String env = System.getenv("TENANTRY_HOME");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".tenantry");
+    }
+
+    String apiUrl() {
+        if (apiUrl != null) return apiUrl;
+        String env = System.getenv("TENANTRY_API_URL");
+        if (env != null && !env.isBlank()) return env;
+        return readFile(home().resolve("api.url"), "http://127.0.0.1:7070");
+    }
+
+    String token() {
+        if (token != null) return token;
+        String env = System.getenv("TENANTRY_TOKEN");
+        if (env != null && !env.isBlank()) return env;
+        return readFile(home().resolve("admin.token"), null);
+    }
+
+    boolean json() {
+        return "json".equalsIgnoreCase(output);
+    }
+
+    ApiClient client() {
+        return new ApiClient(apiUrl(), token());
+    }
+
+    private static String readFile(Path file, String fallback) {
+        try {
+            return Files.exists(file) ? Files.readString(file).strip() : fallback;
+        } catch (IOException e) {
+            return fallback;
+        }
+    }
+}

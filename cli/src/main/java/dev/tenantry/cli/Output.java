@@ -1,0 +1,46 @@
+package dev.tenantry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tenantry.api.Json;
+import java.io.PrintStream;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/** Runs a client action and prints its result as a table or JSON; API errors go to stderr with exit code 1. */
+final class Output {
+    private Output() {}
+
+    static int run(ClientOptions options, Function<ApiClient, JsonNode> action, Consumer<JsonNode> table) {
+        PrintStream out = System.out;
+        try {
+            JsonNode result = action.apply(options.client());
+            if (options.json()) {
+                if (result != null) out.println(Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+            } else if (result != null) {
+                table.accept(result);
+            }
+            return 0;
+        } catch (ApiClient.ApiException e) {
+            printProblem(e);
+            return 1;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            System.err.println("error: " + e.getOriginalMessage());
+            return 1;
+        }
+    }
+
+    static void printProblem(ApiClient.ApiException e) {
+        System.err.println("error: " + e.getMessage());
+        if (e.problem != null && e.problem.has("errors")) {
+            for (JsonNode err : e.problem.get("errors")) {
+                System.err.println("  " + err.path("field").asText() + ": " + err.path("message").asText());
+            }
+        }
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        return v.isMissingNode() || v.isNull() ? "-" : v.asText();
+    }
+}

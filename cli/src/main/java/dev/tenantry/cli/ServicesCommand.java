@@ -1,0 +1,88 @@
+package dev.tenantry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.api.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "services", description = "The service catalog: services, their releases and plans.", mixinStandardHelpOptions = true)
+public final class ServicesCommand {
+
+    @Command(name = "list", description = "List services.")
+    int list(@Mixin ClientOptions o) {
+        return Output.run(o, c -> c.get("/v1/services"), r -> {
+            Table t = new Table("NAME", "LATEST RELEASE", "DESCRIPTION");
+            r.path("items").forEach(s -> t.row(s.path("name").asText(), Output.text(s, "latestRelease"), Output.text(s, "description")));
+            t.print(System.out);
+        });
+    }
+
+    @Command(name = "create", description = "Create a service.")
+    int create(@Mixin ClientOptions o, @Parameters(paramLabel = "NAME") String name,
+               @Option(names = "--description") String description) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        if (description != null) body.put("description", description);
+        return Output.run(o, c -> c.post("/v1/services", body), s -> System.out.println("service " + name + " created"));
+    }
+
+    @Command(name = "release", description = "Create an immutable release from a blueprint file (YAML or JSON).")
+    int release(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service, @Parameters(paramLabel = "VERSION") String version,
+                @Option(names = {"-f", "--blueprint"}, required = true, description = "Blueprint file") Path file) {
+        return Output.run(o, c -> {
+            try {
+                JsonNode blueprint = Json.YAML.readTree(Files.readString(file));
+                return c.post("/v1/services/" + ApiClient.enc(service) + "/releases", Map.of("version", version, "blueprint", blueprint));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }, r -> System.out.println("release " + version + " of " + service + " created"));
+    }
+
+    @Command(name = "releases", description = "List a service's releases.")
+    int releases(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service) {
+        return Output.run(o, c -> c.get("/v1/services/" + ApiClient.enc(service) + "/releases"), r -> {
+            Table t = new Table("VERSION", "COMPONENTS", "CREATED");
+            r.path("items").forEach(x -> t.row(x.path("version").asText(), x.path("blueprint").path("components").size(), x.path("createdAt").asText()));
+            t.print(System.out);
+        });
+    }
+
+    @Command(name = "plan", description = "Create a plan of a service.")
+    int plan(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service, @Parameters(paramLabel = "NAME") String name,
+             @Option(names = "--replicas") Integer replicas, @Option(names = "--memory-mb") Integer memoryMb,
+             @Option(names = "--cpu-millis") Integer cpuMillis, @Option(names = "--price-per-hour") BigDecimal price) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("isolation", "dedicated");
+        if (replicas != null) body.put("replicas", replicas);
+        if (memoryMb != null || cpuMillis != null) {
+            Map<String, Object> size = new LinkedHashMap<>();
+            if (memoryMb != null) size.put("memoryMb", memoryMb);
+            if (cpuMillis != null) size.put("cpuMillis", cpuMillis);
+            body.put("size", size);
+        }
+        if (price != null) body.put("pricePerHour", price);
+        return Output.run(o, c -> c.post("/v1/services/" + ApiClient.enc(service) + "/plans", body),
+                p -> System.out.println("plan " + name + " of " + service + " created"));
+    }
+
+    @Command(name = "plans", description = "List a service's plans.")
+    int plans(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service) {
+        return Output.run(o, c -> c.get("/v1/services/" + ApiClient.enc(service) + "/plans"), r -> {
+            Table t = new Table("NAME", "ISOLATION", "REPLICAS", "MEMORY MB", "CPU MILLIS", "PRICE/HOUR");
+            r.path("items").forEach(p -> t.row(p.path("name").asText(), p.path("isolation").asText(), Output.text(p, "replicas"),
+                    Output.text(p.path("size"), "memoryMb"), Output.text(p.path("size"), "cpuMillis"), Output.text(p, "pricePerHour")));
+            t.print(System.out);
+        });
+    }
+}

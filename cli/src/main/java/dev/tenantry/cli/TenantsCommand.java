@@ -1,0 +1,41 @@
+package dev.tenantry.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "tenants", description = "Create, list, show and delete tenants.", mixinStandardHelpOptions = true)
+public final class TenantsCommand {
+
+    @Command(name = "create", description = "Create a tenant.")
+    int create(@Mixin ClientOptions o, @Parameters(paramLabel = "ID", description = "DNS-safe slug, e.g. acme") String id,
+               @Option(names = "--name", description = "Display name (default: the id)") String name) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        if (name != null) body.put("name", name);
+        return Output.run(o, c -> c.post("/v1/tenants", body), t -> System.out.println("tenant " + t.path("id").asText() + " created"));
+    }
+
+    @Command(name = "list", description = "List tenants.")
+    int list(@Mixin ClientOptions o) {
+        return Output.run(o, c -> c.get("/v1/tenants?limit=1000"), page -> {
+            Table table = new Table("ID", "NAME", "CREATED");
+            page.path("items").forEach(t -> table.row(t.path("id").asText(), t.path("name").asText(), t.path("createdAt").asText()));
+            table.print(System.out);
+        });
+    }
+
+    @Command(name = "get", description = "Show a tenant.")
+    int get(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
+        return Output.run(o, c -> c.get("/v1/tenants/" + ApiClient.enc(id)), t -> new Table("ID", "NAME", "CREATED")
+                .row(t.path("id").asText(), t.path("name").asText(), t.path("createdAt").asText()).print(System.out));
+    }
+
+    @Command(name = "delete", description = "Delete a tenant that has no instances left.")
+    int delete(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
+        return Output.run(o, c -> c.delete("/v1/tenants/" + ApiClient.enc(id)), t -> { });
+    }
+}

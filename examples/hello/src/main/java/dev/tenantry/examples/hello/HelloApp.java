@@ -1,0 +1,79 @@
+package dev.tenantry.examples.hello;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Tenantry's example service: a tiny web app that shows which tenant, instance and release it serves.
+ * It starts in well under a second and needs nothing but the JDK. Configuration comes from the
+ * environment Tenantry injects: PORT, TENANTRY_TENANT, TENANTRY_INSTANCE, TENANTRY_RELEASE and GREETING.
+ */
+public final class HelloApp {
+    private final String tenant = env("TENANTRY_TENANT", "unknown-tenant");
+    private final String instance = env("TENANTRY_INSTANCE", "unknown-instance");
+    private final String release = env("TENANTRY_RELEASE", "dev");
+    private final String greeting = env("GREETING", "Hello");
+    private final Instant started = Instant.now();
+    private final AtomicLong requests = new AtomicLong();
+
+    public static void main(String[] args) throws IOException {
+        int port = Integer.parseInt(env("PORT", "8080"));
+        new HelloApp().serve(port);
+    }
+
+    void serve(int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/healthz", ex -> send(ex, 200, "text/plain", "ok\n"));
+        server.createContext("/", this::page);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1)));
+        server.start();
+        System.out.println("hello: serving tenant " + tenant + " instance " + instance + " release " + release + " on port " + port);
+    }
+
+    private void page(HttpExchange ex) throws IOException {
+        if (!ex.getRequestURI().getPath().equals("/")) {
+            send(ex, 404, "text/plain", "not found\n");
+            return;
+        }
+        long n = requests.incrementAndGet();
+        String html = """
+                <!doctype html>
+                <html><head><meta charset="utf-8"><title>%s · %s</title>
+                <style>body{font-family:system-ui,sans-serif;margin:4rem;color:#1d2433}h1{font-size:2.4rem}
+                dl{display:grid;grid-template-columns:max-content auto;gap:.4rem 1.2rem}dt{color:#6b7280}</style></head>
+                <body><h1>%s, %s!</h1>
+                <p>This is your own instance of the <b>hello</b> service, provisioned by Tenantry.</p>
+                <dl><dt>tenant</dt><dd id="tenant">%s</dd><dt>instance</dt><dd id="instance">%s</dd>
+                <dt>release</dt><dd id="release">%s</dd><dt>started</dt><dd>%s</dd><dt>requests served</dt><dd>%d</dd></dl>
+                </body></html>
+                """.formatted(escape(instance), escape(tenant), escape(greeting), escape(tenant), escape(tenant), escape(instance),
+                escape(release), started, n);
+        send(ex, 200, "text/html; charset=utf-8", html);
+    }
+
+    private static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.tenantry.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.proxy.ProxyHandler;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The tenant traffic gateway: routes {@code Host: {instance}.{tenant}.{base-domain}} to a healthy replica
+ * through Jetty's reverse proxy. Unknown host: 404. Known instance without a healthy replica: 503 with
+ * Retry-After.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final String BACKEND = "tenantry.backend";
+    private final RoutingTable table = new RoutingTable();
+    private final Server server;
+    private final ServerConnector connector;
+
+    public Gateway(String host, int port) {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("gateway");
+        server = new Server(threads);
+        connector = new ServerConnector(server);
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        ProxyHandler.Reverse proxy = new ProxyHandler.Reverse(Gateway::rewrite);
+        server.setHandler(new RouteHandler(table, proxy));
+    }
+
+    public Gateway start() throws Exception {
+        server.start();
+        return this;
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public RoutingTable routes() {
+        return table;
+    }
+
+    private static HttpURI rewrite(Request request) {
+        String backend = (String) request.getAttribute(BACKEND);
+        HttpURI uri = request.getHttpURI();
+        return HttpURI.build(uri).scheme("http").authority(backend.substring(0, backend.lastIndexOf(':')),
+                Integer.parseInt(backend.substring(backend.lastIndexOf(':') + 1))).asImmutable();
+    }
+
+    /** Looks the host up, answers 404/503 itself, and hands routable requests to the proxy with their backend. */
+    private static final class RouteHandler extends Handler.Wrapper {
+        private final RoutingTable table;
+
+        RouteHandler(RoutingTable table, Handler proxy) {
+            super(proxy);
+            this.table = table;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            String host = Request.getServerName(request);
+            RoutingTable.Entry entry = table.lookup(host);
+            if (entry == null) {
+                return problem(response, callback, 404, "no instance is served at host '" + host + "'", null);
+            }
+            String backend = entry.pick();
+            if (backend == null) {
+                return problem(response, callback, 503, "instance at '" + host + "' has no healthy replica right now", "1");
+            }
+            request.setAttribute(BACKEND, backend);
+            return super.handle(request, response, callback);
+        }
+
+        private static boolean problem(Response response, Callback callback, int status, String detail, String retryAfter) {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
+            if (retryAfter != null) response.getHeaders().put(HttpHeader.RETRY_AFTER, retryAfter);
+            String body = dev.tenantry.api.Json.write(java.util.Map.of(
+                    "type", "https://tenantry.dev/problems/" + (status == 404 ? "unknown-host" : "no-healthy-replica"),
+                    "title", status == 404 ? "Not Found" : "Service Unavailable", "status", status, "detail", detail));
+            response.write(true, java.nio.ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    public List<dev.tenantry.api.cell.Route> currentRoutes() {
+        return table.routes();
+    }
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit tests (*Test), integration tests (*IT) and end-to-end tests (*E2E).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+. "$ROOT/scripts/java-home.sh"
+echo "Using JDK at $JAVA_HOME"
+exec ./mvnw -B -ntp verify "$@"

@@ -1,0 +1,105 @@
+package dev.tenantry.server.domain;
+
+import dev.tenantry.api.cell.CellDesiredState;
+import dev.tenantry.api.cell.CellRegistration;
+import dev.tenantry.api.validation.Errors;
+import dev.tenantry.api.validation.Slugs;
+import dev.tenantry.api.cell.CellReport;
+import dev.tenantry.api.cell.ObservedInstance;
+import dev.tenantry.api.model.Cell;
+import dev.tenantry.api.model.Phase;
+import dev.tenantry.api.model.Role;
+import dev.tenantry.server.store.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Cells: their registration, the desired state agents long-poll, and the observed state they report. */
+public final class CellService {
+    private static final Duration RECHECK = Duration.ofSeconds(1);
+    private final Store store;
+    private final Signals signals;
+
+    public CellService(Store store, Signals signals) {
+        this.store = store;
+        this.signals = signals;
+    }
+
+    /** An agent registers (or re-registers) the cell it serves, with its capacity and its gateway's address. */
+    public Cell register(Principal who, String id, CellRegistration r) {
+        checkCellAccess(who, id);
+        Errors errors = new Errors();
+        Slugs.check(errors, "cell", id);
+        Slugs.check(errors, "region", r.region());
+        if (r.driver() == null || !r.driver().equals("process")) errors.add("driver", "must be 'process'");
+        if (r.capacity() < 1 || r.capacity() > 100_000) errors.add("capacity", "must be between 1 and 100000");
+        if (r.baseDomain() == null || !r.baseDomain().matches("[a-z0-9]([a-z0-9.-]{0,200}[a-z0-9])?")) errors.add("baseDomain", "must be a DNS name");
+        if (r.endpointTemplate() == null || !r.endpointTemplate().contains("{host}")) errors.add("endpointTemplate", "must contain {host}");
+        errors.throwIfAny();
+        store.run(tx -> {
+            tx.cells().upsert(id, r.region(), r.driver(), r.capacity(), r.baseDomain(), r.endpointTemplate());
+            tx.events().append("cell.registered", "cells/" + id, null, Map.of("cell", id, "region", r.region(), "capacity", r.capacity()));
+        });
+        signals.fire(Signals.Topic.RECONCILE);
+        return get(id);
+    }
+
+    public List<Cell> list() {
+        return store.tx(tx -> tx.cells().list());
+    }
+
+    public Cell get(String id) {
+        return store.tx(tx -> tx.cells().get(id)).orElseThrow(() -> new NotFoundException("cell", "no cell '" + id + "'"));
+    }
+
+    /**
+     * The cell's desired state once its revision is above {@code afterRevision}, waiting up to {@code maxWait}
+     * (the long poll). Returns the current state when the wait ends without a change.
+     */
+    public CellDesiredState awaitDesiredState(Principal who, String cell, long afterRevision, Duration maxWait) throws InterruptedException {
+        checkCellAccess(who, cell);
+        get(cell);
+        Instant deadline = Instant.now().plus(maxWait);
+        while (true) {
+            long mark = signals.mark(Signals.Topic.CELLS);
+            long revision = store.tx(tx -> tx.cells().revision(cell));
+            Duration left = Duration.between(Instant.now(), deadline);
+            if (revision > afterRevision || left.isNegative() || left.isZero()) {
+                return store.tx(tx -> new CellDesiredState(cell, tx.cells().revision(cell), tx.instances().publishedDeployments(cell)));
+            }
+            signals.await(Signals.Topic.CELLS, mark, left.compareTo(RECHECK) < 0 ? left : RECHECK);
+        }
+    }
+
+    /** Stores what the agent observes; instances whose observation changed get a reconcile pass. */
+    public void report(Principal who, String cell, CellReport report) {
+        checkCellAccess(who, cell);
+        get(cell);
+        boolean anyChanged = store.tx(tx -> {
+            tx.cells().seen(cell, report.agentId());
+            Map<String, ObservedInstance> observed = report.instances().stream()
+                    .collect(Collectors.toMap(ObservedInstance::instanceUid, Function.identity(), (a, b) -> b));
+            boolean any = false;
+            for (InstanceRecord instance : tx.instances().onCell(cell)) {
+                ObservedInstance o = observed.get(instance.uid());
+                boolean changed = !Objects.equals(instance.observed(), o);
+                boolean awaitingRemoval = instance.phase() == Phase.DELETING && instance.agentRevision() < report.appliedRevision();
+                if (changed || awaitingRemoval) {
+                    tx.instances().saveObserved(instance.uid(), o, report.appliedRevision());
+                    tx.instances().requestReconcile(instance.uid());
+                    any = true;
+                }
+            }
+            return any;
+        });
+        if (anyChanged) signals.fire(Signals.Topic.RECONCILE);
+    }
+
+    private static void checkCellAccess(Principal who, String cell) {
+        if (who.role() == Role.agent && !cell.equals(who.cell())) throw new ForbiddenException("this agent token serves cell '" + who.cell() + "'");
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tenantry.server.domain;
+
+import dev.tenantry.api.cell.Deployment;
+import dev.tenantry.api.cell.ObservedInstance;
+import dev.tenantry.api.model.Instance;
+import dev.tenantry.api.model.InstanceSpec;
+import dev.tenantry.api.model.InstanceStatus;
+import dev.tenantry.api.model.Phase;
+import java.time.Instant;
+
+/**
+ * An instance as stored: desired spec and generation, the status shown to users, what the agent last
+ * observed, where it is placed, and the deployment rendered for its cell.
+ */
+public record InstanceRecord(String uid, String tenant, String name, long generation, InstanceSpec spec,
+                             InstanceStatus status, ObservedInstance observed, String cell, Deployment deployment,
+                             boolean published, long publishedRevision, long agentRevision, String lastOperation,
+                             Instant createdAt, Instant updatedAt) {
+
+    public Phase phase() {
+        return status.phase();
+    }
+
+    public InstanceRecord withStatus(InstanceStatus newStatus) {
+        return new InstanceRecord(uid, tenant, name, generation, spec, newStatus, observed, cell, deployment, published,
+                publishedRevision, agentRevision, lastOperation, createdAt, updatedAt);
+    }
+
+    public InstanceRecord withPlacement(String newCell) {
+        return new InstanceRecord(uid, tenant, name, generation, spec, status, observed, newCell, deployment, published,
+                publishedRevision, agentRevision, lastOperation, createdAt, updatedAt);
+    }
+
+    public InstanceRecord withPublication(boolean isPublished, long revision) {
+        return new InstanceRecord(uid, tenant, name, generation, spec, status, observed, cell, deployment, isPublished,
+                revision, agentRevision, lastOperation, createdAt, updatedAt);
+    }
+
+    public InstanceRecord withLastOperation(String operationId) {
+        return new InstanceRecord(uid, tenant, name, generation, spec, status, observed, cell, deployment, published,
+                publishedRevision, agentRevision, operationId, createdAt, updatedAt);
+    }
+
+    public InstanceRecord withDeployment(Deployment newDeployment, boolean isPublished) {
+        return new InstanceRecord(uid, tenant, name, generation, spec, status, observed, cell, newDeployment, isPublished,
+                publishedRevision, agentRevision, lastOperation, createdAt, updatedAt);
+    }
+
+    public Instance toApi() {
+        return new Instance(tenant, name, uid, generation, spec, status, lastOperation, createdAt, updatedAt);
+    }
+}

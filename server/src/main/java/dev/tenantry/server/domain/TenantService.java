@@ -1,0 +1,54 @@
+package dev.tenantry.server.domain;
+
+import dev.tenantry.api.model.Page;
+import dev.tenantry.api.model.Tenant;
+import dev.tenantry.api.model.TenantCreate;
+import dev.tenantry.api.validation.Errors;
+import dev.tenantry.api.validation.Slugs;
+import dev.tenantry.server.store.Store;
+import java.util.List;
+import java.util.Map;
+
+public final class TenantService {
+    private final Store store;
+
+    public TenantService(Store store) {
+        this.store = store;
+    }
+
+    public Tenant create(Principal who, TenantCreate request) {
+        Errors errors = new Errors();
+        Slugs.check(errors, "id", request.id());
+        if (request.name() != null && (request.name().isBlank() || request.name().length() > 200)) errors.add("name", "must be 1-200 characters");
+        errors.throwIfAny();
+        if (!who.canSeeTenant(request.id())) throw new ForbiddenException("a token of tenant '" + who.tenant() + "' cannot create other tenants");
+        String name = request.name() == null ? request.id() : request.name();
+        return store.tx(tx -> {
+            if (tx.tenants().get(request.id()).isPresent()) throw new ConflictException("id", "tenant '" + request.id() + "' already exists");
+            tx.tenants().insert(request.id(), name);
+            tx.events().append("tenant.created", "tenants/" + request.id(), request.id(), Map.of("tenant", request.id(), "actor", who.actor()));
+            return tx.tenants().get(request.id()).orElseThrow();
+        });
+    }
+
+    public Tenant get(Principal who, String id) {
+        if (!who.canSeeTenant(id)) throw new NotFoundException("tenant", "no tenant '" + id + "'");
+        return store.tx(tx -> tx.tenants().get(id)).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + id + "'"));
+    }
+
+    public Page<Tenant> list(Principal who, String cursor, int limit) {
+        List<Tenant> page = store.tx(tx -> tx.tenants().list(cursor, limit + 1, who.tenant()));
+        return Pages.of(page, limit, Tenant::id);
+    }
+
+    /** Deletes a tenant that has no live instances left. */
+    public void delete(Principal who, String id) {
+        get(who, id);
+        store.run(tx -> {
+            int live = tx.instances().countLive(id);
+            if (live > 0) throw new ConflictException("tenant", "tenant '" + id + "' still has " + live + " instance(s); delete them first");
+            tx.tenants().delete(id);
+            tx.events().append("tenant.deleted", "tenants/" + id, id, Map.of("tenant", id, "actor", who.actor()));
+        });
+    }
+}

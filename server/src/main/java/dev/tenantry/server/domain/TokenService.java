@@ -1,0 +1,93 @@
+package dev.tenantry.server.domain;
+
+import dev.tenantry.api.model.Role;
+import dev.tenantry.api.model.Token;
+import dev.tenantry.api.model.TokenCreate;
+import dev.tenantry.api.validation.Errors;
+import dev.tenantry.api.validation.Slugs;
+import dev.tenantry.server.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Bearer tokens. A secret is 32 random bytes; only its SHA-256 is stored (a fast hash is right for
+ * high-entropy secrets, unlike passwords), so a leaked database does not leak usable tokens.
+ */
+public final class TokenService {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String PREFIX = "tnt_";
+    private final Store store;
+    private final Clock clock;
+
+    public TokenService(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public Optional<Principal> authenticate(String secret) {
+        if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) return Optional.empty();
+        return store.tx(tx -> tx.tokens().activeByHash(hash(secret)))
+                .map(t -> new Principal(t.id(), t.name(), t.role(), t.tenant(), t.cell()));
+    }
+
+    public Token create(Principal who, TokenCreate request) {
+        Errors errors = new Errors();
+        if (request.name() == null || request.name().isBlank() || request.name().length() > 100) errors.add("name", "must be 1-100 characters");
+        if (request.role() == null) errors.add("role", "must be one of admin, operator, viewer, agent");
+        if (request.role() == Role.agent && request.cell() == null) errors.add("cell", "is required for agent tokens");
+        if (request.role() != Role.agent && request.cell() != null) errors.add("cell", "only agent tokens serve a cell");
+        if (request.role() == Role.agent && request.tenant() != null) errors.add("tenant", "agent tokens are not scoped to a tenant");
+        if (request.cell() != null && !Slugs.isValid(request.cell())) errors.add("cell", Slugs.RULE);
+        errors.throwIfAny();
+        if (who.tenant() != null && !who.tenant().equals(request.tenant())) {
+            throw new ForbiddenException("a token of tenant '" + who.tenant() + "' can only create tokens of that tenant");
+        }
+        return store.tx(tx -> {
+            if (request.tenant() != null && tx.tenants().get(request.tenant()).isEmpty()) throw new ValidationFailure("tenant", "no tenant '" + request.tenant() + "'");
+            return issue(tx, request);
+        });
+    }
+
+    /** Creates a token without a caller (bootstrap of the first admin token). */
+    public Token issue(TokenCreate request) {
+        return store.tx(tx -> issue(tx, request));
+    }
+
+    private Token issue(dev.tenantry.server.store.Tx tx, TokenCreate request) {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Token token = new Token(Ids.newId("tok", 12), request.name(), request.role(), request.tenant(), request.cell(), clock.instant(), null, null);
+        tx.tokens().insert(token, hash(secret));
+        Token stored = tx.tokens().get(token.id()).orElseThrow();
+        return new Token(stored.id(), stored.name(), stored.role(), stored.tenant(), stored.cell(), stored.createdAt(), null, secret);
+    }
+
+    public List<Token> list(Principal who) {
+        return store.tx(tx -> tx.tokens().list(who.tenant()));
+    }
+
+    public void revoke(Principal who, String id) {
+        store.run(tx -> {
+            Token token = tx.tokens().get(id).filter(t -> who.canSeeTenant(t.tenant()))
+                    .orElseThrow(() -> new NotFoundException("token", "no token '" + id + "'"));
+            if (token.revokedAt() == null) tx.tokens().revoke(token.id());
+        });
+    }
+
+
+    static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

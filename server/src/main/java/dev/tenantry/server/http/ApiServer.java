@@ -1,0 +1,174 @@
+package dev.tenantry.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.api.Json;
+import dev.tenantry.api.model.Problem;
+import dev.tenantry.api.validation.FieldError;
+import dev.tenantry.api.validation.ValidationException;
+import dev.tenantry.server.domain.ConflictException;
+import dev.tenantry.server.domain.ForbiddenException;
+import dev.tenantry.server.domain.NotFoundException;
+import dev.tenantry.server.domain.Principal;
+import dev.tenantry.server.domain.Services;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HandlerType;
+import io.javalin.security.RouteRole;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The REST API: Javalin routes, bearer-token authentication, role checks, audit and problem+json errors. */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    private static final String PROBLEM_BASE = "https://tenantry.dev/problems/";
+
+    private final Services services;
+    private final Javalin app;
+    private final JsonNode openApi;
+
+    public ApiServer(Services services) {
+        this.services = services;
+        this.openApi = loadOpenApi();
+        this.app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.http.maxRequestSize = Bodies.MAX_BYTES;
+            config.startup.showJavalinBanner = false;
+            config.routes.get("/readyz", ctx -> Http.json(ctx, 200, java.util.Map.of("status", "ready")), Access.PUBLIC);
+            config.routes.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(Json.write(openApi)), Access.PUBLIC);
+            config.routes.beforeMatched(this::authenticate);
+            config.routes.afterMatched(this::audit);
+            Routes routes = new Routes(config.routes);
+            new CatalogRoutes(services.catalog()).register(routes);
+            new TenantRoutes(services.tenants()).register(routes);
+            new InstanceRoutes(services.instances()).register(routes);
+            new CellRoutes(services.cells()).register(routes);
+            new TokenRoutes(services.tokens()).register(routes);
+            new AuditRoutes(services.audit()).register(routes);
+            new EventRoutes(services.events()).register(config.routes);
+            registerErrorMapping(config.routes);
+        });
+    }
+
+    public ApiServer start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Every registered route as "METHOD path", for the OpenAPI consistency test. */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> e.endpoint.method.isHttpMethod())
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).sorted().toList();
+    }
+
+    public JsonNode openApi() {
+        return openApi;
+    }
+
+    private void authenticate(Context ctx) {
+        Set<RouteRole> roles = ctx.routeRoles();
+        if (roles.contains(Access.PUBLIC)) return;
+        if (ctx.contentLength() > Bodies.MAX_BYTES) {
+            throw new ProblemException(413, "content-too-large", "the request body is larger than " + Bodies.MAX_BYTES + " bytes", null);
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ProblemException.unauthorized("send an API token as 'Authorization: Bearer <token>'");
+        }
+        Principal principal = services.tokens().authenticate(header.substring(7).strip())
+                .orElseThrow(() -> ProblemException.unauthorized("the token is unknown or revoked"));
+        boolean allowed = roles.stream().anyMatch(r -> r instanceof Access a && a.allows(principal.role()));
+        if (!allowed) {
+            throw ProblemException.forbidden("role '" + principal.role() + "' may not " + ctx.method() + " " + ctx.endpoint().path);
+        }
+        ctx.attribute(Http.PRINCIPAL, principal);
+    }
+
+    private void audit(Context ctx) {
+        HandlerType method = ctx.method();
+        if (method == HandlerType.GET || method == HandlerType.HEAD || method == HandlerType.OPTIONS) return;
+        if (ctx.routeRoles().contains(Access.AGENT)) return; // agent reports are telemetry; what they cause is audited as system actions
+        Principal who = ctx.attribute(Http.PRINCIPAL);
+        if (who == null) return;
+        int status = ctx.status().getCode();
+        String result = status < 400 ? "success" : status == 401 || status == 403 ? "denied" : "failure";
+        String tenant = ctx.pathParamMap().get("tenant");
+        try {
+            services.audit().record(who, method.name() + " " + ctx.endpoint().path, ctx.path(), tenant, result, "HTTP " + status);
+        } catch (RuntimeException e) {
+            log.error("Could not write the audit record for {} {}", method, ctx.path(), e);
+            throw e;
+        }
+    }
+
+    private void registerErrorMapping(io.javalin.config.RoutesConfig routes) {
+        routes.exception(ProblemException.class, (e, ctx) -> {
+            if (e.status == 401) ctx.header("WWW-Authenticate", "Bearer realm=\"tenantry\"");
+            problem(ctx, e.status, e.type, e.getMessage(), e.errors);
+        });
+        routes.exception(ValidationException.class, (e, ctx) -> problem(ctx, 400, "invalid-request", e.getMessage(), e.errors()));
+        routes.exception(NotFoundException.class, (e, ctx) -> problem(ctx, 404, "not-found", e.getMessage(), fields(e.field(), e.getMessage())));
+        routes.exception(ConflictException.class, (e, ctx) -> problem(ctx, 409, "conflict", e.getMessage(), fields(e.field(), e.getMessage())));
+        routes.exception(ForbiddenException.class, (e, ctx) -> problem(ctx, 403, "forbidden", e.getMessage(), List.of()));
+        routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), typeFor(e.getStatus()), e.getMessage(), List.of()));
+        routes.exception(Exception.class, (e, ctx) -> {
+            log.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            problem(ctx, 500, "internal", "an internal error occurred; the server log has the details", List.of());
+        });
+    }
+
+    private static String typeFor(int status) {
+        return switch (status) {
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 413 -> "content-too-large";
+            default -> "http-" + status;
+        };
+    }
+
+    private static List<FieldError> fields(String field, String message) {
+        return field == null ? List.of() : List.of(new FieldError(field, message));
+    }
+
+    private static void problem(Context ctx, int status, String type, String detail, List<FieldError> errors) {
+        Problem problem = new Problem(PROBLEM_BASE + type, titleOf(status), status, detail, ctx.path(), errors.isEmpty() ? null : errors);
+        ctx.status(status).contentType("application/problem+json").result(Json.write(problem));
+    }
+
+    private static String titleOf(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 409 -> "Conflict";
+            case 413 -> "Content Too Large";
+            case 415 -> "Unsupported Media Type";
+            default -> status >= 500 ? "Internal Server Error" : "Error";
+        };
+    }
+
+    private static JsonNode loadOpenApi() {
+        try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.yaml")) {
+            if (in == null) throw new IllegalStateException("openapi.yaml is missing from the server jar");
+            return Json.YAML.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("openapi.yaml cannot be read", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

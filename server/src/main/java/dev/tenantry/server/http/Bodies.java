@@ -1,0 +1,60 @@
+package dev.tenantry.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.tenantry.api.Json;
+import dev.tenantry.api.validation.FieldError;
+import io.javalin.http.Context;
+import java.util.List;
+
+/** Request bodies: JSON, or YAML when the client says so; parse errors name the offending field. */
+final class Bodies {
+    static final long MAX_BYTES = 1024 * 1024;
+
+    private Bodies() {}
+
+    static <T> T read(Context ctx, Class<T> type) {
+        byte[] body = ctx.bodyAsBytes();
+        if (body.length == 0) throw ProblemException.badRequest(null, "a request body is required");
+        String contentType = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
+        boolean yaml = contentType.contains("yaml");
+        if (!yaml && !contentType.isEmpty() && !contentType.contains("json")) {
+            throw new ProblemException(415, "unsupported-media-type", "send application/json or application/yaml, not " + contentType, null);
+        }
+        ObjectMapper mapper = yaml ? Json.YAML : Json.MAPPER;
+        try {
+            T value = mapper.readValue(body, type);
+            if (value == null) throw ProblemException.badRequest(null, "the request body must be an object");
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            String field = path(e);
+            throw new ProblemException(400, "invalid-request", "unknown field '" + field + "'", List.of(new FieldError(field, "is not a known field")));
+        } catch (JsonMappingException e) {
+            String field = path(e);
+            String message = field.isEmpty() ? "the request body has the wrong shape" : "has the wrong type or format";
+            throw new ProblemException(400, "invalid-request", field.isEmpty() ? message : field + ": " + message,
+                    field.isEmpty() ? List.of() : List.of(new FieldError(field, message)));
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(400, "malformed-body", "the body is not valid " + (yaml ? "YAML" : "JSON") + ": "
+                    + e.getOriginalMessage(), List.of(new FieldError("body", "is not valid " + (yaml ? "YAML" : "JSON"))));
+        } catch (java.io.IOException e) {
+            throw ProblemException.badRequest(null, "the request body could not be read");
+        }
+    }
+
+    /** The JSON path of a mapping error, e.g. {@code blueprint.components[0].replicas}. */
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!sb.isEmpty()) sb.append('.');
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+}

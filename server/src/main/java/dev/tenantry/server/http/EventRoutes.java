@@ -1,0 +1,55 @@
+package dev.tenantry.server.http;
+
+import dev.tenantry.api.Json;
+import dev.tenantry.api.model.Event;
+import dev.tenantry.server.domain.EventService;
+import dev.tenantry.server.domain.Principal;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.sse.SseClient;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code GET /v1/events}: a server-sent-events stream of events, filterable by {@code tenant} and
+ * {@code instance}; resumes after {@code Last-Event-ID} (or {@code ?after=}), else starts with new events.
+ */
+final class EventRoutes {
+    private static final Duration POLL = Duration.ofSeconds(15);
+    private final EventService events;
+
+    EventRoutes(EventService events) {
+        this.events = events;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.sse("/v1/events", this::stream, Access.READ);
+    }
+
+    private void stream(SseClient client) {
+        var ctx = client.ctx();
+        Principal who = Http.principal(ctx);
+        String tenant = ctx.queryParam("tenant");
+        String instance = ctx.queryParam("instance");
+        if (instance != null && tenant == null) {
+            client.sendEvent("error", "{\"detail\":\"instance filter needs tenant\"}");
+            return;
+        }
+        String subject = instance == null ? null : "tenants/" + tenant + "/" + instance;
+        String lastEventId = ctx.header("Last-Event-ID");
+        long after = lastEventId != null && lastEventId.matches("[0-9]{1,18}") ? Long.parseLong(lastEventId)
+                : Http.longParam(ctx, "after", events.lastId());
+        client.sendComment("connected");
+        try {
+            while (!client.terminated()) {
+                List<Event> batch = events.next(who, after, tenant, subject, POLL);
+                for (Event e : batch) {
+                    client.sendEvent(e.type(), Json.write(e), e.id());
+                    after = Long.parseLong(e.id());
+                }
+                if (batch.isEmpty()) client.sendComment("keep-alive");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

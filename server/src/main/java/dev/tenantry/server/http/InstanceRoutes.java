@@ -1,0 +1,37 @@
+package dev.tenantry.server.http;
+
+import dev.tenantry.api.model.InstanceCreate;
+import dev.tenantry.api.model.Page;
+import dev.tenantry.server.domain.InstanceRecord;
+import dev.tenantry.server.domain.InstanceService;
+import java.util.Map;
+
+final class InstanceRoutes {
+    private final InstanceService instances;
+
+    InstanceRoutes(InstanceService instances) {
+        this.instances = instances;
+    }
+
+    void register(Routes r) {
+        r.get("/v1/tenants/{tenant}/instances", Access.READ, ctx -> {
+            Page<InstanceRecord> page = instances.list(Http.principal(ctx), ctx.pathParam("tenant"), ctx.queryParam("cursor"),
+                    Http.limit(ctx), "true".equals(ctx.queryParam("includeDeleted")));
+            Http.json(ctx, 200, new Page<>(page.items().stream().map(InstanceRecord::toApi).toList(), page.nextCursor()));
+        });
+        r.post("/v1/tenants/{tenant}/instances", Access.WRITE, ctx -> {
+            InstanceService.Accepted accepted = instances.create(Http.principal(ctx), ctx.pathParam("tenant"), Bodies.read(ctx, InstanceCreate.class));
+            ctx.header("Location", "/v1/tenants/" + accepted.instance().tenant() + "/instances/" + accepted.instance().name());
+            ctx.header("Operation-Location", "/v1/operations/" + accepted.operation().id());
+            Http.json(ctx, 202, Map.of("instance", accepted.instance().toApi(), "operation", accepted.operation()));
+        });
+        r.get("/v1/tenants/{tenant}/instances/{name}", Access.READ, ctx -> Http.json(ctx, 200,
+                instances.get(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")).toApi()));
+        r.delete("/v1/tenants/{tenant}/instances/{name}", Access.WRITE, ctx -> {
+            InstanceService.Accepted accepted = instances.delete(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name"));
+            ctx.header("Operation-Location", "/v1/operations/" + accepted.operation().id());
+            Http.json(ctx, 202, Map.of("instance", accepted.instance().toApi(), "operation", accepted.operation()));
+        });
+        r.get("/v1/operations/{id}", Access.READ, ctx -> Http.json(ctx, 200, instances.operation(Http.principal(ctx), ctx.pathParam("id"))));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.tenantry.server.http;
+
+import dev.tenantry.api.model.TenantCreate;
+import dev.tenantry.server.domain.TenantService;
+
+final class TenantRoutes {
+    private final TenantService tenants;
+
+    TenantRoutes(TenantService tenants) {
+        this.tenants = tenants;
+    }
+
+    void register(Routes r) {
+        r.get("/v1/tenants", Access.READ, ctx -> Http.json(ctx, 200,
+                tenants.list(Http.principal(ctx), ctx.queryParam("cursor"), Http.limit(ctx))));
+        r.post("/v1/tenants", Access.WRITE, ctx -> {
+            var tenant = tenants.create(Http.principal(ctx), Bodies.read(ctx, TenantCreate.class));
+            ctx.header("Location", "/v1/tenants/" + tenant.id());
+            Http.json(ctx, 201, tenant);
+        });
+        r.get("/v1/tenants/{tenant}", Access.READ, ctx -> Http.json(ctx, 200, tenants.get(Http.principal(ctx), ctx.pathParam("tenant"))));
+        r.delete("/v1/tenants/{tenant}", Access.WRITE, ctx -> {
+            tenants.delete(Http.principal(ctx), ctx.pathParam("tenant"));
+            ctx.status(204);
+        });
+    }
+}

@@ -1,0 +1,114 @@
+package dev.tenantry.server.reconcile;
+
+import dev.tenantry.api.model.Condition;
+import dev.tenantry.api.model.InstanceStatus;
+import dev.tenantry.api.model.Operation;
+import dev.tenantry.api.model.Phase;
+import dev.tenantry.server.domain.InstanceRecord;
+import dev.tenantry.server.domain.OperationProgress;
+import dev.tenantry.server.store.Tx;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The mutable state of one reconcile pass over one instance, saved in the pass's transaction. */
+final class InstancePass {
+    final Tx tx;
+    final Instant now;
+    InstanceRecord instance;
+    Operation operation;
+    private final InstanceRecord original;
+    private final Operation originalOperation;
+    private boolean cellChanged;
+    private final List<Runnable> events = new ArrayList<>();
+
+    InstancePass(Tx tx, InstanceRecord instance, Operation operation, Instant now) {
+        this.tx = tx;
+        this.instance = instance;
+        this.original = instance;
+        this.operation = operation;
+        this.originalOperation = operation;
+        this.now = now;
+    }
+
+    String target() {
+        return instance.tenant() + "/" + instance.name();
+    }
+
+    void stepDone(String step, String message) {
+        if (operation != null && !operation.state().isDone()) operation = OperationProgress.stepSucceeded(operation, step, message, now);
+    }
+
+    void stepRunning(String step, String message) {
+        if (operation != null && !operation.state().isDone()) operation = OperationProgress.stepRunning(operation, step, message, now);
+    }
+
+    void succeedOperation() {
+        if (operation != null && !operation.state().isDone()) {
+            operation = OperationProgress.succeed(operation, now);
+            event("operation.succeeded", Map.of("operation", operation.id(), "type", operation.type(), "instance", target()));
+        }
+    }
+
+    void failOperation(String reason) {
+        if (operation != null && !operation.state().isDone()) {
+            operation = OperationProgress.fail(operation, reason, now);
+            event("operation.failed", Map.of("operation", operation.id(), "type", operation.type(), "instance", target(), "reason", reason));
+        }
+    }
+
+    /** Sets phase, message and the Ready condition (keeping its "since" while its status does not change). */
+    void status(Phase phase, long observedGeneration, String endpoint, Condition.Status ready, String reason, String message) {
+        InstanceStatus s = instance.status();
+        Condition previous = s.conditions().stream().filter(c -> c.type().equals("Ready")).findFirst().orElse(null);
+        Instant since = previous != null && previous.status() == ready ? previous.since() : now;
+        List<Condition> conditions = new ArrayList<>(s.conditions().stream().filter(c -> !c.type().equals("Ready")).toList());
+        conditions.add(new Condition("Ready", ready, reason, message, since));
+        var replicas = instance.observed() == null ? List.<dev.tenantry.api.cell.ObservedReplica>of() : instance.observed().replicas();
+        String release = instance.deployment() == null ? s.release() : instance.deployment().release();
+        instance = instance.withStatus(new InstanceStatus(phase, observedGeneration, release, instance.cell(), endpoint, message, conditions, replicas));
+    }
+
+    void condition(String type, Condition.Status status, String reason, String message) {
+        InstanceStatus s = instance.status();
+        Condition previous = s.conditions().stream().filter(c -> c.type().equals(type)).findFirst().orElse(null);
+        if (previous != null && previous.status() == status && reason.equals(previous.reason())) return;
+        List<Condition> conditions = new ArrayList<>(s.conditions().stream().filter(c -> !c.type().equals(type)).toList());
+        conditions.add(new Condition(type, status, reason, message, now));
+        instance = instance.withStatus(new InstanceStatus(s.phase(), s.observedGeneration(), s.release(), s.cell(), s.endpoint(),
+                s.message(), conditions, s.replicas()));
+    }
+
+    void cellChanged() {
+        cellChanged = true;
+    }
+
+    boolean isCellChanged() {
+        return cellChanged;
+    }
+
+    void event(String type, Map<String, Object> data) {
+        events.add(() -> tx.events().append(type, "tenants/" + target(), instance.tenant(), data));
+    }
+
+    void audit(String action, String result, String detail) {
+        tx.audit().record("system", action, "tenants/" + target(), instance.tenant(), result, detail);
+    }
+
+    /** Writes whatever changed; returns true if anything did. */
+    boolean save() {
+        boolean changed = !instance.equals(original) || !java.util.Objects.equals(operation, originalOperation) || !events.isEmpty();
+        if (!instance.equals(original)) tx.instances().saveStatus(instance);
+        if (operation != null && !operation.equals(originalOperation)) {
+            tx.operations().update(operation);
+            String step = operation.steps().stream().filter(st -> st.state() != Operation.State.PENDING)
+                    .reduce((a, b) -> b).map(Operation.Step::name).orElse("");
+            tx.events().append("operation.updated", "operations/" + operation.id(), instance.tenant(),
+                    Map.of("operation", operation.id(), "type", operation.type(), "state", operation.state().name(), "step", step,
+                            "instance", target()));
+        }
+        events.forEach(Runnable::run);
+        return changed;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.tenantry.server.reconcile;
+
+import dev.tenantry.api.cell.Deployment;
+import dev.tenantry.api.cell.ObservedInstance;
+import dev.tenantry.api.model.Cell;
+import dev.tenantry.api.model.Condition;
+import dev.tenantry.api.model.Operation;
+import dev.tenantry.api.model.Phase;
+import dev.tenantry.api.model.Plan;
+import dev.tenantry.api.model.Release;
+import dev.tenantry.api.model.Tenant;
+import dev.tenantry.server.domain.DeploymentRenderer;
+import dev.tenantry.server.domain.InstanceRecord;
+import dev.tenantry.server.domain.Placement;
+import dev.tenantry.server.domain.Signals;
+import dev.tenantry.server.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Moves one instance one pass closer to its desired state. Level-triggered: each pass reads the whole
+ * spec, status and latest observation, and runs the ordered steps until one is not yet done.
+ *
+ * <pre>
+ * live:     ensurePlaced → ensureRendered → ensurePublished → awaitHealthy
+ * deleting: ensureUnpublished → awaitStopped
+ * </pre>
+ */
+public final class InstanceReconciler {
+    /** Periodic resync of a settled instance, catching anything a missed signal would have told. */
+    static final Duration RESYNC = Duration.ofSeconds(30);
+    private static final Duration NO_CAPACITY_RECHECK = Duration.ofSeconds(5);
+    private static final Duration AGENT_RECHECK = Duration.ofSeconds(10);
+
+    private final Store store;
+    private final Signals signals;
+    private final Clock clock;
+
+    public InstanceReconciler(Store store, Signals signals, Clock clock) {
+        this.store = store;
+        this.signals = signals;
+        this.clock = clock;
+    }
+
+    /** Runs one pass; returns when to look again (null: only when something changes). */
+    public Duration reconcile(String uid) {
+        PassResult result = store.tx(tx -> {
+            Optional<InstanceRecord> found = tx.instances().lockByUid(uid);
+            if (found.isEmpty()) return new PassResult(null, false, false);
+            InstanceRecord instance = found.get();
+            Operation op = instance.lastOperation() == null ? null : tx.operations().get(instance.lastOperation()).orElse(null);
+            InstancePass pass = new InstancePass(tx, instance, op, clock.instant());
+            Outcome outcome = instance.phase() == Phase.DELETING ? deletionSteps(pass) : liveSteps(pass);
+            Duration next = switch (outcome) {
+                case Outcome.Done d -> pass.instance.phase() == Phase.DELETED ? null : RESYNC;
+                case Outcome.Waiting w -> w.recheck();
+                case Outcome.Failed f -> {
+                    fail(pass, f.reason());
+                    yield RESYNC;
+                }
+            };
+            boolean changed = pass.save();
+            return new PassResult(next, changed, pass.isCellChanged());
+        });
+        if (result.cellChanged()) signals.fire(Signals.Topic.CELLS);
+        if (result.changed()) signals.fire(Signals.Topic.EVENTS);
+        return result.next();
+    }
+
+    private record PassResult(Duration next, boolean changed, boolean cellChanged) {}
+
+    private Outcome liveSteps(InstancePass pass) {
+        Outcome outcome = ensurePlaced(pass);
+        if (outcome instanceof Outcome.Done) outcome = ensureRendered(pass);
+        if (outcome instanceof Outcome.Done) outcome = ensurePublished(pass);
+        if (outcome instanceof Outcome.Done) outcome = awaitHealthy(pass);
+        return outcome;
+    }
+
+    private Outcome deletionSteps(InstancePass pass) {
+        Outcome outcome = ensureUnpublished(pass);
+        if (outcome instanceof Outcome.Done) outcome = awaitStopped(pass);
+        return outcome;
+    }
+
+    private Outcome ensurePlaced(InstancePass pass) {
+        if (pass.instance.cell() != null) return Outcome.DONE;
+        Optional<Cell> cell = Placement.choose(pass.tx.cells().list());
+        if (cell.isEmpty()) {
+            pass.condition("Placed", Condition.Status.False, "NoCapacity", "no cell has free capacity");
+            pass.stepRunning("place", "waiting for a cell with free capacity");
+            return Outcome.waiting("no capacity", NO_CAPACITY_RECHECK);
+        }
+        pass.instance = pass.instance.withPlacement(cell.get().id());
+        pass.condition("Placed", Condition.Status.True, "Placed", "placed on cell " + cell.get().id());
+        pass.status(Phase.PROVISIONING, pass.instance.status().observedGeneration(), null, Condition.Status.False, "Provisioning",
+                "placed on cell " + cell.get().id());
+        pass.stepDone("place", "placed on cell " + cell.get().id() + " (" + cell.get().region() + ")");
+        pass.audit("instance.place", "success", "cell " + cell.get().id());
+        return Outcome.DONE;
+    }
+
+    private Outcome ensureRendered(InstancePass pass) {
+        InstanceRecord i = pass.instance;
+        if (i.deployment() != null && i.deployment().generation() == i.generation()) return Outcome.DONE;
+        Tenant tenant = pass.tx.tenants().get(i.tenant()).orElseThrow();
+        Release release = pass.tx.catalog().release(i.spec().service(), i.spec().release()).orElse(null);
+        Plan plan = pass.tx.catalog().plan(i.spec().service(), i.spec().plan()).orElse(null);
+        if (release == null || plan == null) return Outcome.failed("release or plan of the instance no longer exists");
+        Cell cell = pass.tx.cells().get(i.cell()).orElseThrow();
+        Deployment deployment = DeploymentRenderer.render(i, tenant, release, plan, cell.baseDomain());
+        pass.instance = i.withDeployment(deployment, false);
+        pass.stepDone("render", "rendered release " + release.version() + " with plan " + plan.name());
+        return Outcome.DONE;
+    }
+
+    private Outcome ensurePublished(InstancePass pass) {
+        if (pass.instance.published()) return Outcome.DONE;
+        long revision = pass.tx.cells().bumpRevision(pass.instance.cell());
+        pass.instance = pass.instance.withPublication(true, revision);
+        pass.cellChanged();
+        pass.stepDone("publish", "published to cell " + pass.instance.cell() + " at revision " + revision);
+        pass.stepRunning("start", "waiting for the agent to start the replicas");
+        return Outcome.DONE;
+    }
+
+    private Outcome awaitHealthy(InstancePass pass) {
+        InstanceRecord i = pass.instance;
+        ObservedInstance observed = i.observed();
+        if (observed == null || observed.generation() < i.generation()) {
+            return Outcome.waiting("waiting for the agent", AGENT_RECHECK);
+        }
+        return switch (observed.state()) {
+            case RUNNING -> running(pass);
+            case STARTING -> {
+                boolean wasRunning = i.phase() == Phase.RUNNING;
+                pass.status(wasRunning ? Phase.RUNNING : Phase.PROVISIONING, i.status().observedGeneration(), i.status().endpoint(),
+                        Condition.Status.False, wasRunning ? "ReplicaNotReady" : "Starting",
+                        observed.message() == null ? "replicas are starting" : observed.message());
+                pass.stepRunning("start", observed.message() == null ? "replicas are starting" : observed.message());
+                yield Outcome.waiting("replicas starting", AGENT_RECHECK);
+            }
+            case FAILED -> Outcome.failed(observed.message() == null ? "the workload failed" : observed.message());
+        };
+    }
+
+    private Outcome running(InstancePass pass) {
+        InstanceRecord i = pass.instance;
+        String endpoint = endpoint(pass);
+        boolean becameRunning = i.phase() != Phase.RUNNING;
+        pass.status(Phase.RUNNING, i.generation(), endpoint, Condition.Status.True, "Healthy", "all replicas pass their health checks");
+        if (becameRunning) {
+            pass.stepDone("start", "all replicas healthy");
+            pass.stepDone("route", endpoint == null ? "no ingress declared" : "routed at " + endpoint);
+            pass.succeedOperation();
+            pass.event("instance.running", Map.of("instance", pass.target(), "uid", i.uid(), "endpoint", endpoint == null ? "" : endpoint));
+            pass.audit("instance.running", "success", endpoint);
+        }
+        return Outcome.DONE;
+    }
+
+    private void fail(InstancePass pass, String reason) {
+        InstanceRecord i = pass.instance;
+        boolean becameFailed = i.phase() != Phase.FAILED;
+        pass.status(Phase.FAILED, i.generation(), null, Condition.Status.False, "Failed", reason);
+        pass.failOperation(reason);
+        if (becameFailed) {
+            pass.event("instance.failed", Map.of("instance", pass.target(), "uid", i.uid(), "reason", reason));
+            pass.audit("instance.failed", "failure", reason);
+        }
+    }
+
+    private Outcome ensureUnpublished(InstancePass pass) {
+        if (!pass.instance.published()) return Outcome.DONE;
+        if (pass.instance.cell() == null) return Outcome.DONE;
+        long revision = pass.tx.cells().bumpRevision(pass.instance.cell());
+        pass.instance = pass.instance.withPublication(false, revision);
+        pass.cellChanged();
+        pass.stepDone("unpublish", "removed from cell " + pass.instance.cell() + " at revision " + revision);
+        pass.stepRunning("stop", "waiting for the agent to stop the replicas");
+        return Outcome.DONE;
+    }
+
+    private Outcome awaitStopped(InstancePass pass) {
+        InstanceRecord i = pass.instance;
+        boolean agentCaughtUp = i.cell() == null || (i.agentRevision() >= i.publishedRevision() && i.observed() == null);
+        if (!agentCaughtUp) return Outcome.waiting("waiting for the agent to stop the workload", AGENT_RECHECK);
+        pass.status(Phase.DELETED, i.status().observedGeneration(), null, Condition.Status.False, "Deleted", "deleted");
+        pass.instance = pass.instance.withDeployment(null, false);
+        pass.stepDone("unpublish", "not published");
+        pass.stepDone("stop", "workload stopped and route removed");
+        pass.succeedOperation();
+        pass.event("instance.deleted", Map.of("instance", pass.target(), "uid", i.uid()));
+        pass.audit("instance.deleted", "success", null);
+        return Outcome.DONE;
+    }
+
+    private static String endpoint(InstancePass pass) {
+        Deployment d = pass.instance.deployment();
+        if (d == null || d.host() == null) return null;
+        return pass.tx.cells().get(pass.instance.cell()).map(c -> c.endpointTemplate().replace("{host}", d.host())).orElse(null);
+    }
+}

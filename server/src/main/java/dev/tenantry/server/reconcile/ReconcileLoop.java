@@ -1,0 +1,96 @@
+package dev.tenantry.server.reconcile;
+
+import dev.tenantry.server.domain.Ids;
+import dev.tenantry.server.domain.Signals;
+import dev.tenantry.server.store.Store;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Worker threads that claim due instances through row leases ({@code FOR UPDATE SKIP LOCKED}), run a
+ * reconcile pass on each and schedule the next. Several server replicas can run this against one
+ * database: a lease is held by one worker at a time, and a crashed worker's lease expires.
+ */
+public final class ReconcileLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Duration IDLE_WAIT = Duration.ofMillis(500);
+    private static final int BATCH = 8;
+
+    private final Store store;
+    private final Signals signals;
+    private final InstanceReconciler reconciler;
+    private final String owner = Ids.newId("worker", 8);
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    public ReconcileLoop(Store store, Signals signals, InstanceReconciler reconciler) {
+        this.store = store;
+        this.signals = signals;
+        this.reconciler = reconciler;
+    }
+
+    public ReconcileLoop start(int workers) {
+        for (int i = 0; i < workers; i++) {
+            threads.add(Thread.ofPlatform().name("reconcile-" + i).daemon().start(this::work));
+        }
+        return this;
+    }
+
+    private void work() {
+        while (running) {
+            try {
+                long mark = signals.mark(Signals.Topic.RECONCILE);
+                List<String> claimed = store.tx(tx -> tx.instances().claimDue(owner, LEASE, BATCH));
+                for (String uid : claimed) {
+                    if (!running) break;
+                    reconcileOne(uid);
+                }
+                if (claimed.isEmpty()) signals.await(Signals.Topic.RECONCILE, mark, IDLE_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (!running) return;
+                log.warn("Reconcile loop error, retrying: {}", e.toString());
+                sleepQuietly();
+            }
+        }
+    }
+
+    private void reconcileOne(String uid) {
+        Duration next;
+        try {
+            next = reconciler.reconcile(uid);
+        } catch (RuntimeException e) {
+            log.warn("Reconciling instance {} failed, retrying in 5s: {}", uid, e.toString(), e);
+            next = Duration.ofSeconds(5);
+        }
+        Duration finalNext = next;
+        store.run(tx -> tx.instances().release(uid, owner, finalNext));
+    }
+
+    private void sleepQuietly() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.tenantry.server.store;
+
+import dev.tenantry.api.blueprint.Blueprint;
+import dev.tenantry.api.blueprint.Resources;
+import dev.tenantry.api.model.Plan;
+import dev.tenantry.api.model.Release;
+import dev.tenantry.api.model.Service;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/** Services, their immutable releases and their plans. */
+public final class CatalogRepository {
+    private static final String SERVICE_SELECT = "select s.*, (select version from releases r where r.service = s.name"
+            + " order by seq desc limit 1) as latest from services s";
+    private final Handle h;
+
+    CatalogRepository(Handle h) {
+        this.h = h;
+    }
+
+    public void insertService(String name, String description) {
+        h.createUpdate("insert into services (name, description) values (:n, :d)").bind("n", name).bind("d", description).execute();
+    }
+
+    public Optional<Service> service(String name) {
+        return h.createQuery(SERVICE_SELECT + " where s.name = :n").bind("n", name).map((rs, c) -> service(rs)).findOne();
+    }
+
+    public List<Service> services() {
+        return h.createQuery(SERVICE_SELECT + " order by s.name").map((rs, c) -> service(rs)).list();
+    }
+
+    public void insertRelease(String service, String version, Blueprint blueprint) {
+        h.createUpdate("insert into releases (service, version, blueprint) values (:s, :v, cast(:b as jsonb))")
+                .bind("s", service).bind("v", version).bind("b", JsonColumns.write(blueprint)).execute();
+    }
+
+    public Optional<Release> release(String service, String version) {
+        return h.createQuery("select * from releases where service = :s and version = :v").bind("s", service).bind("v", version)
+                .map((rs, c) -> release(rs)).findOne();
+    }
+
+    public List<Release> releases(String service) {
+        return h.createQuery("select * from releases where service = :s order by seq desc").bind("s", service)
+                .map((rs, c) -> release(rs)).list();
+    }
+
+    public void insertPlan(Plan plan) {
+        Resources size = plan.size() == null ? new Resources(null, null) : plan.size();
+        h.createUpdate("insert into plans (service, name, isolation, replicas, memory_mb, cpu_millis, price_per_hour)"
+                        + " values (:s, :n, :i, :r, :m, :c, :p)")
+                .bind("s", plan.service()).bind("n", plan.name()).bind("i", plan.isolation().name())
+                .bind("r", plan.replicas()).bind("m", size.memoryMb()).bind("c", size.cpuMillis())
+                .bind("p", plan.pricePerHour()).execute();
+    }
+
+    public Optional<Plan> plan(String service, String name) {
+        return h.createQuery("select * from plans where service = :s and name = :n").bind("s", service).bind("n", name)
+                .map((rs, c) -> plan(rs)).findOne();
+    }
+
+    public List<Plan> plans(String service) {
+        return h.createQuery("select * from plans where service = :s order by name").bind("s", service).map((rs, c) -> plan(rs)).list();
+    }
+
+    private static Service service(ResultSet rs) throws SQLException {
+        return new Service(rs.getString("name"), rs.getString("description"), rs.getString("latest"), JsonColumns.instant(rs, "created_at"));
+    }
+
+    private static Release release(ResultSet rs) throws SQLException {
+        return new Release(rs.getString("service"), rs.getString("version"), JsonColumns.read(rs, "blueprint", Blueprint.class),
+                JsonColumns.instant(rs, "created_at"));
+    }
+
+    private static Plan plan(ResultSet rs) throws SQLException {
+        return new Plan(rs.getString("service"), rs.getString("name"), Plan.Isolation.valueOf(rs.getString("isolation")),
+                (Integer) rs.getObject("replicas"),
+                new Resources((Integer) rs.getObject("memory_mb"), (Integer) rs.getObject("cpu_millis")),
+                rs.getBigDecimal("price_per_hour"), JsonColumns.instant(rs, "created_at"));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.tenantry.server.store;
+
+import dev.tenantry.api.model.Cell;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+public final class CellRepository {
+    private static final String SELECT = "select c.*, (select count(*) from instances i where i.cell = c.id and i.phase <> 'DELETED')"
+            + " as instance_count, coalesce(c.last_seen > now() - cast(:online as interval), false) as online from cells c";
+    private static final Duration ONLINE = Duration.ofSeconds(45);
+    private final Handle h;
+
+    CellRepository(Handle h) {
+        this.h = h;
+    }
+
+    /** Registers a cell, or updates its region, driver and capacity if it exists. */
+    public void upsert(String id, String region, String driver, int capacity, String baseDomain, String endpointTemplate) {
+        h.createUpdate("insert into cells (id, region, driver, capacity, base_domain, endpoint_template) values (:id, :r, :d, :c, :b, :e)"
+                        + " on conflict (id) do update set region = :r, driver = :d, capacity = :c, base_domain = :b, endpoint_template = :e")
+                .bind("id", id).bind("r", region).bind("d", driver).bind("c", capacity).bind("b", baseDomain)
+                .bind("e", endpointTemplate).execute();
+    }
+
+    public List<Cell> list() {
+        return h.createQuery(SELECT + " order by c.id").bind("online", ONLINE.toSeconds() + " seconds").map((rs, c) -> row(rs)).list();
+    }
+
+    public Optional<Cell> get(String id) {
+        return h.createQuery(SELECT + " where c.id = :id").bind("id", id).bind("online", ONLINE.toSeconds() + " seconds")
+                .map((rs, c) -> row(rs)).findOne();
+    }
+
+    /** Bumps the cell's desired-state revision, so that its agent's long poll returns; returns the new revision. */
+    public long bumpRevision(String id) {
+        return h.createQuery("update cells set revision = revision + 1 where id = :id returning revision").bind("id", id)
+                .mapTo(Long.class).one();
+    }
+
+    public long revision(String id) {
+        return h.createQuery("select revision from cells where id = :id").bind("id", id).mapTo(Long.class).findOne().orElse(0L);
+    }
+
+    public void seen(String id, String agentId) {
+        h.createUpdate("update cells set last_seen = now(), agent_id = :a where id = :id").bind("id", id).bind("a", agentId).execute();
+    }
+
+    private static Cell row(ResultSet rs) throws SQLException {
+        return new Cell(rs.getString("id"), rs.getString("region"), rs.getString("driver"), rs.getString("base_domain"),
+                rs.getString("endpoint_template"), rs.getBoolean("online"),
+                JsonColumns.instant(rs, "last_seen"), rs.getLong("revision"), rs.getInt("instance_count"), rs.getInt("capacity"),
+                JsonColumns.instant(rs, "created_at"));
+    }
+}

@@ -1,0 +1,125 @@
+package dev.tenantry.server.store;
+
+import dev.tenantry.api.cell.Deployment;
+import dev.tenantry.api.cell.ObservedInstance;
+import dev.tenantry.api.model.InstanceSpec;
+import dev.tenantry.api.model.InstanceStatus;
+import dev.tenantry.server.domain.InstanceRecord;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+public final class InstanceRepository {
+    private final Handle h;
+
+    InstanceRepository(Handle h) {
+        this.h = h;
+    }
+
+    public void insert(InstanceRecord r) {
+        h.createUpdate("insert into instances (uid, tenant, name, generation, spec, phase, status, last_operation, reconcile_at)"
+                        + " values (:uid, :tenant, :name, :gen, cast(:spec as jsonb), :phase, cast(:status as jsonb), :op, now())")
+                .bind("uid", r.uid()).bind("tenant", r.tenant()).bind("name", r.name()).bind("gen", r.generation())
+                .bind("spec", JsonColumns.write(r.spec())).bind("phase", r.phase().name())
+                .bind("status", JsonColumns.write(r.status())).bind("op", r.lastOperation()).execute();
+    }
+
+    /** The live (not DELETED) instance of that name, else the most recently deleted one. */
+    public Optional<InstanceRecord> get(String tenant, String name) {
+        return h.createQuery("select * from instances where tenant = :t and name = :n"
+                        + " order by (phase = 'DELETED'), updated_at desc limit 1")
+                .bind("t", tenant).bind("n", name).map((rs, c) -> row(rs)).findOne();
+    }
+
+    public Optional<InstanceRecord> byUid(String uid) {
+        return h.createQuery("select * from instances where uid = :u").bind("u", uid).map((rs, c) -> row(rs)).findOne();
+    }
+
+    public Optional<InstanceRecord> lockByUid(String uid) {
+        return h.createQuery("select * from instances where uid = :u for update").bind("u", uid).map((rs, c) -> row(rs)).findOne();
+    }
+
+    /** Instances of a tenant by name after {@code after}; deleted ones only when asked. */
+    public List<InstanceRecord> list(String tenant, String after, int limit, boolean includeDeleted) {
+        return h.createQuery("select * from instances where tenant = :t and name > :after"
+                        + " and (:all or phase <> 'DELETED') order by name, created_at limit :limit")
+                .bind("t", tenant).bind("after", after == null ? "" : after).bind("all", includeDeleted).bind("limit", limit)
+                .map((rs, c) -> row(rs)).list();
+    }
+
+    public int countLive(String tenant) {
+        return h.createQuery("select count(*) from instances where tenant = :t and phase <> 'DELETED'").bind("t", tenant)
+                .mapTo(Integer.class).one();
+    }
+
+    /**
+     * Claims up to {@code limit} instances whose reconcile time has come and whose lease is free or expired,
+     * so that several server replicas never reconcile one instance at the same time.
+     */
+    public List<String> claimDue(String owner, Duration lease, int limit) {
+        return h.createQuery("update instances set lease_owner = :owner, lease_until = now() + cast(:lease as interval)"
+                        + " where uid in (select uid from instances where reconcile_at <= now()"
+                        + " and (lease_until is null or lease_until < now()) order by reconcile_at limit :limit"
+                        + " for update skip locked) returning uid")
+                .bind("owner", owner).bind("lease", lease.toMillis() + " milliseconds").bind("limit", limit)
+                .mapTo(String.class).list();
+    }
+
+    /** Gives the lease back; {@code next} schedules the next pass (null: only when something changes). */
+    public void release(String uid, String owner, Duration next) {
+        h.createUpdate("update instances set lease_owner = null, lease_until = null,"
+                        + " reconcile_at = case when reconcile_requested then now()"
+                        + " when :next::bigint is null then null else now() + cast(:next || ' milliseconds' as interval) end,"
+                        + " reconcile_requested = false where uid = :uid and lease_owner = :owner")
+                .bind("uid", uid).bind("owner", owner).bind("next", next == null ? null : next.toMillis()).execute();
+    }
+
+    /** Asks for a reconcile pass now; a pass already running will run again when it ends. */
+    public void requestReconcile(String uid) {
+        h.createUpdate("update instances set reconcile_at = coalesce(least(reconcile_at, now()), now()),"
+                + " reconcile_requested = lease_owner is not null where uid = :uid").bind("uid", uid).execute();
+    }
+
+    public void saveStatus(InstanceRecord r) {
+        h.createUpdate("update instances set phase = :phase, status = cast(:status as jsonb), observed_generation = :og,"
+                        + " cell = :cell, deployment = cast(:dep as jsonb), published = :pub, published_revision = :prev, last_operation = :op,"
+                        + " updated_at = now() where uid = :uid")
+                .bind("uid", r.uid()).bind("phase", r.phase().name()).bind("status", JsonColumns.write(r.status()))
+                .bind("og", r.status().observedGeneration()).bind("cell", r.cell())
+                .bind("dep", JsonColumns.write(r.deployment())).bind("pub", r.published()).bind("prev", r.publishedRevision()).bind("op", r.lastOperation())
+                .execute();
+    }
+
+    /**
+     * Stores what the agent observed (null: it runs nothing for this instance) as of its applied revision;
+     * returns true when that differs from what was stored.
+     */
+    public boolean saveObserved(String uid, ObservedInstance observed, long agentRevision) {
+        return h.createUpdate("update instances set observed = cast(:o as jsonb), agent_revision = :rev where uid = :uid"
+                        + " and (observed is distinct from cast(:o as jsonb) or agent_revision <> :rev)")
+                .bind("uid", uid).bind("o", JsonColumns.write(observed)).bind("rev", agentRevision).execute() > 0;
+    }
+
+    public List<Deployment> publishedDeployments(String cell) {
+        return h.createQuery("select deployment from instances where cell = :c and published and deployment is not null order by uid")
+                .bind("c", cell).map((rs, c) -> JsonColumns.read(rs, "deployment", Deployment.class)).list();
+    }
+
+    /** Instances placed on the cell that are not yet DELETED: those whose reports the agent must account for. */
+    public List<InstanceRecord> onCell(String cell) {
+        return h.createQuery("select * from instances where cell = :c and phase <> 'DELETED'").bind("c", cell)
+                .map((rs, c) -> row(rs)).list();
+    }
+
+    private static InstanceRecord row(ResultSet rs) throws SQLException {
+        return new InstanceRecord(rs.getString("uid"), rs.getString("tenant"), rs.getString("name"), rs.getLong("generation"),
+                JsonColumns.read(rs, "spec", InstanceSpec.class), JsonColumns.read(rs, "status", InstanceStatus.class),
+                JsonColumns.read(rs, "observed", ObservedInstance.class), rs.getString("cell"),
+                JsonColumns.read(rs, "deployment", Deployment.class), rs.getBoolean("published"),
+                rs.getLong("published_revision"), rs.getLong("agent_revision"),
+                rs.getString("last_operation"), JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at"));
+    }
+}

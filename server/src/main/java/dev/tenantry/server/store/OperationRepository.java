@@ -1,0 +1,43 @@
+package dev.tenantry.server.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.tenantry.api.model.Operation;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+public final class OperationRepository {
+    private static final TypeReference<List<Operation.Step>> STEPS = new TypeReference<>() {};
+    private final Handle h;
+
+    OperationRepository(Handle h) {
+        this.h = h;
+    }
+
+    public void insert(Operation op, String instanceUid) {
+        h.createUpdate("insert into operations (id, type, tenant, target, instance_uid, state, steps, error, actor, created_at, updated_at)"
+                        + " values (:id, :type, :tenant, :target, :uid, :state, cast(:steps as jsonb), :error, :actor, :created, :updated)")
+                .bind("id", op.id()).bind("type", op.type()).bind("tenant", op.tenant()).bind("target", op.target())
+                .bind("uid", instanceUid).bind("state", op.state().name()).bind("steps", JsonColumns.write(op.steps()))
+                .bind("error", op.error()).bind("actor", op.actor()).bind("created", op.createdAt()).bind("updated", op.updatedAt())
+                .execute();
+    }
+
+    public void update(Operation op) {
+        h.createUpdate("update operations set state = :state, steps = cast(:steps as jsonb), error = :error, updated_at = :updated where id = :id")
+                .bind("id", op.id()).bind("state", op.state().name()).bind("steps", JsonColumns.write(op.steps()))
+                .bind("error", op.error()).bind("updated", op.updatedAt()).execute();
+    }
+
+    public Optional<Operation> get(String id) {
+        return h.createQuery("select * from operations where id = :id").bind("id", id).map((rs, c) -> row(rs)).findOne();
+    }
+
+    private static Operation row(ResultSet rs) throws SQLException {
+        return new Operation(rs.getString("id"), rs.getString("type"), rs.getString("tenant"), rs.getString("target"),
+                Operation.State.valueOf(rs.getString("state")), JsonColumns.read(rs, "steps", STEPS), rs.getString("error"),
+                rs.getString("actor"), JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at"));
+    }
+}

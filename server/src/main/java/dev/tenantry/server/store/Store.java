@@ -1,0 +1,42 @@
+package dev.tenantry.server.store;
+
+import dev.tenantry.server.domain.ConflictException;
+import java.sql.SQLException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementException;
+
+/**
+ * Runs units of work in PostgreSQL transactions. Domain code sees {@link Tx} and the repositories,
+ * never JDBI itself. A unique-key violation becomes a {@link ConflictException}.
+ */
+public final class Store {
+    private final Jdbi jdbi;
+
+    public Store(Database database) {
+        this.jdbi = database.jdbi();
+    }
+
+    public <T> T tx(Function<Tx, T> work) {
+        try {
+            return jdbi.inTransaction(handle -> work.apply(new Tx(handle)));
+        } catch (StatementException e) {
+            throw translate(e);
+        }
+    }
+
+    public void run(Consumer<Tx> work) {
+        tx(tx -> {
+            work.accept(tx);
+            return null;
+        });
+    }
+
+    private static RuntimeException translate(StatementException e) {
+        if (e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+            return new ConflictException(null, "already exists");
+        }
+        return e;
+    }
+}
