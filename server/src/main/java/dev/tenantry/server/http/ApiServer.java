@@ -88,7 +88,7 @@ public final class ApiServer implements AutoCloseable {
                 .orElseThrow(() -> ProblemException.unauthorized("the token is unknown or revoked"));
         boolean allowed = roles.stream().anyMatch(r -> r instanceof Access a && a.allows(principal.role()));
         if (!allowed) {
-            throw ProblemException.forbidden("role '" + principal.role() + "' may not " + ctx.method() + " " + ctx.endpoint().path);
+            throw ProblemException.forbidden("role '" + principal.role() + "' may not " + ctx.method() + " " + routePath(ctx));
         }
         ctx.attribute(Http.PRINCIPAL, principal);
     }
@@ -103,11 +103,17 @@ public final class ApiServer implements AutoCloseable {
         String result = status < 400 ? "success" : status == 401 || status == 403 ? "denied" : "failure";
         String tenant = ctx.pathParamMap().get("tenant");
         try {
-            services.audit().record(who, method.name() + " " + ctx.endpoint().path, ctx.path(), tenant, result, "HTTP " + status);
+            services.audit().record(who, method.name() + " " + routePath(ctx), ctx.path(), tenant, result, "HTTP " + status);
         } catch (RuntimeException e) {
             log.error("Could not write the audit record for {} {}", method, ctx.path(), e);
             throw e;
         }
+    }
+
+    /** The matched route's path template, e.g. {@code /v1/tenants/{tenant}}. */
+    private static String routePath(Context ctx) {
+        var endpoint = ctx.endpoints().matchedHttpEndpoint();
+        return endpoint == null ? ctx.path() : endpoint.path;
     }
 
     private void registerErrorMapping(io.javalin.config.RoutesConfig routes) {

@@ -1,0 +1,156 @@
+package dev.tenantry.app;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.api.Json;
+import dev.tenantry.examples.hello.HelloBlueprint;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real control plane for integration tests: dev mode (embedded PostgreSQL, server, agent with the
+ * process driver, gateway) on random ports with a temporary home, plus HTTP helpers.
+ */
+final class TestPlane implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    final DevMode dev;
+    final Path home;
+    final String api;
+    final String admin;
+
+    private TestPlane(DevMode dev, Path home) {
+        this.dev = dev;
+        this.home = home;
+        this.api = dev.apiUrl();
+        this.admin = dev.adminToken();
+    }
+
+    static TestPlane start() throws Exception {
+        Path home = Files.createTempDirectory("tenantry-it-");
+        DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 50, Duration.ofSeconds(3)));
+        return new TestPlane(dev, home);
+    }
+
+    record Reply(int status, String body, HttpResponse<String> raw) {
+        JsonNode json() {
+            try {
+                return Json.MAPPER.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (HTTP " + status + "): " + body, e);
+            }
+        }
+
+        String contentType() {
+            return raw.headers().firstValue("Content-Type").orElse("");
+        }
+    }
+
+    Reply call(String method, String path, Object body, String token) {
+        return send(method, path, body == null ? null : Json.write(body), "application/json", token);
+    }
+
+    Reply send(String method, String path, String body, String contentType, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        if (body != null) b.header("Content-Type", contentType);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return execute(b.build());
+    }
+
+    Reply get(String path) {
+        return call("GET", path, null, admin);
+    }
+
+    Reply post(String path, Object body) {
+        return call("POST", path, body, admin);
+    }
+
+    Reply delete(String path) {
+        return call("DELETE", path, null, admin);
+    }
+
+    /** A request through the gateway, with the Host header of an instance. */
+    Reply viaGateway(String host, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dev.gateway().port() + path))
+                .header("Host", host).timeout(Duration.ofSeconds(10)).GET().build();
+        return execute(request);
+    }
+
+    private static Reply execute(HttpRequest request) {
+        try {
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body(), r);
+        } catch (IOException e) {
+            throw new AssertionError("request failed: " + request.uri(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    void createTenant(String id) {
+        Reply r = post("/v1/tenants", Map.of("id", id, "name", id + " corp"));
+        if (r.status() != 201) throw new AssertionError("creating tenant " + id + ": " + r.body());
+    }
+
+    /** Creates a service with one release and a plan "basic" (1 replica). */
+    void createService(String name, String blueprintYaml) {
+        if (post("/v1/services", Map.of("name", name)).status() != 201) throw new AssertionError("creating service " + name);
+        Reply release = send("POST", "/v1/services/" + name + "/releases", "version: 1.0.0\nblueprint:\n" + blueprintYaml.indent(2),
+                "application/yaml", admin);
+        if (release.status() != 201) throw new AssertionError("creating release of " + name + ": " + release.body());
+        if (post("/v1/services/" + name + "/plans", Map.of("name", "basic", "replicas", 1)).status() != 201) {
+            throw new AssertionError("creating plan of " + name);
+        }
+    }
+
+    /** The hello example's command with a changed health path or extra arguments, for tests of failure modes. */
+    static String helloBlueprint(String healthPath) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return """
+                components:
+                  - name: web
+                    command: ["%s", "-Xmx48m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", "%s", "dev.tenantry.examples.hello.HelloApp"]
+                    ports: [{name: http}]
+                    health: {type: http, port: http, path: "%s", intervalMillis: 200}
+                """.formatted(java, HelloBlueprint.classpath(), healthPath);
+    }
+
+    Reply createInstance(String tenant, String name, String service, String plan) {
+        return post("/v1/tenants/" + tenant + "/instances", Map.of("name", name, "service", service, "plan", plan));
+    }
+
+    JsonNode instance(String tenant, String name) {
+        return get("/v1/tenants/" + tenant + "/instances/" + name).json();
+    }
+
+    JsonNode awaitPhase(String tenant, String name, String phase) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            last[0] = instance(tenant, name);
+            return phase.equals(last[0].path("status").path("phase").asText());
+        });
+        return last[0];
+    }
+
+    @Override
+    public void close() throws IOException {
+        dev.close();
+        try (Stream<Path> paths = Files.walk(home)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

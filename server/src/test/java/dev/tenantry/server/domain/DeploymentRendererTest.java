@@ -1,0 +1,57 @@
+package dev.tenantry.server.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantry.api.blueprint.Blueprint;
+import dev.tenantry.api.blueprint.Component;
+import dev.tenantry.api.blueprint.Parameter;
+import dev.tenantry.api.blueprint.PortSpec;
+import dev.tenantry.api.blueprint.Resources;
+import dev.tenantry.api.cell.Deployment;
+import dev.tenantry.api.model.InstanceSpec;
+import dev.tenantry.api.model.InstanceStatus;
+import dev.tenantry.api.model.Phase;
+import dev.tenantry.api.model.Plan;
+import dev.tenantry.api.model.Release;
+import dev.tenantry.api.model.Tenant;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DeploymentRendererTest {
+    private final Component web = new Component("web", List.of("/bin/web", "--tenant={{tenant.id}}", "--port={{ports.http}}"), List.of(),
+            Map.of("GREETING", "{{params.greeting}} from {{instance.name}}", "VERSION", "{{release.version}}"),
+            List.of(new PortSpec("http")), null, new Resources(64, 100), 1);
+    private final Component worker = new Component("worker", List.of("/bin/worker"), List.of(), Map.of(), List.of(), null, null, 3);
+    private final Blueprint blueprint = new Blueprint(List.of(web, worker),
+            List.of(new Parameter("greeting", Parameter.Type.string, "Hello", List.of(), false, null)), null);
+    private final Release release = new Release("hello", "2.0.0", blueprint, null);
+    private final Tenant tenant = new Tenant("acme", "Acme Corp", null);
+    private final InstanceRecord instance = new InstanceRecord("ins_1", "acme", "web", 7,
+            new InstanceSpec("hello", "pro", "2.0.0", Map.of("greeting", "Hi")),
+            new InstanceStatus(Phase.PENDING, 0, null, null, null, null, List.of(), List.of()), null, "local", null, false, 0, 0, null, null, null);
+
+    @Test
+    void resolvesServerPlaceholdersAndLeavesAgentOnesForTheAgent() {
+        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, null, null, BigDecimal.ONE, null);
+        Deployment d = DeploymentRenderer.render(instance, tenant, release, plan, "example.test");
+        Component rendered = d.components().get(0);
+        assertThat(rendered.command()).containsExactly("/bin/web", "--tenant=acme", "--port={{ports.http}}");
+        assertThat(rendered.env()).containsEntry("GREETING", "Hi from web").containsEntry("VERSION", "2.0.0");
+        assertThat(d.host()).isEqualTo("web.acme.example.test");
+        assertThat(d.generation()).isEqualTo(7);
+        assertThat(d.ingress().component()).isEqualTo("web");
+        assertThat(d.ingress().port()).isEqualTo("http");
+    }
+
+    @Test
+    void thePlanSetsTheIngressReplicasAndSizesEveryComponent() {
+        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, 4, new Resources(256, null), BigDecimal.ONE, null);
+        Deployment d = DeploymentRenderer.render(instance, tenant, release, plan, "localhost");
+        assertThat(d.components().get(0).replicas()).isEqualTo(4);
+        assertThat(d.components().get(1).replicas()).isEqualTo(3);
+        assertThat(d.components().get(0).resources()).isEqualTo(new Resources(256, 100));
+        assertThat(d.components().get(1).resources()).isEqualTo(new Resources(256, 250));
+    }
+}
