@@ -29,6 +29,7 @@ public final class TenantryServer implements AutoCloseable {
     public record Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers) {}
 
     private final Database database;
+    private final Signals signals;
     private final Services services;
     private final ReconcileLoop reconcileLoop;
     private final ApiServer api;
@@ -38,7 +39,7 @@ public final class TenantryServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         this.database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword());
         Store store = new Store(database);
-        Signals signals = new Signals();
+        this.signals = new Signals();
         this.services = new Services(new CatalogService(store, clock), new TenantService(store), new InstanceService(store, signals, clock),
                 new CellService(store, signals), new TokenService(store, clock), new AuditService(store), new EventService(store, signals));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
@@ -85,6 +86,7 @@ public final class TenantryServer implements AutoCloseable {
 
     @Override
     public void close() {
+        signals.close();
         api.close();
         reconcileLoop.close();
         database.close();

@@ -16,6 +16,7 @@ public final class Signals {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition[] conditions = new Condition[Topic.values().length];
     private final long[] counters = new long[Topic.values().length];
+    private volatile boolean closed;
 
     public Signals() {
         for (int i = 0; i < conditions.length; i++) conditions[i] = lock.newCondition();
@@ -41,17 +42,29 @@ public final class Signals {
         }
     }
 
-    /** Waits until the topic fires after {@code mark} or the timeout passes. */
+    /** Waits until the topic fires after {@code mark} or the timeout passes; throws once the server is closing. */
     public void await(Topic topic, long mark, Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
             while (counters[topic.ordinal()] == mark && nanos > 0) {
+                if (closed) throw new InterruptedException("the server is shutting down");
                 nanos = conditions[topic.ordinal()].awaitNanos(nanos);
             }
+            if (closed) throw new InterruptedException("the server is shutting down");
         } finally {
             lock.unlock();
         }
     }
 
+    /** Wakes every waiter for good: long polls and streams end so that the server can stop. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            for (Condition c : conditions) c.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
 }

@@ -86,11 +86,11 @@ public final class ApiServer implements AutoCloseable {
         }
         Principal principal = services.tokens().authenticate(header.substring(7).strip())
                 .orElseThrow(() -> ProblemException.unauthorized("the token is unknown or revoked"));
+        ctx.attribute(Http.PRINCIPAL, principal);
         boolean allowed = roles.stream().anyMatch(r -> r instanceof Access a && a.allows(principal.role()));
         if (!allowed) {
             throw ProblemException.forbidden("role '" + principal.role() + "' may not " + ctx.method() + " " + routePath(ctx));
         }
-        ctx.attribute(Http.PRINCIPAL, principal);
     }
 
     private void audit(Context ctx) {
@@ -126,6 +126,10 @@ public final class ApiServer implements AutoCloseable {
         routes.exception(ConflictException.class, (e, ctx) -> problem(ctx, 409, "conflict", e.getMessage(), fields(e.field(), e.getMessage())));
         routes.exception(ForbiddenException.class, (e, ctx) -> problem(ctx, 403, "forbidden", e.getMessage(), List.of()));
         routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), typeFor(e.getStatus()), e.getMessage(), List.of()));
+        routes.exception(InterruptedException.class, (e, ctx) -> {
+            ctx.header("Retry-After", "1");
+            problem(ctx, 503, "shutting-down", "the server is shutting down; retry against another replica", List.of());
+        });
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
             problem(ctx, 500, "internal", "an internal error occurred; the server log has the details", List.of());
@@ -160,6 +164,7 @@ public final class ApiServer implements AutoCloseable {
             case 409 -> "Conflict";
             case 413 -> "Content Too Large";
             case 415 -> "Unsupported Media Type";
+            case 503 -> "Service Unavailable";
             default -> status >= 500 ? "Internal Server Error" : "Error";
         };
     }

@@ -1,0 +1,125 @@
+package dev.tenantry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Authentication by bearer token, authorisation by role and by tenant ownership, token lifecycle and audit. */
+class AuthIT {
+    static TestPlane plane;
+
+    @BeforeAll
+    static void start() throws Exception {
+        plane = TestPlane.start();
+        plane.createTenant("acme");
+        plane.createTenant("globex");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        plane.close();
+    }
+
+    private static String token(String name, String role, String tenant) {
+        Map<String, Object> body = tenant == null ? Map.of("name", name, "role", role) : Map.of("name", name, "role", role, "tenant", tenant);
+        TestPlane.Reply reply = plane.post("/v1/tokens", body);
+        assertThat(reply.status()).isEqualTo(201);
+        assertThat(reply.json().path("secret").asText()).startsWith("tnt_");
+        return reply.json().path("secret").asText();
+    }
+
+    @Test
+    void withoutAValidTokenEverythingButReadyzIs401() {
+        assertThat(plane.call("GET", "/readyz", null, null).status()).isEqualTo(200);
+        for (String path : new String[] {"/v1/tenants", "/v1/services", "/v1/cells", "/v1/audit", "/v1/tokens", "/v1/operations/x"}) {
+            TestPlane.Reply reply = plane.call("GET", path, null, null);
+            assertThat(reply.status()).as(path).isEqualTo(401);
+            assertThat(reply.raw().headers().firstValue("WWW-Authenticate")).as(path).isPresent();
+        }
+        assertThat(plane.call("POST", "/v1/tenants", Map.of("id", "evil"), null).status()).isEqualTo(401);
+        assertThat(plane.call("GET", "/v1/tenants", null, "tnt_not-a-real-token").status()).isEqualTo(401);
+        assertThat(plane.call("GET", "/v1/tenants", null, "garbage").status()).isEqualTo(401);
+        assertThat(plane.get("/v1/tenants/evil").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aViewerReadsButCannotMutate() {
+        String viewer = token("auditor", "viewer", null);
+        assertThat(plane.call("GET", "/v1/tenants", null, viewer).status()).isEqualTo(200);
+        assertThat(plane.call("GET", "/v1/tenants/acme/instances", null, viewer).status()).isEqualTo(200);
+        TestPlane.Reply create = plane.call("POST", "/v1/tenants", Map.of("id", "viewer-made"), viewer);
+        assertThat(create.status()).isEqualTo(403);
+        assertThat(create.contentType()).startsWith("application/problem+json");
+        assertThat(plane.call("POST", "/v1/tenants/acme/instances", Map.of("name", "x", "service", "hello", "plan", "starter"), viewer).status())
+                .isEqualTo(403);
+        assertThat(plane.call("DELETE", "/v1/tenants/acme", null, viewer).status()).isEqualTo(403);
+        assertThat(plane.call("POST", "/v1/tokens", Map.of("name", "escalate", "role", "admin"), viewer).status()).isEqualTo(403);
+        assertThat(plane.get("/v1/tenants/viewer-made").status()).isEqualTo(404);
+        assertThat(plane.get("/v1/tenants/acme").status()).isEqualTo(200);
+    }
+
+    @Test
+    void anOperatorManagesTenantsButNotTheCatalogOrTokens() {
+        String operator = token("ops", "operator", null);
+        assertThat(plane.call("POST", "/v1/tenants", Map.of("id", "initech"), operator).status()).isEqualTo(201);
+        assertThat(plane.call("POST", "/v1/services", Map.of("name", "sneaky"), operator).status()).isEqualTo(403);
+        assertThat(plane.call("GET", "/v1/tokens", null, operator).status()).isEqualTo(403);
+    }
+
+    @Test
+    void aTenantScopedTokenNeverReachesAnotherTenant() {
+        String acmeAdmin = token("acme admin", "admin", "acme");
+        assertThat(plane.call("GET", "/v1/tenants/acme", null, acmeAdmin).status()).isEqualTo(200);
+        assertThat(plane.call("GET", "/v1/tenants/globex", null, acmeAdmin).status()).isEqualTo(404);
+        assertThat(plane.call("GET", "/v1/tenants/globex/instances", null, acmeAdmin).status()).isEqualTo(404);
+        assertThat(plane.call("POST", "/v1/tenants/globex/instances", Map.of("name", "x", "service", "hello", "plan", "starter"), acmeAdmin)
+                .status()).isEqualTo(404);
+        JsonNode tenants = plane.call("GET", "/v1/tenants", null, acmeAdmin).json().path("items");
+        assertThat(tenants).hasSize(1);
+        assertThat(tenants.get(0).path("id").asText()).isEqualTo("acme");
+        assertThat(plane.call("POST", "/v1/tokens", Map.of("name", "other", "role", "viewer", "tenant", "globex"), acmeAdmin).status())
+                .isEqualTo(403);
+        assertThat(plane.call("GET", "/v1/audit?tenant=globex", null, acmeAdmin).json().path("items")).isEmpty();
+        assertThat(plane.call("GET", "/v1/tokens", null, acmeAdmin).json().path("items"))
+                .allSatisfy(t -> assertThat(t.path("tenant").asText()).isEqualTo("acme"));
+    }
+
+    @Test
+    void anAgentTokenServesOnlyItsCell() {
+        String agent = plane.post("/v1/tokens", Map.of("name", "agent", "role", "agent", "cell", "far-away")).json().path("secret").asText();
+        assertThat(plane.call("GET", "/v1/tenants", null, agent).status()).isEqualTo(403);
+        assertThat(plane.call("GET", "/v1/cells/local/desired?wait=0", null, agent).status()).isEqualTo(403);
+    }
+
+    @Test
+    void revokedTokensStopWorkingAndSecretsAreNeverListed() {
+        TestPlane.Reply created = plane.post("/v1/tokens", Map.of("name", "temp", "role", "viewer"));
+        String secret = created.json().path("secret").asText();
+        String id = created.json().path("id").asText();
+        assertThat(plane.call("GET", "/v1/tenants", null, secret).status()).isEqualTo(200);
+        assertThat(plane.get("/v1/tokens").body()).doesNotContain(secret).doesNotContain("\"secret\"");
+        assertThat(plane.delete("/v1/tokens/" + id).status()).isEqualTo(204);
+        assertThat(plane.call("GET", "/v1/tenants", null, secret).status()).isEqualTo(401);
+    }
+
+    @Test
+    void mutatingCallsAreAuditedWithActorAndResult() {
+        String viewer = token("curious", "viewer", null);
+        plane.call("POST", "/v1/tenants", Map.of("id", "denied-one"), viewer);
+        plane.post("/v1/tenants", Map.of("id", "audited"));
+        JsonNode items = plane.get("/v1/audit?limit=200").json().path("items");
+        boolean created = false;
+        boolean denied = false;
+        for (JsonNode e : items) {
+            if (e.path("target").asText().equals("/v1/tenants") && e.path("actor").asText().startsWith("admin")
+                    && e.path("result").asText().equals("success")) created = true;
+            if (e.path("actor").asText().startsWith("curious") && e.path("result").asText().equals("denied")) denied = true;
+        }
+        assertThat(created).isTrue();
+        assertThat(denied).as("a denied call by a viewer is audited").isTrue();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.tenantry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.api.Json;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** GET /v1/events streams operation and instance events as server-sent events, filtered by tenant and instance. */
+class EventsIT {
+    static TestPlane plane;
+
+    @BeforeAll
+    static void start() throws Exception {
+        plane = TestPlane.start();
+        plane.createTenant("acme");
+        plane.createTenant("globex");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        plane.close();
+    }
+
+    @Test
+    void streamsTheEventsOfOneInstanceAsTheyHappen() throws Exception {
+        List<JsonNode> events = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Exception> streamError = new java.util.concurrent.atomic.AtomicReference<>();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(plane.api + "/v1/events?tenant=acme&instance=web"))
+                .header("Authorization", "Bearer " + plane.admin).header("Accept", "text/event-stream").GET().build();
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith("data:")) events.add(Json.MAPPER.readTree(line.substring(5).strip()));
+                }
+            } catch (java.io.IOException e) {
+                streamError.set(e);
+            }
+        });
+
+        plane.createInstance("globex", "web", "hello", "starter");
+        plane.createInstance("acme", "web", "hello", "starter");
+        plane.awaitPhase("acme", "web", "RUNNING");
+        await().until(() -> events.stream().anyMatch(e -> e.path("type").asText().equals("instance.running")));
+        assertThat(streamError.get()).as("the stream stays open while events flow").isNull();
+
+        assertThat(events).extracting(e -> e.path("type").asText()).contains("instance.created", "instance.running");
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.path("tenant").asText()).isEqualTo("acme");
+            assertThat(e.path("specversion").asText()).isEqualTo("1.0");
+            assertThat(e.path("subject").asText()).isEqualTo("tenants/acme/web");
+        });
+        response.body().close();
+        reader.interrupt();
+    }
+}
