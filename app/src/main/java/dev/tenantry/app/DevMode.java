@@ -7,7 +7,6 @@ import dev.tenantry.api.model.Token;
 import dev.tenantry.api.model.TokenCreate;
 import dev.tenantry.gateway.Gateway;
 import dev.tenantry.server.TenantryServer;
-import dev.tenantry.server.store.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +28,7 @@ public final class DevMode implements AutoCloseable {
                           int capacity, Duration stopGrace) {}
 
     private final Options options;
-    private EmbeddedPostgres postgres;
+    private DatabaseOptions.Connection database;
     private TenantryServer server;
     private Gateway gateway;
     private Agent agent;
@@ -54,16 +53,9 @@ public final class DevMode implements AutoCloseable {
     private void startAll() throws Exception {
         Path home = options.home();
         Files.createDirectories(home);
-        String url = options.dbUrl();
-        String user = options.dbUser();
-        String password = options.dbPassword();
-        if (url == null) {
-            postgres = EmbeddedPostgres.start(home.resolve("postgres"));
-            url = postgres.jdbcUrl();
-            user = postgres.user();
-            password = postgres.password();
-        }
-        server = TenantryServer.start(new TenantryServer.Config(url, user, password, options.host(), options.apiPort(), 2));
+        database = DatabaseOptions.Connection.open(home, options.dbUrl(), options.dbUser(), options.dbPassword());
+        server = TenantryServer.start(new TenantryServer.Config(database.url(), database.user(), database.password(), options.host(),
+                options.apiPort(), 2));
         adminToken = server.ensureAdminToken(home.resolve("admin.token"));
         writeAtomically(home.resolve("api.url"), server.url());
         gateway = new Gateway(options.host(), options.gatewayPort()).start();
@@ -120,7 +112,7 @@ public final class DevMode implements AutoCloseable {
     }
 
     public boolean embeddedDatabase() {
-        return postgres != null;
+        return database != null && database.embedded() != null;
     }
 
     /** Stops everything in reverse order: workloads first, the database last. */
@@ -135,6 +127,6 @@ public final class DevMode implements AutoCloseable {
             }
         }
         if (server != null) server.close();
-        if (postgres != null) postgres.close();
+        if (database != null) database.close();
     }
 }

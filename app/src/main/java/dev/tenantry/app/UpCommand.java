@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
@@ -14,14 +15,8 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--home", description = "Data directory (env TENANTRY_HOME, default ~/.tenantry)")
     Path home;
 
-    @Option(names = "--db-url", description = "External PostgreSQL JDBC URL instead of the embedded one (env TENANTRY_DB_URL)")
-    String dbUrl;
-
-    @Option(names = "--db-user", description = "User for --db-url (env TENANTRY_DB_USER)")
-    String dbUser;
-
-    @Option(names = "--db-password", description = "Password for --db-url (env TENANTRY_DB_PASSWORD)")
-    String dbPassword;
+    @Mixin
+    DatabaseOptions database;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE})")
     String host;
@@ -38,10 +33,8 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = home != null ? home : ClientOptions.home();
-        String url = dbUrl != null ? dbUrl : System.getenv("TENANTRY_DB_URL");
-        String user = dbUser != null ? dbUser : System.getenv("TENANTRY_DB_USER");
-        String password = dbPassword != null ? dbPassword : System.getenv("TENANTRY_DB_PASSWORD");
-        DevMode dev = DevMode.start(new DevMode.Options(dir.toAbsolutePath(), url, user, password, host, apiPort, gatewayPort, capacity,
+        DevMode dev = DevMode.start(new DevMode.Options(dir.toAbsolutePath(), database.url(), database.user(), database.password(), host,
+                apiPort, gatewayPort, capacity,
                 Duration.ofSeconds(10)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -4,25 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Authentication by bearer token, authorisation by role and by tenant ownership, token lifecycle and audit. */
-class AuthIT {
-    static TestPlane plane;
-
-    @BeforeAll
-    static void start() throws Exception {
-        plane = TestPlane.start();
-        plane.createTenant("acme");
-        plane.createTenant("globex");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        plane.close();
-    }
+class AuthIT extends WithPlane {
 
     private static String token(String name, String role, String tenant) {
         Map<String, Object> body = tenant == null ? Map.of("name", name, "role", role) : Map.of("name", name, "role", role, "tenant", tenant);

@@ -6,18 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every kind of bad input gets a 4xx problem+json naming the field, and nothing is created. */
-class BadInputIT {
-    static TestPlane plane;
-
+class BadInputIT extends WithPlane {
     @BeforeAll
-    static void start() throws Exception {
-        plane = TestPlane.start();
-        plane.createTenant("acme");
+    static void setUp() {
         plane.createTenant("dupco");
         plane.createService("typed", """
                 components:
@@ -27,11 +22,6 @@ class BadInputIT {
                   - {name: workers, type: integer, required: true}
                   - {name: tier, type: string, default: small, allowed: [small, large]}
                 """);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        plane.close();
     }
 
     private static List<String> fields(TestPlane.Reply reply) {
@@ -68,7 +58,7 @@ class BadInputIT {
         TestPlane.Reply instance = plane.createInstance("acme", "-web-", "hello", "starter");
         assertThat(instance.status()).isEqualTo(400);
         assertThat(fields(instance)).containsExactly("name");
-        assertThat(plane.get("/v1/tenants").json().path("items")).extracting(t -> t.path("id").asText()).containsExactly("acme", "dupco");
+        assertThat(plane.get("/v1/tenants").json().path("items")).extracting(t -> t.path("id").asText()).containsExactly("acme", "dupco", "globex");
         assertNoInstances();
     }
 

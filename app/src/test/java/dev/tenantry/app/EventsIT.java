@@ -15,25 +15,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** GET /v1/events streams operation and instance events as server-sent events, filtered by tenant and instance. */
-class EventsIT {
-    static TestPlane plane;
-
-    @BeforeAll
-    static void start() throws Exception {
-        plane = TestPlane.start();
-        plane.createTenant("acme");
-        plane.createTenant("globex");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        plane.close();
-    }
+class EventsIT extends WithPlane {
 
     @Test
     void streamsTheEventsOfOneInstanceAsTheyHappen() throws Exception {

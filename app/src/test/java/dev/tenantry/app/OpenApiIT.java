@@ -6,23 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The served OpenAPI document lists exactly the routes the server really registers. */
-class OpenApiIT {
-    static TestPlane plane;
-
-    @BeforeAll
-    static void start() throws Exception {
-        plane = TestPlane.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        plane.close();
-    }
+class OpenApiIT extends WithPlane {
 
     @Test
     void documentMatchesTheRegisteredRoutes() {

@@ -7,25 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Provisioning end to end with real processes: server, agent, process driver and gateway in one JVM, real PostgreSQL. */
-class ProvisioningIT {
-    static TestPlane plane;
-
-    @BeforeAll
-    static void start() throws Exception {
-        plane = TestPlane.start();
-        plane.createTenant("acme");
-        plane.createTenant("globex");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        plane.close();
-    }
+class ProvisioningIT extends WithPlane {
 
     @Test
     void provisionsAnInstanceReachableThroughTheGatewayThenDeletesIt() {

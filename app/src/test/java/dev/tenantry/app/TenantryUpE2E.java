@@ -1,0 +1,146 @@
+package dev.tenantry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.api.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged launcher as a user runs it: {@code ./tenantry up} in its own OS process, driven through
+ * the CLI (each command its own process) and plain HTTP through the gateway; then a restart on the same
+ * home keeps the data and brings the instances back.
+ */
+class TenantryUpE2E {
+    private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private Path home;
+    private Process up;
+
+    @BeforeEach
+    void createHome() throws IOException {
+        home = Files.createTempDirectory("tenantry-e2e-");
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        if (up != null && up.isAlive()) {
+            up.destroy();
+            up.waitFor(60, TimeUnit.SECONDS);
+        }
+        assertThat(new ProcessBuilder("rm", "-rf", home.toString()).start().waitFor()).isZero();
+    }
+
+    private Process startUp(Path log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("tenantry").toString(), "up", "--api-port", "0", "--gateway-port", "0")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("TENANTRY_HOME", home.toString());
+        pb.environment().put("TENANTRY_SKIP_BUILD", "1");
+        return pb.start();
+    }
+
+    private record Cli(int exit, String out) {}
+
+    private Cli cli(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(ROOT.resolve("tenantry").toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(home, "cli-", ".out");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().put("TENANTRY_HOME", home.toString());
+        pb.environment().put("TENANTRY_SKIP_BUILD", "1");
+        Process p = pb.start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("cli " + String.join(" ", args) + " finished").isTrue();
+        return new Cli(p.exitValue(), Files.readString(out));
+    }
+
+    private String awaitReady(Path log) throws IOException {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!up.isAlive()) throw new AssertionError("tenantry up exited: " + Files.readString(log));
+            return Files.exists(home.resolve("api.url")) && Files.readString(log).contains("Tenantry is up");
+        });
+        return Files.readString(home.resolve("api.url")).strip();
+    }
+
+    private int gatewayPort(String api) throws Exception {
+        String token = Files.readString(home.resolve("admin.token")).strip();
+        HttpResponse<String> cell = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/v1/cells/local"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        String template = Json.MAPPER.readTree(cell.body()).path("endpointTemplate").asText();
+        return Integer.parseInt(template.replaceAll(".*:(\\d+)/$", "$1"));
+    }
+
+    private static HttpResponse<String> viaGateway(int port, String host) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).header("Host", host).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void upThenCliThenBrowserThenDeleteThenRestartKeepsData() throws Exception {
+        Path log = home.resolve("up.log");
+        up = startUp(log);
+        String api = awaitReady(log);
+        assertThat(Files.readString(log)).contains("admin token (created now");
+        int gateway = gatewayPort(api);
+
+        Cli tenant = cli("tenants", "create", "acme", "--name", "Acme Corp");
+        assertThat(tenant.exit()).as(tenant.out()).isZero();
+        Cli create = cli("instances", "create", "acme", "web", "--service", "hello", "--plan", "starter", "--wait");
+        assertThat(create.exit()).as(create.out()).isZero();
+        assertThat(create.out()).contains("instance acme/web is RUNNING at http://web.acme.localhost:" + gateway + "/");
+
+        HttpResponse<String> page = viaGateway(gateway, "web.acme.localhost");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Hello, acme!");
+
+        Cli list = cli("instances", "list", "acme", "-o", "json");
+        JsonNode items = Json.MAPPER.readTree(list.out()).path("items");
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).path("status").path("phase").asText()).isEqualTo("RUNNING");
+
+        Cli bad = cli("instances", "create", "acme", "bad", "--service", "nope", "--plan", "starter");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.out()).contains("service: no service 'nope'");
+
+        Cli delete = cli("instances", "delete", "acme", "web", "--wait");
+        assertThat(delete.exit()).as(delete.out()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> viaGateway(gateway, "web.acme.localhost").statusCode() == 404);
+
+        Cli second = cli("instances", "create", "acme", "shop", "--service", "hello", "--plan", "starter", "--wait", "-p", "greeting=Howdy");
+        assertThat(second.exit()).as(second.out()).isZero();
+        long pid = Json.MAPPER.readTree(cli("instances", "get", "acme", "shop", "-o", "json").out())
+                .path("status").path("replicas").get(0).path("pid").asLong();
+
+        up.destroy();
+        assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("workload stopped with dev mode").isFalse();
+        assertThat(home.resolve("postgres").resolve("postmaster.pid")).as("PostgreSQL stopped").doesNotExist();
+
+        Path log2 = home.resolve("up2.log");
+        up = startUp(log2);
+        String api2 = awaitReady(log2);
+        assertThat(Files.readString(log2)).doesNotContain("created now");
+        int gateway2 = gatewayPort(api2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> viaGateway(gateway2, "shop.acme.localhost").statusCode() == 200);
+        assertThat(viaGateway(gateway2, "shop.acme.localhost").body()).contains("Howdy, acme!");
+        JsonNode tenants = Json.MAPPER.readTree(cli("tenants", "list", "-o", "json").out()).path("items");
+        assertThat(tenants).extracting(t -> t.path("name").asText()).containsExactly("Acme Corp");
+        Cli audit = cli("audit", "--tenant", "acme");
+        assertThat(audit.out()).contains("POST /v1/tenants/{tenant}/instances", "instance.running");
+    }
+}
