@@ -8,11 +8,8 @@ import dev.tenantry.api.model.TokenCreate;
 import dev.tenantry.gateway.Gateway;
 import dev.tenantry.server.TenantryServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 /**
@@ -57,7 +54,7 @@ public final class DevMode implements AutoCloseable {
         server = TenantryServer.start(new TenantryServer.Config(database.url(), database.user(), database.password(), options.host(),
                 options.apiPort(), 2));
         adminToken = server.ensureAdminToken(home.resolve("admin.token"));
-        writeAtomically(home.resolve("api.url"), server.url());
+        HomeFiles.write(home.resolve("api.url"), server.url());
         gateway = new Gateway(options.host(), options.gatewayPort()).start();
         String endpointTemplate = "http://{host}:" + gateway.port() + "/";
         agent = new Agent(new Agent.Config(server.url(), agentToken(home.resolve("agent.token")), CELL,
@@ -72,15 +69,8 @@ public final class DevMode implements AutoCloseable {
             if (server.services().tokens().authenticate(existing).isPresent()) return existing;
         }
         Token token = server.services().tokens().issue(new TokenCreate("agent of cell " + CELL, Role.agent, null, CELL));
-        writeAtomically(file, token.secret());
+        HomeFiles.write(file, token.secret());
         return token.secret();
-    }
-
-    private static void writeAtomically(Path file, String content) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(tmp, content + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     public TenantryServer server() {

@@ -31,6 +31,7 @@ final class ServerCommand implements Callable<Integer> {
         DatabaseOptions.Connection db = DatabaseOptions.Connection.open(dir, database.url(), database.user(), database.password());
         TenantryServer server = TenantryServer.start(new TenantryServer.Config(db.url(), db.user(), db.password(), host, apiPort, workers));
         TenantryServer.AdminToken token = server.ensureAdminToken(dir.resolve("admin.token"));
+        HomeFiles.write(dir.resolve("api.url"), server.url());
         System.out.println("Tenantry server listening on " + server.url() + (token.created() ? "; admin token: " + token.secret()
                 : "; admin token in " + dir.resolve("admin.token")));
         CountDownLatch stopped = new CountDownLatch(1);
