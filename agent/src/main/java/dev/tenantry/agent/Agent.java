@@ -1,5 +1,6 @@
 package dev.tenantry.agent;
 
+import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.agent.driver.ProcessDriver;
 import dev.tenantry.api.cell.CellDesiredState;
 import dev.tenantry.api.cell.CellRegistration;
@@ -27,7 +28,7 @@ public final class Agent implements AutoCloseable {
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private static final Duration RETRY = Duration.ofSeconds(1);
 
-    public record Config(String serverUrl, String token, String cell, CellRegistration registration, Path workDir, Duration stopGrace) {}
+    public record Config(String serverUrl, String token, String cell, CellRegistration registration, Path workDir, DriverSettings driver) {}
 
     private final Config config;
     private final ServerClient server;
@@ -47,7 +48,7 @@ public final class Agent implements AutoCloseable {
         this.config = config;
         this.server = new ServerClient(config.serverUrl(), config.token(), config.cell());
         this.cache = new DesiredStateCache(config.workDir());
-        this.driver = new ProcessDriver(config.workDir(), config.stopGrace(), this::changed);
+        this.driver = new ProcessDriver(config.workDir(), config.driver(), this::changed);
         this.routeSink = routeSink;
     }
 
@@ -57,23 +58,33 @@ public final class Agent implements AutoCloseable {
             log.info("Starting the cached desired state of cell {} (revision {}) before reaching the server", state.cell(), state.revision());
             apply(state);
         });
-        pollThread = Thread.ofPlatform().name("agent-poll").daemon().start(this::pollLoop);
+        boolean registered = register();
+        pollThread = Thread.ofPlatform().name("agent-poll").daemon().start(() -> pollLoop(registered));
         reportThread = Thread.ofPlatform().name("agent-report").daemon().start(this::reportLoop);
         return this;
     }
 
-    private void pollLoop() {
-        boolean registered = false;
+    /** Registers the cell with the server; false (and a warning) when the server cannot be reached yet. */
+    private boolean register() {
+        try {
+            server.register(config.registration());
+            log.info("Serving cell {} for {}", config.cell(), config.serverUrl());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot register cell {} yet (retrying): {}", config.cell(), e.getMessage());
+            return false;
+        }
+    }
+
+    private void pollLoop(boolean alreadyRegistered) {
+        boolean registered = alreadyRegistered;
         while (running) {
             if (!registered) {
-                try {
-                    server.register(config.registration());
-                    registered = true;
-                    log.info("Serving cell {} for {}", config.cell(), config.serverUrl());
-                } catch (InterruptedException e) {
-                    return;
-                } catch (IOException | RuntimeException e) {
-                    log.warn("Cannot register cell {} yet: {}", config.cell(), e.getMessage());
+                registered = register();
+                if (!registered) {
                     sleep(RETRY);
                     continue;
                 }

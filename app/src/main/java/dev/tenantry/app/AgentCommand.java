@@ -1,6 +1,7 @@
 package dev.tenantry.app;
 
 import dev.tenantry.agent.Agent;
+import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.api.cell.CellRegistration;
 import dev.tenantry.gateway.Gateway;
 import java.nio.file.Path;
@@ -38,6 +39,8 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--stop-grace-seconds", defaultValue = "10") int grace;
 
+    @Option(names = "--workload-nice", defaultValue = "10", description = "CPU niceness of workload processes, 0-19") int workloadNice;
+
     @Override
     public Integer call() throws Exception {
         String secret = token != null ? token : System.getenv("TENANTRY_AGENT_TOKEN");
@@ -45,7 +48,7 @@ final class AgentCommand implements Callable<Integer> {
         Gateway gateway = new Gateway(gatewayHost, gatewayPort).start();
         Agent agent = new Agent(new Agent.Config(server, secret, cell,
                 new CellRegistration(region, "process", capacity, baseDomain, "http://{host}:" + gateway.port() + "/"),
-                workDir.toAbsolutePath(), Duration.ofSeconds(grace)), gateway.routes()).start();
+                workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice)), gateway.routes()).start();
         System.out.println("Agent of cell " + cell + " started; gateway on port " + gateway.port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

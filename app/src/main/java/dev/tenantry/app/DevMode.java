@@ -1,6 +1,7 @@
 package dev.tenantry.app;
 
 import dev.tenantry.agent.Agent;
+import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.api.cell.CellRegistration;
 import dev.tenantry.api.model.Role;
 import dev.tenantry.api.model.Token;
@@ -10,7 +11,6 @@ import dev.tenantry.server.TenantryServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * Dev mode: PostgreSQL (embedded unless a URL is given), the server, and one local cell (gateway +
@@ -22,7 +22,7 @@ public final class DevMode implements AutoCloseable {
     public static final String CELL = "local";
 
     public record Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
-                          int capacity, Duration stopGrace) {}
+                          int capacity, DriverSettings driver) {}
 
     private final Options options;
     private DatabaseOptions.Connection database;
@@ -59,7 +59,7 @@ public final class DevMode implements AutoCloseable {
         String endpointTemplate = "http://{host}:" + gateway.port() + "/";
         agent = new Agent(new Agent.Config(server.url(), agentToken(home.resolve("agent.token")), CELL,
                 new CellRegistration("local", "process", options.capacity(), "localhost", endpointTemplate),
-                home.resolve("cells").resolve(CELL), options.stopGrace()), gateway.routes()).start();
+                home.resolve("cells").resolve(CELL), options.driver()), gateway.routes()).start();
         exampleRelease = ExampleCatalog.preload(server.services().catalog());
     }
 

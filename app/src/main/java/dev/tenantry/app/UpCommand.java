@@ -1,5 +1,6 @@
 package dev.tenantry.app;
 
+import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.cli.ClientOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,12 +31,18 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--capacity", defaultValue = "100", description = "Instances the local cell takes (default: ${DEFAULT-VALUE})")
     int capacity;
 
+    @Option(names = "--workload-nice", defaultValue = "10", description = "CPU niceness of workload processes, 0-19 (default: ${DEFAULT-VALUE})")
+    int workloadNice;
+
+    @Option(names = "--stop-grace-seconds", defaultValue = "10", description = "SIGTERM-to-SIGKILL grace when stopping workloads (default: ${DEFAULT-VALUE})")
+    int stopGrace;
+
     @Override
     public Integer call() throws Exception {
         Path dir = home != null ? home : ClientOptions.home();
         DevMode dev = DevMode.start(new DevMode.Options(dir.toAbsolutePath(), database.url(), database.user(), database.password(), host,
                 apiPort, gatewayPort, capacity,
-                Duration.ofSeconds(10)));
+                new DriverSettings(Duration.ofSeconds(stopGrace), workloadNice)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping Tenantry…");

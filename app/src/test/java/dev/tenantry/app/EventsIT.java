@@ -14,11 +14,22 @@ import java.net.http.HttpResponse;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** GET /v1/events streams operation and instance events as server-sent events, filtered by tenant and instance. */
 class EventsIT extends WithPlane {
+
+    @org.junit.jupiter.api.BeforeAll
+    static void aServiceThatDoesNothing() {
+        plane.createService("nothing", """
+                components:
+                  - name: idle
+                    command: ["/bin/sleep", "600"]
+                """);
+    }
 
     @Test
     void streamsTheEventsOfOneInstanceAsTheyHappen() throws Exception {
@@ -54,5 +65,40 @@ class EventsIT extends WithPlane {
         });
         response.body().close();
         reader.interrupt();
+    }
+
+    @Test
+    void noEventIsSkippedWhenManyTransactionsCommitAtOnce() throws Exception {
+        plane.createTenant("burst");
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(plane.api + "/v1/events?tenant=burst"))
+                .header("Authorization", "Bearer " + plane.admin).header("Accept", "text/event-stream").GET().build();
+        HttpResponse<java.util.stream.Stream<String>> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
+        Thread reader = Thread.ofVirtual().start(() -> response.body().filter(l -> l.startsWith("data:")).forEach(l -> {
+            try {
+                JsonNode e = Json.MAPPER.readTree(l.substring(5).strip());
+                if (e.path("type").asText().equals("instance.created")) seen.add(e.path("subject").asText());
+            } catch (java.io.IOException bad) {
+                throw new java.io.UncheckedIOException(bad);
+            }
+        }));
+        int n = 40;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(n)) {
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                pool.submit(() -> plane.call("POST", "/v1/tenants/burst/instances",
+                        java.util.Map.of("name", "i" + index, "service", "nothing", "plan", "basic"), plane.admin));
+            }
+        }
+        await().until(() -> seen.size() == n);
+        assertThat(seen).hasSize(n);
+        reader.interrupt();
+    }
+
+    @Test
+    void aClientThatDoesNotAcceptAnEventStreamIsToldSo() {
+        TestPlane.Reply reply = plane.get("/v1/events?tenant=acme");
+        assertThat(reply.status()).isEqualTo(406);
+        assertThat(reply.json().path("detail").asText()).contains("text/event-stream");
     }
 }

@@ -136,7 +136,8 @@ class TenantryUpE2E {
         String api2 = awaitReady(log2);
         assertThat(Files.readString(log2)).doesNotContain("created now");
         int gateway2 = gatewayPort(api2);
-        await().atMost(Duration.ofSeconds(60)).until(() -> viaGateway(gateway2, "shop.acme.localhost").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(java.net.ConnectException.class)
+                .until(() -> viaGateway(gateway2, "shop.acme.localhost").statusCode() == 200);
         assertThat(viaGateway(gateway2, "shop.acme.localhost").body()).contains("Howdy, acme!");
         JsonNode tenants = Json.MAPPER.readTree(cli("tenants", "list", "-o", "json").out()).path("items");
         assertThat(tenants).extracting(t -> t.path("name").asText()).containsExactly("Acme Corp");

@@ -3,6 +3,7 @@ package dev.tenantry.app;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.api.Json;
 import dev.tenantry.examples.hello.HelloBlueprint;
 import java.io.IOException;
@@ -40,7 +41,8 @@ final class TestPlane implements AutoCloseable {
 
     static TestPlane start() throws Exception {
         Path home = Files.createTempDirectory("tenantry-it-");
-        DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 50, Duration.ofSeconds(3)));
+        DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 50,
+                new DriverSettings(Duration.ofSeconds(3), 10)));
         return new TestPlane(dev, home);
     }
 

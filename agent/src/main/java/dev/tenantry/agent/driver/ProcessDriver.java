@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -41,16 +40,16 @@ public final class ProcessDriver implements AutoCloseable {
     private static final List<String> INHERITED_ENV = List.of("PATH", "LANG", "LC_ALL", "TZ", "JAVA_HOME");
 
     private final Path instancesDir;
-    private final Duration grace;
+    private final DriverSettings settings;
     private final Runnable onChange;
     private final Map<String, RunningInstance> running = new ConcurrentHashMap<>();
     private final Set<Integer> allocatedPorts = ConcurrentHashMap.newKeySet();
 
     private record RunningInstance(Deployment deployment, Path dir, List<ReplicaSupervisor> replicas) {}
 
-    public ProcessDriver(Path workDir, Duration grace, Runnable onChange) {
+    public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange) {
         this.instancesDir = workDir.resolve("instances");
-        this.grace = grace;
+        this.settings = settings;
         this.onChange = onChange;
     }
 
@@ -66,7 +65,7 @@ public final class ProcessDriver implements AutoCloseable {
                 if (text.matches("[0-9]+")) {
                     ProcessHandle.of(Long.parseLong(text)).filter(ProcessHandle::isAlive).ifPresent(h -> {
                         log.info("Stopping leftover workload process {} ({})", h.pid(), pidFile);
-                        ReplicaSupervisor.terminate(h, grace);
+                        ReplicaSupervisor.terminate(h, settings.stopGrace());
                     });
                 }
                 Files.deleteIfExists(pidFile);
@@ -105,7 +104,7 @@ public final class ProcessDriver implements AutoCloseable {
 
     private void stop(RunningInstance r, boolean removeFiles) {
         log.info("Stopping {} (generation {})", r.deployment().key(), r.deployment().generation());
-        r.replicas().parallelStream().forEach(s -> s.stop(grace));
+        r.replicas().parallelStream().forEach(s -> s.stop(settings.stopGrace()));
         r.replicas().forEach(s -> allocatedPorts.removeAll(s.spec().ports().values()));
         running.remove(r.deployment().instanceUid());
         if (removeFiles) deleteTree(r.dir());
@@ -151,7 +150,7 @@ public final class ProcessDriver implements AutoCloseable {
         List<String> command = Stream.concat(c.command().stream(), c.args().stream()).map(s -> Placeholders.render(s, resolver)).toList();
         return new ReplicaSpec(d.instanceUid(), c.name(), index, d.generation(), command, env, ports, workingDir,
                 dir.resolve("logs").resolve(c.name() + "-" + index + ".log"), dir.resolve("run").resolve(c.name() + "-" + index + ".pid"),
-                c.health());
+                c.health(), settings.workloadNice());
     }
 
     private int allocatePort() {

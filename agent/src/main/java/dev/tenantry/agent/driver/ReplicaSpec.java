@@ -8,7 +8,7 @@ import java.util.Map;
 /** One replica as it will run: its command, environment, allocated ports, directories and health check. */
 record ReplicaSpec(String instanceUid, String component, int index, long generation, List<String> command,
                    Map<String, String> env, Map<String, Integer> ports, Path workingDir, Path logFile, Path pidFile,
-                   HealthCheck health) {
+                   HealthCheck health, int nice) {
 
     String name() {
         return component + "-" + index;

@@ -99,10 +99,7 @@ final class ReplicaSupervisor {
     private Process launch() throws IOException {
         Files.createDirectories(spec.workingDir());
         Files.createDirectories(spec.logFile().getParent());
-        List<String> command = new ArrayList<>();
-        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) command.add("/usr/bin/setsid");
-        command.addAll(spec.command());
-        ProcessBuilder pb = new ProcessBuilder(command).directory(spec.workingDir().toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(Launcher.command(spec.command(), spec.nice())).directory(spec.workingDir().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
         pb.environment().clear();
         pb.environment().putAll(spec.env());

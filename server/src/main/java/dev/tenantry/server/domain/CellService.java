@@ -5,18 +5,13 @@ import dev.tenantry.api.cell.CellRegistration;
 import dev.tenantry.api.validation.Errors;
 import dev.tenantry.api.validation.Slugs;
 import dev.tenantry.api.cell.CellReport;
-import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.model.Cell;
-import dev.tenantry.api.model.Phase;
 import dev.tenantry.api.model.Role;
 import dev.tenantry.server.store.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /** Cells: their registration, the desired state agents long-poll, and the observed state they report. */
 public final class CellService {
@@ -79,24 +74,11 @@ public final class CellService {
     public void report(Principal who, String cell, CellReport report) {
         checkCellAccess(who, cell);
         get(cell);
-        boolean anyChanged = store.tx(tx -> {
-            tx.cells().seen(cell, report.agentId());
-            Map<String, ObservedInstance> observed = report.instances().stream()
-                    .collect(Collectors.toMap(ObservedInstance::instanceUid, Function.identity(), (a, b) -> b));
-            boolean any = false;
-            for (InstanceRecord instance : tx.instances().onCell(cell)) {
-                ObservedInstance o = observed.get(instance.uid());
-                boolean changed = !Objects.equals(instance.observed(), o);
-                boolean awaitingRemoval = instance.phase() == Phase.DELETING && instance.agentRevision() < report.appliedRevision();
-                if (changed || awaitingRemoval) {
-                    tx.instances().saveObserved(instance.uid(), o, report.appliedRevision());
-                    tx.instances().requestReconcile(instance.uid());
-                    any = true;
-                }
-            }
-            return any;
-        });
-        if (anyChanged) signals.fire(Signals.Topic.RECONCILE);
+        // the cell row is touched in its own transaction: reconcile passes lock an instance and then the
+        // cell row, so holding the cell row while updating instances here could deadlock with them
+        store.run(tx -> tx.cells().seen(cell, report.agentId()));
+        int changed = store.tx(tx -> tx.instances().saveReport(cell, report.appliedRevision(), report.instances()));
+        if (changed > 0) signals.fire(Signals.Topic.RECONCILE);
     }
 
     private static void checkCellAccess(Principal who, String cell) {

@@ -163,6 +163,7 @@ public final class ApiServer implements AutoCloseable {
             case 405 -> "Method Not Allowed";
             case 409 -> "Conflict";
             case 413 -> "Content Too Large";
+            case 406 -> "Not Acceptable";
             case 415 -> "Unsupported Media Type";
             case 503 -> "Service Unavailable";
             default -> status >= 500 ? "Internal Server Error" : "Error";

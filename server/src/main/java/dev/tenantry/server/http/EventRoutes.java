@@ -6,6 +6,7 @@ import dev.tenantry.server.domain.EventService;
 import dev.tenantry.server.domain.Principal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,7 +23,13 @@ final class EventRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.sse("/v1/events", this::stream, Access.READ);
+        SseHandler sse = new SseHandler(this::stream);
+        routes.get("/v1/events", ctx -> {
+            if (!"text/event-stream".equals(ctx.header("Accept"))) {
+                throw new ProblemException(406, "not-acceptable", "this is a server-sent-events stream: send 'Accept: text/event-stream'", null);
+            }
+            sse.handle(ctx);
+        }, Access.READ);
     }
 
     private void stream(SseClient client) {

@@ -44,8 +44,11 @@ public final class InstanceReconciler {
         this.clock = clock;
     }
 
-    /** Runs one pass; returns when to look again (null: only when something changes). */
-    public Duration reconcile(String uid) {
+    /**
+     * Runs one pass over an instance whose lease {@code owner} holds, and in the same transaction gives the
+     * lease back with the time of the next pass. Returns that time (null: only when something changes).
+     */
+    public Duration reconcile(String uid, String owner) {
         PassResult result = store.tx(tx -> {
             Optional<InstanceRecord> found = tx.instances().lockByUid(uid);
             if (found.isEmpty()) return new PassResult(null, false, false);
@@ -62,6 +65,7 @@ public final class InstanceReconciler {
                 }
             };
             boolean changed = pass.save();
+            tx.instances().release(uid, owner, next);
             return new PassResult(next, changed, pass.isCellChanged());
         });
         if (result.cellChanged()) signals.fire(Signals.Topic.CELLS);

@@ -19,6 +19,7 @@ public final class ReconcileLoop implements AutoCloseable {
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration IDLE_WAIT = Duration.ofMillis(500);
     private static final int BATCH = 8;
+    private static final Duration RETRY = Duration.ofSeconds(5);
 
     private final Store store;
     private final Signals signals;
@@ -62,15 +63,12 @@ public final class ReconcileLoop implements AutoCloseable {
     }
 
     private void reconcileOne(String uid) {
-        Duration next;
         try {
-            next = reconciler.reconcile(uid);
+            reconciler.reconcile(uid, owner);
         } catch (RuntimeException e) {
             log.warn("Reconciling instance {} failed, retrying in 5s: {}", uid, e.toString(), e);
-            next = Duration.ofSeconds(5);
+            store.run(tx -> tx.instances().release(uid, owner, RETRY));
         }
-        Duration finalNext = next;
-        store.run(tx -> tx.instances().release(uid, owner, finalNext));
     }
 
     private void sleepQuietly() {

@@ -94,24 +94,29 @@ public final class InstanceRepository {
     }
 
     /**
-     * Stores what the agent observed (null: it runs nothing for this instance) as of its applied revision;
-     * returns true when that differs from what was stored.
+     * Stores an agent's report of its cell in two statements: each reported instance whose observation changed,
+     * and each unreported instance the agent no longer runs (null observation). Changed instances, and deleting
+     * ones once the agent has caught up with their removal, get a reconcile pass. Returns how many rows changed.
      */
-    public boolean saveObserved(String uid, ObservedInstance observed, long agentRevision) {
-        return h.createUpdate("update instances set observed = cast(:o as jsonb), agent_revision = :rev where uid = :uid"
-                        + " and (observed is distinct from cast(:o as jsonb) or agent_revision <> :rev)")
-                .bind("uid", uid).bind("o", JsonColumns.write(observed)).bind("rev", agentRevision).execute() > 0;
+    public int saveReport(String cell, long agentRevision, List<ObservedInstance> observed) {
+        String[] uids = observed.stream().map(ObservedInstance::instanceUid).toArray(String[]::new);
+        String[] json = observed.stream().map(JsonColumns::write).toArray(String[]::new);
+        int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev,"
+                        + " reconcile_at = coalesce(least(i.reconcile_at, now()), now()), reconcile_requested = i.lease_owner is not null"
+                        + " from unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o)"
+                        + " where i.uid = v.uid and i.cell = :cell and i.phase <> 'DELETED' and i.observed is distinct from cast(v.o as jsonb)")
+                .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("obs", json).execute();
+        int gone = h.createUpdate("update instances i set observed = null, agent_revision = :rev,"
+                        + " reconcile_at = coalesce(least(i.reconcile_at, now()), now()), reconcile_requested = i.lease_owner is not null"
+                        + " where i.cell = :cell and i.phase <> 'DELETED' and i.uid <> all(cast(:uids as text[]))"
+                        + " and (i.observed is not null or (i.phase = 'DELETING' and i.agent_revision < :rev))")
+                .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).execute();
+        return reported + gone;
     }
 
     public List<Deployment> publishedDeployments(String cell) {
         return h.createQuery("select deployment from instances where cell = :c and published and deployment is not null order by uid")
                 .bind("c", cell).map((rs, c) -> JsonColumns.read(rs, "deployment", Deployment.class)).list();
-    }
-
-    /** Instances placed on the cell that are not yet DELETED: those whose reports the agent must account for. */
-    public List<InstanceRecord> onCell(String cell) {
-        return h.createQuery("select * from instances where cell = :c and phase <> 'DELETED'").bind("c", cell)
-                .map((rs, c) -> row(rs)).list();
     }
 
     private static InstanceRecord row(ResultSet rs) throws SQLException {

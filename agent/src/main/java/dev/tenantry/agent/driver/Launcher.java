@@ -1,0 +1,29 @@
+package dev.tenantry.agent.driver;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line that starts a workload: in a session of its own (setsid: a terminal's signals do not
+ * reach it, and it can be signalled as a group) and at a lower CPU priority than the agent.
+ *
+ * <p>On kernels with scheduler autogroups (most Linux desktops and many servers), every session is
+ * scheduled as one group and a process's own nice value only ranks it inside its group; so the new
+ * session's autogroup gets the nice value too, through {@code /proc/self/autogroup}, before the
+ * command is exec'd. Every step execs, so the workload keeps the pid the driver started.
+ */
+public final class Launcher {
+    private static final String SET_PRIORITY = "[ -w /proc/self/autogroup ] && echo \"$0\" > /proc/self/autogroup; exec nice -n \"$0\" \"$@\"";
+
+    private Launcher() {}
+
+    public static List<String> command(List<String> workload, int nice) {
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) command.add("/usr/bin/setsid");
+        if (nice > 0) command.addAll(List.of("/bin/sh", "-c", SET_PRIORITY, String.valueOf(nice)));
+        command.addAll(workload);
+        return command;
+    }
+}

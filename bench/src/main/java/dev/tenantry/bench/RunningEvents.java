@@ -1,0 +1,55 @@
+package dev.tenantry.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.api.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/** One event stream of a tenant; {@link #await} returns once an instance's {@code instance.running} event arrived. */
+final class RunningEvents {
+    private final Map<String, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
+
+    RunningEvents(String api, String token, String tenant) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/v1/events?tenant=" + tenant))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build();
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) throw new IllegalStateException("event stream: HTTP " + response.statusCode());
+        Thread.ofPlatform().daemon().name("bench-events").start(() -> read(response.body()));
+    }
+
+    private void read(InputStream body) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.startsWith("data:")) continue;
+                JsonNode event = Json.MAPPER.readTree(line.substring(5).strip());
+                if (event.path("type").asText().equals("instance.running")) {
+                    String name = event.path("subject").asText().substring(event.path("subject").asText().lastIndexOf('/') + 1);
+                    future(name).complete(null);
+                }
+            }
+        } catch (IOException e) {
+            running.values().forEach(f -> f.completeExceptionally(e));
+        }
+    }
+
+    private CompletableFuture<Void> future(String name) {
+        return running.computeIfAbsent(name, n -> new CompletableFuture<>());
+    }
+
+    void await(String name) throws Exception {
+        future(name).get(120, TimeUnit.SECONDS);
+        running.remove(name);
+    }
+}
