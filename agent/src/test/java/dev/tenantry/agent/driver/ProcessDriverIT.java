@@ -1,0 +1,129 @@
+package dev.tenantry.agent.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tenantry.api.blueprint.Component;
+import dev.tenantry.api.blueprint.Ingress;
+import dev.tenantry.api.blueprint.PortSpec;
+import dev.tenantry.api.cell.Deployment;
+import dev.tenantry.api.cell.ObservedInstance;
+import dev.tenantry.api.cell.ObservedReplica;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The process driver with real OS processes: environment, ports, logs, restarts, graceful and forced stops, leftovers. */
+class ProcessDriverIT {
+    private static final Duration GRACE = Duration.ofSeconds(1);
+    @TempDir
+    Path work;
+    private ProcessDriver driver;
+
+    @BeforeEach
+    void start() {
+        driver = new ProcessDriver(work, new DriverSettings(GRACE, 10), () -> { });
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private static Deployment deployment(String uid, String name, String script, Map<String, String> env, boolean withPort) {
+        Component c = new Component("web", List.of("/bin/sh", "-c", script), List.of(), env,
+                withPort ? List.of(new PortSpec("http")) : List.of(), null, null, 1);
+        return new Deployment(uid, "acme", name, 1, "svc", "1.0.0", List.of(c), withPort ? new Ingress("web", "http") : null,
+                withPort ? name + ".acme.localhost" : null);
+    }
+
+    private ObservedReplica replica(String uid) {
+        return driver.observe().stream().filter(o -> o.instanceUid().equals(uid)).findFirst()
+                .map(o -> o.replicas().get(0)).orElse(null);
+    }
+
+    private ObservedInstance instance(String uid) {
+        return driver.observe().stream().filter(o -> o.instanceUid().equals(uid)).findFirst().orElse(null);
+    }
+
+    @Test
+    void aReplicaGetsItsOwnDirectoryPortsCleanEnvironmentAndLog() throws Exception {
+        driver.apply(List.of(deployment("u1", "envy", "env > env.txt; echo started; exec sleep 60",
+                Map.of("GREETING", "port {{ports.http}} replica {{replica.index}} data {{instance.dataDir}}"), true)));
+        Path dir = work.resolve("instances/acme/envy");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("replicas/web-0/env.txt"))
+                && Files.readString(dir.resolve("logs/web-0.log")).contains("started"));
+        Map<String, String> env = Files.readAllLines(dir.resolve("replicas/web-0/env.txt")).stream()
+                .filter(l -> l.contains("=")).collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1), (a, b) -> b));
+        int port = replica("u1").ports().get("http");
+        assertThat(env).containsEntry("PORT", String.valueOf(port)).containsEntry("PORT_HTTP", String.valueOf(port))
+                .containsEntry("TENANTRY_TENANT", "acme").containsEntry("TENANTRY_INSTANCE", "envy")
+                .containsEntry("TENANTRY_RELEASE", "1.0.0").containsEntry("TENANTRY_REPLICA", "0")
+                .containsEntry("GREETING", "port " + port + " replica 0 data " + dir.resolve("data"))
+                .containsEntry("HOME", dir.resolve("replicas/web-0").toString());
+        Set<String> allowed = Set.of("PATH", "LANG", "LC_ALL", "TZ", "JAVA_HOME", "HOME", "PORT", "PORT_HTTP", "GREETING", "PWD", "SHLVL", "_",
+                "TENANTRY_TENANT", "TENANTRY_INSTANCE", "TENANTRY_SERVICE", "TENANTRY_RELEASE", "TENANTRY_REPLICA", "TENANTRY_DATA_DIR", "OLDPWD");
+        assertThat(allowed).as("nothing else of the agent's environment leaks").containsAll(env.keySet());
+        assertThat(Files.readString(dir.resolve("run/web-0.pid")).strip()).isEqualTo(String.valueOf(replica("u1").pid()));
+        long pid = replica("u1").pid();
+        String nice = Files.readString(Path.of("/proc/" + pid + "/stat")).split("\\) ")[1].split(" ")[16];
+        assertThat(nice).as("workload niceness").isEqualTo("10");
+    }
+
+    @Test
+    void aKilledReplicaIsRestartedAndACrashLoopFails() {
+        driver.apply(List.of(deployment("u2", "phoenix", "exec sleep 60", Map.of(), false),
+                deployment("u3", "crashy", "echo boom; exit 7", Map.of(), false)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica("u2") != null && replica("u2").healthy());
+        long pid = replica("u2").pid();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica("u2").restarts() == 1 && replica("u2").pid() != null
+                && replica("u2").pid() != pid && replica("u2").healthy());
+        await().atMost(Duration.ofSeconds(20)).until(() -> instance("u3").state() == ObservedInstance.State.FAILED);
+        assertThat(instance("u3").message()).contains("exited with code 7: boom");
+        assertThat(replica("u3").restarts()).isGreaterThanOrEqualTo(ReplicaSupervisor.FAILED_STARTS_BEFORE_FAILED);
+    }
+
+    @Test
+    void stoppingSendsSigtermFirstAndSigkillAfterTheGracePeriod() throws Exception {
+        driver.apply(List.of(deployment("u4", "polite", "trap 'echo got-term; exit 0' TERM; while true; do sleep 0.05; done", Map.of(), false),
+                deployment("u5", "stubborn", "trap '' TERM; while true; do sleep 0.05; done", Map.of(), false)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica("u4") != null && replica("u4").healthy()
+                && replica("u5") != null && replica("u5").healthy());
+        long polite = replica("u4").pid();
+        long stubborn = replica("u5").pid();
+        Path politeLog = work.resolve("instances/acme/polite/logs/web-0.log");
+        long started = System.nanoTime();
+        driver.apply(List.of(deployment("u5", "stubborn", "trap '' TERM; while true; do sleep 0.05; done", Map.of(), false)));
+        assertThat(ProcessHandle.of(polite).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(work.resolve("instances/acme/polite")).as("a removed instance's directory is removed").doesNotExist();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(GRACE);
+
+        started = System.nanoTime();
+        driver.apply(List.of());
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(GRACE);
+        assertThat(ProcessHandle.of(stubborn).map(ProcessHandle::isAlive).orElse(false)).as("killed after the grace period").isFalse();
+        assertThat(driver.observe()).isEmpty();
+        assertThat(politeLog).doesNotExist();
+    }
+
+    @Test
+    void leftoverProcessesOfAPreviousAgentAreStoppedBeforeStarting() throws Exception {
+        // what an agent killed with SIGKILL leaves behind: a running workload and its pid file
+        Process leftover = new ProcessBuilder("sleep", "60").start();
+        Path pidFile = work.resolve("instances/acme/ghost/run/web-0.pid");
+        Files.createDirectories(pidFile.getParent());
+        Files.writeString(pidFile, leftover.pid() + "\n");
+        driver.stopLeftovers();
+        assertThat(leftover.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(pidFile).doesNotExist();
+    }
+}
