@@ -142,7 +142,8 @@ public final class ProvisioningBenchmark {
         }
     }
 
-    private record Timeline(java.time.Instant sent, java.time.Instant accepted, String operation, java.time.Instant firstOk) {}
+    private record Timeline(java.time.Instant sent, java.time.Instant accepted, String operation, java.time.Instant firstOk,
+                            java.time.Instant replicaStarted, java.time.Instant replicaHealthy) {}
 
     private final List<Timeline> timelines = Collections.synchronizedList(new ArrayList<>());
 
@@ -161,7 +162,11 @@ public final class ProvisioningBenchmark {
         }
         awaitOk(URI.create("http://127.0.0.1:" + dev.gateway().port() + "/"), name + ".bench.localhost");
         long elapsed = (System.nanoTime() - start) / 1_000_000;
-        timelines.add(new Timeline(sent, accepted, Json.MAPPER.readTree(created.body()).path("operation").path("id").asText(), java.time.Instant.now()));
+        java.time.Instant firstOk = java.time.Instant.now();
+        var replica = Json.MAPPER.readTree(HTTP.send(request("/v1/tenants/bench/instances/" + name).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body()).path("status").path("replicas").get(0);
+        timelines.add(new Timeline(sent, accepted, Json.MAPPER.readTree(created.body()).path("operation").path("id").asText(), firstOk,
+                java.time.Instant.parse(replica.path("startedAt").asText()), java.time.Instant.parse(replica.path("healthySince").asText())));
         HTTP.send(request("/v1/tenants/bench/instances/" + name).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         return elapsed;
     }
@@ -172,6 +177,10 @@ public final class ProvisioningBenchmark {
         List<Long> toPublished = new ArrayList<>();
         List<Long> toHealthySeen = new ArrayList<>();
         List<Long> toFirstOk = new ArrayList<>();
+        List<Long> beforeSpawn = new ArrayList<>();
+        List<Long> ownStart = new ArrayList<>();
+        List<Long> afterHealthy = new ArrayList<>();
+        List<Long> pipeline = new ArrayList<>();
         List<Timeline> last = timelines.subList(Math.max(0, timelines.size() - 50), timelines.size());
         for (Timeline t : last) {
             var op = Json.MAPPER.readTree(HTTP.send(request("/v1/operations/" + t.operation()).GET().build(),
@@ -182,6 +191,10 @@ public final class ProvisioningBenchmark {
             toPublished.add(Duration.between(t.sent(), published).toMillis());
             toHealthySeen.add(Duration.between(t.sent(), healthy).toMillis());
             toFirstOk.add(Duration.between(t.sent(), t.firstOk()).toMillis());
+            beforeSpawn.add(Duration.between(t.sent(), t.replicaStarted()).toMillis());
+            ownStart.add(Duration.between(t.replicaStarted(), t.replicaHealthy()).toMillis());
+            afterHealthy.add(Duration.between(t.replicaHealthy(), t.firstOk()).toMillis());
+            pipeline.add(Duration.between(t.sent(), t.firstOk()).toMillis() - Duration.between(t.replicaStarted(), t.replicaHealthy()).toMillis());
             if (System.getenv("BENCH_VERBOSE") != null) {
                 System.out.printf("  %s accepted %5d published %5d healthy %5d first-200 %5d%n", t.operation(), accept.getLast(),
                         toPublished.getLast(), toHealthySeen.getLast(), toFirstOk.getLast());
@@ -190,6 +203,10 @@ public final class ProvisioningBenchmark {
         System.out.printf("breakdown (p50 since the request was sent): 202 accepted %d ms, published to the cell %d ms,"
                 + " server saw healthy %d ms, client's first 200 %d ms%n", percentile(accept, 50), percentile(toPublished, 50),
                 percentile(toHealthySeen, 50), percentile(toFirstOk, 50));
+        System.out.printf("per instance: request-to-spawn p50 %d p99 %d ms; the workload's own spawn-to-healthy in this run p50 %d p99 %d ms;"
+                + " healthy-to-first-200 p50 %d p99 %d ms; control-plane time (first 200 minus own start) p50 %d p99 %d ms%n",
+                percentile(beforeSpawn, 50), percentile(beforeSpawn, 99), percentile(ownStart, 50), percentile(ownStart, 99),
+                percentile(afterHealthy, 50), percentile(afterHealthy, 99), percentile(pipeline, 50), percentile(pipeline, 99));
     }
 
     /**

@@ -180,7 +180,7 @@ public final class ProcessDriver implements AutoCloseable {
                 if (snap.state() == ReplicaSupervisor.State.FAILED && failure == null) failure = s.spec().name() + ": " + snap.message();
                 if (!healthy && snap.message() != null && message == null) message = s.spec().name() + ": " + snap.message();
                 replicas.add(new ObservedReplica(s.spec().component(), s.spec().index(), snap.pid(), s.spec().ports(), healthy,
-                        snap.restarts(), snap.message()));
+                        snap.restarts(), snap.message(), snap.startedAt(), snap.healthySince()));
             }
             ObservedInstance.State state = failure != null ? ObservedInstance.State.FAILED
                     : allHealthy ? ObservedInstance.State.RUNNING : ObservedInstance.State.STARTING;

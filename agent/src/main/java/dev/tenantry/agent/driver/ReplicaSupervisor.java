@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +28,7 @@ final class ReplicaSupervisor {
 
     enum State { STARTING, HEALTHY, UNHEALTHY, FAILED, STOPPED }
 
-    record Snapshot(State state, Long pid, int restarts, String message) {}
+    record Snapshot(State state, Long pid, int restarts, String message, Instant startedAt, Instant healthySince) {}
 
     private final ReplicaSpec spec;
     private final Runnable onChange;
@@ -38,6 +39,8 @@ final class ReplicaSupervisor {
     private State state = State.STARTING;
     private int restarts;
     private String message;
+    private Instant startedAt;
+    private Instant healthySince;
 
     ReplicaSupervisor(ReplicaSpec spec, Runnable onChange) {
         this.spec = spec;
@@ -54,7 +57,8 @@ final class ReplicaSupervisor {
 
     Snapshot snapshot() {
         synchronized (lock) {
-            return new Snapshot(state, process == null || !process.isAlive() ? null : process.pid(), restarts, message);
+            boolean alive = process != null && process.isAlive();
+            return new Snapshot(state, alive ? process.pid() : null, restarts, message, alive ? startedAt : null, alive ? healthySince : null);
         }
     }
 
@@ -103,10 +107,13 @@ final class ReplicaSupervisor {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
         pb.environment().clear();
         pb.environment().putAll(spec.env());
+        Instant launched = Instant.now();
         Process p = pb.start();
         Files.writeString(spec.pidFile(), p.pid() + "\n", StandardCharsets.UTF_8);
         synchronized (lock) {
             process = p;
+            startedAt = launched;
+            healthySince = null;
         }
         onChange.run();
         return p;
@@ -127,6 +134,11 @@ final class ReplicaSupervisor {
             if (stopping || !p.isAlive()) break;
             if (ok) {
                 failures = 0;
+                if (!everHealthy) {
+                    synchronized (lock) {
+                        healthySince = Instant.now();
+                    }
+                }
                 everHealthy = true;
                 set(State.HEALTHY, null);
             } else if (everHealthy && ++failures >= spec.health().failureThresholdOrDefault()) {

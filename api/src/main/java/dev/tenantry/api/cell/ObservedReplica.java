@@ -1,7 +1,11 @@
 package dev.tenantry.api.cell;
 
+import java.time.Instant;
 import java.util.Map;
 
-/** One replica process as the agent sees it. */
+/**
+ * One replica process as the agent sees it. {@code startedAt} is when its current process was started and
+ * {@code healthySince} when that process first passed its health check (null while it has not).
+ */
 public record ObservedReplica(String component, int index, Long pid, Map<String, Integer> ports, boolean healthy,
-                              int restarts, String message) {}
+                              int restarts, String message, Instant startedAt, Instant healthySince) {}
