@@ -52,7 +52,7 @@ public final class DevMode implements AutoCloseable {
         Files.createDirectories(home);
         database = DatabaseOptions.Connection.open(home, options.dbUrl(), options.dbUser(), options.dbPassword());
         server = TenantryServer.start(new TenantryServer.Config(database.url(), database.user(), database.password(), options.host(),
-                options.apiPort(), 2));
+                options.apiPort(), 4));
         adminToken = server.ensureAdminToken(home.resolve("admin.token"));
         HomeFiles.write(home.resolve("api.url"), server.url());
         gateway = new Gateway(options.host(), options.gatewayPort()).start();

@@ -22,7 +22,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--api-port", defaultValue = "7070") int apiPort;
 
-    @Option(names = "--workers", defaultValue = "2", description = "Reconcile worker threads (default: ${DEFAULT-VALUE})")
+    @Option(names = "--workers", defaultValue = "4", description = "Reconcile worker threads (default: ${DEFAULT-VALUE})")
     int workers;
 
     @Override

@@ -14,7 +14,10 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 
 /**
  * Bearer tokens. A secret is 32 random bytes; only its SHA-256 is stored (a fast hash is right for
@@ -23,8 +26,13 @@ import java.util.Optional;
 public final class TokenService {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String PREFIX = "tnt_";
+    /** How long a verified token is trusted without a database lookup; revocation on this server clears it at once. */
+    private static final Duration CACHE_TTL = Duration.ofSeconds(5);
     private final Store store;
     private final Clock clock;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(Principal principal, long expiresAtNanos) {}
 
     public TokenService(Store store, Clock clock) {
         this.store = store;
@@ -33,8 +41,18 @@ public final class TokenService {
 
     public Optional<Principal> authenticate(String secret) {
         if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) return Optional.empty();
-        return store.tx(tx -> tx.tokens().activeByHash(hash(secret)))
+        String hash = hash(secret);
+        Cached cached = cache.get(hash);
+        if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) return Optional.of(cached.principal());
+        Optional<Principal> principal = store.tx(tx -> tx.tokens().activeByHash(hash))
                 .map(t -> new Principal(t.id(), t.name(), t.role(), t.tenant(), t.cell()));
+        if (principal.isPresent()) {
+            if (cache.size() > 10_000) cache.clear();
+            cache.put(hash, new Cached(principal.get(), System.nanoTime() + CACHE_TTL.toNanos()));
+        } else {
+            cache.remove(hash);
+        }
+        return principal;
     }
 
     public Token create(Principal who, TokenCreate request) {
@@ -80,6 +98,7 @@ public final class TokenService {
                     .orElseThrow(() -> new NotFoundException("token", "no token '" + id + "'"));
             if (token.revokedAt() == null) tx.tokens().revoke(token.id());
         });
+        cache.values().removeIf(c -> c.principal().tokenId().equals(id));
     }
 
 
