@@ -5,13 +5,19 @@ import dev.tenantry.agent.driver.ProcessDriver;
 import dev.tenantry.api.cell.CellDesiredState;
 import dev.tenantry.api.cell.CellRegistration;
 import dev.tenantry.api.cell.CellReport;
+import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.cell.Route;
 import dev.tenantry.api.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -36,6 +42,7 @@ public final class Agent implements AutoCloseable {
     private final ProcessDriver driver;
     private final Consumer<List<Route>> routeSink;
     private final String agentId = "agent-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Map<String, Deployment> desired = new LinkedHashMap<>();
     private final Object changeLock = new Object();
     private volatile boolean running = true;
     private volatile long appliedRevision = -1;
@@ -54,10 +61,12 @@ public final class Agent implements AutoCloseable {
 
     public Agent start() throws IOException {
         driver.stopLeftovers();
-        cache.load().ifPresent(state -> {
-            log.info("Starting the cached desired state of cell {} (revision {}) before reaching the server", state.cell(), state.revision());
-            apply(state);
-        });
+        var cached = cache.load();
+        if (cached.isPresent()) {
+            log.info("Starting the cached desired state of cell {} (revision {}) before reaching the server",
+                    cached.get().cell(), cached.get().revision());
+            apply(cached.get());
+        }
         boolean registered = register();
         pollThread = Thread.ofPlatform().name("agent-poll").daemon().start(() -> pollLoop(registered));
         reportThread = Thread.ofPlatform().name("agent-report").daemon().start(this::reportLoop);
@@ -91,10 +100,7 @@ public final class Agent implements AutoCloseable {
             }
             try {
                 CellDesiredState state = server.awaitDesired(appliedRevision, LONG_POLL);
-                if (state.revision() != appliedRevision) {
-                    cache.save(state);
-                    apply(state);
-                }
+                if (state.revision() != appliedRevision || state.full()) apply(state);
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
@@ -105,8 +111,14 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private synchronized void apply(CellDesiredState state) {
-        driver.apply(state.deployments());
+    /** Merges a full or incremental desired state into the cell's, caches the result, and runs it. */
+    private synchronized void apply(CellDesiredState state) throws IOException {
+        if (state.full()) desired.clear();
+        state.removed().forEach(desired::remove);
+        state.deployments().forEach(d -> desired.put(d.instanceUid(), d));
+        CellDesiredState merged = new CellDesiredState(config.cell(), state.revision(), true, List.copyOf(desired.values()), List.of());
+        cache.save(merged);
+        driver.apply(merged.deployments());
         appliedRevision = state.revision();
         changed();
     }
@@ -118,8 +130,13 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Publishes routes and reports after each change (coalescing bursts), and every heartbeat interval. */
+    /**
+     * Publishes routes and reports after each change (coalescing bursts): only the instances whose observation
+     * changed since the last report and those stopped, and everything at every heartbeat or after a failure.
+     */
     private void reportLoop() {
+        Map<String, ObservedInstance> reported = new HashMap<>();
+        long lastFull = 0;
         while (running) {
             try {
                 synchronized (changeLock) {
@@ -127,8 +144,23 @@ public final class Agent implements AutoCloseable {
                     changed = false;
                 }
                 publishRoutes();
+                long revision = appliedRevision;
                 List<ObservedInstance> observed = driver.observe();
-                server.report(new CellReport(config.cell(), agentId, appliedRevision, observed));
+                boolean full = System.nanoTime() - lastFull >= HEARTBEAT.toNanos() || lastFull == 0;
+                List<ObservedInstance> changedOnes = full ? observed
+                        : observed.stream().filter(o -> !o.equals(reported.get(o.instanceUid()))).toList();
+                Set<String> runningUids = observed.stream().map(ObservedInstance::instanceUid).collect(Collectors.toSet());
+                List<String> removed = full ? List.of() : reported.keySet().stream().filter(uid -> !runningUids.contains(uid)).toList();
+                if (!full && changedOnes.isEmpty() && removed.isEmpty()) continue;
+                try {
+                    server.report(new CellReport(config.cell(), agentId, revision, full, changedOnes, removed));
+                } catch (IOException | RuntimeException e) {
+                    lastFull = 0; // after a failed report, the next one says everything
+                    throw e;
+                }
+                if (full) lastFull = System.nanoTime();
+                reported.clear();
+                observed.forEach(o -> reported.put(o.instanceUid(), o));
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {

@@ -109,6 +109,30 @@ class ProvisioningIT extends WithPlane {
     }
 
     @Test
+    void agentsReceiveTheWholeDesiredStateFirstAndThenOnlyChanges() {
+        JsonNode full = plane.get("/v1/cells/local/desired?after=-1&wait=0").json();
+        assertThat(full.path("full").asBoolean()).isTrue();
+        long revision = full.path("revision").asLong();
+
+        String uid = plane.createInstance("acme", "delta", "hello", "starter").json().path("instance").path("uid").asText();
+        JsonNode added = plane.get("/v1/cells/local/desired?after=" + revision + "&wait=30").json();
+        assertThat(added.path("full").asBoolean()).isFalse();
+        assertThat(added.path("deployments")).extracting(d -> d.path("instanceUid").asText()).containsExactly(uid);
+        assertThat(added.path("removed")).isEmpty();
+
+        plane.awaitPhase("acme", "delta", "RUNNING");
+        long afterAdd = added.path("revision").asLong();
+        plane.delete("/v1/tenants/acme/instances/delta");
+        JsonNode removed = plane.get("/v1/cells/local/desired?after=" + afterAdd + "&wait=30").json();
+        assertThat(removed.path("deployments")).isEmpty();
+        assertThat(removed.path("removed")).extracting(JsonNode::asText).containsExactly(uid);
+        plane.awaitPhase("acme", "delta", "DELETED");
+
+        JsonNode now = plane.get("/v1/cells/local/desired?after=-1&wait=0").json();
+        assertThat(now.path("deployments")).extracting(d -> d.path("instanceUid").asText()).doesNotContain(uid);
+    }
+
+    @Test
     void anUnknownHostIs404() {
         TestPlane.Reply reply = plane.viaGateway("nothing.nobody.localhost", "/");
         assertThat(reply.status()).isEqualTo(404);

@@ -2,9 +2,14 @@ package dev.tenantry.api.cell;
 
 import java.util.List;
 
-/** Everything one cell must run, at a revision that grows with every change. */
-public record CellDesiredState(String cell, long revision, List<Deployment> deployments) {
+/**
+ * A cell's desired state at a revision that grows with every change. With {@code full} it is everything
+ * the cell must run; otherwise it holds only what changed after the revision the agent asked after:
+ * deployments to run (new or replaced) and the instance uids to stop.
+ */
+public record CellDesiredState(String cell, long revision, boolean full, List<Deployment> deployments, List<String> removed) {
     public CellDesiredState {
         deployments = deployments == null ? List.of() : List.copyOf(deployments);
+        removed = removed == null ? List.of() : List.copyOf(removed);
     }
 }

@@ -64,7 +64,7 @@ public final class CellService {
             long revision = store.tx(tx -> tx.cells().revision(cell));
             Duration left = Duration.between(Instant.now(), deadline);
             if (revision > afterRevision || left.isNegative() || left.isZero()) {
-                return store.tx(tx -> new CellDesiredState(cell, tx.cells().revision(cell), tx.instances().publishedDeployments(cell)));
+                return store.tx(tx -> tx.instances().desiredState(cell, afterRevision));
             }
             signals.await(Signals.Topic.CELLS, mark, left.compareTo(RECHECK) < 0 ? left : RECHECK);
         }
@@ -77,7 +77,8 @@ public final class CellService {
         // the cell row is touched in its own transaction: reconcile passes lock an instance and then the
         // cell row, so holding the cell row while updating instances here could deadlock with them
         store.run(tx -> tx.cells().seen(cell, report.agentId()));
-        int changed = store.tx(tx -> tx.instances().saveReport(cell, report.appliedRevision(), report.instances()));
+        int changed = store.tx(tx -> tx.instances().saveReport(cell, report.appliedRevision(), report.full(), report.instances(),
+                report.removed()));
         if (changed > 0) signals.fire(Signals.Topic.RECONCILE);
     }
 

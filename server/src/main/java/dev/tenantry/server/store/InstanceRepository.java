@@ -1,5 +1,6 @@
 package dev.tenantry.server.store;
 
+import dev.tenantry.api.cell.CellDesiredState;
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.model.InstanceSpec;
@@ -95,10 +96,11 @@ public final class InstanceRepository {
 
     /**
      * Stores an agent's report of its cell in two statements: each reported instance whose observation changed,
-     * and each unreported instance the agent no longer runs (null observation). Changed instances, and deleting
+     * and each instance the agent no longer runs (null observation): those it names as removed, or, in a full
+     * report, every instance of the cell it does not list. Changed instances, and deleting
      * ones once the agent has caught up with their removal, get a reconcile pass. Returns how many rows changed.
      */
-    public int saveReport(String cell, long agentRevision, List<ObservedInstance> observed) {
+    public int saveReport(String cell, long agentRevision, boolean full, List<ObservedInstance> observed, List<String> removed) {
         String[] uids = observed.stream().map(ObservedInstance::instanceUid).toArray(String[]::new);
         String[] json = observed.stream().map(JsonColumns::write).toArray(String[]::new);
         int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev,"
@@ -106,17 +108,40 @@ public final class InstanceRepository {
                         + " from unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o)"
                         + " where i.uid = v.uid and i.cell = :cell and i.phase <> 'DELETED' and i.observed is distinct from cast(v.o as jsonb)")
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("obs", json).execute();
-        int gone = h.createUpdate("update instances i set observed = null, agent_revision = :rev,"
+        String gone = full ? " and i.uid <> all(cast(:uids as text[]))" : " and i.uid = any(cast(:removed as text[]))";
+        int stopped = h.createUpdate("update instances i set observed = null, agent_revision = :rev,"
                         + " reconcile_at = coalesce(least(i.reconcile_at, now()), now()), reconcile_requested = i.lease_owner is not null"
-                        + " where i.cell = :cell and i.phase <> 'DELETED' and i.uid <> all(cast(:uids as text[]))"
+                        + " where i.cell = :cell and i.phase <> 'DELETED'" + gone
                         + " and (i.observed is not null or (i.phase = 'DELETING' and i.agent_revision < :rev))")
-                .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).execute();
-        return reported + gone;
+                .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("removed", removed.toArray(String[]::new)).execute();
+        return reported + stopped;
     }
 
-    public List<Deployment> publishedDeployments(String cell) {
-        return h.createQuery("select deployment from instances where cell = :c and published and deployment is not null order by uid")
-                .bind("c", cell).map((rs, c) -> JsonColumns.read(rs, "deployment", Deployment.class)).list();
+    /**
+     * The cell's desired state: everything published ({@code after < 0}), or the changes published after
+     * revision {@code after}. One statement, so the revision and the rows come from one snapshot; a reconcile
+     * pass bumps the revision and marks its instance in one transaction, holding the cell row until it commits.
+     */
+    public CellDesiredState desiredState(String cell, long after) {
+        long revision = h.createQuery("select revision from cells where id = :c").bind("c", cell).mapTo(Long.class).findOne().orElse(0L);
+        boolean full = after < 0 || after > revision;
+        List<Deployment> deployments = new java.util.ArrayList<>();
+        List<String> removed = new java.util.ArrayList<>();
+        List<Long> seen = h.createQuery("with c as (select revision from cells where id = :c)"
+                        + " select (select revision from c) as revision, uid, published, deployment from instances"
+                        + " where cell = :c and published_revision <= (select revision from c)"
+                        + " and (:full and published or not :full and published_revision > :after) order by uid")
+                .bind("c", cell).bind("full", full).bind("after", after)
+                .map((rs, ctx) -> {
+                    if (rs.getBoolean("published") && rs.getString("deployment") != null) {
+                        deployments.add(JsonColumns.read(rs, "deployment", Deployment.class));
+                    } else {
+                        removed.add(rs.getString("uid"));
+                    }
+                    return rs.getLong("revision");
+                }).list();
+        long snapshotRevision = seen.isEmpty() ? revision : Math.max(revision, seen.get(0));
+        return new CellDesiredState(cell, snapshotRevision, full, deployments, removed);
     }
 
     private static InstanceRecord row(ResultSet rs) throws SQLException {
