@@ -46,4 +46,12 @@ class HealthProbeTest {
         assertThat(HealthProbe.isSuccess("garbage")).isFalse();
         assertThat(HealthProbe.isSuccess(null)).isFalse();
     }
+
+    @Test
+    void startupProbingSlowsDownAsAReplicaTakesLongerToStart() {
+        assertThat(ReplicaSupervisor.startupProbeDelay(0)).hasMillis(25);
+        assertThat(ReplicaSupervisor.startupProbeDelay(100_000_000L)).hasMillis(25);
+        assertThat(ReplicaSupervisor.startupProbeDelay(1_000_000_000L)).hasMillis(100);
+        assertThat(ReplicaSupervisor.startupProbeDelay(9_000_000_000L)).hasMillis(200);
+    }
 }
