@@ -36,7 +36,7 @@ public final class ProvisioningBenchmark {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private static final Duration POLL = Duration.ofMillis(5);
-    private static final int WARM_UP_ROUNDS = Integer.getInteger("bench.warmUpRounds", 3);
+    private static final int WARM_UP_ROUNDS = Integer.getInteger("bench.warmUpRounds", 6);
 
     public static void main(String[] args) throws Exception {
         int rounds = Integer.parseInt(args[0]);
