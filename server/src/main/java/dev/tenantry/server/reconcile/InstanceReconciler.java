@@ -26,6 +26,7 @@ import java.util.Optional;
  * <pre>
  * live:     ensurePlaced → ensureRendered → ensurePublished → awaitHealthy
  * deleting: ensureUnpublished → awaitStopped
+ * deleted:  nothing (final)
  * </pre>
  */
 public final class InstanceReconciler {
@@ -55,7 +56,11 @@ public final class InstanceReconciler {
             InstanceRecord instance = found.get();
             Operation op = instance.lastOperation() == null ? null : tx.operations().get(instance.lastOperation()).orElse(null);
             InstancePass pass = new InstancePass(tx, instance, op, clock.instant());
-            Outcome outcome = instance.phase() == Phase.DELETING ? deletionSteps(pass) : liveSteps(pass);
+            Outcome outcome = switch (instance.phase()) {
+                case DELETED -> Outcome.DONE; // final: a late pass (say, after a report) must never bring it back
+                case DELETING -> deletionSteps(pass);
+                default -> liveSteps(pass);
+            };
             Duration next = switch (outcome) {
                 case Outcome.Done d -> pass.instance.phase() == Phase.DELETED ? null : RESYNC;
                 case Outcome.Waiting w -> w.recheck();
