@@ -143,7 +143,7 @@ public final class ProvisioningBenchmark {
     }
 
     private record Timeline(java.time.Instant sent, java.time.Instant accepted, String operation, java.time.Instant firstOk,
-                            java.time.Instant replicaStarted, java.time.Instant replicaHealthy) {}
+                            java.time.Instant replicaStarted, java.time.Instant replicaHealthy, int restarts) {}
 
     private final List<Timeline> timelines = Collections.synchronizedList(new ArrayList<>());
 
@@ -166,7 +166,8 @@ public final class ProvisioningBenchmark {
         var replica = Json.MAPPER.readTree(HTTP.send(request("/v1/tenants/bench/instances/" + name).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body()).path("status").path("replicas").get(0);
         timelines.add(new Timeline(sent, accepted, Json.MAPPER.readTree(created.body()).path("operation").path("id").asText(), firstOk,
-                java.time.Instant.parse(replica.path("startedAt").asText()), java.time.Instant.parse(replica.path("healthySince").asText())));
+                java.time.Instant.parse(replica.path("startedAt").asText()), java.time.Instant.parse(replica.path("healthySince").asText()),
+                replica.path("restarts").asInt()));
         HTTP.send(request("/v1/tenants/bench/instances/" + name).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         return elapsed;
     }
@@ -203,6 +204,7 @@ public final class ProvisioningBenchmark {
         System.out.printf("breakdown (p50 since the request was sent): 202 accepted %d ms, published to the cell %d ms,"
                 + " server saw healthy %d ms, client's first 200 %d ms%n", percentile(accept, 50), percentile(toPublished, 50),
                 percentile(toHealthySeen, 50), percentile(toFirstOk, 50));
+        System.out.printf("replica restarts before the first 200: %d%n", last.stream().mapToInt(Timeline::restarts).sum());
         System.out.printf("per instance: request-to-spawn p50 %d p99 %d ms; the workload's own spawn-to-healthy in this run p50 %d p99 %d ms;"
                 + " healthy-to-first-200 p50 %d p99 %d ms; control-plane time (first 200 minus own start) p50 %d p99 %d ms%n",
                 percentile(beforeSpawn, 50), percentile(beforeSpawn, 99), percentile(ownStart, 50), percentile(ownStart, 99),

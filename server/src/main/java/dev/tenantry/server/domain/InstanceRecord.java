@@ -46,7 +46,11 @@ public record InstanceRecord(String uid, String tenant, String name, long genera
                 publishedRevision, agentRevision, lastOperation, createdAt, updatedAt);
     }
 
+    /** The instance as the API shows it; replica details come from the agent's latest observation. */
     public Instance toApi() {
-        return new Instance(tenant, name, uid, generation, spec, status, lastOperation, createdAt, updatedAt);
+        InstanceStatus shown = observed == null || status.phase() == dev.tenantry.api.model.Phase.DELETED ? status
+                : new InstanceStatus(status.phase(), status.observedGeneration(), status.release(), status.cell(), status.endpoint(),
+                        status.message(), status.conditions(), observed.replicas());
+        return new Instance(tenant, name, uid, generation, spec, shown, lastOperation, createdAt, updatedAt);
     }
 }

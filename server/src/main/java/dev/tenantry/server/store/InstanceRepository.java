@@ -97,14 +97,20 @@ public final class InstanceRepository {
     /**
      * Stores an agent's report of its cell in two statements: each reported instance whose observation changed,
      * and each instance the agent no longer runs (null observation): those it names as removed, or, in a full
-     * report, every instance of the cell it does not list. Changed instances, and deleting
-     * ones once the agent has caught up with their removal, get a reconcile pass. Returns how many rows changed.
+     * report, every instance of the cell it does not list. Instances whose observed state or generation changed,
+     * and deleting ones once the agent has caught up with their removal, get a reconcile pass. Returns how many
+     * rows changed.
      */
     public int saveReport(String cell, long agentRevision, boolean full, List<ObservedInstance> observed, List<String> removed) {
         String[] uids = observed.stream().map(ObservedInstance::instanceUid).toArray(String[]::new);
         String[] json = observed.stream().map(JsonColumns::write).toArray(String[]::new);
+        // a pass is due only when the observed state or generation moved; replica details (pids, restarts)
+        // are shown from the observation itself (InstanceRecord.toApi), without a pass
+        String decisive = "(i.observed is null or i.observed->>'state' is distinct from cast(v.o as jsonb)->>'state'"
+                + " or i.observed->>'generation' is distinct from cast(v.o as jsonb)->>'generation')";
         int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev,"
-                        + " reconcile_at = coalesce(least(i.reconcile_at, now()), now()), reconcile_requested = i.lease_owner is not null"
+                        + " reconcile_at = case when " + decisive + " then coalesce(least(i.reconcile_at, now()), now()) else i.reconcile_at end,"
+                        + " reconcile_requested = case when " + decisive + " then i.lease_owner is not null else i.reconcile_requested end"
                         + " from unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o)"
                         + " where i.uid = v.uid and i.cell = :cell and i.phase <> 'DELETED' and i.observed is distinct from cast(v.o as jsonb)")
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("obs", json).execute();
