@@ -53,6 +53,7 @@ public final class ProvisioningBenchmark {
                 int r = round;
                 CpuMeter warmCpu = CpuMeter.start();
                 bench.concurrently(concurrency, i -> bench.provision("warm-" + r + "-" + i));
+                bench.cleanUp();
                 System.out.println("cpu during warm-up round " + r + ":  " + warmCpu.stop());
             }
             List<Long> bare1 = new ArrayList<>();
@@ -60,18 +61,22 @@ public final class ProvisioningBenchmark {
             CpuMeter seqCpu = CpuMeter.start();
             for (int i = 0; i < rounds; i++) {
                 bare1.add(bench.bareStart());
+                bench.cleanUp();
                 prov1.add(bench.provision("seq-" + i));
+                bench.cleanUp();
             }
             System.out.println("cpu during sequential rounds: " + seqCpu.stop());
             report("1 at a time", bare1, prov1);
             CpuMeter bareCpu = CpuMeter.start();
             List<Long> bareN = bench.concurrently(concurrency, i -> bench.bareStart());
             System.out.println("cpu during bare starts:      " + bareCpu.stop());
+            bench.cleanUp();
             CpuMeter provCpu = CpuMeter.start();
             List<Long> provN = bench.concurrently(concurrency, i -> bench.provision("par-" + i));
             System.out.println("cpu during provisioning:     " + provCpu.stop());
             report(concurrency + " concurrent", bareN, provN);
             bench.printBreakdown();
+            bench.cleanUp();
         }
     }
 
@@ -97,6 +102,7 @@ public final class ProvisioningBenchmark {
     private void warmUp() throws Exception {
         bareStart();
         provision("warm-up");
+        cleanUp();
     }
 
     interface Task {
@@ -137,8 +143,34 @@ public final class ProvisioningBenchmark {
             awaitOk(URI.create("http://127.0.0.1:" + port + "/healthz"), null);
             return (System.nanoTime() - start) / 1_000_000;
         } finally {
-            p.destroy();
-            p.waitFor();
+            bareProcesses.add(p);
+        }
+    }
+
+    private final List<Process> bareProcesses = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> instances = Collections.synchronizedList(new ArrayList<>());
+
+    /**
+     * Stops what a round started, after the round: workloads started directly, and provisioned instances (deleted
+     * through the API, waiting until they are gone), so that tearing down never competes with starts being measured.
+     */
+    private void cleanUp() throws Exception {
+        List<Process> processes = new ArrayList<>(bareProcesses);
+        bareProcesses.clear();
+        processes.forEach(Process::destroy);
+        for (Process p : processes) p.waitFor();
+        List<String> names = new ArrayList<>(instances);
+        instances.clear();
+        for (String name : names) {
+            HTTP.send(request("/v1/tenants/bench/instances/" + name).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        for (String name : names) {
+            while (!Json.MAPPER.readTree(HTTP.send(request("/v1/tenants/bench/instances/" + name).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("status").path("phase").asText().equals("DELETED")) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException(name + " was not deleted within 120 s");
+                Thread.sleep(50);
+            }
         }
     }
 
@@ -147,7 +179,7 @@ public final class ProvisioningBenchmark {
 
     private final List<Timeline> timelines = Collections.synchronizedList(new ArrayList<>());
 
-    /** Milliseconds from sending the create request to the first 200 through the gateway; then deletes the instance. */
+    /** Milliseconds from sending the create request to the first 200 through the gateway; {@link #cleanUp} deletes it. */
     private long provision(String name) throws Exception {
         java.time.Instant sent = java.time.Instant.now();
         long start = System.nanoTime();
@@ -168,7 +200,7 @@ public final class ProvisioningBenchmark {
         timelines.add(new Timeline(sent, accepted, Json.MAPPER.readTree(created.body()).path("operation").path("id").asText(), firstOk,
                 java.time.Instant.parse(replica.path("startedAt").asText()), java.time.Instant.parse(replica.path("healthySince").asText()),
                 replica.path("restarts").asInt()));
-        HTTP.send(request("/v1/tenants/bench/instances/" + name).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        instances.add(name);
         return elapsed;
     }
 
