@@ -72,6 +72,13 @@ final class TestPlane implements AutoCloseable {
         return execute(b.build());
     }
 
+    Reply sendExpectingContinue(String method, String path, String body, String token) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30)).expectContinue(true)
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
+        return execute(request);
+    }
+
     Reply get(String path) {
         return call("GET", path, null, admin);
     }

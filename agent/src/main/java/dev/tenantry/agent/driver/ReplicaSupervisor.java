@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class ReplicaSupervisor {
     private static final Logger log = LoggerFactory.getLogger(ReplicaSupervisor.class);
     private static final long STARTUP_PROBE_MIN_MILLIS = 25;
-    private static final long STARTUP_PROBE_MAX_MILLIS = 200;
+    private static final long STARTUP_PROBE_MAX_MILLIS = 100;
     private static final Duration NO_CHECK_SETTLE = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final int FAILED_STARTS_BEFORE_FAILED = 3;
@@ -157,13 +157,13 @@ final class ReplicaSupervisor {
     }
 
     /**
-     * How long to wait before the next check of a replica that has not been healthy yet: about a tenth of the
-     * time it has been starting, between 25 and 200 ms. A fast start is seen within 25 ms; a slow start (a busy
+     * How long to wait before the next check of a replica that has not been healthy yet: about a twentieth of
+     * the time it has been starting, between 25 and 100 ms. A fast start is seen within 25 ms; a slow start (a busy
      * cell) costs a few dozen probes instead of hundreds, which matters because probes run at the agent's
      * priority, above the workloads they wait for.
      */
     static Duration startupProbeDelay(long startingNanos) {
-        return Duration.ofMillis(Math.clamp(startingNanos / 10_000_000L, STARTUP_PROBE_MIN_MILLIS, STARTUP_PROBE_MAX_MILLIS));
+        return Duration.ofMillis(Math.clamp(startingNanos / 20_000_000L, STARTUP_PROBE_MIN_MILLIS, STARTUP_PROBE_MAX_MILLIS));
     }
 
     /** Stops the replica: SIGTERM to it and its descendants, SIGKILL to whatever is left after {@code grace}. */

@@ -51,7 +51,7 @@ class HealthProbeTest {
     void startupProbingSlowsDownAsAReplicaTakesLongerToStart() {
         assertThat(ReplicaSupervisor.startupProbeDelay(0)).hasMillis(25);
         assertThat(ReplicaSupervisor.startupProbeDelay(100_000_000L)).hasMillis(25);
-        assertThat(ReplicaSupervisor.startupProbeDelay(1_000_000_000L)).hasMillis(100);
-        assertThat(ReplicaSupervisor.startupProbeDelay(9_000_000_000L)).hasMillis(200);
+        assertThat(ReplicaSupervisor.startupProbeDelay(1_000_000_000L)).hasMillis(50);
+        assertThat(ReplicaSupervisor.startupProbeDelay(9_000_000_000L)).hasMillis(100);
     }
 }
