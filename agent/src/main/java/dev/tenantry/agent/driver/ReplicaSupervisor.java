@@ -36,6 +36,7 @@ final class ReplicaSupervisor {
     private final Object lock = new Object();
     private Thread thread;
     private volatile boolean stopping;
+    private volatile Duration stopGrace = Duration.ofSeconds(10);
     private Process process;
     private State state = State.STARTING;
     private int restarts;
@@ -82,7 +83,11 @@ final class ReplicaSupervisor {
                 continue;
             }
             boolean becameHealthy = watch(p);
-            if (stopping) return;
+            if (stopping) {
+                // stop() may have run between the launch and the moment the process became visible to it
+                terminate(p.toHandle(), stopGrace);
+                return;
+            }
             int exit = p.exitValue();
             String reason = "exited with code " + exit + lastLogLine().map(l -> ": " + l).orElse("");
             synchronized (lock) {
@@ -168,6 +173,7 @@ final class ReplicaSupervisor {
 
     /** Stops the replica: SIGTERM to it and its descendants, SIGKILL to whatever is left after {@code grace}. */
     void stop(Duration grace) {
+        stopGrace = grace;
         stopping = true;
         Process p;
         synchronized (lock) {

@@ -126,4 +126,16 @@ class ProcessDriverIT {
         assertThat(leftover.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(pidFile).doesNotExist();
     }
+
+    @Test
+    void stoppingWhileReplicasAreBeingLaunchedLeavesNoProcessBehind() throws Exception {
+        String marker = "60" + System.nanoTime() % 1_000_000;
+        for (int i = 0; i < 20; i++) {
+            ProcessDriver quick = new ProcessDriver(work.resolve("quick-" + i), new DriverSettings(GRACE, 10), () -> { });
+            quick.apply(List.of(deployment("q" + i, "quick" + i, "exec sleep " + marker + "." + i, Map.of(), false)));
+            quick.close();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.allProcesses()
+                .noneMatch(p -> p.info().commandLine().map(c -> c.contains("sleep " + marker + ".")).orElse(false)));
+    }
 }
