@@ -49,7 +49,7 @@ public final class Agent implements AutoCloseable {
     private boolean changed = true;
     private Thread pollThread;
     private Thread reportThread;
-    private volatile String lastRoutes = "";
+    private List<Route> lastRoutes = List.of();
 
     public Agent(Config config, Consumer<List<Route>> routeSink) {
         this.config = config;
@@ -174,20 +174,12 @@ public final class Agent implements AutoCloseable {
 
     private void publishRoutes() {
         List<Route> routes = driver.routes();
-        String text = Json.write(routes);
-        if (!text.equals(lastRoutes)) {
+        if (!routes.equals(lastRoutes)) {
             routeSink.accept(routes);
-            lastRoutes = text;
+            lastRoutes = routes;
         }
     }
 
-    public long appliedRevision() {
-        return appliedRevision;
-    }
-
-    public java.util.Set<Long> workloadPids() {
-        return driver.pids();
-    }
 
     private void sleep(Duration d) {
         try {

@@ -4,11 +4,9 @@ import dev.tenantry.agent.Agent;
 import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.api.cell.CellRegistration;
 import dev.tenantry.api.model.Role;
-import dev.tenantry.api.model.Token;
 import dev.tenantry.api.model.TokenCreate;
 import dev.tenantry.gateway.Gateway;
 import dev.tenantry.server.TenantryServer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -29,7 +27,7 @@ public final class DevMode implements AutoCloseable {
     private TenantryServer server;
     private Gateway gateway;
     private Agent agent;
-    private TenantryServer.AdminToken adminToken;
+    private HomeFiles.StoredToken adminToken;
     private String exampleRelease;
 
     private DevMode(Options options) {
@@ -53,24 +51,15 @@ public final class DevMode implements AutoCloseable {
         database = DatabaseOptions.Connection.open(home, options.dbUrl(), options.dbUser(), options.dbPassword());
         server = TenantryServer.start(new TenantryServer.Config(database.url(), database.user(), database.password(), options.host(),
                 options.apiPort(), 4));
-        adminToken = server.ensureAdminToken(home.resolve("admin.token"));
+        adminToken = HomeFiles.token(home.resolve("admin.token"), server.services().tokens(), new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(home.resolve("api.url"), server.url());
         gateway = new Gateway(options.host(), options.gatewayPort()).start();
         String endpointTemplate = "http://{host}:" + gateway.port() + "/";
-        agent = new Agent(new Agent.Config(server.url(), agentToken(home.resolve("agent.token")), CELL,
+        agent = new Agent(new Agent.Config(server.url(), HomeFiles.token(home.resolve("agent.token"),
+                server.services().tokens(), new TokenCreate("agent of cell " + CELL, Role.agent, null, CELL)).secret(), CELL,
                 new CellRegistration("local", "process", options.capacity(), "localhost", endpointTemplate),
                 home.resolve("cells").resolve(CELL), options.driver()), gateway.routes()).start();
         exampleRelease = ExampleCatalog.preload(server.services().catalog());
-    }
-
-    private String agentToken(Path file) throws IOException {
-        if (Files.exists(file)) {
-            String existing = Files.readString(file).strip();
-            if (server.services().tokens().authenticate(existing).isPresent()) return existing;
-        }
-        Token token = server.services().tokens().issue(new TokenCreate("agent of cell " + CELL, Role.agent, null, CELL));
-        HomeFiles.write(file, token.secret());
-        return token.secret();
     }
 
     public TenantryServer server() {

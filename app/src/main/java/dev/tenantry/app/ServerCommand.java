@@ -1,6 +1,8 @@
 package dev.tenantry.app;
 
 import dev.tenantry.cli.ClientOptions;
+import dev.tenantry.api.model.Role;
+import dev.tenantry.api.model.TokenCreate;
 import dev.tenantry.server.TenantryServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -30,7 +32,8 @@ final class ServerCommand implements Callable<Integer> {
         Path dir = (home != null ? home : ClientOptions.home()).toAbsolutePath();
         DatabaseOptions.Connection db = DatabaseOptions.Connection.open(dir, database.url(), database.user(), database.password());
         TenantryServer server = TenantryServer.start(new TenantryServer.Config(db.url(), db.user(), db.password(), host, apiPort, workers));
-        TenantryServer.AdminToken token = server.ensureAdminToken(dir.resolve("admin.token"));
+        HomeFiles.StoredToken token = HomeFiles.token(dir.resolve("admin.token"), server.services().tokens(),
+                new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(dir.resolve("api.url"), server.url());
         System.out.println("Tenantry server listening on " + server.url() + (token.created() ? "; admin token: " + token.secret()
                 : "; admin token in " + dir.resolve("admin.token")));

@@ -1,7 +1,6 @@
 package dev.tenantry.gateway;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.proxy.ProxyHandler;
@@ -97,7 +96,4 @@ public final class Gateway implements AutoCloseable {
         server.stop();
     }
 
-    public List<dev.tenantry.api.cell.Route> currentRoutes() {
-        return table.routes();
-    }
 }

@@ -32,7 +32,4 @@ public final class RoutingTable implements Consumer<List<Route>> {
         return host == null ? null : entries.get(host.toLowerCase(Locale.ROOT));
     }
 
-    public List<Route> routes() {
-        return entries.values().stream().map(Entry::route).toList();
-    }
 }

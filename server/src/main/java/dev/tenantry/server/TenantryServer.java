@@ -1,8 +1,5 @@
 package dev.tenantry.server;
 
-import dev.tenantry.api.model.Role;
-import dev.tenantry.api.model.Token;
-import dev.tenantry.api.model.TokenCreate;
 import dev.tenantry.server.domain.AuditService;
 import dev.tenantry.server.domain.CatalogService;
 import dev.tenantry.server.domain.CellService;
@@ -17,11 +14,6 @@ import dev.tenantry.server.reconcile.InstanceReconciler;
 import dev.tenantry.server.reconcile.ReconcileLoop;
 import dev.tenantry.server.store.Database;
 import dev.tenantry.server.store.Store;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 
 /** The control plane: store, domain services, reconcilers and the REST API, wired together. */
@@ -63,26 +55,6 @@ public final class TenantryServer implements AutoCloseable {
     public String url() {
         return url;
     }
-
-    /**
-     * Returns the admin token stored in {@code file} if it is still valid; otherwise issues a new admin
-     * token and writes it there (owner-only permissions). {@code created} tells the caller which happened.
-     */
-    public AdminToken ensureAdminToken(Path file) throws IOException {
-        if (Files.exists(file)) {
-            String existing = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (services.tokens().authenticate(existing).isPresent()) return new AdminToken(existing, false);
-        }
-        Token token = services.tokens().issue(new TokenCreate("admin", Role.admin, null, null));
-        Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), ".admin-token", ".tmp");
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(tmp, token.secret() + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return new AdminToken(token.secret(), true);
-    }
-
-    public record AdminToken(String secret, boolean created) {}
 
     @Override
     public void close() {

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -211,15 +210,6 @@ public final class ProcessDriver implements AutoCloseable {
     @Override
     public synchronized void close() {
         new ArrayList<>(running.values()).parallelStream().forEach(r -> stop(r, false));
-    }
-
-    public Set<Long> pids() {
-        Set<Long> pids = new HashSet<>();
-        running.values().forEach(r -> r.replicas().forEach(s -> {
-            Long pid = s.snapshot().pid();
-            if (pid != null) pids.add(pid);
-        }));
-        return pids;
     }
 
     private static void deleteTree(Path dir) {

@@ -3,7 +3,4 @@ package dev.tenantry.api.model;
 public enum Phase {
     PENDING, PROVISIONING, RUNNING, FAILED, DELETING, DELETED;
 
-    public boolean isTerminal() {
-        return this == DELETED;
-    }
 }

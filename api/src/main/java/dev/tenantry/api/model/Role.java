@@ -4,7 +4,4 @@ package dev.tenantry.api.model;
 public enum Role {
     admin, operator, viewer, agent;
 
-    public boolean canMutate() {
-        return this == admin || this == operator;
-    }
 }

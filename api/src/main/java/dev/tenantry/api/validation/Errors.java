@@ -12,19 +12,6 @@ public final class Errors {
         return this;
     }
 
-    public boolean require(boolean condition, String field, String message) {
-        if (!condition) add(field, message);
-        return condition;
-    }
-
-    public boolean isEmpty() {
-        return errors.isEmpty();
-    }
-
-    public List<FieldError> list() {
-        return List.copyOf(errors);
-    }
-
     public void throwIfAny() {
         if (!errors.isEmpty()) throw new ValidationException(errors);
     }

@@ -57,7 +57,7 @@ public final class CellService {
      */
     public CellDesiredState awaitDesiredState(Principal who, String cell, long afterRevision, Duration maxWait) throws InterruptedException {
         checkCellAccess(who, cell);
-        get(cell);
+        if (!store.tx(tx -> tx.cells().exists(cell))) throw new NotFoundException("cell", "no cell '" + cell + "'");
         Instant deadline = Instant.now().plus(maxWait);
         while (true) {
             long mark = signals.mark(Signals.Topic.CELLS);
@@ -73,10 +73,9 @@ public final class CellService {
     /** Stores what the agent observes; instances whose observation changed get a reconcile pass. */
     public void report(Principal who, String cell, CellReport report) {
         checkCellAccess(who, cell);
-        get(cell);
         // the cell row is touched in its own transaction: reconcile passes lock an instance and then the
         // cell row, so holding the cell row while updating instances here could deadlock with them
-        store.run(tx -> tx.cells().seen(cell, report.agentId()));
+        if (!store.tx(tx -> tx.cells().seen(cell, report.agentId()))) throw new NotFoundException("cell", "no cell '" + cell + "'");
         int changed = store.tx(tx -> tx.instances().saveReport(cell, report.appliedRevision(), report.full(), report.instances(),
                 report.removed()));
         if (changed > 0) signals.fire(Signals.Topic.RECONCILE);

@@ -14,7 +14,4 @@ public record Principal(String tokenId, String name, Role role, String tenant, S
         return tenant == null || tenant.equals(tenantId);
     }
 
-    public boolean isGlobalAdmin() {
-        return role == Role.admin && tenant == null;
-    }
 }

@@ -45,8 +45,14 @@ public final class CellRepository {
         return h.createQuery("select revision from cells where id = :id").bind("id", id).mapTo(Long.class).findOne().orElse(0L);
     }
 
-    public void seen(String id, String agentId) {
-        h.createUpdate("update cells set last_seen = now(), agent_id = :a where id = :id").bind("id", id).bind("a", agentId).execute();
+    /** Records that the cell's agent reported; false when there is no such cell. */
+    public boolean seen(String id, String agentId) {
+        return h.createUpdate("update cells set last_seen = now(), agent_id = :a where id = :id").bind("id", id).bind("a", agentId)
+                .execute() > 0;
+    }
+
+    public boolean exists(String id) {
+        return h.createQuery("select exists (select 1 from cells where id = :id)").bind("id", id).mapTo(Boolean.class).one();
     }
 
     private static Cell row(ResultSet rs) throws SQLException {

@@ -40,14 +40,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final String password;
-    private final boolean startedHere;
 
-    private EmbeddedPostgres(Path binDir, Path dataDir, int port, String password, boolean startedHere) {
+    private EmbeddedPostgres(Path binDir, Path dataDir, int port, String password) {
         this.binDir = binDir;
         this.dataDir = dataDir;
         this.port = port;
         this.password = password;
-        this.startedHere = startedHere;
     }
 
     /** Starts (or adopts) the server whose data lives in {@code dataDir}, initialising it on first use. */
@@ -62,7 +60,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         Integer running = runningPostmasterPort(dataDir);
         if (running != null) {
             log.info("Reusing the PostgreSQL server already running on port {} for {}", running, dataDir);
-            return new EmbeddedPostgres(binDir, dataDir, running, password, false);
+            return new EmbeddedPostgres(binDir, dataDir, running, password);
         }
         int port = freePort();
         run(binDir, List.of(binDir.resolve("pg_ctl").toString(), "start", "-w", "-t", "60", "-D", dataDir.toString(),
@@ -70,7 +68,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200"
                         + " -c fsync=on -c shared_buffers=64MB"), Duration.ofSeconds(90));
         log.info("PostgreSQL {} started on port {} with data in {}", BINARIES_VERSION, port, dataDir);
-        return new EmbeddedPostgres(binDir, dataDir, port, password, true);
+        return new EmbeddedPostgres(binDir, dataDir, port, password);
     }
 
     public String jdbcUrl() {
@@ -85,10 +83,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return password;
     }
 
-    public int port() {
-        return port;
-    }
-
     /** Stops the server (fast shutdown: running transactions are rolled back, committed data is on disk). */
     @Override
     public void close() {
@@ -98,10 +92,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         } catch (IOException e) {
             log.warn("Stopping PostgreSQL failed: {}", e.getMessage());
         }
-    }
-
-    public boolean startedHere() {
-        return startedHere;
     }
 
     private static void initdb(Path binDir, Path dataDir, Path passwordFile) throws IOException {

@@ -80,7 +80,7 @@ public final class InstanceRepository {
 
     /** Asks for a reconcile pass now; a pass already running will run again when it ends. */
     public void requestReconcile(String uid) {
-        h.createUpdate("update instances set reconcile_at = coalesce(least(reconcile_at, now()), now()),"
+        h.createUpdate("update instances set reconcile_at = least(reconcile_at, now()),"
                 + " reconcile_requested = lease_owner is not null where uid = :uid").bind("uid", uid).execute();
     }
 
@@ -109,14 +109,14 @@ public final class InstanceRepository {
         String decisive = "(i.observed is null or i.observed->>'state' is distinct from cast(v.o as jsonb)->>'state'"
                 + " or i.observed->>'generation' is distinct from cast(v.o as jsonb)->>'generation')";
         int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev,"
-                        + " reconcile_at = case when " + decisive + " then coalesce(least(i.reconcile_at, now()), now()) else i.reconcile_at end,"
+                        + " reconcile_at = case when " + decisive + " then least(i.reconcile_at, now()) else i.reconcile_at end,"
                         + " reconcile_requested = case when " + decisive + " then i.lease_owner is not null else i.reconcile_requested end"
                         + " from unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o)"
                         + " where i.uid = v.uid and i.cell = :cell and i.phase <> 'DELETED' and i.observed is distinct from cast(v.o as jsonb)")
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("obs", json).execute();
         String gone = full ? " and i.uid <> all(cast(:uids as text[]))" : " and i.uid = any(cast(:removed as text[]))";
         int stopped = h.createUpdate("update instances i set observed = null, agent_revision = :rev,"
-                        + " reconcile_at = coalesce(least(i.reconcile_at, now()), now()), reconcile_requested = i.lease_owner is not null"
+                        + " reconcile_at = least(i.reconcile_at, now()), reconcile_requested = i.lease_owner is not null"
                         + " where i.cell = :cell and i.phase <> 'DELETED'" + gone
                         + " and (i.observed is not null or (i.phase = 'DELETING' and i.agent_revision < :rev))")
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("removed", removed.toArray(String[]::new)).execute();
@@ -124,30 +124,28 @@ public final class InstanceRepository {
     }
 
     /**
-     * The cell's desired state: everything published ({@code after < 0}), or the changes published after
-     * revision {@code after}. One statement, so the revision and the rows come from one snapshot; a reconcile
-     * pass bumps the revision and marks its instance in one transaction, holding the cell row until it commits.
+     * The cell's desired state at its current revision: everything published ({@code after < 0}, or an
+     * {@code after} the cell never reached), or the changes published after revision {@code after}. A reconcile
+     * pass bumps the revision and marks its instance in one transaction, holding the cell row until it commits,
+     * so every row marked with a revision up to the one read here is already visible.
      */
     public CellDesiredState desiredState(String cell, long after) {
         long revision = h.createQuery("select revision from cells where id = :c").bind("c", cell).mapTo(Long.class).findOne().orElse(0L);
         boolean full = after < 0 || after > revision;
         List<Deployment> deployments = new java.util.ArrayList<>();
         List<String> removed = new java.util.ArrayList<>();
-        List<Long> seen = h.createQuery("with c as (select revision from cells where id = :c)"
-                        + " select (select revision from c) as revision, uid, published, deployment from instances"
-                        + " where cell = :c and published_revision <= (select revision from c)"
+        h.createQuery("select uid, published, deployment from instances where cell = :c and published_revision <= :revision"
                         + " and (:full and published or not :full and published_revision > :after) order by uid")
-                .bind("c", cell).bind("full", full).bind("after", after)
+                .bind("c", cell).bind("revision", revision).bind("full", full).bind("after", after)
                 .map((rs, ctx) -> {
                     if (rs.getBoolean("published") && rs.getString("deployment") != null) {
                         deployments.add(JsonColumns.read(rs, "deployment", Deployment.class));
                     } else {
                         removed.add(rs.getString("uid"));
                     }
-                    return rs.getLong("revision");
+                    return rs.getString("uid");
                 }).list();
-        long snapshotRevision = seen.isEmpty() ? revision : Math.max(revision, seen.get(0));
-        return new CellDesiredState(cell, snapshotRevision, full, deployments, removed);
+        return new CellDesiredState(cell, revision, full, deployments, removed);
     }
 
     private static InstanceRecord row(ResultSet rs) throws SQLException {
