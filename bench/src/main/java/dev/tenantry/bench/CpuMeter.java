@@ -4,17 +4,28 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
-/** CPU seconds used between start and stop: by the whole machine (/proc/stat) and by this JVM (Tenantry and the bench client). */
+/**
+ * CPU seconds used between start and stop: by the whole machine (/proc/stat), by this JVM (Tenantry and the
+ * bench client) split by thread group, and by the PostgreSQL processes.
+ */
 final class CpuMeter {
     private static final double TICKS_PER_SECOND = 100.0;
     private final long[] machineStart;
     private final long jvmStart;
+    private final Map<String, Long> threadsStart;
+    private final long postgresStart;
     private final long wallStart = System.nanoTime();
 
     private CpuMeter() throws IOException {
         machineStart = machineTicks();
         jvmStart = jvmNanos();
+        threadsStart = threadGroupTicks();
+        postgresStart = postgresTicks();
     }
 
     static CpuMeter start() throws IOException {
@@ -24,9 +35,18 @@ final class CpuMeter {
     String stop() throws IOException {
         long[] end = machineTicks();
         double wall = (System.nanoTime() - wallStart) / 1e9;
-        return String.format("wall %.1f s; machine cpu: user %.1f s, nice %.1f s, system %.1f s; this JVM %.1f s",
+        return String.format("wall %.1f s; machine cpu: user %.1f s, nice %.1f s, system %.1f s; this JVM %.1f s; postgres %.1f s",
                 wall, (end[0] - machineStart[0]) / TICKS_PER_SECOND, (end[1] - machineStart[1]) / TICKS_PER_SECOND,
-                (end[2] - machineStart[2]) / TICKS_PER_SECOND, (jvmNanos() - jvmStart) / 1e9);
+                (end[2] - machineStart[2]) / TICKS_PER_SECOND, (jvmNanos() - jvmStart) / 1e9,
+                (postgresTicks() - postgresStart) / TICKS_PER_SECOND);
+    }
+
+    /** The JVM's CPU by thread group (thread names with their numbers removed), largest first. */
+    String threadGroups() throws IOException {
+        Map<String, Long> end = threadGroupTicks();
+        return end.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - threadsStart.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() >= 2).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / TICKS_PER_SECOND)).collect(Collectors.joining(", "));
     }
 
     private static long[] machineTicks() throws IOException {
@@ -36,5 +56,44 @@ final class CpuMeter {
 
     private static long jvmNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static Map<String, Long> threadGroupTicks() throws IOException {
+        Map<String, Long> groups = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                ProcStat stat = ProcStat.read(task.resolve("stat"));
+                if (stat != null) groups.merge(stat.comm().replaceAll("[0-9]+", "N"), stat.ticks(), Long::sum);
+            }
+        }
+        return groups;
+    }
+
+    /** User and system ticks of the running postgres processes plus those of their exited children. */
+    private static long postgresTicks() throws IOException {
+        long total = 0;
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                if (!proc.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
+                ProcStat stat = ProcStat.read(proc.resolve("stat"));
+                if (stat != null && stat.comm().equals("postgres")) total += stat.ticks() + stat.childTicks();
+            }
+        }
+        return total;
+    }
+
+    private record ProcStat(String comm, long ticks, long childTicks) {
+        static ProcStat read(Path file) {
+            String line;
+            try {
+                line = Files.readString(file);
+            } catch (IOException e) {
+                return null; // the task or process ended while we listed them
+            }
+            String comm = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            // fields after the name: state is f[0]; utime, stime, cutime, cstime are fields 14-17 of the whole line
+            return new ProcStat(comm, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14]));
+        }
     }
 }

@@ -55,6 +55,7 @@ public final class ProvisioningBenchmark {
                 bench.concurrently(concurrency, i -> bench.provision("warm-" + r + "-" + i));
                 bench.cleanUp();
                 System.out.println("cpu during warm-up round " + r + ":  " + warmCpu.stop());
+                System.out.println("  this JVM by thread group (s): " + warmCpu.threadGroups());
             }
             List<Long> bare1 = new ArrayList<>();
             List<Long> prov1 = new ArrayList<>();
@@ -74,7 +75,9 @@ public final class ProvisioningBenchmark {
             CpuMeter provCpu = CpuMeter.start();
             List<Long> provN = bench.concurrently(concurrency, i -> bench.provision("par-" + i));
             System.out.println("cpu during provisioning:     " + provCpu.stop());
+            System.out.println("  this JVM by thread group (s): " + provCpu.threadGroups());
             report(concurrency + " concurrent", bareN, provN);
+            bench.recordTimelines();
             bench.printBreakdown();
             bench.cleanUp();
         }
@@ -155,6 +158,7 @@ public final class ProvisioningBenchmark {
      * through the API, waiting until they are gone), so that tearing down never competes with starts being measured.
      */
     private void cleanUp() throws Exception {
+        recordTimelines();
         List<Process> processes = new ArrayList<>(bareProcesses);
         bareProcesses.clear();
         processes.forEach(Process::destroy);
@@ -194,14 +198,27 @@ public final class ProvisioningBenchmark {
         }
         awaitOk(URI.create("http://127.0.0.1:" + dev.gateway().port() + "/"), name + ".bench.localhost");
         long elapsed = (System.nanoTime() - start) / 1_000_000;
-        java.time.Instant firstOk = java.time.Instant.now();
-        var replica = Json.MAPPER.readTree(HTTP.send(request("/v1/tenants/bench/instances/" + name).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body()).path("status").path("replicas").get(0);
-        timelines.add(new Timeline(sent, accepted, Json.MAPPER.readTree(created.body()).path("operation").path("id").asText(), firstOk,
-                java.time.Instant.parse(replica.path("startedAt").asText()), java.time.Instant.parse(replica.path("healthySince").asText()),
-                replica.path("restarts").asInt()));
+        unrecorded.add(new Provisioned(name, sent, accepted, Json.MAPPER.readTree(created.body()).path("operation").path("id").asText(),
+                java.time.Instant.now()));
         instances.add(name);
         return elapsed;
+    }
+
+    private record Provisioned(String name, java.time.Instant sent, java.time.Instant accepted, String operation, java.time.Instant firstOk) {}
+
+    private final List<Provisioned> unrecorded = Collections.synchronizedList(new ArrayList<>());
+
+    /** Reads the replicas' own start and healthy times of what the round provisioned, after the round, so that it never loads the round. */
+    private void recordTimelines() throws Exception {
+        List<Provisioned> done = new ArrayList<>(unrecorded);
+        unrecorded.clear();
+        for (Provisioned p : done) {
+            var replica = Json.MAPPER.readTree(HTTP.send(request("/v1/tenants/bench/instances/" + p.name()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("status").path("replicas").get(0);
+            timelines.add(new Timeline(p.sent(), p.accepted(), p.operation(), p.firstOk(),
+                    java.time.Instant.parse(replica.path("startedAt").asText()), java.time.Instant.parse(replica.path("healthySince").asText()),
+                    replica.path("restarts").asInt()));
+        }
     }
 
     /** Where the time of the last concurrent round went, from the operations' step timestamps (median over instances). */

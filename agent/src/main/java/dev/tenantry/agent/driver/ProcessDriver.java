@@ -114,13 +114,6 @@ public final class ProcessDriver implements AutoCloseable {
         c.ports().forEach(p -> ports.put(p.name(), allocatePort()));
         Path dataDir = dir.resolve("data");
         Path workingDir = dir.resolve("replicas").resolve(c.name() + "-" + index);
-        try {
-            Files.createDirectories(dataDir);
-            Files.createDirectories(workingDir);
-            Files.createDirectories(dir.resolve("run"));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create the directories of " + d.key() + ": " + e.getMessage(), e);
-        }
         Resources res = c.resources() == null ? Resources.DEFAULT : c.resources();
         Function<String, String> resolver = key -> {
             if (key.startsWith("ports.")) return ports.containsKey(key.substring(6)) ? String.valueOf(ports.get(key.substring(6))) : null;
@@ -147,7 +140,7 @@ public final class ProcessDriver implements AutoCloseable {
         if (!ports.isEmpty()) env.put("PORT", String.valueOf(ports.values().iterator().next()));
         c.env().forEach((k, v) -> env.put(k, Placeholders.render(v, resolver)));
         List<String> command = Stream.concat(c.command().stream(), c.args().stream()).map(s -> Placeholders.render(s, resolver)).toList();
-        return new ReplicaSpec(d.instanceUid(), c.name(), index, d.generation(), command, env, ports, workingDir,
+        return new ReplicaSpec(d.instanceUid(), c.name(), index, d.generation(), command, env, ports, dataDir, workingDir,
                 dir.resolve("logs").resolve(c.name() + "-" + index + ".log"), dir.resolve("run").resolve(c.name() + "-" + index + ".pid"),
                 c.health(), settings.workloadNice());
     }

@@ -7,8 +7,13 @@ import java.util.Map;
 
 /** One replica as it will run: its command, environment, allocated ports, directories and health check. */
 record ReplicaSpec(String instanceUid, String component, int index, long generation, List<String> command,
-                   Map<String, String> env, Map<String, Integer> ports, Path workingDir, Path logFile, Path pidFile,
+                   Map<String, String> env, Map<String, Integer> ports, Path dataDir, Path workingDir, Path logFile, Path pidFile,
                    HealthCheck health, int nice) {
+
+    /** The directories the replica needs before it starts (created by its supervisor, not by the thread applying a desired state). */
+    List<Path> directories() {
+        return List.of(dataDir, workingDir, logFile.getParent(), pidFile.getParent());
+    }
 
     String name() {
         return component + "-" + index;

@@ -107,8 +107,7 @@ final class ReplicaSupervisor {
     }
 
     private Process launch() throws IOException {
-        Files.createDirectories(spec.workingDir());
-        Files.createDirectories(spec.logFile().getParent());
+        for (Path dir : spec.directories()) Files.createDirectories(dir);
         ProcessBuilder pb = new ProcessBuilder(Launcher.command(spec.command(), spec.nice())).directory(spec.workingDir().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
         pb.environment().clear();
