@@ -44,6 +44,7 @@ public final class Agent implements AutoCloseable {
     private final String agentId = "agent-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Deployment> desired = new LinkedHashMap<>();
     private final Object changeLock = new Object();
+    private final Object routesLock = new Object();
     private volatile boolean running = true;
     private volatile long appliedRevision = -1;
     private boolean changed = true;
@@ -55,7 +56,7 @@ public final class Agent implements AutoCloseable {
         this.config = config;
         this.server = new ServerClient(config.serverUrl(), config.token(), config.cell());
         this.cache = new DesiredStateCache(config.workDir());
-        this.driver = new ProcessDriver(config.workDir(), config.driver(), this::changed);
+        this.driver = new ProcessDriver(config.workDir(), config.driver(), this::changed, this::publishRoutes);
         this.routeSink = routeSink;
     }
 
@@ -172,11 +173,14 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /** Pushes the driver's routes to the gateway if they changed (from the report loop, and at once when a replica drains). */
     private void publishRoutes() {
-        List<Route> routes = driver.routes();
-        if (!routes.equals(lastRoutes)) {
-            routeSink.accept(routes);
-            lastRoutes = routes;
+        synchronized (routesLock) {
+            List<Route> routes = driver.routes();
+            if (!routes.equals(lastRoutes)) {
+                routeSink.accept(routes);
+                lastRoutes = routes;
+            }
         }
     }
 

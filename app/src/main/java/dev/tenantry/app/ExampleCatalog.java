@@ -42,7 +42,8 @@ final class ExampleCatalog {
         try {
             catalog.plan(SERVICE, PLAN);
         } catch (NotFoundException e) {
-            catalog.createPlan(system, SERVICE, new PlanCreate(PLAN, Plan.Isolation.dedicated, 1, new Resources(48, 100), new BigDecimal("0.01")));
+            catalog.createPlan(system, SERVICE, new PlanCreate(PLAN, Plan.Isolation.dedicated, 1, new Resources(48, 100), 3,
+                    new Resources(256, 1000), new BigDecimal("0.01")));
         }
         return version;
     }

@@ -117,6 +117,25 @@ class TenantryUpE2E {
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.out()).contains("service: no service 'nope'");
 
+        String etag = Json.MAPPER.readTree(cli("instances", "get", "acme", "web", "-o", "json").out()).path("etag").asText();
+        Cli update = cli("instances", "update", "acme", "web", "-p", "greeting=Hola", "--if-match", etag, "--wait");
+        assertThat(update.exit()).as(update.out()).isZero();
+        assertThat(viaGateway(gateway, "web.acme.localhost").body()).contains("Hola, acme!");
+        Cli stale = cli("instances", "scale", "acme", "web", "--replicas", "2", "--if-match", etag);
+        assertThat(stale.exit()).isEqualTo(1);
+        assertThat(stale.out()).contains("HTTP 412");
+        Cli scale = cli("instances", "scale", "acme", "web", "--replicas", "2", "--wait");
+        assertThat(scale.exit()).as(scale.out()).isZero();
+        Cli stop = cli("instances", "stop", "acme", "web", "--wait");
+        assertThat(stop.exit()).as(stop.out()).isZero();
+        assertThat(cli("instances", "get", "acme", "web").out()).contains("STOPPED");
+        assertThat(viaGateway(gateway, "web.acme.localhost").statusCode()).isEqualTo(503);
+        Cli start = cli("instances", "start", "acme", "web", "--wait");
+        assertThat(start.exit()).as(start.out()).isZero();
+        Cli restart = cli("instances", "restart", "acme", "web", "--wait");
+        assertThat(restart.exit()).as(restart.out()).isZero();
+        assertThat(Json.MAPPER.readTree(cli("instances", "get", "acme", "web", "-o", "json").out()).path("status").path("replicas")).hasSize(2);
+
         Cli delete = cli("instances", "delete", "acme", "web", "--wait");
         assertThat(delete.exit()).as(delete.out()).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> viaGateway(gateway, "web.acme.localhost").statusCode() == 404);

@@ -79,6 +79,26 @@ final class TestPlane implements AutoCloseable {
         return execute(request);
     }
 
+    /** An admin call with a JSON body (or none) and extra headers, such as If-Match. */
+    Reply callWithHeaders(String method, String path, Object body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json");
+        headers.forEach(b::header);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        return execute(b.build());
+    }
+
+    /** Waits until the operation is done; returns it. */
+    JsonNode awaitOperation(String id) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            last[0] = get("/v1/operations/" + id).json();
+            String state = last[0].path("state").asText();
+            return state.equals("SUCCEEDED") || state.equals("FAILED");
+        });
+        return last[0];
+    }
+
     Reply get(String path) {
         return call("GET", path, null, admin);
     }

@@ -47,6 +47,12 @@ public final class ApiClient {
         return send("POST", path, body, contentType);
     }
 
+    /** A change guarded by {@code If-Match} (null: unconditional); {@code body} may be null. */
+    public JsonNode change(String method, String path, Object body, String ifMatch) {
+        return send(method, path, body == null ? null : Json.write(body), body == null ? null : "application/json",
+                ifMatch == null ? java.util.Map.of() : java.util.Map.of("If-Match", ifMatch));
+    }
+
     public JsonNode delete(String path) {
         return send("DELETE", path, null, null);
     }
@@ -56,8 +62,13 @@ public final class ApiClient {
     }
 
     private JsonNode send(String method, String path, String body, String contentType) {
+        return send(method, path, body, contentType, java.util.Map.of());
+    }
+
+    private JsonNode send(String method, String path, String body, String contentType, java.util.Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
                 .header("Accept", "application/json");
+        headers.forEach(b::header);
         if (token != null) b.header("Authorization", "Bearer " + token);
         if (contentType != null) b.header("Content-Type", contentType);
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

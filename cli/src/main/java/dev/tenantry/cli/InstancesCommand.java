@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "instances", description = "Provision, list, show and delete tenants' instances.", mixinStandardHelpOptions = true)
+@Command(name = "instances", description = "Provision, list, show, change and delete tenants' instances.", mixinStandardHelpOptions = true)
 public final class InstancesCommand {
 
     @Command(name = "create", description = "Provision an instance of a service plan for a tenant.")
@@ -75,6 +75,7 @@ public final class InstancesCommand {
                     .row("cell", Output.text(s, "cell"))
                     .row("endpoint", Output.text(s, "endpoint"))
                     .row("generation", i.path("generation").asText() + " (observed " + s.path("observedGeneration").asText() + ")")
+                    .row("etag", i.path("etag").asText())
                     .row("operation", Output.text(i, "lastOperation"))
                     .print(System.out);
             if (s.path("conditions").size() > 0) {
@@ -105,6 +106,67 @@ public final class InstancesCommand {
         }, r -> System.out.println(r.has("operation")
                 ? "deleting " + tenant + "/" + name + "; operation " + r.path("operation").path("id").asText()
                 : "instance " + tenant + "/" + name + " deleted"));
+    }
+
+    @Command(name = "update", description = "Change an instance's plan and/or parameters; replicas are replaced one at a time.")
+    int update(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant,
+               @Parameters(paramLabel = "NAME") String name, @Option(names = "--plan") String plan,
+               @Option(names = {"-p", "--param"}, description = "Parameter as key=value (the given parameters replace the old ones)") List<String> params) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (plan != null) body.put("plan", plan);
+        if (params != null) body.put("parameters", parameters(params));
+        return change.run(o, "PATCH", tenant, name, "", body);
+    }
+
+    @Command(name = "scale", description = "Scale an instance's replicas and/or size within its plan's limits.")
+    int scale(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant,
+              @Parameters(paramLabel = "NAME") String name, @Option(names = "--replicas") Integer replicas,
+              @Option(names = "--memory-mb") Integer memoryMb, @Option(names = "--cpu-millis") Integer cpuMillis) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (replicas != null) body.put("replicas", replicas);
+        SizeBody.put(body, "size", memoryMb, cpuMillis);
+        return change.run(o, "POST", tenant, name, "/scale", body);
+    }
+
+    @Command(name = "stop", description = "Stop every replica of an instance; it keeps its data and route (503 until started).")
+    int stop(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
+        return change.run(o, "POST", tenant, name, "/stop", null);
+    }
+
+    @Command(name = "start", description = "Start a stopped instance.")
+    int start(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
+        return change.run(o, "POST", tenant, name, "/start", null);
+    }
+
+    @Command(name = "restart", description = "Rolling restart: replace every replica, each new one healthy before its old one stops.")
+    int restart(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
+        return change.run(o, "POST", tenant, name, "/restart", null);
+    }
+
+    /** Options and behaviour shared by the commands that change a running instance. */
+    static final class Change {
+        @Option(names = "--if-match", description = "Only if the instance is still at this ETag (the etag that 'instances get' shows)")
+        String ifMatch;
+        @Option(names = "--wait", description = "Wait until the change is done (or failed), showing its progress")
+        boolean wait;
+        @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait (default: 120)")
+        long timeout;
+
+        int run(ClientOptions o, String method, String tenant, String name, String action, Map<String, Object> body) {
+            String path = "/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(name) + action;
+            return Output.run(o, c -> {
+                JsonNode accepted = c.change(method, path, body, ifMatch);
+                if (!wait) return accepted;
+                JsonNode op = OperationWatcher.watch(c, accepted.path("operation").path("id").asText(), Duration.ofSeconds(timeout), o.json());
+                if (op.path("state").asText().equals("FAILED")) {
+                    throw new ApiClient.ApiException(0, null, op.path("type").asText() + " of " + tenant + "/" + name + " failed: " + op.path("error").asText());
+                }
+                return op;
+            }, r -> System.out.println(r.has("operation")
+                    ? r.path("operation").path("type").asText() + " of " + tenant + "/" + name + " accepted; operation "
+                    + r.path("operation").path("id").asText() + " (follow it with: tenantry ops watch " + r.path("operation").path("id").asText() + ")"
+                    : r.path("type").asText() + " of " + tenant + "/" + name + " done"));
+        }
     }
 
     static Map<String, Object> parameters(List<String> params) {

@@ -60,17 +60,16 @@ public final class ServicesCommand {
     @Command(name = "plan", description = "Create a plan of a service.")
     int plan(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service, @Parameters(paramLabel = "NAME") String name,
              @Option(names = "--replicas") Integer replicas, @Option(names = "--memory-mb") Integer memoryMb,
-             @Option(names = "--cpu-millis") Integer cpuMillis, @Option(names = "--price-per-hour") BigDecimal price) {
+             @Option(names = "--cpu-millis") Integer cpuMillis, @Option(names = "--price-per-hour") BigDecimal price,
+             @Option(names = "--max-replicas", description = "Most replicas an instance may be scaled to (default 10)") Integer maxReplicas,
+             @Option(names = "--max-memory-mb") Integer maxMemoryMb, @Option(names = "--max-cpu-millis") Integer maxCpuMillis) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("isolation", "dedicated");
         if (replicas != null) body.put("replicas", replicas);
-        if (memoryMb != null || cpuMillis != null) {
-            Map<String, Object> size = new LinkedHashMap<>();
-            if (memoryMb != null) size.put("memoryMb", memoryMb);
-            if (cpuMillis != null) size.put("cpuMillis", cpuMillis);
-            body.put("size", size);
-        }
+        SizeBody.put(body, "size", memoryMb, cpuMillis);
+        if (maxReplicas != null) body.put("maxReplicas", maxReplicas);
+        SizeBody.put(body, "maxSize", maxMemoryMb, maxCpuMillis);
         if (price != null) body.put("pricePerHour", price);
         return Output.run(o, c -> c.post("/v1/services/" + ApiClient.enc(service) + "/plans", body),
                 p -> System.out.println("plan " + name + " of " + service + " created"));

@@ -3,14 +3,22 @@ package dev.tenantry.agent.driver;
 import java.time.Duration;
 
 /**
- * How the process driver runs workloads. {@code workloadNice} is the CPU niceness (0-19) of every
- * workload process: the agent and gateway (and, in dev mode, the server) keep priority over tenant
- * workloads, so that a cell busy starting many instances still answers, routes and reports at once.
+ * How the process driver runs workloads. {@code stopGrace} is the time between SIGTERM and SIGKILL.
+ * {@code workloadNice} is the CPU niceness (0-19) of every workload process: the agent and gateway (and,
+ * in dev mode, the server) keep priority over tenant workloads, so that a cell busy starting many
+ * instances still answers, routes and reports at once. {@code drainDelay} is how long a replica that
+ * left the routes keeps running before it is stopped, so that requests the gateway already sent it finish.
  */
-public record DriverSettings(Duration stopGrace, int workloadNice) {
+public record DriverSettings(Duration stopGrace, int workloadNice, Duration drainDelay) {
+    public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofMillis(300);
     public static final DriverSettings DEFAULT = new DriverSettings(Duration.ofSeconds(10), 10);
 
     public DriverSettings {
         if (workloadNice < 0 || workloadNice > 19) throw new IllegalArgumentException("workload niceness must be between 0 and 19");
+        if (drainDelay == null || drainDelay.isNegative()) throw new IllegalArgumentException("drain delay must be zero or more");
+    }
+
+    public DriverSettings(Duration stopGrace, int workloadNice) {
+        this(stopGrace, workloadNice, DEFAULT_DRAIN_DELAY);
     }
 }

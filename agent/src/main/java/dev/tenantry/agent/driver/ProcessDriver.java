@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {workDir}/instances/{tenant}/{instance}/data/                 the instance's data ({{instance.dataDir}})
  * {workDir}/instances/{tenant}/{instance}/replicas/{component}-{n}/  working directory of one replica
  * {workDir}/instances/{tenant}/{instance}/logs/{component}-{n}.log   its stdout and stderr
- * {workDir}/instances/{tenant}/{instance}/run/{component}-{n}.pid    its process id
+ * {workDir}/instances/{tenant}/{instance}/run/{component}-{n}.g{generation}.pid  its process id
  * </pre>
  */
 public final class ProcessDriver implements AutoCloseable {
@@ -41,15 +41,20 @@ public final class ProcessDriver implements AutoCloseable {
     private final Path instancesDir;
     private final DriverSettings settings;
     private final Runnable onChange;
-    private final Map<String, RunningInstance> running = new ConcurrentHashMap<>();
+    private final Runnable onRoutesChanged;
+    private final Map<String, InstanceRuntime> running = new ConcurrentHashMap<>();
     private final Set<Integer> allocatedPorts = ConcurrentHashMap.newKeySet();
 
-    private record RunningInstance(Deployment deployment, Path dir, List<ReplicaSupervisor> replicas) {}
-
-    public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange) {
+    /** {@code onChange} runs whenever what runs changed; {@code onRoutesChanged} synchronously, when a replica leaves the routes. */
+    public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange, Runnable onRoutesChanged) {
         this.instancesDir = workDir.resolve("instances");
         this.settings = settings;
         this.onChange = onChange;
+        this.onRoutesChanged = onRoutesChanged;
+    }
+
+    public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange) {
+        this(workDir, settings, onChange, onChange);
     }
 
     /**
@@ -72,41 +77,52 @@ public final class ProcessDriver implements AutoCloseable {
         }
     }
 
-    /** Makes the running workloads match {@code desired}: stops what is gone or changed, starts what is new. */
+    /**
+     * Makes the running workloads match {@code desired}: stops what is gone, starts what is new, and hands a
+     * changed deployment to its instance's runtime, which replaces replicas one at a time.
+     */
     public synchronized void apply(List<Deployment> desired) {
         Map<String, Deployment> wanted = new LinkedHashMap<>();
         desired.forEach(d -> wanted.put(d.instanceUid(), d));
-        List<RunningInstance> toStop = new ArrayList<>();
-        for (RunningInstance r : running.values()) {
-            Deployment d = wanted.get(r.deployment().instanceUid());
-            if (d == null || d.generation() != r.deployment().generation()) toStop.add(r);
-        }
-        toStop.parallelStream().forEach(r -> stop(r, !wanted.containsKey(r.deployment().instanceUid())));
+        List<InstanceRuntime> gone = running.values().stream().filter(r -> !wanted.containsKey(r.deployment().instanceUid())).toList();
+        gone.parallelStream().forEach(this::remove);
         for (Deployment d : wanted.values()) {
-            if (!running.containsKey(d.instanceUid())) start(d);
+            InstanceRuntime runtime = running.get(d.instanceUid());
+            if (runtime == null) {
+                log.info("Starting {} ({} release {}, generation {})", d.key(), d.service(), d.release(), d.generation());
+                running.put(d.instanceUid(), new InstanceRuntime(d, replicas(), settings, onChange, onRoutesChanged));
+            } else if (runtime.deployment().generation() != d.generation()) {
+                log.info("Converging {} to generation {} (release {})", d.key(), d.generation(), d.release());
+                runtime.retarget(d);
+            }
         }
         onChange.run();
     }
 
-    private void start(Deployment d) {
-        Path dir = instancesDir.resolve(d.tenant()).resolve(d.instance());
-        List<ReplicaSupervisor> replicas = new ArrayList<>();
-        for (Component c : d.components()) {
-            for (int i = 0; i < c.replicasOrDefault(); i++) {
-                replicas.add(new ReplicaSupervisor(replicaSpec(d, c, i, dir), onChange));
-            }
-        }
-        running.put(d.instanceUid(), new RunningInstance(d, dir, replicas));
-        log.info("Starting {} ({} release {}, {} replica(s))", d.key(), d.service(), d.release(), replicas.size());
-        replicas.forEach(ReplicaSupervisor::start);
+    private void remove(InstanceRuntime runtime) {
+        Deployment d = runtime.deployment();
+        log.info("Stopping {} (generation {})", d.key(), d.generation());
+        runtime.close();
+        running.remove(d.instanceUid());
+        deleteTree(instanceDir(d));
     }
 
-    private void stop(RunningInstance r, boolean removeFiles) {
-        log.info("Stopping {} (generation {})", r.deployment().key(), r.deployment().generation());
-        r.replicas().parallelStream().forEach(s -> s.stop(settings.stopGrace()));
-        r.replicas().forEach(s -> allocatedPorts.removeAll(s.spec().ports().values()));
-        running.remove(r.deployment().instanceUid());
-        if (removeFiles) deleteTree(r.dir());
+    private Path instanceDir(Deployment d) {
+        return instancesDir.resolve(d.tenant()).resolve(d.instance());
+    }
+
+    private InstanceRuntime.Replicas replicas() {
+        return new InstanceRuntime.Replicas() {
+            @Override
+            public ReplicaSupervisor create(Deployment deployment, Component component, int index) {
+                return new ReplicaSupervisor(replicaSpec(deployment, component, index, instanceDir(deployment)), onChange);
+            }
+
+            @Override
+            public void released(ReplicaSupervisor replica) {
+                allocatedPorts.removeAll(replica.spec().ports().values());
+            }
+        };
     }
 
     private ReplicaSpec replicaSpec(Deployment d, Component c, int index, Path dir) {
@@ -141,7 +157,7 @@ public final class ProcessDriver implements AutoCloseable {
         c.env().forEach((k, v) -> env.put(k, Placeholders.render(v, resolver)));
         List<String> command = Stream.concat(c.command().stream(), c.args().stream()).map(s -> Placeholders.render(s, resolver)).toList();
         return new ReplicaSpec(d.instanceUid(), c.name(), index, d.generation(), command, env, ports, dataDir, workingDir,
-                dir.resolve("logs").resolve(c.name() + "-" + index + ".log"), dir.resolve("run").resolve(c.name() + "-" + index + ".pid"),
+                dir.resolve("logs").resolve(c.name() + "-" + index + ".log"), dir.resolve("run").resolve(c.name() + "-" + index + ".g" + d.generation() + ".pid"),
                 c.health(), settings.workloadNice());
     }
 
@@ -159,41 +175,18 @@ public final class ProcessDriver implements AutoCloseable {
 
     /** What runs now, one entry per deployment. */
     public List<ObservedInstance> observe() {
-        List<ObservedInstance> result = new ArrayList<>();
-        for (RunningInstance r : running.values()) {
-            List<ObservedReplica> replicas = new ArrayList<>();
-            boolean allHealthy = true;
-            String failure = null;
-            String message = null;
-            for (ReplicaSupervisor s : r.replicas()) {
-                ReplicaSupervisor.Snapshot snap = s.snapshot();
-                boolean healthy = snap.state() == ReplicaSupervisor.State.HEALTHY;
-                allHealthy &= healthy;
-                if (snap.state() == ReplicaSupervisor.State.FAILED && failure == null) failure = s.spec().name() + ": " + snap.message();
-                if (!healthy && snap.message() != null && message == null) message = s.spec().name() + ": " + snap.message();
-                replicas.add(new ObservedReplica(s.spec().component(), s.spec().index(), snap.pid(), s.spec().ports(), healthy,
-                        snap.restarts(), snap.message(), snap.startedAt(), snap.healthySince()));
-            }
-            ObservedInstance.State state = failure != null ? ObservedInstance.State.FAILED
-                    : allHealthy ? ObservedInstance.State.RUNNING : ObservedInstance.State.STARTING;
-            result.add(new ObservedInstance(r.deployment().instanceUid(), r.deployment().generation(), state,
-                    failure != null ? failure : message, replicas));
-        }
+        List<ObservedInstance> result = new ArrayList<>(running.values().stream().map(InstanceRuntime::observe).toList());
         result.sort(Comparator.comparing(ObservedInstance::instanceUid));
         return result;
     }
 
-    /** Gateway routes: each deployment's host to its healthy ingress replicas. */
+    /** Gateway routes: each deployment's host to its healthy, not draining ingress replicas. */
     public List<Route> routes() {
         List<Route> routes = new ArrayList<>();
-        for (RunningInstance r : running.values()) {
+        for (InstanceRuntime r : running.values()) {
             Deployment d = r.deployment();
             if (d.host() == null || d.ingress() == null) continue;
-            List<String> backends = r.replicas().stream()
-                    .filter(s -> s.spec().component().equals(d.ingress().component()))
-                    .filter(s -> s.snapshot().state() == ReplicaSupervisor.State.HEALTHY)
-                    .map(s -> "127.0.0.1:" + s.spec().ports().get(d.ingress().port())).toList();
-            routes.add(new Route(d.host(), d.instanceUid(), backends));
+            routes.add(new Route(d.host(), d.instanceUid(), r.backends()));
         }
         routes.sort(Comparator.comparing(Route::host));
         return routes;
@@ -202,7 +195,8 @@ public final class ProcessDriver implements AutoCloseable {
     /** Stops every workload (agent shutdown in dev mode: nothing is left running). */
     @Override
     public synchronized void close() {
-        new ArrayList<>(running.values()).parallelStream().forEach(r -> stop(r, false));
+        new ArrayList<>(running.values()).parallelStream().forEach(InstanceRuntime::close);
+        running.clear();
     }
 
     private static void deleteTree(Path dir) {

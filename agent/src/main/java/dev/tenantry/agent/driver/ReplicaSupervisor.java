@@ -36,6 +36,7 @@ final class ReplicaSupervisor {
     private final Object lock = new Object();
     private Thread thread;
     private volatile boolean stopping;
+    private volatile boolean draining;
     private volatile Duration stopGrace = Duration.ofSeconds(10);
     private Process process;
     private State state = State.STARTING;
@@ -168,6 +169,16 @@ final class ReplicaSupervisor {
      */
     static Duration startupProbeDelay(long startingNanos) {
         return Duration.ofMillis(Math.clamp(startingNanos / 20_000_000L, STARTUP_PROBE_MIN_MILLIS, STARTUP_PROBE_MAX_MILLIS));
+    }
+
+    /** Takes the replica out of the gateway's routes before it stops; it keeps running until then. */
+    void drain() {
+        draining = true;
+    }
+
+    /** Healthy and not draining: a replica the gateway may send requests to. */
+    boolean isServing() {
+        return !draining && snapshot().state() == State.HEALTHY;
     }
 
     /** Stops the replica: SIGTERM to it and its descendants, SIGKILL to whatever is left after {@code grace}. */

@@ -42,7 +42,7 @@ class ProcessDriverIT {
         Component c = new Component("web", List.of("/bin/sh", "-c", script), List.of(), env,
                 withPort ? List.of(new PortSpec("http")) : List.of(), null, null, 1);
         return new Deployment(uid, "acme", name, 1, "svc", "1.0.0", List.of(c), withPort ? new Ingress("web", "http") : null,
-                withPort ? name + ".acme.localhost" : null);
+                withPort ? name + ".acme.localhost" : null, null);
     }
 
     private ObservedReplica replica(String uid) {
@@ -72,7 +72,7 @@ class ProcessDriverIT {
         Set<String> allowed = Set.of("PATH", "LANG", "LC_ALL", "TZ", "JAVA_HOME", "HOME", "PORT", "PORT_HTTP", "GREETING", "PWD", "SHLVL", "_",
                 "TENANTRY_TENANT", "TENANTRY_INSTANCE", "TENANTRY_SERVICE", "TENANTRY_RELEASE", "TENANTRY_REPLICA", "TENANTRY_DATA_DIR", "OLDPWD");
         assertThat(allowed).as("nothing else of the agent's environment leaks").containsAll(env.keySet());
-        assertThat(Files.readString(dir.resolve("run/web-0.pid")).strip()).isEqualTo(String.valueOf(replica("u1").pid()));
+        assertThat(Files.readString(dir.resolve("run/web-0.g1.pid")).strip()).isEqualTo(String.valueOf(replica("u1").pid()));
         long pid = replica("u1").pid();
         String nice = Files.readString(Path.of("/proc/" + pid + "/stat")).split("\\) ")[1].split(" ")[16];
         assertThat(nice).as("workload niceness").isEqualTo("10");

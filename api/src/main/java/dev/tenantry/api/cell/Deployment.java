@@ -2,14 +2,16 @@ package dev.tenantry.api.cell;
 
 import dev.tenantry.api.blueprint.Component;
 import dev.tenantry.api.blueprint.Ingress;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * What an agent must run for one instance: its components with server-side placeholders already
- * resolved, and the host name the gateway routes to the ingress port.
+ * resolved, and the host name the gateway routes to the ingress port. {@code restartedAt} changes when
+ * a rolling restart is asked for: every replica started before it is replaced.
  */
 public record Deployment(String instanceUid, String tenant, String instance, long generation, String service,
-                         String release, List<Component> components, Ingress ingress, String host) {
+                         String release, List<Component> components, Ingress ingress, String host, Instant restartedAt) {
     public Deployment {
         components = components == null ? List.of() : List.copyOf(components);
     }

@@ -2,6 +2,9 @@ package dev.tenantry.api.model;
 
 import java.time.Instant;
 
-/** A running deployment of a service plan for a tenant: desired spec and observed status. */
-public record Instance(String tenant, String name, String uid, long generation, InstanceSpec spec, InstanceStatus status,
+/**
+ * A running deployment of a service plan for a tenant: desired spec and observed status. {@code etag} is the
+ * version of the desired spec (also the {@code ETag} header) to send as {@code If-Match} with a change.
+ */
+public record Instance(String tenant, String name, String uid, long generation, String etag, InstanceSpec spec, InstanceStatus status,
                        String lastOperation, Instant createdAt, Instant updatedAt) {}

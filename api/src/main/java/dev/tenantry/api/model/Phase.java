@@ -1,6 +1,6 @@
 package dev.tenantry.api.model;
 
 public enum Phase {
-    PENDING, PROVISIONING, RUNNING, FAILED, DELETING, DELETED;
+    PENDING, PROVISIONING, RUNNING, STOPPED, FAILED, DELETING, DELETED;
 
 }

@@ -6,9 +6,27 @@ import java.time.Instant;
 
 /**
  * A tier of a service. {@code replicas} and {@code size} override the blueprint's ingress component
- * (and size every component) for instances on this plan.
+ * (and size every component) for instances on this plan; {@code maxReplicas} and {@code maxSize} bound
+ * what an instance on this plan may be scaled to (unset: {@link #MAX_REPLICAS} replicas and the largest
+ * size a plan may have).
  */
 public record Plan(String service, String name, Isolation isolation, Integer replicas, Resources size,
-                   BigDecimal pricePerHour, Instant createdAt) {
+                   Integer maxReplicas, Resources maxSize, BigDecimal pricePerHour, Instant createdAt) {
+    public static final int MAX_REPLICAS = 10;
+    public static final int MAX_MEMORY_MB = 65536;
+    public static final int MAX_CPU_MILLIS = 64000;
+
     public enum Isolation { dedicated }
+
+    public int replicaLimit() {
+        return maxReplicas == null ? MAX_REPLICAS : maxReplicas;
+    }
+
+    public int memoryLimitMb() {
+        return maxSize == null || maxSize.memoryMb() == null ? MAX_MEMORY_MB : maxSize.memoryMb();
+    }
+
+    public int cpuLimitMillis() {
+        return maxSize == null || maxSize.cpuMillis() == null ? MAX_CPU_MILLIS : maxSize.cpuMillis();
+    }
 }

@@ -3,4 +3,5 @@ package dev.tenantry.api.model;
 import dev.tenantry.api.blueprint.Resources;
 import java.math.BigDecimal;
 
-public record PlanCreate(String name, Plan.Isolation isolation, Integer replicas, Resources size, BigDecimal pricePerHour) {}
+public record PlanCreate(String name, Plan.Isolation isolation, Integer replicas, Resources size, Integer maxReplicas, Resources maxSize,
+                         BigDecimal pricePerHour) {}

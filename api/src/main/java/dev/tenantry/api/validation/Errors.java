@@ -12,6 +12,10 @@ public final class Errors {
         return this;
     }
 
+    public boolean isEmpty() {
+        return errors.isEmpty();
+    }
+
     public void throwIfAny() {
         if (!errors.isEmpty()) throw new ValidationException(errors);
     }

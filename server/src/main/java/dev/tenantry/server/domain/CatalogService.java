@@ -83,15 +83,22 @@ public final class CatalogService {
     public Plan createPlan(Principal who, String service, PlanCreate request) {
         Errors errors = new Errors();
         Slugs.check(errors, "name", request.name());
-        if (request.replicas() != null && (request.replicas() < 1 || request.replicas() > 100)) errors.add("replicas", "must be between 1 and 100");
-        if (request.size() != null) {
-            if (request.size().memoryMb() != null && (request.size().memoryMb() < 16 || request.size().memoryMb() > 65536)) errors.add("size.memoryMb", "must be between 16 and 65536");
-            if (request.size().cpuMillis() != null && (request.size().cpuMillis() < 10 || request.size().cpuMillis() > 64000)) errors.add("size.cpuMillis", "must be between 10 and 64000");
+        if (request.replicas() != null && (request.replicas() < 1 || request.replicas() > Plan.MAX_REPLICAS)) {
+            errors.add("replicas", "must be between 1 and " + Plan.MAX_REPLICAS);
         }
+        if (request.maxReplicas() != null && (request.maxReplicas() < 1 || request.maxReplicas() > Plan.MAX_REPLICAS)) {
+            errors.add("maxReplicas", "must be between 1 and " + Plan.MAX_REPLICAS);
+        }
+        if (request.replicas() != null && request.maxReplicas() != null && request.replicas() > request.maxReplicas()) {
+            errors.add("replicas", "must not exceed maxReplicas (" + request.maxReplicas() + ")");
+        }
+        Sizes.check(errors, "size", request.size(), Plan.MAX_MEMORY_MB, Plan.MAX_CPU_MILLIS);
+        Sizes.check(errors, "maxSize", request.maxSize(), Plan.MAX_MEMORY_MB, Plan.MAX_CPU_MILLIS);
         if (request.pricePerHour() != null && request.pricePerHour().compareTo(BigDecimal.ZERO) < 0) errors.add("pricePerHour", "must not be negative");
         errors.throwIfAny();
         Plan plan = new Plan(service, request.name(), request.isolation() == null ? Plan.Isolation.dedicated : request.isolation(),
-                request.replicas(), request.size(), request.pricePerHour() == null ? BigDecimal.ZERO : request.pricePerHour(), clock.instant());
+                request.replicas(), request.size(), request.maxReplicas(), request.maxSize(),
+                request.pricePerHour() == null ? BigDecimal.ZERO : request.pricePerHour(), clock.instant());
         return store.tx(tx -> {
             service(tx, service);
             if (tx.catalog().plan(service, request.name()).isPresent()) throw new ConflictException("name", "plan '" + request.name() + "' of '" + service + "' already exists");

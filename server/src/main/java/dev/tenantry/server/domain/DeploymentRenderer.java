@@ -6,6 +6,7 @@ import dev.tenantry.api.blueprint.Ingress;
 import dev.tenantry.api.blueprint.Placeholders;
 import dev.tenantry.api.blueprint.Resources;
 import dev.tenantry.api.cell.Deployment;
+import dev.tenantry.api.model.InstanceSpec;
 import dev.tenantry.api.model.Plan;
 import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.Tenant;
@@ -15,8 +16,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Turns a release's blueprint, a plan and an instance's parameters into the deployment its cell
- * runs: server-side placeholders resolved, the plan's replicas and size applied.
+ * Turns a release's blueprint, a plan and an instance's spec into the deployment its cell runs:
+ * server-side placeholders resolved; replicas of the ingress component and the size of every component
+ * from the instance's scaling, else the plan, else the blueprint; no replicas at all while it is stopped.
  */
 public final class DeploymentRenderer {
     private DeploymentRenderer() {}
@@ -35,10 +37,10 @@ public final class DeploymentRenderer {
         };
         Ingress ingress = ingressOf(blueprint);
         List<Component> components = blueprint.components().stream()
-                .map(c -> renderComponent(c, plan, ingress, resolver)).toList();
+                .map(c -> renderComponent(c, instance.spec(), plan, ingress, resolver)).toList();
         String host = ingress == null ? null : instance.name() + "." + tenant.id() + "." + baseDomain;
         return new Deployment(instance.uid(), tenant.id(), instance.name(), instance.generation(), release.service(),
-                release.version(), components, ingress, host);
+                release.version(), components, ingress, host, instance.spec().restartedAt());
     }
 
     /** The declared ingress, else the first port of the first component that has one. */
@@ -48,24 +50,29 @@ public final class DeploymentRenderer {
                 .map(c -> new Ingress(c.name(), c.ports().get(0).name())).orElse(null);
     }
 
-    private static Component renderComponent(Component c, Plan plan, Ingress ingress, Function<String, String> resolver) {
+    private static Component renderComponent(Component c, InstanceSpec spec, Plan plan, Ingress ingress, Function<String, String> resolver) {
         Map<String, String> env = new LinkedHashMap<>();
         c.env().forEach((k, v) -> env.put(k, Placeholders.render(v, resolver)));
         Integer replicas = c.replicas();
-        if (plan.replicas() != null && ingress != null && ingress.component().equals(c.name())) replicas = plan.replicas();
+        if (ingress != null && ingress.component().equals(c.name())) {
+            if (plan.replicas() != null) replicas = plan.replicas();
+            if (spec.replicas() != null) replicas = spec.replicas();
+        }
         return new Component(c.name(),
                 c.command().stream().map(s -> Placeholders.render(s, resolver)).toList(),
                 c.args().stream().map(s -> Placeholders.render(s, resolver)).toList(),
-                env, c.ports(), c.health(), size(c.resources(), plan.size()), replicas == null ? 1 : replicas);
+                env, c.ports(), c.health(), size(c.resources(), plan.size(), spec.size()), spec.stopped() ? 0 : replicas == null ? 1 : replicas);
     }
 
-    private static Resources size(Resources component, Resources plan) {
+    /** Each field from the instance's scaling, else the plan, else the component, else the default. */
+    private static Resources size(Resources component, Resources plan, Resources scaled) {
         Resources base = component == null ? Resources.DEFAULT : component;
-        if (plan == null) return new Resources(orElse(base.memoryMb(), 128), orElse(base.cpuMillis(), 250));
-        return new Resources(orElse(plan.memoryMb(), orElse(base.memoryMb(), 128)), orElse(plan.cpuMillis(), orElse(base.cpuMillis(), 250)));
+        Resources p = plan == null ? new Resources(null, null) : plan;
+        Resources s = scaled == null ? new Resources(null, null) : scaled;
+        return new Resources(first(s.memoryMb(), p.memoryMb(), base.memoryMb(), 128), first(s.cpuMillis(), p.cpuMillis(), base.cpuMillis(), 250));
     }
 
-    private static Integer orElse(Integer value, int fallback) {
-        return value == null ? fallback : value;
+    private static int first(Integer a, Integer b, Integer c, int fallback) {
+        return a != null ? a : b != null ? b : c != null ? c : fallback;
     }
 }

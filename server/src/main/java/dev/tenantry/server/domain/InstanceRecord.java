@@ -21,6 +21,17 @@ public record InstanceRecord(String uid, String tenant, String name, long genera
         return status.phase();
     }
 
+    /** A new desired spec: the next generation. */
+    public InstanceRecord withSpec(InstanceSpec newSpec) {
+        return new InstanceRecord(uid, tenant, name, generation + 1, newSpec, status, observed, cell, deployment, published,
+                publishedRevision, agentRevision, lastOperation, createdAt, updatedAt);
+    }
+
+    /** The entity tag of the instance's desired state: it changes with every accepted change of the spec. */
+    public String etag() {
+        return "\"" + uid + "." + generation + "\"";
+    }
+
     public InstanceRecord withStatus(InstanceStatus newStatus) {
         return new InstanceRecord(uid, tenant, name, generation, spec, newStatus, observed, cell, deployment, published,
                 publishedRevision, agentRevision, lastOperation, createdAt, updatedAt);
@@ -51,6 +62,6 @@ public record InstanceRecord(String uid, String tenant, String name, long genera
         InstanceStatus shown = observed == null || status.phase() == dev.tenantry.api.model.Phase.DELETED ? status
                 : new InstanceStatus(status.phase(), status.observedGeneration(), status.release(), status.cell(), status.endpoint(),
                         status.message(), status.conditions(), observed.replicas());
-        return new Instance(tenant, name, uid, generation, spec, shown, lastOperation, createdAt, updatedAt);
+        return new Instance(tenant, name, uid, generation, etag(), spec, shown, lastOperation, createdAt, updatedAt);
     }
 }

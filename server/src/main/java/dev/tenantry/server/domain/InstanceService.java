@@ -2,7 +2,10 @@ package dev.tenantry.server.domain;
 
 import dev.tenantry.api.blueprint.ParameterBinder;
 import dev.tenantry.api.model.Condition;
+import dev.tenantry.api.blueprint.Resources;
 import dev.tenantry.api.model.InstanceCreate;
+import dev.tenantry.api.model.InstanceScale;
+import dev.tenantry.api.model.InstanceUpdate;
 import dev.tenantry.api.model.InstanceSpec;
 import dev.tenantry.api.model.InstanceStatus;
 import dev.tenantry.api.model.Operation;
@@ -13,6 +16,7 @@ import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.Service;
 import dev.tenantry.api.validation.Errors;
 import dev.tenantry.api.validation.Slugs;
+import dev.tenantry.server.store.IdempotencyRepository;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.store.Tx;
 import java.time.Clock;
@@ -27,6 +31,8 @@ import java.util.Map;
 public final class InstanceService {
     public static final List<String> CREATE_STEPS = List.of("place", "render", "publish", "start", "route");
     public static final List<String> DELETE_STEPS = List.of("unpublish", "stop");
+    /** Steps of every change of a running instance's spec: render the new deployment, publish it, the agent applies it. */
+    public static final List<String> CHANGE_STEPS = List.of("render", "publish", "apply");
 
     private final Store store;
     private final Signals signals;
@@ -38,16 +44,37 @@ public final class InstanceService {
         this.clock = clock;
     }
 
-    public record Accepted(InstanceRecord instance, Operation operation) {}
+    /** An accepted request: the instance, the operation doing the work, and whether it repeats an earlier request (Idempotency-Key). */
+    public record Accepted(InstanceRecord instance, Operation operation, boolean replayed) {
+        public Accepted(InstanceRecord instance, Operation operation) {
+            this(instance, operation, false);
+        }
+    }
 
     public Accepted create(Principal who, String tenant, InstanceCreate request) {
+        return create(who, tenant, request, null);
+    }
+
+    /**
+     * Creates an instance. With an {@code idempotencyKey}, a retry of the same request by the same caller returns
+     * the first one's instance and operation instead of creating another; the key with another request is a 400.
+     */
+    public Accepted create(Principal who, String tenant, InstanceCreate request, String idempotencyKey) {
         checkTenantAccess(who, tenant);
         Errors errors = new Errors();
         Slugs.check(errors, "name", request.name());
         if (request.service() == null) errors.add("service", "is required");
         if (request.plan() == null) errors.add("plan", "is required");
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            errors.add("Idempotency-Key", "must be 1 to 200 characters");
+        }
         errors.throwIfAny();
+        String scope = who.tokenId() + "/" + tenant;
+        String requestHash = idempotencyKey == null ? null : Ids.sha256(dev.tenantry.api.Json.write(request));
         Accepted accepted = store.tx(tx -> {
+            if (idempotencyKey != null && !tx.idempotency().claim(scope, idempotencyKey, requestHash)) {
+                return replay(tx, tx.idempotency().find(scope, idempotencyKey).orElseThrow(), requestHash);
+            }
             tx.tenants().get(tenant).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + tenant + "'"));
             Service service = tx.catalog().service(request.service())
                     .orElseThrow(() -> new ValidationFailure("service", "no service '" + request.service() + "'"));
@@ -70,11 +97,20 @@ public final class InstanceService {
             tx.operations().insert(op, instance.uid());
             tx.events().append("instance.created", "tenants/" + target, tenant,
                     Map.of("instance", target, "uid", instance.uid(), "operation", op.id(), "release", release.version()));
+            if (idempotencyKey != null) tx.idempotency().complete(scope, idempotencyKey, instance.uid(), op.id());
             return new Accepted(tx.instances().byUid(instance.uid()).orElseThrow(), op);
         });
+        if (accepted.replayed()) return accepted;
         signals.fire(Signals.Topic.RECONCILE);
         signals.fire(Signals.Topic.EVENTS);
         return accepted;
+    }
+
+    private static Accepted replay(Tx tx, IdempotencyRepository.Entry first, String requestHash) {
+        if (!first.requestHash().equals(requestHash)) {
+            throw new ValidationFailure("Idempotency-Key", "this key was used with a different request; use a new key for a new request");
+        }
+        return new Accepted(tx.instances().byUid(first.instanceUid()).orElseThrow(), tx.operations().get(first.operationId()).orElseThrow(), true);
     }
 
     /** Starts tearing an instance down; asking again while it is being deleted returns the same operation. */
@@ -104,6 +140,122 @@ public final class InstanceService {
         signals.fire(Signals.Topic.RECONCILE);
         signals.fire(Signals.Topic.EVENTS);
         return accepted;
+    }
+
+    /** A new plan and/or parameters; the agent replaces the replicas one at a time. */
+    public Accepted update(Principal who, String tenant, String name, String ifMatch, InstanceUpdate request) {
+        if (request.plan() == null && request.parameters() == null) {
+            throw new ValidationFailure("plan", "give a new plan, new parameters, or both");
+        }
+        return change(who, tenant, name, ifMatch, "instance.update", (tx, current) -> {
+            InstanceSpec spec = current.spec();
+            Plan plan = tx.catalog().plan(spec.service(), request.plan() == null ? spec.plan() : request.plan())
+                    .orElseThrow(() -> new ValidationFailure("plan", "service '" + spec.service() + "' has no plan '" + request.plan() + "'"));
+            Release release = tx.catalog().release(spec.service(), spec.release())
+                    .orElseThrow(() -> new ConflictException("release", "release " + spec.release() + " of the instance no longer exists"));
+            Map<String, Object> parameters = request.parameters() == null ? spec.parameters()
+                    : ParameterBinder.bind(release.blueprint(), request.parameters());
+            Errors scaleOnNewPlan = new Errors();
+            checkScale(scaleOnNewPlan, spec.replicas(), spec.size(), plan);
+            if (!scaleOnNewPlan.isEmpty()) {
+                throw new ValidationFailure("plan", "plan '" + plan.name() + "' does not allow the instance's current scale; scale it down first");
+            }
+            return spec.withPlanAndParameters(plan.name(), parameters);
+        });
+    }
+
+    /** New replicas of the ingress component and/or a new size of every component, within the plan's limits. */
+    public Accepted scale(Principal who, String tenant, String name, String ifMatch, InstanceScale request) {
+        if (request.replicas() == null && request.size() == null) throw new ValidationFailure("replicas", "give replicas, a size, or both");
+        return change(who, tenant, name, ifMatch, "instance.scale", (tx, current) -> {
+            InstanceSpec spec = current.spec();
+            Plan plan = tx.catalog().plan(spec.service(), spec.plan()).orElseThrow(() -> new ConflictException("plan", "the instance's plan no longer exists"));
+            Integer replicas = request.replicas() == null ? spec.replicas() : request.replicas();
+            Resources size = request.size() == null ? spec.size() : merge(spec.size(), request.size());
+            Errors errors = new Errors();
+            checkScale(errors, request.replicas(), request.size(), plan);
+            errors.throwIfAny();
+            return spec.withScale(replicas, size);
+        });
+    }
+
+    /** Stops every replica and keeps the instance (its data, its route: requests get 503 until it starts). */
+    public Accepted stop(Principal who, String tenant, String name, String ifMatch) {
+        return change(who, tenant, name, ifMatch, "instance.stop", (tx, current) -> {
+            if (current.spec().stopped()) throw new ConflictException("name", "instance '" + name + "' is already stopped");
+            return current.spec().withStopped(true);
+        });
+    }
+
+    public Accepted start(Principal who, String tenant, String name, String ifMatch) {
+        return change(who, tenant, name, ifMatch, "instance.start", (tx, current) -> {
+            if (!current.spec().stopped()) throw new ConflictException("name", "instance '" + name + "' is not stopped");
+            return current.spec().withStopped(false);
+        });
+    }
+
+    /** Replaces every replica, one at a time, each new one healthy before its old one stops. */
+    public Accepted restart(Principal who, String tenant, String name, String ifMatch) {
+        return change(who, tenant, name, ifMatch, "instance.restart", (tx, current) -> {
+            if (current.spec().stopped()) throw new ConflictException("name", "instance '" + name + "' is stopped: start it instead");
+            return current.spec().withRestartedAt(clock.instant());
+        });
+    }
+
+    private interface SpecChange {
+        InstanceSpec apply(Tx tx, InstanceRecord current);
+    }
+
+    /**
+     * One transaction: the current instance (If-Match checked, no other operation running on it), its new spec
+     * as the next generation, an operation and an event; the reconciler does the work.
+     */
+    private Accepted change(Principal who, String tenant, String name, String ifMatch, String type, SpecChange change) {
+        checkTenantAccess(who, tenant);
+        Accepted accepted = store.tx(tx -> {
+            InstanceRecord current = tx.instances().get(tenant, name).filter(i -> i.phase() != Phase.DELETED)
+                    .orElseThrow(() -> new NotFoundException("instance", "tenant '" + tenant + "' has no instance '" + name + "'"));
+            InstanceRecord locked = tx.instances().lockByUid(current.uid()).orElseThrow();
+            if (ifMatch != null && !ifMatch.equals("*") && !ifMatch.equals(locked.etag())) {
+                throw new PreconditionFailedException("the instance changed since " + ifMatch + "; it is now " + locked.etag());
+            }
+            if (locked.phase() == Phase.DELETING) throw new ConflictException("name", "instance '" + name + "' is being deleted");
+            Operation running = locked.lastOperation() == null ? null
+                    : tx.operations().get(locked.lastOperation()).filter(op -> !op.state().isDone()).orElse(null);
+            if (running != null) {
+                throw new ConflictException("operation", "operation " + running.id() + " (" + running.type() + ") is still running on instance '"
+                        + name + "'; try again when it is done");
+            }
+            InstanceSpec spec = change.apply(tx, locked);
+            Instant now = clock.instant();
+            String target = tenant + "/" + name;
+            Operation op = OperationProgress.start(type, tenant, target, who.actor(), now, CHANGE_STEPS);
+            InstanceRecord changed = locked.withSpec(spec).withLastOperation(op.id());
+            tx.instances().saveSpec(changed);
+            tx.instances().saveStatus(changed);
+            tx.instances().requestReconcile(changed.uid());
+            tx.operations().insert(op, changed.uid());
+            tx.events().append("instance.changed", "tenants/" + target, tenant, Map.of("instance", target, "uid", changed.uid(),
+                    "operation", op.id(), "change", type, "generation", changed.generation()));
+            return new Accepted(changed, op);
+        });
+        signals.fire(Signals.Topic.RECONCILE);
+        signals.fire(Signals.Topic.EVENTS);
+        return accepted;
+    }
+
+    /** Replicas and size within the plan's limits. */
+    private static void checkScale(Errors errors, Integer replicas, Resources size, Plan plan) {
+        if (replicas != null && (replicas < 1 || replicas > plan.replicaLimit())) {
+            errors.add("replicas", "must be between 1 and " + plan.replicaLimit() + " on plan '" + plan.name() + "'");
+        }
+        Sizes.check(errors, "size", size, plan.memoryLimitMb(), plan.cpuLimitMillis());
+    }
+
+    private static Resources merge(Resources current, Resources requested) {
+        if (current == null) return requested;
+        return new Resources(requested.memoryMb() != null ? requested.memoryMb() : current.memoryMb(),
+                requested.cpuMillis() != null ? requested.cpuMillis() : current.cpuMillis());
     }
 
     public InstanceRecord get(Principal who, String tenant, String name) {

@@ -26,6 +26,10 @@ public final class OperationProgress {
         return withStep(op, step, State.RUNNING, message, now, State.RUNNING);
     }
 
+    public static boolean hasStep(Operation op, String step) {
+        return op.steps().stream().anyMatch(s -> s.name().equals(step));
+    }
+
     public static Operation succeed(Operation op, Instant now) {
         return new Operation(op.id(), op.type(), op.tenant(), op.target(), State.SUCCEEDED, op.steps(), null, op.actor(),
                 op.createdAt(), now);

@@ -6,13 +6,9 @@ import dev.tenantry.api.model.TokenCreate;
 import dev.tenantry.api.validation.Errors;
 import dev.tenantry.api.validation.Slugs;
 import dev.tenantry.server.store.Store;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -103,10 +99,6 @@ public final class TokenService {
 
 
     static String hash(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Ids.sha256(secret);
     }
 }

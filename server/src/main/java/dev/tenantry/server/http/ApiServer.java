@@ -8,6 +8,7 @@ import dev.tenantry.api.validation.ValidationException;
 import dev.tenantry.server.domain.ConflictException;
 import dev.tenantry.server.domain.ForbiddenException;
 import dev.tenantry.server.domain.NotFoundException;
+import dev.tenantry.server.domain.PreconditionFailedException;
 import dev.tenantry.server.domain.Principal;
 import dev.tenantry.server.domain.Services;
 import io.javalin.Javalin;
@@ -124,6 +125,8 @@ public final class ApiServer implements AutoCloseable {
         routes.exception(ValidationException.class, (e, ctx) -> problem(ctx, 400, "invalid-request", e.getMessage(), e.errors()));
         routes.exception(NotFoundException.class, (e, ctx) -> problem(ctx, 404, "not-found", e.getMessage(), fields(e.field(), e.getMessage())));
         routes.exception(ConflictException.class, (e, ctx) -> problem(ctx, 409, "conflict", e.getMessage(), fields(e.field(), e.getMessage())));
+        routes.exception(PreconditionFailedException.class, (e, ctx) -> problem(ctx, 412, "precondition-failed", e.getMessage(),
+                fields("If-Match", e.getMessage())));
         routes.exception(ForbiddenException.class, (e, ctx) -> problem(ctx, 403, "forbidden", e.getMessage(), List.of()));
         routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), typeFor(e.getStatus()), e.getMessage(), List.of()));
         routes.exception(InterruptedException.class, (e, ctx) -> {

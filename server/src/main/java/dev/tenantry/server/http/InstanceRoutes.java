@@ -1,6 +1,8 @@
 package dev.tenantry.server.http;
 
 import dev.tenantry.api.model.InstanceCreate;
+import dev.tenantry.api.model.InstanceScale;
+import dev.tenantry.api.model.InstanceUpdate;
 import dev.tenantry.api.model.Page;
 import dev.tenantry.server.domain.InstanceRecord;
 import dev.tenantry.server.domain.InstanceService;
@@ -20,18 +22,40 @@ final class InstanceRoutes {
             Http.json(ctx, 200, new Page<>(page.items().stream().map(InstanceRecord::toApi).toList(), page.nextCursor()));
         });
         r.post("/v1/tenants/{tenant}/instances", Access.WRITE, ctx -> {
-            InstanceService.Accepted accepted = instances.create(Http.principal(ctx), ctx.pathParam("tenant"), Bodies.read(ctx, InstanceCreate.class));
+            InstanceService.Accepted accepted = instances.create(Http.principal(ctx), ctx.pathParam("tenant"), Bodies.read(ctx, InstanceCreate.class),
+                    ctx.header("Idempotency-Key"));
+            if (accepted.replayed()) ctx.header("Idempotent-Replayed", "true");
             ctx.header("Location", "/v1/tenants/" + accepted.instance().tenant() + "/instances/" + accepted.instance().name());
             ctx.header("Operation-Location", "/v1/operations/" + accepted.operation().id());
             Http.json(ctx, 202, Map.of("instance", accepted.instance().toApi(), "operation", accepted.operation()));
         });
-        r.get("/v1/tenants/{tenant}/instances/{name}", Access.READ, ctx -> Http.json(ctx, 200,
-                instances.get(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")).toApi()));
+        r.get("/v1/tenants/{tenant}/instances/{name}", Access.READ, ctx -> {
+            InstanceRecord instance = instances.get(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name"));
+            ctx.header("ETag", instance.etag());
+            Http.json(ctx, 200, instance.toApi());
+        });
+        r.patch("/v1/tenants/{tenant}/instances/{name}", Access.WRITE, ctx -> accepted(ctx, instances.update(Http.principal(ctx),
+                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"), Bodies.read(ctx, InstanceUpdate.class))));
+        r.post("/v1/tenants/{tenant}/instances/{name}/scale", Access.WRITE, ctx -> accepted(ctx, instances.scale(Http.principal(ctx),
+                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"), Bodies.read(ctx, InstanceScale.class))));
+        r.post("/v1/tenants/{tenant}/instances/{name}/stop", Access.WRITE, ctx -> accepted(ctx, instances.stop(Http.principal(ctx),
+                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
+        r.post("/v1/tenants/{tenant}/instances/{name}/start", Access.WRITE, ctx -> accepted(ctx, instances.start(Http.principal(ctx),
+                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
+        r.post("/v1/tenants/{tenant}/instances/{name}/restart", Access.WRITE, ctx -> accepted(ctx, instances.restart(Http.principal(ctx),
+                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
         r.delete("/v1/tenants/{tenant}/instances/{name}", Access.WRITE, ctx -> {
             InstanceService.Accepted accepted = instances.delete(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name"));
             ctx.header("Operation-Location", "/v1/operations/" + accepted.operation().id());
             Http.json(ctx, 202, Map.of("instance", accepted.instance().toApi(), "operation", accepted.operation()));
         });
         r.get("/v1/operations/{id}", Access.READ, ctx -> Http.json(ctx, 200, instances.operation(Http.principal(ctx), ctx.pathParam("id"))));
+    }
+
+    /** 202 with the instance (and its new ETag) and the operation that carries the change out. */
+    private static void accepted(io.javalin.http.Context ctx, InstanceService.Accepted accepted) {
+        ctx.header("ETag", accepted.instance().etag());
+        ctx.header("Operation-Location", "/v1/operations/" + accepted.operation().id());
+        Http.json(ctx, 202, Map.of("instance", accepted.instance().toApi(), "operation", accepted.operation()));
     }
 }

@@ -23,6 +23,10 @@ final class Routes {
         routes.put(path, handler, access);
     }
 
+    void patch(String path, Access access, Handler handler) {
+        routes.patch(path, handler, access);
+    }
+
     void delete(String path, Access access, Handler handler) {
         routes.delete(path, handler, access);
     }

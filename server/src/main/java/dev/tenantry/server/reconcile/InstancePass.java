@@ -36,12 +36,17 @@ final class InstancePass {
         return instance.tenant() + "/" + instance.name();
     }
 
+    /** Marks the step of the current operation done; operations without such a step are left alone. */
     void stepDone(String step, String message) {
-        if (operation != null && !operation.state().isDone()) operation = OperationProgress.stepSucceeded(operation, step, message, now);
+        if (isOpen(step)) operation = OperationProgress.stepSucceeded(operation, step, message, now);
     }
 
     void stepRunning(String step, String message) {
-        if (operation != null && !operation.state().isDone()) operation = OperationProgress.stepRunning(operation, step, message, now);
+        if (isOpen(step)) operation = OperationProgress.stepRunning(operation, step, message, now);
+    }
+
+    private boolean isOpen(String step) {
+        return operation != null && !operation.state().isDone() && OperationProgress.hasStep(operation, step);
     }
 
     void succeedOperation() {

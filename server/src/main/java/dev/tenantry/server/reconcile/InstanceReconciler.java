@@ -2,6 +2,7 @@ package dev.tenantry.server.reconcile;
 
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
+import dev.tenantry.api.cell.ObservedReplica;
 import dev.tenantry.api.model.Cell;
 import dev.tenantry.api.model.Condition;
 import dev.tenantry.api.model.Operation;
@@ -24,7 +25,7 @@ import java.util.Optional;
  * spec, status and latest observation, and runs the ordered steps until one is not yet done.
  *
  * <pre>
- * live:     ensurePlaced → ensureRendered → ensurePublished → awaitHealthy
+ * live:     ensurePlaced → ensureRendered → ensurePublished → awaitApplied (running, stopped, or a failure)
  * deleting: ensureUnpublished → awaitStopped
  * deleted:  nothing (final)
  * </pre>
@@ -84,7 +85,7 @@ public final class InstanceReconciler {
         Outcome outcome = ensurePlaced(pass);
         if (outcome instanceof Outcome.Done) outcome = ensureRendered(pass);
         if (outcome instanceof Outcome.Done) outcome = ensurePublished(pass);
-        if (outcome instanceof Outcome.Done) outcome = awaitHealthy(pass);
+        if (outcome instanceof Outcome.Done) outcome = awaitApplied(pass);
         return outcome;
     }
 
@@ -132,27 +133,34 @@ public final class InstanceReconciler {
         pass.cellChanged();
         pass.stepDone("publish", "published to cell " + pass.instance.cell() + " at revision " + revision);
         pass.stepRunning("start", "waiting for the agent to start the replicas");
+        pass.stepRunning("apply", "waiting for the agent to apply generation " + pass.instance.generation());
         return Outcome.DONE;
     }
 
-    private Outcome awaitHealthy(InstancePass pass) {
+    /** Waits until the agent runs the current generation: then the instance is RUNNING (or STOPPED, if asked). */
+    private Outcome awaitApplied(InstancePass pass) {
         InstanceRecord i = pass.instance;
         ObservedInstance observed = i.observed();
         if (observed == null || observed.generation() < i.generation()) {
             return Outcome.waiting("waiting for the agent", AGENT_RECHECK);
         }
         return switch (observed.state()) {
-            case RUNNING -> running(pass);
-            case STARTING -> {
-                boolean wasRunning = i.phase() == Phase.RUNNING;
-                pass.status(wasRunning ? Phase.RUNNING : Phase.PROVISIONING, i.status().observedGeneration(), i.status().endpoint(),
-                        Condition.Status.False, wasRunning ? "ReplicaNotReady" : "Starting",
-                        observed.message() == null ? "replicas are starting" : observed.message());
-                pass.stepRunning("start", observed.message() == null ? "replicas are starting" : observed.message());
-                yield Outcome.waiting("replicas starting", AGENT_RECHECK);
-            }
+            case RUNNING -> i.spec().stopped() ? stopped(pass) : running(pass);
+            case STARTING -> progressing(pass, observed);
             case FAILED -> Outcome.failed(observed.message() == null ? "the workload failed" : observed.message());
         };
+    }
+
+    /** Replicas are starting, being replaced or stopping: RUNNING while some replica still serves. */
+    private Outcome progressing(InstancePass pass, ObservedInstance observed) {
+        InstanceRecord i = pass.instance;
+        String message = observed.message() == null ? "replicas are starting" : observed.message();
+        boolean serving = i.phase() == Phase.RUNNING && isServing(observed);
+        pass.status(serving ? Phase.RUNNING : Phase.PROVISIONING, i.status().observedGeneration(), i.status().endpoint(),
+                serving ? Condition.Status.True : Condition.Status.False, serving ? "Progressing" : "Starting", message);
+        pass.stepRunning("start", message);
+        pass.stepRunning("apply", message);
+        return Outcome.waiting("replicas starting", AGENT_RECHECK);
     }
 
     private Outcome running(InstancePass pass) {
@@ -160,18 +168,43 @@ public final class InstanceReconciler {
         String endpoint = endpoint(pass);
         boolean becameRunning = i.phase() != Phase.RUNNING;
         pass.status(Phase.RUNNING, i.generation(), endpoint, Condition.Status.True, "Healthy", "all replicas pass their health checks");
+        pass.stepDone("start", "all replicas healthy");
+        pass.stepDone("route", endpoint == null ? "no ingress declared" : "routed at " + endpoint);
+        pass.stepDone("apply", "generation " + i.generation() + " runs: all replicas healthy");
+        pass.succeedOperation();
         if (becameRunning) {
-            pass.stepDone("start", "all replicas healthy");
-            pass.stepDone("route", endpoint == null ? "no ingress declared" : "routed at " + endpoint);
-            pass.succeedOperation();
             pass.event("instance.running", Map.of("instance", pass.target(), "uid", i.uid(), "endpoint", endpoint == null ? "" : endpoint));
             pass.audit("instance.running", "success", endpoint);
         }
         return Outcome.DONE;
     }
 
+    private Outcome stopped(InstancePass pass) {
+        InstanceRecord i = pass.instance;
+        boolean becameStopped = i.phase() != Phase.STOPPED;
+        pass.status(Phase.STOPPED, i.generation(), endpoint(pass), Condition.Status.False, "Stopped", "stopped: no replica runs until it is started");
+        pass.stepDone("apply", "every replica stopped");
+        pass.succeedOperation();
+        if (becameStopped) {
+            pass.event("instance.stopped", Map.of("instance", pass.target(), "uid", i.uid()));
+            pass.audit("instance.stopped", "success", null);
+        }
+        return Outcome.DONE;
+    }
+
+    /**
+     * Fails the current operation. The instance is FAILED unless replicas of an earlier generation still serve
+     * (a failed update or restart): then it stays RUNNING on them and says why.
+     */
     private void fail(InstancePass pass, String reason) {
         InstanceRecord i = pass.instance;
+        boolean serving = i.phase() == Phase.RUNNING && i.observed() != null && isServing(i.observed());
+        if (serving) {
+            pass.status(Phase.RUNNING, i.status().observedGeneration(), i.status().endpoint(), Condition.Status.True, "ChangeFailed",
+                    "serving on the previous replicas; the last change failed: " + reason);
+            pass.failOperation(reason);
+            return;
+        }
         boolean becameFailed = i.phase() != Phase.FAILED;
         pass.status(Phase.FAILED, i.generation(), null, Condition.Status.False, "Failed", reason);
         pass.failOperation(reason);
@@ -179,6 +212,10 @@ public final class InstanceReconciler {
             pass.event("instance.failed", Map.of("instance", pass.target(), "uid", i.uid(), "reason", reason));
             pass.audit("instance.failed", "failure", reason);
         }
+    }
+
+    private static boolean isServing(ObservedInstance observed) {
+        return observed.replicas().stream().anyMatch(ObservedReplica::healthy);
     }
 
     private Outcome ensureUnpublished(InstancePass pass) {

@@ -50,10 +50,12 @@ public final class CatalogRepository {
 
     public void insertPlan(Plan plan) {
         Resources size = plan.size() == null ? new Resources(null, null) : plan.size();
-        h.createUpdate("insert into plans (service, name, isolation, replicas, memory_mb, cpu_millis, price_per_hour)"
-                        + " values (:s, :n, :i, :r, :m, :c, :p)")
+        Resources max = plan.maxSize() == null ? new Resources(null, null) : plan.maxSize();
+        h.createUpdate("insert into plans (service, name, isolation, replicas, memory_mb, cpu_millis, max_replicas, max_memory_mb,"
+                        + " max_cpu_millis, price_per_hour) values (:s, :n, :i, :r, :m, :c, :maxr, :maxm, :maxc, :p)")
                 .bind("s", plan.service()).bind("n", plan.name()).bind("i", plan.isolation().name())
                 .bind("r", plan.replicas()).bind("m", size.memoryMb()).bind("c", size.cpuMillis())
+                .bind("maxr", plan.maxReplicas()).bind("maxm", max.memoryMb()).bind("maxc", max.cpuMillis())
                 .bind("p", plan.pricePerHour()).execute();
     }
 
@@ -79,6 +81,8 @@ public final class CatalogRepository {
         return new Plan(rs.getString("service"), rs.getString("name"), Plan.Isolation.valueOf(rs.getString("isolation")),
                 (Integer) rs.getObject("replicas"),
                 new Resources((Integer) rs.getObject("memory_mb"), (Integer) rs.getObject("cpu_millis")),
+                (Integer) rs.getObject("max_replicas"),
+                new Resources((Integer) rs.getObject("max_memory_mb"), (Integer) rs.getObject("max_cpu_millis")),
                 rs.getBigDecimal("price_per_hour"), JsonColumns.instant(rs, "created_at"));
     }
 }

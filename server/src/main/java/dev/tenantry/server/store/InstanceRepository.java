@@ -84,6 +84,11 @@ public final class InstanceRepository {
                 + " reconcile_requested = lease_owner is not null where uid = :uid").bind("uid", uid).execute();
     }
 
+    public void saveSpec(InstanceRecord r) {
+        h.createUpdate("update instances set spec = cast(:spec as jsonb), generation = :gen, updated_at = now() where uid = :uid")
+                .bind("uid", r.uid()).bind("spec", JsonColumns.write(r.spec())).bind("gen", r.generation()).execute();
+    }
+
     public void saveStatus(InstanceRecord r) {
         h.createUpdate("update instances set phase = :phase, status = cast(:status as jsonb), observed_generation = :og,"
                         + " cell = :cell, deployment = cast(:dep as jsonb), published = :pub, published_revision = :prev, last_operation = :op,"

@@ -14,6 +14,7 @@ public final class Tx {
     public CatalogRepository catalog() { return new CatalogRepository(handle); }
     public InstanceRepository instances() { return new InstanceRepository(handle); }
     public OperationRepository operations() { return new OperationRepository(handle); }
+    public IdempotencyRepository idempotency() { return new IdempotencyRepository(handle); }
     public CellRepository cells() { return new CellRepository(handle); }
     public EventRepository events() { return new EventRepository(handle); }
     public AuditRepository audit() { return new AuditRepository(handle); }

@@ -1,0 +1,336 @@
+package dev.tenantry.agent.driver;
+
+import dev.tenantry.api.blueprint.Component;
+import dev.tenantry.api.cell.Deployment;
+import dev.tenantry.api.cell.ObservedInstance;
+import dev.tenantry.api.cell.ObservedReplica;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicas of one instance on this host, converged toward its newest deployment by one thread, one
+ * replica slot ({@code web-0}, {@code web-1}, …) at a time:
+ *
+ * <ul>
+ *   <li>an empty slot gets a replica (a new instance, or scaling up);</li>
+ *   <li>a slot whose replica was started from a different template (command, env, size, release, restart
+ *       request) gets a new replica beside the old one; once the new one is healthy the old one leaves the
+ *       routes, gets {@code drainDelay} to finish what the gateway already sent it, and stops (surge of one,
+ *       so the instance keeps serving);</li>
+ *   <li>a slot the deployment no longer has is drained and stopped (scaling down, stopping).</li>
+ * </ul>
+ *
+ * A replacement that fails stops itself and leaves the old replicas serving; the rollout is then FAILED
+ * until a newer deployment arrives.
+ */
+final class InstanceRuntime {
+    private static final Logger log = LoggerFactory.getLogger(InstanceRuntime.class);
+    private static final Duration HEALTH_POLL = Duration.ofMillis(25);
+
+    /** Creates replica supervisors (with their ports and directories) and takes their ports back. */
+    interface Replicas {
+        ReplicaSupervisor create(Deployment deployment, Component component, int index);
+
+        void released(ReplicaSupervisor replica);
+    }
+
+    /** What a replica was started from; a slot whose replica has another template is replaced. */
+    record Template(Component component, String release, Instant restartedAt) {
+        static Template of(Deployment d, Component c) {
+            Component withoutCount = new Component(c.name(), c.command(), c.args(), c.env(), c.ports(), c.health(), c.resources(), null);
+            return new Template(withoutCount, d.release(), d.restartedAt());
+        }
+    }
+
+    private record Replica(ReplicaSupervisor supervisor, Template template) {}
+
+    private sealed interface Change {}
+
+    private record Add(String slot, Component component, int index) implements Change {}
+
+    private record Replace(String slot, Component component, int index, Replica old) implements Change {}
+
+    private record Remove(String slot, Replica old) implements Change {}
+
+    private final Replicas replicas;
+    private final DriverSettings settings;
+    private final Runnable onChange;
+    private final Runnable onRoutesChanged;
+    private final Object lock = new Object();
+    private final Map<String, Replica> slots = new LinkedHashMap<>();
+    private final Thread thread;
+    private Deployment target;
+    private Replica incoming;
+    private String progress;
+    private boolean converged;
+    private String failure;
+    private boolean closed;
+
+    InstanceRuntime(Deployment deployment, Replicas replicas, DriverSettings settings, Runnable onChange, Runnable onRoutesChanged) {
+        this.target = deployment;
+        this.replicas = replicas;
+        this.settings = settings;
+        this.onChange = onChange;
+        this.onRoutesChanged = onRoutesChanged;
+        this.thread = Thread.ofVirtual().name("converge-" + deployment.instanceUid()).start(this::convergeLoop);
+    }
+
+    Deployment deployment() {
+        synchronized (lock) {
+            return target;
+        }
+    }
+
+    /** Converges toward a newer deployment of the instance (returns at once; the work is done by the runtime's thread). */
+    void retarget(Deployment deployment) {
+        synchronized (lock) {
+            target = deployment;
+            converged = false;
+            failure = null;
+            lock.notifyAll();
+        }
+        onChange.run();
+    }
+
+    private void convergeLoop() {
+        while (true) {
+            Deployment d;
+            Optional<Change> change;
+            synchronized (lock) {
+                if (closed) return;
+                d = target;
+                change = nextChange(d);
+                if (change.isEmpty() || failure != null) {
+                    boolean changed = !converged && failure == null;
+                    converged = failure == null;
+                    progress = null;
+                    if (changed) onChange.run();
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        if (closed) return;
+                    }
+                    continue;
+                }
+            }
+            try {
+                switch (change.get()) {
+                    case Add a -> add(d, a);
+                    case Replace r -> replace(d, r);
+                    case Remove r -> remove(r);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Converging {} failed: {}", d.key(), e.toString());
+                synchronized (lock) {
+                    failure = e.getMessage();
+                }
+                onChange.run();
+            }
+        }
+    }
+
+    /** The first difference between the running replicas and {@code d}, in slot order; removals last. */
+    private Optional<Change> nextChange(Deployment d) {
+        List<String> wanted = new ArrayList<>();
+        for (Component c : d.components()) {
+            for (int i = 0; i < c.replicasOrDefault(); i++) {
+                String slot = c.name() + "-" + i;
+                wanted.add(slot);
+                Replica current = slots.get(slot);
+                if (current == null) return Optional.of(new Add(slot, c, i));
+                if (!current.template().equals(Template.of(d, c))) return Optional.of(new Replace(slot, c, i, current));
+            }
+        }
+        return slots.entrySet().stream().filter(e -> !wanted.contains(e.getKey())).findFirst()
+                .map(e -> new Remove(e.getKey(), e.getValue()));
+    }
+
+    /** A new replica for the slot, not started yet; empty once the runtime is closed. */
+    private Optional<Replica> newReplica(Deployment d, Component c, int index) {
+        Replica replica = new Replica(replicas.create(d, c, index), Template.of(d, c));
+        synchronized (lock) {
+            if (!closed) return Optional.of(replica);
+        }
+        replicas.released(replica.supervisor());
+        return Optional.empty();
+    }
+
+    private void add(Deployment d, Add a) {
+        Replica replica = newReplica(d, a.component(), a.index()).orElse(null);
+        if (replica == null) return;
+        synchronized (lock) {
+            slots.put(a.slot(), replica);
+            progress = "starting " + a.slot();
+        }
+        replica.supervisor().start();
+        onChange.run();
+    }
+
+    private void replace(Deployment d, Replace r) {
+        Replica replacement = newReplica(d, r.component(), r.index()).orElse(null);
+        if (replacement == null) return;
+        synchronized (lock) {
+            incoming = replacement;
+            progress = "replacing " + r.slot() + ": starting its new replica";
+        }
+        replacement.supervisor().start();
+        onChange.run();
+        Optional<String> failed = awaitHealthy(replacement.supervisor(), d);
+        if (failed.isPresent()) {
+            stopAndRelease(replacement.supervisor());
+            synchronized (lock) {
+                incoming = null;
+                if (target == d) failure = "replacing " + r.slot() + " failed: " + failed.get() + "; the previous replica keeps serving";
+            }
+            onChange.run();
+            return;
+        }
+        synchronized (lock) {
+            incoming = null;
+            slots.put(r.slot(), replacement);
+            progress = "replacing " + r.slot() + ": stopping its old replica";
+        }
+        retire(r.old());
+    }
+
+    private void remove(Remove r) {
+        synchronized (lock) {
+            slots.remove(r.slot());
+            progress = "stopping " + r.slot();
+        }
+        retire(r.old());
+    }
+
+    /** Takes a replica out of the routes, lets the gateway's requests in flight finish, then stops it. */
+    private void retire(Replica old) {
+        old.supervisor().drain();
+        onRoutesChanged.run();
+        onChange.run();
+        sleep(settings.drainDelay());
+        stopAndRelease(old.supervisor());
+        onChange.run();
+    }
+
+    /** Waits until the replica is healthy (empty), fails, or the target moves on (a reason). */
+    private Optional<String> awaitHealthy(ReplicaSupervisor replica, Deployment d) {
+        while (true) {
+            ReplicaSupervisor.Snapshot s = replica.snapshot();
+            if (s.state() == ReplicaSupervisor.State.HEALTHY) return Optional.empty();
+            if (s.state() == ReplicaSupervisor.State.FAILED) return Optional.of(Objects.requireNonNullElse(s.message(), "failed"));
+            synchronized (lock) {
+                if (closed) return Optional.of("the agent is stopping");
+                if (target != d) return Optional.of("superseded by generation " + target.generation());
+            }
+            sleep(HEALTH_POLL);
+        }
+    }
+
+    private void stopAndRelease(ReplicaSupervisor replica) {
+        replica.stop(settings.stopGrace());
+        replicas.released(replica);
+    }
+
+    /** The agent's view of the instance: converging (STARTING), a failed rollout or replica (FAILED), else by health. */
+    ObservedInstance observe() {
+        Deployment d;
+        List<ReplicaSupervisor> all;
+        String rolloutFailure;
+        String rolloutProgress;
+        boolean done;
+        ReplicaSupervisor replacement;
+        synchronized (lock) {
+            d = target;
+            all = supervisors();
+            replacement = incoming == null ? null : incoming.supervisor();
+            rolloutFailure = failure;
+            rolloutProgress = progress;
+            done = converged;
+        }
+        List<ObservedReplica> observed = new ArrayList<>();
+        boolean allHealthy = true;
+        String replicaFailure = null;
+        String message = null;
+        for (ReplicaSupervisor s : all) {
+            ReplicaSupervisor.Snapshot snap = s.snapshot();
+            boolean healthy = snap.state() == ReplicaSupervisor.State.HEALTHY;
+            allHealthy &= healthy;
+            // a failed replacement is the rollout's to report (it keeps the old replica serving), not the instance's
+            if (snap.state() == ReplicaSupervisor.State.FAILED && replicaFailure == null && s != replacement) {
+                replicaFailure = s.spec().name() + ": " + snap.message();
+            }
+            if (!healthy && snap.message() != null && message == null) message = s.spec().name() + ": " + snap.message();
+            observed.add(new ObservedReplica(s.spec().component(), s.spec().index(), snap.pid(), s.spec().ports(), healthy,
+                    snap.restarts(), snap.message(), snap.startedAt(), snap.healthySince()));
+        }
+        ObservedInstance.State state;
+        if (rolloutFailure != null) {
+            state = ObservedInstance.State.FAILED;
+            message = rolloutFailure;
+        } else if (replicaFailure != null) {
+            state = ObservedInstance.State.FAILED;
+            message = replicaFailure;
+        } else if (!done) {
+            state = ObservedInstance.State.STARTING;
+            if (rolloutProgress != null) message = rolloutProgress;
+        } else {
+            state = allHealthy ? ObservedInstance.State.RUNNING : ObservedInstance.State.STARTING;
+        }
+        return new ObservedInstance(d.instanceUid(), d.generation(), state, message, observed);
+    }
+
+    /** The healthy, not draining replicas of the ingress component, as gateway backends. */
+    List<String> backends() {
+        Deployment d;
+        List<ReplicaSupervisor> all;
+        synchronized (lock) {
+            d = target;
+            all = supervisors();
+        }
+        if (d.ingress() == null) return List.of();
+        return all.stream().filter(s -> s.spec().component().equals(d.ingress().component()))
+                .filter(ReplicaSupervisor::isServing)
+                .map(s -> "127.0.0.1:" + s.spec().ports().get(d.ingress().port())).toList();
+    }
+
+    /** Every replica: one per slot, and the replacement being started. Called holding the lock. */
+    private List<ReplicaSupervisor> supervisors() {
+        List<ReplicaSupervisor> all = new ArrayList<>(slots.values().stream().map(Replica::supervisor).toList());
+        if (incoming != null) all.add(incoming.supervisor());
+        return all;
+    }
+
+    /** Stops the converging thread and every replica, in parallel. */
+    void close() {
+        List<ReplicaSupervisor> all;
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+            all = supervisors();
+            slots.clear();
+            incoming = null;
+        }
+        thread.interrupt();
+        all.parallelStream().forEach(this::stopAndRelease);
+        try {
+            thread.join(settings.stopGrace().plusSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
