@@ -61,8 +61,8 @@ public final class Agent implements AutoCloseable {
     }
 
     public Agent start() throws IOException {
-        driver.stopLeftovers();
         var cached = cache.load();
+        driver.adoptRunning(cached.map(CellDesiredState::deployments).orElse(List.of()));
         if (cached.isPresent()) {
             log.info("Starting the cached desired state of cell {} (revision {}) before reaching the server",
                     cached.get().cell(), cached.get().revision());
@@ -193,13 +193,26 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Stops polling and reporting, then stops every workload. */
+    /** Stops polling and reporting, then stops every workload (dev mode: nothing is left running). */
     @Override
     public void close() {
+        stopThreads();
+        driver.close();
+        routeSink.accept(List.of());
+    }
+
+    /**
+     * Stops polling and reporting and leaves every workload running: the next agent of the cell adopts them
+     * without a restart (a standalone agent's shutdown, an upgrade of the agent).
+     */
+    public void detach() {
+        stopThreads();
+        driver.detach();
+    }
+
+    private void stopThreads() {
         running = false;
         if (pollThread != null) pollThread.interrupt();
         if (reportThread != null) reportThread.interrupt();
-        driver.close();
-        routeSink.accept(List.of());
     }
 }

@@ -52,7 +52,7 @@ final class AgentCommand implements Callable<Integer> {
         System.out.println("Agent of cell " + cell + " started; gateway on port " + gateway.port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
+            agent.detach(); // workloads keep running; the next agent of the cell adopts them
             try {
                 gateway.close();
             } catch (Exception e) {

@@ -36,7 +36,25 @@ class SeparateProcessesE2E {
                 assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             }
         }
-        if (home != null) assertThat(new ProcessBuilder("rm", "-rf", home.toString()).start().waitFor()).isZero();
+        if (home != null) {
+            stopWorkloadsUnder(home);
+            assertThat(new ProcessBuilder("rm", "-rf", home.toString()).start().waitFor()).isZero();
+        }
+    }
+
+    /** A standalone agent leaves its workloads running when it stops (the next agent adopts them): the test stops them. */
+    private static void stopWorkloadsUnder(Path dir) throws Exception {
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+                try {
+                    if (Files.readSymbolicLink(proc.resolve("cwd")).startsWith(dir)) {
+                        ProcessHandle.of(Long.parseLong(proc.getFileName().toString())).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                } catch (java.io.IOException gone) {
+                    // ended meanwhile, or not ours to read
+                }
+            }
+        }
     }
 
     private Process launch(Path log, String... args) throws Exception {
@@ -101,5 +119,25 @@ class SeparateProcessesE2E {
         assertThat(page.body()).contains("<dd id=\"tenant\">initech</dd>");
         assertThat(home.resolve("edge").resolve("desired-state.json")).exists();
         assertThat(Files.readString(home.resolve("edge").resolve("instances/initech/app/logs/web-0.log"))).contains("serving tenant initech");
+
+        // the agent dies; its workload keeps running, and the next agent adopts it without a restart
+        long pid = call(api, admin, "GET", "/v1/tenants/initech/instances/app", null).path("status").path("replicas").get(0).path("pid").asLong();
+        agent.destroyForcibly();
+        assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the workload outlives its agent").isTrue();
+        agent = launch(home.resolve("agent2.log"), "agent", "--server", api, "--token", agentToken, "--cell", "edge", "--region", "eu-west",
+                "--work-dir", home.resolve("edge").toString(), "--gateway-port", "0");
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode edge = call(api, admin, "GET", "/v1/cells/edge", null);
+            return !edge.path("endpointTemplate").asText().endsWith(":" + gatewayPort + "/") && edge.path("online").asBoolean();
+        });
+        int newGatewayPort = Integer.parseInt(call(api, admin, "GET", "/v1/cells/edge", null).path("endpointTemplate").asText()
+                .replaceAll(".*:(\\d+)/$", "$1"));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + newGatewayPort + "/"))
+                .header("Host", "app.initech.localhost").build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        JsonNode replica = call(api, admin, "GET", "/v1/tenants/initech/instances/app", null).path("status").path("replicas").get(0);
+        assertThat(replica.path("pid").asLong()).as("adopted, not restarted").isEqualTo(pid);
+        assertThat(replica.path("restarts").asInt()).isZero();
+        assertThat(Files.readString(home.resolve("agent2.log"))).contains("Adopted replica web-0");
     }
 }

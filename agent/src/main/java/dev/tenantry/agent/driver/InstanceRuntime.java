@@ -1,12 +1,19 @@
 package dev.tenantry.agent.driver;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tenantry.api.Json;
 import dev.tenantry.api.blueprint.Component;
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.cell.ObservedReplica;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,22 +42,36 @@ final class InstanceRuntime {
     private static final Logger log = LoggerFactory.getLogger(InstanceRuntime.class);
     private static final Duration HEALTH_POLL = Duration.ofMillis(25);
 
-    /** Creates replica supervisors (with their ports and directories) and takes their ports back. */
+    /** Creates replica supervisors (with their ports and directories), adopts running ones, and takes their ports back. */
     interface Replicas {
-        ReplicaSupervisor create(Deployment deployment, Component component, int index);
+        ReplicaSupervisor create(Deployment deployment, Component component, int index, String template);
+
+        ReplicaSupervisor adopt(Deployment deployment, Component component, int index, ReplicaState running);
 
         void released(ReplicaSupervisor replica);
     }
 
     /** What a replica was started from; a slot whose replica has another template is replaced. */
     record Template(Component component, String release, Instant restartedAt) {
-        static Template of(Deployment d, Component c) {
+        private static final ObjectWriter CANONICAL = Json.MAPPER.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+        static String of(Deployment d, Component c) {
             Component withoutCount = new Component(c.name(), c.command(), c.args(), c.env(), c.ports(), c.health(), c.resources(), null);
-            return new Template(withoutCount, d.release(), d.restartedAt());
+            return new Template(withoutCount, d.release(), d.restartedAt()).fingerprint();
+        }
+
+        /** A hash of the template that stays the same across agent restarts (maps written in key order). */
+        String fingerprint() {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(this));
+                return HexFormat.of().formatHex(digest, 0, 16);
+            } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+                throw new IllegalStateException("cannot fingerprint a replica template", e);
+            }
         }
     }
 
-    private record Replica(ReplicaSupervisor supervisor, Template template) {}
+    private record Replica(ReplicaSupervisor supervisor, String template) {}
 
     private sealed interface Change {}
 
@@ -74,12 +95,23 @@ final class InstanceRuntime {
     private String failure;
     private boolean closed;
 
-    InstanceRuntime(Deployment deployment, Replicas replicas, DriverSettings settings, Runnable onChange, Runnable onRoutesChanged) {
+    /** A runtime for {@code deployment} that first takes over {@code running} replicas of an earlier agent (by slot). */
+    InstanceRuntime(Deployment deployment, Map<String, ReplicaState> running, Replicas replicas, DriverSettings settings, Runnable onChange,
+                    Runnable onRoutesChanged) {
         this.target = deployment;
         this.replicas = replicas;
         this.settings = settings;
         this.onChange = onChange;
         this.onRoutesChanged = onRoutesChanged;
+        for (Component c : deployment.components()) {
+            for (int i = 0; i < c.replicasOrDefault(); i++) {
+                ReplicaState state = running.get(c.name() + "-" + i);
+                if (state == null) continue;
+                ReplicaSupervisor supervisor = replicas.adopt(deployment, c, i, state);
+                slots.put(c.name() + "-" + i, new Replica(supervisor, state.template()));
+                supervisor.start();
+            }
+        }
         this.thread = Thread.ofVirtual().name("converge-" + deployment.instanceUid()).start(this::convergeLoop);
     }
 
@@ -155,7 +187,8 @@ final class InstanceRuntime {
 
     /** A new replica for the slot, not started yet; empty once the runtime is closed. */
     private Optional<Replica> newReplica(Deployment d, Component c, int index) {
-        Replica replica = new Replica(replicas.create(d, c, index), Template.of(d, c));
+        String template = Template.of(d, c);
+        Replica replica = new Replica(replicas.create(d, c, index, template), template);
         synchronized (lock) {
             if (!closed) return Optional.of(replica);
         }
@@ -307,8 +340,23 @@ final class InstanceRuntime {
         return all;
     }
 
+    /** Stops converging and supervising, and leaves every replica running for the next agent to adopt. */
+    void detach() {
+        shutDown().forEach(ReplicaSupervisor::detach);
+    }
+
     /** Stops the converging thread and every replica, in parallel. */
     void close() {
+        shutDown().parallelStream().forEach(this::stopAndRelease);
+        try {
+            thread.join(settings.stopGrace().plusSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends the converging thread; returns the replicas, which the runtime no longer tracks. */
+    private List<ReplicaSupervisor> shutDown() {
         List<ReplicaSupervisor> all;
         synchronized (lock) {
             closed = true;
@@ -318,12 +366,7 @@ final class InstanceRuntime {
             incoming = null;
         }
         thread.interrupt();
-        all.parallelStream().forEach(this::stopAndRelease);
-        try {
-            thread.join(settings.stopGrace().plusSeconds(5).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return all;
     }
 
     private static void sleep(Duration d) {

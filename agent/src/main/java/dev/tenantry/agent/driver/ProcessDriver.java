@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {workDir}/instances/{tenant}/{instance}/data/                 the instance's data ({{instance.dataDir}})
  * {workDir}/instances/{tenant}/{instance}/replicas/{component}-{n}/  working directory of one replica
  * {workDir}/instances/{tenant}/{instance}/logs/{component}-{n}.log   its stdout and stderr
- * {workDir}/instances/{tenant}/{instance}/run/{component}-{n}.g{generation}.pid  its process id
+ * {workDir}/instances/{tenant}/{instance}/run/{component}-{n}.g{generation}.json  its process, ports and template (for adoption)
  * </pre>
  */
 public final class ProcessDriver implements AutoCloseable {
@@ -44,6 +45,7 @@ public final class ProcessDriver implements AutoCloseable {
     private final Runnable onRoutesChanged;
     private final Map<String, InstanceRuntime> running = new ConcurrentHashMap<>();
     private final Set<Integer> allocatedPorts = ConcurrentHashMap.newKeySet();
+    private final Map<String, Map<String, ReplicaState>> adoptable = new LinkedHashMap<>();
 
     /** {@code onChange} runs whenever what runs changed; {@code onRoutesChanged} synchronously, when a replica leaves the routes. */
     public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange, Runnable onRoutesChanged) {
@@ -58,23 +60,67 @@ public final class ProcessDriver implements AutoCloseable {
     }
 
     /**
-     * Stops workload processes that a previous agent process left behind (their pid files remain), so that
-     * starting the desired state never runs a replica twice.
+     * Takes stock of the workload processes an earlier agent left running, by their state files: a replica of an
+     * instance in {@code desired} (one per slot, preferring the current template) is adopted, without a restart,
+     * when {@link #apply} creates the instance's runtime. Every other process of this agent's directory — other
+     * instances, extra replicas, processes whose state file is missing (an agent killed while it started them) —
+     * is stopped, so that no replica ever runs twice.
      */
-    public void stopLeftovers() throws IOException {
-        if (!Files.isDirectory(instancesDir)) return;
-        try (Stream<Path> files = Files.walk(instancesDir, 4)) {
-            for (Path pidFile : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
-                String text = Files.readString(pidFile).strip();
-                if (text.matches("[0-9]+")) {
-                    ProcessHandle.of(Long.parseLong(text)).filter(ProcessHandle::isAlive).ifPresent(h -> {
-                        log.info("Stopping leftover workload process {} ({})", h.pid(), pidFile);
-                        ReplicaSupervisor.terminate(h, settings.stopGrace());
-                    });
+    public synchronized void adoptRunning(List<Deployment> desired) throws IOException {
+        Map<String, Deployment> wanted = new LinkedHashMap<>();
+        desired.forEach(d -> wanted.put(d.instanceUid(), d));
+        Map<String, Map<String, ReplicaState>> found = new LinkedHashMap<>();
+        List<ReplicaState> extra = new ArrayList<>();
+        Map<Long, Path> fileOf = new java.util.HashMap<>();
+        if (Files.isDirectory(instancesDir)) {
+            try (Stream<Path> files = Files.walk(instancesDir, 4)) {
+                for (Path file : files.filter(f -> f.getParent().getFileName().toString().equals("run")).toList()) {
+                    Optional<ReplicaState> state = file.toString().endsWith(".json") ? ReplicaState.read(file) : Optional.empty();
+                    // an adopted replica's file stays until its supervisor writes its own (an earlier adoption may leave two)
+                    if (state.isEmpty() || state.get().liveProcess().isEmpty() || fileOf.putIfAbsent(state.get().pid(), file) != null) {
+                        Files.deleteIfExists(file);
+                        continue;
+                    }
+                    ReplicaState s = state.get();
+                    Deployment d = wanted.get(s.instanceUid());
+                    if (d == null || !hasSlot(d, s.component(), s.index())) {
+                        extra.add(s);
+                        continue;
+                    }
+                    Map<String, ReplicaState> slots = found.computeIfAbsent(s.instanceUid(), k -> new LinkedHashMap<>());
+                    ReplicaState other = slots.get(s.component() + "-" + s.index());
+                    if (other == null || prefer(d, s, other)) {
+                        slots.put(s.component() + "-" + s.index(), s);
+                        if (other != null) extra.add(other);
+                    } else {
+                        extra.add(s);
+                    }
                 }
-                Files.deleteIfExists(pidFile);
             }
         }
+        for (ReplicaState s : extra) {
+            Files.deleteIfExists(fileOf.get(s.pid()));
+            log.info("Stopping workload process {} of instance {} that is no longer wanted", s.pid(), s.instanceUid());
+            s.liveProcess().ifPresent(h -> ReplicaSupervisor.terminate(h, settings.stopGrace()));
+        }
+        Set<Long> kept = new java.util.HashSet<>();
+        found.values().forEach(slots -> slots.values().forEach(s -> kept.add(s.pid())));
+        OrphanSweep.stopUnknown(instancesDir, kept, settings.stopGrace());
+        adoptable.clear();
+        adoptable.putAll(found);
+    }
+
+    private static boolean hasSlot(Deployment d, String component, int index) {
+        return d.components().stream().anyMatch(c -> c.name().equals(component) && index < c.replicasOrDefault());
+    }
+
+    /** Whether {@code a} should run the slot rather than {@code b}: the one with the current template, else the newer. */
+    private static boolean prefer(Deployment d, ReplicaState a, ReplicaState b) {
+        String current = d.components().stream().filter(c -> c.name().equals(a.component())).findFirst()
+                .map(c -> InstanceRuntime.Template.of(d, c)).orElse("");
+        boolean aCurrent = current.equals(a.template());
+        boolean bCurrent = current.equals(b.template());
+        return aCurrent != bCurrent ? aCurrent : a.generation() > b.generation();
     }
 
     /**
@@ -86,11 +132,13 @@ public final class ProcessDriver implements AutoCloseable {
         desired.forEach(d -> wanted.put(d.instanceUid(), d));
         List<InstanceRuntime> gone = running.values().stream().filter(r -> !wanted.containsKey(r.deployment().instanceUid())).toList();
         gone.parallelStream().forEach(this::remove);
+        adoptable.keySet().removeIf(uid -> !wanted.containsKey(uid) || running.containsKey(uid));
         for (Deployment d : wanted.values()) {
             InstanceRuntime runtime = running.get(d.instanceUid());
             if (runtime == null) {
                 log.info("Starting {} ({} release {}, generation {})", d.key(), d.service(), d.release(), d.generation());
-                running.put(d.instanceUid(), new InstanceRuntime(d, replicas(), settings, onChange, onRoutesChanged));
+                Map<String, ReplicaState> adopted = adoptable.getOrDefault(d.instanceUid(), Map.of());
+                running.put(d.instanceUid(), new InstanceRuntime(d, adopted, replicas(), settings, onChange, onRoutesChanged));
             } else if (runtime.deployment().generation() != d.generation()) {
                 log.info("Converging {} to generation {} (release {})", d.key(), d.generation(), d.release());
                 runtime.retarget(d);
@@ -114,8 +162,17 @@ public final class ProcessDriver implements AutoCloseable {
     private InstanceRuntime.Replicas replicas() {
         return new InstanceRuntime.Replicas() {
             @Override
-            public ReplicaSupervisor create(Deployment deployment, Component component, int index) {
-                return new ReplicaSupervisor(replicaSpec(deployment, component, index, instanceDir(deployment)), onChange);
+            public ReplicaSupervisor create(Deployment deployment, Component component, int index, String template) {
+                Map<String, Integer> ports = new LinkedHashMap<>();
+                component.ports().forEach(p -> ports.put(p.name(), allocatePort()));
+                return new ReplicaSupervisor(replicaSpec(deployment, component, index, ports, template), onChange);
+            }
+
+            @Override
+            public ReplicaSupervisor adopt(Deployment deployment, Component component, int index, ReplicaState running) {
+                allocatedPorts.addAll(running.ports().values());
+                ReplicaSpec spec = replicaSpec(deployment, component, index, running.ports(), running.template());
+                return new ReplicaSupervisor(spec, onChange, running);
             }
 
             @Override
@@ -125,9 +182,8 @@ public final class ProcessDriver implements AutoCloseable {
         };
     }
 
-    private ReplicaSpec replicaSpec(Deployment d, Component c, int index, Path dir) {
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        c.ports().forEach(p -> ports.put(p.name(), allocatePort()));
+    private ReplicaSpec replicaSpec(Deployment d, Component c, int index, Map<String, Integer> ports, String template) {
+        Path dir = instanceDir(d);
         Path dataDir = dir.resolve("data");
         Path workingDir = dir.resolve("replicas").resolve(c.name() + "-" + index);
         Resources res = c.resources() == null ? Resources.DEFAULT : c.resources();
@@ -152,13 +208,14 @@ public final class ProcessDriver implements AutoCloseable {
         env.put("TENANTRY_RELEASE", d.release());
         env.put("TENANTRY_REPLICA", String.valueOf(index));
         env.put("TENANTRY_DATA_DIR", dataDir.toString());
+        env.put(OrphanSweep.MARKER, instancesDir.toAbsolutePath().toString());
         ports.forEach((name, port) -> env.put("PORT_" + name.toUpperCase().replace('-', '_'), String.valueOf(port)));
         if (!ports.isEmpty()) env.put("PORT", String.valueOf(ports.values().iterator().next()));
         c.env().forEach((k, v) -> env.put(k, Placeholders.render(v, resolver)));
         List<String> command = Stream.concat(c.command().stream(), c.args().stream()).map(s -> Placeholders.render(s, resolver)).toList();
         return new ReplicaSpec(d.instanceUid(), c.name(), index, d.generation(), command, env, ports, dataDir, workingDir,
-                dir.resolve("logs").resolve(c.name() + "-" + index + ".log"), dir.resolve("run").resolve(c.name() + "-" + index + ".g" + d.generation() + ".pid"),
-                c.health(), settings.workloadNice());
+                dir.resolve("logs").resolve(c.name() + "-" + index + ".log"), dir.resolve("run").resolve(c.name() + "-" + index + ".g" + d.generation() + ".json"),
+                c.health(), settings.workloadNice(), template);
     }
 
     private int allocatePort() {
@@ -190,6 +247,12 @@ public final class ProcessDriver implements AutoCloseable {
         }
         routes.sort(Comparator.comparing(Route::host));
         return routes;
+    }
+
+    /** Stops supervising and leaves every workload running, for the next agent to adopt (static stability). */
+    public synchronized void detach() {
+        running.values().forEach(InstanceRuntime::detach);
+        running.clear();
     }
 
     /** Stops every workload (agent shutdown in dev mode: nothing is left running). */

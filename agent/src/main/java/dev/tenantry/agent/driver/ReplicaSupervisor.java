@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one replica process running: starts it (in its own session, so that it outlives a terminal
- * and can be stopped as a group), checks its health, restarts it with exponential backoff when it
- * exits, and stops it gracefully (SIGTERM, then SIGKILL after the grace period).
+ * Keeps one replica process running: starts it (in its own session, so that it outlives a terminal, the
+ * agent, and can be stopped as a group) or adopts the one an earlier agent started, checks its health,
+ * restarts it with exponential backoff when it exits, and stops it gracefully (SIGTERM, then SIGKILL after
+ * the grace period). Its {@link ReplicaState} file says what runs, for the next agent to adopt.
  */
 final class ReplicaSupervisor {
     private static final Logger log = LoggerFactory.getLogger(ReplicaSupervisor.class);
@@ -33,12 +34,14 @@ final class ReplicaSupervisor {
 
     private final ReplicaSpec spec;
     private final Runnable onChange;
+    private final ReplicaState adopted;
     private final Object lock = new Object();
     private Thread thread;
     private volatile boolean stopping;
     private volatile boolean draining;
+    private volatile boolean detached;
     private volatile Duration stopGrace = Duration.ofSeconds(10);
-    private Process process;
+    private ProcessHandle process;
     private State state = State.STARTING;
     private int restarts;
     private String message;
@@ -46,8 +49,14 @@ final class ReplicaSupervisor {
     private Instant healthySince;
 
     ReplicaSupervisor(ReplicaSpec spec, Runnable onChange) {
+        this(spec, onChange, null);
+    }
+
+    /** A supervisor that first takes over the running process {@code adopted} describes (if it still runs). */
+    ReplicaSupervisor(ReplicaSpec spec, Runnable onChange, ReplicaState adopted) {
         this.spec = spec;
         this.onChange = onChange;
+        this.adopted = adopted;
     }
 
     ReplicaSpec spec() {
@@ -65,32 +74,61 @@ final class ReplicaSupervisor {
         }
     }
 
+    /** A process this supervisor watches: one it started (exit code known) or one it adopted (only its handle). */
+    private record Watched(ProcessHandle handle, Process child) {
+        boolean isAlive() {
+            return child != null ? child.isAlive() : handle.isAlive();
+        }
+
+        /** Waits up to {@code millis} for the process to end; true if it did. */
+        boolean awaitExit(long millis) throws InterruptedException {
+            if (child != null) return child.waitFor(millis, TimeUnit.MILLISECONDS);
+            try {
+                handle.onExit().get(millis, TimeUnit.MILLISECONDS);
+                return true;
+            } catch (java.util.concurrent.TimeoutException e) {
+                return false;
+            } catch (java.util.concurrent.ExecutionException e) {
+                return !handle.isAlive();
+            }
+        }
+
+        String exit() {
+            return child != null ? "exited with code " + child.exitValue() : "exited (adopted process: exit code unknown)";
+        }
+    }
+
     private void superviseLoop() {
         int failedStarts = 0;
         int crashesInARow = 0;
+        Optional<Watched> adoptedProcess = adopt();
         while (!stopping) {
-            Optional<Path> executable = Executables.resolve(spec.command().get(0), spec.workingDir());
-            if (executable.isEmpty()) {
-                set(State.FAILED, "command not found: " + spec.command().get(0));
-                if (!pause(MAX_BACKOFF)) return;
-                continue;
-            }
-            Process p;
-            try {
-                p = launch();
-            } catch (IOException e) {
-                set(State.FAILED, "cannot start " + spec.command().get(0) + ": " + e.getMessage());
-                if (!pause(MAX_BACKOFF)) return;
-                continue;
+            Watched p;
+            if (adoptedProcess.isPresent()) {
+                p = adoptedProcess.get();
+                adoptedProcess = Optional.empty();
+            } else {
+                Optional<Path> executable = Executables.resolve(spec.command().get(0), spec.workingDir());
+                if (executable.isEmpty()) {
+                    set(State.FAILED, "command not found: " + spec.command().get(0));
+                    if (!pause(MAX_BACKOFF)) return;
+                    continue;
+                }
+                try {
+                    p = launch();
+                } catch (IOException e) {
+                    set(State.FAILED, "cannot start " + spec.command().get(0) + ": " + e.getMessage());
+                    if (!pause(MAX_BACKOFF)) return;
+                    continue;
+                }
             }
             boolean becameHealthy = watch(p);
             if (stopping) {
                 // stop() may have run between the launch and the moment the process became visible to it
-                terminate(p.toHandle(), stopGrace);
+                if (!detached) terminate(p.handle(), stopGrace);
                 return;
             }
-            int exit = p.exitValue();
-            String reason = "exited with code " + exit + lastLogLine().map(l -> ": " + l).orElse("");
+            String reason = p.exit() + lastLogLine().map(l -> ": " + l).orElse("");
             synchronized (lock) {
                 restarts++;
             }
@@ -107,7 +145,27 @@ final class ReplicaSupervisor {
         }
     }
 
-    private Process launch() throws IOException {
+    /** The running process of an earlier agent, if this supervisor was given one and it still runs. */
+    private Optional<Watched> adopt() {
+        if (adopted == null) return Optional.empty();
+        Optional<ProcessHandle> live = adopted.liveProcess();
+        if (live.isEmpty()) return Optional.empty();
+        log.info("Adopted replica {} of {} (pid {})", spec.name(), spec.instanceUid(), adopted.pid());
+        try {
+            adopted.write(spec.stateFile());
+        } catch (IOException e) {
+            log.warn("Could not write the state file {}: {}", spec.stateFile(), e.getMessage());
+        }
+        synchronized (lock) {
+            process = live.get();
+            startedAt = adopted.startedAt();
+            healthySince = null;
+        }
+        onChange.run();
+        return Optional.of(new Watched(live.get(), null));
+    }
+
+    private Watched launch() throws IOException {
         for (Path dir : spec.directories()) Files.createDirectories(dir);
         ProcessBuilder pb = new ProcessBuilder(Launcher.command(spec.command(), spec.nice())).directory(spec.workingDir().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
@@ -115,18 +173,20 @@ final class ReplicaSupervisor {
         pb.environment().putAll(spec.env());
         Instant launched = Instant.now();
         Process p = pb.start();
-        Files.writeString(spec.pidFile(), p.pid() + "\n", StandardCharsets.UTF_8);
+        ProcessHandle handle = p.toHandle();
+        new ReplicaState(spec.instanceUid(), spec.component(), spec.index(), spec.generation(), p.pid(),
+                handle.info().startInstant().orElse(null), launched, spec.ports(), spec.template()).write(spec.stateFile());
         synchronized (lock) {
-            process = p;
+            process = handle;
             startedAt = launched;
             healthySince = null;
         }
         onChange.run();
-        return p;
+        return new Watched(handle, p);
     }
 
     /** Health-checks the process until it exits or the replica is stopped; returns whether it ever became healthy. */
-    private boolean watch(Process p) {
+    private boolean watch(Watched p) {
         boolean everHealthy = false;
         int failures = 0;
         long started = System.nanoTime();
@@ -153,7 +213,7 @@ final class ReplicaSupervisor {
             Duration wait = !everHealthy || spec.health() == null ? startupProbeDelay(System.nanoTime() - started)
                     : Duration.ofMillis(spec.health().intervalOrDefault());
             try {
-                if (p.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) break;
+                if (p.awaitExit(wait.toMillis())) break;
             } catch (InterruptedException e) {
                 if (stopping) break;
             }
@@ -171,6 +231,20 @@ final class ReplicaSupervisor {
         return Duration.ofMillis(Math.clamp(startingNanos / 20_000_000L, STARTUP_PROBE_MIN_MILLIS, STARTUP_PROBE_MAX_MILLIS));
     }
 
+    /** Stops supervising and leaves the process running, with its state file, for the next agent to adopt. */
+    void detach() {
+        detached = true;
+        stopping = true;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Takes the replica out of the gateway's routes before it stops; it keeps running until then. */
     void drain() {
         draining = true;
@@ -185,12 +259,12 @@ final class ReplicaSupervisor {
     void stop(Duration grace) {
         stopGrace = grace;
         stopping = true;
-        Process p;
+        ProcessHandle p;
         synchronized (lock) {
             p = process;
         }
         if (thread != null) thread.interrupt();
-        if (p != null) terminate(p.toHandle(), grace);
+        if (p != null) terminate(p, grace);
         if (thread != null) {
             try {
                 thread.join(grace.plusSeconds(5).toMillis());
@@ -199,9 +273,9 @@ final class ReplicaSupervisor {
             }
         }
         try {
-            Files.deleteIfExists(spec.pidFile());
+            Files.deleteIfExists(spec.stateFile());
         } catch (IOException e) {
-            log.warn("Could not remove pid file {}: {}", spec.pidFile(), e.getMessage());
+            log.warn("Could not remove the state file {}: {}", spec.stateFile(), e.getMessage());
         }
         set(State.STOPPED, "stopped");
     }

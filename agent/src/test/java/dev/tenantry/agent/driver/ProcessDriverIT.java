@@ -45,9 +45,10 @@ class ProcessDriverIT {
                 withPort ? name + ".acme.localhost" : null, null);
     }
 
+    /** The instance's first replica; null until its runtime has started one. */
     private ObservedReplica replica(String uid) {
         return driver.observe().stream().filter(o -> o.instanceUid().equals(uid)).findFirst()
-                .map(o -> o.replicas().get(0)).orElse(null);
+                .flatMap(o -> o.replicas().stream().findFirst()).orElse(null);
     }
 
     private ObservedInstance instance(String uid) {
@@ -70,9 +71,9 @@ class ProcessDriverIT {
                 .containsEntry("GREETING", "port " + port + " replica 0 data " + dir.resolve("data"))
                 .containsEntry("HOME", dir.resolve("replicas/web-0").toString());
         Set<String> allowed = Set.of("PATH", "LANG", "LC_ALL", "TZ", "JAVA_HOME", "HOME", "PORT", "PORT_HTTP", "GREETING", "PWD", "SHLVL", "_",
-                "TENANTRY_TENANT", "TENANTRY_INSTANCE", "TENANTRY_SERVICE", "TENANTRY_RELEASE", "TENANTRY_REPLICA", "TENANTRY_DATA_DIR", "OLDPWD");
+                "TENANTRY_TENANT", "TENANTRY_INSTANCE", "TENANTRY_SERVICE", "TENANTRY_RELEASE", "TENANTRY_REPLICA", "TENANTRY_DATA_DIR", "TENANTRY_AGENT_DIR", "OLDPWD");
         assertThat(allowed).as("nothing else of the agent's environment leaks").containsAll(env.keySet());
-        assertThat(Files.readString(dir.resolve("run/web-0.g1.pid")).strip()).isEqualTo(String.valueOf(replica("u1").pid()));
+        assertThat(ReplicaState.read(dir.resolve("run/web-0.g1.json")).orElseThrow().pid()).isEqualTo(replica("u1").pid());
         long pid = replica("u1").pid();
         String nice = Files.readString(Path.of("/proc/" + pid + "/stat")).split("\\) ")[1].split(" ")[16];
         assertThat(nice).as("workload niceness").isEqualTo("10");
@@ -116,15 +117,50 @@ class ProcessDriverIT {
     }
 
     @Test
-    void leftoverProcessesOfAPreviousAgentAreStoppedBeforeStarting() throws Exception {
-        // what an agent killed with SIGKILL leaves behind: a running workload and its pid file
-        Process leftover = new ProcessBuilder("sleep", "60").start();
-        Path pidFile = work.resolve("instances/acme/ghost/run/web-0.pid");
-        Files.createDirectories(pidFile.getParent());
-        Files.writeString(pidFile, leftover.pid() + "\n");
-        driver.stopLeftovers();
-        assertThat(leftover.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(pidFile).doesNotExist();
+    void aNewAgentAdoptsRunningReplicasWithoutRestartingThemAndStopsTheRest() throws Exception {
+        Deployment keeper = deployment("u6", "keeper", "while true; do sleep 0.05; done", Map.of(), true);
+        Deployment stale = deployment("u7", "stale", "while true; do sleep 0.05; done", Map.of(), false);
+        driver.apply(List.of(keeper, stale));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica("u6") != null && replica("u6").healthy() && replica("u7") != null);
+        long keeperPid = replica("u6").pid();
+        int keeperPort = replica("u6").ports().get("http");
+        long stalePid = replica("u7").pid();
+        driver.detach(); // the agent goes away; its workloads stay
+
+        ProcessDriver next = new ProcessDriver(work, new DriverSettings(GRACE, 10), () -> { });
+        try {
+            next.adoptRunning(List.of(keeper));
+            assertThat(ProcessHandle.of(stalePid).map(ProcessHandle::isAlive).orElse(false)).as("not wanted any more: stopped").isFalse();
+            next.apply(List.of(keeper));
+            await().atMost(Duration.ofSeconds(10)).until(() -> next.observe().get(0).replicas().get(0).healthy());
+            var adopted = next.observe().get(0).replicas().get(0);
+            assertThat(adopted.pid()).isEqualTo(keeperPid);
+            assertThat(adopted.restarts()).isZero();
+            assertThat(adopted.ports()).containsEntry("http", keeperPort);
+            assertThat(next.routes().get(0).backends()).containsExactly("127.0.0.1:" + keeperPort);
+        } finally {
+            next.close();
+        }
+        assertThat(ProcessHandle.of(keeperPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    @Test
+    void aWorkloadProcessThatNoStateFileAccountsForIsStopped() throws Exception {
+        // what an agent killed between starting a replica and writing its state file leaves behind
+        ProcessBuilder orphan = new ProcessBuilder("sleep", "60");
+        orphan.environment().put(OrphanSweep.MARKER, work.resolve("instances").toAbsolutePath().toString());
+        Process leftover = orphan.start();
+        ProcessBuilder foreign = new ProcessBuilder("sleep", "60");
+        foreign.environment().put(OrphanSweep.MARKER, work.resolve("another-agent").toAbsolutePath().toString());
+        Process other = foreign.start();
+        try {
+            driver.adoptRunning(List.of());
+            assertThat(leftover.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(other.isAlive()).as("another agent's workload is left alone").isTrue();
+        } finally {
+            other.destroyForcibly();
+            leftover.destroyForcibly();
+        }
     }
 
     @Test

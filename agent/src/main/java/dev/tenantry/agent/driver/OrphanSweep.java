@@ -1,0 +1,66 @@
+package dev.tenantry.agent.driver;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds workload processes of this agent's directory that nothing accounts for — an agent killed between
+ * starting a process and writing its state file leaves one — by the marker variable every workload gets in
+ * its environment ({@code /proc/{pid}/environ}), and stops them.
+ */
+final class OrphanSweep {
+    static final String MARKER = "TENANTRY_AGENT_DIR";
+    private static final Logger log = LoggerFactory.getLogger(OrphanSweep.class);
+
+    private OrphanSweep() {}
+
+    /** Stops every process marked with {@code instancesDir} that is not in {@code kept} nor a descendant of one. */
+    static void stopUnknown(Path instancesDir, Set<Long> kept, Duration grace) throws IOException {
+        byte[] marker = (MARKER + "=" + instancesDir.toAbsolutePath() + "\0").getBytes(StandardCharsets.UTF_8);
+        long self = ProcessHandle.current().pid();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                String name = proc.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) continue;
+                long pid = Long.parseLong(name);
+                if (pid == self || kept.contains(pid) || !hasMarker(proc.resolve("environ"), marker)) continue;
+                Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+                if (handle.isEmpty() || descendsFromKept(handle.get(), kept)) continue;
+                log.warn("Stopping workload process {} that no replica accounts for", pid);
+                ReplicaSupervisor.terminate(handle.get(), grace);
+            }
+        }
+    }
+
+    private static boolean hasMarker(Path environ, byte[] marker) {
+        byte[] env;
+        try {
+            env = Files.readAllBytes(environ);
+        } catch (IOException | SecurityException e) {
+            return false; // gone, or another user's process: not ours
+        }
+        // variables are NUL-terminated: the marker matches at the start or right after a NUL
+        outer:
+        for (int i = 0; i + marker.length <= env.length; i++) {
+            if (i > 0 && env[i - 1] != 0) continue;
+            for (int j = 0; j < marker.length; j++) if (env[i + j] != marker[j]) continue outer;
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean descendsFromKept(ProcessHandle h, Set<Long> kept) {
+        for (Optional<ProcessHandle> p = h.parent(); p.isPresent(); p = p.get().parent()) {
+            if (kept.contains(p.get().pid())) return true;
+        }
+        return false;
+    }
+}
