@@ -173,12 +173,20 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Pushes the driver's routes to the gateway if they changed (from the report loop, and at once when a replica drains). */
+    /**
+     * Pushes the driver's routes to the gateway in this process and to the routes file (for a gateway in its own
+     * process) if they changed: from the report loop, and at once when a replica drains.
+     */
     private void publishRoutes() {
         synchronized (routesLock) {
             List<Route> routes = driver.routes();
             if (!routes.equals(lastRoutes)) {
                 routeSink.accept(routes);
+                try {
+                    Json.writeAtomically(config.workDir().resolve(Route.FILE), routes);
+                } catch (IOException e) {
+                    log.warn("Cannot write the routes file: {}", e.getMessage());
+                }
                 lastRoutes = routes;
             }
         }

@@ -3,10 +3,7 @@ package dev.tenantry.agent;
 import dev.tenantry.api.Json;
 import dev.tenantry.api.cell.CellDesiredState;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -21,18 +18,10 @@ final class DesiredStateCache {
     }
 
     Optional<CellDesiredState> load() {
-        if (!Files.exists(file)) return Optional.empty();
-        try {
-            return Optional.of(Json.read(Files.readString(file, StandardCharsets.UTF_8), CellDesiredState.class));
-        } catch (IOException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return Json.readFile(file, CellDesiredState.class);
     }
 
     void save(CellDesiredState state) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, Json.write(state), StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Json.writeAtomically(file, state);
     }
 }

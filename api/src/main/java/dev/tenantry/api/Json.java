@@ -7,6 +7,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 
 /** The one JSON and YAML configuration shared by server, agent, gateway and CLI. */
 public final class Json {
@@ -30,6 +36,23 @@ public final class Json {
             return MAPPER.writeValueAsString(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Writes the value as JSON through a temporary file and an atomic rename: a reader or a crash never sees half a file. */
+    public static void writeAtomically(Path file, Object value) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, write(value), StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The JSON file as {@code type}; empty when it is missing or cannot be read or parsed. */
+    public static <T> Optional<T> readFile(Path file, Class<T> type) {
+        try {
+            return Optional.of(read(Files.readString(file, StandardCharsets.UTF_8), type));
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 

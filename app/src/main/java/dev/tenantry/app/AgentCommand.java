@@ -7,12 +7,12 @@ import dev.tenantry.gateway.Gateway;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = "Run the agent of one cell, with its gateway beside it. It connects out to the server; nothing connects in.")
+        description = "Run the agent of one cell, with its gateway beside it (or, with --gateway-url, a gateway of its own: tenantry gateway)."
+                + " It connects out to the server; nothing connects in.")
 final class AgentCommand implements Callable<Integer> {
     @Option(names = "--server", required = true, description = "Server URL, e.g. http://10.0.0.5:7070")
     String server;
@@ -34,6 +34,10 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--gateway-port", defaultValue = "8080") int gatewayPort;
 
+    @Option(names = "--gateway-url", description = "URL of a gateway in its own process (tenantry gateway --routes-file WORK-DIR/routes.json);"
+            + " no gateway is started here")
+    String gatewayUrl;
+
     @Option(names = "--base-domain", defaultValue = "localhost", description = "Instances are served at {instance}.{tenant}.{base-domain}")
     String baseDomain;
 
@@ -45,22 +49,25 @@ final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String secret = token != null ? token : System.getenv("TENANTRY_AGENT_TOKEN");
         if (secret == null) throw new IllegalArgumentException("an agent token is required: --token or TENANTRY_AGENT_TOKEN");
-        Gateway gateway = new Gateway(gatewayHost, gatewayPort).start();
+        Gateway gateway = gatewayUrl == null ? new Gateway(gatewayHost, gatewayPort).start() : null;
+        String endpoint = gateway != null ? "http://{host}:" + gateway.port() + "/" : endpointTemplate(gatewayUrl);
         Agent agent = new Agent(new Agent.Config(server, secret, cell,
-                new CellRegistration(region, "process", capacity, baseDomain, "http://{host}:" + gateway.port() + "/"),
-                workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice)), gateway.routes()).start();
-        System.out.println("Agent of cell " + cell + " started; gateway on port " + gateway.port());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.detach(); // workloads keep running; the next agent of the cell adopts them
-            try {
-                gateway.close();
-            } catch (Exception e) {
-                System.err.println("stopping the gateway failed: " + e);
-            }
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+                new CellRegistration(region, "process", capacity, baseDomain, endpoint),
+                workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice)),
+                gateway != null ? gateway.routes() : routes -> { }).start();
+        System.out.println("Agent of cell " + cell + " started; " + (gateway != null ? "gateway on port " + gateway.port()
+                : "routes for the gateway at " + gatewayUrl + " in " + workDir.toAbsolutePath().resolve(dev.tenantry.api.cell.Route.FILE)));
+        // workloads keep running when the agent stops: the next agent of the cell adopts them
+        UntilStopped.await(agent::detach, () -> {
+            if (gateway != null) gateway.close();
+        });
         return 0;
+    }
+
+    /** http://gw.example.com:8080 → http://{host}:8080/ (instances are reached by host name through that gateway). */
+    static String endpointTemplate(String gatewayUrl) {
+        java.net.URI uri = java.net.URI.create(gatewayUrl);
+        if (uri.getScheme() == null || uri.getHost() == null) throw new IllegalArgumentException("--gateway-url must be an http(s) URL, got " + gatewayUrl);
+        return uri.getScheme() + "://{host}" + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + "/";
     }
 }

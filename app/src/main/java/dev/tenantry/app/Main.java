@@ -17,6 +17,7 @@ public final class Main {
         cmd.addSubcommand(new UpCommand());
         cmd.addSubcommand(new ServerCommand());
         cmd.addSubcommand(new AgentCommand());
+        cmd.addSubcommand(new GatewayCommand());
         ClientCommands.all().forEach(cmd::addSubcommand);
         cmd.setExecutionExceptionHandler((e, c, parseResult) -> {
             c.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));

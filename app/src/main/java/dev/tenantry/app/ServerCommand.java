@@ -6,7 +6,6 @@ import dev.tenantry.api.model.TokenCreate;
 import dev.tenantry.server.TenantryServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,13 +36,7 @@ final class ServerCommand implements Callable<Integer> {
         HomeFiles.write(dir.resolve("api.url"), server.url());
         System.out.println("Tenantry server listening on " + server.url() + (token.created() ? "; admin token: " + token.secret()
                 : "; admin token in " + dir.resolve("admin.token")));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            db.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        UntilStopped.await(server::close, db::close);
         return 0;
     }
 }

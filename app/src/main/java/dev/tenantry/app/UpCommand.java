@@ -5,7 +5,6 @@ import dev.tenantry.cli.ClientOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,14 +42,8 @@ final class UpCommand implements Callable<Integer> {
         DevMode dev = DevMode.start(new DevMode.Options(dir.toAbsolutePath(), database.url(), database.user(), database.password(), host,
                 apiPort, gatewayPort, capacity,
                 new DriverSettings(Duration.ofSeconds(stopGrace), workloadNice)));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Stopping Tenantry…");
-            dev.close();
-            stopped.countDown();
-        }, "shutdown"));
         printBanner(dev, dir);
-        stopped.await();
+        UntilStopped.await(() -> System.out.println("Stopping Tenantry…"), dev::close);
         return 0;
     }
 

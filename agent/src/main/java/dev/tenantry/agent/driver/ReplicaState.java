@@ -2,10 +2,7 @@ package dev.tenantry.agent.driver;
 
 import dev.tenantry.api.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -25,17 +22,11 @@ record ReplicaState(String instanceUid, String component, int index, long genera
     }
 
     void write(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, Json.write(this), StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Json.writeAtomically(file, this);
     }
 
-    /** The state in the file, or empty if it cannot be read (a half-written file of a crashed agent: its process is unknown). */
+    /** The state in the file, or empty if it cannot be read (its process is then unknown: the orphan sweep finds it). */
     static Optional<ReplicaState> read(Path file) {
-        try {
-            return Optional.of(Json.read(Files.readString(file, StandardCharsets.UTF_8), ReplicaState.class));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return Json.readFile(file, ReplicaState.class);
     }
 }

@@ -40,6 +40,8 @@ final class ReplicaSupervisor {
     private volatile boolean stopping;
     private volatile boolean draining;
     private volatile boolean detached;
+    /** Adopted and not probed yet: the previous agent's gateway routed to it, so routes keep it until the first check says otherwise. */
+    private volatile boolean vouchedFor;
     private volatile Duration stopGrace = Duration.ofSeconds(10);
     private ProcessHandle process;
     private State state = State.STARTING;
@@ -161,6 +163,7 @@ final class ReplicaSupervisor {
             startedAt = adopted.startedAt();
             healthySince = null;
         }
+        vouchedFor = true;
         onChange.run();
         return Optional.of(new Watched(live.get(), null));
     }
@@ -193,7 +196,8 @@ final class ReplicaSupervisor {
         while (!stopping && p.isAlive()) {
             boolean ok;
             if (spec.health() == null) {
-                ok = System.nanoTime() - started >= NO_CHECK_SETTLE.toNanos();
+                // without a health check a replica is healthy once it has stayed up a moment (or was adopted), for as long as it runs
+                ok = everHealthy || vouchedFor || System.nanoTime() - started >= NO_CHECK_SETTLE.toNanos();
             } else {
                 ok = HealthProbe.check(spec.health(), spec.ports().get(spec.health().port()));
             }
@@ -210,6 +214,8 @@ final class ReplicaSupervisor {
             } else if (everHealthy && ++failures >= spec.health().failureThresholdOrDefault()) {
                 set(State.UNHEALTHY, "health check failing " + failures + " times in a row");
             }
+            if (vouchedFor && !ok) onChange.run(); // it no longer serves: routes change
+            vouchedFor = false; // only now: the state above already says whether it serves
             Duration wait = !everHealthy || spec.health() == null ? startupProbeDelay(System.nanoTime() - started)
                     : Duration.ofMillis(spec.health().intervalOrDefault());
             try {
@@ -252,7 +258,7 @@ final class ReplicaSupervisor {
 
     /** Healthy and not draining: a replica the gateway may send requests to. */
     boolean isServing() {
-        return !draining && snapshot().state() == State.HEALTHY;
+        return !draining && (vouchedFor || snapshot().state() == State.HEALTHY);
     }
 
     /** Stops the replica: SIGTERM to it and its descendants, SIGKILL to whatever is left after {@code grace}. */

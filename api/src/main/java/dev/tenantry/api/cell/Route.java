@@ -4,6 +4,9 @@ import java.util.List;
 
 /** Gateway route: requests for {@code host} go to one of {@code backends} ("127.0.0.1:port"); none means 503. */
 public record Route(String host, String instanceUid, List<String> backends) {
+    /** The file in an agent's work directory that holds its cell's routes, for a gateway in its own process. */
+    public static final String FILE = "routes.json";
+
     public Route {
         backends = backends == null ? List.of() : List.copyOf(backends);
     }

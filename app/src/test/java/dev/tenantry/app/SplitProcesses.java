@@ -1,0 +1,124 @@
+package dev.tenantry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.api.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * Base of end-to-end tests that run {@code tenantry server}, {@code agent} and {@code gateway} as separate OS
+ * processes of the packaged launcher, each with its own log under a temporary home.
+ */
+abstract class SplitProcesses {
+    static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    Path home;
+    String api;
+    String admin;
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (Process p : processes.reversed()) {
+            if (p.isAlive()) {
+                p.destroy();
+                assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+        if (home != null) {
+            stopWorkloadsUnder(home);
+            assertThat(new ProcessBuilder("rm", "-rf", home.toString()).start().waitFor()).isZero();
+        }
+    }
+
+    /** A standalone agent leaves its workloads running when it stops (the next agent adopts them): the test stops them. */
+    private static void stopWorkloadsUnder(Path dir) throws IOException {
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+                try {
+                    if (Files.readSymbolicLink(proc.resolve("cwd")).startsWith(dir)) {
+                        ProcessHandle.of(Long.parseLong(proc.getFileName().toString())).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                } catch (IOException gone) {
+                    // ended meanwhile, or not ours to read
+                }
+            }
+        }
+    }
+
+    Process launch(Path log, String... args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("tenantry").toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.command().addAll(List.of(args));
+        pb.environment().put("TENANTRY_HOME", home.resolve("server").toString());
+        pb.environment().put("TENANTRY_SKIP_BUILD", "1");
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    /** Starts {@code tenantry server} with embedded PostgreSQL under the home and waits until it serves. */
+    Process startServer(Path log) throws Exception {
+        Process server = launch(log, "server", "--api-port", "0");
+        Path urlFile = home.resolve("server").resolve("api.url");
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+            if (!server.isAlive()) throw new AssertionError("server exited: " + Files.readString(log));
+            return Files.exists(urlFile) && Files.getLastModifiedTime(urlFile).toInstant().isAfter(started(server));
+        });
+        api = Files.readString(urlFile).strip();
+        admin = Files.readString(home.resolve("server").resolve("admin.token")).strip();
+        return server;
+    }
+
+    private static java.time.Instant started(Process p) {
+        return p.info().startInstant().orElse(java.time.Instant.EPOCH);
+    }
+
+    JsonNode call(String method, String path, Object body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).header("Authorization", "Bearer " + admin)
+                .header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isLessThan(300);
+        return r.body().isEmpty() ? null : Json.MAPPER.readTree(r.body());
+    }
+
+    /** Service hello (the example's command), its plan "basic", tenant initech, and instance initech/app, running. */
+    void provisionHello() throws Exception {
+        call("POST", "/v1/services", Map.of("name", "hello"));
+        HttpResponse<String> release = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/v1/services/hello/releases"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/yaml")
+                .POST(HttpRequest.BodyPublishers.ofString("version: 1.0.0\nblueprint:\n" + TestPlane.helloBlueprint("/healthz").indent(2)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(release.statusCode()).as(release.body()).isEqualTo(201);
+        call("POST", "/v1/services/hello/plans", Map.of("name", "basic"));
+        call("POST", "/v1/tenants", Map.of("id", "initech"));
+        call("POST", "/v1/tenants/initech/instances", Map.of("name", "app", "service", "hello", "plan", "basic"));
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                call("GET", "/v1/tenants/initech/instances/app", null).path("status").path("phase").asText().equals("RUNNING"));
+    }
+
+    HttpResponse<String> viaGateway(int port, String host) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).header("Host", host).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
