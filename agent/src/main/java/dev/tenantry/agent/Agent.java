@@ -201,6 +201,11 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /** Wakes a hibernated instance of this cell at once, without the server: its gateway holds a request for it. */
+    public void wake(String instanceUid) {
+        if (driver.wake(instanceUid)) log.info("Waking instance {} for a request", instanceUid);
+    }
+
     /** Stops polling and reporting, then stops every workload (dev mode: nothing is left running). */
     @Override
     public void close() {

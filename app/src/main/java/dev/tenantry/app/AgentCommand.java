@@ -34,6 +34,10 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--gateway-port", defaultValue = "8080") int gatewayPort;
 
+    @Option(names = "--wake-timeout-seconds", defaultValue = "30",
+            description = "How long the gateway holds a request for a hibernated instance while it wakes (default 30)")
+    int wakeTimeout;
+
     @Option(names = "--gateway-url", description = "URL of a gateway in its own process (tenantry gateway --routes-file WORK-DIR/routes.json);"
             + " no gateway is started here")
     String gatewayUrl;
@@ -55,6 +59,7 @@ final class AgentCommand implements Callable<Integer> {
                 new CellRegistration(region, "process", capacity, baseDomain, endpoint),
                 workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice)),
                 gateway != null ? gateway.routes() : routes -> { }).start();
+        if (gateway != null) gateway.onWake(agent::wake, Duration.ofSeconds(wakeTimeout));
         System.out.println("Agent of cell " + cell + " started; " + (gateway != null ? "gateway on port " + gateway.port()
                 : "routes for the gateway at " + gatewayUrl + " in " + workDir.toAbsolutePath().resolve(dev.tenantry.api.cell.Route.FILE)));
         // workloads keep running when the agent stops: the next agent of the cell adopts them

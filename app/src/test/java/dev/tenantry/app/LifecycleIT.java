@@ -209,6 +209,41 @@ class LifecycleIT extends WithPlane {
         assertThat(names.stream().filter("idem"::equals)).hasSize(1);
     }
 
+    @Test
+    void aHibernatedInstanceWakesOnTheFirstRequestWithoutAnError() {
+        running("globex", "sleepy");
+        long pid = pids("globex", "sleepy").get(0);
+        assertThat(plane.post("/v1/tenants/globex/instances/sleepy/wake", null).status()).as("not hibernated").isEqualTo(409);
+
+        JsonNode hibernate = plane.awaitOperation(plane.post("/v1/tenants/globex/instances/sleepy/hibernate", null).json().path("operation").path("id").asText());
+        assertThat(hibernate.path("state").asText()).as(hibernate.toString()).isEqualTo("SUCCEEDED");
+        assertThat(plane.instance("globex", "sleepy").path("status").path("phase").asText()).isEqualTo("HIBERNATED");
+        await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        assertThat(plane.post("/v1/tenants/globex/instances/sleepy/restart", null).status()).isEqualTo(409);
+
+        long started = System.nanoTime();
+        TestPlane.Reply first = plane.viaGateway("sleepy.globex.localhost", "/");
+        long wokeInMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.body()).contains("<dd id=\"tenant\">globex</dd>");
+        assertThat(wokeInMs).as("held while the instance started, not refused").isGreaterThan(20);
+
+        JsonNode woken = plane.awaitPhase("globex", "sleepy", "RUNNING");
+        assertThat(woken.path("spec").path("hibernated").asBoolean()).isFalse();
+        JsonNode wake = plane.awaitOperation(woken.path("lastOperation").asText());
+        assertThat(wake.path("type").asText()).isEqualTo("instance.wake");
+        assertThat(wake.path("actor").asText()).startsWith("system");
+        assertThat(wake.path("state").asText()).isEqualTo("SUCCEEDED");
+        long wokenPid = pids("globex", "sleepy").get(0);
+        assertThat(plane.viaGateway("sleepy.globex.localhost", "/").status()).isEqualTo(200);
+        assertThat(pids("globex", "sleepy")).as("the spec following the wake restarts nothing").containsExactly(wokenPid);
+
+        plane.awaitOperation(plane.post("/v1/tenants/globex/instances/sleepy/hibernate", null).json().path("operation").path("id").asText());
+        JsonNode explicit = plane.awaitOperation(plane.post("/v1/tenants/globex/instances/sleepy/wake", null).json().path("operation").path("id").asText());
+        assertThat(explicit.path("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(plane.viaGateway("sleepy.globex.localhost", "/").status()).isEqualTo(200);
+    }
+
     /** Creates the instance on the starter plan, waits until it runs, returns its ETag. */
     private static String running(String tenant, String name) {
         assertThat(plane.createInstance(tenant, name, "hello", "starter").status()).isEqualTo(202);

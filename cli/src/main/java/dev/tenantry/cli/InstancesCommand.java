@@ -138,6 +138,16 @@ public final class InstancesCommand {
         return change.run(o, "POST", tenant, name, "/start", null);
     }
 
+    @Command(name = "hibernate", description = "Scale an instance to zero; the first request through the gateway wakes it.")
+    int hibernate(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
+        return change.run(o, "POST", tenant, name, "/hibernate", null);
+    }
+
+    @Command(name = "wake", description = "Wake a hibernated instance now.")
+    int wake(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
+        return change.run(o, "POST", tenant, name, "/wake", null);
+    }
+
     @Command(name = "restart", description = "Rolling restart: replace every replica, each new one healthy before its old one stops.")
     int restart(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
         return change.run(o, "POST", tenant, name, "/restart", null);

@@ -1,6 +1,10 @@
 package dev.tenantry.gateway;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.proxy.ProxyHandler;
@@ -15,11 +19,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The tenant traffic gateway: routes {@code Host: {instance}.{tenant}.{base-domain}} to a healthy replica
  * through Jetty's reverse proxy. Unknown host: 404. Known instance without a healthy replica: 503 with
- * Retry-After.
+ * Retry-After. A hibernated instance: the request is held (up to the wake timeout) while the agent wakes it,
+ * then forwarded; the client only sees a slower answer.
  */
 public final class Gateway implements AutoCloseable {
     private static final String BACKEND = "tenantry.backend";
+    public static final Duration DEFAULT_WAKE_TIMEOUT = Duration.ofSeconds(30);
     private final RoutingTable table = new RoutingTable();
+    private final RouteHandler handler;
     private final Server server;
     private final ServerConnector connector;
 
@@ -32,7 +39,8 @@ public final class Gateway implements AutoCloseable {
         connector.setPort(port);
         server.addConnector(connector);
         ProxyHandler.Reverse proxy = new ProxyHandler.Reverse(Gateway::rewrite);
-        server.setHandler(new RouteHandler(table, proxy));
+        handler = new RouteHandler(table, proxy);
+        server.setHandler(handler);
     }
 
     public Gateway start() throws Exception {
@@ -48,6 +56,13 @@ public final class Gateway implements AutoCloseable {
         return table;
     }
 
+    /** Who wakes a hibernated instance (by uid) when a request for it arrives, and how long a request may wait for it. */
+    public Gateway onWake(Consumer<String> waker, Duration timeout) {
+        handler.waker = waker;
+        handler.wakeTimeout = timeout;
+        return this;
+    }
+
     private static HttpURI rewrite(Request request) {
         String backend = (String) request.getAttribute(BACKEND);
         HttpURI uri = request.getHttpURI();
@@ -58,6 +73,8 @@ public final class Gateway implements AutoCloseable {
     /** Looks the host up, answers 404/503 itself, and hands routable requests to the proxy with their backend. */
     private static final class RouteHandler extends Handler.Wrapper {
         private final RoutingTable table;
+        private volatile Consumer<String> waker;
+        private volatile Duration wakeTimeout = DEFAULT_WAKE_TIMEOUT;
 
         RouteHandler(RoutingTable table, Handler proxy) {
             super(proxy);
@@ -72,11 +89,31 @@ public final class Gateway implements AutoCloseable {
                 return problem(response, callback, 404, "no instance is served at host '" + host + "'", null);
             }
             String backend = entry.pick();
+            if (backend == null && entry.route().hibernated() && waker != null) return holdWhileWaking(host, entry, request, response, callback);
             if (backend == null) {
                 return problem(response, callback, 503, "instance at '" + host + "' has no healthy replica right now", "1");
             }
             request.setAttribute(BACKEND, backend);
             return super.handle(request, response, callback);
+        }
+
+        /** Asks the agent to wake the instance and forwards the request to its first healthy replica (503 after the timeout). */
+        private boolean holdWhileWaking(String host, RoutingTable.Entry entry, Request request, Response response, Callback callback) {
+            CompletableFuture<String> backend = table.awaitBackend(host).orTimeout(wakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            waker.accept(entry.route().instanceUid());
+            backend.whenComplete((b, failure) -> {
+                if (failure != null) {
+                    problem(response, callback, 503, "instance at '" + host + "' did not wake within " + wakeTimeout.toSeconds() + " s", "5");
+                    return;
+                }
+                request.setAttribute(BACKEND, b);
+                try {
+                    if (!super.handle(request, response, callback)) Response.writeError(request, response, callback, 404);
+                } catch (Exception e) {
+                    callback.failed(e);
+                }
+            });
+            return true;
         }
 
         private static boolean problem(Response response, Callback callback, int status, String detail, String retryAfter) {

@@ -2,13 +2,16 @@ package dev.tenantry.gateway;
 
 import dev.tenantry.api.cell.Route;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-/** Host name → healthy backends, replaced as a whole whenever the agent publishes new routes. */
+/** Host name → healthy backends, replaced as a whole whenever the agent publishes new routes; requests held for a waking instance wait here. */
 public final class RoutingTable implements Consumer<List<Route>> {
     private volatile Map<String, Entry> entries = Map.of();
 
@@ -21,11 +24,38 @@ public final class RoutingTable implements Consumer<List<Route>> {
         }
     }
 
+    private final Map<String, List<CompletableFuture<String>>> waiting = new ConcurrentHashMap<>();
+
     @Override
     public void accept(List<Route> routes) {
         Map<String, Entry> old = entries;
         entries = routes.stream().collect(Collectors.toUnmodifiableMap(r -> r.host().toLowerCase(Locale.ROOT),
                 r -> new Entry(r, old.containsKey(r.host()) ? old.get(r.host()).next() : new AtomicInteger()), (a, b) -> b));
+        waiting.keySet().forEach(this::release);
+    }
+
+    /** A backend for {@code host} as soon as it has one (completed at once if it has one now). */
+    CompletableFuture<String> awaitBackend(String host) {
+        String key = host.toLowerCase(Locale.ROOT);
+        CompletableFuture<String> backend = new CompletableFuture<>();
+        waiting.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(backend);
+        release(key); // routes may have changed between the caller's lookup and now
+        backend.whenComplete((b, e) -> waiting.computeIfPresent(key, (k, list) -> {
+            list.remove(backend);
+            return list.isEmpty() ? null : list;
+        }));
+        return backend;
+    }
+
+    private void release(String key) {
+        Entry entry = entries.get(key);
+        List<CompletableFuture<String>> waiters = waiting.get(key);
+        if (entry == null || waiters == null) return;
+        for (CompletableFuture<String> w : waiters) {
+            String backend = entry.pick();
+            if (backend == null) return;
+            w.complete(backend);
+        }
     }
 
     Entry lookup(String host) {

@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * A replacement that fails stops itself and leaves the old replicas serving; the rollout is then FAILED
  * until a newer deployment arrives.
+ *
+ * <p>A hibernated deployment runs no replica until {@link #wake()} (a request at the gateway): then its replicas
+ * start as for a new instance, without waiting for the server, which learns of it from the next report.
  */
 final class InstanceRuntime {
     private static final Logger log = LoggerFactory.getLogger(InstanceRuntime.class);
@@ -90,6 +93,7 @@ final class InstanceRuntime {
     private final Thread thread;
     private Deployment target;
     private Replica incoming;
+    private boolean woken;
     private String progress;
     private boolean converged;
     private String failure;
@@ -124,12 +128,36 @@ final class InstanceRuntime {
     /** Converges toward a newer deployment of the instance (returns at once; the work is done by the runtime's thread). */
     void retarget(Deployment deployment) {
         synchronized (lock) {
+            if (!deployment.hibernated() || !target.hibernated()) woken = false; // a new hibernation sleeps again
             target = deployment;
             converged = false;
             failure = null;
             lock.notifyAll();
         }
         onChange.run();
+    }
+
+    /** Starts a hibernated instance's replicas now (a request for it is waiting at the gateway); false if it is not asleep. */
+    boolean wake() {
+        synchronized (lock) {
+            if (!isAsleepLocked()) return false;
+            woken = true;
+            converged = false;
+            lock.notifyAll();
+        }
+        onChange.run();
+        return true;
+    }
+
+    /** Hibernated and not woken: its route holds requests and asks for a wake. */
+    boolean isAsleep() {
+        synchronized (lock) {
+            return isAsleepLocked();
+        }
+    }
+
+    private boolean isAsleepLocked() {
+        return target.hibernated() && !woken;
     }
 
     private void convergeLoop() {
@@ -173,7 +201,8 @@ final class InstanceRuntime {
     private Optional<Change> nextChange(Deployment d) {
         List<String> wanted = new ArrayList<>();
         for (Component c : d.components()) {
-            for (int i = 0; i < c.replicasOrDefault(); i++) {
+            int count = d.hibernated() && !woken ? 0 : c.replicasOrDefault();
+            for (int i = 0; i < count; i++) {
                 String slot = c.name() + "-" + i;
                 wanted.add(slot);
                 Replica current = slots.get(slot);

@@ -230,6 +230,12 @@ public final class ProcessDriver implements AutoCloseable {
         throw new IllegalStateException("cannot allocate a free local port");
     }
 
+    /** Wakes a hibernated instance (a request for it waits at the gateway); false if it is unknown or not asleep. */
+    public boolean wake(String instanceUid) {
+        InstanceRuntime runtime = running.get(instanceUid);
+        return runtime != null && runtime.wake();
+    }
+
     /** What runs now, one entry per deployment. */
     public List<ObservedInstance> observe() {
         List<ObservedInstance> result = new ArrayList<>(running.values().stream().map(InstanceRuntime::observe).toList());
@@ -243,7 +249,7 @@ public final class ProcessDriver implements AutoCloseable {
         for (InstanceRuntime r : running.values()) {
             Deployment d = r.deployment();
             if (d.host() == null || d.ingress() == null) continue;
-            routes.add(new Route(d.host(), d.instanceUid(), r.backends()));
+            routes.add(new Route(d.host(), d.instanceUid(), r.backends(), r.isAsleep()));
         }
         routes.sort(Comparator.comparing(Route::host));
         return routes;

@@ -42,7 +42,7 @@ class ProcessDriverIT {
         Component c = new Component("web", List.of("/bin/sh", "-c", script), List.of(), env,
                 withPort ? List.of(new PortSpec("http")) : List.of(), null, null, 1);
         return new Deployment(uid, "acme", name, 1, "svc", "1.0.0", List.of(c), withPort ? new Ingress("web", "http") : null,
-                withPort ? name + ".acme.localhost" : null, null);
+                withPort ? name + ".acme.localhost" : null, null, false);
     }
 
     /** The instance's first replica; null until its runtime has started one. */

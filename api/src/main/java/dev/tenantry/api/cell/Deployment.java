@@ -8,10 +8,12 @@ import java.util.List;
 /**
  * What an agent must run for one instance: its components with server-side placeholders already
  * resolved, and the host name the gateway routes to the ingress port. {@code restartedAt} changes when
- * a rolling restart is asked for: every replica started before it is replaced.
+ * a rolling restart is asked for: every replica started before it is replaced. A {@code hibernated} deployment
+ * runs no replica until a request for it arrives at the gateway, which asks the agent to wake it.
  */
 public record Deployment(String instanceUid, String tenant, String instance, long generation, String service,
-                         String release, List<Component> components, Ingress ingress, String host, Instant restartedAt) {
+                         String release, List<Component> components, Ingress ingress, String host, Instant restartedAt,
+                         boolean hibernated) {
     public Deployment {
         components = components == null ? List.of() : List.copyOf(components);
     }

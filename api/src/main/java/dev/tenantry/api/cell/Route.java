@@ -2,8 +2,12 @@ package dev.tenantry.api.cell;
 
 import java.util.List;
 
-/** Gateway route: requests for {@code host} go to one of {@code backends} ("127.0.0.1:port"); none means 503. */
-public record Route(String host, String instanceUid, List<String> backends) {
+/**
+ * Gateway route: requests for {@code host} go to one of {@code backends} ("127.0.0.1:port"); none means 503, unless
+ * the instance is {@code hibernated}: then the gateway holds the request, asks the agent to wake it, and forwards
+ * it once a backend is there.
+ */
+public record Route(String host, String instanceUid, List<String> backends, boolean hibernated) {
     /** The file in an agent's work directory that holds its cell's routes, for a gateway in its own process. */
     public static final String FILE = "routes.json";
 

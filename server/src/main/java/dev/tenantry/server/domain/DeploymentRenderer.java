@@ -40,7 +40,7 @@ public final class DeploymentRenderer {
                 .map(c -> renderComponent(c, instance.spec(), plan, ingress, resolver)).toList();
         String host = ingress == null ? null : instance.name() + "." + tenant.id() + "." + baseDomain;
         return new Deployment(instance.uid(), tenant.id(), instance.name(), instance.generation(), release.service(),
-                release.version(), components, ingress, host, instance.spec().restartedAt());
+                release.version(), components, ingress, host, instance.spec().restartedAt(), instance.spec().hibernated());
     }
 
     /** The declared ingress, else the first port of the first component that has one. */

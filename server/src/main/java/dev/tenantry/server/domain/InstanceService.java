@@ -183,7 +183,7 @@ public final class InstanceService {
     public Accepted stop(Principal who, String tenant, String name, String ifMatch) {
         return change(who, tenant, name, ifMatch, "instance.stop", (tx, current) -> {
             if (current.spec().stopped()) throw new ConflictException("name", "instance '" + name + "' is already stopped");
-            return current.spec().withStopped(true);
+            return current.spec().withStopped(true).withHibernated(false);
         });
     }
 
@@ -194,10 +194,30 @@ public final class InstanceService {
         });
     }
 
+    /** Scales to zero; the route stays and the first request through the gateway wakes the instance. */
+    public Accepted hibernate(Principal who, String tenant, String name, String ifMatch) {
+        return change(who, tenant, name, ifMatch, "instance.hibernate", (tx, current) -> {
+            if (current.spec().stopped()) throw new ConflictException("name", "instance '" + name + "' is stopped: start it first");
+            if (current.spec().hibernated()) throw new ConflictException("name", "instance '" + name + "' is already hibernated");
+            return current.spec().withHibernated(true);
+        });
+    }
+
+    public Accepted wake(Principal who, String tenant, String name, String ifMatch) {
+        return change(who, tenant, name, ifMatch, "instance.wake", (tx, current) -> {
+            if (current.spec().stopped()) throw new ConflictException("name", "instance '" + name + "' is stopped, not hibernated: start it instead");
+            if (!current.spec().hibernated()) throw new ConflictException("name", "instance '" + name + "' is not hibernated");
+            return current.spec().withHibernated(false);
+        });
+    }
+
     /** Replaces every replica, one at a time, each new one healthy before its old one stops. */
     public Accepted restart(Principal who, String tenant, String name, String ifMatch) {
         return change(who, tenant, name, ifMatch, "instance.restart", (tx, current) -> {
-            if (current.spec().stopped()) throw new ConflictException("name", "instance '" + name + "' is stopped: start it instead");
+            if (current.spec().stopped() || current.spec().hibernated()) {
+                throw new ConflictException("name", "instance '" + name + "' is " + (current.spec().stopped() ? "stopped" : "hibernated")
+                        + ": start or wake it instead");
+            }
             return current.spec().withRestartedAt(clock.instant());
         });
     }

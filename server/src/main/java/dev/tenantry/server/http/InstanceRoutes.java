@@ -42,6 +42,10 @@ final class InstanceRoutes {
                 ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
         r.post("/v1/tenants/{tenant}/instances/{name}/start", Access.WRITE, ctx -> accepted(ctx, instances.start(Http.principal(ctx),
                 ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
+        r.post("/v1/tenants/{tenant}/instances/{name}/hibernate", Access.WRITE, ctx -> accepted(ctx, instances.hibernate(Http.principal(ctx),
+                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
+        r.post("/v1/tenants/{tenant}/instances/{name}/wake", Access.WRITE, ctx -> accepted(ctx, instances.wake(Http.principal(ctx),
+                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
         r.post("/v1/tenants/{tenant}/instances/{name}/restart", Access.WRITE, ctx -> accepted(ctx, instances.restart(Http.principal(ctx),
                 ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
         r.delete("/v1/tenants/{tenant}/instances/{name}", Access.WRITE, ctx -> {

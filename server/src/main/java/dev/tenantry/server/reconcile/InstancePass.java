@@ -21,6 +21,7 @@ final class InstancePass {
     private final InstanceRecord original;
     private final Operation originalOperation;
     private boolean cellChanged;
+    private boolean newOperation;
     private final List<Runnable> events = new ArrayList<>();
 
     InstancePass(Tx tx, InstanceRecord instance, Operation operation, Instant now) {
@@ -47,6 +48,17 @@ final class InstancePass {
 
     private boolean isOpen(String step) {
         return operation != null && !operation.state().isDone() && OperationProgress.hasStep(operation, step);
+    }
+
+    /** Starts a new operation on the instance, written with the pass (the system's own changes, such as a wake by traffic). */
+    void startOperation(String type, String actor, List<String> steps) {
+        if (operation != null && !operation.state().isDone()) {
+            // what it asked for took effect before this (say, hibernated and then woken): done, not lost
+            tx.operations().update(OperationProgress.succeed(operation, now));
+        }
+        operation = OperationProgress.start(type, instance.tenant(), target(), actor, now, steps);
+        newOperation = true;
+        event("operation.started", Map.of("operation", operation.id(), "type", type, "instance", target()));
     }
 
     void succeedOperation() {
@@ -104,9 +116,11 @@ final class InstancePass {
     /** Writes whatever changed; returns true if anything did. */
     boolean save() {
         boolean changed = !instance.equals(original) || !java.util.Objects.equals(operation, originalOperation) || !events.isEmpty();
+        if (instance.generation() != original.generation()) tx.instances().saveSpec(instance);
         if (!instance.equals(original)) tx.instances().saveStatus(instance);
+        if (newOperation) tx.operations().insert(operation, instance.uid());
         if (operation != null && !operation.equals(originalOperation)) {
-            tx.operations().update(operation);
+            if (!newOperation) tx.operations().update(operation);
             String step = operation.steps().stream().filter(st -> st.state() != Operation.State.PENDING)
                     .reduce((a, b) -> b).map(Operation.Step::name).orElse("");
             tx.events().append("operation.updated", "operations/" + operation.id(), instance.tenant(),

@@ -12,6 +12,7 @@ import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.Tenant;
 import dev.tenantry.server.domain.DeploymentRenderer;
 import dev.tenantry.server.domain.InstanceRecord;
+import dev.tenantry.server.domain.InstanceService;
 import dev.tenantry.server.domain.Placement;
 import dev.tenantry.server.domain.Signals;
 import dev.tenantry.server.store.Store;
@@ -145,7 +146,9 @@ public final class InstanceReconciler {
             return Outcome.waiting("waiting for the agent", AGENT_RECHECK);
         }
         return switch (observed.state()) {
-            case RUNNING -> i.spec().stopped() ? stopped(pass) : running(pass);
+            case RUNNING -> i.spec().stopped() ? stopped(pass)
+                    : !i.spec().hibernated() ? running(pass)
+                    : observed.replicas().isEmpty() ? hibernated(pass) : wokenByTraffic(pass);
             case STARTING -> progressing(pass, observed);
             case FAILED -> Outcome.failed(observed.message() == null ? "the workload failed" : observed.message());
         };
@@ -180,16 +183,40 @@ public final class InstanceReconciler {
     }
 
     private Outcome stopped(InstancePass pass) {
+        return scaledToZero(pass, Phase.STOPPED, "Stopped", "stopped: no replica runs until it is started", "every replica stopped");
+    }
+
+    private Outcome hibernated(InstancePass pass) {
+        return scaledToZero(pass, Phase.HIBERNATED, "Hibernated", "hibernated: no replica runs; the first request through the gateway wakes it",
+                "every replica stopped; the route wakes it on the first request");
+    }
+
+    /** No replica runs, as the spec asks: the phase, the operation done, and an event ({@code instance.stopped}, …) the first time. */
+    private Outcome scaledToZero(InstancePass pass, Phase phase, String reason, String message, String stepMessage) {
         InstanceRecord i = pass.instance;
-        boolean becameStopped = i.phase() != Phase.STOPPED;
-        pass.status(Phase.STOPPED, i.generation(), endpoint(pass), Condition.Status.False, "Stopped", "stopped: no replica runs until it is started");
-        pass.stepDone("apply", "every replica stopped");
+        boolean changedPhase = i.phase() != phase;
+        pass.status(phase, i.generation(), endpoint(pass), Condition.Status.False, reason, message);
+        pass.stepDone("apply", stepMessage);
         pass.succeedOperation();
-        if (becameStopped) {
-            pass.event("instance.stopped", Map.of("instance", pass.target(), "uid", i.uid()));
-            pass.audit("instance.stopped", "success", null);
+        if (changedPhase) {
+            String event = "instance." + phase.name().toLowerCase(java.util.Locale.ROOT);
+            pass.event(event, Map.of("instance", pass.target(), "uid", i.uid()));
+            pass.audit(event, "success", null);
         }
         return Outcome.DONE;
+    }
+
+    /**
+     * The agent woke the hibernated instance for a request at its gateway: the spec follows (not hibernated, next
+     * generation) through a system operation; its replicas keep running, since nothing they run from changed.
+     */
+    private Outcome wokenByTraffic(InstancePass pass) {
+        InstanceRecord i = pass.instance;
+        pass.startOperation("instance.wake", "system (a request at the gateway)", InstanceService.CHANGE_STEPS);
+        pass.instance = pass.instance.withSpec(i.spec().withHibernated(false)).withLastOperation(pass.operation.id());
+        pass.event("instance.woken", Map.of("instance", pass.target(), "uid", i.uid(), "operation", pass.operation.id()));
+        pass.audit("instance.wake", "success", "a request arrived at the gateway");
+        return Outcome.waiting("render the woken instance", Duration.ZERO);
     }
 
     /**
