@@ -1,14 +1,8 @@
 package dev.tenantry.bench;
 
 import dev.tenantry.agent.driver.DriverSettings;
-import dev.tenantry.agent.driver.Launcher;
 import dev.tenantry.api.Json;
 import dev.tenantry.app.DevMode;
-import dev.tenantry.examples.hello.HelloBlueprint;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +11,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Measures provisioning through the whole product and the workload's own start, on the same machine
@@ -33,9 +24,6 @@ import java.util.concurrent.Future;
  * The control-plane overhead is provision minus bare, at p50 and p99, for 1 and for N concurrent creates.
  */
 public final class ProvisioningBenchmark {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
-    private static final Duration POLL = Duration.ofMillis(5);
     private static final int WARM_UP_ROUNDS = Integer.getInteger("bench.warmUpRounds", 6);
 
     public static void main(String[] args) throws Exception {
@@ -43,8 +31,8 @@ public final class ProvisioningBenchmark {
         int concurrency = Integer.parseInt(args[1]);
         Path home = Files.createTempDirectory("tenantry-bench-");
         try (DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, DriverSettings.DEFAULT))) {
-            ProvisioningBenchmark bench = new ProvisioningBenchmark(dev);
-            bench.post("/v1/tenants", Map.of("id", "bench"));
+            ProvisioningBenchmark bench = new ProvisioningBenchmark(new BenchPlane(dev));
+            bench.plane.post("/v1/tenants", Map.of("id", "bench"));
             System.out.printf("machine: %d cores; example workload: hello (JVM); %d sequential rounds, then %d concurrent%n",
                     Runtime.getRuntime().availableProcessors(), rounds, concurrency);
             bench.warmUp();
@@ -52,7 +40,7 @@ public final class ProvisioningBenchmark {
             for (int round = 0; round < WARM_UP_ROUNDS; round++) {
                 int r = round;
                 CpuMeter warmCpu = CpuMeter.start();
-                bench.concurrently(concurrency, i -> bench.provision("warm-" + r + "-" + i));
+                BenchPlane.concurrently(concurrency, i -> bench.provision("warm-" + r + "-" + i));
                 bench.cleanUp();
                 System.out.println("cpu during warm-up round " + r + ":  " + warmCpu.stop());
                 System.out.println("  this JVM by thread group (s): " + warmCpu.threadGroups());
@@ -61,7 +49,7 @@ public final class ProvisioningBenchmark {
             List<Long> prov1 = new ArrayList<>();
             CpuMeter seqCpu = CpuMeter.start();
             for (int i = 0; i < rounds; i++) {
-                bare1.add(bench.bareStart());
+                bare1.add(bench.plane.bareStart());
                 bench.cleanUp();
                 prov1.add(bench.provision("seq-" + i));
                 bench.cleanUp();
@@ -69,11 +57,11 @@ public final class ProvisioningBenchmark {
             System.out.println("cpu during sequential rounds: " + seqCpu.stop());
             report("1 at a time", bare1, prov1);
             CpuMeter bareCpu = CpuMeter.start();
-            List<Long> bareN = bench.concurrently(concurrency, i -> bench.bareStart());
+            List<Long> bareN = BenchPlane.concurrently(concurrency, i -> bench.plane.bareStart());
             System.out.println("cpu during bare starts:      " + bareCpu.stop());
             bench.cleanUp();
             CpuMeter provCpu = CpuMeter.start();
-            List<Long> provN = bench.concurrently(concurrency, i -> bench.provision("par-" + i));
+            List<Long> provN = BenchPlane.concurrently(concurrency, i -> bench.provision("par-" + i));
             System.out.println("cpu during provisioning:     " + provCpu.stop());
             System.out.println("  this JVM by thread group (s): " + provCpu.threadGroups());
             report(concurrency + " concurrent", bareN, provN);
@@ -83,74 +71,24 @@ public final class ProvisioningBenchmark {
         }
     }
 
-    private final DevMode dev;
-    private final List<String> command;
+    private final BenchPlane plane;
     private final RunningEvents running;
 
-    private ProvisioningBenchmark(DevMode dev) throws Exception {
-        this.dev = dev;
-        this.command = bareCommand();
-        this.running = new RunningEvents(dev.apiUrl(), dev.adminToken(), "bench");
+    private ProvisioningBenchmark(BenchPlane plane) throws Exception {
+        this.plane = plane;
+        this.running = new RunningEvents(plane.dev.apiUrl(), plane.dev.adminToken(), "bench");
     }
 
-    /** The example's command as the agent runs it (the plan's 48 MB, the driver's niceness), so that bare and provisioned runs match. */
-    private static List<String> bareCommand() throws IOException {
-        String yaml = HelloBlueprint.yaml(Path.of(System.getProperty("java.home"), "bin", "java"));
-        var blueprint = Json.YAML.readTree(yaml);
-        List<String> cmd = new ArrayList<>();
-        blueprint.path("components").get(0).path("command").forEach(n -> cmd.add(n.asText().replace("{{resources.memoryMb}}", "48")));
-        return Launcher.command(cmd, DriverSettings.DEFAULT.workloadNice());
+    private static void report(String label, List<Long> bare, List<Long> provision) {
+        BenchPlane.report(label, "bare start-to-healthy", bare, "provision-to-first-200", provision);
     }
 
     private void warmUp() throws Exception {
-        bareStart();
+        plane.bareStart();
         provision("warm-up");
         cleanUp();
     }
 
-    interface Task {
-        long run(int i) throws Exception;
-    }
-
-    private List<Long> concurrently(int n, Task task) throws Exception {
-        try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
-            List<Future<Long>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> task.run(index)));
-            }
-            List<Long> results = new ArrayList<>();
-            for (Future<Long> f : futures) results.add(f.get());
-            return results;
-        }
-    }
-
-    /**
-     * Milliseconds from launching the workload to its first 200 on /healthz. The workload prints a line
-     * once it listens; the GET follows that signal, so no poller loads the machine while it starts.
-     */
-    private long bareStart() throws Exception {
-        int port;
-        try (var socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("PORT", String.valueOf(port));
-        long start = System.nanoTime();
-        Process p = pb.start();
-        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
-            String line;
-            while ((line = out.readLine()) != null && !line.contains("serving")) {
-                // skip the workload's other output until it says it listens
-            }
-            awaitOk(URI.create("http://127.0.0.1:" + port + "/healthz"), null);
-            return (System.nanoTime() - start) / 1_000_000;
-        } finally {
-            bareProcesses.add(p);
-        }
-    }
-
-    private final List<Process> bareProcesses = Collections.synchronizedList(new ArrayList<>());
     private final List<String> instances = Collections.synchronizedList(new ArrayList<>());
 
     /**
@@ -159,18 +97,15 @@ public final class ProvisioningBenchmark {
      */
     private void cleanUp() throws Exception {
         recordTimelines();
-        List<Process> processes = new ArrayList<>(bareProcesses);
-        bareProcesses.clear();
-        processes.forEach(Process::destroy);
-        for (Process p : processes) p.waitFor();
+        plane.stopBareStarts();
         List<String> names = new ArrayList<>(instances);
         instances.clear();
         for (String name : names) {
-            HTTP.send(request("/v1/tenants/bench/instances/" + name).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            BenchPlane.HTTP.send(plane.request("/v1/tenants/bench/instances/" + name).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         for (String name : names) {
-            while (!Json.MAPPER.readTree(HTTP.send(request("/v1/tenants/bench/instances/" + name).GET().build(),
+            while (!Json.MAPPER.readTree(BenchPlane.HTTP.send(plane.request("/v1/tenants/bench/instances/" + name).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).body()).path("status").path("phase").asText().equals("DELETED")) {
                 if (System.nanoTime() > deadline) throw new IllegalStateException(name + " was not deleted within 120 s");
                 Thread.sleep(50);
@@ -187,16 +122,16 @@ public final class ProvisioningBenchmark {
     private long provision(String name) throws Exception {
         java.time.Instant sent = java.time.Instant.now();
         long start = System.nanoTime();
-        HttpResponse<String> created = post("/v1/tenants/bench/instances", Map.of("name", name, "service", "hello", "plan", "starter"));
+        HttpResponse<String> created = plane.post("/v1/tenants/bench/instances", Map.of("name", name, "service", "hello", "plan", "starter"));
         if (created.statusCode() != 202) throw new IllegalStateException("create failed: " + created.body());
         java.time.Instant accepted = java.time.Instant.now();
         try {
             running.await(name);
         } catch (java.util.concurrent.TimeoutException e) {
-            String state = HTTP.send(request("/v1/tenants/bench/instances/" + name).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            String state = BenchPlane.HTTP.send(plane.request("/v1/tenants/bench/instances/" + name).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
             throw new IllegalStateException("no instance.running event for " + name + " within 120 s; instance: " + state, e);
         }
-        awaitOk(URI.create("http://127.0.0.1:" + dev.gateway().port() + "/"), name + ".bench.localhost");
+        BenchPlane.awaitOk(plane.gatewayRoot(), name + ".bench.localhost");
         long elapsed = (System.nanoTime() - start) / 1_000_000;
         unrecorded.add(new Provisioned(name, sent, accepted, Json.MAPPER.readTree(created.body()).path("operation").path("id").asText(),
                 java.time.Instant.now()));
@@ -213,7 +148,7 @@ public final class ProvisioningBenchmark {
         List<Provisioned> done = new ArrayList<>(unrecorded);
         unrecorded.clear();
         for (Provisioned p : done) {
-            var replica = Json.MAPPER.readTree(HTTP.send(request("/v1/tenants/bench/instances/" + p.name()).GET().build(),
+            var replica = Json.MAPPER.readTree(BenchPlane.HTTP.send(plane.request("/v1/tenants/bench/instances/" + p.name()).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).body()).path("status").path("replicas").get(0);
             timelines.add(new Timeline(p.sent(), p.accepted(), p.operation(), p.firstOk(),
                     java.time.Instant.parse(replica.path("startedAt").asText()), java.time.Instant.parse(replica.path("healthySince").asText()),
@@ -233,7 +168,7 @@ public final class ProvisioningBenchmark {
         List<Long> pipeline = new ArrayList<>();
         List<Timeline> last = timelines.subList(Math.max(0, timelines.size() - 50), timelines.size());
         for (Timeline t : last) {
-            var op = Json.MAPPER.readTree(HTTP.send(request("/v1/operations/" + t.operation()).GET().build(),
+            var op = Json.MAPPER.readTree(BenchPlane.HTTP.send(plane.request("/v1/operations/" + t.operation()).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             java.time.Instant published = java.time.Instant.parse(op.path("steps").get(2).path("endedAt").asText());
             java.time.Instant healthy = java.time.Instant.parse(op.path("steps").get(3).path("endedAt").asText());
@@ -251,61 +186,13 @@ public final class ProvisioningBenchmark {
             }
         }
         System.out.printf("breakdown (p50 since the request was sent): 202 accepted %d ms, published to the cell %d ms,"
-                + " server saw healthy %d ms, client's first 200 %d ms%n", percentile(accept, 50), percentile(toPublished, 50),
-                percentile(toHealthySeen, 50), percentile(toFirstOk, 50));
+                + " server saw healthy %d ms, client's first 200 %d ms%n", BenchPlane.percentile(accept, 50), BenchPlane.percentile(toPublished, 50),
+                BenchPlane.percentile(toHealthySeen, 50), BenchPlane.percentile(toFirstOk, 50));
         System.out.printf("replica restarts before the first 200: %d%n", last.stream().mapToInt(Timeline::restarts).sum());
         System.out.printf("per instance: request-to-spawn p50 %d p99 %d ms; the workload's own spawn-to-healthy in this run p50 %d p99 %d ms;"
                 + " healthy-to-first-200 p50 %d p99 %d ms; control-plane time (first 200 minus own start) p50 %d p99 %d ms%n",
-                percentile(beforeSpawn, 50), percentile(beforeSpawn, 99), percentile(ownStart, 50), percentile(ownStart, 99),
-                percentile(afterHealthy, 50), percentile(afterHealthy, 99), percentile(pipeline, 50), percentile(pipeline, 99));
+                BenchPlane.percentile(beforeSpawn, 50), BenchPlane.percentile(beforeSpawn, 99), BenchPlane.percentile(ownStart, 50), BenchPlane.percentile(ownStart, 99),
+                BenchPlane.percentile(afterHealthy, 50), BenchPlane.percentile(afterHealthy, 99), BenchPlane.percentile(pipeline, 50), BenchPlane.percentile(pipeline, 99));
     }
 
-    /**
-     * Polls until the first 200 (every 5 ms; it is called once the workload or the control plane says the
-     * instance is ready, so it normally answers at the first try). A plain socket and a one-line request keep the poller's own CPU cost far
-     * below the system it measures (fifty pollers share two cores with fifty starting JVMs).
-     */
-    private static void awaitOk(URI uri, String host) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        byte[] request = ("GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + (host == null ? uri.getAuthority() : host)
-                + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        while (System.nanoTime() < deadline) {
-            try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 2000);
-                socket.setSoTimeout(5000);
-                socket.getOutputStream().write(request);
-                byte[] status = socket.getInputStream().readNBytes(12);
-                if (new String(status, java.nio.charset.StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200")) return;
-            } catch (IOException notYet) {
-                // connection refused until the workload listens: poll again
-            }
-            Thread.sleep(POLL.toMillis());
-        }
-        throw new IllegalStateException("no 200 from " + uri + " within 120 s");
-    }
-
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(dev.apiUrl() + path)).header("Authorization", "Bearer " + dev.adminToken())
-                .header("Content-Type", "application/json");
-    }
-
-    private HttpResponse<String> post(String path, Object body) throws Exception {
-        return HTTP.send(request(path).POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void report(String label, List<Long> bare, List<Long> provision) {
-        long b50 = percentile(bare, 50);
-        long b99 = percentile(bare, 99);
-        long p50 = percentile(provision, 50);
-        long p99 = percentile(provision, 99);
-        System.out.printf("%-14s bare start-to-healthy p50 %5d ms p99 %5d ms | provision-to-first-200 p50 %5d ms p99 %5d ms"
-                + " | overhead p50 %5d ms p99 %5d ms (n=%d)%n", label, b50, b99, p50, p99, p50 - b50, p99 - b99, provision.size());
-    }
-
-    private static long percentile(List<Long> values, int pct) {
-        List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int index = (int) Math.ceil(pct / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
-    }
 }

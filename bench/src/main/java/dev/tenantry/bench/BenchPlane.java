@@ -1,0 +1,170 @@
+package dev.tenantry.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.agent.driver.DriverSettings;
+import dev.tenantry.agent.driver.Launcher;
+import dev.tenantry.api.Json;
+import dev.tenantry.app.DevMode;
+import dev.tenantry.examples.hello.HelloBlueprint;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * What the benchmarks share: dev mode's API and gateway, the example workload started directly (the "bare"
+ * baseline, with exactly the command the agent runs), a cheap poller for the first 200, and percentiles.
+ */
+final class BenchPlane {
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Duration POLL = Duration.ofMillis(5);
+
+    final DevMode dev;
+    private final List<String> bareCommand;
+    private final List<Process> bareProcesses = Collections.synchronizedList(new ArrayList<>());
+
+    BenchPlane(DevMode dev) throws IOException {
+        this.dev = dev;
+        this.bareCommand = bareCommand();
+    }
+
+    /** The example's command as the agent runs it (the plan's 48 MB, the driver's niceness), so that bare and provisioned runs match. */
+    private static List<String> bareCommand() throws IOException {
+        String yaml = HelloBlueprint.yaml(Path.of(System.getProperty("java.home"), "bin", "java"));
+        var blueprint = Json.YAML.readTree(yaml);
+        List<String> cmd = new ArrayList<>();
+        blueprint.path("components").get(0).path("command").forEach(n -> cmd.add(n.asText().replace("{{resources.memoryMb}}", "48")));
+        return Launcher.command(cmd, DriverSettings.DEFAULT.workloadNice());
+    }
+
+    interface Task {
+        long run(int i) throws Exception;
+    }
+
+    /** Runs {@code n} tasks at once, one thread each; returns their results in order. */
+    static List<Long> concurrently(int n, Task task) throws Exception {
+        try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
+            List<Future<Long>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> task.run(index)));
+            }
+            List<Long> results = new ArrayList<>();
+            for (Future<Long> f : futures) results.add(f.get());
+            return results;
+        }
+    }
+
+    /**
+     * Milliseconds from launching the workload to its first 200 on /healthz. The workload prints a line
+     * once it listens; the GET follows that signal, so no poller loads the machine while it starts.
+     */
+    long bareStart() throws Exception {
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder(bareCommand).redirectErrorStream(true);
+        pb.environment().put("PORT", String.valueOf(port));
+        long start = System.nanoTime();
+        Process p = pb.start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.contains("serving")) {
+                // skip the workload's other output until it says it listens
+            }
+            awaitOk(URI.create("http://127.0.0.1:" + port + "/healthz"), null);
+            return (System.nanoTime() - start) / 1_000_000;
+        } finally {
+            bareProcesses.add(p);
+        }
+    }
+
+    /** Stops the workloads {@link #bareStart} launched. */
+    void stopBareStarts() throws InterruptedException {
+        List<Process> processes = new ArrayList<>(bareProcesses);
+        bareProcesses.clear();
+        processes.forEach(Process::destroy);
+        for (Process p : processes) p.waitFor();
+    }
+
+    /**
+     * Polls until the first 200 (every 5 ms; it is called once the workload or the control plane says the
+     * instance is ready, so it normally answers at the first try). A plain socket and a one-line request keep the poller's own CPU cost far
+     * below the system it measures (fifty pollers share two cores with fifty starting JVMs).
+     */
+    static void awaitOk(URI uri, String host) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        byte[] request = ("GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + (host == null ? uri.getAuthority() : host)
+                + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 2000);
+                socket.setSoTimeout(60_000);
+                socket.getOutputStream().write(request);
+                byte[] status = socket.getInputStream().readNBytes(12);
+                if (new String(status, java.nio.charset.StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200")) return;
+            } catch (IOException notYet) {
+                // connection refused until the workload listens: poll again
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+        throw new IllegalStateException("no 200 from " + uri + " within 120 s");
+    }
+
+    /** The instance's page through the gateway, by its host name. */
+    URI gatewayRoot() {
+        return URI.create("http://127.0.0.1:" + dev.gateway().port() + "/");
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(dev.apiUrl() + path)).header("Authorization", "Bearer " + dev.adminToken())
+                .header("Content-Type", "application/json");
+    }
+
+    HttpResponse<String> post(String path, Object body) throws Exception {
+        return HTTP.send(request(path).POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode get(String path) throws Exception {
+        return Json.MAPPER.readTree(HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    /** Waits until an operation is done; fails unless it succeeded. */
+    void awaitSucceeded(String operationId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            String state = get("/v1/operations/" + operationId).path("state").asText();
+            if (state.equals("SUCCEEDED")) return;
+            if (state.equals("FAILED")) throw new IllegalStateException("operation " + operationId + " failed");
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("operation " + operationId + " not done within 120 s");
+    }
+
+    static void report(String label, String baseLabel, List<Long> base, String measuredLabel, List<Long> measured) {
+        long b50 = percentile(base, 50);
+        long b99 = percentile(base, 99);
+        long p50 = percentile(measured, 50);
+        long p99 = percentile(measured, 99);
+        System.out.printf("%-14s %s p50 %5d ms p99 %5d ms | %s p50 %5d ms p99 %5d ms | overhead p50 %5d ms p99 %5d ms (n=%d)%n",
+                label, baseLabel, b50, b99, measuredLabel, p50, p99, p50 - b50, p99 - b99, measured.size());
+    }
+
+    static long percentile(List<Long> values, int pct) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(pct / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+    }
+}
