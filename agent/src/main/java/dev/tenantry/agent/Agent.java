@@ -12,6 +12,7 @@ import dev.tenantry.api.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,8 @@ public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     private static final Duration LONG_POLL = Duration.ofSeconds(25);
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    /** How often the report loop looks for instances that got requests since the last report (their last-request time is reported). */
+    private static final Duration TRAFFIC_CHECK = Duration.ofSeconds(1);
     private static final Duration RETRY = Duration.ofSeconds(1);
 
     public record Config(String serverUrl, String token, String cell, CellRegistration registration, Path workDir, DriverSettings driver) {}
@@ -41,6 +45,7 @@ public final class Agent implements AutoCloseable {
     private final DesiredStateCache cache;
     private final ProcessDriver driver;
     private final Consumer<List<Route>> routeSink;
+    private final Function<String, Instant> traffic;
     private final String agentId = "agent-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Deployment> desired = new LinkedHashMap<>();
     private final Object changeLock = new Object();
@@ -53,11 +58,17 @@ public final class Agent implements AutoCloseable {
     private List<Route> lastRoutes = List.of();
 
     public Agent(Config config, Consumer<List<Route>> routeSink) {
+        this(config, routeSink, uid -> null);
+    }
+
+    /** {@code traffic}: when the cell's gateway last routed a request to an instance (by uid; null: unknown), reported for idle hibernation. */
+    public Agent(Config config, Consumer<List<Route>> routeSink, Function<String, Instant> traffic) {
         this.config = config;
         this.server = new ServerClient(config.serverUrl(), config.token(), config.cell());
         this.cache = new DesiredStateCache(config.workDir());
         this.driver = new ProcessDriver(config.workDir(), config.driver(), this::changed, this::publishRoutes);
         this.routeSink = routeSink;
+        this.traffic = traffic;
     }
 
     public Agent start() throws IOException {
@@ -141,12 +152,13 @@ public final class Agent implements AutoCloseable {
         while (running) {
             try {
                 synchronized (changeLock) {
-                    if (!changed) changeLock.wait(HEARTBEAT.toMillis());
+                    if (!changed) changeLock.wait(TRAFFIC_CHECK.toMillis());
                     changed = false;
                 }
                 publishRoutes();
                 long revision = appliedRevision;
-                List<ObservedInstance> observed = driver.observe();
+                List<ObservedInstance> observed = driver.observe().stream()
+                        .map(o -> o.withLastRequestAt(traffic.apply(o.instanceUid()))).toList();
                 boolean full = System.nanoTime() - lastFull >= HEARTBEAT.toNanos() || lastFull == 0;
                 List<ObservedInstance> changedOnes = full ? observed
                         : observed.stream().filter(o -> !o.equals(reported.get(o.instanceUid()))).toList();

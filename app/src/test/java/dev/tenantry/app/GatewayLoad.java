@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Steady requests to one instance through the gateway, every 20 ms, counting what did not answer 200. */
+/** Steady requests to one instance through the gateway (every 20 ms unless said otherwise), counting what did not answer 200. */
 final class GatewayLoad implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicInteger ok = new AtomicInteger();
@@ -18,6 +18,10 @@ final class GatewayLoad implements AutoCloseable {
     private volatile boolean running = true;
 
     GatewayLoad(int gatewayPort, String host) {
+        this(gatewayPort, host, Duration.ofMillis(20));
+    }
+
+    GatewayLoad(int gatewayPort, String host, Duration every) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/")).header("Host", host)
                 .timeout(Duration.ofSeconds(10)).GET().build();
         thread = Thread.ofVirtual().start(() -> {
@@ -26,7 +30,7 @@ final class GatewayLoad implements AutoCloseable {
                     HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) ok.incrementAndGet();
                     else failures.add("HTTP " + r.statusCode() + ": " + r.body().strip());
-                    Thread.sleep(20);
+                    Thread.sleep(every.toMillis());
                 } catch (InterruptedException e) {
                     return;
                 } catch (Exception e) {

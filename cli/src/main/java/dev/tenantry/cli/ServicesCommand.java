@@ -62,7 +62,9 @@ public final class ServicesCommand {
              @Option(names = "--replicas") Integer replicas, @Option(names = "--memory-mb") Integer memoryMb,
              @Option(names = "--cpu-millis") Integer cpuMillis, @Option(names = "--price-per-hour") BigDecimal price,
              @Option(names = "--max-replicas", description = "Most replicas an instance may be scaled to (default 10)") Integer maxReplicas,
-             @Option(names = "--max-memory-mb") Integer maxMemoryMb, @Option(names = "--max-cpu-millis") Integer maxCpuMillis) {
+             @Option(names = "--max-memory-mb") Integer maxMemoryMb, @Option(names = "--max-cpu-millis") Integer maxCpuMillis,
+             @Option(names = "--hibernate-after-seconds", description = "Hibernate instances after this long without a request (at least 10)")
+             Integer hibernateAfterSeconds) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("isolation", "dedicated");
@@ -70,6 +72,7 @@ public final class ServicesCommand {
         SizeBody.put(body, "size", memoryMb, cpuMillis);
         if (maxReplicas != null) body.put("maxReplicas", maxReplicas);
         SizeBody.put(body, "maxSize", maxMemoryMb, maxCpuMillis);
+        if (hibernateAfterSeconds != null) body.put("hibernateAfterSeconds", hibernateAfterSeconds);
         if (price != null) body.put("pricePerHour", price);
         return Output.run(o, c -> c.post("/v1/services/" + ApiClient.enc(service) + "/plans", body),
                 p -> System.out.println("plan " + name + " of " + service + " created"));

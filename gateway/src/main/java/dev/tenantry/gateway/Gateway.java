@@ -88,6 +88,7 @@ public final class Gateway implements AutoCloseable {
             if (entry == null) {
                 return problem(response, callback, 404, "no instance is served at host '" + host + "'", null);
             }
+            entry.lastRequestMillis().set(System.currentTimeMillis());
             String backend = entry.pick();
             if (backend == null && entry.route().hibernated() && waker != null) return holdWhileWaking(host, entry, request, response, callback);
             if (backend == null) {

@@ -1,6 +1,7 @@
 package dev.tenantry.gateway;
 
 import dev.tenantry.api.cell.Route;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,14 +9,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** Host name → healthy backends, replaced as a whole whenever the agent publishes new routes; requests held for a waking instance wait here. */
 public final class RoutingTable implements Consumer<List<Route>> {
     private volatile Map<String, Entry> entries = Map.of();
+    private volatile Map<String, Entry> byUid = Map.of();
 
-    record Entry(Route route, AtomicInteger next) {
+    record Entry(Route route, AtomicInteger next, AtomicLong lastRequestMillis) {
         /** The next backend, round robin; null when none is healthy. */
         String pick() {
             List<String> backends = route.backends();
@@ -29,8 +32,11 @@ public final class RoutingTable implements Consumer<List<Route>> {
     @Override
     public void accept(List<Route> routes) {
         Map<String, Entry> old = entries;
-        entries = routes.stream().collect(Collectors.toUnmodifiableMap(r -> r.host().toLowerCase(Locale.ROOT),
-                r -> new Entry(r, old.containsKey(r.host()) ? old.get(r.host()).next() : new AtomicInteger()), (a, b) -> b));
+        entries = routes.stream().collect(Collectors.toUnmodifiableMap(r -> r.host().toLowerCase(Locale.ROOT), r -> {
+            Entry previous = old.get(r.host().toLowerCase(Locale.ROOT));
+            return previous != null ? new Entry(r, previous.next(), previous.lastRequestMillis()) : new Entry(r, new AtomicInteger(), new AtomicLong());
+        }, (a, b) -> b));
+        byUid = entries.values().stream().collect(Collectors.toUnmodifiableMap(e -> e.route().instanceUid(), e -> e, (a, b) -> a));
         waiting.keySet().forEach(this::release);
     }
 
@@ -56,6 +62,13 @@ public final class RoutingTable implements Consumer<List<Route>> {
             if (backend == null) return;
             w.complete(backend);
         }
+    }
+
+    /** When the gateway last received a request for the instance (null: not since it was routed here). */
+    public Instant lastRequest(String instanceUid) {
+        Entry e = byUid.get(instanceUid);
+        long millis = e == null ? 0 : e.lastRequestMillis().get();
+        return millis == 0 ? null : Instant.ofEpochMilli(millis);
     }
 
     Entry lookup(String host) {

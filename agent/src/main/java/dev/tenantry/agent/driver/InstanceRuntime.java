@@ -345,7 +345,7 @@ final class InstanceRuntime {
         } else {
             state = allHealthy ? ObservedInstance.State.RUNNING : ObservedInstance.State.STARTING;
         }
-        return new ObservedInstance(d.instanceUid(), d.generation(), state, message, observed);
+        return new ObservedInstance(d.instanceUid(), d.generation(), state, message, observed, null);
     }
 
     /** The healthy, not draining replicas of the ingress component, as gateway backends. */

@@ -1,10 +1,11 @@
 package dev.tenantry.api.cell;
 
+import java.time.Instant;
 import java.util.List;
 
-/** The agent's view of one deployment. */
+/** The agent's view of one deployment; {@code lastRequestAt}: the last request its gateway routed to it (null: none seen). */
 public record ObservedInstance(String instanceUid, long generation, State state, String message,
-                               List<ObservedReplica> replicas) {
+                               List<ObservedReplica> replicas, Instant lastRequestAt) {
     public enum State {
         /** replicas are starting or not yet healthy */
         STARTING,
@@ -16,5 +17,9 @@ public record ObservedInstance(String instanceUid, long generation, State state,
 
     public ObservedInstance {
         replicas = replicas == null ? List.of() : List.copyOf(replicas);
+    }
+
+    public ObservedInstance withLastRequestAt(Instant when) {
+        return new ObservedInstance(instanceUid, generation, state, message, replicas, when);
     }
 }

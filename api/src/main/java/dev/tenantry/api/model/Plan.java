@@ -8,10 +8,13 @@ import java.time.Instant;
  * A tier of a service. {@code replicas} and {@code size} override the blueprint's ingress component
  * (and size every component) for instances on this plan; {@code maxReplicas} and {@code maxSize} bound
  * what an instance on this plan may be scaled to (unset: {@link #MAX_REPLICAS} replicas and the largest
- * size a plan may have).
+ * size a plan may have). An instance on a plan with {@code hibernateAfterSeconds} hibernates after that long
+ * without a request through the gateway (null: never).
  */
 public record Plan(String service, String name, Isolation isolation, Integer replicas, Resources size,
-                   Integer maxReplicas, Resources maxSize, BigDecimal pricePerHour, Instant createdAt) {
+                   Integer maxReplicas, Resources maxSize, Integer hibernateAfterSeconds, BigDecimal pricePerHour, Instant createdAt) {
+    public static final int MIN_HIBERNATE_AFTER_SECONDS = 10;
+
     public static final int MAX_REPLICAS = 10;
     public static final int MAX_MEMORY_MB = 65536;
     public static final int MAX_CPU_MILLIS = 64000;

@@ -94,10 +94,13 @@ public final class CatalogService {
         }
         Sizes.check(errors, "size", request.size(), Plan.MAX_MEMORY_MB, Plan.MAX_CPU_MILLIS);
         Sizes.check(errors, "maxSize", request.maxSize(), Plan.MAX_MEMORY_MB, Plan.MAX_CPU_MILLIS);
+        if (request.hibernateAfterSeconds() != null && request.hibernateAfterSeconds() < Plan.MIN_HIBERNATE_AFTER_SECONDS) {
+            errors.add("hibernateAfterSeconds", "must be at least " + Plan.MIN_HIBERNATE_AFTER_SECONDS);
+        }
         if (request.pricePerHour() != null && request.pricePerHour().compareTo(BigDecimal.ZERO) < 0) errors.add("pricePerHour", "must not be negative");
         errors.throwIfAny();
         Plan plan = new Plan(service, request.name(), request.isolation() == null ? Plan.Isolation.dedicated : request.isolation(),
-                request.replicas(), request.size(), request.maxReplicas(), request.maxSize(),
+                request.replicas(), request.size(), request.maxReplicas(), request.maxSize(), request.hibernateAfterSeconds(),
                 request.pricePerHour() == null ? BigDecimal.ZERO : request.pricePerHour(), clock.instant());
         return store.tx(tx -> {
             service(tx, service);

@@ -179,7 +179,35 @@ public final class InstanceReconciler {
             pass.event("instance.running", Map.of("instance", pass.target(), "uid", i.uid(), "endpoint", endpoint == null ? "" : endpoint));
             pass.audit("instance.running", "success", endpoint);
         }
-        return Outcome.DONE;
+        return hibernateIfIdle(pass);
+    }
+
+    /**
+     * On a plan that hibernates idle instances: hibernates the instance (a system operation) once no request came
+     * through the gateway for that long, else looks again when it could be due.
+     */
+    private Outcome hibernateIfIdle(InstancePass pass) {
+        InstanceRecord i = pass.instance;
+        Plan plan = pass.tx.catalog().plan(i.spec().service(), i.spec().plan()).orElse(null);
+        if (plan == null || plan.hibernateAfterSeconds() == null) return Outcome.DONE;
+        Duration limit = Duration.ofSeconds(plan.hibernateAfterSeconds());
+        Duration idle = Duration.between(lastActivity(i), pass.now);
+        if (idle.compareTo(limit) < 0) {
+            Duration recheck = limit.minus(idle).plusMillis(500);
+            return Outcome.waiting("no request for " + idle.toSeconds() + " s of " + limit.toSeconds(), recheck.compareTo(RESYNC) < 0 ? recheck : RESYNC);
+        }
+        pass.startOperation("instance.hibernate", "system (no request for " + limit.toSeconds() + " s)", InstanceService.CHANGE_STEPS);
+        pass.instance = pass.instance.withSpec(i.spec().withHibernated(true)).withLastOperation(pass.operation.id());
+        pass.audit("instance.hibernate", "success", "no request through the gateway for " + idle.toSeconds() + " s");
+        return Outcome.waiting("hibernate the idle instance", Duration.ZERO);
+    }
+
+    /** The last request the agent saw, or since when the instance has been ready, whichever is later. */
+    private static java.time.Instant lastActivity(InstanceRecord i) {
+        java.time.Instant readySince = i.status().conditions().stream().filter(c -> c.type().equals("Ready")).findFirst()
+                .map(Condition::since).orElse(i.updatedAt());
+        java.time.Instant lastRequest = i.observed() == null ? null : i.observed().lastRequestAt();
+        return lastRequest != null && lastRequest.isAfter(readySince) ? lastRequest : readySince;
     }
 
     private Outcome stopped(InstancePass pass) {

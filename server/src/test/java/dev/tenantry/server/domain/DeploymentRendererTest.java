@@ -34,7 +34,7 @@ class DeploymentRendererTest {
 
     @Test
     void resolvesServerPlaceholdersAndLeavesAgentOnesForTheAgent() {
-        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, null, null, null, null, BigDecimal.ONE, null);
+        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, null, null, null, null, null, BigDecimal.ONE, null);
         Deployment d = DeploymentRenderer.render(instance, tenant, release, plan, "example.test");
         Component rendered = d.components().get(0);
         assertThat(rendered.command()).containsExactly("/bin/web", "--tenant=acme", "--port={{ports.http}}");
@@ -47,7 +47,7 @@ class DeploymentRendererTest {
 
     @Test
     void thePlanSetsTheIngressReplicasAndSizesEveryComponent() {
-        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, 4, new Resources(256, null), null, null, BigDecimal.ONE, null);
+        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, 4, new Resources(256, null), null, null, null, BigDecimal.ONE, null);
         Deployment d = DeploymentRenderer.render(instance, tenant, release, plan, "localhost");
         assertThat(d.components().get(0).replicas()).isEqualTo(4);
         assertThat(d.components().get(1).replicas()).isEqualTo(3);
