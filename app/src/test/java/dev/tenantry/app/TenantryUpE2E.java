@@ -57,16 +57,21 @@ class TenantryUpE2E {
     private record Cli(int exit, String out) {}
 
     private Cli cli(String... args) throws Exception {
+        Path out = Files.createTempFile(home, "cli-", ".out");
+        Process p = cliProcess(out, args);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("cli " + String.join(" ", args) + " finished").isTrue();
+        return new Cli(p.exitValue(), Files.readString(out));
+    }
+
+    /** The CLI as a running process, its output going to {@code out}. */
+    private Process cliProcess(Path out, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ROOT.resolve("tenantry").toString());
         command.addAll(List.of(args));
-        Path out = Files.createTempFile(home, "cli-", ".out");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("TENANTRY_HOME", home.toString());
         pb.environment().put("TENANTRY_SKIP_BUILD", "1");
-        Process p = pb.start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("cli " + String.join(" ", args) + " finished").isTrue();
-        return new Cli(p.exitValue(), Files.readString(out));
+        return pb.start();
     }
 
     private String awaitReady(Path log) throws IOException {
@@ -132,12 +137,21 @@ class TenantryUpE2E {
         assertThat(viaGateway(gateway, "web.acme.localhost").statusCode()).isEqualTo(503);
         Cli start = cli("instances", "start", "acme", "web", "--wait");
         assertThat(start.exit()).as(start.out()).isZero();
+        Path watchOut = home.resolve("watch.out");
+        Process watch = cliProcess(watchOut, "instances", "get", "acme", "web", "--watch");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(watchOut) && Files.readString(watchOut).contains("etag"));
         Cli restart = cli("instances", "restart", "acme", "web", "--wait");
         assertThat(restart.exit()).as(restart.out()).isZero();
         assertThat(Json.MAPPER.readTree(cli("instances", "get", "acme", "web", "-o", "json").out()).path("status").path("replicas")).hasSize(2);
 
         Cli delete = cli("instances", "delete", "acme", "web", "--wait");
         assertThat(delete.exit()).as(delete.out()).isZero();
+        assertThat(watch.waitFor(30, TimeUnit.SECONDS)).as("--watch ends when the instance is deleted").isTrue();
+        String watched = Files.readString(watchOut);
+        String generation = Json.MAPPER.readTree(cli("instances", "list", "acme", "--include-deleted", "-o", "json").out())
+                .path("items").get(0).path("generation").asText();
+        assertThat(watched).as("a line at each change, live").contains("RUNNING      generation " + generation + " (observed " + generation + ")",
+                "DELETING", "DELETED");
         await().atMost(Duration.ofSeconds(10)).until(() -> viaGateway(gateway, "web.acme.localhost").statusCode() == 404);
 
         Cli second = cli("instances", "create", "acme", "shop", "--service", "hello", "--plan", "starter", "--wait", "-p", "greeting=Howdy");

@@ -60,8 +60,59 @@ public final class InstancesCommand {
         });
     }
 
-    @Command(name = "get", description = "Show an instance: spec, status, conditions and replicas.")
-    int get(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
+    @Command(name = "get", description = "Show an instance: spec, status, conditions and replicas; --watch follows its changes live.")
+    int get(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name,
+            @Option(names = {"-w", "--watch"}, description = "Then print a line at every change of its status, until it is deleted (Ctrl-C to stop)")
+            boolean watch) {
+        int shown = show(o, tenant, name);
+        return shown != 0 || !watch ? shown : watch(o, tenant, name);
+    }
+
+    /** Follows the events of the instance and of its operations; after each, prints its status if what the line shows changed. */
+    private static int watch(ClientOptions o, String tenant, String name) {
+        String path = "/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(name);
+        String[] last = {""};
+        try {
+            ApiClient c = o.client();
+            String target = tenant + "/" + name;
+            c.events("?tenant=" + ApiClient.enc(tenant), e -> {
+                if (!e.path("subject").asText().equals("tenants/" + target) && !e.path("data").path("instance").asText().equals(target)) return;
+                JsonNode i = c.get(path);
+                JsonNode s = i.path("status");
+                int healthy = 0;
+                for (JsonNode r : s.path("replicas")) if (r.path("healthy").asBoolean()) healthy++;
+                String line = String.format("%-12s generation %s (observed %s)  replicas %d/%d healthy  %s", s.path("phase").asText(),
+                        i.path("generation").asText(), s.path("observedGeneration").asText(), healthy, s.path("replicas").size(),
+                        Output.text(s, "message"));
+                if (!line.equals(last[0])) {
+                    System.out.println(java.time.LocalTime.now().withNano(0) + "  " + line);
+                    System.out.flush();
+                    last[0] = line;
+                }
+                if (e.path("type").asText().equals("instance.deleted")) throw new WatchEnded();
+            });
+        } catch (WatchEnded deleted) {
+            return 0;
+        } catch (ApiClient.ApiException e) {
+            Output.printProblem(e);
+            return 1;
+        } catch (java.io.IOException e) {
+            System.err.println("error: the event stream ended: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        return 0;
+    }
+
+    private static final class WatchEnded extends RuntimeException {
+        WatchEnded() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static int show(ClientOptions o, String tenant, String name) {
         return Output.run(o, c -> c.get("/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(name)), i -> {
             JsonNode s = i.path("status");
             new Table("FIELD", "VALUE")
