@@ -91,6 +91,11 @@ public final class DevMode implements AutoCloseable {
         return exampleRelease;
     }
 
+    /** Where its database is (for tests that look into it). */
+    DatabaseOptions.Connection database() {
+        return database;
+    }
+
     public boolean embeddedDatabase() {
         return database != null && database.embedded() != null;
     }

@@ -14,6 +14,7 @@ import dev.tenantry.server.reconcile.InstanceReconciler;
 import dev.tenantry.server.reconcile.ReconcileLoop;
 import dev.tenantry.server.store.Database;
 import dev.tenantry.server.store.Store;
+import dev.tenantry.server.timers.Timers;
 import java.time.Clock;
 
 /** The control plane: store, domain services, reconcilers and the REST API, wired together. */
@@ -24,6 +25,7 @@ public final class TenantryServer implements AutoCloseable {
     private final Signals signals;
     private final Services services;
     private final ReconcileLoop reconcileLoop;
+    private final Timers timers;
     private final ApiServer api;
     private final String url;
 
@@ -35,6 +37,7 @@ public final class TenantryServer implements AutoCloseable {
         this.services = new Services(new CatalogService(store, clock), new TenantService(store), new InstanceService(store, signals, clock),
                 new CellService(store, signals), new TokenService(store, clock), new AuditService(store), new EventService(store, signals));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
+        this.timers = Timers.start(database.dataSource(), store, clock);
         this.api = new ApiServer(services).start(config.apiHost(), config.apiPort());
         this.url = "http://" + ("0.0.0.0".equals(config.apiHost()) ? "127.0.0.1" : config.apiHost()) + ":" + api.port();
     }
@@ -61,6 +64,7 @@ public final class TenantryServer implements AutoCloseable {
         signals.close();
         api.close();
         reconcileLoop.close();
+        timers.close();
         database.close();
     }
 }

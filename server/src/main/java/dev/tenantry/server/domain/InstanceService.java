@@ -33,6 +33,7 @@ public final class InstanceService {
     public static final List<String> DELETE_STEPS = List.of("unpublish", "stop");
     /** Steps of every change of a running instance's spec: render the new deployment, publish it, the agent applies it. */
     public static final List<String> CHANGE_STEPS = List.of("render", "publish", "apply");
+    private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
     private final Store store;
     private final Signals signals;
@@ -65,7 +66,7 @@ public final class InstanceService {
         Slugs.check(errors, "name", request.name());
         if (request.service() == null) errors.add("service", "is required");
         if (request.plan() == null) errors.add("plan", "is required");
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
             errors.add("Idempotency-Key", "must be 1 to 200 characters");
         }
         errors.throwIfAny();

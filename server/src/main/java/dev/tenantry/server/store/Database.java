@@ -27,6 +27,11 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
+    /** The connection pool, for libraries that manage their own tables (db-scheduler). */
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
     @Override
     public void close() {
         dataSource.close();

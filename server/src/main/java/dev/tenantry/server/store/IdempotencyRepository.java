@@ -29,6 +29,11 @@ public final class IdempotencyRepository {
                 .findOne();
     }
 
+    /** Forgets the keys claimed before {@code cutoff}; returns how many. */
+    public int expireBefore(java.time.Instant cutoff) {
+        return h.createUpdate("delete from idempotency_keys where created_at < :cutoff").bind("cutoff", cutoff).execute();
+    }
+
     public void complete(String scope, String key, String instanceUid, String operationId) {
         h.createUpdate("update idempotency_keys set instance_uid = :u, operation_id = :o where scope = :s and key = :k")
                 .bind("s", scope).bind("k", key).bind("u", instanceUid).bind("o", operationId).execute();

@@ -1,0 +1,50 @@
+package dev.tenantry.server.timers;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import dev.tenantry.server.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane's timers, on db-scheduler: each runs on exactly one server replica at a time, and a timer
+ * that was due while every server was down runs when one comes back.
+ */
+public final class Timers implements AutoCloseable {
+    /** How long a create's Idempotency-Key is remembered. */
+    public static final Duration IDEMPOTENCY_KEY_TTL = Duration.ofHours(24);
+    private static final Logger log = LoggerFactory.getLogger(Timers.class);
+
+    private final Scheduler scheduler;
+
+    private Timers(DataSource dataSource, List<RecurringTask<?>> tasks) {
+        this.scheduler = Scheduler.create(dataSource).startTasks(tasks).threads(1).pollingInterval(Duration.ofSeconds(5))
+                .build();
+    }
+
+    public static Timers start(DataSource dataSource, Store store, Clock clock) {
+        RecurringTask<Void> expireKeys = Tasks.recurring("expire-idempotency-keys", FixedDelay.of(Duration.ofMinutes(10)))
+                .execute((instance, context) -> expireIdempotencyKeys(store, clock));
+        Timers timers = new Timers(dataSource, List.of(expireKeys));
+        timers.scheduler.start();
+        return timers;
+    }
+
+    /** Forgets the Idempotency-Keys of creates older than {@link #IDEMPOTENCY_KEY_TTL}; returns how many. */
+    public static int expireIdempotencyKeys(Store store, Clock clock) {
+        int expired = store.tx(tx -> tx.idempotency().expireBefore(clock.instant().minus(IDEMPOTENCY_KEY_TTL)));
+        if (expired > 0) log.info("Forgot {} idempotency key(s) older than {}", expired, IDEMPOTENCY_KEY_TTL);
+        return expired;
+    }
+
+    @Override
+    public void close() {
+        scheduler.stop();
+    }
+}
