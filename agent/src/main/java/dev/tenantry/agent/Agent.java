@@ -10,7 +10,12 @@ import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.cell.Route;
 import dev.tenantry.api.Json;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -55,6 +60,7 @@ public final class Agent implements AutoCloseable {
     private boolean changed = true;
     private Thread pollThread;
     private Thread reportThread;
+    private Thread wakeThread;
     private List<Route> lastRoutes = List.of();
 
     public Agent(Config config, Consumer<List<Route>> routeSink) {
@@ -81,6 +87,7 @@ public final class Agent implements AutoCloseable {
         }
         boolean registered = register();
         pollThread = Thread.ofPlatform().name("agent-poll").daemon().start(() -> pollLoop(registered));
+        wakeThread = Thread.ofPlatform().name("agent-wake").daemon().start(this::wakeRequestLoop);
         reportThread = Thread.ofPlatform().name("agent-report").daemon().start(this::reportLoop);
         return this;
     }
@@ -213,6 +220,35 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /**
+     * Wake requests of a gateway in its own process: empty files named by instance uid in {@code wake/} of the
+     * work directory (watched with inotify, and listed every second in case an event was missed).
+     */
+    private void wakeRequestLoop() {
+        Path dir = config.workDir().resolve(Route.WAKE_DIR);
+        try (WatchService watcher = dir.getFileSystem().newWatchService()) {
+            Files.createDirectories(dir);
+            dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+            while (running) {
+                try (var requests = Files.list(dir)) {
+                    for (Path request : requests.toList()) {
+                        wake(request.getFileName().toString());
+                        Files.deleteIfExists(request);
+                    }
+                }
+                WatchKey key = watcher.poll(1, TimeUnit.SECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        } catch (InterruptedException | java.nio.file.ClosedWatchServiceException e) {
+            // stopping
+        } catch (IOException e) {
+            log.warn("Wake requests in {} are not followed: {}", dir, e.getMessage());
+        }
+    }
+
     /** Wakes a hibernated instance of this cell at once, without the server: its gateway holds a request for it. */
     public void wake(String instanceUid) {
         if (driver.wake(instanceUid)) log.info("Waking instance {} for a request", instanceUid);
@@ -239,5 +275,6 @@ public final class Agent implements AutoCloseable {
         running = false;
         if (pollThread != null) pollThread.interrupt();
         if (reportThread != null) reportThread.interrupt();
+        if (wakeThread != null) wakeThread.interrupt();
     }
 }

@@ -1,7 +1,10 @@
 package dev.tenantry.app;
 
+import dev.tenantry.api.Json;
+import dev.tenantry.api.cell.Route;
 import dev.tenantry.gateway.Gateway;
 import dev.tenantry.gateway.RoutesFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -10,7 +13,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = "Run a cell's gateway in its own process, serving the routes its agent writes (agent --gateway-url)."
-                + " It keeps serving while the agent or the server restarts.")
+                + " It keeps serving while the agent or the server restarts, and asks the agent to wake hibernated instances.")
 final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--routes-file", required = true, description = "The agent's routes file: its --work-dir/routes.json")
     Path routesFile;
@@ -19,12 +22,51 @@ final class GatewayCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8080") int port;
 
+    @Option(names = "--wake-timeout-seconds", defaultValue = "30",
+            description = "How long a request for a hibernated instance is held while its agent wakes it (default 30)")
+    int wakeTimeout;
+
     @Override
     public Integer call() throws Exception {
         Gateway gateway = new Gateway(host, port).start();
+        Path wakeDir = routesFile.toAbsolutePath().getParent().resolve(Route.WAKE_DIR);
+        gateway.onWake(uid -> requestWake(wakeDir, uid), Duration.ofSeconds(wakeTimeout));
+        Path trafficFile = routesFile.toAbsolutePath().getParent().resolve(Route.TRAFFIC_FILE);
+        Thread traffic = Thread.ofPlatform().name("traffic-file").daemon().start(() -> writeTraffic(gateway, trafficFile));
         RoutesFile routes = RoutesFile.follow(routesFile.toAbsolutePath(), gateway.routes(), Duration.ofMillis(100));
         System.out.println("Gateway on port " + gateway.port() + ", routes from " + routesFile.toAbsolutePath());
-        UntilStopped.await(routes::close, gateway::close);
+        UntilStopped.await(traffic::interrupt, routes::close, gateway::close);
         return 0;
+    }
+
+    /** Every second, tells the agent when each instance last got a request (for idle hibernation), if anything changed. */
+    private static void writeTraffic(Gateway gateway, Path file) {
+        java.util.Map<String, Long> written = java.util.Map.of();
+        while (!Thread.currentThread().isInterrupted()) {
+            java.util.Map<String, Long> now = gateway.routes().lastRequests();
+            if (!now.equals(written)) {
+                try {
+                    Json.writeAtomically(file, now);
+                    written = now;
+                } catch (java.io.IOException e) {
+                    System.err.println("cannot write " + file + ": " + e.getMessage());
+                }
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Asks the agent that writes the routes to wake an instance: an empty file named by its uid in its wake directory. */
+    private static void requestWake(Path wakeDir, String instanceUid) {
+        try {
+            Files.createDirectories(wakeDir);
+            Files.writeString(wakeDir.resolve(instanceUid), "");
+        } catch (java.io.IOException e) {
+            System.err.println("cannot ask the agent to wake " + instanceUid + ": " + e.getMessage());
+        }
     }
 }

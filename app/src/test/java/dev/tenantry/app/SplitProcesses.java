@@ -41,7 +41,10 @@ abstract class SplitProcesses {
         }
         if (home != null) {
             stopWorkloadsUnder(home);
-            assertThat(new ProcessBuilder("rm", "-rf", home.toString()).start().waitFor()).isZero();
+            // TENANTRY_KEEP_TEST_HOME=1 keeps the processes' logs and work directories for a look after a failure
+            if (System.getenv("TENANTRY_KEEP_TEST_HOME") == null) {
+                assertThat(new ProcessBuilder("rm", "-rf", home.toString()).start().waitFor()).isZero();
+            }
         }
     }
 
@@ -72,7 +75,12 @@ abstract class SplitProcesses {
 
     /** Starts {@code tenantry server} with embedded PostgreSQL under the home and waits until it serves. */
     Process startServer(Path log) throws Exception {
-        Process server = launch(log, "server", "--api-port", "0");
+        return startServer(log, 0);
+    }
+
+    /** The same on a given API port (0: any free one), so that agents find it again after a restart. */
+    Process startServer(Path log, int apiPort) throws Exception {
+        Process server = launch(log, "server", "--api-port", String.valueOf(apiPort));
         Path urlFile = home.resolve("server").resolve("api.url");
         await().atMost(Duration.ofSeconds(120)).until(() -> {
             if (!server.isAlive()) throw new AssertionError("server exited: " + Files.readString(log));

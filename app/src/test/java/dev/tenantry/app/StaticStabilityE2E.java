@@ -15,14 +15,15 @@ import org.junit.jupiter.api.Test;
  * Static stability with real processes: server (with its PostgreSQL), agent and gateway each in its own process.
  * With the server and the database killed, requests keep flowing through the gateway for 30 s with no failure,
  * while the agent is killed and started again meanwhile without restarting the workload; when the server comes
- * back, everything reconciles.
+ * back, everything reconciles. Then the gateway wakes a hibernated instance through the agent.
  */
 class StaticStabilityE2E extends SplitProcesses {
 
     @Test
     void instancesKeepServingWhileTheServerAndDatabaseAreDownAndTheAgentRestarts() throws Exception {
         home = Files.createTempDirectory("tenantry-e2e-static-");
-        Process server = startServer(home.resolve("server.log"));
+        int apiPort = freePort();
+        Process server = startServer(home.resolve("server.log"), apiPort);
         String agentToken = call("POST", "/v1/tokens", Map.of("name", "edge agent", "role", "agent", "cell", "edge")).path("secret").asText();
         int gatewayPort = freePort();
         Path workDir = home.resolve("edge");
@@ -58,8 +59,12 @@ class StaticStabilityE2E extends SplitProcesses {
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the same workload process throughout").isTrue();
         assertThat(gateway.isAlive()).isTrue();
 
-        startServer(home.resolve("server2.log"));
-        await().atMost(Duration.ofSeconds(60)).until(() -> call("GET", "/v1/cells/edge", null).path("online").asBoolean());
+        java.time.Instant serverBack = java.time.Instant.now();
+        startServer(home.resolve("server2.log"), apiPort);
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode edge = call("GET", "/v1/cells/edge", null);
+            return edge.path("online").asBoolean() && java.time.Instant.parse(edge.path("lastSeen").asText()).isAfter(serverBack);
+        });
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             JsonNode instance = call("GET", "/v1/tenants/initech/instances/app", null);
             JsonNode replica = instance.path("status").path("replicas").path(0);
@@ -67,5 +72,16 @@ class StaticStabilityE2E extends SplitProcesses {
                     && replica.path("restarts").asInt() == 0 && replica.path("healthy").asBoolean();
         });
         assertThat(viaGateway(gatewayPort, "app.initech.localhost").statusCode()).isEqualTo(200);
+
+        // the gateway in its own process tells the agent about traffic and asks it to wake a hibernated instance
+        String uid = call("GET", "/v1/tenants/initech/instances/app", null).path("uid").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(workDir.resolve("traffic.json"))
+                && Files.readString(workDir.resolve("traffic.json")).contains(uid));
+        String hibernate = call("POST", "/v1/tenants/initech/instances/app/hibernate", null).path("operation").path("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> call("GET", "/v1/operations/" + hibernate, null).path("state").asText().equals("SUCCEEDED"));
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(viaGateway(gatewayPort, "app.initech.localhost").statusCode()).as("held while the agent wakes it").isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                call("GET", "/v1/tenants/initech/instances/app", null).path("status").path("phase").asText().equals("RUNNING"));
     }
 }

@@ -64,6 +64,12 @@ public final class RoutingTable implements Consumer<List<Route>> {
         }
     }
 
+    /** The last request time of every routed instance that got one (uid → epoch millis). */
+    public Map<String, Long> lastRequests() {
+        return byUid.entrySet().stream().filter(e -> e.getValue().lastRequestMillis().get() != 0)
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> e.getValue().lastRequestMillis().get()));
+    }
+
     /** When the gateway last received a request for the instance (null: not since it was routed here). */
     public Instant lastRequest(String instanceUid) {
         Entry e = byUid.get(instanceUid);

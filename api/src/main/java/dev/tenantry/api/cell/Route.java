@@ -10,6 +10,10 @@ import java.util.List;
 public record Route(String host, String instanceUid, List<String> backends, boolean hibernated) {
     /** The file in an agent's work directory that holds its cell's routes, for a gateway in its own process. */
     public static final String FILE = "routes.json";
+    /** The directory beside it where a gateway in its own process asks the agent to wake an instance: an empty file named by its uid. */
+    public static final String WAKE_DIR = "wake";
+    /** The file beside it where a gateway in its own process tells the agent when each instance last got a request (uid → epoch millis). */
+    public static final String TRAFFIC_FILE = "traffic.json";
 
     public Route {
         backends = backends == null ? List.of() : List.copyOf(backends);
