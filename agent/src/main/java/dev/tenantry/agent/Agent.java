@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.UUID;
@@ -158,15 +159,19 @@ public final class Agent implements AutoCloseable {
         long lastFull = 0;
         while (running) {
             try {
+                boolean wasChanged;
                 synchronized (changeLock) {
                     if (!changed) changeLock.wait(TRAFFIC_CHECK.toMillis());
+                    wasChanged = changed;
                     changed = false;
                 }
+                boolean heartbeatDue = System.nanoTime() - lastFull >= HEARTBEAT.toNanos() || lastFull == 0;
+                if (!wasChanged && !heartbeatDue && !trafficMoved(reported)) continue;
                 publishRoutes();
                 long revision = appliedRevision;
                 List<ObservedInstance> observed = driver.observe().stream()
                         .map(o -> o.withLastRequestAt(traffic.apply(o.instanceUid()))).toList();
-                boolean full = System.nanoTime() - lastFull >= HEARTBEAT.toNanos() || lastFull == 0;
+                boolean full = heartbeatDue;
                 List<ObservedInstance> changedOnes = full ? observed
                         : observed.stream().filter(o -> !o.equals(reported.get(o.instanceUid()))).toList();
                 Set<String> runningUids = observed.stream().map(ObservedInstance::instanceUid).collect(Collectors.toSet());
@@ -190,6 +195,11 @@ public final class Agent implements AutoCloseable {
                 sleep(RETRY);
             }
         }
+    }
+
+    /** Whether the gateway routed a request to a reported instance since its last report (a cheap check, every second). */
+    private boolean trafficMoved(Map<String, ObservedInstance> reported) {
+        return reported.values().stream().anyMatch(o -> !Objects.equals(o.lastRequestAt(), traffic.apply(o.instanceUid())));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.tenantry.app;
 
+import dev.tenantry.api.Hashes;
 import dev.tenantry.api.Json;
 import dev.tenantry.api.blueprint.Blueprint;
 import dev.tenantry.api.blueprint.Resources;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.util.HexFormat;
 
 /**
  * Preloads the example service {@code hello} with its plan {@code starter}. Its blueprint names this
@@ -71,11 +71,6 @@ final class ExampleCatalog {
     }
 
     private static String hash(Blueprint blueprint) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Json.write(blueprint).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.sha256(Json.write(blueprint)).substring(0, 8);
     }
 }

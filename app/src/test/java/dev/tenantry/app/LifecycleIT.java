@@ -254,7 +254,7 @@ class LifecycleIT extends WithPlane {
         plane.awaitPhase("acme", "nap", "RUNNING");
 
         try (GatewayLoad busy = new GatewayLoad(plane.dev.gateway().port(), "nap.acme.localhost", Duration.ofSeconds(1))) {
-            Thread.sleep(15_000);
+            Thread.sleep(15_000); // a request a second for 15 s, longer than the plan's 10 s idle period
             assertThat(busy.failures()).isEmpty();
             assertThat(plane.instance("acme", "nap").path("status").path("phase").asText()).as("requests keep it awake").isEqualTo("RUNNING");
         }

@@ -46,12 +46,12 @@ class StaticStabilityE2E extends SplitProcesses {
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
             await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(postmaster).map(p -> !p.isAlive()).orElse(true));
 
-            Thread.sleep(10_000);
+            Thread.sleep(10_000); // the load runs 10 s against the gateway alone, then the agent dies too
             agent.destroyForcibly();
             assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
             Process agent2 = launch(home.resolve("agent2.log"), agentArgs);
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(home.resolve("agent2.log")).contains("Adopted replica web-0"));
-            Thread.sleep(20_000);
+            Thread.sleep(20_000); // and 20 s more with the restarted agent and no server: 30 s in all
             assertThat(agent2.isAlive()).isTrue();
             assertThat(load.failures()).as("requests through the gateway while the server, its database and the agent were down").isEmpty();
             assertThat(load.ok()).isGreaterThan(300);

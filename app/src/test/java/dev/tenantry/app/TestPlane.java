@@ -65,8 +65,13 @@ final class TestPlane implements AutoCloseable {
     }
 
     Reply send(String method, String path, String body, String contentType, String token) {
+        return send(method, path, body, contentType, token, Map.of());
+    }
+
+    private Reply send(String method, String path, String body, String contentType, String token, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30));
         if (token != null) b.header("Authorization", "Bearer " + token);
+        headers.forEach(b::header);
         if (body != null) b.header("Content-Type", contentType);
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return execute(b.build());
@@ -81,11 +86,7 @@ final class TestPlane implements AutoCloseable {
 
     /** An admin call with a JSON body (or none) and extra headers, such as If-Match. */
     Reply callWithHeaders(String method, String path, Object body, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json");
-        headers.forEach(b::header);
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body)));
-        return execute(b.build());
+        return send(method, path, body == null ? null : Json.write(body), "application/json", admin, headers);
     }
 
     /** Waits until the operation is done; returns it. */

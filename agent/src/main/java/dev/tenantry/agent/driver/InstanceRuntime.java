@@ -3,17 +3,15 @@ package dev.tenantry.agent.driver;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tenantry.api.Hashes;
 import dev.tenantry.api.Json;
 import dev.tenantry.api.blueprint.Component;
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.cell.ObservedReplica;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +64,8 @@ final class InstanceRuntime {
         /** A hash of the template that stays the same across agent restarts (maps written in key order). */
         String fingerprint() {
             try {
-                byte[] digest = MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(this));
-                return HexFormat.of().formatHex(digest, 0, 16);
-            } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+                return Hashes.sha256(CANONICAL.writeValueAsBytes(this));
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot fingerprint a replica template", e);
             }
         }

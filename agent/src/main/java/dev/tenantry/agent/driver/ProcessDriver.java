@@ -101,8 +101,8 @@ public final class ProcessDriver implements AutoCloseable {
         for (ReplicaState s : extra) {
             Files.deleteIfExists(fileOf.get(s.pid()));
             log.info("Stopping workload process {} of instance {} that is no longer wanted", s.pid(), s.instanceUid());
-            s.liveProcess().ifPresent(h -> ReplicaSupervisor.terminate(h, settings.stopGrace()));
         }
+        extra.parallelStream().forEach(s -> s.liveProcess().ifPresent(h -> ReplicaSupervisor.terminate(h, settings.stopGrace())));
         Set<Long> kept = new java.util.HashSet<>();
         found.values().forEach(slots -> slots.values().forEach(s -> kept.add(s.pid())));
         OrphanSweep.stopUnknown(instancesDir, kept, settings.stopGrace());

@@ -2,6 +2,8 @@ package dev.tenantry.server.domain;
 
 import dev.tenantry.api.blueprint.ParameterBinder;
 import dev.tenantry.api.model.Condition;
+import dev.tenantry.api.Hashes;
+import dev.tenantry.api.Json;
 import dev.tenantry.api.blueprint.Resources;
 import dev.tenantry.api.model.InstanceCreate;
 import dev.tenantry.api.model.InstanceScale;
@@ -71,7 +73,7 @@ public final class InstanceService {
         }
         errors.throwIfAny();
         String scope = who.tokenId() + "/" + tenant;
-        String requestHash = idempotencyKey == null ? null : Ids.sha256(dev.tenantry.api.Json.write(request));
+        String requestHash = idempotencyKey == null ? null : Hashes.sha256(Json.write(request));
         Accepted accepted = store.tx(tx -> {
             if (idempotencyKey != null && !tx.idempotency().claim(scope, idempotencyKey, requestHash)) {
                 return replay(tx, tx.idempotency().find(scope, idempotencyKey).orElseThrow(), requestHash);

@@ -1,5 +1,6 @@
 package dev.tenantry.server.domain;
 
+import dev.tenantry.api.Hashes;
 import dev.tenantry.api.model.Role;
 import dev.tenantry.api.model.Token;
 import dev.tenantry.api.model.TokenCreate;
@@ -99,6 +100,6 @@ public final class TokenService {
 
 
     static String hash(String secret) {
-        return Ids.sha256(secret);
+        return Hashes.sha256(secret);
     }
 }

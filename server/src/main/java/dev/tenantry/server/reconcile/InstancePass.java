@@ -1,10 +1,12 @@
 package dev.tenantry.server.reconcile;
 
 import dev.tenantry.api.model.Condition;
+import dev.tenantry.api.model.InstanceSpec;
 import dev.tenantry.api.model.InstanceStatus;
 import dev.tenantry.api.model.Operation;
 import dev.tenantry.api.model.Phase;
 import dev.tenantry.server.domain.InstanceRecord;
+import dev.tenantry.server.domain.InstanceService;
 import dev.tenantry.server.domain.OperationProgress;
 import dev.tenantry.server.store.Tx;
 import java.time.Instant;
@@ -50,15 +52,19 @@ final class InstancePass {
         return operation != null && !operation.state().isDone() && OperationProgress.hasStep(operation, step);
     }
 
-    /** Starts a new operation on the instance, written with the pass (the system's own changes, such as a wake by traffic). */
-    void startOperation(String type, String actor, List<String> steps) {
+    /**
+     * A change of the spec by the system itself (a wake by traffic, an idle hibernation): the next generation, with an
+     * operation of {@code type} by {@code actor} doing it, written with the pass.
+     */
+    void systemChange(String type, String actor, InstanceSpec spec) {
         if (operation != null && !operation.state().isDone()) {
             // what it asked for took effect before this (say, hibernated and then woken): done, not lost
             tx.operations().update(OperationProgress.succeed(operation, now));
         }
-        operation = OperationProgress.start(type, instance.tenant(), target(), actor, now, steps);
+        operation = OperationProgress.start(type, instance.tenant(), target(), actor, now, InstanceService.CHANGE_STEPS);
         newOperation = true;
         event("operation.started", Map.of("operation", operation.id(), "type", type, "instance", target()));
+        instance = instance.withSpec(spec).withLastOperation(operation.id());
     }
 
     void succeedOperation() {

@@ -12,7 +12,6 @@ import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.Tenant;
 import dev.tenantry.server.domain.DeploymentRenderer;
 import dev.tenantry.server.domain.InstanceRecord;
-import dev.tenantry.server.domain.InstanceService;
 import dev.tenantry.server.domain.Placement;
 import dev.tenantry.server.domain.Signals;
 import dev.tenantry.server.store.Store;
@@ -196,8 +195,7 @@ public final class InstanceReconciler {
             Duration recheck = limit.minus(idle).plusMillis(500);
             return Outcome.waiting("no request for " + idle.toSeconds() + " s of " + limit.toSeconds(), recheck.compareTo(RESYNC) < 0 ? recheck : RESYNC);
         }
-        pass.startOperation("instance.hibernate", "system (no request for " + limit.toSeconds() + " s)", InstanceService.CHANGE_STEPS);
-        pass.instance = pass.instance.withSpec(i.spec().withHibernated(true)).withLastOperation(pass.operation.id());
+        pass.systemChange("instance.hibernate", "system (no request for " + limit.toSeconds() + " s)", i.spec().withHibernated(true));
         pass.audit("instance.hibernate", "success", "no request through the gateway for " + idle.toSeconds() + " s");
         return Outcome.waiting("hibernate the idle instance", Duration.ZERO);
     }
@@ -240,8 +238,7 @@ public final class InstanceReconciler {
      */
     private Outcome wokenByTraffic(InstancePass pass) {
         InstanceRecord i = pass.instance;
-        pass.startOperation("instance.wake", "system (a request at the gateway)", InstanceService.CHANGE_STEPS);
-        pass.instance = pass.instance.withSpec(i.spec().withHibernated(false)).withLastOperation(pass.operation.id());
+        pass.systemChange("instance.wake", "system (a request at the gateway)", i.spec().withHibernated(false));
         pass.event("instance.woken", Map.of("instance", pass.target(), "uid", i.uid(), "operation", pass.operation.id()));
         pass.audit("instance.wake", "success", "a request arrived at the gateway");
         return Outcome.waiting("render the woken instance", Duration.ZERO);
