@@ -54,6 +54,8 @@ public final class Agent implements AutoCloseable {
     private final Function<String, Instant> traffic;
     private final String agentId = "agent-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Deployment> desired = new LinkedHashMap<>();
+    /** Instances whose data was purged, to name as removed in the next report (so the server sees the purge done). */
+    private final Set<String> purgedToReport = new java.util.HashSet<>();
     private final Object changeLock = new Object();
     private final Object routesLock = new Object();
     private volatile boolean running = true;
@@ -131,16 +133,28 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Merges a full or incremental desired state into the cell's, caches the result, and runs it. */
+    /** Merges a full or incremental desired state into the cell's, caches the result, runs it, and removes purged data. */
     private synchronized void apply(CellDesiredState state) throws IOException {
         if (state.full()) desired.clear();
         state.removed().forEach(desired::remove);
+        state.purged().forEach(desired::remove);
         state.deployments().forEach(d -> desired.put(d.instanceUid(), d));
-        CellDesiredState merged = new CellDesiredState(config.cell(), state.revision(), true, List.copyOf(desired.values()), List.of());
+        CellDesiredState merged = new CellDesiredState(config.cell(), state.revision(), true, List.copyOf(desired.values()), List.of(), List.of());
         cache.save(merged);
         driver.apply(merged.deployments());
+        List<String> purged = driver.purge(state.purged());
         appliedRevision = state.revision();
+        purgedToReport.addAll(purged);
         changed();
+    }
+
+    /** The applied revision and the purges done up to it, taken together (a report must not claim a purge its revision does not cover). */
+    private synchronized Map.Entry<Long, List<String>> appliedWithPurges() {
+        return Map.entry(appliedRevision, List.copyOf(purgedToReport));
+    }
+
+    private synchronized void purgesReported(List<String> uids) {
+        uids.forEach(purgedToReport::remove);
     }
 
     private void changed() {
@@ -168,14 +182,16 @@ public final class Agent implements AutoCloseable {
                 boolean heartbeatDue = System.nanoTime() - lastFull >= HEARTBEAT.toNanos() || lastFull == 0;
                 if (!wasChanged && !heartbeatDue && !trafficMoved(reported)) continue;
                 publishRoutes();
-                long revision = appliedRevision;
+                Map.Entry<Long, List<String>> applied = appliedWithPurges();
+                long revision = applied.getKey();
                 List<ObservedInstance> observed = driver.observe().stream()
                         .map(o -> o.withLastRequestAt(traffic.apply(o.instanceUid()))).toList();
                 boolean full = heartbeatDue;
                 List<ObservedInstance> changedOnes = full ? observed
                         : observed.stream().filter(o -> !o.equals(reported.get(o.instanceUid()))).toList();
                 Set<String> runningUids = observed.stream().map(ObservedInstance::instanceUid).collect(Collectors.toSet());
-                List<String> removed = full ? List.of() : reported.keySet().stream().filter(uid -> !runningUids.contains(uid)).toList();
+                List<String> removed = full ? List.of() : java.util.stream.Stream.concat(
+                        reported.keySet().stream().filter(uid -> !runningUids.contains(uid)), applied.getValue().stream()).distinct().toList();
                 if (!full && changedOnes.isEmpty() && removed.isEmpty()) continue;
                 try {
                     server.report(new CellReport(config.cell(), agentId, revision, full, changedOnes, removed));
@@ -184,6 +200,7 @@ public final class Agent implements AutoCloseable {
                     throw e;
                 }
                 if (full) lastFull = System.nanoTime();
+                purgesReported(applied.getValue());
                 reported.clear();
                 observed.forEach(o -> reported.put(o.instanceUid(), o));
             } catch (InterruptedException e) {

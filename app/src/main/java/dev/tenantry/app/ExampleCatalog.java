@@ -43,7 +43,7 @@ final class ExampleCatalog {
             catalog.plan(SERVICE, PLAN);
         } catch (NotFoundException e) {
             catalog.createPlan(system, SERVICE, new PlanCreate(PLAN, Plan.Isolation.dedicated, 1, new Resources(48, 100), 3,
-                    new Resources(256, 1000), null, new BigDecimal("0.01")));
+                    new Resources(256, 1000), null, null, new BigDecimal("0.01")));
         }
         return version;
     }

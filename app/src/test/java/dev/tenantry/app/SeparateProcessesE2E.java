@@ -44,7 +44,8 @@ class SeparateProcessesE2E extends SplitProcesses {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<dd id=\"tenant\">initech</dd>");
         assertThat(home.resolve("edge").resolve("desired-state.json")).exists();
-        assertThat(Files.readString(home.resolve("edge").resolve("instances/initech/app/logs/web-0.log"))).contains("serving tenant initech");
+        String uid = call("GET", "/v1/tenants/initech/instances/app", null).path("uid").asText();
+        assertThat(Files.readString(home.resolve("edge").resolve("instances").resolve(uid).resolve("logs/web-0.log"))).contains("serving tenant initech");
 
         // the agent dies; its workload keeps running, and the next agent adopts it without a restart
         long pid = call("GET", "/v1/tenants/initech/instances/app", null).path("status").path("replicas").get(0).path("pid").asLong();

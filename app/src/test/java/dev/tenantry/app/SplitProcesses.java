@@ -106,6 +106,14 @@ abstract class SplitProcesses {
 
     /** Service hello (the example's command), its plan "basic", tenant initech, and instance initech/app, running. */
     void provisionHello() throws Exception {
+        createHelloAndInitech();
+        call("POST", "/v1/tenants/initech/instances", Map.of("name", "app", "service", "hello", "plan", "basic"));
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                call("GET", "/v1/tenants/initech/instances/app", null).path("status").path("phase").asText().equals("RUNNING"));
+    }
+
+    /** Service hello (the example's command), its plan "basic", and tenant initech. */
+    void createHelloAndInitech() throws Exception {
         call("POST", "/v1/services", Map.of("name", "hello"));
         HttpResponse<String> release = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/v1/services/hello/releases"))
                 .header("Authorization", "Bearer " + admin).header("Content-Type", "application/yaml")
@@ -114,9 +122,6 @@ abstract class SplitProcesses {
         assertThat(release.statusCode()).as(release.body()).isEqualTo(201);
         call("POST", "/v1/services/hello/plans", Map.of("name", "basic"));
         call("POST", "/v1/tenants", Map.of("id", "initech"));
-        call("POST", "/v1/tenants/initech/instances", Map.of("name", "app", "service", "hello", "plan", "basic"));
-        await().atMost(Duration.ofSeconds(60)).until(() ->
-                call("GET", "/v1/tenants/initech/instances/app", null).path("status").path("phase").asText().equals("RUNNING"));
     }
 
     HttpResponse<String> viaGateway(int port, String host) throws Exception {

@@ -153,6 +153,16 @@ class TenantryUpE2E {
         assertThat(watched).as("a line at each change, live").contains("RUNNING      generation " + generation + " (observed " + generation + ")",
                 "DELETING", "DELETED");
         await().atMost(Duration.ofSeconds(10)).until(() -> viaGateway(gateway, "web.acme.localhost").statusCode() == 404);
+        assertThat(cli("instances", "list", "acme", "--include-deleted").out()).contains("PURGE AT", "DELETED");
+        Cli restore = cli("instances", "restore", "acme", "web", "--wait");
+        assertThat(restore.exit()).as(restore.out()).isZero();
+        assertThat(viaGateway(gateway, "web.acme.localhost").body()).as("restored with its parameters").contains("Hola, acme!");
+        assertThat(cli("instances", "delete", "acme", "web", "--wait").exit()).isZero();
+        Cli purge = cli("instances", "purge", "acme", "web", "--wait");
+        assertThat(purge.exit()).as(purge.out()).isZero();
+        Cli restoreAfterPurge = cli("instances", "restore", "acme", "web");
+        assertThat(restoreAfterPurge.exit()).isEqualTo(1);
+        assertThat(restoreAfterPurge.out()).contains("was purged");
 
         Cli second = cli("instances", "create", "acme", "shop", "--service", "hello", "--plan", "starter", "--wait", "-p", "greeting=Howdy");
         assertThat(second.exit()).as(second.out()).isZero();

@@ -154,8 +154,10 @@ final class TestPlane implements AutoCloseable {
                 components:
                   - name: web
                     command: ["%s", "-Xmx48m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", "%s", "dev.tenantry.examples.hello.HelloApp"]
+                    env: {GREETING: "{{params.greeting}}"}
                     ports: [{name: http}]
                     health: {type: http, port: http, path: "%s", intervalMillis: 200}
+                parameters: [{name: greeting, type: string, default: Hello}]
                 """.formatted(java, HelloBlueprint.classpath(), healthPath);
     }
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "instances", description = "Provision, list, show, change and delete tenants' instances.", mixinStandardHelpOptions = true)
+@Command(name = "instances", description = "Provision, list, show, change, delete, restore and purge tenants' instances.", mixinStandardHelpOptions = true)
 public final class InstancesCommand {
 
     @Command(name = "create", description = "Provision an instance of a service plan for a tenant.")
@@ -52,10 +52,15 @@ public final class InstancesCommand {
     int list(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant,
              @Option(names = "--include-deleted") boolean includeDeleted) {
         return Output.run(o, c -> c.get("/v1/tenants/" + ApiClient.enc(tenant) + "/instances?limit=1000&includeDeleted=" + includeDeleted), page -> {
-            Table t = new Table("NAME", "SERVICE", "PLAN", "RELEASE", "PHASE", "CELL", "ENDPOINT");
-            page.path("items").forEach(i -> t.row(i.path("name").asText(), i.path("spec").path("service").asText(),
-                    i.path("spec").path("plan").asText(), i.path("spec").path("release").asText(), i.path("status").path("phase").asText(),
-                    Output.text(i.path("status"), "cell"), Output.text(i.path("status"), "endpoint")));
+            Table t = includeDeleted ? new Table("NAME", "SERVICE", "PLAN", "RELEASE", "PHASE", "CELL", "ENDPOINT", "PURGE AT")
+                    : new Table("NAME", "SERVICE", "PLAN", "RELEASE", "PHASE", "CELL", "ENDPOINT");
+            page.path("items").forEach(i -> {
+                List<String> cells = new java.util.ArrayList<>(List.of(i.path("name").asText(), i.path("spec").path("service").asText(),
+                        i.path("spec").path("plan").asText(), i.path("spec").path("release").asText(), i.path("status").path("phase").asText(),
+                        Output.text(i.path("status"), "cell"), Output.text(i.path("status"), "endpoint")));
+                if (includeDeleted) cells.add(i.path("status").path("phase").asText().equals("DELETED") ? Output.text(i, "purgeAt") : "-");
+                t.row(cells.toArray(String[]::new));
+            });
             t.print(System.out);
         });
     }
@@ -128,6 +133,7 @@ public final class InstancesCommand {
                     .row("generation", i.path("generation").asText() + " (observed " + s.path("observedGeneration").asText() + ")")
                     .row("etag", i.path("etag").asText())
                     .row("operation", Output.text(i, "lastOperation"))
+                    .row("purge at", s.path("phase").asText().equals("DELETED") ? Output.text(i, "purgeAt") + " (restore it until then)" : "-")
                     .print(System.out);
             if (s.path("conditions").size() > 0) {
                 System.out.println();
@@ -146,7 +152,7 @@ public final class InstancesCommand {
         });
     }
 
-    @Command(name = "delete", description = "Delete an instance: stop its processes and remove its route.")
+    @Command(name = "delete", description = "Delete an instance: stop its processes and remove its route; its data is kept for the plan's retention.")
     int delete(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name,
                @Option(names = "--wait", description = "Wait until it is deleted") boolean wait,
                @Option(names = "--timeout", defaultValue = "120") long timeout) {
@@ -157,6 +163,16 @@ public final class InstancesCommand {
         }, r -> System.out.println(r.has("operation")
                 ? "deleting " + tenant + "/" + name + "; operation " + r.path("operation").path("id").asText()
                 : "instance " + tenant + "/" + name + " deleted"));
+    }
+
+    @Command(name = "restore", description = "Bring a deleted instance back with its data (before its purge time).")
+    int restore(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
+        return change.run(o, "POST", tenant, name, "/restore", null);
+    }
+
+    @Command(name = "purge", description = "Remove a deleted instance's data and parameters for good, now rather than at its purge time.")
+    int purge(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
+        return change.run(o, "POST", tenant, name, "/purge", null);
     }
 
     @Command(name = "update", description = "Change an instance's plan and/or parameters; replicas are replaced one at a time.")
@@ -204,7 +220,7 @@ public final class InstancesCommand {
         return change.run(o, "POST", tenant, name, "/restart", null);
     }
 
-    /** Options and behaviour shared by the commands that change a running instance. */
+    /** Options and behaviour shared by the commands that change an instance. */
     static final class Change {
         @Option(names = "--if-match", description = "Only if the instance is still at this ETag (the etag that 'instances get' shows)")
         String ifMatch;

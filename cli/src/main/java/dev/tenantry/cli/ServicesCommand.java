@@ -64,7 +64,9 @@ public final class ServicesCommand {
              @Option(names = "--max-replicas", description = "Most replicas an instance may be scaled to (default 10)") Integer maxReplicas,
              @Option(names = "--max-memory-mb") Integer maxMemoryMb, @Option(names = "--max-cpu-millis") Integer maxCpuMillis,
              @Option(names = "--hibernate-after-seconds", description = "Hibernate instances after this long without a request (at least 10)")
-             Integer hibernateAfterSeconds) {
+             Integer hibernateAfterSeconds,
+             @Option(names = "--retention-seconds", description = "Keep a deleted instance's data this long before purging it (default 604800, 7 days; 0: purge at once)")
+             Integer retentionSeconds) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("isolation", "dedicated");
@@ -73,6 +75,7 @@ public final class ServicesCommand {
         if (maxReplicas != null) body.put("maxReplicas", maxReplicas);
         SizeBody.put(body, "maxSize", maxMemoryMb, maxCpuMillis);
         if (hibernateAfterSeconds != null) body.put("hibernateAfterSeconds", hibernateAfterSeconds);
+        if (retentionSeconds != null) body.put("retentionSeconds", retentionSeconds);
         if (price != null) body.put("pricePerHour", price);
         return Output.run(o, c -> c.post("/v1/services/" + ApiClient.enc(service) + "/plans", body),
                 p -> System.out.println("plan " + name + " of " + service + " created"));

@@ -37,7 +37,7 @@ public final class TenantryServer implements AutoCloseable {
         this.services = new Services(new CatalogService(store, clock), new TenantService(store), new InstanceService(store, signals, clock),
                 new CellService(store, signals), new TokenService(store, clock), new AuditService(store), new EventService(store, signals));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
-        this.timers = Timers.start(database.dataSource(), store, clock);
+        this.timers = Timers.start(database.dataSource(), store, services.instances(), clock);
         this.api = new ApiServer(services).start(config.apiHost(), config.apiPort());
         this.url = "http://" + ("0.0.0.0".equals(config.apiHost()) ? "127.0.0.1" : config.apiHost()) + ":" + api.port();
     }

@@ -29,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * allocated ports, a clean environment with the rendered variables, and a log file:
  *
  * <pre>
- * {workDir}/instances/{tenant}/{instance}/data/                 the instance's data ({{instance.dataDir}})
- * {workDir}/instances/{tenant}/{instance}/replicas/{component}-{n}/  working directory of one replica
- * {workDir}/instances/{tenant}/{instance}/logs/{component}-{n}.log   its stdout and stderr
- * {workDir}/instances/{tenant}/{instance}/run/{component}-{n}.g{generation}.json  its process, ports and template (for adoption)
+ * {workDir}/instances/{uid}/data/                        the instance's data ({{instance.dataDir}}), shared by its replicas
+ * {workDir}/instances/{uid}/replicas/{component}-{n}/    working directory of one replica
+ * {workDir}/instances/{uid}/logs/{component}-{n}.log     its stdout and stderr
+ * {workDir}/instances/{uid}/run/{component}-{n}.g{generation}.json  its process, ports and template (for adoption)
  * </pre>
+ *
+ * An instance that is no longer wanted (deleted) keeps its data and logs until it is purged.
  */
 public final class ProcessDriver implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProcessDriver.class);
@@ -149,14 +151,38 @@ public final class ProcessDriver implements AutoCloseable {
 
     private void remove(InstanceRuntime runtime) {
         Deployment d = runtime.deployment();
-        log.info("Stopping {} (generation {})", d.key(), d.generation());
+        log.info("Stopping {} (generation {}); its data is kept until it is purged", d.key(), d.generation());
         runtime.close();
         running.remove(d.instanceUid());
-        deleteTree(instanceDir(d));
+        deleteTree(instanceDir(d.instanceUid()).resolve("replicas"));
+        deleteTree(instanceDir(d.instanceUid()).resolve("run"));
     }
 
-    private Path instanceDir(Deployment d) {
-        return instancesDir.resolve(d.tenant()).resolve(d.instance());
+    /**
+     * Removes, for good, the data and logs of instances that no longer run here (purged). An instance still running
+     * is left alone: the server stops it first. Returns the uids whose directory is gone now.
+     */
+    public synchronized List<String> purge(List<String> instanceUids) {
+        List<String> purged = new ArrayList<>();
+        for (String uid : instanceUids) {
+            if (!uid.matches("[A-Za-z0-9_-]{1,100}")) {
+                log.warn("Ignoring a purge of {}: not an instance uid", uid);
+                continue;
+            }
+            if (running.containsKey(uid)) {
+                log.warn("Not purging instance {}: it still runs", uid);
+                continue;
+            }
+            Path dir = instanceDir(uid);
+            if (Files.exists(dir)) log.info("Purging the data of instance {}", uid);
+            deleteTree(dir);
+            if (!Files.exists(dir)) purged.add(uid);
+        }
+        return purged;
+    }
+
+    private Path instanceDir(String instanceUid) {
+        return instancesDir.resolve(instanceUid);
     }
 
     private InstanceRuntime.Replicas replicas() {
@@ -183,7 +209,7 @@ public final class ProcessDriver implements AutoCloseable {
     }
 
     private ReplicaSpec replicaSpec(Deployment d, Component c, int index, Map<String, Integer> ports, String template) {
-        Path dir = instanceDir(d);
+        Path dir = instanceDir(d.instanceUid());
         Path dataDir = dir.resolve("data");
         Path workingDir = dir.resolve("replicas").resolve(c.name() + "-" + index);
         Resources res = c.resources() == null ? Resources.DEFAULT : c.resources();
@@ -269,7 +295,7 @@ public final class ProcessDriver implements AutoCloseable {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException e) {

@@ -59,7 +59,7 @@ class ProcessDriverIT {
     void aReplicaGetsItsOwnDirectoryPortsCleanEnvironmentAndLog() throws Exception {
         driver.apply(List.of(deployment("u1", "envy", "env > env.txt; echo started; exec sleep 60",
                 Map.of("GREETING", "port {{ports.http}} replica {{replica.index}} data {{instance.dataDir}}"), true)));
-        Path dir = work.resolve("instances/acme/envy");
+        Path dir = work.resolve("instances/u1");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("replicas/web-0/env.txt"))
                 && Files.readString(dir.resolve("logs/web-0.log")).contains("started"));
         Map<String, String> env = Files.readAllLines(dir.resolve("replicas/web-0/env.txt")).stream()
@@ -101,11 +101,11 @@ class ProcessDriverIT {
                 && replica("u5") != null && replica("u5").healthy());
         long polite = replica("u4").pid();
         long stubborn = replica("u5").pid();
-        Path politeLog = work.resolve("instances/acme/polite/logs/web-0.log");
+        Path politeLog = work.resolve("instances/u4/logs/web-0.log");
         long started = System.nanoTime();
         driver.apply(List.of(deployment("u5", "stubborn", "trap '' TERM; while true; do sleep 0.05; done", Map.of(), false)));
         assertThat(ProcessHandle.of(polite).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-        assertThat(work.resolve("instances/acme/polite")).as("a removed instance's directory is removed").doesNotExist();
+        assertThat(work.resolve("instances/u4/replicas")).as("a removed instance's replica directories are removed").doesNotExist();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(GRACE);
 
         started = System.nanoTime();
@@ -113,7 +113,28 @@ class ProcessDriverIT {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(GRACE);
         assertThat(ProcessHandle.of(stubborn).map(ProcessHandle::isAlive).orElse(false)).as("killed after the grace period").isFalse();
         assertThat(driver.observe()).isEmpty();
-        assertThat(politeLog).doesNotExist();
+        assertThat(politeLog).as("a removed instance's logs stay until it is purged").exists();
+    }
+
+    @Test
+    void aRemovedInstanceKeepsItsDataUntilItIsPurged() throws Exception {
+        Deployment keeper = deployment("u9", "keeper", "echo kept > \"$TENANTRY_DATA_DIR/note\"; exec sleep 60", Map.of(), false);
+        driver.apply(List.of(keeper));
+        Path note = work.resolve("instances/u9/data/note");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(note));
+        assertThat(driver.purge(List.of("u9"))).as("a running instance is never purged").isEmpty();
+        assertThat(note).exists();
+
+        driver.apply(List.of());
+        assertThat(note).as("deleted, not purged: the data stays").hasContent("kept\n");
+        driver.apply(List.of(keeper));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica("u9") != null && replica("u9").healthy());
+        assertThat(note).as("restored: the same data").exists();
+
+        driver.apply(List.of());
+        assertThat(driver.purge(List.of("u9", "../escape"))).containsExactly("u9");
+        assertThat(work.resolve("instances/u9")).as("purged: data and logs are gone").doesNotExist();
+        assertThat(driver.purge(List.of("u9"))).as("purging again is harmless").containsExactly("u9");
     }
 
     @Test

@@ -9,17 +9,27 @@ import java.time.Instant;
  * (and size every component) for instances on this plan; {@code maxReplicas} and {@code maxSize} bound
  * what an instance on this plan may be scaled to (unset: {@link #MAX_REPLICAS} replicas and the largest
  * size a plan may have). An instance on a plan with {@code hibernateAfterSeconds} hibernates after that long
- * without a request through the gateway (null: never).
+ * without a request through the gateway (null: never). A deleted instance's data is kept for
+ * {@code retentionSeconds} (null: {@link #DEFAULT_RETENTION_SECONDS}; 0: purged as soon as it is deleted).
  */
 public record Plan(String service, String name, Isolation isolation, Integer replicas, Resources size,
-                   Integer maxReplicas, Resources maxSize, Integer hibernateAfterSeconds, BigDecimal pricePerHour, Instant createdAt) {
+                   Integer maxReplicas, Resources maxSize, Integer hibernateAfterSeconds, Integer retentionSeconds,
+                   BigDecimal pricePerHour, Instant createdAt) {
     public static final int MIN_HIBERNATE_AFTER_SECONDS = 10;
+    /** Seven days. */
+    public static final int DEFAULT_RETENTION_SECONDS = 7 * 24 * 3600;
+    /** A year. */
+    public static final int MAX_RETENTION_SECONDS = 366 * 24 * 3600;
 
     public static final int MAX_REPLICAS = 10;
     public static final int MAX_MEMORY_MB = 65536;
     public static final int MAX_CPU_MILLIS = 64000;
 
     public enum Isolation { dedicated }
+
+    public int retention() {
+        return retentionSeconds == null ? DEFAULT_RETENTION_SECONDS : retentionSeconds;
+    }
 
     public int replicaLimit() {
         return maxReplicas == null ? MAX_REPLICAS : maxReplicas;

@@ -4,4 +4,4 @@ import dev.tenantry.api.blueprint.Resources;
 import java.math.BigDecimal;
 
 public record PlanCreate(String name, Plan.Isolation isolation, Integer replicas, Resources size, Integer maxReplicas, Resources maxSize,
-                         Integer hibernateAfterSeconds, BigDecimal pricePerHour) {}
+                         Integer hibernateAfterSeconds, Integer retentionSeconds, BigDecimal pricePerHour) {}

@@ -97,10 +97,13 @@ public final class CatalogService {
         if (request.hibernateAfterSeconds() != null && request.hibernateAfterSeconds() < Plan.MIN_HIBERNATE_AFTER_SECONDS) {
             errors.add("hibernateAfterSeconds", "must be at least " + Plan.MIN_HIBERNATE_AFTER_SECONDS);
         }
+        if (request.retentionSeconds() != null && (request.retentionSeconds() < 0 || request.retentionSeconds() > Plan.MAX_RETENTION_SECONDS)) {
+            errors.add("retentionSeconds", "must be between 0 (purge at once) and " + Plan.MAX_RETENTION_SECONDS + " (a year)");
+        }
         if (request.pricePerHour() != null && request.pricePerHour().compareTo(BigDecimal.ZERO) < 0) errors.add("pricePerHour", "must not be negative");
         errors.throwIfAny();
         Plan plan = new Plan(service, request.name(), request.isolation() == null ? Plan.Isolation.dedicated : request.isolation(),
-                request.replicas(), request.size(), request.maxReplicas(), request.maxSize(), request.hibernateAfterSeconds(),
+                request.replicas(), request.size(), request.maxReplicas(), request.maxSize(), request.hibernateAfterSeconds(), request.retentionSeconds(),
                 request.pricePerHour() == null ? BigDecimal.ZERO : request.pricePerHour(), clock.instant());
         return store.tx(tx -> {
             service(tx, service);

@@ -35,6 +35,9 @@ public final class InstanceService {
     public static final List<String> DELETE_STEPS = List.of("unpublish", "stop");
     /** Steps of every change of a running instance's spec: render the new deployment, publish it, the agent applies it. */
     public static final List<String> CHANGE_STEPS = List.of("render", "publish", "apply");
+    public static final List<String> RESTORE_STEPS = List.of("render", "publish", "start", "route");
+    /** The agent removes the instance's data directory; then its parameters are erased. */
+    public static final List<String> PURGE_STEPS = List.of("remove-data", "erase");
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
     private final Store store;
@@ -85,7 +88,7 @@ public final class InstanceService {
                     .orElseThrow(() -> new ValidationFailure("plan", "service '" + service.name() + "' has no plan '" + request.plan() + "'"));
             Release release = resolveRelease(tx, service, request.release());
             Map<String, Object> parameters = ParameterBinder.bind(release.blueprint(), request.parameters());
-            if (tx.instances().get(tenant, request.name()).filter(i -> i.phase() != Phase.DELETED).isPresent()) {
+            if (tx.instances().get(tenant, request.name()).filter(i -> !i.phase().isDeleted()).isPresent()) {
                 throw new ConflictException("name", "tenant '" + tenant + "' already has an instance '" + request.name() + "'");
             }
             Instant now = clock.instant();
@@ -95,7 +98,7 @@ public final class InstanceService {
                     List.of(new Condition("Ready", Condition.Status.False, "Provisioning", "instance is being provisioned", now)), List.of());
             InstanceRecord instance = new InstanceRecord(Ids.newId("ins", 16), tenant, request.name(), 1,
                     new InstanceSpec(service.name(), plan.name(), release.version(), parameters), status, null, null, null,
-                    false, 0, 0, op.id(), now, now);
+                    false, 0, 0, op.id(), null, now, now);
             tx.instances().insert(instance);
             tx.operations().insert(op, instance.uid());
             tx.events().append("instance.created", "tenants/" + target, tenant,
@@ -103,7 +106,20 @@ public final class InstanceService {
             if (idempotencyKey != null) tx.idempotency().complete(scope, idempotencyKey, instance.uid(), op.id());
             return new Accepted(tx.instances().byUid(instance.uid()).orElseThrow(), op);
         });
-        if (accepted.replayed()) return accepted;
+        return accepted.replayed() ? accepted : fired(accepted);
+    }
+
+    /** Writes an accepted request in its transaction: the instance's status, its operation, a reconcile pass due now, and an event. */
+    private static Accepted written(Tx tx, InstanceRecord instance, Operation op, String event, Map<String, Object> data) {
+        tx.instances().saveStatus(instance);
+        tx.instances().requestReconcile(instance.uid());
+        tx.operations().insert(op, instance.uid());
+        tx.events().append(event, "tenants/" + instance.tenant() + "/" + instance.name(), instance.tenant(), data);
+        return new Accepted(instance, op);
+    }
+
+    /** After the commit of accepted work: the reconciler and event streams hear of it. */
+    private Accepted fired(Accepted accepted) {
         signals.fire(Signals.Topic.RECONCILE);
         signals.fire(Signals.Topic.EVENTS);
         return accepted;
@@ -120,7 +136,7 @@ public final class InstanceService {
     public Accepted delete(Principal who, String tenant, String name) {
         checkTenantAccess(who, tenant);
         Accepted accepted = store.tx(tx -> {
-            InstanceRecord current = tx.instances().get(tenant, name).filter(i -> i.phase() != Phase.DELETED)
+            InstanceRecord current = tx.instances().get(tenant, name).filter(i -> !i.phase().isDeleted())
                     .orElseThrow(() -> new NotFoundException("instance", "tenant '" + tenant + "' has no instance '" + name + "'"));
             InstanceRecord locked = tx.instances().lockByUid(current.uid()).orElseThrow();
             if (locked.phase() == Phase.DELETING) {
@@ -133,16 +149,120 @@ public final class InstanceService {
             InstanceRecord deleting = locked.withStatus(new InstanceStatus(Phase.DELETING, s.observedGeneration(), s.release(), s.cell(),
                     s.endpoint(), "deleting", List.of(new Condition("Ready", Condition.Status.False, "Deleting", "instance is being deleted", now)),
                     s.replicas())).withLastOperation(op.id());
-            tx.instances().saveStatus(deleting);
-            tx.instances().requestReconcile(deleting.uid());
-            tx.operations().insert(op, deleting.uid());
-            tx.events().append("instance.deleting", "tenants/" + tenant + "/" + name, tenant,
+            return written(tx, deleting, op, "instance.deleting",
                     Map.of("instance", tenant + "/" + name, "uid", deleting.uid(), "operation", op.id()));
-            return new Accepted(deleting, op);
         });
-        signals.fire(Signals.Topic.RECONCILE);
-        signals.fire(Signals.Topic.EVENTS);
-        return accepted;
+        return fired(accepted);
+    }
+
+    /**
+     * Brings a DELETED instance back, with its data, on the cell that keeps that data: the next generation of the spec
+     * it had when it was deleted. {@code ifMatch} may pick an earlier deleted instance of that name by its ETag.
+     */
+    public Accepted restore(Principal who, String tenant, String name, String ifMatch) {
+        checkTenantAccess(who, tenant);
+        Accepted accepted = store.tx(tx -> {
+            InstanceRecord locked = lockDeleted(tx, tenant, name, ifMatch, "restore");
+            if (locked.cell() != null) {
+                dev.tenantry.api.model.Cell cell = tx.cells().get(locked.cell()).orElseThrow();
+                if (cell.instances() >= cell.capacity()) {
+                    throw new ConflictException("cell", "cell " + cell.id() + ", which keeps the instance's data, has no free capacity");
+                }
+            }
+            Instant now = clock.instant();
+            String target = tenant + "/" + name;
+            Operation op = OperationProgress.start("instance.restore", tenant, target, who.actor(), now, RESTORE_STEPS);
+            InstanceStatus s = locked.status();
+            InstanceRecord restoring = locked.withSpec(locked.spec()).withPurgeAt(null).withLastOperation(op.id())
+                    .withStatus(new InstanceStatus(Phase.PROVISIONING, s.observedGeneration(), s.release(), s.cell(), null, "restoring",
+                            List.of(new Condition("Ready", Condition.Status.False, "Restoring", "instance is being restored with its data", now)),
+                            List.of()));
+            tx.instances().saveSpec(restoring);
+            return written(tx, restoring, op, "instance.restoring",
+                    Map.of("instance", target, "uid", restoring.uid(), "operation", op.id(), "generation", restoring.generation()));
+        });
+        return fired(accepted);
+    }
+
+    /**
+     * Removes a DELETED instance's data and parameters for good, before its purge time; asking again while it is
+     * being purged returns the same operation.
+     */
+    public Accepted purge(Principal who, String tenant, String name, String ifMatch) {
+        checkTenantAccess(who, tenant);
+        Accepted accepted = store.tx(tx -> {
+            InstanceRecord purging = tx.instances().get(tenant, name).filter(i -> i.phase() == Phase.PURGING).orElse(null);
+            if (purging != null && tx.instances().restorable(tenant, name).isEmpty()) {
+                return new Accepted(purging, tx.operations().get(purging.lastOperation()).orElseThrow());
+            }
+            InstanceRecord locked = lockDeleted(tx, tenant, name, ifMatch, "purge");
+            return startPurge(tx, locked, who.actor(), "asked by " + who.actor());
+        });
+        signals.fire(Signals.Topic.CELLS);
+        return fired(accepted);
+    }
+
+    /** Starts purging every DELETED instance whose retention ended (the purge timer); returns how many. */
+    public int purgeExpired() {
+        int purged = 0;
+        for (String uid : store.tx(tx -> tx.instances().purgeDue(100))) {
+            boolean started = store.tx(tx -> {
+                InstanceRecord locked = tx.instances().lockByUid(uid).orElseThrow();
+                if (locked.phase() != Phase.DELETED || locked.purgeAt() == null || locked.purgeAt().isAfter(clock.instant())) return false;
+                String why = "its retention ended at " + locked.purgeAt();
+                startPurge(tx, locked, "system", why);
+                tx.audit().record("system", "instance.purge", "tenants/" + locked.tenant() + "/" + locked.name(), locked.tenant(), "success", why);
+                return true;
+            });
+            if (started) purged++;
+        }
+        if (purged > 0) {
+            signals.fire(Signals.Topic.CELLS);
+            signals.fire(Signals.Topic.RECONCILE);
+            signals.fire(Signals.Topic.EVENTS);
+        }
+        return purged;
+    }
+
+    /**
+     * The deleted instance of that name that still has its data, locked: the one whose ETag is {@code ifMatch}, else the
+     * most recently deleted one; a clear 4xx otherwise.
+     */
+    private static InstanceRecord lockDeleted(Tx tx, String tenant, String name, String ifMatch, String action) {
+        InstanceRecord latest = tx.instances().get(tenant, name)
+                .orElseThrow(() -> new NotFoundException("instance", "tenant '" + tenant + "' has no instance '" + name + "'"));
+        if (!latest.phase().isDeleted()) {
+            throw new ConflictException("name", "instance '" + name + "' is not deleted (it is " + latest.phase() + "); only a deleted instance can "
+                    + (action.equals("purge") ? "be purged: delete it first" : "be restored"));
+        }
+        boolean anyEtag = ifMatch == null || ifMatch.equals("*");
+        InstanceRecord deleted = tx.instances().restorable(tenant, name).stream().filter(i -> anyEtag || i.etag().equals(ifMatch)).findFirst()
+                .orElseThrow(() -> !anyEtag
+                        ? new PreconditionFailedException("no deleted instance '" + name + "' with its data has the ETag " + ifMatch)
+                        : new ConflictException("name", "instance '" + name + "' was purged: its data is gone for good"));
+        InstanceRecord locked = tx.instances().lockByUid(deleted.uid()).orElseThrow();
+        if (locked.phase() != Phase.DELETED) throw new ConflictException("name", "instance '" + name + "' is " + locked.phase() + " now");
+        return locked;
+    }
+
+    /**
+     * PURGING, with an operation: the cell is told in this transaction (its revision moves on) to remove the data;
+     * the reconciler marks the instance PURGED once the agent has.
+     */
+    private Accepted startPurge(Tx tx, InstanceRecord deleted, String actor, String why) {
+        Instant now = clock.instant();
+        String target = deleted.tenant() + "/" + deleted.name();
+        Operation op = OperationProgress.start("instance.purge", deleted.tenant(), target, actor, now, PURGE_STEPS);
+        op = OperationProgress.stepRunning(op, "remove-data", deleted.cell() == null ? "no cell holds data of the instance"
+                : "waiting for the agent of cell " + deleted.cell() + " to remove the data", now);
+        InstanceStatus s = deleted.status();
+        InstanceRecord purging = deleted.withLastOperation(op.id())
+                .withStatus(new InstanceStatus(Phase.PURGING, s.observedGeneration(), s.release(), s.cell(), null, "purging: " + why,
+                        List.of(new Condition("Ready", Condition.Status.False, "Purging", "the instance's data is being removed for good", now)),
+                        List.of()));
+        if (deleted.cell() != null) purging = purging.withPublication(false, tx.cells().bumpRevision(deleted.cell()));
+        return written(tx, purging, op, "instance.purging",
+                Map.of("instance", target, "uid", purging.uid(), "operation", op.id(), "reason", why));
     }
 
     /** A new plan and/or parameters; the agent replaces the replicas one at a time. */
@@ -236,7 +356,7 @@ public final class InstanceService {
     private Accepted change(Principal who, String tenant, String name, String ifMatch, String type, SpecChange change) {
         checkTenantAccess(who, tenant);
         Accepted accepted = store.tx(tx -> {
-            InstanceRecord current = tx.instances().get(tenant, name).filter(i -> i.phase() != Phase.DELETED)
+            InstanceRecord current = tx.instances().get(tenant, name).filter(i -> !i.phase().isDeleted())
                     .orElseThrow(() -> new NotFoundException("instance", "tenant '" + tenant + "' has no instance '" + name + "'"));
             InstanceRecord locked = tx.instances().lockByUid(current.uid()).orElseThrow();
             if (ifMatch != null && !ifMatch.equals("*") && !ifMatch.equals(locked.etag())) {
@@ -255,16 +375,10 @@ public final class InstanceService {
             Operation op = OperationProgress.start(type, tenant, target, who.actor(), now, CHANGE_STEPS);
             InstanceRecord changed = locked.withSpec(spec).withLastOperation(op.id());
             tx.instances().saveSpec(changed);
-            tx.instances().saveStatus(changed);
-            tx.instances().requestReconcile(changed.uid());
-            tx.operations().insert(op, changed.uid());
-            tx.events().append("instance.changed", "tenants/" + target, tenant, Map.of("instance", target, "uid", changed.uid(),
+            return written(tx, changed, op, "instance.changed", Map.of("instance", target, "uid", changed.uid(),
                     "operation", op.id(), "change", type, "generation", changed.generation()));
-            return new Accepted(changed, op);
         });
-        signals.fire(Signals.Topic.RECONCILE);
-        signals.fire(Signals.Topic.EVENTS);
-        return accepted;
+        return fired(accepted);
     }
 
     /** Replicas and size within the plan's limits. */

@@ -53,6 +53,10 @@ final class InstanceRoutes {
             ctx.header("Operation-Location", "/v1/operations/" + accepted.operation().id());
             Http.json(ctx, 202, Map.of("instance", accepted.instance().toApi(), "operation", accepted.operation()));
         });
+        r.post("/v1/tenants/{tenant}/instances/{name}/restore", Access.WRITE, ctx -> accepted(ctx, instances.restore(Http.principal(ctx),
+                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
+        r.post("/v1/tenants/{tenant}/instances/{name}/purge", Access.WRITE, ctx -> accepted(ctx, instances.purge(Http.principal(ctx),
+                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
         r.get("/v1/operations/{id}", Access.READ, ctx -> Http.json(ctx, 200, instances.operation(Http.principal(ctx), ctx.pathParam("id"))));
     }
 

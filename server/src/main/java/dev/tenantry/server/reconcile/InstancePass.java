@@ -122,7 +122,7 @@ final class InstancePass {
     /** Writes whatever changed; returns true if anything did. */
     boolean save() {
         boolean changed = !instance.equals(original) || !java.util.Objects.equals(operation, originalOperation) || !events.isEmpty();
-        if (instance.generation() != original.generation()) tx.instances().saveSpec(instance);
+        if (instance.generation() != original.generation() || !instance.spec().equals(original.spec())) tx.instances().saveSpec(instance);
         if (!instance.equals(original)) tx.instances().saveStatus(instance);
         if (newOperation) tx.operations().insert(operation, instance.uid());
         if (operation != null && !operation.equals(originalOperation)) {

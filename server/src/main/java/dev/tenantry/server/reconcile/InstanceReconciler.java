@@ -26,8 +26,10 @@ import java.util.Optional;
  *
  * <pre>
  * live:     ensurePlaced → ensureRendered → ensurePublished → awaitApplied (running, stopped, or a failure)
- * deleting: ensureUnpublished → awaitStopped
- * deleted:  nothing (final)
+ * deleting: ensureUnpublished → awaitStopped (DELETED, its data kept until its purge time)
+ * deleted:  nothing (a restore or the purge timer moves it on)
+ * purging:  awaitPurged (the agent removed the data; parameters erased: PURGED)
+ * purged:   nothing (final)
  * </pre>
  */
 public final class InstanceReconciler {
@@ -58,12 +60,14 @@ public final class InstanceReconciler {
             Operation op = instance.lastOperation() == null ? null : tx.operations().get(instance.lastOperation()).orElse(null);
             InstancePass pass = new InstancePass(tx, instance, op, clock.instant());
             Outcome outcome = switch (instance.phase()) {
-                case DELETED -> Outcome.DONE; // final: a late pass (say, after a report) must never bring it back
+                // a late pass (say, after a report) must never bring it back
+                case DELETED, PURGED -> Outcome.DONE;
                 case DELETING -> deletionSteps(pass);
+                case PURGING -> awaitPurged(pass);
                 default -> liveSteps(pass);
             };
             Duration next = switch (outcome) {
-                case Outcome.Done d -> pass.instance.phase() == Phase.DELETED ? null : RESYNC;
+                case Outcome.Done d -> pass.instance.phase().isDeleted() ? null : RESYNC;
                 case Outcome.Waiting w -> w.recheck();
                 case Outcome.Failed f -> {
                     fail(pass, f.reason());
@@ -285,13 +289,32 @@ public final class InstanceReconciler {
         InstanceRecord i = pass.instance;
         boolean agentCaughtUp = i.cell() == null || (i.agentRevision() >= i.publishedRevision() && i.observed() == null);
         if (!agentCaughtUp) return Outcome.waiting("waiting for the agent to stop the workload", AGENT_RECHECK);
-        pass.status(Phase.DELETED, i.status().observedGeneration(), null, Condition.Status.False, "Deleted", "deleted");
-        pass.instance = pass.instance.withDeployment(null, false);
+        Plan plan = pass.tx.catalog().plan(i.spec().service(), i.spec().plan()).orElse(null);
+        java.time.Instant purgeAt = pass.now.plusSeconds(plan == null ? Plan.DEFAULT_RETENTION_SECONDS : plan.retention());
+        pass.status(Phase.DELETED, i.status().observedGeneration(), null, Condition.Status.False, "Deleted",
+                "deleted; its data is kept until " + purgeAt + " and it can be restored until then");
+        pass.instance = pass.instance.withDeployment(null, false).withPurgeAt(purgeAt);
         pass.stepDone("unpublish", "not published");
         pass.stepDone("stop", "workload stopped and route removed");
         pass.succeedOperation();
-        pass.event("instance.deleted", Map.of("instance", pass.target(), "uid", i.uid()));
-        pass.audit("instance.deleted", "success", null);
+        pass.event("instance.deleted", Map.of("instance", pass.target(), "uid", i.uid(), "purgeAt", purgeAt.toString()));
+        pass.audit("instance.deleted", "success", "data kept until " + purgeAt);
+        return Outcome.DONE;
+    }
+
+    /** Waits until the agent has removed the instance's data (its revision covers the purge); then erases its parameters. */
+    private Outcome awaitPurged(InstancePass pass) {
+        InstanceRecord i = pass.instance;
+        boolean agentCaughtUp = i.cell() == null || i.agentRevision() >= i.publishedRevision();
+        if (!agentCaughtUp) return Outcome.waiting("waiting for the agent to remove the data", AGENT_RECHECK);
+        pass.instance = i.withErasedSpec();
+        pass.status(Phase.PURGED, i.status().observedGeneration(), null, Condition.Status.False, "Purged",
+                "purged: its data and parameters are gone for good");
+        pass.stepDone("remove-data", i.cell() == null ? "the instance had no data" : "the agent of cell " + i.cell() + " removed the data");
+        pass.stepDone("erase", "parameters erased");
+        pass.succeedOperation();
+        pass.event("instance.purged", Map.of("instance", pass.target(), "uid", i.uid()));
+        pass.audit("instance.purged", "success", null);
         return Outcome.DONE;
     }
 

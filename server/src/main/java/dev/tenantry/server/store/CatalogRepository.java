@@ -52,11 +52,12 @@ public final class CatalogRepository {
         Resources size = plan.size() == null ? new Resources(null, null) : plan.size();
         Resources max = plan.maxSize() == null ? new Resources(null, null) : plan.maxSize();
         h.createUpdate("insert into plans (service, name, isolation, replicas, memory_mb, cpu_millis, max_replicas, max_memory_mb,"
-                        + " max_cpu_millis, hibernate_after_seconds, price_per_hour) values (:s, :n, :i, :r, :m, :c, :maxr, :maxm, :maxc, :hib, :p)")
+                        + " max_cpu_millis, hibernate_after_seconds, retention_seconds, price_per_hour)"
+                        + " values (:s, :n, :i, :r, :m, :c, :maxr, :maxm, :maxc, :hib, :ret, :p)")
                 .bind("s", plan.service()).bind("n", plan.name()).bind("i", plan.isolation().name())
                 .bind("r", plan.replicas()).bind("m", size.memoryMb()).bind("c", size.cpuMillis())
                 .bind("maxr", plan.maxReplicas()).bind("maxm", max.memoryMb()).bind("maxc", max.cpuMillis())
-                .bind("hib", plan.hibernateAfterSeconds())
+                .bind("hib", plan.hibernateAfterSeconds()).bind("ret", plan.retentionSeconds())
                 .bind("p", plan.pricePerHour()).execute();
     }
 
@@ -84,7 +85,7 @@ public final class CatalogRepository {
                 new Resources((Integer) rs.getObject("memory_mb"), (Integer) rs.getObject("cpu_millis")),
                 (Integer) rs.getObject("max_replicas"),
                 new Resources((Integer) rs.getObject("max_memory_mb"), (Integer) rs.getObject("max_cpu_millis")),
-                (Integer) rs.getObject("hibernate_after_seconds"),
+                (Integer) rs.getObject("hibernate_after_seconds"), (Integer) rs.getObject("retention_seconds"),
                 rs.getBigDecimal("price_per_hour"), JsonColumns.instant(rs, "created_at"));
     }
 }

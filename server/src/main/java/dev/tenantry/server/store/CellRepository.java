@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 public final class CellRepository {
-    private static final String SELECT = "select c.*, (select count(*) from instances i where i.cell = c.id and i.phase <> 'DELETED')"
+    private static final String SELECT = "select c.*, (select count(*) from instances i where i.cell = c.id and " + InstanceRepository.LIVE + ")"
             + " as instance_count, coalesce(c.last_seen > now() - cast(:online as interval), false) as online from cells c";
     private static final Duration ONLINE = Duration.ofSeconds(45);
     private final Handle h;

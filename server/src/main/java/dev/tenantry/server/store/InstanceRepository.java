@@ -14,6 +14,8 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 public final class InstanceRepository {
+    /** The condition on an instance row {@code i} that it is not deleted (nor purging or purged). */
+    static final String LIVE = "i.phase not in ('DELETED', 'PURGING', 'PURGED')";
     private final Handle h;
 
     InstanceRepository(Handle h) {
@@ -28,11 +30,23 @@ public final class InstanceRepository {
                 .bind("status", JsonColumns.write(r.status())).bind("op", r.lastOperation()).execute();
     }
 
-    /** The live (not DELETED) instance of that name, else the most recently deleted one. */
+    /** The live (not deleted) instance of that name, else the most recently deleted one. */
     public Optional<InstanceRecord> get(String tenant, String name) {
-        return h.createQuery("select * from instances where tenant = :t and name = :n"
-                        + " order by (phase = 'DELETED'), updated_at desc limit 1")
+        return h.createQuery("select * from instances i where tenant = :t and name = :n"
+                        + " order by (" + LIVE + ") desc, updated_at desc limit 1")
                 .bind("t", tenant).bind("n", name).map((rs, c) -> row(rs)).findOne();
+    }
+
+    /** The deleted instances of that name that still have their data (DELETED), the most recently deleted first. */
+    public List<InstanceRecord> restorable(String tenant, String name) {
+        return h.createQuery("select * from instances where tenant = :t and name = :n and phase = 'DELETED' order by updated_at desc")
+                .bind("t", tenant).bind("n", name).map((rs, c) -> row(rs)).list();
+    }
+
+    /** Up to {@code limit} DELETED instances whose purge time has come, oldest first. */
+    public List<String> purgeDue(int limit) {
+        return h.createQuery("select uid from instances where phase = 'DELETED' and purge_at <= now() order by purge_at limit :limit")
+                .bind("limit", limit).mapTo(String.class).list();
     }
 
     public Optional<InstanceRecord> byUid(String uid) {
@@ -45,14 +59,14 @@ public final class InstanceRepository {
 
     /** Instances of a tenant by name after {@code after}; deleted ones only when asked. */
     public List<InstanceRecord> list(String tenant, String after, int limit, boolean includeDeleted) {
-        return h.createQuery("select * from instances where tenant = :t and name > :after"
-                        + " and (:all or phase <> 'DELETED') order by name, created_at limit :limit")
+        return h.createQuery("select * from instances i where tenant = :t and name > :after"
+                        + " and (:all or " + LIVE + ") order by name, created_at limit :limit")
                 .bind("t", tenant).bind("after", after == null ? "" : after).bind("all", includeDeleted).bind("limit", limit)
                 .map((rs, c) -> row(rs)).list();
     }
 
     public int countLive(String tenant) {
-        return h.createQuery("select count(*) from instances where tenant = :t and phase <> 'DELETED'").bind("t", tenant)
+        return h.createQuery("select count(*) from instances i where tenant = :t and " + LIVE).bind("t", tenant)
                 .mapTo(Integer.class).one();
     }
 
@@ -92,19 +106,19 @@ public final class InstanceRepository {
     public void saveStatus(InstanceRecord r) {
         h.createUpdate("update instances set phase = :phase, status = cast(:status as jsonb), observed_generation = :og,"
                         + " cell = :cell, deployment = cast(:dep as jsonb), published = :pub, published_revision = :prev, last_operation = :op,"
-                        + " updated_at = now() where uid = :uid")
+                        + " purge_at = :purgeAt, updated_at = now() where uid = :uid")
                 .bind("uid", r.uid()).bind("phase", r.phase().name()).bind("status", JsonColumns.write(r.status()))
                 .bind("og", r.status().observedGeneration()).bind("cell", r.cell())
                 .bind("dep", JsonColumns.write(r.deployment())).bind("pub", r.published()).bind("prev", r.publishedRevision()).bind("op", r.lastOperation())
-                .execute();
+                .bind("purgeAt", r.purgeAt() == null ? null : java.sql.Timestamp.from(r.purgeAt())).execute();
     }
 
     /**
      * Stores an agent's report of its cell in two statements: each reported instance whose observation changed,
      * and each instance the agent no longer runs (null observation): those it names as removed, or, in a full
      * report, every instance of the cell it does not list. Instances whose observed state or generation changed,
-     * and deleting ones once the agent has caught up with their removal, get a reconcile pass. Returns how many
-     * rows changed.
+     * and deleting or purging ones once the agent has caught up with their removal, get a reconcile pass. Returns
+     * how many rows changed.
      */
     public int saveReport(String cell, long agentRevision, boolean full, List<ObservedInstance> observed, List<String> removed) {
         String[] uids = observed.stream().map(ObservedInstance::instanceUid).toArray(String[]::new);
@@ -117,20 +131,21 @@ public final class InstanceRepository {
                         + " reconcile_at = case when " + decisive + " then least(i.reconcile_at, now()) else i.reconcile_at end,"
                         + " reconcile_requested = case when " + decisive + " then i.lease_owner is not null else i.reconcile_requested end"
                         + " from unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o)"
-                        + " where i.uid = v.uid and i.cell = :cell and i.phase <> 'DELETED' and i.observed is distinct from cast(v.o as jsonb)")
+                        + " where i.uid = v.uid and i.cell = :cell and " + LIVE + " and i.observed is distinct from cast(v.o as jsonb)")
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("obs", json).execute();
         String gone = full ? " and i.uid <> all(cast(:uids as text[]))" : " and i.uid = any(cast(:removed as text[]))";
         int stopped = h.createUpdate("update instances i set observed = null, agent_revision = :rev,"
                         + " reconcile_at = least(i.reconcile_at, now()), reconcile_requested = i.lease_owner is not null"
-                        + " where i.cell = :cell and i.phase <> 'DELETED'" + gone
-                        + " and (i.observed is not null or (i.phase = 'DELETING' and i.agent_revision < :rev))")
+                        + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED')" + gone
+                        + " and (i.observed is not null or (i.phase in ('DELETING', 'PURGING') and i.agent_revision < :rev))")
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("removed", removed.toArray(String[]::new)).execute();
         return reported + stopped;
     }
 
     /**
-     * The cell's desired state at its current revision: everything published ({@code after < 0}, or an
-     * {@code after} the cell never reached), or the changes published after revision {@code after}. A reconcile
+     * The cell's desired state at its current revision: everything published and every instance being purged
+     * ({@code after < 0}, or an {@code after} the cell never reached), or the changes published after revision
+     * {@code after}. A reconcile
      * pass bumps the revision and marks its instance in one transaction, holding the cell row until it commits,
      * so every row marked with a revision up to the one read here is already visible.
      */
@@ -139,18 +154,22 @@ public final class InstanceRepository {
         boolean full = after < 0 || after > revision;
         List<Deployment> deployments = new java.util.ArrayList<>();
         List<String> removed = new java.util.ArrayList<>();
-        h.createQuery("select uid, published, deployment from instances where cell = :c and published_revision <= :revision"
-                        + " and (:full and published or not :full and published_revision > :after) order by uid")
+        List<String> purged = new java.util.ArrayList<>();
+        h.createQuery("select uid, phase, published, deployment from instances where cell = :c and published_revision <= :revision"
+                        + " and (:full and (published or phase = 'PURGING') or not :full and published_revision > :after) order by uid")
                 .bind("c", cell).bind("revision", revision).bind("full", full).bind("after", after)
                 .map((rs, ctx) -> {
+                    String phase = rs.getString("phase");
                     if (rs.getBoolean("published") && rs.getString("deployment") != null) {
                         deployments.add(JsonColumns.read(rs, "deployment", Deployment.class));
+                    } else if (phase.equals("PURGING") || phase.equals("PURGED")) {
+                        purged.add(rs.getString("uid"));
                     } else {
                         removed.add(rs.getString("uid"));
                     }
                     return rs.getString("uid");
                 }).list();
-        return new CellDesiredState(cell, revision, full, deployments, removed);
+        return new CellDesiredState(cell, revision, full, deployments, removed, purged);
     }
 
     private static InstanceRecord row(ResultSet rs) throws SQLException {
@@ -159,6 +178,7 @@ public final class InstanceRepository {
                 JsonColumns.read(rs, "observed", ObservedInstance.class), rs.getString("cell"),
                 JsonColumns.read(rs, "deployment", Deployment.class), rs.getBoolean("published"),
                 rs.getLong("published_revision"), rs.getLong("agent_revision"),
-                rs.getString("last_operation"), JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at"));
+                rs.getString("last_operation"), JsonColumns.instant(rs, "purge_at"), JsonColumns.instant(rs, "created_at"),
+                JsonColumns.instant(rs, "updated_at"));
     }
 }

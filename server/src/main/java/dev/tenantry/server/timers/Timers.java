@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import dev.tenantry.server.domain.InstanceService;
 import dev.tenantry.server.store.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class Timers implements AutoCloseable {
     /** How long a create's Idempotency-Key is remembered. */
     public static final Duration IDEMPOTENCY_KEY_TTL = Duration.ofHours(24);
+    /** How often deleted instances whose retention ended are looked for (purged at most this long after their purge time, plus polling). */
+    public static final Duration PURGE_CHECK = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(Timers.class);
 
     private final Scheduler scheduler;
@@ -28,10 +31,15 @@ public final class Timers implements AutoCloseable {
                 .build();
     }
 
-    public static Timers start(DataSource dataSource, Store store, Clock clock) {
+    public static Timers start(DataSource dataSource, Store store, InstanceService instances, Clock clock) {
         RecurringTask<Void> expireKeys = Tasks.recurring("expire-idempotency-keys", FixedDelay.of(Duration.ofMinutes(10)))
                 .execute((instance, context) -> expireIdempotencyKeys(store, clock));
-        Timers timers = new Timers(dataSource, List.of(expireKeys));
+        RecurringTask<Void> purgeDeleted = Tasks.recurring("purge-deleted-instances", FixedDelay.of(PURGE_CHECK))
+                .execute((instance, context) -> {
+                    int started = instances.purgeExpired();
+                    if (started > 0) log.info("Purging {} deleted instance(s) whose retention ended", started);
+                });
+        Timers timers = new Timers(dataSource, List.of(expireKeys, purgeDeleted));
         timers.scheduler.start();
         return timers;
     }

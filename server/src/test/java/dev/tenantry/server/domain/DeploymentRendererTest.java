@@ -30,11 +30,11 @@ class DeploymentRendererTest {
     private final Tenant tenant = new Tenant("acme", "Acme Corp", null);
     private final InstanceRecord instance = new InstanceRecord("ins_1", "acme", "web", 7,
             new InstanceSpec("hello", "pro", "2.0.0", Map.of("greeting", "Hi")),
-            new InstanceStatus(Phase.PENDING, 0, null, null, null, null, List.of(), List.of()), null, "local", null, false, 0, 0, null, null, null);
+            new InstanceStatus(Phase.PENDING, 0, null, null, null, null, List.of(), List.of()), null, "local", null, false, 0, 0, null, null, null, null);
 
     @Test
     void resolvesServerPlaceholdersAndLeavesAgentOnesForTheAgent() {
-        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, null, null, null, null, null, BigDecimal.ONE, null);
+        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, null, null, null, null, null, null, BigDecimal.ONE, null);
         Deployment d = DeploymentRenderer.render(instance, tenant, release, plan, "example.test");
         Component rendered = d.components().get(0);
         assertThat(rendered.command()).containsExactly("/bin/web", "--tenant=acme", "--port={{ports.http}}");
@@ -47,7 +47,7 @@ class DeploymentRendererTest {
 
     @Test
     void thePlanSetsTheIngressReplicasAndSizesEveryComponent() {
-        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, 4, new Resources(256, null), null, null, null, BigDecimal.ONE, null);
+        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, 4, new Resources(256, null), null, null, null, null, BigDecimal.ONE, null);
         Deployment d = DeploymentRenderer.render(instance, tenant, release, plan, "localhost");
         assertThat(d.components().get(0).replicas()).isEqualTo(4);
         assertThat(d.components().get(1).replicas()).isEqualTo(3);

@@ -6,14 +6,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Tenantry's example service: a tiny web app that shows which tenant, instance and release it serves.
  * It starts in well under a second and needs nothing but the JDK. Configuration comes from the
- * environment Tenantry injects: PORT, TENANTRY_TENANT, TENANTRY_INSTANCE, TENANTRY_RELEASE and GREETING.
+ * environment Tenantry injects: PORT, TENANTRY_TENANT, TENANTRY_INSTANCE, TENANTRY_RELEASE, GREETING, and
+ * VISITS_FILE (in the instance's data directory), where it counts the visits of the instance's whole life.
  */
 public final class HelloApp {
     private final String tenant = env("TENANTRY_TENANT", "unknown-tenant");
@@ -22,6 +25,7 @@ public final class HelloApp {
     private final String greeting = env("GREETING", "Hello");
     private final Instant started = Instant.now();
     private final AtomicLong requests = new AtomicLong();
+    private final VisitCounter visits = new VisitCounter(Path.of(env("VISITS_FILE", "visits")));
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(env("PORT", "8080"));
@@ -33,7 +37,12 @@ public final class HelloApp {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/healthz", ex -> send(ex, 200, "text/plain", "ok\n"));
         server.createContext("/", this::page);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop(1);
+            visits.save();
+        }));
+        Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory())
+                .scheduleWithFixedDelay(visits::save, 1, 1, TimeUnit.SECONDS);
         server.start();
         System.out.println("hello: serving tenant " + tenant + " instance " + instance + " release " + release + " on port " + port);
     }
@@ -44,6 +53,7 @@ public final class HelloApp {
             return;
         }
         long n = requests.incrementAndGet();
+        long allTime = visits.visit();
         String html = """
                 <!doctype html>
                 <html><head><meta charset="utf-8"><title>%s · %s</title>
@@ -52,10 +62,11 @@ public final class HelloApp {
                 <body><h1>%s, %s!</h1>
                 <p>This is your own instance of the <b>hello</b> service, provisioned by Tenantry.</p>
                 <dl><dt>tenant</dt><dd id="tenant">%s</dd><dt>instance</dt><dd id="instance">%s</dd>
-                <dt>release</dt><dd id="release">%s</dd><dt>started</dt><dd>%s</dd><dt>requests served</dt><dd>%d</dd></dl>
+                <dt>release</dt><dd id="release">%s</dd><dt>started</dt><dd>%s</dd><dt>requests served</dt><dd>%d</dd>
+                <dt>visits, all time</dt><dd id="visits">%d</dd></dl>
                 </body></html>
                 """.formatted(escape(instance), escape(tenant), escape(greeting), escape(tenant), escape(tenant), escape(instance),
-                escape(release), started, n);
+                escape(release), started, n, allTime);
         send(ex, 200, "text/html; charset=utf-8", html);
     }
 
