@@ -36,6 +36,9 @@ class SoftDeleteIT extends WithPlane {
                 .isBetween(deletedAround.plus(Duration.ofDays(7)).minusSeconds(60), deletedAround.plus(Duration.ofDays(7)).plusSeconds(60));
         assertThat(plane.viaGateway("keep.acme.localhost", "/").status()).as("the route is gone").isEqualTo(404);
         assertThat(data.resolve("visits")).as("the data stays").hasContent("3\n");
+        TestPlane.Reply scaleDeleted = plane.post("/v1/tenants/acme/instances/keep/scale", Map.of("replicas", 2));
+        assertThat(scaleDeleted.status()).isEqualTo(409);
+        assertThat(scaleDeleted.body()).contains("is deleted (its data is kept until").contains("restore it");
         assertThat(plane.get("/v1/tenants/acme/instances").json().path("items").findValuesAsText("name")).doesNotContain("keep");
 
         TestPlane.Reply restore = plane.post("/v1/tenants/acme/instances/keep/restore", null);
@@ -98,7 +101,9 @@ class SoftDeleteIT extends WithPlane {
         assertThat(afterPurge.status()).isEqualTo(409);
         assertThat(afterPurge.body()).contains("was purged");
         assertThat(plane.post("/v1/tenants/acme/instances/gone/purge", null).status()).isEqualTo(409);
-        assertThat(plane.post("/v1/tenants/acme/instances/gone/wake", null).status()).as("a purged instance is not there to wake").isEqualTo(404);
+        TestPlane.Reply wakePurged = plane.post("/v1/tenants/acme/instances/gone/start", null);
+        assertThat(wakePurged.status()).as("a purged instance cannot be started").isEqualTo(409);
+        assertThat(wakePurged.body()).contains("was purged");
     }
 
     @Test

@@ -68,8 +68,17 @@ final class TestPlane implements AutoCloseable {
         return send(method, path, body, contentType, token, Map.of());
     }
 
+    /** A call as admin to another server of the same control plane (a second replica), at its base URL. */
+    Reply callAt(String baseUrl, String method, String path, Object body) {
+        return send(baseUrl, method, path, body == null ? null : Json.write(body), "application/json", admin, Map.of());
+    }
+
     private Reply send(String method, String path, String body, String contentType, String token, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30));
+        return send(api, method, path, body, contentType, token, headers);
+    }
+
+    private Reply send(String baseUrl, String method, String path, String body, String contentType, String token, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
         if (token != null) b.header("Authorization", "Bearer " + token);
         headers.forEach(b::header);
         if (body != null) b.header("Content-Type", contentType);

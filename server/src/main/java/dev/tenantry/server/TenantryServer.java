@@ -50,6 +50,11 @@ public final class TenantryServer implements AutoCloseable {
         return services;
     }
 
+    /** How many reconcile passes this server replica ran since it started. */
+    public long reconcilePasses() {
+        return reconcileLoop.passes();
+    }
+
     public ApiServer api() {
         return api;
     }

@@ -136,8 +136,7 @@ public final class InstanceService {
     public Accepted delete(Principal who, String tenant, String name) {
         checkTenantAccess(who, tenant);
         Accepted accepted = store.tx(tx -> {
-            InstanceRecord current = tx.instances().get(tenant, name).filter(i -> !i.phase().isDeleted())
-                    .orElseThrow(() -> new NotFoundException("instance", "tenant '" + tenant + "' has no instance '" + name + "'"));
+            InstanceRecord current = live(tx, tenant, name);
             InstanceRecord locked = tx.instances().lockByUid(current.uid()).orElseThrow();
             if (locked.phase() == Phase.DELETING) {
                 return new Accepted(locked, tx.operations().get(locked.lastOperation()).orElseThrow());
@@ -222,6 +221,18 @@ public final class InstanceService {
             signals.fire(Signals.Topic.EVENTS);
         }
         return purged;
+    }
+
+    /** The live instance of that name; a 404 if there never was one, a 409 saying so if it was deleted or purged. */
+    private static InstanceRecord live(Tx tx, String tenant, String name) {
+        InstanceRecord latest = tx.instances().get(tenant, name)
+                .orElseThrow(() -> new NotFoundException("instance", "tenant '" + tenant + "' has no instance '" + name + "'"));
+        return switch (latest.phase()) {
+            case DELETED -> throw new ConflictException("name", "instance '" + name + "' is deleted (its data is kept until "
+                    + latest.purgeAt() + "; restore it to use it again)");
+            case PURGING, PURGED -> throw new ConflictException("name", "instance '" + name + "' was purged: it is gone for good");
+            default -> latest;
+        };
     }
 
     /**
@@ -356,8 +367,7 @@ public final class InstanceService {
     private Accepted change(Principal who, String tenant, String name, String ifMatch, String type, SpecChange change) {
         checkTenantAccess(who, tenant);
         Accepted accepted = store.tx(tx -> {
-            InstanceRecord current = tx.instances().get(tenant, name).filter(i -> !i.phase().isDeleted())
-                    .orElseThrow(() -> new NotFoundException("instance", "tenant '" + tenant + "' has no instance '" + name + "'"));
+            InstanceRecord current = live(tx, tenant, name);
             InstanceRecord locked = tx.instances().lockByUid(current.uid()).orElseThrow();
             if (ifMatch != null && !ifMatch.equals("*") && !ifMatch.equals(locked.etag())) {
                 throw new PreconditionFailedException("the instance changed since " + ifMatch + "; it is now " + locked.etag());

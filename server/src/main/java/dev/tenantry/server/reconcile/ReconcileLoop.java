@@ -26,6 +26,7 @@ public final class ReconcileLoop implements AutoCloseable {
     private final InstanceReconciler reconciler;
     private final String owner = Ids.newId("worker", 8);
     private final List<Thread> threads = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
 
     public ReconcileLoop(Store store, Signals signals, InstanceReconciler reconciler) {
@@ -65,10 +66,16 @@ public final class ReconcileLoop implements AutoCloseable {
     private void reconcileOne(String uid) {
         try {
             reconciler.reconcile(uid, owner);
+            passes.incrementAndGet();
         } catch (RuntimeException e) {
             log.warn("Reconciling instance {} failed, retrying in 5s: {}", uid, e.toString(), e);
             store.run(tx -> tx.instances().release(uid, owner, RETRY));
         }
+    }
+
+    /** How many reconcile passes this server's workers ran. */
+    public long passes() {
+        return passes.get();
     }
 
     private void sleepQuietly() {
