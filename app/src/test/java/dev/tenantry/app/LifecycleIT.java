@@ -265,6 +265,36 @@ class LifecycleIT extends WithPlane {
         assertThat(plane.viaGateway("nap.acme.localhost", "/").status()).as("the next request wakes it").isEqualTo(200);
     }
 
+    @Test
+    void theOperationAndStatusFollowTheRolloutReplicaByReplica() {
+        running("acme", "steps");
+        Set<String> scaling = progressOf(plane.post("/v1/tenants/acme/instances/steps/scale", Map.of("replicas", 3)));
+        assertThat(scaling).as("messages while the new replicas start").anyMatch(m -> m.matches("waiting for web-[12](, web-2)? to become healthy"));
+
+        Set<String> restarting = progressOf(plane.post("/v1/tenants/acme/instances/steps/restart", null));
+        for (int slot = 0; slot < 3; slot++) {
+            assertThat(restarting).as("messages of the rolling restart").contains("replacing web-" + slot + ": starting its new replica");
+        }
+    }
+
+    /** Every message that the apply step of the accepted operation and the instance's status showed until it succeeded. */
+    private static Set<String> progressOf(TestPlane.Reply accepted) {
+        String op = accepted.json().path("operation").path("id").asText();
+        String instance = accepted.json().path("instance").path("name").asText();
+        Set<String> stepMessages = new java.util.LinkedHashSet<>();
+        Set<String> statusMessages = new java.util.LinkedHashSet<>();
+        await().atMost(TestPlane.WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+            JsonNode operation = plane.get("/v1/operations/" + op).json();
+            operation.path("steps").forEach(s -> {
+                if (s.path("name").asText().equals("apply")) stepMessages.add(s.path("message").asText());
+            });
+            statusMessages.add(plane.instance("acme", instance).path("status").path("message").asText());
+            return operation.path("state").asText().equals("SUCCEEDED");
+        });
+        stepMessages.retainAll(statusMessages); // a progress message shows in both
+        return stepMessages;
+    }
+
     /** Creates the instance on the starter plan, waits until it runs, returns its ETag. */
     private static String running(String tenant, String name) {
         assertThat(plane.createInstance(tenant, name, "hello", "starter").status()).isEqualTo(202);

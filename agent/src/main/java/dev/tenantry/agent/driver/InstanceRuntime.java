@@ -314,6 +314,7 @@ final class InstanceRuntime {
             done = converged;
         }
         List<ObservedReplica> observed = new ArrayList<>();
+        List<String> waitingFor = new ArrayList<>();
         boolean allHealthy = true;
         String replicaFailure = null;
         String message = null;
@@ -321,6 +322,7 @@ final class InstanceRuntime {
             ReplicaSupervisor.Snapshot snap = s.snapshot();
             boolean healthy = snap.state() == ReplicaSupervisor.State.HEALTHY;
             allHealthy &= healthy;
+            if (!healthy) waitingFor.add(s.spec().name());
             // a failed replacement is the rollout's to report (it keeps the old replica serving), not the instance's
             if (snap.state() == ReplicaSupervisor.State.FAILED && replicaFailure == null && s != replacement) {
                 replicaFailure = s.spec().name() + ": " + snap.message();
@@ -341,6 +343,7 @@ final class InstanceRuntime {
             if (rolloutProgress != null) message = rolloutProgress;
         } else {
             state = allHealthy ? ObservedInstance.State.RUNNING : ObservedInstance.State.STARTING;
+            if (!allHealthy && message == null) message = "waiting for " + String.join(", ", waitingFor) + " to become healthy";
         }
         return new ObservedInstance(d.instanceUid(), d.generation(), state, message, observed, null);
     }

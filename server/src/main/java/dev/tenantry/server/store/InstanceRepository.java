@@ -123,10 +123,12 @@ public final class InstanceRepository {
     public int saveReport(String cell, long agentRevision, boolean full, List<ObservedInstance> observed, List<String> removed) {
         String[] uids = observed.stream().map(ObservedInstance::instanceUid).toArray(String[]::new);
         String[] json = observed.stream().map(JsonColumns::write).toArray(String[]::new);
-        // a pass is due only when the observed state or generation moved; replica details (pids, restarts)
-        // are shown from the observation itself (InstanceRecord.toApi), without a pass
+        // a pass is due only when the observed state, generation or message moved (the message tells a rollout's
+        // progress, slot by slot); replica details (pids, restarts) are shown from the observation itself
+        // (InstanceRecord.toApi), without a pass
         String decisive = "(i.observed is null or i.observed->>'state' is distinct from cast(v.o as jsonb)->>'state'"
-                + " or i.observed->>'generation' is distinct from cast(v.o as jsonb)->>'generation')";
+                + " or i.observed->>'generation' is distinct from cast(v.o as jsonb)->>'generation'"
+                + " or i.observed->>'message' is distinct from cast(v.o as jsonb)->>'message')";
         int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev,"
                         + " reconcile_at = case when " + decisive + " then least(i.reconcile_at, now()) else i.reconcile_at end,"
                         + " reconcile_requested = case when " + decisive + " then i.lease_owner is not null else i.reconcile_requested end"
