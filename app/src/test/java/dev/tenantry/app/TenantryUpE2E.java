@@ -182,6 +182,19 @@ class TenantryUpE2E {
         await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(java.net.ConnectException.class)
                 .until(() -> viaGateway(gateway2, "shop.acme.localhost").statusCode() == 200);
         assertThat(viaGateway(gateway2, "shop.acme.localhost").body()).contains("Howdy, acme!");
+
+        // a fleet upgrade of hello to a new release, from the CLI
+        JsonNode blueprint = Json.MAPPER.readTree(cli("services", "releases", "hello", "-o", "json").out()).path("items").get(0).path("blueprint");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) blueprint.path("components").get(0).path("env"))
+                .put("GREETING", "{{params.greeting}} from 2.0.0");
+        Path file = home.resolve("hello-2.0.0.json");
+        Files.writeString(file, Json.write(blueprint));
+        assertThat(cli("services", "release", "hello", "2.0.0", "-f", file.toString()).exit()).isZero();
+        Cli rollout = cli("rollouts", "create", "hello", "2.0.0", "--canary", "1", "--wait");
+        assertThat(rollout.exit()).as(rollout.out()).isZero();
+        assertThat(rollout.out()).contains("SUCCEEDED");
+        assertThat(viaGateway(gateway2, "shop.acme.localhost").body()).contains("Howdy from 2.0.0, acme!");
+        assertThat(cli("rollouts", "list").out()).contains("hello", "2.0.0", "SUCCEEDED");
         JsonNode tenants = Json.MAPPER.readTree(cli("tenants", "list", "-o", "json").out()).path("items");
         assertThat(tenants).extracting(t -> t.path("name").asText()).containsExactly("Acme Corp");
         Cli audit = cli("audit", "--tenant", "acme");

@@ -5,6 +5,7 @@ import dev.tenantry.server.domain.CatalogService;
 import dev.tenantry.server.domain.CellService;
 import dev.tenantry.server.domain.EventService;
 import dev.tenantry.server.domain.InstanceService;
+import dev.tenantry.server.domain.RolloutService;
 import dev.tenantry.server.domain.Services;
 import dev.tenantry.server.domain.Signals;
 import dev.tenantry.server.domain.TenantService;
@@ -12,6 +13,7 @@ import dev.tenantry.server.domain.TokenService;
 import dev.tenantry.server.http.ApiServer;
 import dev.tenantry.server.reconcile.InstanceReconciler;
 import dev.tenantry.server.reconcile.ReconcileLoop;
+import dev.tenantry.server.reconcile.RolloutReconciler;
 import dev.tenantry.server.store.Database;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.timers.Timers;
@@ -25,6 +27,7 @@ public final class TenantryServer implements AutoCloseable {
     private final Signals signals;
     private final Services services;
     private final ReconcileLoop reconcileLoop;
+    private final ReconcileLoop rolloutLoop;
     private final Timers timers;
     private final ApiServer api;
     private final String url;
@@ -34,9 +37,12 @@ public final class TenantryServer implements AutoCloseable {
         this.database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword());
         Store store = new Store(database);
         this.signals = new Signals();
-        this.services = new Services(new CatalogService(store, clock), new TenantService(store), new InstanceService(store, signals, clock),
-                new CellService(store, signals), new TokenService(store, clock), new AuditService(store), new EventService(store, signals));
+        InstanceService instances = new InstanceService(store, signals, clock);
+        this.services = new Services(new CatalogService(store, clock), new TenantService(store), instances,
+                new CellService(store, signals), new TokenService(store, clock), new AuditService(store), new EventService(store, signals),
+                new RolloutService(store, signals, clock));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
+        this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
         this.timers = Timers.start(database.dataSource(), store, services.instances(), clock);
         this.api = new ApiServer(services).start(config.apiHost(), config.apiPort());
         this.url = "http://" + ("0.0.0.0".equals(config.apiHost()) ? "127.0.0.1" : config.apiHost()) + ":" + api.port();
@@ -68,6 +74,7 @@ public final class TenantryServer implements AutoCloseable {
     public void close() {
         signals.close();
         api.close();
+        rolloutLoop.close();
         reconcileLoop.close();
         timers.close();
         database.close();

@@ -42,6 +42,8 @@ final class ReplicaSupervisor {
     private volatile boolean detached;
     /** Adopted and not probed yet: the previous agent's gateway routed to it, so routes keep it until the first check says otherwise. */
     private volatile boolean vouchedFor;
+    /** Whether the last watched process was stopped for not becoming healthy in time (the supervising thread only). */
+    private boolean startupTimedOut;
     private volatile Duration stopGrace = Duration.ofSeconds(10);
     private ProcessHandle process;
     private State state = State.STARTING;
@@ -124,13 +126,15 @@ final class ReplicaSupervisor {
                     continue;
                 }
             }
+            startupTimedOut = false;
             boolean becameHealthy = watch(p);
             if (stopping) {
                 // stop() may have run between the launch and the moment the process became visible to it
                 if (!detached) terminate(p.handle(), stopGrace);
                 return;
             }
-            String reason = p.exit() + lastLogLine().map(l -> ": " + l).orElse("");
+            String reason = startupTimedOut ? "not healthy within " + spec.health().startupTimeoutOrDefault() + " s of its start; stopped"
+                    : p.exit() + lastLogLine().map(l -> ": " + l).orElse("");
             synchronized (lock) {
                 restarts++;
             }
@@ -202,6 +206,12 @@ final class ReplicaSupervisor {
                 ok = HealthProbe.check(spec.health(), spec.ports().get(spec.health().port()));
             }
             if (stopping || !p.isAlive()) break;
+            if (!ok && !everHealthy && spec.health() != null
+                    && System.nanoTime() - started >= Duration.ofSeconds(spec.health().startupTimeoutOrDefault()).toNanos()) {
+                startupTimedOut = true;
+                terminate(p.handle(), stopGrace);
+                break;
+            }
             if (ok) {
                 failures = 0;
                 if (!everHealthy) {

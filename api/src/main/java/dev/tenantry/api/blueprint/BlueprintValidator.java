@@ -79,6 +79,9 @@ public final class BlueprintValidator {
         if (h.intervalMillis() != null && (h.intervalMillis() < 50 || h.intervalMillis() > 60_000)) errors.add(field + ".intervalMillis", "must be between 50 and 60000");
         if (h.timeoutMillis() != null && (h.timeoutMillis() < 50 || h.timeoutMillis() > 60_000)) errors.add(field + ".timeoutMillis", "must be between 50 and 60000");
         if (h.failureThreshold() != null && (h.failureThreshold() < 1 || h.failureThreshold() > 100)) errors.add(field + ".failureThreshold", "must be between 1 and 100");
+        if (h.startupTimeoutSeconds() != null && (h.startupTimeoutSeconds() < 1 || h.startupTimeoutSeconds() > 3600)) {
+            errors.add(field + ".startupTimeoutSeconds", "must be between 1 and 3600");
+        }
     }
 
     private static void checkPlaceholders(Blueprint blueprint, Component c, String template, String field, Errors errors) {

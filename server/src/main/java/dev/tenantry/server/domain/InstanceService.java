@@ -373,22 +373,51 @@ public final class InstanceService {
                 throw new PreconditionFailedException("the instance changed since " + ifMatch + "; it is now " + locked.etag());
             }
             if (locked.phase() == Phase.DELETING) throw new ConflictException("name", "instance '" + name + "' is being deleted");
-            Operation running = locked.lastOperation() == null ? null
-                    : tx.operations().get(locked.lastOperation()).filter(op -> !op.state().isDone()).orElse(null);
+            Operation running = runningOperation(tx, locked);
             if (running != null) {
                 throw new ConflictException("operation", "operation " + running.id() + " (" + running.type() + ") is still running on instance '"
                         + name + "'; try again when it is done");
             }
-            InstanceSpec spec = change.apply(tx, locked);
-            Instant now = clock.instant();
-            String target = tenant + "/" + name;
-            Operation op = OperationProgress.start(type, tenant, target, who.actor(), now, CHANGE_STEPS);
-            InstanceRecord changed = locked.withSpec(spec).withLastOperation(op.id());
-            tx.instances().saveSpec(changed);
-            return written(tx, changed, op, "instance.changed", Map.of("instance", target, "uid", changed.uid(),
-                    "operation", op.id(), "change", type, "generation", changed.generation()));
+            return changed(tx, locked, change.apply(tx, locked), type, who.actor());
         });
         return fired(accepted);
+    }
+
+    private static Operation runningOperation(Tx tx, InstanceRecord instance) {
+        return instance.lastOperation() == null ? null
+                : tx.operations().get(instance.lastOperation()).filter(op -> !op.state().isDone()).orElse(null);
+    }
+
+    /** The locked instance's new spec as its next generation, with an operation of {@code type} and an event. */
+    private Accepted changed(Tx tx, InstanceRecord locked, InstanceSpec spec, String type, String actor) {
+        Instant now = clock.instant();
+        String target = locked.tenant() + "/" + locked.name();
+        Operation op = OperationProgress.start(type, locked.tenant(), target, actor, now, CHANGE_STEPS);
+        InstanceRecord changed = locked.withSpec(spec).withLastOperation(op.id());
+        tx.instances().saveSpec(changed);
+        return written(tx, changed, op, "instance.changed", Map.of("instance", target, "uid", changed.uid(),
+                "operation", op.id(), "change", type, "generation", changed.generation()));
+    }
+
+    /**
+     * In the caller's transaction (a rollout's pass, which signals after its commit): moves a live instance to
+     * {@code release} as its next generation, its parameters bound to that release's blueprint, with an operation of
+     * {@code type} by {@code actor}. Empty while another operation runs on it; a {@link ConflictException} when it is
+     * deleted or being deleted, a {@link ValidationFailure} when its parameters do not fit the release.
+     */
+    public java.util.Optional<Operation> changeRelease(Tx tx, String uid, String release, String type, String actor) {
+        InstanceRecord locked = tx.instances().lockByUid(uid).orElseThrow(() -> new ConflictException("instance", "the instance no longer exists"));
+        if (locked.phase().isDeleted() || locked.phase() == Phase.DELETING) {
+            throw new ConflictException("instance", "instance " + locked.tenant() + "/" + locked.name() + " is " + locked.phase());
+        }
+        if (runningOperation(tx, locked) != null) return java.util.Optional.empty();
+        InstanceSpec spec = locked.spec();
+        Release target = tx.catalog().release(spec.service(), release)
+                .orElseThrow(() -> new ValidationFailure("release", "service '" + spec.service() + "' has no release '" + release + "'"));
+        Map<String, Object> parameters = ParameterBinder.bind(target.blueprint(), spec.parameters());
+        InstanceSpec upgraded = new InstanceSpec(spec.service(), spec.plan(), release, parameters, spec.replicas(), spec.size(), spec.stopped(),
+                spec.hibernated(), spec.restartedAt());
+        return java.util.Optional.of(changed(tx, locked, upgraded, type, actor).operation());
     }
 
     /** Replicas and size within the plan's limits. */

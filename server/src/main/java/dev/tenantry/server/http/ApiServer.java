@@ -50,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
             new CellRoutes(services.cells()).register(routes);
             new TokenRoutes(services.tokens()).register(routes);
             new AuditRoutes(services.audit()).register(routes);
+            new RolloutRoutes(services.rollouts()).register(routes);
             new EventRoutes(services.events()).register(config.routes);
             registerErrorMapping(config.routes);
         });

@@ -32,7 +32,7 @@ import java.util.Optional;
  * purged:   nothing (final)
  * </pre>
  */
-public final class InstanceReconciler {
+public final class InstanceReconciler implements Reconciler {
     /** Periodic resync of a settled instance, catching anything a missed signal would have told. */
     static final Duration RESYNC = Duration.ofSeconds(30);
     private static final Duration NO_CAPACITY_RECHECK = Duration.ofSeconds(5);
@@ -48,10 +48,21 @@ public final class InstanceReconciler {
         this.clock = clock;
     }
 
+    @Override
+    public java.util.List<String> claimDue(dev.tenantry.server.store.Tx tx, String owner, Duration lease, int limit) {
+        return tx.instances().claimDue(owner, lease, limit);
+    }
+
+    @Override
+    public void retryLater(dev.tenantry.server.store.Tx tx, String uid, String owner, Duration retry) {
+        tx.instances().release(uid, owner, retry);
+    }
+
     /**
      * Runs one pass over an instance whose lease {@code owner} holds, and in the same transaction gives the
      * lease back with the time of the next pass. Returns that time (null: only when something changes).
      */
+    @Override
     public Duration reconcile(String uid, String owner) {
         PassResult result = store.tx(tx -> {
             Optional<InstanceRecord> found = tx.instances().lockByUid(uid);

@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Worker threads that claim due instances through row leases ({@code FOR UPDATE SKIP LOCKED}), run a
- * reconcile pass on each and schedule the next. Several server replicas can run this against one
+ * Worker threads that claim due objects (instances, rollouts) through row leases ({@code FOR UPDATE SKIP LOCKED}),
+ * run a reconcile pass on each and schedule the next. Several server replicas can run this against one
  * database: a lease is held by one worker at a time, and a crashed worker's lease expires.
  */
 public final class ReconcileLoop implements AutoCloseable {
@@ -23,21 +23,31 @@ public final class ReconcileLoop implements AutoCloseable {
 
     private final Store store;
     private final Signals signals;
-    private final InstanceReconciler reconciler;
+    private final Reconciler reconciler;
+    private final String name;
     private final String owner = Ids.newId("worker", 8);
     private final List<Thread> threads = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
 
     public ReconcileLoop(Store store, Signals signals, InstanceReconciler reconciler) {
+        this(store, signals, reconciler, "reconcile");
+    }
+
+    public ReconcileLoop(Store store, Signals signals, RolloutReconciler reconciler) {
+        this(store, signals, reconciler, "rollout");
+    }
+
+    private ReconcileLoop(Store store, Signals signals, Reconciler reconciler, String name) {
         this.store = store;
         this.signals = signals;
         this.reconciler = reconciler;
+        this.name = name;
     }
 
     public ReconcileLoop start(int workers) {
         for (int i = 0; i < workers; i++) {
-            threads.add(Thread.ofPlatform().name("reconcile-" + i).daemon().start(this::work));
+            threads.add(Thread.ofPlatform().name(name + "-" + i).daemon().start(this::work));
         }
         return this;
     }
@@ -46,7 +56,7 @@ public final class ReconcileLoop implements AutoCloseable {
         while (running) {
             try {
                 long mark = signals.mark(Signals.Topic.RECONCILE);
-                List<String> claimed = store.tx(tx -> tx.instances().claimDue(owner, LEASE, BATCH));
+                List<String> claimed = store.tx(tx -> reconciler.claimDue(tx, owner, LEASE, BATCH));
                 for (String uid : claimed) {
                     if (!running) break;
                     reconcileOne(uid);
@@ -68,8 +78,8 @@ public final class ReconcileLoop implements AutoCloseable {
             reconciler.reconcile(uid, owner);
             passes.incrementAndGet();
         } catch (RuntimeException e) {
-            log.warn("Reconciling instance {} failed, retrying in 5s: {}", uid, e.toString(), e);
-            store.run(tx -> tx.instances().release(uid, owner, RETRY));
+            log.warn("Reconciling {} failed, retrying in 5s: {}", uid, e.toString(), e);
+            store.run(tx -> reconciler.retryLater(tx, uid, owner, RETRY));
         }
     }
 

@@ -65,6 +65,12 @@ public final class InstanceRepository {
                 .map((rs, c) -> row(rs)).list();
     }
 
+    /** The live instances of a service, by tenant and name. */
+    public List<InstanceRecord> liveOfService(String service) {
+        return h.createQuery("select * from instances i where spec->>'service' = :s and " + LIVE + " order by tenant, name")
+                .bind("s", service).map((rs, c) -> row(rs)).list();
+    }
+
     public int countLive(String tenant) {
         return h.createQuery("select count(*) from instances i where tenant = :t and " + LIVE).bind("t", tenant)
                 .mapTo(Integer.class).one();
@@ -75,27 +81,21 @@ public final class InstanceRepository {
      * so that several server replicas never reconcile one instance at the same time.
      */
     public List<String> claimDue(String owner, Duration lease, int limit) {
-        return h.createQuery("update instances set lease_owner = :owner, lease_until = now() + cast(:lease as interval)"
-                        + " where uid in (select uid from instances where reconcile_at <= now()"
-                        + " and (lease_until is null or lease_until < now()) order by reconcile_at limit :limit"
-                        + " for update skip locked) returning uid")
-                .bind("owner", owner).bind("lease", lease.toMillis() + " milliseconds").bind("limit", limit)
-                .mapTo(String.class).list();
+        return leases().claimDue(owner, lease, limit);
     }
 
     /** Gives the lease back; {@code next} schedules the next pass (null: only when something changes). */
     public void release(String uid, String owner, Duration next) {
-        h.createUpdate("update instances set lease_owner = null, lease_until = null,"
-                        + " reconcile_at = case when reconcile_requested then now()"
-                        + " when :next::bigint is null then null else now() + cast(:next || ' milliseconds' as interval) end,"
-                        + " reconcile_requested = false where uid = :uid and lease_owner = :owner")
-                .bind("uid", uid).bind("owner", owner).bind("next", next == null ? null : next.toMillis()).execute();
+        leases().release(uid, owner, next);
     }
 
     /** Asks for a reconcile pass now; a pass already running will run again when it ends. */
     public void requestReconcile(String uid) {
-        h.createUpdate("update instances set reconcile_at = least(reconcile_at, now()),"
-                + " reconcile_requested = lease_owner is not null where uid = :uid").bind("uid", uid).execute();
+        leases().requestReconcile(uid);
+    }
+
+    private Leases leases() {
+        return new Leases(h, "instances", "uid");
     }
 
     public void saveSpec(InstanceRecord r) {

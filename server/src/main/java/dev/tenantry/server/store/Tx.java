@@ -19,4 +19,5 @@ public final class Tx {
     public EventRepository events() { return new EventRepository(handle); }
     public AuditRepository audit() { return new AuditRepository(handle); }
     public TokenRepository tokens() { return new TokenRepository(handle); }
+    public RolloutRepository rollouts() { return new RolloutRepository(handle); }
 }

@@ -1,0 +1,34 @@
+package dev.tenantry.api.model;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A fleet upgrade: the selected instances in waves (wave 0 is the canary when there is one), where it stands
+ * ({@code currentWave} of {@code waveCount}), and each instance's upgrade.
+ */
+public record Rollout(String id, String service, String release, RolloutSelector selector, RolloutStrategy strategy, State state,
+                      int currentWave, int waveCount, String reason, List<Item> instances, String createdBy, Instant createdAt,
+                      Instant updatedAt) {
+
+    public enum State {
+        RUNNING, PAUSED, ROLLING_BACK, ABORTING, HALTED, ABORTED, SUCCEEDED;
+
+        public boolean isDone() {
+            return this == HALTED || this == ABORTED || this == SUCCEEDED;
+        }
+    }
+
+    /** One instance's part in the rollout. */
+    public record Item(String tenant, String name, String uid, int wave, String fromRelease, String toRelease, ItemState state,
+                       String operation, Instant startedAt, Instant endedAt, String reason) {}
+
+    public enum ItemState {
+        PENDING, UPGRADING, SUCCEEDED, FAILED, SKIPPED, ROLLING_BACK, ROLLED_BACK, ROLLBACK_FAILED;
+
+        /** Whether its upgrade is over (in a running wave: nothing more to wait for). */
+        public boolean isDone() {
+            return this == SUCCEEDED || this == FAILED || this == SKIPPED || this == ROLLED_BACK || this == ROLLBACK_FAILED;
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.tenantry.api.model;
+
+import java.util.List;
+
+/** Which instances of the service a rollout upgrades: each list that is not empty must match (empty: any). */
+public record RolloutSelector(List<String> tenants, List<String> plans, List<String> cells, List<String> releases) {
+    public RolloutSelector {
+        tenants = tenants == null ? List.of() : List.copyOf(tenants);
+        plans = plans == null ? List.of() : List.copyOf(plans);
+        cells = cells == null ? List.of() : List.copyOf(cells);
+        releases = releases == null ? List.of() : List.copyOf(releases);
+    }
+
+    public static final RolloutSelector ALL = new RolloutSelector(null, null, null, null);
+}

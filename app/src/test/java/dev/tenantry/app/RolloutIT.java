@@ -1,0 +1,160 @@
+package dev.tenantry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fleet upgrades with real processes: a rollout's canary that fails its health check halts the rollout and is
+ * rolled back with every other instance untouched; a healthy rollout goes through the canary and its waves to
+ * 100 % while requests through the gateway keep being answered; bad requests change nothing.
+ */
+class RolloutIT extends WithPlane {
+    private static final int FLEET = 5;
+
+    @BeforeAll
+    static void fleet() {
+        plane.createService("fleet", TestPlane.helloBlueprint("/healthz"));
+        release("2.0.0", TestPlane.helloBlueprint("/healthz").replace("{{params.greeting}}", "Upgraded {{params.greeting}}"));
+        release("3.0.0", TestPlane.helloBlueprint("/never-healthy").replace("intervalMillis: 200}", "intervalMillis: 200, startupTimeoutSeconds: 2}"));
+        for (String tenant : List.of("acme", "globex")) {
+            for (int i = 0; i < FLEET; i++) createAtFirstRelease(tenant, "f" + i);
+        }
+        for (String tenant : List.of("acme", "globex")) {
+            for (int i = 0; i < FLEET; i++) plane.awaitPhase(tenant, "f" + i, "RUNNING");
+        }
+    }
+
+    @Test
+    void aCanaryThatFailsItsHealthCheckHaltsTheRolloutAndIsRolledBack() {
+        Map<String, Long> generations = generations("acme");
+        JsonNode rollout = create(Map.of("service", "fleet", "release", "3.0.0", "selector", Map.of("tenants", List.of("acme")),
+                "strategy", Map.of("canaryCount", 1, "waves", List.of(50, 100), "maxParallel", 2)));
+        assertThat(rollout.path("waveCount").asInt()).as("canary, then two waves").isEqualTo(3);
+        JsonNode halted = awaitState(rollout.path("id").asText(), "HALTED");
+        assertThat(halted.path("reason").asText()).contains("1 instance(s) failed their upgrade; the error budget allows 0");
+
+        List<JsonNode> canary = new ArrayList<>();
+        halted.path("instances").forEach(i -> {
+            if (i.path("wave").asInt() == 0) canary.add(i);
+            else assertThat(i.path("state").asText()).as("beyond the canary: not started").isEqualTo("PENDING");
+        });
+        assertThat(canary).hasSize(1);
+        assertThat(canary.get(0).path("state").asText()).isEqualTo("ROLLED_BACK");
+        String canaryName = canary.get(0).path("name").asText();
+        for (int i = 0; i < FLEET; i++) {
+            JsonNode instance = plane.awaitPhase("acme", "f" + i, "RUNNING");
+            assertThat(instance.path("spec").path("release").asText()).as("f" + i + " back at, or still on, 1.0.0").isEqualTo("1.0.0");
+            if (!("f" + i).equals(canaryName)) {
+                assertThat(instance.path("generation").asLong()).as("f" + i + " untouched").isEqualTo(generations.get("f" + i));
+            }
+            assertThat(plane.viaGateway("f" + i + ".acme.localhost", "/").status()).isEqualTo(200);
+        }
+        assertThat(plane.get("/v1/audit?limit=1000").body()).contains("rollout.halt", "rollout.halted");
+    }
+
+    @Test
+    void aHealthyRolloutReachesEveryInstanceWaveByWaveWithoutAFailedRequest() throws Exception {
+        JsonNode rollout;
+        try (GatewayLoad load = new GatewayLoad(plane.dev.gateway().port(), "f0.globex.localhost")) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.ok() > 3);
+            rollout = create(Map.of("service", "fleet", "release", "2.0.0", "selector", Map.of("tenants", List.of("globex")),
+                    "strategy", Map.of("canaryPercent", 20, "waves", List.of(50, 100), "bakeSeconds", 1, "maxParallel", 2)));
+            rollout = awaitState(rollout.path("id").asText(), "SUCCEEDED");
+            assertThat(load.failures()).as("requests through the gateway during the rollout").isEmpty();
+        }
+        assertThat(rollout.path("currentWave").asInt()).isEqualTo(2);
+        rollout.path("instances").forEach(i -> assertThat(i.path("state").asText()).as(i.toString()).isEqualTo("SUCCEEDED"));
+        for (int i = 0; i < FLEET; i++) {
+            JsonNode instance = plane.instance("globex", "f" + i);
+            assertThat(instance.path("spec").path("release").asText()).isEqualTo("2.0.0");
+            assertThat(instance.path("status").path("observedGeneration").asLong()).isEqualTo(instance.path("generation").asLong());
+            assertThat(plane.viaGateway("f" + i + ".globex.localhost", "/").body()).contains("Upgraded Hello, globex!");
+        }
+        JsonNode op = plane.get("/v1/operations/" + plane.instance("globex", "f3").path("lastOperation").asText()).json();
+        assertThat(op.path("type").asText()).isEqualTo("instance.upgrade");
+        assertThat(op.path("actor").asText()).isEqualTo("rollout " + rollout.path("id").asText());
+    }
+
+    @Test
+    void badRolloutsAreRefusedAndChangeNothing() {
+        TestPlane.Reply unknown = plane.post("/v1/rollouts", Map.of("service", "fleet", "release", "9.9.9"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().path("errors").get(0).path("field").asText()).isEqualTo("release");
+        TestPlane.Reply badWaves = plane.post("/v1/rollouts", Map.of("service", "fleet", "release", "2.0.0",
+                "strategy", Map.of("waves", List.of(50, 40))));
+        assertThat(badWaves.status()).isEqualTo(400);
+        assertThat(badWaves.json().path("errors").get(0).path("field").asText()).isEqualTo("strategy.waves[1]");
+        TestPlane.Reply nothing = plane.post("/v1/rollouts", Map.of("service", "fleet", "release", "2.0.0",
+                "selector", Map.of("tenants", List.of("nobody"))));
+        assertThat(nothing.status()).isEqualTo(400);
+        assertThat(nothing.json().path("errors").get(0).path("field").asText()).isEqualTo("selector");
+        int before = plane.get("/v1/rollouts").json().path("items").size();
+
+        plane.createTenant("initech");
+        createAtFirstRelease("initech", "solo");
+        plane.awaitPhase("initech", "solo", "RUNNING");
+        Map<String, Object> request = Map.of("service", "fleet", "release", "2.0.0", "selector", Map.of("tenants", List.of("initech")),
+                "strategy", Map.of("bakeSeconds", 3600));
+        String id = create(request).path("id").asText();
+        TestPlane.Reply overlap = plane.post("/v1/rollouts", Map.of("service", "fleet", "release", "3.0.0",
+                "selector", Map.of("tenants", List.of("initech"))));
+        assertThat(overlap.status()).isEqualTo(409);
+        assertThat(overlap.json().path("errors").get(0).path("field").asText()).isEqualTo("selector");
+        assertThat(plane.post("/v1/rollouts/" + id + "/resume", null).status()).as("resuming a running rollout").isEqualTo(409);
+        assertThat(plane.post("/v1/rollouts/" + id + "/pause", null).status()).isEqualTo(200);
+        assertThat(plane.post("/v1/rollouts/" + id + "/abort", null).status()).isEqualTo(200);
+        JsonNode aborted = awaitState(id, "ABORTED");
+        assertThat(aborted.path("instances").get(0).path("state").asText()).isIn("ROLLED_BACK", "PENDING");
+        TestPlane.Reply resume = plane.post("/v1/rollouts/" + id + "/resume", null);
+        assertThat(resume.status()).as("resuming an aborted rollout").isEqualTo(409);
+        assertThat(resume.json().path("errors").get(0).path("field").asText()).isEqualTo("state");
+        assertThat(plane.get("/v1/rollouts").json().path("items").size()).isEqualTo(before + 1);
+        assertThat(plane.awaitPhase("initech", "solo", "RUNNING").path("spec").path("release").asText()).isEqualTo("1.0.0");
+    }
+
+    private static void createAtFirstRelease(String tenant, String name) {
+        TestPlane.Reply created = plane.post("/v1/tenants/" + tenant + "/instances",
+                Map.of("name", name, "service", "fleet", "plan", "basic", "release", "1.0.0"));
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+    }
+
+    private static void release(String version, String blueprint) {
+        TestPlane.Reply r = plane.send("POST", "/v1/services/fleet/releases", "version: " + version + "\nblueprint:\n" + blueprint.indent(2),
+                "application/yaml", plane.admin);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+
+    private static JsonNode create(Map<String, Object> request) {
+        TestPlane.Reply created = plane.post("/v1/rollouts", request);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json();
+    }
+
+    private static JsonNode awaitState(String id, String state) {
+        JsonNode[] last = new JsonNode[1];
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                last[0] = plane.get("/v1/rollouts/" + id).json();
+                return last[0].path("state").asText().equals(state);
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("rollout " + id + " did not become " + state + ": " + last[0], e);
+        }
+        return last[0];
+    }
+
+    private static Map<String, Long> generations(String tenant) {
+        Map<String, Long> generations = new HashMap<>();
+        for (int i = 0; i < FLEET; i++) generations.put("f" + i, plane.instance(tenant, "f" + i).path("generation").asLong());
+        return generations;
+    }
+}

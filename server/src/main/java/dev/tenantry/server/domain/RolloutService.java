@@ -1,0 +1,151 @@
+package dev.tenantry.server.domain;
+
+import dev.tenantry.api.model.Page;
+import dev.tenantry.api.model.Rollout;
+import dev.tenantry.api.model.RolloutCreate;
+import dev.tenantry.api.model.RolloutSelector;
+import dev.tenantry.api.model.RolloutStrategy;
+import dev.tenantry.api.validation.Errors;
+import dev.tenantry.server.store.Store;
+import dev.tenantry.server.store.Tx;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fleet upgrades: accepts a rollout (the selected instances split into a canary and waves, in one transaction),
+ * shows it, and pauses, resumes or aborts it. The rollout reconciler does the upgrading.
+ */
+public final class RolloutService {
+    private final Store store;
+    private final Signals signals;
+    private final Clock clock;
+
+    public RolloutService(Store store, Signals signals, Clock clock) {
+        this.store = store;
+        this.signals = signals;
+        this.clock = clock;
+    }
+
+    public Rollout create(Principal who, RolloutCreate request) {
+        checkFleetAccess(who);
+        RolloutSelector selector = request.selector() == null ? RolloutSelector.ALL : request.selector();
+        RolloutStrategy strategy = request.strategy() == null ? RolloutStrategy.DEFAULT : request.strategy();
+        Errors errors = new Errors();
+        if (request.service() == null) errors.add("service", "is required");
+        if (request.release() == null) errors.add("release", "is required");
+        RolloutStrategies.check(errors, strategy);
+        errors.throwIfAny();
+        Rollout created = store.tx(tx -> {
+            tx.catalog().service(request.service())
+                    .orElseThrow(() -> new ValidationFailure("service", "no service '" + request.service() + "'"));
+            tx.catalog().release(request.service(), request.release()).orElseThrow(() ->
+                    new ValidationFailure("release", "service '" + request.service() + "' has no release '" + request.release() + "'"));
+            List<InstanceRecord> selected = tx.instances().liveOfService(request.service()).stream()
+                    .filter(i -> matches(selector, i) && !i.spec().release().equals(request.release())).toList();
+            if (selected.isEmpty()) {
+                throw new ValidationFailure("selector", "selects no instance of '" + request.service() + "' that is not at release "
+                        + request.release() + " already");
+            }
+            List<String> held = tx.rollouts().heldInstances(selected.stream().map(InstanceRecord::uid).toList());
+            if (!held.isEmpty()) {
+                throw new ConflictException("selector", held.size() + " of the selected instances are in an unfinished rollout (for example "
+                        + selected.stream().filter(i -> held.contains(i.uid())).findFirst().map(i -> i.tenant() + "/" + i.name()).orElse("?")
+                        + "); wait for that rollout to finish, or abort it");
+            }
+            List<Integer> waveOf = RolloutStrategies.waves(strategy, selected.size());
+            List<Rollout.Item> items = new ArrayList<>();
+            for (int n = 0; n < selected.size(); n++) {
+                InstanceRecord i = selected.get(n);
+                items.add(new Rollout.Item(i.tenant(), i.name(), i.uid(), waveOf.get(n), i.spec().release(), request.release(),
+                        Rollout.ItemState.PENDING, null, null, null, null));
+            }
+            int waveCount = waveOf.get(waveOf.size() - 1) + 1;
+            Instant now = clock.instant();
+            Rollout rollout = new Rollout(Ids.newId("ro", 12), request.service(), request.release(), selector, strategy, Rollout.State.RUNNING,
+                    0, waveCount, null, items, who.actor(), now, now);
+            tx.rollouts().insert(rollout);
+            tx.events().append("rollout.created", "rollouts/" + rollout.id(), null, Map.of("rollout", rollout.id(), "service", rollout.service(),
+                    "release", rollout.release(), "instances", items.size(), "waves", waveCount, "actor", who.actor()));
+            return tx.rollouts().get(rollout.id()).orElseThrow();
+        });
+        signals.fire(Signals.Topic.RECONCILE);
+        signals.fire(Signals.Topic.EVENTS);
+        return created;
+    }
+
+    public Rollout get(Principal who, String id) {
+        checkFleetAccess(who);
+        return store.tx(tx -> tx.rollouts().get(id)).orElseThrow(() -> new NotFoundException("rollout", "no rollout '" + id + "'"));
+    }
+
+    public Page<Rollout> list(Principal who, String cursor, int limit) {
+        checkFleetAccess(who);
+        return Pages.of(store.tx(tx -> tx.rollouts().list(cursor, limit + 1)), limit, Rollout::id);
+    }
+
+    /** No new upgrades start; upgrades under way finish. */
+    public Rollout pause(Principal who, String id) {
+        return transition(who, id, "rollout.paused", (tx, r) -> {
+            if (r.state() != Rollout.State.RUNNING) throw new ConflictException("state", "rollout " + id + " is " + r.state() + ", not RUNNING");
+            return with(r, Rollout.State.PAUSED, "paused by " + who.actor());
+        });
+    }
+
+    public Rollout resume(Principal who, String id) {
+        return transition(who, id, "rollout.resumed", (tx, r) -> {
+            if (r.state() != Rollout.State.PAUSED) {
+                throw new ConflictException("state", "rollout " + id + " is " + r.state() + "; only a PAUSED rollout can be resumed");
+            }
+            return with(r, Rollout.State.RUNNING, null);
+        });
+    }
+
+    /** No new upgrades; the current wave's upgraded instances go back to their release; then ABORTED. */
+    public Rollout abort(Principal who, String id) {
+        return transition(who, id, "rollout.aborting", (tx, r) -> {
+            if (r.state().isDone() || r.state() == Rollout.State.ABORTING) {
+                throw new ConflictException("state", "rollout " + id + " is " + r.state() + " already");
+            }
+            return with(r, Rollout.State.ABORTING, "aborted by " + who.actor());
+        });
+    }
+
+    private interface Transition {
+        Rollout apply(Tx tx, Rollout current);
+    }
+
+    private Rollout transition(Principal who, String id, String event, Transition transition) {
+        checkFleetAccess(who);
+        Rollout changed = store.tx(tx -> {
+            Rollout current = tx.rollouts().lock(id).orElseThrow(() -> new NotFoundException("rollout", "no rollout '" + id + "'"));
+            Rollout next = transition.apply(tx, current);
+            tx.rollouts().save(next, tx.rollouts().bakeUntil(id).orElse(null));
+            tx.rollouts().requestReconcile(id);
+            tx.events().append(event, "rollouts/" + id, null, Map.of("rollout", id, "actor", who.actor()));
+            return tx.rollouts().get(id).orElseThrow();
+        });
+        signals.fire(Signals.Topic.RECONCILE);
+        signals.fire(Signals.Topic.EVENTS);
+        return changed;
+    }
+
+    static Rollout with(Rollout r, Rollout.State state, String reason) {
+        return new Rollout(r.id(), r.service(), r.release(), r.selector(), r.strategy(), state, r.currentWave(), r.waveCount(), reason,
+                r.instances(), r.createdBy(), r.createdAt(), r.updatedAt());
+    }
+
+    private static boolean matches(RolloutSelector s, InstanceRecord i) {
+        return (s.tenants().isEmpty() || s.tenants().contains(i.tenant()))
+                && (s.plans().isEmpty() || s.plans().contains(i.spec().plan()))
+                && (s.cells().isEmpty() || s.cells().contains(i.cell()))
+                && (s.releases().isEmpty() || s.releases().contains(i.spec().release()));
+    }
+
+    /** Rollouts span tenants: a token scoped to one tenant sees none (the routes check the role). */
+    private static void checkFleetAccess(Principal who) {
+        if (who.tenant() != null) throw new ForbiddenException("rollouts span tenants: they need a token that is not scoped to a tenant");
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tenantry.server.reconcile;
+
+import dev.tenantry.api.model.Rollout;
+import dev.tenantry.api.model.Rollout.ItemState;
+import dev.tenantry.server.store.Tx;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The mutable state of one pass over one rollout, saved in the pass's transaction with its events and audit records. */
+final class RolloutPass {
+    final Tx tx;
+    final Instant now;
+    Rollout rollout;
+    Instant bakeUntil;
+    private final Rollout original;
+    private final Instant originalBakeUntil;
+    private final Map<String, Rollout.Item> items = new LinkedHashMap<>();
+    private final Map<String, Rollout.Item> changedItems = new LinkedHashMap<>();
+    private final List<Runnable> writes = new ArrayList<>();
+
+    RolloutPass(Tx tx, Rollout rollout, Instant bakeUntil, Instant now) {
+        this.tx = tx;
+        this.rollout = rollout;
+        this.original = rollout;
+        this.bakeUntil = bakeUntil;
+        this.originalBakeUntil = bakeUntil;
+        this.now = now;
+        rollout.instances().forEach(i -> items.put(i.uid(), i));
+    }
+
+    List<Rollout.Item> items() {
+        return List.copyOf(items.values());
+    }
+
+    List<Rollout.Item> currentWave() {
+        return items.values().stream().filter(i -> i.wave() == rollout.currentWave()).toList();
+    }
+
+    /** The item's new state, operation and reason (its start and end times follow). */
+    void item(Rollout.Item item, ItemState state, String operation, String reason) {
+        Rollout.Item current = items.get(item.uid());
+        Instant started = state == ItemState.UPGRADING && current.startedAt() == null ? now : current.startedAt();
+        Instant ended = state.isDone() ? now : null;
+        Rollout.Item next = new Rollout.Item(item.tenant(), item.name(), item.uid(), item.wave(), item.fromRelease(), item.toRelease(), state,
+                operation, started, ended, reason);
+        items.put(item.uid(), next);
+        changedItems.put(item.uid(), next);
+        if (state == ItemState.FAILED || state == ItemState.ROLLBACK_FAILED || state == ItemState.SKIPPED) {
+            event("rollout.instance-" + state.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                    item.tenant() + "/" + item.name() + ": " + reason);
+        }
+    }
+
+    /** Stops starting upgrades and rolls the current wave back; the rollout ends HALTED. */
+    void rollBack(String reason) {
+        rollout = with(Rollout.State.ROLLING_BACK, reason);
+        event("rollout.rolling-back", reason);
+        audit("rollout.halt", "failure", reason);
+    }
+
+    void nextWave() {
+        int passed = rollout.currentWave();
+        event("rollout.wave-passed", "wave " + passed + " of " + rollout.waveCount() + " passed its health gate");
+        audit("rollout.wave-passed", "success", "wave " + passed);
+        bakeUntil = null;
+        if (passed + 1 >= rollout.waveCount()) {
+            rollout = with(Rollout.State.SUCCEEDED, "every selected instance runs release " + rollout.release());
+            event("rollout.succeeded", rollout.reason());
+            audit("rollout.succeeded", "success", null);
+            return;
+        }
+        rollout = new Rollout(rollout.id(), rollout.service(), rollout.release(), rollout.selector(), rollout.strategy(), rollout.state(),
+                passed + 1, rollout.waveCount(), rollout.reason(), rollout.instances(), rollout.createdBy(), rollout.createdAt(), rollout.updatedAt());
+        event("rollout.wave-started", "wave " + (passed + 1) + " of " + rollout.waveCount());
+    }
+
+    /** The rollback of the current wave is over: HALTED (keeping why it halted) or ABORTED. */
+    void finish(Rollout.State end) {
+        rollout = with(end, rollout.reason());
+        event("rollout." + end.name().toLowerCase(java.util.Locale.ROOT), rollout.reason());
+        audit("rollout." + end.name().toLowerCase(java.util.Locale.ROOT), end == Rollout.State.ABORTED ? "success" : "failure", rollout.reason());
+    }
+
+    private Rollout with(Rollout.State state, String reason) {
+        return new Rollout(rollout.id(), rollout.service(), rollout.release(), rollout.selector(), rollout.strategy(), state,
+                rollout.currentWave(), rollout.waveCount(), reason, rollout.instances(), rollout.createdBy(), rollout.createdAt(), rollout.updatedAt());
+    }
+
+    void event(String type, String message) {
+        writes.add(() -> tx.events().append(type, "rollouts/" + rollout.id(), null,
+                Map.of("rollout", rollout.id(), "wave", rollout.currentWave(), "message", message == null ? "" : message)));
+    }
+
+    private void audit(String action, String result, String detail) {
+        writes.add(() -> tx.audit().record("system", action, "rollouts/" + rollout.id(), null, result, detail));
+    }
+
+    void save() {
+        changedItems.values().forEach(i -> tx.rollouts().saveItem(rollout.id(), i));
+        boolean changed = rollout.state() != original.state() || rollout.currentWave() != original.currentWave()
+                || !java.util.Objects.equals(rollout.reason(), original.reason()) || !java.util.Objects.equals(bakeUntil, originalBakeUntil);
+        if (changed || !changedItems.isEmpty()) tx.rollouts().save(rollout, bakeUntil);
+        writes.forEach(Runnable::run);
+    }
+}

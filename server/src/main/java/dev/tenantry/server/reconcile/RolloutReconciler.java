@@ -1,0 +1,191 @@
+package dev.tenantry.server.reconcile;
+
+import dev.tenantry.api.model.Condition;
+import dev.tenantry.api.model.Operation;
+import dev.tenantry.api.model.Phase;
+import dev.tenantry.api.model.Rollout;
+import dev.tenantry.api.model.Rollout.ItemState;
+import dev.tenantry.server.domain.ConflictException;
+import dev.tenantry.server.domain.InstanceRecord;
+import dev.tenantry.server.domain.InstanceService;
+import dev.tenantry.server.domain.Signals;
+import dev.tenantry.server.domain.ValidationFailure;
+import dev.tenantry.server.store.Store;
+import dev.tenantry.server.store.Tx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Moves a rollout one pass on. Level-triggered: each pass reads the rollout, its instances and their operations.
+ *
+ * <pre>
+ * running:      followUpgrades → haltIfBudgetSpent → startUpgrades (up to maxParallel) → bake → healthGate → next wave
+ * rolling back: the current wave's upgraded instances go back to their release (after a spent budget or a failed gate: HALTED)
+ * aborting:     the same, then ABORTED
+ * paused, halted, aborted, succeeded: nothing
+ * </pre>
+ */
+public final class RolloutReconciler implements Reconciler {
+    /** How soon a rollout with upgrades under way looks again (instance passes do not signal rollouts). */
+    static final Duration FOLLOW = Duration.ofMillis(500);
+
+    private final Store store;
+    private final Signals signals;
+    private final Clock clock;
+    private final InstanceService instances;
+
+    public RolloutReconciler(Store store, Signals signals, Clock clock, InstanceService instances) {
+        this.store = store;
+        this.signals = signals;
+        this.clock = clock;
+        this.instances = instances;
+    }
+
+    @Override
+    public List<String> claimDue(Tx tx, String owner, Duration lease, int limit) {
+        return tx.rollouts().claimDue(owner, lease, limit);
+    }
+
+    @Override
+    public void retryLater(Tx tx, String id, String owner, Duration retry) {
+        tx.rollouts().release(id, owner, retry);
+    }
+
+    @Override
+    public Duration reconcile(String id, String owner) {
+        Duration next = store.tx(tx -> {
+            Optional<Rollout> found = tx.rollouts().lock(id);
+            if (found.isEmpty()) return null;
+            RolloutPass pass = new RolloutPass(tx, found.get(), tx.rollouts().bakeUntil(id).orElse(null), clock.instant());
+            Duration after = switch (pass.rollout.state()) {
+                case RUNNING -> advance(pass);
+                case ROLLING_BACK -> rollBack(pass, Rollout.State.HALTED);
+                case ABORTING -> rollBack(pass, Rollout.State.ABORTED);
+                case PAUSED, HALTED, ABORTED, SUCCEEDED -> null;
+            };
+            pass.save();
+            tx.rollouts().release(id, owner, after);
+            return after;
+        });
+        signals.fire(Signals.Topic.RECONCILE);
+        signals.fire(Signals.Topic.EVENTS);
+        return next;
+    }
+
+    private Duration advance(RolloutPass pass) {
+        List<Rollout.Item> wave = pass.currentWave();
+        wave.stream().filter(i -> i.state() == ItemState.UPGRADING).forEach(i -> follow(pass, i));
+        if (haltIfBudgetSpent(pass)) return Duration.ZERO;
+        startUpgrades(pass);
+        if (haltIfBudgetSpent(pass)) return Duration.ZERO;
+        if (!pass.currentWave().stream().allMatch(i -> i.state().isDone())) return FOLLOW;
+
+        int bake = pass.rollout.strategy().bake();
+        if (pass.bakeUntil == null) {
+            pass.bakeUntil = pass.now.plusSeconds(bake);
+            if (bake > 0) pass.event("rollout.baking", "wave " + pass.rollout.currentWave() + " upgraded; baking for " + bake + " s");
+        }
+        if (pass.now.isBefore(pass.bakeUntil)) return Duration.between(pass.now, pass.bakeUntil);
+
+        Optional<String> unhealthy = healthGate(pass);
+        if (unhealthy.isPresent()) {
+            pass.rollBack("wave " + pass.rollout.currentWave() + " failed its health gate: " + unhealthy.get());
+            return Duration.ZERO;
+        }
+        pass.nextWave();
+        return pass.rollout.state() == Rollout.State.SUCCEEDED ? null : Duration.ZERO;
+    }
+
+    /** An upgrade under way: done when its operation is, and the instance runs the target release. */
+    private void follow(RolloutPass pass, Rollout.Item item) {
+        InstanceRecord instance = pass.tx.instances().byUid(item.uid()).orElse(null);
+        if (instance == null || instance.phase().isDeleted() || instance.phase() == Phase.DELETING) {
+            pass.item(item, ItemState.SKIPPED, item.operation(), "the instance was deleted during the rollout");
+            return;
+        }
+        Operation op = pass.tx.operations().get(item.operation()).orElse(null);
+        if (op == null || !op.state().isDone()) return;
+        boolean returning = item.state() == ItemState.ROLLING_BACK;
+        if (op.state() == Operation.State.SUCCEEDED) {
+            pass.item(item, returning ? ItemState.ROLLED_BACK : ItemState.SUCCEEDED, op.id(),
+                    returning ? "back at release " + item.fromRelease() : "runs release " + item.toRelease());
+        } else {
+            pass.item(item, returning ? ItemState.ROLLBACK_FAILED : ItemState.FAILED, op.id(), op.error());
+        }
+    }
+
+    private boolean haltIfBudgetSpent(RolloutPass pass) {
+        int selected = pass.rollout.instances().size();
+        int budget = pass.rollout.strategy().errorBudget(selected);
+        long failed = pass.items().stream().filter(i -> i.state() == ItemState.FAILED).count();
+        if (failed <= budget) return false;
+        pass.rollBack(failed + " instance(s) failed their upgrade; the error budget allows " + budget);
+        return true;
+    }
+
+    /** Starts the wave's pending upgrades, up to maxParallel under way; an instance busy with another operation waits. */
+    private void startUpgrades(RolloutPass pass) {
+        long underway = pass.currentWave().stream().filter(i -> i.state() == ItemState.UPGRADING).count();
+        for (Rollout.Item item : pass.currentWave()) {
+            if (underway >= pass.rollout.strategy().parallel()) return;
+            if (item.state() != ItemState.PENDING) continue;
+            try {
+                Optional<Operation> op = instances.changeRelease(pass.tx, item.uid(), item.toRelease(), "instance.upgrade",
+                        "rollout " + pass.rollout.id());
+                if (op.isEmpty()) continue;
+                pass.item(item, ItemState.UPGRADING, op.get().id(), "upgrading from " + item.fromRelease() + " to " + item.toRelease());
+                underway++;
+            } catch (ConflictException e) {
+                pass.item(item, ItemState.SKIPPED, null, e.getMessage());
+            } catch (ValidationFailure e) {
+                pass.item(item, ItemState.FAILED, null, e.getMessage());
+            }
+        }
+    }
+
+    /** After the bake: every upgraded instance of the wave still runs the target release, healthy. Empty: the gate passes. */
+    private static Optional<String> healthGate(RolloutPass pass) {
+        for (Rollout.Item item : pass.currentWave()) {
+            if (item.state() != ItemState.SUCCEEDED) continue;
+            InstanceRecord i = pass.tx.instances().byUid(item.uid()).orElse(null);
+            if (i == null || i.phase().isDeleted()) continue;
+            boolean ready = i.status().conditions().stream().anyMatch(c -> c.type().equals("Ready") && c.status() == Condition.Status.True);
+            boolean current = i.status().observedGeneration() == i.generation() && item.toRelease().equals(i.spec().release());
+            boolean serving = i.phase() == Phase.RUNNING || i.phase() == Phase.STOPPED || i.phase() == Phase.HIBERNATED;
+            if (!current || !serving || (i.phase() == Phase.RUNNING && !ready)) {
+                return Optional.of(item.tenant() + "/" + item.name() + " is " + i.phase() + ": " + i.status().message());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Takes the current wave's upgraded instances back to their release, one operation each; then {@code end}. */
+    private Duration rollBack(RolloutPass pass, Rollout.State end) {
+        boolean waiting = false;
+        for (Rollout.Item item : pass.currentWave()) {
+            switch (item.state()) {
+                case UPGRADING, ROLLING_BACK -> {
+                    follow(pass, item);
+                    waiting = true;
+                }
+                case SUCCEEDED, FAILED -> {
+                    waiting = true;
+                    try {
+                        instances.changeRelease(pass.tx, item.uid(), item.fromRelease(), "instance.rollback", "rollout " + pass.rollout.id())
+                                .ifPresent(op -> pass.item(item, ItemState.ROLLING_BACK, op.id(), "rolling back to " + item.fromRelease()));
+                    } catch (ConflictException e) {
+                        pass.item(item, ItemState.SKIPPED, item.operation(), e.getMessage());
+                    } catch (ValidationFailure e) {
+                        pass.item(item, ItemState.ROLLBACK_FAILED, item.operation(), e.getMessage());
+                    }
+                }
+                default -> { }
+            }
+        }
+        if (waiting) return FOLLOW;
+        pass.finish(end);
+        return null;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.tenantry.server.store;
+
+import java.time.Duration;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Row leases on a table of reconciled objects (columns {@code reconcile_at}, {@code reconcile_requested},
+ * {@code lease_owner}, {@code lease_until}): several server replicas claim due rows with {@code FOR UPDATE SKIP
+ * LOCKED}, so that one object is never worked on twice at a time, and a crashed replica's lease expires.
+ */
+final class Leases {
+    private final Handle h;
+    private final String table;
+    private final String key;
+
+    Leases(Handle h, String table, String key) {
+        this.h = h;
+        this.table = table;
+        this.key = key;
+    }
+
+    /** Claims up to {@code limit} rows whose reconcile time has come and whose lease is free or expired. */
+    List<String> claimDue(String owner, Duration lease, int limit) {
+        return h.createQuery("update " + table + " set lease_owner = :owner, lease_until = now() + cast(:lease as interval)"
+                        + " where " + key + " in (select " + key + " from " + table + " where reconcile_at <= now()"
+                        + " and (lease_until is null or lease_until < now()) order by reconcile_at limit :limit"
+                        + " for update skip locked) returning " + key)
+                .bind("owner", owner).bind("lease", lease.toMillis() + " milliseconds").bind("limit", limit)
+                .mapTo(String.class).list();
+    }
+
+    /** Gives the lease back; {@code next} schedules the next pass (null: only when something changes). */
+    void release(String id, String owner, Duration next) {
+        h.createUpdate("update " + table + " set lease_owner = null, lease_until = null,"
+                        + " reconcile_at = case when reconcile_requested then now()"
+                        + " when :next::bigint is null then null else now() + cast(:next || ' milliseconds' as interval) end,"
+                        + " reconcile_requested = false where " + key + " = :id and lease_owner = :owner")
+                .bind("id", id).bind("owner", owner).bind("next", next == null ? null : next.toMillis()).execute();
+    }
+
+    /** Asks for a pass now; a pass already running will run again when it ends. */
+    void requestReconcile(String id) {
+        h.createUpdate("update " + table + " set reconcile_at = least(reconcile_at, now()),"
+                + " reconcile_requested = lease_owner is not null where " + key + " = :id").bind("id", id).execute();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.tenantry.server.store;
+
+import dev.tenantry.api.model.Rollout;
+import dev.tenantry.api.model.RolloutSelector;
+import dev.tenantry.api.model.RolloutStrategy;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/** Rollouts and the instances each selected. */
+public final class RolloutRepository {
+    /** The states in which a rollout still holds its instances (another rollout may not select them). */
+    private static final String ACTIVE = "('RUNNING', 'PAUSED', 'ROLLING_BACK', 'ABORTING')";
+    private final Handle h;
+
+    RolloutRepository(Handle h) {
+        this.h = h;
+    }
+
+    /** Inserts the rollout and its instances, due for a first pass now. */
+    public void insert(Rollout r) {
+        h.createUpdate("insert into rollouts (id, service, release, selector, strategy, state, current_wave, wave_count, reason, created_by,"
+                        + " reconcile_at) values (:id, :service, :release, cast(:selector as jsonb), cast(:strategy as jsonb), :state, :wave,"
+                        + " :waves, :reason, :by, now())")
+                .bind("id", r.id()).bind("service", r.service()).bind("release", r.release())
+                .bind("selector", JsonColumns.write(r.selector())).bind("strategy", JsonColumns.write(r.strategy()))
+                .bind("state", r.state().name()).bind("wave", r.currentWave()).bind("waves", r.waveCount()).bind("reason", r.reason())
+                .bind("by", r.createdBy()).execute();
+        int seq = 0;
+        for (Rollout.Item item : r.instances()) {
+            h.createUpdate("insert into rollout_instances (rollout_id, instance_uid, tenant, name, wave, seq, from_release, to_release, state)"
+                            + " values (:r, :uid, :tenant, :name, :wave, :seq, :from, :to, :state)")
+                    .bind("r", r.id()).bind("uid", item.uid()).bind("tenant", item.tenant()).bind("name", item.name())
+                    .bind("wave", item.wave()).bind("seq", seq++).bind("from", item.fromRelease()).bind("to", item.toRelease())
+                    .bind("state", item.state().name()).execute();
+        }
+    }
+
+    public Optional<Rollout> get(String id) {
+        return h.createQuery("select * from rollouts where id = :id").bind("id", id).map((rs, c) -> row(rs)).findOne()
+                .map(this::withItems);
+    }
+
+    public Optional<Rollout> lock(String id) {
+        return h.createQuery("select * from rollouts where id = :id for update").bind("id", id).map((rs, c) -> row(rs)).findOne()
+                .map(this::withItems);
+    }
+
+    /** Rollouts, newest first, created before the rollout {@code before} (null: from the newest). */
+    public List<Rollout> list(String before, int limit) {
+        return h.createQuery("select * from rollouts where (cast(:before as text) is null"
+                        + " or created_at < (select created_at from rollouts where id = :before)) order by created_at desc limit :limit")
+                .bind("before", before).bind("limit", limit).map((rs, c) -> row(rs)).list();
+    }
+
+    /** The uids among {@code uids} that an unfinished rollout holds. */
+    public List<String> heldInstances(List<String> uids) {
+        return h.createQuery("select ri.instance_uid from rollout_instances ri join rollouts r on r.id = ri.rollout_id"
+                        + " where r.state in " + ACTIVE + " and ri.instance_uid = any(cast(:uids as text[]))")
+                .bind("uids", uids.toArray(String[]::new)).mapTo(String.class).list();
+    }
+
+    /** Saves the rollout's state, wave, bake deadline and reason. */
+    public void save(Rollout r, Instant bakeUntil) {
+        h.createUpdate("update rollouts set state = :state, current_wave = :wave, bake_until = :bake, reason = :reason, updated_at = now()"
+                        + " where id = :id")
+                .bind("id", r.id()).bind("state", r.state().name()).bind("wave", r.currentWave())
+                .bind("bake", bakeUntil == null ? null : Timestamp.from(bakeUntil)).bind("reason", r.reason()).execute();
+    }
+
+    public Optional<Instant> bakeUntil(String id) {
+        return h.createQuery("select bake_until from rollouts where id = :id").bind("id", id)
+                .map((rs, c) -> JsonColumns.instant(rs, "bake_until")).findOne().flatMap(Optional::ofNullable);
+    }
+
+    public void saveItem(String rolloutId, Rollout.Item item) {
+        h.createUpdate("update rollout_instances set state = :state, operation = :op, started_at = :started, ended_at = :ended,"
+                        + " reason = :reason where rollout_id = :r and instance_uid = :uid")
+                .bind("r", rolloutId).bind("uid", item.uid()).bind("state", item.state().name()).bind("op", item.operation())
+                .bind("started", item.startedAt() == null ? null : Timestamp.from(item.startedAt()))
+                .bind("ended", item.endedAt() == null ? null : Timestamp.from(item.endedAt())).bind("reason", item.reason()).execute();
+    }
+
+    public List<String> claimDue(String owner, Duration lease, int limit) {
+        return leases().claimDue(owner, lease, limit);
+    }
+
+    public void release(String id, String owner, Duration next) {
+        leases().release(id, owner, next);
+    }
+
+    public void requestReconcile(String id) {
+        leases().requestReconcile(id);
+    }
+
+    private Leases leases() {
+        return new Leases(h, "rollouts", "id");
+    }
+
+    private Rollout withItems(Rollout r) {
+        List<Rollout.Item> items = h.createQuery("select * from rollout_instances where rollout_id = :r order by wave, seq")
+                .bind("r", r.id()).map((rs, c) -> item(rs)).list();
+        return new Rollout(r.id(), r.service(), r.release(), r.selector(), r.strategy(), r.state(), r.currentWave(), r.waveCount(),
+                r.reason(), items, r.createdBy(), r.createdAt(), r.updatedAt());
+    }
+
+    private static Rollout row(ResultSet rs) throws SQLException {
+        return new Rollout(rs.getString("id"), rs.getString("service"), rs.getString("release"),
+                JsonColumns.read(rs, "selector", RolloutSelector.class), JsonColumns.read(rs, "strategy", RolloutStrategy.class),
+                Rollout.State.valueOf(rs.getString("state")), rs.getInt("current_wave"), rs.getInt("wave_count"), rs.getString("reason"),
+                List.of(), rs.getString("created_by"), JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at"));
+    }
+
+    private static Rollout.Item item(ResultSet rs) throws SQLException {
+        return new Rollout.Item(rs.getString("tenant"), rs.getString("name"), rs.getString("instance_uid"), rs.getInt("wave"),
+                rs.getString("from_release"), rs.getString("to_release"), Rollout.ItemState.valueOf(rs.getString("state")),
+                rs.getString("operation"), JsonColumns.instant(rs, "started_at"), JsonColumns.instant(rs, "ended_at"), rs.getString("reason"));
+    }
+}

@@ -1,0 +1,54 @@
+package dev.tenantry.server.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantry.api.model.RolloutStrategy;
+import dev.tenantry.api.validation.Errors;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RolloutStrategiesTest {
+    private static RolloutStrategy strategy(Integer canaryCount, Integer canaryPercent, List<Integer> waves) {
+        return new RolloutStrategy(canaryCount, canaryPercent, waves, null, null, null, null);
+    }
+
+    @Test
+    void aCanaryComesFirstThenTheWavesCumulativePercentagesOfTheRest() {
+        List<Integer> waves = RolloutStrategies.waves(strategy(1, null, List.of(10, 25, 50, 100)), 21);
+        assertThat(waves).hasSize(21);
+        assertThat(Collections.frequency(waves, 0)).as("canary").isEqualTo(1);
+        assertThat(Collections.frequency(waves, 1)).as("10 % of 20").isEqualTo(2);
+        assertThat(Collections.frequency(waves, 2)).as("up to 25 % of 20").isEqualTo(3);
+        assertThat(Collections.frequency(waves, 3)).as("up to 50 %").isEqualTo(5);
+        assertThat(Collections.frequency(waves, 4)).as("the rest").isEqualTo(10);
+        assertThat(waves).isSorted();
+    }
+
+    @Test
+    void emptyWavesAreLeftOutAndAPercentCanaryIsAtLeastOne() {
+        assertThat(RolloutStrategies.waves(strategy(null, 5, List.of(10, 25, 50, 100)), 3)).containsExactly(0, 1, 2);
+        assertThat(RolloutStrategies.waves(strategy(null, null, null), 4)).containsExactly(0, 0, 0, 0);
+        assertThat(RolloutStrategies.waves(strategy(5, null, null), 2)).as("a canary no larger than the selection").containsExactly(0, 0);
+    }
+
+    @Test
+    void invalidStrategiesNameTheirField() {
+        Errors errors = new Errors();
+        RolloutStrategies.check(errors, new RolloutStrategy(1, 5, List.of(50, 90), -1, 0, 1, 1));
+        assertThat(fields(errors)).contains("strategy.canaryCount", "strategy.waves", "strategy.bakeSeconds", "strategy.maxParallel",
+                "strategy.errorBudgetCount");
+        Errors fine = new Errors();
+        RolloutStrategies.check(fine, strategy(null, 10, List.of(25, 100)));
+        assertThat(fine.isEmpty()).isTrue();
+    }
+
+    private static List<String> fields(Errors errors) {
+        try {
+            errors.throwIfAny();
+            return List.of();
+        } catch (dev.tenantry.api.validation.ValidationException e) {
+            return e.errors().stream().map(dev.tenantry.api.validation.FieldError::field).toList();
+        }
+    }
+}
