@@ -85,6 +85,44 @@ class RolloutIT extends WithPlane {
     }
 
     @Test
+    void rolloutsPassPinnedInstancesByAndSaySo() {
+        plane.createTenant("umbrella");
+        plane.createTenant("hooli");
+        for (String[] instance : new String[][] {{"umbrella", "u0"}, {"umbrella", "u1"}, {"hooli", "h0"}}) {
+            createAtFirstRelease(instance[0], instance[1]);
+        }
+        for (String[] instance : new String[][] {{"umbrella", "u0"}, {"umbrella", "u1"}, {"hooli", "h0"}}) {
+            plane.awaitPhase(instance[0], instance[1], "RUNNING");
+        }
+        TestPlane.Reply unknown = plane.callWithHeaders("PUT", "/v1/tenants/umbrella/instances/u0/pin", Map.of("release", "0.0.1"), Map.of());
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().path("errors").get(0).path("field").asText()).isEqualTo("release");
+        TestPlane.Reply pin = plane.callWithHeaders("PUT", "/v1/tenants/umbrella/instances/u0/pin", Map.of("release", "1.0.0"), Map.of());
+        assertThat(pin.status()).as(pin.body()).isEqualTo(200);
+        assertThat(pin.json().path("pinnedRelease").asText()).isEqualTo("1.0.0");
+        assertThat(plane.callWithHeaders("PUT", "/v1/tenants/hooli/pins/fleet", Map.of("release", "1.0.0"), Map.of()).status()).isEqualTo(200);
+        long u0 = plane.instance("umbrella", "u0").path("generation").asLong();
+
+        JsonNode rollout = awaitState(create(Map.of("service", "fleet", "release", "2.0.0",
+                "selector", Map.of("tenants", List.of("umbrella", "hooli")))).path("id").asText(), "SUCCEEDED");
+        Map<String, String> outcome = new HashMap<>();
+        rollout.path("instances").forEach(i -> outcome.put(i.path("name").asText(), i.path("state").asText() + " " + i.path("reason").asText()));
+        assertThat(outcome.get("u0")).isEqualTo("SKIPPED pinned to release 1.0.0");
+        assertThat(outcome.get("h0")).isEqualTo("SKIPPED pinned to release 1.0.0 (tenant pin)");
+        assertThat(outcome.get("u1")).startsWith("SUCCEEDED");
+        assertThat(plane.instance("umbrella", "u0").path("generation").asLong()).as("a pinned instance is untouched").isEqualTo(u0);
+        assertThat(plane.instance("hooli", "h0").path("spec").path("release").asText()).isEqualTo("1.0.0");
+
+        assertThat(plane.callWithHeaders("PUT", "/v1/tenants/umbrella/instances/u1/pin", Map.of("release", "2.0.0"), Map.of()).status()).isEqualTo(200);
+        TestPlane.Reply older = plane.post("/v1/rollouts", Map.of("service", "fleet", "release", "1.0.0", "selector", Map.of("tenants", List.of("umbrella"))));
+        assertThat(older.status()).as("a target older than a pinned release").isEqualTo(400);
+        assertThat(older.json().path("errors").get(0).path("field").asText()).isEqualTo("release");
+        assertThat(older.body()).contains("pinned to");
+        assertThat(plane.delete("/v1/tenants/umbrella/instances/u1/pin").json().has("pinnedRelease")).isFalse();
+        assertThat(plane.delete("/v1/tenants/hooli/pins/fleet").status()).isEqualTo(204);
+    }
+
+    @Test
     void badRolloutsAreRefusedAndChangeNothing() {
         TestPlane.Reply unknown = plane.post("/v1/rollouts", Map.of("service", "fleet", "release", "9.9.9"));
         assertThat(unknown.status()).isEqualTo(400);

@@ -133,6 +133,7 @@ public final class InstancesCommand {
                     .row("generation", i.path("generation").asText() + " (observed " + s.path("observedGeneration").asText() + ")")
                     .row("etag", i.path("etag").asText())
                     .row("operation", Output.text(i, "lastOperation"))
+                    .row("pinned to", Output.text(i, "pinnedRelease"))
                     .row("purge at", s.path("phase").asText().equals("DELETED") ? Output.text(i, "purgeAt") + " (restore it until then)" : "-")
                     .print(System.out);
             if (s.path("conditions").size() > 0) {
@@ -173,6 +174,19 @@ public final class InstancesCommand {
     @Command(name = "purge", description = "Remove a deleted instance's data and parameters for good, now rather than at its purge time.")
     int purge(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
         return change.run(o, "POST", tenant, name, "/purge", null);
+    }
+
+    @Command(name = "pin", description = "Pin an instance to a release: rollouts pass it by (unless they move it to that release).")
+    int pin(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name,
+            @Parameters(paramLabel = "RELEASE") String release) {
+        return Output.run(o, c -> c.change("PUT", "/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(name) + "/pin",
+                Map.of("release", release), null), i -> System.out.println("instance " + tenant + "/" + name + " pinned to release " + release));
+    }
+
+    @Command(name = "unpin", description = "Unpin an instance.")
+    int unpin(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
+        return Output.run(o, c -> c.change("DELETE", "/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(name) + "/pin",
+                null, null), i -> System.out.println("instance " + tenant + "/" + name + " unpinned"));
     }
 
     @Command(name = "update", description = "Change an instance's plan and/or parameters; replicas are replaced one at a time.")

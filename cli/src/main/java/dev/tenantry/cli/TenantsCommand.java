@@ -34,6 +34,18 @@ public final class TenantsCommand {
                 .row(t.path("id").asText(), t.path("name").asText(), t.path("createdAt").asText()).print(System.out));
     }
 
+    @Command(name = "pin", description = "Pin the tenant's instances of a service to a release: rollouts pass them by.")
+    int pin(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "SERVICE") String service,
+            @Parameters(paramLabel = "RELEASE") String release) {
+        return Output.run(o, c -> c.change("PUT", "/v1/tenants/" + ApiClient.enc(id) + "/pins/" + ApiClient.enc(service), Map.of("release", release), null),
+                p -> System.out.println("tenant " + id + "'s instances of " + service + " pinned to release " + release));
+    }
+
+    @Command(name = "unpin", description = "Unpin the tenant's instances of a service.")
+    int unpin(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "SERVICE") String service) {
+        return Output.run(o, c -> c.delete("/v1/tenants/" + ApiClient.enc(id) + "/pins/" + ApiClient.enc(service)), p -> { });
+    }
+
     @Command(name = "delete", description = "Delete a tenant that has no instances left.")
     int delete(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.delete("/v1/tenants/" + ApiClient.enc(id)), t -> { });

@@ -98,7 +98,7 @@ public final class InstanceService {
                     List.of(new Condition("Ready", Condition.Status.False, "Provisioning", "instance is being provisioned", now)), List.of());
             InstanceRecord instance = new InstanceRecord(Ids.newId("ins", 16), tenant, request.name(), 1,
                     new InstanceSpec(service.name(), plan.name(), release.version(), parameters), status, null, null, null,
-                    false, 0, 0, op.id(), null, now, now);
+                    false, 0, 0, op.id(), null, null, now, now);
             tx.instances().insert(instance);
             tx.operations().insert(op, instance.uid());
             tx.events().append("instance.created", "tenants/" + target, tenant,

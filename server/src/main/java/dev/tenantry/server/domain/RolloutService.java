@@ -57,13 +57,20 @@ public final class RolloutService {
             }
             List<Integer> waveOf = RolloutStrategies.waves(strategy, selected.size());
             List<Rollout.Item> items = new ArrayList<>();
+            Instant now = clock.instant();
             for (int n = 0; n < selected.size(); n++) {
                 InstanceRecord i = selected.get(n);
+                String pin = pinOf(tx, i);
+                if (pin != null && tx.catalog().isOlder(request.service(), request.release(), pin)) {
+                    throw new ValidationFailure("release", "release " + request.release() + " is older than release " + pin + ", which "
+                            + i.tenant() + "/" + i.name() + " is pinned to; unpin it or leave it out of the selector");
+                }
+                boolean passedBy = pin != null && !pin.equals(request.release());
                 items.add(new Rollout.Item(i.tenant(), i.name(), i.uid(), waveOf.get(n), i.spec().release(), request.release(),
-                        Rollout.ItemState.PENDING, null, null, null, null));
+                        passedBy ? Rollout.ItemState.SKIPPED : Rollout.ItemState.PENDING, null, null, passedBy ? now : null,
+                        passedBy ? "pinned to release " + pin + (i.pinnedRelease() != null ? "" : " (tenant pin)") : null));
             }
             int waveCount = waveOf.get(waveOf.size() - 1) + 1;
-            Instant now = clock.instant();
             Rollout rollout = new Rollout(Ids.newId("ro", 12), request.service(), request.release(), selector, strategy, Rollout.State.RUNNING,
                     0, waveCount, null, items, who.actor(), now, now);
             tx.rollouts().insert(rollout);
@@ -74,6 +81,50 @@ public final class RolloutService {
         signals.fire(Signals.Topic.RECONCILE);
         signals.fire(Signals.Topic.EVENTS);
         return created;
+    }
+
+    /** The release an instance is pinned to: its own pin, else its tenant's pin for its service; null if none. */
+    private static String pinOf(Tx tx, InstanceRecord i) {
+        return i.pinnedRelease() != null ? i.pinnedRelease() : tx.instances().tenantPin(i.tenant(), i.spec().service()).orElse(null);
+    }
+
+    /** Pins an instance to a release of its service (null: unpins it); rollouts pass a pinned instance by. */
+    public InstanceRecord pinInstance(Principal who, String tenant, String name, String release) {
+        checkTenant(who, tenant);
+        InstanceRecord pinned = store.tx(tx -> {
+            InstanceRecord i = tx.instances().get(tenant, name).filter(r -> !r.phase().isDeleted())
+                    .orElseThrow(() -> new NotFoundException("instance", "tenant '" + tenant + "' has no instance '" + name + "'"));
+            if (release != null) checkRelease(tx, i.spec().service(), release);
+            tx.instances().pin(i.uid(), release);
+            tx.events().append(release == null ? "instance.unpinned" : "instance.pinned", "tenants/" + tenant + "/" + name, tenant,
+                    release == null ? Map.of("instance", tenant + "/" + name) : Map.of("instance", tenant + "/" + name, "release", release));
+            return tx.instances().byUid(i.uid()).orElseThrow();
+        });
+        signals.fire(Signals.Topic.EVENTS);
+        return pinned;
+    }
+
+    /** Pins a tenant's instances of a service to a release (null: unpins them). */
+    public void pinTenant(Principal who, String tenant, String service, String release) {
+        checkTenant(who, tenant);
+        store.run(tx -> {
+            tx.tenants().get(tenant).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + tenant + "'"));
+            tx.catalog().service(service).orElseThrow(() -> new NotFoundException("service", "no service '" + service + "'"));
+            if (release != null) checkRelease(tx, service, release);
+            tx.instances().pinTenant(tenant, service, release);
+            tx.events().append(release == null ? "tenant.unpinned" : "tenant.pinned", "tenants/" + tenant, tenant,
+                    release == null ? Map.of("service", service) : Map.of("service", service, "release", release));
+        });
+        signals.fire(Signals.Topic.EVENTS);
+    }
+
+    private static void checkRelease(Tx tx, String service, String release) {
+        tx.catalog().release(service, release)
+                .orElseThrow(() -> new ValidationFailure("release", "service '" + service + "' has no release '" + release + "'"));
+    }
+
+    private static void checkTenant(Principal who, String tenant) {
+        if (!who.canSeeTenant(tenant)) throw new NotFoundException("tenant", "no tenant '" + tenant + "'");
     }
 
     public Rollout get(Principal who, String id) {

@@ -1,6 +1,8 @@
 package dev.tenantry.server.http;
 
+import dev.tenantry.api.model.ReleasePin;
 import dev.tenantry.api.model.RolloutCreate;
+import java.util.Map;
 import dev.tenantry.server.domain.RolloutService;
 
 final class RolloutRoutes {
@@ -8,6 +10,13 @@ final class RolloutRoutes {
 
     RolloutRoutes(RolloutService rollouts) {
         this.rollouts = rollouts;
+    }
+
+    /** The release of a pin request; a 400 naming {@code release} without one. */
+    private static String pinned(io.javalin.http.Context ctx) {
+        ReleasePin pin = Bodies.read(ctx, ReleasePin.class);
+        if (pin.release() == null || pin.release().isBlank()) throw ProblemException.badRequest("release", "is required");
+        return pin.release();
     }
 
     void register(Routes r) {
@@ -20,6 +29,19 @@ final class RolloutRoutes {
         r.get("/v1/rollouts/{id}", Access.READ, ctx -> Http.json(ctx, 200, rollouts.get(Http.principal(ctx), ctx.pathParam("id"))));
         r.post("/v1/rollouts/{id}/pause", Access.WRITE, ctx -> Http.json(ctx, 200, rollouts.pause(Http.principal(ctx), ctx.pathParam("id"))));
         r.post("/v1/rollouts/{id}/resume", Access.WRITE, ctx -> Http.json(ctx, 200, rollouts.resume(Http.principal(ctx), ctx.pathParam("id"))));
+        r.put("/v1/tenants/{tenant}/instances/{name}/pin", Access.WRITE, ctx -> Http.json(ctx, 200, rollouts.pinInstance(Http.principal(ctx),
+                ctx.pathParam("tenant"), ctx.pathParam("name"), pinned(ctx)).toApi()));
+        r.delete("/v1/tenants/{tenant}/instances/{name}/pin", Access.WRITE, ctx -> Http.json(ctx, 200,
+                rollouts.pinInstance(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name"), null).toApi()));
+        r.put("/v1/tenants/{tenant}/pins/{service}", Access.WRITE, ctx -> {
+            String release = pinned(ctx);
+            rollouts.pinTenant(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("service"), release);
+            Http.json(ctx, 200, Map.of("tenant", ctx.pathParam("tenant"), "service", ctx.pathParam("service"), "release", release));
+        });
+        r.delete("/v1/tenants/{tenant}/pins/{service}", Access.WRITE, ctx -> {
+            rollouts.pinTenant(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("service"), null);
+            ctx.status(204);
+        });
         r.post("/v1/rollouts/{id}/abort", Access.WRITE, ctx -> Http.json(ctx, 200, rollouts.abort(Http.principal(ctx), ctx.pathParam("id"))));
     }
 }

@@ -43,6 +43,13 @@ public final class CatalogRepository {
                 .map((rs, c) -> release(rs)).findOne();
     }
 
+    /** Whether release {@code a} of the service was created before release {@code b}. */
+    public boolean isOlder(String service, String a, String b) {
+        return h.createQuery("select (select seq from releases where service = :s and version = :a)"
+                        + " < (select seq from releases where service = :s and version = :b)")
+                .bind("s", service).bind("a", a).bind("b", b).mapTo(Boolean.class).findOne().orElse(false);
+    }
+
     public List<Release> releases(String service) {
         return h.createQuery("select * from releases where service = :s order by seq desc").bind("s", service)
                 .map((rs, c) -> release(rs)).list();

@@ -98,6 +98,28 @@ public final class InstanceRepository {
         return new Leases(h, "instances", "uid");
     }
 
+    /** Pins the instance to a release (null: unpins it). */
+    public void pin(String uid, String release) {
+        h.createUpdate("update instances set pinned_release = :r, updated_at = now() where uid = :uid").bind("uid", uid).bind("r", release).execute();
+    }
+
+    /** The release a tenant pinned its instances of a service to, if any. */
+    public Optional<String> tenantPin(String tenant, String service) {
+        return h.createQuery("select release from tenant_pins where tenant = :t and service = :s").bind("t", tenant).bind("s", service)
+                .mapTo(String.class).findOne();
+    }
+
+    /** Pins a tenant's instances of a service to a release (null: unpins them). */
+    public void pinTenant(String tenant, String service, String release) {
+        if (release == null) {
+            h.createUpdate("delete from tenant_pins where tenant = :t and service = :s").bind("t", tenant).bind("s", service).execute();
+            return;
+        }
+        h.createUpdate("insert into tenant_pins (tenant, service, release) values (:t, :s, :r)"
+                        + " on conflict (tenant, service) do update set release = :r, created_at = now()")
+                .bind("t", tenant).bind("s", service).bind("r", release).execute();
+    }
+
     public void saveSpec(InstanceRecord r) {
         h.createUpdate("update instances set spec = cast(:spec as jsonb), generation = :gen, updated_at = now() where uid = :uid")
                 .bind("uid", r.uid()).bind("spec", JsonColumns.write(r.spec())).bind("gen", r.generation()).execute();
@@ -180,7 +202,7 @@ public final class InstanceRepository {
                 JsonColumns.read(rs, "observed", ObservedInstance.class), rs.getString("cell"),
                 JsonColumns.read(rs, "deployment", Deployment.class), rs.getBoolean("published"),
                 rs.getLong("published_revision"), rs.getLong("agent_revision"),
-                rs.getString("last_operation"), JsonColumns.instant(rs, "purge_at"), JsonColumns.instant(rs, "created_at"),
+                rs.getString("last_operation"), JsonColumns.instant(rs, "purge_at"), rs.getString("pinned_release"), JsonColumns.instant(rs, "created_at"),
                 JsonColumns.instant(rs, "updated_at"));
     }
 }

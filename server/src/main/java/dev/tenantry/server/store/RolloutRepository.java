@@ -33,11 +33,12 @@ public final class RolloutRepository {
                 .bind("by", r.createdBy()).execute();
         int seq = 0;
         for (Rollout.Item item : r.instances()) {
-            h.createUpdate("insert into rollout_instances (rollout_id, instance_uid, tenant, name, wave, seq, from_release, to_release, state)"
-                            + " values (:r, :uid, :tenant, :name, :wave, :seq, :from, :to, :state)")
+            h.createUpdate("insert into rollout_instances (rollout_id, instance_uid, tenant, name, wave, seq, from_release, to_release, state,"
+                            + " ended_at, reason) values (:r, :uid, :tenant, :name, :wave, :seq, :from, :to, :state, :ended, :reason)")
                     .bind("r", r.id()).bind("uid", item.uid()).bind("tenant", item.tenant()).bind("name", item.name())
                     .bind("wave", item.wave()).bind("seq", seq++).bind("from", item.fromRelease()).bind("to", item.toRelease())
-                    .bind("state", item.state().name()).execute();
+                    .bind("state", item.state().name()).bind("ended", item.endedAt() == null ? null : Timestamp.from(item.endedAt()))
+                    .bind("reason", item.reason()).execute();
         }
     }
 

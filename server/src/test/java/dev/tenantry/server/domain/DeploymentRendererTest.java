@@ -30,7 +30,7 @@ class DeploymentRendererTest {
     private final Tenant tenant = new Tenant("acme", "Acme Corp", null);
     private final InstanceRecord instance = new InstanceRecord("ins_1", "acme", "web", 7,
             new InstanceSpec("hello", "pro", "2.0.0", Map.of("greeting", "Hi")),
-            new InstanceStatus(Phase.PENDING, 0, null, null, null, null, List.of(), List.of()), null, "local", null, false, 0, 0, null, null, null, null);
+            new InstanceStatus(Phase.PENDING, 0, null, null, null, null, List.of(), List.of()), null, "local", null, false, 0, 0, null, null, null, null, null);
 
     @Test
     void resolvesServerPlaceholdersAndLeavesAgentOnesForTheAgent() {
