@@ -123,6 +123,44 @@ class RolloutIT extends WithPlane {
     }
 
     @Test
+    void tenantsAreUpgradedOnlyInsideTheirMaintenanceWindowUnlessItIsAnEmergency() throws Exception {
+        java.time.LocalTime now = java.time.LocalTime.now(java.time.ZoneOffset.UTC);
+        Map<String, Object> closed = Map.of("start", hhmm(now.plusHours(3)), "durationMinutes", 60);
+        for (String tenant : List.of("nightowl", "latenight")) {
+            TestPlane.Reply created = plane.post("/v1/tenants", Map.of("id", tenant, "maintenanceWindow", closed));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            createAtFirstRelease(tenant, "w");
+        }
+        TestPlane.Reply bad = plane.callWithHeaders("PUT", "/v1/tenants/nightowl/maintenance-window", Map.of("start", "7pm", "durationMinutes", 60), Map.of());
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("errors").get(0).path("field").asText()).isEqualTo("maintenanceWindow.start");
+        plane.awaitPhase("nightowl", "w", "RUNNING");
+        plane.awaitPhase("latenight", "w", "RUNNING");
+
+        String waiting = create(Map.of("service", "fleet", "release", "2.0.0", "selector", Map.of("tenants", List.of("nightowl")))).path("id").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                plane.get("/v1/rollouts/" + waiting).json().path("instances").get(0).path("reason").asText().startsWith("waiting for the tenant's maintenance window"));
+        Thread.sleep(1500); // passes keep running meanwhile; the instance must not be touched
+        assertThat(plane.get("/v1/rollouts/" + waiting).json().path("instances").get(0).path("state").asText()).isEqualTo("PENDING");
+        assertThat(plane.instance("nightowl", "w").path("spec").path("release").asText()).isEqualTo("1.0.0");
+
+        Map<String, Object> open = Map.of("start", hhmm(now.minusMinutes(10)), "durationMinutes", 120);
+        assertThat(plane.callWithHeaders("PUT", "/v1/tenants/nightowl/maintenance-window", open, Map.of()).status()).isEqualTo(200);
+        awaitState(waiting, "SUCCEEDED");
+        assertThat(plane.instance("nightowl", "w").path("spec").path("release").asText()).isEqualTo("2.0.0");
+
+        JsonNode emergency = create(Map.of("service", "fleet", "release", "2.0.0", "emergency", true,
+                "selector", Map.of("tenants", List.of("latenight"))));
+        assertThat(emergency.path("emergency").asBoolean()).isTrue();
+        awaitState(emergency.path("id").asText(), "SUCCEEDED");
+        assertThat(plane.instance("latenight", "w").path("spec").path("release").asText()).as("an emergency ignores the window").isEqualTo("2.0.0");
+    }
+
+    private static String hhmm(java.time.LocalTime time) {
+        return "%02d:%02d".formatted(time.getHour(), time.getMinute());
+    }
+
+    @Test
     void badRolloutsAreRefusedAndChangeNothing() {
         TestPlane.Reply unknown = plane.post("/v1/rollouts", Map.of("service", "fleet", "release", "9.9.9"));
         assertThat(unknown.status()).isEqualTo(400);

@@ -190,11 +190,18 @@ class TenantryUpE2E {
         Path file = home.resolve("hello-2.0.0.json");
         Files.writeString(file, Json.write(blueprint));
         assertThat(cli("services", "release", "hello", "2.0.0", "-f", file.toString()).exit()).isZero();
+        Cli window = cli("tenants", "window", "acme", "--start", "00:00", "--duration-minutes", "1440");
+        assertThat(window.exit()).as(window.out()).isZero();
+        assertThat(window.out()).contains("\"start\":\"00:00\"");
         Cli rollout = cli("rollouts", "create", "hello", "2.0.0", "--canary", "1", "--wait");
         assertThat(rollout.exit()).as(rollout.out()).isZero();
         assertThat(rollout.out()).contains("SUCCEEDED");
         assertThat(viaGateway(gateway2, "shop.acme.localhost").body()).contains("Howdy from 2.0.0, acme!");
         assertThat(cli("rollouts", "list").out()).contains("hello", "2.0.0", "SUCCEEDED");
+        assertThat(cli("tenants", "window", "acme", "--clear").out()).contains("no maintenance window");
+        assertThat(cli("instances", "pin", "acme", "shop", "2.0.0").exit()).isZero();
+        assertThat(cli("instances", "get", "acme", "shop").out()).containsPattern("pinned to +2\\.0\\.0");
+        assertThat(cli("instances", "unpin", "acme", "shop").exit()).isZero();
         JsonNode tenants = Json.MAPPER.readTree(cli("tenants", "list", "-o", "json").out()).path("items");
         assertThat(tenants).extracting(t -> t.path("name").asText()).containsExactly("Acme Corp");
         Cli audit = cli("audit", "--tenant", "acme");

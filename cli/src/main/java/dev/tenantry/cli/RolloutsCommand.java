@@ -25,6 +25,7 @@ public final class RolloutsCommand {
                @Option(names = "--bake-seconds", description = "Wait after each wave before its health gate (default 0)") Integer bake,
                @Option(names = "--max-parallel", description = "Upgrades at a time within a wave (default 5)") Integer maxParallel,
                @Option(names = "--error-budget", description = "Failed instances allowed: a count (2) or a percentage (5%); default 0") String budget,
+               @Option(names = "--emergency", description = "Do not wait for tenants' maintenance windows") boolean emergency,
                @Option(names = "--wait", description = "Follow it until it ends") boolean wait,
                @Option(names = "--timeout", defaultValue = "3600", description = "Seconds to wait (default: 3600)") long timeout) {
         Map<String, Object> selector = new LinkedHashMap<>();
@@ -38,7 +39,8 @@ public final class RolloutsCommand {
         if (waves != null) strategy.put("waves", waves);
         if (bake != null) strategy.put("bakeSeconds", bake);
         if (maxParallel != null) strategy.put("maxParallel", maxParallel);
-        Map<String, Object> body = Map.of("service", service, "release", release, "selector", selector, "strategy", strategy);
+        Map<String, Object> body = Map.of("service", service, "release", release, "selector", selector, "strategy", strategy,
+                "emergency", emergency);
         return Output.run(o, c -> {
             JsonNode created = c.post("/v1/rollouts", body);
             return wait ? follow(c, created.path("id").asText(), Duration.ofSeconds(timeout), o.json()) : created;

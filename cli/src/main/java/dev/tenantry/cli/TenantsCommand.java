@@ -1,6 +1,7 @@
 package dev.tenantry.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,6 +33,23 @@ public final class TenantsCommand {
     int get(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.get("/v1/tenants/" + ApiClient.enc(id)), t -> new Table("ID", "NAME", "CREATED")
                 .row(t.path("id").asText(), t.path("name").asText(), t.path("createdAt").asText()).print(System.out));
+    }
+
+    @Command(name = "window", description = "Set the maintenance window (UTC) in which rollouts may upgrade the tenant's instances.")
+    int window(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id,
+               @Option(names = "--start", description = "HH:mm, UTC") String start,
+               @Option(names = "--duration-minutes", defaultValue = "120") int minutes,
+               @Option(names = "--days", split = ",", description = "e.g. SATURDAY,SUNDAY (default: every day)") List<java.time.DayOfWeek> days,
+               @Option(names = "--clear", description = "Remove the window: upgrades at any time") boolean clear) {
+        String path = "/v1/tenants/" + ApiClient.enc(id) + "/maintenance-window";
+        if (!clear && start == null) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give --start HH:mm, or --clear");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("start", start);
+        body.put("durationMinutes", minutes);
+        if (days != null) body.put("days", days);
+        return Output.run(o, c -> clear ? c.delete(path) : c.change("PUT", path, body, null), t -> System.out.println(t.path("maintenanceWindow").isMissingNode()
+                || t.path("maintenanceWindow").isNull() ? "tenant " + id + " has no maintenance window" : "tenant " + id + "'s maintenance window: "
+                + t.path("maintenanceWindow")));
     }
 
     @Command(name = "pin", description = "Pin the tenant's instances of a service to a release: rollouts pass them by.")

@@ -7,8 +7,8 @@ import java.util.List;
  * A fleet upgrade: the selected instances in waves (wave 0 is the canary when there is one), where it stands
  * ({@code currentWave} of {@code waveCount}), and each instance's upgrade.
  */
-public record Rollout(String id, String service, String release, RolloutSelector selector, RolloutStrategy strategy, State state,
-                      int currentWave, int waveCount, String reason, List<Item> instances, String createdBy, Instant createdAt,
+public record Rollout(String id, String service, String release, RolloutSelector selector, RolloutStrategy strategy, boolean emergency,
+                      State state, int currentWave, int waveCount, String reason, List<Item> instances, String createdBy, Instant createdAt,
                       Instant updatedAt) {
 
     public enum State {

@@ -71,7 +71,8 @@ public final class RolloutService {
                         passedBy ? "pinned to release " + pin + (i.pinnedRelease() != null ? "" : " (tenant pin)") : null));
             }
             int waveCount = waveOf.get(waveOf.size() - 1) + 1;
-            Rollout rollout = new Rollout(Ids.newId("ro", 12), request.service(), request.release(), selector, strategy, Rollout.State.RUNNING,
+            Rollout rollout = new Rollout(Ids.newId("ro", 12), request.service(), request.release(), selector, strategy, request.isEmergency(),
+                    Rollout.State.RUNNING,
                     0, waveCount, null, items, who.actor(), now, now);
             tx.rollouts().insert(rollout);
             tx.events().append("rollout.created", "rollouts/" + rollout.id(), null, Map.of("rollout", rollout.id(), "service", rollout.service(),
@@ -184,7 +185,7 @@ public final class RolloutService {
     }
 
     static Rollout with(Rollout r, Rollout.State state, String reason) {
-        return new Rollout(r.id(), r.service(), r.release(), r.selector(), r.strategy(), state, r.currentWave(), r.waveCount(), reason,
+        return new Rollout(r.id(), r.service(), r.release(), r.selector(), r.strategy(), r.emergency(), state, r.currentWave(), r.waveCount(), reason,
                 r.instances(), r.createdBy(), r.createdAt(), r.updatedAt());
     }
 

@@ -1,5 +1,6 @@
 package dev.tenantry.server.domain;
 
+import dev.tenantry.api.model.MaintenanceWindow;
 import dev.tenantry.api.model.Page;
 import dev.tenantry.api.model.Tenant;
 import dev.tenantry.api.model.TenantCreate;
@@ -20,14 +21,30 @@ public final class TenantService {
         Errors errors = new Errors();
         Slugs.check(errors, "id", request.id());
         if (request.name() != null && (request.name().isBlank() || request.name().length() > 200)) errors.add("name", "must be 1-200 characters");
+        MaintenanceWindow.check(errors, "maintenanceWindow", request.maintenanceWindow());
         errors.throwIfAny();
         if (!who.canSeeTenant(request.id())) throw new ForbiddenException("a token of tenant '" + who.tenant() + "' cannot create other tenants");
         String name = request.name() == null ? request.id() : request.name();
         return store.tx(tx -> {
             if (tx.tenants().get(request.id()).isPresent()) throw new ConflictException("id", "tenant '" + request.id() + "' already exists");
-            tx.tenants().insert(request.id(), name);
+            tx.tenants().insert(request.id(), name, request.maintenanceWindow());
             tx.events().append("tenant.created", "tenants/" + request.id(), request.id(), Map.of("tenant", request.id(), "actor", who.actor()));
             return tx.tenants().get(request.id()).orElseThrow();
+        });
+    }
+
+    /** Sets (or, with null, clears) the window in which rollouts may upgrade the tenant's instances. */
+    public Tenant setMaintenanceWindow(Principal who, String id, MaintenanceWindow window) {
+        Errors errors = new Errors();
+        MaintenanceWindow.check(errors, "maintenanceWindow", window);
+        errors.throwIfAny();
+        Tenant tenant = get(who, id);
+        return store.tx(tx -> {
+            tx.tenants().setMaintenanceWindow(tenant.id(), window);
+            tx.rollouts().requestReconcileOfTenant(tenant.id());
+            tx.events().append("tenant.maintenance-window", "tenants/" + id, id,
+                    window == null ? Map.of("tenant", id, "actor", who.actor()) : Map.of("tenant", id, "actor", who.actor(), "window", window));
+            return tx.tenants().get(id).orElseThrow();
         });
     }
 

@@ -72,7 +72,7 @@ final class RolloutPass {
             audit("rollout.succeeded", "success", null);
             return;
         }
-        rollout = new Rollout(rollout.id(), rollout.service(), rollout.release(), rollout.selector(), rollout.strategy(), rollout.state(),
+        rollout = new Rollout(rollout.id(), rollout.service(), rollout.release(), rollout.selector(), rollout.strategy(), rollout.emergency(), rollout.state(),
                 passed + 1, rollout.waveCount(), rollout.reason(), rollout.instances(), rollout.createdBy(), rollout.createdAt(), rollout.updatedAt());
         event("rollout.wave-started", "wave " + (passed + 1) + " of " + rollout.waveCount());
     }
@@ -85,7 +85,7 @@ final class RolloutPass {
     }
 
     private Rollout with(Rollout.State state, String reason) {
-        return new Rollout(rollout.id(), rollout.service(), rollout.release(), rollout.selector(), rollout.strategy(), state,
+        return new Rollout(rollout.id(), rollout.service(), rollout.release(), rollout.selector(), rollout.strategy(), rollout.emergency(), state,
                 rollout.currentWave(), rollout.waveCount(), reason, rollout.instances(), rollout.createdBy(), rollout.createdAt(), rollout.updatedAt());
     }
 

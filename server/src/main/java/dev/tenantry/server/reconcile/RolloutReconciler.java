@@ -1,6 +1,8 @@
 package dev.tenantry.server.reconcile;
 
 import dev.tenantry.api.model.Condition;
+import dev.tenantry.api.model.MaintenanceWindow;
+import dev.tenantry.api.model.Tenant;
 import dev.tenantry.api.model.Operation;
 import dev.tenantry.api.model.Phase;
 import dev.tenantry.api.model.Rollout;
@@ -14,6 +16,7 @@ import dev.tenantry.server.store.Store;
 import dev.tenantry.server.store.Tx;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +33,8 @@ import java.util.Optional;
 public final class RolloutReconciler implements Reconciler {
     /** How soon a rollout with upgrades under way looks again (instance passes do not signal rollouts). */
     static final Duration FOLLOW = Duration.ofMillis(500);
+    /** How often a rollout waiting only for maintenance windows looks again (a window may change meanwhile). */
+    static final Duration WINDOW_RECHECK = Duration.ofSeconds(30);
 
     private final Store store;
     private final Signals signals;
@@ -78,9 +83,14 @@ public final class RolloutReconciler implements Reconciler {
         List<Rollout.Item> wave = pass.currentWave();
         wave.stream().filter(i -> i.state() == ItemState.UPGRADING).forEach(i -> follow(pass, i));
         if (haltIfBudgetSpent(pass)) return Duration.ZERO;
-        startUpgrades(pass);
+        Instant windowOpens = startUpgrades(pass);
         if (haltIfBudgetSpent(pass)) return Duration.ZERO;
-        if (!pass.currentWave().stream().allMatch(i -> i.state().isDone())) return FOLLOW;
+        if (!pass.currentWave().stream().allMatch(i -> i.state().isDone())) {
+            boolean underway = pass.currentWave().stream().anyMatch(i -> i.state() == ItemState.UPGRADING);
+            if (underway || windowOpens == null) return FOLLOW;
+            Duration untilOpen = Duration.between(pass.now, windowOpens);
+            return untilOpen.compareTo(WINDOW_RECHECK) < 0 ? untilOpen : WINDOW_RECHECK;
+        }
 
         int bake = pass.rollout.strategy().bake();
         if (pass.bakeUntil == null) {
@@ -125,12 +135,26 @@ public final class RolloutReconciler implements Reconciler {
         return true;
     }
 
-    /** Starts the wave's pending upgrades, up to maxParallel under way; an instance busy with another operation waits. */
-    private void startUpgrades(RolloutPass pass) {
+    /**
+     * Starts the wave's pending upgrades, up to maxParallel under way; an instance busy with another operation waits,
+     * and so does one whose tenant's maintenance window is closed (unless the rollout is an emergency). Returns when
+     * the first such window opens (null: none is waited for).
+     */
+    private Instant startUpgrades(RolloutPass pass) {
         long underway = pass.currentWave().stream().filter(i -> i.state() == ItemState.UPGRADING).count();
+        Instant windowOpens = null;
         for (Rollout.Item item : pass.currentWave()) {
-            if (underway >= pass.rollout.strategy().parallel()) return;
+            if (underway >= pass.rollout.strategy().parallel()) break;
             if (item.state() != ItemState.PENDING) continue;
+            MaintenanceWindow window = pass.rollout.emergency() ? null
+                    : pass.tx.tenants().get(item.tenant()).map(Tenant::maintenanceWindow).orElse(null);
+            if (window != null && !window.isOpen(pass.now)) {
+                Instant opens = window.nextOpening(pass.now);
+                String why = "waiting for the tenant's maintenance window (it opens at " + opens + ")";
+                if (!why.equals(item.reason())) pass.item(item, ItemState.PENDING, null, why);
+                windowOpens = windowOpens == null || opens.isBefore(windowOpens) ? opens : windowOpens;
+                continue;
+            }
             try {
                 Optional<Operation> op = instances.changeRelease(pass.tx, item.uid(), item.toRelease(), "instance.upgrade",
                         "rollout " + pass.rollout.id());
@@ -143,6 +167,7 @@ public final class RolloutReconciler implements Reconciler {
                 pass.item(item, ItemState.FAILED, null, e.getMessage());
             }
         }
+        return windowOpens;
     }
 
     /** After the bake: every upgraded instance of the wave still runs the target release, healthy. Empty: the gate passes. */

@@ -24,11 +24,11 @@ public final class RolloutRepository {
 
     /** Inserts the rollout and its instances, due for a first pass now. */
     public void insert(Rollout r) {
-        h.createUpdate("insert into rollouts (id, service, release, selector, strategy, state, current_wave, wave_count, reason, created_by,"
-                        + " reconcile_at) values (:id, :service, :release, cast(:selector as jsonb), cast(:strategy as jsonb), :state, :wave,"
-                        + " :waves, :reason, :by, now())")
+        h.createUpdate("insert into rollouts (id, service, release, selector, strategy, emergency, state, current_wave, wave_count, reason,"
+                        + " created_by, reconcile_at) values (:id, :service, :release, cast(:selector as jsonb), cast(:strategy as jsonb), :emergency,"
+                        + " :state, :wave, :waves, :reason, :by, now())")
                 .bind("id", r.id()).bind("service", r.service()).bind("release", r.release())
-                .bind("selector", JsonColumns.write(r.selector())).bind("strategy", JsonColumns.write(r.strategy()))
+                .bind("selector", JsonColumns.write(r.selector())).bind("strategy", JsonColumns.write(r.strategy())).bind("emergency", r.emergency())
                 .bind("state", r.state().name()).bind("wave", r.currentWave()).bind("waves", r.waveCount()).bind("reason", r.reason())
                 .bind("by", r.createdBy()).execute();
         int seq = 0;
@@ -64,6 +64,13 @@ public final class RolloutRepository {
         return h.createQuery("select ri.instance_uid from rollout_instances ri join rollouts r on r.id = ri.rollout_id"
                         + " where r.state in " + ACTIVE + " and ri.instance_uid = any(cast(:uids as text[]))")
                 .bind("uids", uids.toArray(String[]::new)).mapTo(String.class).list();
+    }
+
+    /** Asks every running rollout that holds instances of the tenant for a pass now (its maintenance window changed). */
+    public void requestReconcileOfTenant(String tenant) {
+        h.createUpdate("update rollouts set reconcile_at = least(reconcile_at, now()), reconcile_requested = lease_owner is not null"
+                        + " where state = 'RUNNING' and id in (select rollout_id from rollout_instances where tenant = :t)")
+                .bind("t", tenant).execute();
     }
 
     /** Saves the rollout's state, wave, bake deadline and reason. */
@@ -106,14 +113,14 @@ public final class RolloutRepository {
     private Rollout withItems(Rollout r) {
         List<Rollout.Item> items = h.createQuery("select * from rollout_instances where rollout_id = :r order by wave, seq")
                 .bind("r", r.id()).map((rs, c) -> item(rs)).list();
-        return new Rollout(r.id(), r.service(), r.release(), r.selector(), r.strategy(), r.state(), r.currentWave(), r.waveCount(),
+        return new Rollout(r.id(), r.service(), r.release(), r.selector(), r.strategy(), r.emergency(), r.state(), r.currentWave(), r.waveCount(),
                 r.reason(), items, r.createdBy(), r.createdAt(), r.updatedAt());
     }
 
     private static Rollout row(ResultSet rs) throws SQLException {
         return new Rollout(rs.getString("id"), rs.getString("service"), rs.getString("release"),
                 JsonColumns.read(rs, "selector", RolloutSelector.class), JsonColumns.read(rs, "strategy", RolloutStrategy.class),
-                Rollout.State.valueOf(rs.getString("state")), rs.getInt("current_wave"), rs.getInt("wave_count"), rs.getString("reason"),
+                rs.getBoolean("emergency"), Rollout.State.valueOf(rs.getString("state")), rs.getInt("current_wave"), rs.getInt("wave_count"), rs.getString("reason"),
                 List.of(), rs.getString("created_by"), JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at"));
     }
 

@@ -1,5 +1,6 @@
 package dev.tenantry.server.store;
 
+import dev.tenantry.api.model.MaintenanceWindow;
 import dev.tenantry.api.model.Tenant;
 import java.util.List;
 import java.util.Optional;
@@ -12,13 +13,20 @@ public final class TenantRepository {
         this.h = h;
     }
 
-    public void insert(String id, String name) {
-        h.createUpdate("insert into tenants (id, name) values (:id, :name)").bind("id", id).bind("name", name).execute();
+    public void insert(String id, String name, MaintenanceWindow window) {
+        h.createUpdate("insert into tenants (id, name, maintenance_window) values (:id, :name, cast(:w as jsonb))").bind("id", id).bind("name", name)
+                .bind("w", window == null ? null : JsonColumns.write(window)).execute();
+    }
+
+    /** Sets the tenant's maintenance window (null: upgrades at any time). */
+    public void setMaintenanceWindow(String id, MaintenanceWindow window) {
+        h.createUpdate("update tenants set maintenance_window = cast(:w as jsonb) where id = :id").bind("id", id)
+                .bind("w", window == null ? null : JsonColumns.write(window)).execute();
     }
 
     public Optional<Tenant> get(String id) {
         return h.createQuery("select * from tenants where id = :id").bind("id", id)
-                .map((rs, ctx) -> new Tenant(rs.getString("id"), rs.getString("name"), JsonColumns.instant(rs, "created_at")))
+                .map((rs, ctx) -> row(rs))
                 .findOne();
     }
 
@@ -26,8 +34,13 @@ public final class TenantRepository {
     public List<Tenant> list(String after, int limit, String only) {
         return h.createQuery("select * from tenants where id > :after and (:only::text is null or id = :only) order by id limit :limit")
                 .bind("after", after == null ? "" : after).bind("only", only).bind("limit", limit)
-                .map((rs, ctx) -> new Tenant(rs.getString("id"), rs.getString("name"), JsonColumns.instant(rs, "created_at")))
+                .map((rs, ctx) -> row(rs))
                 .list();
+    }
+
+    private static Tenant row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Tenant(rs.getString("id"), rs.getString("name"), JsonColumns.read(rs, "maintenance_window", MaintenanceWindow.class),
+                JsonColumns.instant(rs, "created_at"));
     }
 
     public boolean delete(String id) {
