@@ -156,6 +156,47 @@ class RolloutIT extends WithPlane {
         assertThat(plane.instance("latenight", "w").path("spec").path("release").asText()).as("an emergency ignores the window").isEqualTo("2.0.0");
     }
 
+    @Test
+    void aRolloutTouchingAProtectedTenantWaitsForApprovalByAnotherUser() throws Exception {
+        for (String[] tenant : new String[][] {{"bigcorp", "enterprise"}, {"smallco", "free"}}) {
+            TestPlane.Reply created = plane.post("/v1/tenants", Map.of("id", tenant[0], "labels", Map.of("tier", tenant[1])));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            createAtFirstRelease(tenant[0], "t");
+        }
+        plane.awaitPhase("bigcorp", "t", "RUNNING");
+        plane.awaitPhase("smallco", "t", "RUNNING");
+        TestPlane.Reply badLabel = plane.callWithHeaders("PUT", "/v1/tenants/smallco/labels", Map.of("labels", Map.of("Bad Key", "x")), Map.of());
+        assertThat(badLabel.status()).isEqualTo(400);
+        assertThat(badLabel.json().path("errors").get(0).path("field").asText()).isEqualTo("labels.Bad Key");
+        assertThat(plane.callWithHeaders("PUT", "/v1/protection", Map.of("tenantLabels", Map.of("tier", "enterprise")), Map.of()).status()).isEqualTo(200);
+        String operator = plane.post("/v1/tokens", Map.of("name", "second operator", "role", "operator")).json().path("secret").asText();
+        try {
+            JsonNode waiting = create(Map.of("service", "fleet", "release", "2.0.0", "selector", Map.of("tenantLabels", Map.of("tier", "enterprise"))));
+            assertThat(waiting.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
+            assertThat(waiting.path("approvalReason").asText()).isEqualTo("tenant bigcorp is protected (by its labels)");
+            assertThat(waiting.path("instances")).hasSize(1);
+            String id = waiting.path("id").asText();
+            Thread.sleep(1000); // rollout passes would have started the upgrade by now
+            assertThat(plane.instance("bigcorp", "t").path("spec").path("release").asText()).as("nothing before the approval").isEqualTo("1.0.0");
+
+            TestPlane.Reply byCreator = plane.post("/v1/rollouts/" + id + "/approve", null);
+            assertThat(byCreator.status()).as("the creator cannot approve").isEqualTo(403);
+            assertThat(byCreator.body()).contains("separation of duties");
+            TestPlane.Reply approved = plane.call("POST", "/v1/rollouts/" + id + "/approve", null, operator);
+            assertThat(approved.status()).as(approved.body()).isEqualTo(200);
+            assertThat(approved.json().path("approvedBy").asText()).startsWith("second operator");
+            awaitState(id, "SUCCEEDED");
+            assertThat(plane.instance("bigcorp", "t").path("spec").path("release").asText()).isEqualTo("2.0.0");
+            assertThat(plane.get("/v1/audit?limit=1000").body()).contains("rollout.approve");
+
+            JsonNode free = create(Map.of("service", "fleet", "release", "2.0.0", "selector", Map.of("tenantLabels", Map.of("tier", "free"))));
+            assertThat(free.path("state").asText()).as("nothing protected: no approval").isEqualTo("RUNNING");
+            awaitState(free.path("id").asText(), "SUCCEEDED");
+        } finally {
+            plane.callWithHeaders("PUT", "/v1/protection", Map.of(), Map.of());
+        }
+    }
+
     private static String hhmm(java.time.LocalTime time) {
         return "%02d:%02d".formatted(time.getHour(), time.getMinute());
     }

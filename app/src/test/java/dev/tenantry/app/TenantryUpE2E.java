@@ -199,6 +199,9 @@ class TenantryUpE2E {
         assertThat(viaGateway(gateway2, "shop.acme.localhost").body()).contains("Howdy from 2.0.0, acme!");
         assertThat(cli("rollouts", "list").out()).contains("hello", "2.0.0", "SUCCEEDED");
         assertThat(cli("tenants", "window", "acme", "--clear").out()).contains("no maintenance window");
+        assertThat(cli("tenants", "label", "acme", "tier=gold").out()).contains("\"tier\":\"gold\"");
+        assertThat(cli("rollouts", "protect", "--tenant-label", "tier=platinum").out()).contains("protected tenant labels: {\"tier\":\"platinum\"}");
+        assertThat(cli("rollouts", "protect", "--none").out()).contains("protected services: []");
         assertThat(cli("instances", "pin", "acme", "shop", "2.0.0").exit()).isZero();
         assertThat(cli("instances", "get", "acme", "shop").out()).containsPattern("pinned to +2\\.0\\.0");
         assertThat(cli("instances", "unpin", "acme", "shop").exit()).isZero();

@@ -17,6 +17,7 @@ public final class RolloutsCommand {
     @Command(name = "create", description = "Start a rollout: a canary, then waves, each baked and health-gated; a spent error budget rolls the wave back.")
     int create(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service, @Parameters(paramLabel = "RELEASE") String release,
                @Option(names = "--tenant", description = "Only instances of these tenants") List<String> tenants,
+               @Option(names = "--tenant-label", description = "Only tenants with this label (key=value)") Map<String, String> tenantLabels,
                @Option(names = "--plan", description = "Only instances on these plans") List<String> plans,
                @Option(names = "--cell", description = "Only instances on these cells") List<String> cells,
                @Option(names = "--from", description = "Only instances on these releases") List<String> releases,
@@ -30,6 +31,7 @@ public final class RolloutsCommand {
                @Option(names = "--timeout", defaultValue = "3600", description = "Seconds to wait (default: 3600)") long timeout) {
         Map<String, Object> selector = new LinkedHashMap<>();
         if (tenants != null) selector.put("tenants", tenants);
+        if (tenantLabels != null) selector.put("tenantLabels", tenantLabels);
         if (plans != null) selector.put("plans", plans);
         if (cells != null) selector.put("cells", cells);
         if (releases != null) selector.put("releases", releases);
@@ -76,6 +78,21 @@ public final class RolloutsCommand {
     @Command(name = "resume", description = "Resume a paused rollout.")
     int resume(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.post("/v1/rollouts/" + ApiClient.enc(id) + "/resume", null), RolloutsCommand::print);
+    }
+
+    @Command(name = "approve", description = "Approve a rollout that touches something protected (not its creator).")
+    int approve(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
+        return Output.run(o, c -> c.post("/v1/rollouts/" + ApiClient.enc(id) + "/approve", null), RolloutsCommand::print);
+    }
+
+    @Command(name = "protect", description = "Show or replace the protection policy: rollouts touching these services or tenant labels need an approval.")
+    int protect(@Mixin ClientOptions o, @Option(names = "--service", description = "A protected service") List<String> services,
+                @Option(names = "--tenant-label", description = "A protected tenant label as key=value") Map<String, String> labels,
+                @Option(names = "--none", description = "Protect nothing") boolean none) {
+        boolean set = none || services != null || labels != null;
+        Map<String, Object> body = Map.of("services", services == null ? List.of() : services, "tenantLabels", labels == null ? Map.of() : labels);
+        return Output.run(o, c -> set ? c.change("PUT", "/v1/protection", body, null) : c.get("/v1/protection"),
+                p -> System.out.println("protected services: " + p.path("services") + "; protected tenant labels: " + p.path("tenantLabels")));
     }
 
     @Command(name = "abort", description = "Stop the rollout and roll its current wave back.")

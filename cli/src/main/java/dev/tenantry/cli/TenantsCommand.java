@@ -35,6 +35,12 @@ public final class TenantsCommand {
                 .row(t.path("id").asText(), t.path("name").asText(), t.path("createdAt").asText()).print(System.out));
     }
 
+    @Command(name = "label", description = "Replace a tenant's labels (key=value …; none: no labels).")
+    int label(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "KEY=VALUE", arity = "0..*") Map<String, String> labels) {
+        return Output.run(o, c -> c.change("PUT", "/v1/tenants/" + ApiClient.enc(id) + "/labels", Map.of("labels", labels == null ? Map.of() : labels), null),
+                t -> System.out.println("tenant " + id + " labels: " + t.path("labels")));
+    }
+
     @Command(name = "window", description = "Set the maintenance window (UTC) in which rollouts may upgrade the tenant's instances.")
     int window(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id,
                @Option(names = "--start", description = "HH:mm, UTC") String start,

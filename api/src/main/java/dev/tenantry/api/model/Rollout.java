@@ -8,11 +8,12 @@ import java.util.List;
  * ({@code currentWave} of {@code waveCount}), and each instance's upgrade.
  */
 public record Rollout(String id, String service, String release, RolloutSelector selector, RolloutStrategy strategy, boolean emergency,
-                      State state, int currentWave, int waveCount, String reason, List<Item> instances, String createdBy, Instant createdAt,
-                      Instant updatedAt) {
+                      State state, int currentWave, int waveCount, String reason, List<Item> instances, String createdBy,
+                      String approvalReason, String approvedBy, Instant createdAt, Instant updatedAt) {
 
+    /** AWAITING_APPROVAL: it touches something protected ({@code approvalReason}) and waits for another user's approval. */
     public enum State {
-        RUNNING, PAUSED, ROLLING_BACK, ABORTING, HALTED, ABORTED, SUCCEEDED;
+        AWAITING_APPROVAL, RUNNING, PAUSED, ROLLING_BACK, ABORTING, HALTED, ABORTED, SUCCEEDED;
 
         public boolean isDone() {
             return this == HALTED || this == ABORTED || this == SUCCEEDED;

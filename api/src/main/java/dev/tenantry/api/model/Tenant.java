@@ -1,9 +1,15 @@
 package dev.tenantry.api.model;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
- * A customer organisation. {@code id} is a DNS-safe slug used in host names. Rollouts upgrade its instances only
+ * A customer organisation. {@code id} is a DNS-safe slug used in host names; {@code labels} (such as
+ * {@code tier: enterprise}) select tenants for rollouts and may make them protected. Rollouts upgrade its instances only
  * inside its {@code maintenanceWindow} (null: any time), unless they are emergencies.
  */
-public record Tenant(String id, String name, MaintenanceWindow maintenanceWindow, Instant createdAt) {}
+public record Tenant(String id, String name, Map<String, String> labels, MaintenanceWindow maintenanceWindow, Instant createdAt) {
+    public Tenant {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+}

@@ -1,7 +1,10 @@
 package dev.tenantry.api.model;
 
-public record TenantCreate(String id, String name, MaintenanceWindow maintenanceWindow) {
+
+import java.util.Map;
+
+public record TenantCreate(String id, String name, Map<String, String> labels, MaintenanceWindow maintenanceWindow) {
     public TenantCreate(String id, String name) {
-        this(id, name, null);
+        this(id, name, null, null);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tenantry.server.domain;
 
 import dev.tenantry.api.model.Page;
+import dev.tenantry.api.model.Protection;
 import dev.tenantry.api.model.Rollout;
 import dev.tenantry.api.model.RolloutCreate;
 import dev.tenantry.api.model.RolloutSelector;
@@ -43,8 +44,11 @@ public final class RolloutService {
                     .orElseThrow(() -> new ValidationFailure("service", "no service '" + request.service() + "'"));
             tx.catalog().release(request.service(), request.release()).orElseThrow(() ->
                     new ValidationFailure("release", "service '" + request.service() + "' has no release '" + request.release() + "'"));
+            Map<String, Map<String, String>> labels = new java.util.HashMap<>();
+            java.util.function.Function<String, Map<String, String>> labelsOf = tenant -> labels.computeIfAbsent(tenant,
+                    t -> tx.tenants().get(t).map(dev.tenantry.api.model.Tenant::labels).orElse(Map.of()));
             List<InstanceRecord> selected = tx.instances().liveOfService(request.service()).stream()
-                    .filter(i -> matches(selector, i) && !i.spec().release().equals(request.release())).toList();
+                    .filter(i -> matches(selector, i, labelsOf.apply(i.tenant())) && !i.spec().release().equals(request.release())).toList();
             if (selected.isEmpty()) {
                 throw new ValidationFailure("selector", "selects no instance of '" + request.service() + "' that is not at release "
                         + request.release() + " already");
@@ -71,10 +75,11 @@ public final class RolloutService {
                         passedBy ? "pinned to release " + pin + (i.pinnedRelease() != null ? "" : " (tenant pin)") : null));
             }
             int waveCount = waveOf.get(waveOf.size() - 1) + 1;
+            String approval = approvalNeeded(tx.rollouts().protection(), request.service(), selected, labelsOf);
             Rollout rollout = new Rollout(Ids.newId("ro", 12), request.service(), request.release(), selector, strategy, request.isEmergency(),
-                    Rollout.State.RUNNING,
-                    0, waveCount, null, items, who.actor(), now, now);
-            tx.rollouts().insert(rollout);
+                    approval == null ? Rollout.State.RUNNING : Rollout.State.AWAITING_APPROVAL,
+                    0, waveCount, null, items, who.actor(), approval, null, now, now);
+            tx.rollouts().insert(rollout, who.tokenId());
             tx.events().append("rollout.created", "rollouts/" + rollout.id(), null, Map.of("rollout", rollout.id(), "service", rollout.service(),
                     "release", rollout.release(), "instances", items.size(), "waves", waveCount, "actor", who.actor()));
             return tx.rollouts().get(rollout.id()).orElseThrow();
@@ -138,6 +143,47 @@ public final class RolloutService {
         return Pages.of(store.tx(tx -> tx.rollouts().list(cursor, limit + 1)), limit, Rollout::id);
     }
 
+    /** Why the rollout needs an approval (it touches a protected service or tenant), or null if it does not. */
+    private static String approvalNeeded(Protection protection, String service, List<InstanceRecord> selected,
+                                         java.util.function.Function<String, Map<String, String>> labelsOf) {
+        if (protection.services().contains(service)) return "service " + service + " is protected";
+        return selected.stream().map(InstanceRecord::tenant).distinct().filter(t -> protection.protects(labelsOf.apply(t))).findFirst()
+                .map(t -> "tenant " + t + " is protected (by its labels)").orElse(null);
+    }
+
+    /** Lets a rollout that waits for approval run; the approver must be another token than the creator's. */
+    public Rollout approve(Principal who, String id) {
+        return transition(who, id, "rollout.approved", (tx, r) -> {
+            if (r.state() != Rollout.State.AWAITING_APPROVAL) {
+                throw new ConflictException("state", "rollout " + id + " is " + r.state() + "; only one AWAITING_APPROVAL can be approved");
+            }
+            if (who.tokenId() != null && who.tokenId().equals(tx.rollouts().creatorToken(id).orElse(null))) {
+                throw new ForbiddenException("the creator of rollout " + id + " cannot approve it: another user must (separation of duties)");
+            }
+            tx.rollouts().approved(id, who.actor());
+            tx.audit().record(who.actor(), "rollout.approve", "rollouts/" + id, null, "success", r.approvalReason());
+            return with(r, Rollout.State.RUNNING, null);
+        });
+    }
+
+    /** The protection policy: rollouts touching these services or tenant labels wait for an approval. */
+    public Protection protection(Principal who) {
+        checkFleetAccess(who);
+        return store.tx(tx -> tx.rollouts().protection());
+    }
+
+    public Protection setProtection(Principal who, Protection protection) {
+        checkFleetAccess(who);
+        dev.tenantry.api.validation.Errors errors = new dev.tenantry.api.validation.Errors();
+        dev.tenantry.api.validation.Labels.check(errors, "tenantLabels", protection.tenantLabels());
+        errors.throwIfAny();
+        store.run(tx -> {
+            tx.rollouts().setProtection(protection);
+            tx.events().append("protection.changed", "protection", null, Map.of("actor", who.actor(), "protection", protection));
+        });
+        return protection;
+    }
+
     /** No new upgrades start; upgrades under way finish. */
     public Rollout pause(Principal who, String id) {
         return transition(who, id, "rollout.paused", (tx, r) -> {
@@ -186,11 +232,12 @@ public final class RolloutService {
 
     static Rollout with(Rollout r, Rollout.State state, String reason) {
         return new Rollout(r.id(), r.service(), r.release(), r.selector(), r.strategy(), r.emergency(), state, r.currentWave(), r.waveCount(), reason,
-                r.instances(), r.createdBy(), r.createdAt(), r.updatedAt());
+                r.instances(), r.createdBy(), r.approvalReason(), r.approvedBy(), r.createdAt(), r.updatedAt());
     }
 
-    private static boolean matches(RolloutSelector s, InstanceRecord i) {
+    private static boolean matches(RolloutSelector s, InstanceRecord i, Map<String, String> tenantLabels) {
         return (s.tenants().isEmpty() || s.tenants().contains(i.tenant()))
+                && tenantLabels.entrySet().containsAll(s.tenantLabels().entrySet())
                 && (s.plans().isEmpty() || s.plans().contains(i.spec().plan()))
                 && (s.cells().isEmpty() || s.cells().contains(i.cell()))
                 && (s.releases().isEmpty() || s.releases().contains(i.spec().release()));

@@ -5,6 +5,7 @@ import dev.tenantry.api.model.Page;
 import dev.tenantry.api.model.Tenant;
 import dev.tenantry.api.model.TenantCreate;
 import dev.tenantry.api.validation.Errors;
+import dev.tenantry.api.validation.Labels;
 import dev.tenantry.api.validation.Slugs;
 import dev.tenantry.server.store.Store;
 import java.util.List;
@@ -22,12 +23,13 @@ public final class TenantService {
         Slugs.check(errors, "id", request.id());
         if (request.name() != null && (request.name().isBlank() || request.name().length() > 200)) errors.add("name", "must be 1-200 characters");
         MaintenanceWindow.check(errors, "maintenanceWindow", request.maintenanceWindow());
+        Labels.check(errors, "labels", request.labels());
         errors.throwIfAny();
         if (!who.canSeeTenant(request.id())) throw new ForbiddenException("a token of tenant '" + who.tenant() + "' cannot create other tenants");
         String name = request.name() == null ? request.id() : request.name();
         return store.tx(tx -> {
             if (tx.tenants().get(request.id()).isPresent()) throw new ConflictException("id", "tenant '" + request.id() + "' already exists");
-            tx.tenants().insert(request.id(), name, request.maintenanceWindow());
+            tx.tenants().insert(request.id(), name, request.labels(), request.maintenanceWindow());
             tx.events().append("tenant.created", "tenants/" + request.id(), request.id(), Map.of("tenant", request.id(), "actor", who.actor()));
             return tx.tenants().get(request.id()).orElseThrow();
         });
@@ -44,6 +46,19 @@ public final class TenantService {
             tx.rollouts().requestReconcileOfTenant(tenant.id());
             tx.events().append("tenant.maintenance-window", "tenants/" + id, id,
                     window == null ? Map.of("tenant", id, "actor", who.actor()) : Map.of("tenant", id, "actor", who.actor(), "window", window));
+            return tx.tenants().get(id).orElseThrow();
+        });
+    }
+
+    /** Replaces the tenant's labels. */
+    public Tenant setLabels(Principal who, String id, Map<String, String> labels) {
+        Errors errors = new Errors();
+        Labels.check(errors, "labels", labels);
+        errors.throwIfAny();
+        Tenant tenant = get(who, id);
+        return store.tx(tx -> {
+            tx.tenants().setLabels(tenant.id(), labels);
+            tx.events().append("tenant.labeled", "tenants/" + id, id, Map.of("tenant", id, "actor", who.actor(), "labels", labels));
             return tx.tenants().get(id).orElseThrow();
         });
     }

@@ -42,6 +42,10 @@ final class RolloutRoutes {
             rollouts.pinTenant(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("service"), null);
             ctx.status(204);
         });
+        r.post("/v1/rollouts/{id}/approve", Access.WRITE, ctx -> Http.json(ctx, 200, rollouts.approve(Http.principal(ctx), ctx.pathParam("id"))));
+        r.get("/v1/protection", Access.READ, ctx -> Http.json(ctx, 200, rollouts.protection(Http.principal(ctx))));
+        r.put("/v1/protection", Access.ADMIN, ctx -> Http.json(ctx, 200, rollouts.setProtection(Http.principal(ctx),
+                Bodies.read(ctx, dev.tenantry.api.model.Protection.class))));
         r.post("/v1/rollouts/{id}/abort", Access.WRITE, ctx -> Http.json(ctx, 200, rollouts.abort(Http.principal(ctx), ctx.pathParam("id"))));
     }
 }

@@ -19,6 +19,8 @@ final class TenantRoutes {
             Http.json(ctx, 201, tenant);
         });
         r.get("/v1/tenants/{tenant}", Access.READ, ctx -> Http.json(ctx, 200, tenants.get(Http.principal(ctx), ctx.pathParam("tenant"))));
+        r.put("/v1/tenants/{tenant}/labels", Access.WRITE, ctx -> Http.json(ctx, 200, tenants.setLabels(Http.principal(ctx),
+                ctx.pathParam("tenant"), Bodies.read(ctx, dev.tenantry.api.model.TenantLabels.class).labels())));
         r.put("/v1/tenants/{tenant}/maintenance-window", Access.WRITE, ctx -> Http.json(ctx, 200, tenants.setMaintenanceWindow(Http.principal(ctx),
                 ctx.pathParam("tenant"), Bodies.read(ctx, dev.tenantry.api.model.MaintenanceWindow.class))));
         r.delete("/v1/tenants/{tenant}/maintenance-window", Access.WRITE, ctx -> Http.json(ctx, 200,

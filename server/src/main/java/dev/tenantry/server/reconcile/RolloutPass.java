@@ -73,7 +73,7 @@ final class RolloutPass {
             return;
         }
         rollout = new Rollout(rollout.id(), rollout.service(), rollout.release(), rollout.selector(), rollout.strategy(), rollout.emergency(), rollout.state(),
-                passed + 1, rollout.waveCount(), rollout.reason(), rollout.instances(), rollout.createdBy(), rollout.createdAt(), rollout.updatedAt());
+                passed + 1, rollout.waveCount(), rollout.reason(), rollout.instances(), rollout.createdBy(), rollout.approvalReason(), rollout.approvedBy(), rollout.createdAt(), rollout.updatedAt());
         event("rollout.wave-started", "wave " + (passed + 1) + " of " + rollout.waveCount());
     }
 
@@ -86,7 +86,7 @@ final class RolloutPass {
 
     private Rollout with(Rollout.State state, String reason) {
         return new Rollout(rollout.id(), rollout.service(), rollout.release(), rollout.selector(), rollout.strategy(), rollout.emergency(), state,
-                rollout.currentWave(), rollout.waveCount(), reason, rollout.instances(), rollout.createdBy(), rollout.createdAt(), rollout.updatedAt());
+                rollout.currentWave(), rollout.waveCount(), reason, rollout.instances(), rollout.createdBy(), rollout.approvalReason(), rollout.approvedBy(), rollout.createdAt(), rollout.updatedAt());
     }
 
     void event(String type, String message) {

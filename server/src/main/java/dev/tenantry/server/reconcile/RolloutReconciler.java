@@ -27,7 +27,7 @@ import java.util.Optional;
  * running:      followUpgrades → haltIfBudgetSpent → startUpgrades (up to maxParallel) → bake → healthGate → next wave
  * rolling back: the current wave's upgraded instances go back to their release (after a spent budget or a failed gate: HALTED)
  * aborting:     the same, then ABORTED
- * paused, halted, aborted, succeeded: nothing
+ * awaiting approval, paused, halted, aborted, succeeded: nothing
  * </pre>
  */
 public final class RolloutReconciler implements Reconciler {
@@ -68,7 +68,7 @@ public final class RolloutReconciler implements Reconciler {
                 case RUNNING -> advance(pass);
                 case ROLLING_BACK -> rollBack(pass, Rollout.State.HALTED);
                 case ABORTING -> rollBack(pass, Rollout.State.ABORTED);
-                case PAUSED, HALTED, ABORTED, SUCCEEDED -> null;
+                case AWAITING_APPROVAL, PAUSED, HALTED, ABORTED, SUCCEEDED -> null;
             };
             pass.save();
             tx.rollouts().release(id, owner, after);

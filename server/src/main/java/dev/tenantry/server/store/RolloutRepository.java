@@ -1,5 +1,6 @@
 package dev.tenantry.server.store;
 
+import dev.tenantry.api.model.Protection;
 import dev.tenantry.api.model.Rollout;
 import dev.tenantry.api.model.RolloutSelector;
 import dev.tenantry.api.model.RolloutStrategy;
@@ -15,22 +16,22 @@ import org.jdbi.v3.core.Handle;
 /** Rollouts and the instances each selected. */
 public final class RolloutRepository {
     /** The states in which a rollout still holds its instances (another rollout may not select them). */
-    private static final String ACTIVE = "('RUNNING', 'PAUSED', 'ROLLING_BACK', 'ABORTING')";
+    private static final String ACTIVE = "('AWAITING_APPROVAL', 'RUNNING', 'PAUSED', 'ROLLING_BACK', 'ABORTING')";
     private final Handle h;
 
     RolloutRepository(Handle h) {
         this.h = h;
     }
 
-    /** Inserts the rollout and its instances, due for a first pass now. */
-    public void insert(Rollout r) {
+    /** Inserts the rollout and its instances, due for a first pass now; {@code creatorToken} may not approve it. */
+    public void insert(Rollout r, String creatorToken) {
         h.createUpdate("insert into rollouts (id, service, release, selector, strategy, emergency, state, current_wave, wave_count, reason,"
-                        + " created_by, reconcile_at) values (:id, :service, :release, cast(:selector as jsonb), cast(:strategy as jsonb), :emergency,"
-                        + " :state, :wave, :waves, :reason, :by, now())")
+                        + " created_by, created_by_token, approval_reason, reconcile_at) values (:id, :service, :release, cast(:selector as jsonb),"
+                        + " cast(:strategy as jsonb), :emergency, :state, :wave, :waves, :reason, :by, :token, :approval, now())")
                 .bind("id", r.id()).bind("service", r.service()).bind("release", r.release())
                 .bind("selector", JsonColumns.write(r.selector())).bind("strategy", JsonColumns.write(r.strategy())).bind("emergency", r.emergency())
                 .bind("state", r.state().name()).bind("wave", r.currentWave()).bind("waves", r.waveCount()).bind("reason", r.reason())
-                .bind("by", r.createdBy()).execute();
+                .bind("by", r.createdBy()).bind("token", creatorToken).bind("approval", r.approvalReason()).execute();
         int seq = 0;
         for (Rollout.Item item : r.instances()) {
             h.createUpdate("insert into rollout_instances (rollout_id, instance_uid, tenant, name, wave, seq, from_release, to_release, state,"
@@ -71,6 +72,25 @@ public final class RolloutRepository {
         h.createUpdate("update rollouts set reconcile_at = least(reconcile_at, now()), reconcile_requested = lease_owner is not null"
                         + " where state = 'RUNNING' and id in (select rollout_id from rollout_instances where tenant = :t)")
                 .bind("t", tenant).execute();
+    }
+
+    public Optional<String> creatorToken(String id) {
+        return h.createQuery("select created_by_token from rollouts where id = :id").bind("id", id).mapTo(String.class).findOne();
+    }
+
+    public void approved(String id, String approver) {
+        h.createUpdate("update rollouts set approved_by = :a where id = :id").bind("id", id).bind("a", approver).execute();
+    }
+
+    /** The protection policy (none until an admin sets one). */
+    public Protection protection() {
+        return h.createQuery("select value from settings where key = 'protection'").map((rs, c) -> JsonColumns.read(rs, "value", Protection.class))
+                .findOne().orElse(Protection.NONE);
+    }
+
+    public void setProtection(Protection protection) {
+        h.createUpdate("insert into settings (key, value) values ('protection', cast(:v as jsonb))"
+                + " on conflict (key) do update set value = cast(:v as jsonb), updated_at = now()").bind("v", JsonColumns.write(protection)).execute();
     }
 
     /** Saves the rollout's state, wave, bake deadline and reason. */
@@ -114,14 +134,15 @@ public final class RolloutRepository {
         List<Rollout.Item> items = h.createQuery("select * from rollout_instances where rollout_id = :r order by wave, seq")
                 .bind("r", r.id()).map((rs, c) -> item(rs)).list();
         return new Rollout(r.id(), r.service(), r.release(), r.selector(), r.strategy(), r.emergency(), r.state(), r.currentWave(), r.waveCount(),
-                r.reason(), items, r.createdBy(), r.createdAt(), r.updatedAt());
+                r.reason(), items, r.createdBy(), r.approvalReason(), r.approvedBy(), r.createdAt(), r.updatedAt());
     }
 
     private static Rollout row(ResultSet rs) throws SQLException {
         return new Rollout(rs.getString("id"), rs.getString("service"), rs.getString("release"),
                 JsonColumns.read(rs, "selector", RolloutSelector.class), JsonColumns.read(rs, "strategy", RolloutStrategy.class),
                 rs.getBoolean("emergency"), Rollout.State.valueOf(rs.getString("state")), rs.getInt("current_wave"), rs.getInt("wave_count"), rs.getString("reason"),
-                List.of(), rs.getString("created_by"), JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at"));
+                List.of(), rs.getString("created_by"), rs.getString("approval_reason"), rs.getString("approved_by"),
+                JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at"));
     }
 
     private static Rollout.Item item(ResultSet rs) throws SQLException {

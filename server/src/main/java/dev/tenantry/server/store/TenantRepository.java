@@ -3,19 +3,26 @@ package dev.tenantry.server.store;
 import dev.tenantry.api.model.MaintenanceWindow;
 import dev.tenantry.api.model.Tenant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 public final class TenantRepository {
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, String>> LABELS = new com.fasterxml.jackson.core.type.TypeReference<>() { };
     private final Handle h;
 
     TenantRepository(Handle h) {
         this.h = h;
     }
 
-    public void insert(String id, String name, MaintenanceWindow window) {
-        h.createUpdate("insert into tenants (id, name, maintenance_window) values (:id, :name, cast(:w as jsonb))").bind("id", id).bind("name", name)
+    public void insert(String id, String name, Map<String, String> labels, MaintenanceWindow window) {
+        h.createUpdate("insert into tenants (id, name, labels, maintenance_window) values (:id, :name, cast(:l as jsonb), cast(:w as jsonb))")
+                .bind("id", id).bind("name", name).bind("l", JsonColumns.write(labels == null ? Map.of() : labels))
                 .bind("w", window == null ? null : JsonColumns.write(window)).execute();
+    }
+
+    public void setLabels(String id, Map<String, String> labels) {
+        h.createUpdate("update tenants set labels = cast(:l as jsonb) where id = :id").bind("id", id).bind("l", JsonColumns.write(labels)).execute();
     }
 
     /** Sets the tenant's maintenance window (null: upgrades at any time). */
@@ -39,7 +46,8 @@ public final class TenantRepository {
     }
 
     private static Tenant row(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Tenant(rs.getString("id"), rs.getString("name"), JsonColumns.read(rs, "maintenance_window", MaintenanceWindow.class),
+        return new Tenant(rs.getString("id"), rs.getString("name"), JsonColumns.read(rs, "labels", LABELS),
+                JsonColumns.read(rs, "maintenance_window", MaintenanceWindow.class),
                 JsonColumns.instant(rs, "created_at"));
     }
 
