@@ -82,6 +82,16 @@ class RolloutIT extends WithPlane {
         JsonNode op = plane.get("/v1/operations/" + plane.instance("globex", "f3").path("lastOperation").asText()).json();
         assertThat(op.path("type").asText()).isEqualTo("instance.upgrade");
         assertThat(op.path("actor").asText()).isEqualTo("rollout " + rollout.path("id").asText());
+
+        // and back: a rollback returns every instance the rollout changed
+        assertThat(plane.post("/v1/rollouts/" + rollout.path("id").asText() + "/rollback", null).status()).isEqualTo(200);
+        JsonNode reverted = awaitState(rollout.path("id").asText(), "ROLLED_BACK");
+        reverted.path("instances").forEach(i -> assertThat(i.path("state").asText()).isEqualTo("ROLLED_BACK"));
+        for (int i = 0; i < FLEET; i++) {
+            assertThat(plane.instance("globex", "f" + i).path("spec").path("release").asText()).isEqualTo("1.0.0");
+            assertThat(plane.viaGateway("f" + i + ".globex.localhost", "/").body()).contains("Hello, globex!").doesNotContain("Upgraded");
+        }
+        assertThat(plane.post("/v1/rollouts/" + rollout.path("id").asText() + "/rollback", null).status()).as("twice").isEqualTo(409);
     }
 
     @Test
@@ -131,10 +141,12 @@ class RolloutIT extends WithPlane {
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             createAtFirstRelease(tenant, "w");
         }
+        createAtFirstRelease("nightowl", "w2");
         TestPlane.Reply bad = plane.callWithHeaders("PUT", "/v1/tenants/nightowl/maintenance-window", Map.of("start", "7pm", "durationMinutes", 60), Map.of());
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().path("errors").get(0).path("field").asText()).isEqualTo("maintenanceWindow.start");
         plane.awaitPhase("nightowl", "w", "RUNNING");
+        plane.awaitPhase("nightowl", "w2", "RUNNING");
         plane.awaitPhase("latenight", "w", "RUNNING");
 
         String waiting = create(Map.of("service", "fleet", "release", "2.0.0", "selector", Map.of("tenants", List.of("nightowl")))).path("id").asText();
@@ -143,11 +155,18 @@ class RolloutIT extends WithPlane {
         Thread.sleep(1500); // passes keep running meanwhile; the instance must not be touched
         assertThat(plane.get("/v1/rollouts/" + waiting).json().path("instances").get(0).path("state").asText()).isEqualTo("PENDING");
         assertThat(plane.instance("nightowl", "w").path("spec").path("release").asText()).isEqualTo("1.0.0");
+        assertThat(plane.post("/v1/rollouts/" + waiting + "/skip", Map.of("tenant", "nightowl", "name", "nobody")).status()).isEqualTo(404);
+        TestPlane.Reply skipped = plane.post("/v1/rollouts/" + waiting + "/skip", Map.of("tenant", "nightowl", "name", "w2"));
+        assertThat(skipped.status()).as(skipped.body()).isEqualTo(200);
 
         Map<String, Object> open = Map.of("start", hhmm(now.minusMinutes(10)), "durationMinutes", 120);
         assertThat(plane.callWithHeaders("PUT", "/v1/tenants/nightowl/maintenance-window", open, Map.of()).status()).isEqualTo(200);
-        awaitState(waiting, "SUCCEEDED");
+        JsonNode done = awaitState(waiting, "SUCCEEDED");
         assertThat(plane.instance("nightowl", "w").path("spec").path("release").asText()).isEqualTo("2.0.0");
+        assertThat(plane.instance("nightowl", "w2").path("spec").path("release").asText()).as("skipped").isEqualTo("1.0.0");
+        done.path("instances").forEach(i -> {
+            if (i.path("name").asText().equals("w2")) assertThat(i.path("reason").asText()).startsWith("skipped by admin");
+        });
 
         JsonNode emergency = create(Map.of("service", "fleet", "release", "2.0.0", "emergency", true,
                 "selector", Map.of("tenants", List.of("latenight"))));

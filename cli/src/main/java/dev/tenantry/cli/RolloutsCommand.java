@@ -95,6 +95,17 @@ public final class RolloutsCommand {
                 p -> System.out.println("protected services: " + p.path("services") + "; protected tenant labels: " + p.path("tenantLabels")));
     }
 
+    @Command(name = "rollback", description = "Return every instance the rollout changed to the release it came from.")
+    int rollback(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
+        return Output.run(o, c -> c.post("/v1/rollouts/" + ApiClient.enc(id) + "/rollback", null), RolloutsCommand::print);
+    }
+
+    @Command(name = "skip", description = "Leave a pending instance out of the rollout.")
+    int skip(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "TENANT") String tenant,
+             @Parameters(paramLabel = "NAME") String name) {
+        return Output.run(o, c -> c.post("/v1/rollouts/" + ApiClient.enc(id) + "/skip", Map.of("tenant", tenant, "name", name)), RolloutsCommand::print);
+    }
+
     @Command(name = "abort", description = "Stop the rollout and roll its current wave back.")
     int abort(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.post("/v1/rollouts/" + ApiClient.enc(id) + "/abort", null), RolloutsCommand::print);
@@ -111,7 +122,7 @@ public final class RolloutsCommand {
             last = line;
             String state = r.path("state").asText();
             if (state.equals("SUCCEEDED")) return r;
-            if (state.equals("HALTED") || state.equals("ABORTED")) {
+            if (state.equals("HALTED") || state.equals("ABORTED") || state.equals("ROLLED_BACK")) {
                 throw new ApiClient.ApiException(0, null, "rollout " + id + " " + state + ": " + Output.text(r, "reason"));
             }
             if (Instant.now().isAfter(deadline)) throw new ApiClient.ApiException(0, null, "rollout " + id + " still " + state + " after " + timeout);

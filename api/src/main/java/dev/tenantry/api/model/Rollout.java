@@ -11,12 +11,15 @@ public record Rollout(String id, String service, String release, RolloutSelector
                       State state, int currentWave, int waveCount, String reason, List<Item> instances, String createdBy,
                       String approvalReason, String approvedBy, Instant createdAt, Instant updatedAt) {
 
-    /** AWAITING_APPROVAL: it touches something protected ({@code approvalReason}) and waits for another user's approval. */
+    /**
+     * AWAITING_APPROVAL: it touches something protected ({@code approvalReason}) and waits for another user's approval.
+     * REVERTING: everything it changed goes back to where it came from (a rollback), then ROLLED_BACK.
+     */
     public enum State {
-        AWAITING_APPROVAL, RUNNING, PAUSED, ROLLING_BACK, ABORTING, HALTED, ABORTED, SUCCEEDED;
+        AWAITING_APPROVAL, RUNNING, PAUSED, ROLLING_BACK, ABORTING, REVERTING, HALTED, ABORTED, ROLLED_BACK, SUCCEEDED;
 
         public boolean isDone() {
-            return this == HALTED || this == ABORTED || this == SUCCEEDED;
+            return this == HALTED || this == ABORTED || this == ROLLED_BACK || this == SUCCEEDED;
         }
     }
 

@@ -201,10 +201,39 @@ public final class RolloutService {
         });
     }
 
+    /** Everything the rollout changed goes back to the release it came from (after it ended, or instead of going on). */
+    public Rollout rollback(Principal who, String id) {
+        return transition(who, id, "rollout.reverting", (tx, r) -> {
+            if (r.state() == Rollout.State.REVERTING || r.state() == Rollout.State.ROLLED_BACK || r.state() == Rollout.State.AWAITING_APPROVAL) {
+                throw new ConflictException("state", "rollout " + id + " is " + r.state() + ": there is nothing to roll back");
+            }
+            if (r.state() == Rollout.State.ROLLING_BACK || r.state() == Rollout.State.ABORTING) {
+                throw new ConflictException("state", "rollout " + id + " is " + r.state() + "; roll it back once that is done");
+            }
+            tx.audit().record(who.actor(), "rollout.rollback", "rollouts/" + id, null, "success", null);
+            return with(r, Rollout.State.REVERTING, "rolled back by " + who.actor());
+        });
+    }
+
+    /** Leaves a pending instance out of the rollout. */
+    public Rollout skip(Principal who, String id, String tenant, String name) {
+        return transition(who, id, "rollout.instance-skipped", (tx, r) -> {
+            if (r.state().isDone()) throw new ConflictException("state", "rollout " + id + " is " + r.state());
+            Rollout.Item item = r.instances().stream().filter(i -> i.tenant().equals(tenant) && i.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new NotFoundException("instance", "rollout " + id + " has no instance " + tenant + "/" + name));
+            if (item.state() != Rollout.ItemState.PENDING) {
+                throw new ConflictException("instance", tenant + "/" + name + " is " + item.state() + " in rollout " + id + "; only a PENDING one can be skipped");
+            }
+            tx.rollouts().saveItem(id, new Rollout.Item(item.tenant(), item.name(), item.uid(), item.wave(), item.fromRelease(), item.toRelease(),
+                    Rollout.ItemState.SKIPPED, null, null, clock.instant(), "skipped by " + who.actor()));
+            return r;
+        });
+    }
+
     /** No new upgrades; the current wave's upgraded instances go back to their release; then ABORTED. */
     public Rollout abort(Principal who, String id) {
         return transition(who, id, "rollout.aborting", (tx, r) -> {
-            if (r.state().isDone() || r.state() == Rollout.State.ABORTING) {
+            if (r.state().isDone() || r.state() == Rollout.State.ABORTING || r.state() == Rollout.State.REVERTING) {
                 throw new ConflictException("state", "rollout " + id + " is " + r.state() + " already");
             }
             return with(r, Rollout.State.ABORTING, "aborted by " + who.actor());

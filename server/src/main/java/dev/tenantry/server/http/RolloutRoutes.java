@@ -12,6 +12,9 @@ final class RolloutRoutes {
         this.rollouts = rollouts;
     }
 
+    /** An instance of a rollout, by tenant and name. */
+    record InstanceRef(String tenant, String name) {}
+
     /** The release of a pin request; a 400 naming {@code release} without one. */
     private static String pinned(io.javalin.http.Context ctx) {
         ReleasePin pin = Bodies.read(ctx, ReleasePin.class);
@@ -46,6 +49,12 @@ final class RolloutRoutes {
         r.get("/v1/protection", Access.READ, ctx -> Http.json(ctx, 200, rollouts.protection(Http.principal(ctx))));
         r.put("/v1/protection", Access.ADMIN, ctx -> Http.json(ctx, 200, rollouts.setProtection(Http.principal(ctx),
                 Bodies.read(ctx, dev.tenantry.api.model.Protection.class))));
+        r.post("/v1/rollouts/{id}/rollback", Access.WRITE, ctx -> Http.json(ctx, 200, rollouts.rollback(Http.principal(ctx), ctx.pathParam("id"))));
+        r.post("/v1/rollouts/{id}/skip", Access.WRITE, ctx -> {
+            InstanceRef ref = Bodies.read(ctx, InstanceRef.class);
+            if (ref.tenant() == null || ref.name() == null) throw ProblemException.badRequest("name", "give the instance's tenant and name");
+            Http.json(ctx, 200, rollouts.skip(Http.principal(ctx), ctx.pathParam("id"), ref.tenant(), ref.name()));
+        });
         r.post("/v1/rollouts/{id}/abort", Access.WRITE, ctx -> Http.json(ctx, 200, rollouts.abort(Http.principal(ctx), ctx.pathParam("id"))));
     }
 }

@@ -35,6 +35,10 @@ final class RolloutPass {
         return List.copyOf(items.values());
     }
 
+    Rollout.Item item(String uid) {
+        return items.get(uid);
+    }
+
     List<Rollout.Item> currentWave() {
         return items.values().stream().filter(i -> i.wave() == rollout.currentWave()).toList();
     }

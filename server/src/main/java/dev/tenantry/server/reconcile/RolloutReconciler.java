@@ -27,6 +27,7 @@ import java.util.Optional;
  * running:      followUpgrades → haltIfBudgetSpent → startUpgrades (up to maxParallel) → bake → healthGate → next wave
  * rolling back: the current wave's upgraded instances go back to their release (after a spent budget or a failed gate: HALTED)
  * aborting:     the same, then ABORTED
+ * reverting:    every instance the rollout changed goes back (a rollback), then ROLLED_BACK
  * awaiting approval, paused, halted, aborted, succeeded: nothing
  * </pre>
  */
@@ -66,9 +67,10 @@ public final class RolloutReconciler implements Reconciler {
             RolloutPass pass = new RolloutPass(tx, found.get(), tx.rollouts().bakeUntil(id).orElse(null), clock.instant());
             Duration after = switch (pass.rollout.state()) {
                 case RUNNING -> advance(pass);
-                case ROLLING_BACK -> rollBack(pass, Rollout.State.HALTED);
-                case ABORTING -> rollBack(pass, Rollout.State.ABORTED);
-                case AWAITING_APPROVAL, PAUSED, HALTED, ABORTED, SUCCEEDED -> null;
+                case ROLLING_BACK -> rollBack(pass, pass.currentWave(), Rollout.State.HALTED);
+                case ABORTING -> rollBack(pass, pass.currentWave(), Rollout.State.ABORTED);
+                case REVERTING -> rollBack(pass, pass.items(), Rollout.State.ROLLED_BACK);
+                case AWAITING_APPROVAL, PAUSED, HALTED, ABORTED, ROLLED_BACK, SUCCEEDED -> null;
             };
             pass.save();
             tx.rollouts().release(id, owner, after);
@@ -186,10 +188,11 @@ public final class RolloutReconciler implements Reconciler {
         return Optional.empty();
     }
 
-    /** Takes the current wave's upgraded instances back to their release, one operation each; then {@code end}. */
-    private Duration rollBack(RolloutPass pass, Rollout.State end) {
+    /** Takes the upgraded instances among {@code scope} back to their release, one operation each; then {@code end}. */
+    private Duration rollBack(RolloutPass pass, List<Rollout.Item> scope, Rollout.State end) {
         boolean waiting = false;
-        for (Rollout.Item item : pass.currentWave()) {
+        for (Rollout.Item listed : scope) {
+            Rollout.Item item = pass.item(listed.uid());
             switch (item.state()) {
                 case UPGRADING, ROLLING_BACK -> {
                     follow(pass, item);

@@ -16,7 +16,7 @@ import org.jdbi.v3.core.Handle;
 /** Rollouts and the instances each selected. */
 public final class RolloutRepository {
     /** The states in which a rollout still holds its instances (another rollout may not select them). */
-    private static final String ACTIVE = "('AWAITING_APPROVAL', 'RUNNING', 'PAUSED', 'ROLLING_BACK', 'ABORTING')";
+    private static final String ACTIVE = "('AWAITING_APPROVAL', 'RUNNING', 'PAUSED', 'ROLLING_BACK', 'ABORTING', 'REVERTING')";
     private final Handle h;
 
     RolloutRepository(Handle h) {
