@@ -1,0 +1,135 @@
+package dev.tenantry.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantry.agent.driver.DriverSettings;
+import dev.tenantry.api.Json;
+import dev.tenantry.app.DevMode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A fleet upgrade: N instances of the example (one replica each) move to a new release through one rollout (a canary
+ * of 2, then waves of 10, 50 and 100 %, bake time 0, {@code maxParallel} upgrades at a time) while clients send
+ * requests through the gateway to every instance in turn. Prints the wall time of the rollout, each wave's end, and
+ * every request that was not a 200.
+ */
+public final class FleetUpgradeBenchmark {
+    private static final String TENANT = "fleet";
+    private static final int CLIENTS = Integer.getInteger("bench.clients", 8);
+    private static final long INTERVAL_MS = Long.getLong("bench.intervalMs", 10);
+
+    private final BenchPlane plane;
+    private final int instances;
+    private final AtomicLong ok = new AtomicLong();
+    private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
+    private volatile boolean loading = true;
+
+    private FleetUpgradeBenchmark(BenchPlane plane, int instances) {
+        this.plane = plane;
+        this.instances = instances;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int instances = Integer.parseInt(args[0]);
+        int maxParallel = Integer.parseInt(args[1]);
+        Path home = Files.createTempDirectory("tenantry-bench-fleet-");
+        try (DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, DriverSettings.DEFAULT))) {
+            FleetUpgradeBenchmark bench = new FleetUpgradeBenchmark(new BenchPlane(dev), instances);
+            System.out.printf("machine: %d cores; %d instances of hello, 1 replica each; %d clients, each a request every %d ms to the"
+                    + " instances in turn; maxParallel %d, bake 0%n", Runtime.getRuntime().availableProcessors(), instances, CLIENTS, INTERVAL_MS,
+                    maxParallel);
+            long provisioning = System.nanoTime();
+            bench.provision();
+            System.out.printf("provisioned %d instances in %.1f s%n", instances, (System.nanoTime() - provisioning) / 1e9);
+            String release = bench.newRelease();
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) clients.add(bench.client(c));
+            Thread.sleep(3000);
+            bench.failures.clear();
+            bench.upgrade(release, maxParallel);
+            bench.loading = false;
+            for (Thread t : clients) t.join();
+        }
+    }
+
+    private void provision() throws Exception {
+        plane.post("/v1/tenants", Map.of("id", TENANT));
+        List<String> operations = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            JsonNode accepted = Json.MAPPER.readTree(plane.post("/v1/tenants/" + TENANT + "/instances",
+                    Map.of("name", "f-" + i, "service", "hello", "plan", "starter")).body());
+            operations.add(accepted.path("operation").path("id").asText());
+        }
+        for (String op : operations) plane.awaitSucceeded(op);
+    }
+
+    /** Release 2.0.0 of hello: the current blueprint with another greeting, so that every replica is replaced. */
+    private String newRelease() throws Exception {
+        JsonNode blueprint = plane.get("/v1/services/hello/releases").path("items").get(0).path("blueprint");
+        ((ObjectNode) blueprint.path("components").get(0).path("env")).put("GREETING", "{{params.greeting}} again");
+        HttpResponse<String> created = plane.post("/v1/services/hello/releases", Map.of("version", "2.0.0", "blueprint", blueprint));
+        if (created.statusCode() != 201) throw new IllegalStateException("release 2.0.0: " + created.body());
+        return "2.0.0";
+    }
+
+    private void upgrade(String release, int maxParallel) throws Exception {
+        long okBefore = ok.get();
+        long started = System.nanoTime();
+        HttpResponse<String> created = plane.post("/v1/rollouts", Map.of("service", "hello", "release", release,
+                "strategy", Map.of("canaryCount", 2, "waves", List.of(10, 50, 100), "bakeSeconds", 0, "maxParallel", maxParallel)));
+        if (created.statusCode() != 201) throw new IllegalStateException("rollout: " + created.body());
+        String id = Json.MAPPER.readTree(created.body()).path("id").asText();
+        int wave = -1;
+        while (true) {
+            JsonNode r = plane.get("/v1/rollouts/" + id);
+            if (r.path("currentWave").asInt() != wave) {
+                if (wave >= 0) System.out.printf("  wave %d done after %.1f s%n", wave, (System.nanoTime() - started) / 1e9);
+                wave = r.path("currentWave").asInt();
+            }
+            String state = r.path("state").asText();
+            if (state.equals("SUCCEEDED")) break;
+            if (!state.equals("RUNNING")) throw new IllegalStateException("rollout " + state + ": " + r.path("reason").asText());
+            Thread.sleep(100);
+        }
+        double wall = (System.nanoTime() - started) / 1e9;
+        System.out.printf("  wave %d done after %.1f s%n", wave, wall);
+        long failed = failures.values().stream().mapToLong(AtomicLong::get).sum();
+        System.out.printf("fleet upgrade of %d instances: %.1f s wall time; %d requests answered 200 during it, %d failed %s%n", instances, wall,
+                ok.get() - okBefore, failed, failed == 0 ? "" : failures);
+    }
+
+    /** One client: a request every interval, each to the next of its share of the instances, on one keep-alive connection. */
+    private Thread client(int c) {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        URI root = plane.gatewayRoot();
+        return Thread.ofPlatform().name("load-" + c).start(() -> {
+            for (int i = c; loading; i = (i + CLIENTS) % instances) {
+                HttpRequest request = HttpRequest.newBuilder(root).header("Host", "f-" + i + "." + TENANT + ".localhost")
+                        .timeout(Duration.ofSeconds(10)).GET().build();
+                try {
+                    HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 200) ok.incrementAndGet();
+                    else failures.computeIfAbsent("HTTP " + r.statusCode(), k -> new AtomicLong()).incrementAndGet();
+                } catch (Exception e) {
+                    failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
+                }
+                try {
+                    Thread.sleep(INTERVAL_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+}
