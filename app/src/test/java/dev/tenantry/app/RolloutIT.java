@@ -216,6 +216,32 @@ class RolloutIT extends WithPlane {
         }
     }
 
+    @Test
+    void releaseHooksRunOnUpgradeAndAFailingOneFailsTheUpgradeWithTheOldReplicaServing() throws Exception {
+        String record = "[\"/bin/sh\", \"-c\", \"echo %s $TENANTRY_RELEASE >> {{instance.dataDir}}/migrations\"]";
+        release("4.0.0", TestPlane.helloBlueprint("/healthz") + "hooks: {preUpgrade: " + record.formatted("before") + ", postUpgrade: "
+                + record.formatted("after") + "}\n");
+        release("5.0.0", TestPlane.helloBlueprint("/healthz").replace("{{params.greeting}}", "Five {{params.greeting}}")
+                + "hooks: {preUpgrade: [\"/bin/sh\", \"-c\", \"echo schema too new; exit 3\"]}\n");
+        plane.createTenant("hooked");
+        createAtFirstRelease("hooked", "h");
+        plane.awaitPhase("hooked", "h", "RUNNING");
+        Map<String, Object> selector = Map.of("tenants", List.of("hooked"));
+        awaitState(create(Map.of("service", "fleet", "release", "4.0.0", "selector", selector)).path("id").asText(), "SUCCEEDED");
+        java.nio.file.Path dir = plane.home.resolve("cells/local/instances").resolve(plane.instance("hooked", "h").path("uid").asText());
+        assertThat(dir.resolve("data/migrations")).as("the hooks of 4.0.0, before and after its replicas")
+                .hasContent("before 4.0.0\nafter 4.0.0\n");
+        long pid = plane.instance("hooked", "h").path("status").path("replicas").get(0).path("pid").asLong();
+
+        JsonNode halted = awaitState(create(Map.of("service", "fleet", "release", "5.0.0", "selector", selector)).path("id").asText(), "HALTED");
+        assertThat(halted.path("instances").get(0).path("state").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(java.nio.file.Files.readString(dir.resolve("logs/hooks.log"))).contains("pre-upgrade hook of release 5.0.0", "schema too new");
+        JsonNode instance = plane.awaitPhase("hooked", "h", "RUNNING");
+        assertThat(instance.path("spec").path("release").asText()).isEqualTo("4.0.0");
+        assertThat(instance.path("status").path("replicas").get(0).path("pid").asLong()).as("the old replica served throughout").isEqualTo(pid);
+        assertThat(plane.viaGateway("h.hooked.localhost", "/").body()).doesNotContain("Five");
+    }
+
     private static String hhmm(java.time.LocalTime time) {
         return "%02d:%02d".formatted(time.getHour(), time.getMinute());
     }

@@ -50,6 +50,9 @@ final class InstanceRuntime {
         ReplicaSupervisor adopt(Deployment deployment, Component component, int index, ReplicaState running);
 
         void released(ReplicaSupervisor replica);
+
+        /** Runs a release hook of the instance; empty when it succeeded, else why it failed. */
+        Optional<String> runHook(Deployment deployment, String name, List<String> command, Duration timeout);
     }
 
     /** What a replica was started from; a slot whose replica has another template is replaced. */
@@ -95,6 +98,10 @@ final class InstanceRuntime {
     private boolean converged;
     private String failure;
     private boolean closed;
+    /** The release the replicas run, once converged (null: not yet known); moving away from it runs the target's hooks. */
+    private String runningRelease;
+    /** The release whose pre-upgrade hook ran for the current upgrade (the converging thread only). */
+    private String preHookRanFor;
 
     /** A runtime for {@code deployment} that first takes over {@code running} replicas of an earlier agent (by slot). */
     InstanceRuntime(Deployment deployment, Map<String, ReplicaState> running, Replicas replicas, DriverSettings settings, Runnable onChange,
@@ -113,6 +120,7 @@ final class InstanceRuntime {
                 supervisor.start();
             }
         }
+        if (!slots.isEmpty()) runningRelease = deployment.release();
         this.thread = Thread.ofVirtual().name("converge-" + deployment.instanceUid()).start(this::convergeLoop);
     }
 
@@ -161,13 +169,20 @@ final class InstanceRuntime {
         while (true) {
             Deployment d;
             Optional<Change> change;
+            boolean postHookDue = false;
             synchronized (lock) {
                 if (closed) return;
                 d = target;
                 change = nextChange(d);
-                if (change.isEmpty() || failure != null) {
+                if (change.isEmpty() && failure == null && upgrading(d)) {
+                    postHookDue = true;
+                } else if (change.isEmpty() || failure != null) {
                     boolean changed = !converged && failure == null;
                     converged = failure == null;
+                    if (converged) {
+                        runningRelease = d.release();
+                        preHookRanFor = null;
+                    }
                     progress = null;
                     if (changed) onChange.run();
                     try {
@@ -178,6 +193,11 @@ final class InstanceRuntime {
                     continue;
                 }
             }
+            if (postHookDue) {
+                runPostUpgradeHook(d);
+                continue;
+            }
+            if (upgrading(d) && !d.release().equals(preHookRanFor) && !runPreUpgradeHook(d)) continue;
             try {
                 switch (change.get()) {
                     case Add a -> add(d, a);
@@ -192,6 +212,43 @@ final class InstanceRuntime {
                 onChange.run();
             }
         }
+    }
+
+    /** Whether {@code d} moves the instance to another release than its replicas ran (an upgrade, or a rollback). */
+    private boolean upgrading(Deployment d) {
+        return runningRelease != null && !runningRelease.equals(d.release());
+    }
+
+    /** Runs the target release's pre-upgrade hook once, before its first new replica; false (and a failed rollout) if it fails. */
+    private boolean runPreUpgradeHook(Deployment d) {
+        preHookRanFor = d.release();
+        if (d.hooks().preUpgrade().isEmpty()) return true;
+        Optional<String> failed = hook(d, "pre-upgrade", d.hooks().preUpgrade());
+        if (failed.isEmpty()) return true;
+        synchronized (lock) {
+            if (target == d) failure = failed.get() + "; the previous replicas keep serving";
+        }
+        onChange.run();
+        return false;
+    }
+
+    /** Every replica runs the new release: its post-upgrade hook runs, and the release counts as the running one. */
+    private void runPostUpgradeHook(Deployment d) {
+        Optional<String> failed = d.hooks().postUpgrade().isEmpty() ? Optional.empty() : hook(d, "post-upgrade", d.hooks().postUpgrade());
+        synchronized (lock) {
+            runningRelease = d.release();
+            preHookRanFor = null;
+            if (failed.isPresent() && target == d) failure = failed.get();
+        }
+        onChange.run();
+    }
+
+    private Optional<String> hook(Deployment d, String name, List<String> command) {
+        synchronized (lock) {
+            progress = "running the " + name + " hook of release " + d.release();
+        }
+        onChange.run();
+        return replicas.runHook(d, name, command, Duration.ofSeconds(d.hooks().timeoutOrDefault()));
     }
 
     /** The first difference between the running replicas and {@code d}, in slot order; removals last. */

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,6 +206,11 @@ public final class ProcessDriver implements AutoCloseable {
             public void released(ReplicaSupervisor replica) {
                 allocatedPorts.removeAll(replica.spec().ports().values());
             }
+
+            @Override
+            public Optional<String> runHook(Deployment deployment, String name, List<String> command, Duration timeout) {
+                return ProcessDriver.this.runHook(deployment, name, command, timeout);
+            }
         };
     }
 
@@ -223,18 +229,8 @@ public final class ProcessDriver implements AutoCloseable {
                 default -> null;
             };
         };
-        Map<String, String> env = new LinkedHashMap<>();
-        INHERITED_ENV.forEach(k -> {
-            if (System.getenv(k) != null) env.put(k, System.getenv(k));
-        });
-        env.put("HOME", workingDir.toString());
-        env.put("TENANTRY_TENANT", d.tenant());
-        env.put("TENANTRY_INSTANCE", d.instance());
-        env.put("TENANTRY_SERVICE", d.service());
-        env.put("TENANTRY_RELEASE", d.release());
+        Map<String, String> env = environment(d, dataDir, workingDir);
         env.put("TENANTRY_REPLICA", String.valueOf(index));
-        env.put("TENANTRY_DATA_DIR", dataDir.toString());
-        env.put(OrphanSweep.MARKER, instancesDir.toAbsolutePath().toString());
         ports.forEach((name, port) -> env.put("PORT_" + name.toUpperCase().replace('-', '_'), String.valueOf(port)));
         if (!ports.isEmpty()) env.put("PORT", String.valueOf(ports.values().iterator().next()));
         c.env().forEach((k, v) -> env.put(k, Placeholders.render(v, resolver)));
@@ -242,6 +238,58 @@ public final class ProcessDriver implements AutoCloseable {
         return new ReplicaSpec(d.instanceUid(), c.name(), index, d.generation(), command, env, ports, dataDir, workingDir,
                 dir.resolve("logs").resolve(c.name() + "-" + index + ".log"), dir.resolve("run").resolve(c.name() + "-" + index + ".g" + d.generation() + ".json"),
                 c.health(), settings.workloadNice(), template);
+    }
+
+    /** The clean environment of a workload process of the instance: nothing of the agent's but a few locale and path variables. */
+    private Map<String, String> environment(Deployment d, Path dataDir, Path home) {
+        Map<String, String> env = new LinkedHashMap<>();
+        INHERITED_ENV.forEach(k -> {
+            if (System.getenv(k) != null) env.put(k, System.getenv(k));
+        });
+        env.put("HOME", home.toString());
+        env.put("TENANTRY_TENANT", d.tenant());
+        env.put("TENANTRY_INSTANCE", d.instance());
+        env.put("TENANTRY_SERVICE", d.service());
+        env.put("TENANTRY_RELEASE", d.release());
+        env.put("TENANTRY_DATA_DIR", dataDir.toString());
+        env.put(OrphanSweep.MARKER, instancesDir.toAbsolutePath().toString());
+        return env;
+    }
+
+    /**
+     * Runs a release hook of the instance in its directory, with its environment and data directory, its output
+     * appended to {@code logs/hooks.log}; empty when it exits 0 in time, else why it failed.
+     */
+    private Optional<String> runHook(Deployment d, String name, List<String> command, Duration timeout) {
+        Path dir = instanceDir(d.instanceUid());
+        Path dataDir = dir.resolve("data");
+        Path logFile = dir.resolve("logs").resolve("hooks.log");
+        Function<String, String> resolver = key -> key.equals("instance.dataDir") ? dataDir.toString() : null;
+        List<String> words = command.stream().map(s -> Placeholders.render(s, resolver)).toList();
+        try {
+            Files.createDirectories(dataDir);
+            Files.createDirectories(logFile.getParent());
+            Files.writeString(logFile, "--- " + name + " hook of release " + d.release() + ": " + String.join(" ", words) + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            ProcessBuilder pb = new ProcessBuilder(words).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            pb.environment().clear();
+            pb.environment().putAll(environment(d, dataDir, dir));
+            log.info("Running the {} hook of {} (release {})", name, d.key(), d.release());
+            Process p = pb.start();
+            if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                ReplicaSupervisor.terminate(p.toHandle(), settings.stopGrace());
+                return Optional.of(name + " hook did not finish within " + timeout.toSeconds() + " s");
+            }
+            if (p.exitValue() == 0) return Optional.empty();
+            List<String> lines = Files.readAllLines(logFile);
+            return Optional.of(name + " hook exited with code " + p.exitValue() + (lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1)));
+        } catch (IOException e) {
+            return Optional.of(name + " hook could not run: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(name + " hook was interrupted");
+        }
     }
 
     private int allocatePort() {

@@ -3,13 +3,17 @@ package dev.tenantry.api.blueprint;
 import java.util.List;
 
 /**
- * How to run a service: its components, the tenant parameters it takes, and which component port
- * the gateway routes tenant traffic to.
+ * How to run a service: its components, the tenant parameters it takes, which component port the gateway routes
+ * tenant traffic to, and the hooks an upgrade to this release runs.
  */
-public record Blueprint(List<Component> components, List<Parameter> parameters, Ingress ingress) {
+public record Blueprint(List<Component> components, List<Parameter> parameters, Ingress ingress, Hooks hooks) {
     public Blueprint {
         components = components == null ? List.of() : List.copyOf(components);
         parameters = parameters == null ? List.of() : List.copyOf(parameters);
+    }
+
+    public Blueprint(List<Component> components, List<Parameter> parameters, Ingress ingress) {
+        this(components, parameters, ingress, null);
     }
 
     public Component component(String name) {

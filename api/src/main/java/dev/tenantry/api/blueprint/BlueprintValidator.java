@@ -35,6 +35,7 @@ public final class BlueprintValidator {
             validateComponent(blueprint, c, field, errors);
         }
         validateIngress(blueprint, errors);
+        validateHooks(blueprint.hooks(), errors);
         errors.throwIfAny();
     }
 
@@ -122,6 +123,15 @@ public final class BlueprintValidator {
                 if (ParameterBinder.coerce(p, p.allowed().get(a)) == null) errors.add(field + ".allowed[" + a + "]", "is not a valid " + p.type());
             }
         }
+    }
+
+    private static void validateHooks(Hooks hooks, Errors errors) {
+        if (hooks == null) return;
+        if (hooks.timeoutSeconds() != null && (hooks.timeoutSeconds() < 1 || hooks.timeoutSeconds() > 3600)) {
+            errors.add(ROOT + ".hooks.timeoutSeconds", "must be between 1 and 3600");
+        }
+        if (hooks.preUpgrade().stream().anyMatch(s -> s == null || s.isEmpty())) errors.add(ROOT + ".hooks.preUpgrade", "must not contain empty words");
+        if (hooks.postUpgrade().stream().anyMatch(s -> s == null || s.isEmpty())) errors.add(ROOT + ".hooks.postUpgrade", "must not contain empty words");
     }
 
     private static void validateIngress(Blueprint blueprint, Errors errors) {

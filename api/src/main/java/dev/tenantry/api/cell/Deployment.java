@@ -1,6 +1,7 @@
 package dev.tenantry.api.cell;
 
 import dev.tenantry.api.blueprint.Component;
+import dev.tenantry.api.blueprint.Hooks;
 import dev.tenantry.api.blueprint.Ingress;
 import java.time.Instant;
 import java.util.List;
@@ -9,13 +10,20 @@ import java.util.List;
  * What an agent must run for one instance: its components with server-side placeholders already
  * resolved, and the host name the gateway routes to the ingress port. {@code restartedAt} changes when
  * a rolling restart is asked for: every replica started before it is replaced. A {@code hibernated} deployment
- * runs no replica until a request for it arrives at the gateway, which asks the agent to wake it.
+ * runs no replica until a request for it arrives at the gateway, which asks the agent to wake it. {@code hooks} run
+ * when the instance moves to this release from another.
  */
 public record Deployment(String instanceUid, String tenant, String instance, long generation, String service,
                          String release, List<Component> components, Ingress ingress, String host, Instant restartedAt,
-                         boolean hibernated) {
+                         boolean hibernated, Hooks hooks) {
     public Deployment {
         components = components == null ? List.of() : List.copyOf(components);
+        hooks = hooks == null ? Hooks.NONE : hooks;
+    }
+
+    public Deployment(String instanceUid, String tenant, String instance, long generation, String service, String release,
+                      List<Component> components, Ingress ingress, String host, Instant restartedAt, boolean hibernated) {
+        this(instanceUid, tenant, instance, generation, service, release, components, ingress, host, restartedAt, hibernated, null);
     }
 
     public String key() {

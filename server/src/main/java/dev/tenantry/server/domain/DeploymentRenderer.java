@@ -2,6 +2,7 @@ package dev.tenantry.server.domain;
 
 import dev.tenantry.api.blueprint.Blueprint;
 import dev.tenantry.api.blueprint.Component;
+import dev.tenantry.api.blueprint.Hooks;
 import dev.tenantry.api.blueprint.Ingress;
 import dev.tenantry.api.blueprint.Placeholders;
 import dev.tenantry.api.blueprint.Resources;
@@ -39,8 +40,14 @@ public final class DeploymentRenderer {
         List<Component> components = blueprint.components().stream()
                 .map(c -> renderComponent(c, instance.spec(), plan, ingress, resolver)).toList();
         String host = ingress == null ? null : instance.name() + "." + tenant.id() + "." + baseDomain;
+        Hooks hooks = blueprint.hooks() == null ? null : new Hooks(render(blueprint.hooks().preUpgrade(), resolver),
+                render(blueprint.hooks().postUpgrade(), resolver), blueprint.hooks().timeoutSeconds());
         return new Deployment(instance.uid(), tenant.id(), instance.name(), instance.generation(), release.service(),
-                release.version(), components, ingress, host, instance.spec().restartedAt(), instance.spec().hibernated());
+                release.version(), components, ingress, host, instance.spec().restartedAt(), instance.spec().hibernated(), hooks);
+    }
+
+    private static List<String> render(List<String> words, Function<String, String> resolver) {
+        return words.stream().map(s -> Placeholders.render(s, resolver)).toList();
     }
 
     /** The declared ingress, else the first port of the first component that has one. */
@@ -59,8 +66,8 @@ public final class DeploymentRenderer {
             if (spec.replicas() != null) replicas = spec.replicas();
         }
         return new Component(c.name(),
-                c.command().stream().map(s -> Placeholders.render(s, resolver)).toList(),
-                c.args().stream().map(s -> Placeholders.render(s, resolver)).toList(),
+                render(c.command(), resolver),
+                render(c.args(), resolver),
                 env, c.ports(), c.health(), size(c.resources(), plan.size(), spec.size()), spec.stopped() ? 0 : replicas == null ? 1 : replicas);
     }
 
