@@ -23,6 +23,7 @@ public final class RolloutsCommand {
                @Option(names = "--from", description = "Only instances on these releases") List<String> releases,
                @Option(names = "--canary", description = "Canary cohort: a count (3) or a percentage (5%)") String canary,
                @Option(names = "--waves", split = ",", description = "Cumulative percentages of the rest, e.g. 10,25,50,100 (default 100)") List<Integer> waves,
+               @Option(names = "--exponential", description = "Waves of 1, 2, 4, 8, … instances instead of --waves") boolean exponential,
                @Option(names = "--bake-seconds", description = "Wait after each wave before its health gate (default 0)") Integer bake,
                @Option(names = "--max-parallel", description = "Upgrades at a time within a wave (default 5)") Integer maxParallel,
                @Option(names = "--error-budget", description = "Failed instances allowed: a count (2) or a percentage (5%); default 0") String budget,
@@ -39,6 +40,7 @@ public final class RolloutsCommand {
         countOrPercent(strategy, canary, "canaryCount", "canaryPercent");
         countOrPercent(strategy, budget, "errorBudgetCount", "errorBudgetPercent");
         if (waves != null) strategy.put("waves", waves);
+        if (exponential) strategy.put("exponential", true);
         if (bake != null) strategy.put("bakeSeconds", bake);
         if (maxParallel != null) strategy.put("maxParallel", maxParallel);
         Map<String, Object> body = Map.of("service", service, "release", release, "selector", selector, "strategy", strategy,

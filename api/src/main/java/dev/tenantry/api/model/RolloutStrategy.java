@@ -5,12 +5,13 @@ import java.util.List;
 /**
  * How a rollout proceeds: a canary cohort ({@code canaryCount} instances, or {@code canaryPercent} of the
  * selection, at least one), then waves reaching the given cumulative percentages of the selection (the last
- * is 100), each followed by {@code bakeSeconds} and a health gate; at most {@code maxParallel} upgrades at a
+ * is 100), or with {@code exponential} waves that double (1, 2, 4, 8, … instances), each followed by
+ * {@code bakeSeconds} and a health gate; at most {@code maxParallel} upgrades at a
  * time; more failed instances than the error budget ({@code errorBudgetCount}, or {@code errorBudgetPercent}
  * of the selection; default 0) halts the rollout and rolls the current wave back.
  */
-public record RolloutStrategy(Integer canaryCount, Integer canaryPercent, List<Integer> waves, Integer bakeSeconds, Integer maxParallel,
-                              Integer errorBudgetCount, Integer errorBudgetPercent) {
+public record RolloutStrategy(Integer canaryCount, Integer canaryPercent, List<Integer> waves, Boolean exponential, Integer bakeSeconds,
+                              Integer maxParallel, Integer errorBudgetCount, Integer errorBudgetPercent) {
     public static final int DEFAULT_MAX_PARALLEL = 5;
     public static final List<Integer> DEFAULT_WAVES = List.of(100);
 
@@ -18,7 +19,11 @@ public record RolloutStrategy(Integer canaryCount, Integer canaryPercent, List<I
         waves = waves == null || waves.isEmpty() ? DEFAULT_WAVES : List.copyOf(waves);
     }
 
-    public static final RolloutStrategy DEFAULT = new RolloutStrategy(null, null, null, null, null, null, null);
+    public static final RolloutStrategy DEFAULT = new RolloutStrategy(null, null, null, null, null, null, null, null);
+
+    public boolean isExponential() {
+        return Boolean.TRUE.equals(exponential);
+    }
 
     public int bake() {
         return bakeSeconds == null ? 0 : bakeSeconds;

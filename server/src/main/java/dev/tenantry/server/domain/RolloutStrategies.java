@@ -28,6 +28,9 @@ final class RolloutStrategies {
             previous = wave;
         }
         if (previous != 0 && previous != 100) errors.add("strategy.waves", "the last wave must reach 100 (percent)");
+        if (s.isExponential() && !s.waves().equals(RolloutStrategy.DEFAULT_WAVES)) {
+            errors.add("strategy.exponential", "give waves or exponential, not both");
+        }
         if (s.bakeSeconds() != null && (s.bakeSeconds() < 0 || s.bakeSeconds() > MAX_BAKE_SECONDS)) {
             errors.add("strategy.bakeSeconds", "must be between 0 and " + MAX_BAKE_SECONDS);
         }
@@ -53,7 +56,13 @@ final class RolloutStrategies {
         List<Integer> sizes = new ArrayList<>();
         if (canary > 0) sizes.add(canary);
         int done = 0;
-        for (int percent : s.waves()) {
+        if (s.isExponential()) {
+            for (int size = 1; done < rest; size *= 2) {
+                sizes.add(Math.min(size, rest - done));
+                done += sizes.get(sizes.size() - 1);
+            }
+        }
+        for (int percent : s.isExponential() ? List.<Integer>of() : s.waves()) {
             int upTo = (int) Math.ceil(rest * percent / 100.0);
             if (upTo > done) sizes.add(upTo - done);
             done = Math.max(done, upTo);
