@@ -282,8 +282,7 @@ public final class ProcessDriver implements AutoCloseable {
                 return Optional.of(name + " hook did not finish within " + timeout.toSeconds() + " s");
             }
             if (p.exitValue() == 0) return Optional.empty();
-            List<String> lines = Files.readAllLines(logFile);
-            return Optional.of(name + " hook exited with code " + p.exitValue() + (lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1)));
+            return Optional.of(name + " hook exited with code " + p.exitValue() + ReplicaSupervisor.lastLine(logFile).map(l -> ": " + l).orElse(""));
         } catch (IOException e) {
             return Optional.of(name + " hook could not run: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -333,7 +333,12 @@ final class ReplicaSupervisor {
     }
 
     private Optional<String> lastLogLine() {
-        try (RandomAccessFile f = new RandomAccessFile(spec.logFile().toFile(), "r")) {
+        return lastLine(spec.logFile());
+    }
+
+    /** The last non-blank line of a log file (at most 300 characters), read from its end. */
+    static Optional<String> lastLine(java.nio.file.Path logFile) {
+        try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
             long len = f.length();
             int n = (int) Math.min(len, 2048);
             byte[] buf = new byte[n];

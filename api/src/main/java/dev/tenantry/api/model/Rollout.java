@@ -5,11 +5,33 @@ import java.util.List;
 
 /**
  * A fleet upgrade: the selected instances in waves (wave 0 is the canary when there is one), where it stands
- * ({@code currentWave} of {@code waveCount}), and each instance's upgrade.
+ * ({@code currentWave} of {@code waveCount}; a wave whose upgrades are done bakes until {@code bakeUntil}), and each
+ * instance's upgrade.
  */
 public record Rollout(String id, String service, String release, RolloutSelector selector, RolloutStrategy strategy, boolean emergency,
-                      State state, int currentWave, int waveCount, String reason, List<Item> instances, String createdBy,
+                      State state, int currentWave, int waveCount, Instant bakeUntil, String reason, List<Item> instances, String createdBy,
                       String approvalReason, String approvedBy, Instant createdAt, Instant updatedAt) {
+
+    public Rollout withState(State newState, String newReason) {
+        return new Rollout(id, service, release, selector, strategy, emergency, newState, currentWave, waveCount, bakeUntil, newReason, instances,
+                createdBy, approvalReason, approvedBy, createdAt, updatedAt);
+    }
+
+    /** The next wave, not baked yet. */
+    public Rollout withWave(int wave) {
+        return new Rollout(id, service, release, selector, strategy, emergency, state, wave, waveCount, null, reason, instances, createdBy,
+                approvalReason, approvedBy, createdAt, updatedAt);
+    }
+
+    public Rollout withBakeUntil(Instant time) {
+        return new Rollout(id, service, release, selector, strategy, emergency, state, currentWave, waveCount, time, reason, instances, createdBy,
+                approvalReason, approvedBy, createdAt, updatedAt);
+    }
+
+    public Rollout withInstances(List<Item> items) {
+        return new Rollout(id, service, release, selector, strategy, emergency, state, currentWave, waveCount, bakeUntil, reason, items, createdBy,
+                approvalReason, approvedBy, createdAt, updatedAt);
+    }
 
     /**
      * AWAITING_APPROVAL: it touches something protected ({@code approvalReason}) and waits for another user's approval.

@@ -62,9 +62,11 @@ public final class RolloutService {
             List<Integer> waveOf = RolloutStrategies.waves(strategy, selected.size());
             List<Rollout.Item> items = new ArrayList<>();
             Instant now = clock.instant();
+            Map<String, java.util.Optional<String>> tenantPins = new java.util.HashMap<>();
             for (int n = 0; n < selected.size(); n++) {
                 InstanceRecord i = selected.get(n);
-                String pin = pinOf(tx, i);
+                String pin = i.pinnedRelease() != null ? i.pinnedRelease()
+                        : tenantPins.computeIfAbsent(i.tenant(), t -> tx.instances().tenantPin(t, request.service())).orElse(null);
                 if (pin != null && tx.catalog().isOlder(request.service(), request.release(), pin)) {
                     throw new ValidationFailure("release", "release " + request.release() + " is older than release " + pin + ", which "
                             + i.tenant() + "/" + i.name() + " is pinned to; unpin it or leave it out of the selector");
@@ -78,7 +80,7 @@ public final class RolloutService {
             String approval = approvalNeeded(tx.rollouts().protection(), request.service(), selected, labelsOf);
             Rollout rollout = new Rollout(Ids.newId("ro", 12), request.service(), request.release(), selector, strategy, request.isEmergency(),
                     approval == null ? Rollout.State.RUNNING : Rollout.State.AWAITING_APPROVAL,
-                    0, waveCount, null, items, who.actor(), approval, null, now, now);
+                    0, waveCount, null, null, items, who.actor(), approval, null, now, now);
             tx.rollouts().insert(rollout, who.tokenId());
             tx.events().append("rollout.created", "rollouts/" + rollout.id(), null, Map.of("rollout", rollout.id(), "service", rollout.service(),
                     "release", rollout.release(), "instances", items.size(), "waves", waveCount, "actor", who.actor()));
@@ -87,11 +89,6 @@ public final class RolloutService {
         signals.fire(Signals.Topic.RECONCILE);
         signals.fire(Signals.Topic.EVENTS);
         return created;
-    }
-
-    /** The release an instance is pinned to: its own pin, else its tenant's pin for its service; null if none. */
-    private static String pinOf(Tx tx, InstanceRecord i) {
-        return i.pinnedRelease() != null ? i.pinnedRelease() : tx.instances().tenantPin(i.tenant(), i.spec().service()).orElse(null);
     }
 
     /** Pins an instance to a release of its service (null: unpins it); rollouts pass a pinned instance by. */
@@ -162,7 +159,7 @@ public final class RolloutService {
             }
             tx.rollouts().approved(id, who.actor());
             tx.audit().record(who.actor(), "rollout.approve", "rollouts/" + id, null, "success", r.approvalReason());
-            return with(r, Rollout.State.RUNNING, null);
+            return r.withState(Rollout.State.RUNNING, null);
         });
     }
 
@@ -188,7 +185,7 @@ public final class RolloutService {
     public Rollout pause(Principal who, String id) {
         return transition(who, id, "rollout.paused", (tx, r) -> {
             if (r.state() != Rollout.State.RUNNING) throw new ConflictException("state", "rollout " + id + " is " + r.state() + ", not RUNNING");
-            return with(r, Rollout.State.PAUSED, "paused by " + who.actor());
+            return r.withState(Rollout.State.PAUSED, "paused by " + who.actor());
         });
     }
 
@@ -197,7 +194,7 @@ public final class RolloutService {
             if (r.state() != Rollout.State.PAUSED) {
                 throw new ConflictException("state", "rollout " + id + " is " + r.state() + "; only a PAUSED rollout can be resumed");
             }
-            return with(r, Rollout.State.RUNNING, null);
+            return r.withState(Rollout.State.RUNNING, null);
         });
     }
 
@@ -211,7 +208,7 @@ public final class RolloutService {
                 throw new ConflictException("state", "rollout " + id + " is " + r.state() + "; roll it back once that is done");
             }
             tx.audit().record(who.actor(), "rollout.rollback", "rollouts/" + id, null, "success", null);
-            return with(r, Rollout.State.REVERTING, "rolled back by " + who.actor());
+            return r.withState(Rollout.State.REVERTING, "rolled back by " + who.actor());
         });
     }
 
@@ -236,7 +233,7 @@ public final class RolloutService {
             if (r.state().isDone() || r.state() == Rollout.State.ABORTING || r.state() == Rollout.State.REVERTING) {
                 throw new ConflictException("state", "rollout " + id + " is " + r.state() + " already");
             }
-            return with(r, Rollout.State.ABORTING, "aborted by " + who.actor());
+            return r.withState(Rollout.State.ABORTING, "aborted by " + who.actor());
         });
     }
 
@@ -249,7 +246,7 @@ public final class RolloutService {
         Rollout changed = store.tx(tx -> {
             Rollout current = tx.rollouts().lock(id).orElseThrow(() -> new NotFoundException("rollout", "no rollout '" + id + "'"));
             Rollout next = transition.apply(tx, current);
-            tx.rollouts().save(next, tx.rollouts().bakeUntil(id).orElse(null));
+            tx.rollouts().save(next);
             tx.rollouts().requestReconcile(id);
             tx.events().append(event, "rollouts/" + id, null, Map.of("rollout", id, "actor", who.actor()));
             return tx.rollouts().get(id).orElseThrow();
@@ -257,11 +254,6 @@ public final class RolloutService {
         signals.fire(Signals.Topic.RECONCILE);
         signals.fire(Signals.Topic.EVENTS);
         return changed;
-    }
-
-    static Rollout with(Rollout r, Rollout.State state, String reason) {
-        return new Rollout(r.id(), r.service(), r.release(), r.selector(), r.strategy(), r.emergency(), state, r.currentWave(), r.waveCount(), reason,
-                r.instances(), r.createdBy(), r.approvalReason(), r.approvedBy(), r.createdAt(), r.updatedAt());
     }
 
     private static boolean matches(RolloutSelector s, InstanceRecord i, Map<String, String> tenantLabels) {

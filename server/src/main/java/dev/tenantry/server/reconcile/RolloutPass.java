@@ -14,19 +14,15 @@ final class RolloutPass {
     final Tx tx;
     final Instant now;
     Rollout rollout;
-    Instant bakeUntil;
     private final Rollout original;
-    private final Instant originalBakeUntil;
     private final Map<String, Rollout.Item> items = new LinkedHashMap<>();
     private final Map<String, Rollout.Item> changedItems = new LinkedHashMap<>();
     private final List<Runnable> writes = new ArrayList<>();
 
-    RolloutPass(Tx tx, Rollout rollout, Instant bakeUntil, Instant now) {
+    RolloutPass(Tx tx, Rollout rollout, Instant now) {
         this.tx = tx;
         this.rollout = rollout;
         this.original = rollout;
-        this.bakeUntil = bakeUntil;
-        this.originalBakeUntil = bakeUntil;
         this.now = now;
         rollout.instances().forEach(i -> items.put(i.uid(), i));
     }
@@ -60,7 +56,7 @@ final class RolloutPass {
 
     /** Stops starting upgrades and rolls the current wave back; the rollout ends HALTED. */
     void rollBack(String reason) {
-        rollout = with(Rollout.State.ROLLING_BACK, reason);
+        rollout = rollout.withState(Rollout.State.ROLLING_BACK, reason);
         event("rollout.rolling-back", reason);
         audit("rollout.halt", "failure", reason);
     }
@@ -69,28 +65,21 @@ final class RolloutPass {
         int passed = rollout.currentWave();
         event("rollout.wave-passed", "wave " + passed + " of " + rollout.waveCount() + " passed its health gate");
         audit("rollout.wave-passed", "success", "wave " + passed);
-        bakeUntil = null;
         if (passed + 1 >= rollout.waveCount()) {
-            rollout = with(Rollout.State.SUCCEEDED, "every selected instance runs release " + rollout.release());
+            rollout = rollout.withState(Rollout.State.SUCCEEDED, "every selected instance runs release " + rollout.release());
             event("rollout.succeeded", rollout.reason());
             audit("rollout.succeeded", "success", null);
             return;
         }
-        rollout = new Rollout(rollout.id(), rollout.service(), rollout.release(), rollout.selector(), rollout.strategy(), rollout.emergency(), rollout.state(),
-                passed + 1, rollout.waveCount(), rollout.reason(), rollout.instances(), rollout.createdBy(), rollout.approvalReason(), rollout.approvedBy(), rollout.createdAt(), rollout.updatedAt());
+        rollout = rollout.withWave(passed + 1);
         event("rollout.wave-started", "wave " + (passed + 1) + " of " + rollout.waveCount());
     }
 
     /** The rollback of the current wave is over: HALTED (keeping why it halted) or ABORTED. */
     void finish(Rollout.State end) {
-        rollout = with(end, rollout.reason());
+        rollout = rollout.withState(end, rollout.reason());
         event("rollout." + end.name().toLowerCase(java.util.Locale.ROOT), rollout.reason());
         audit("rollout." + end.name().toLowerCase(java.util.Locale.ROOT), end == Rollout.State.ABORTED ? "success" : "failure", rollout.reason());
-    }
-
-    private Rollout with(Rollout.State state, String reason) {
-        return new Rollout(rollout.id(), rollout.service(), rollout.release(), rollout.selector(), rollout.strategy(), rollout.emergency(), state,
-                rollout.currentWave(), rollout.waveCount(), reason, rollout.instances(), rollout.createdBy(), rollout.approvalReason(), rollout.approvedBy(), rollout.createdAt(), rollout.updatedAt());
     }
 
     void event(String type, String message) {
@@ -104,9 +93,7 @@ final class RolloutPass {
 
     void save() {
         changedItems.values().forEach(i -> tx.rollouts().saveItem(rollout.id(), i));
-        boolean changed = rollout.state() != original.state() || rollout.currentWave() != original.currentWave()
-                || !java.util.Objects.equals(rollout.reason(), original.reason()) || !java.util.Objects.equals(bakeUntil, originalBakeUntil);
-        if (changed || !changedItems.isEmpty()) tx.rollouts().save(rollout, bakeUntil);
+        if (!rollout.equals(original) || !changedItems.isEmpty()) tx.rollouts().save(rollout);
         writes.forEach(Runnable::run);
     }
 }

@@ -17,7 +17,9 @@ import dev.tenantry.server.store.Tx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -64,7 +66,7 @@ public final class RolloutReconciler implements Reconciler {
         Duration next = store.tx(tx -> {
             Optional<Rollout> found = tx.rollouts().lock(id);
             if (found.isEmpty()) return null;
-            RolloutPass pass = new RolloutPass(tx, found.get(), tx.rollouts().bakeUntil(id).orElse(null), clock.instant());
+            RolloutPass pass = new RolloutPass(tx, found.get(), clock.instant());
             Duration after = switch (pass.rollout.state()) {
                 case RUNNING -> advance(pass);
                 case ROLLING_BACK -> rollBack(pass, pass.currentWave(), Rollout.State.HALTED);
@@ -95,11 +97,11 @@ public final class RolloutReconciler implements Reconciler {
         }
 
         int bake = pass.rollout.strategy().bake();
-        if (pass.bakeUntil == null) {
-            pass.bakeUntil = pass.now.plusSeconds(bake);
+        if (pass.rollout.bakeUntil() == null) {
+            pass.rollout = pass.rollout.withBakeUntil(pass.now.plusSeconds(bake));
             if (bake > 0) pass.event("rollout.baking", "wave " + pass.rollout.currentWave() + " upgraded; baking for " + bake + " s");
         }
-        if (pass.now.isBefore(pass.bakeUntil)) return Duration.between(pass.now, pass.bakeUntil);
+        if (pass.now.isBefore(pass.rollout.bakeUntil())) return Duration.between(pass.now, pass.rollout.bakeUntil());
 
         Optional<String> unhealthy = healthGate(pass);
         if (unhealthy.isPresent()) {
@@ -145,11 +147,12 @@ public final class RolloutReconciler implements Reconciler {
     private Instant startUpgrades(RolloutPass pass) {
         long underway = pass.currentWave().stream().filter(i -> i.state() == ItemState.UPGRADING).count();
         Instant windowOpens = null;
+        Map<String, Optional<MaintenanceWindow>> windows = new HashMap<>();
         for (Rollout.Item item : pass.currentWave()) {
             if (underway >= pass.rollout.strategy().parallel()) break;
             if (item.state() != ItemState.PENDING) continue;
-            MaintenanceWindow window = pass.rollout.emergency() ? null
-                    : pass.tx.tenants().get(item.tenant()).map(Tenant::maintenanceWindow).orElse(null);
+            MaintenanceWindow window = pass.rollout.emergency() ? null : windows.computeIfAbsent(item.tenant(),
+                    t -> pass.tx.tenants().get(t).map(Tenant::maintenanceWindow)).orElse(null);
             if (window != null && !window.isOpen(pass.now)) {
                 Instant opens = window.nextOpening(pass.now);
                 String why = "waiting for the tenant's maintenance window (it opens at " + opens + ")";

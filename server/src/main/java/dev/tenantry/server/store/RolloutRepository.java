@@ -32,15 +32,16 @@ public final class RolloutRepository {
                 .bind("selector", JsonColumns.write(r.selector())).bind("strategy", JsonColumns.write(r.strategy())).bind("emergency", r.emergency())
                 .bind("state", r.state().name()).bind("wave", r.currentWave()).bind("waves", r.waveCount()).bind("reason", r.reason())
                 .bind("by", r.createdBy()).bind("token", creatorToken).bind("approval", r.approvalReason()).execute();
+        var batch = h.prepareBatch("insert into rollout_instances (rollout_id, instance_uid, tenant, name, wave, seq, from_release, to_release,"
+                + " state, ended_at, reason) values (:r, :uid, :tenant, :name, :wave, :seq, :from, :to, :state, :ended, :reason)");
         int seq = 0;
         for (Rollout.Item item : r.instances()) {
-            h.createUpdate("insert into rollout_instances (rollout_id, instance_uid, tenant, name, wave, seq, from_release, to_release, state,"
-                            + " ended_at, reason) values (:r, :uid, :tenant, :name, :wave, :seq, :from, :to, :state, :ended, :reason)")
-                    .bind("r", r.id()).bind("uid", item.uid()).bind("tenant", item.tenant()).bind("name", item.name())
+            batch.bind("r", r.id()).bind("uid", item.uid()).bind("tenant", item.tenant()).bind("name", item.name())
                     .bind("wave", item.wave()).bind("seq", seq++).bind("from", item.fromRelease()).bind("to", item.toRelease())
                     .bind("state", item.state().name()).bind("ended", item.endedAt() == null ? null : Timestamp.from(item.endedAt()))
-                    .bind("reason", item.reason()).execute();
+                    .bind("reason", item.reason()).add();
         }
+        batch.execute();
     }
 
     public Optional<Rollout> get(String id) {
@@ -94,16 +95,11 @@ public final class RolloutRepository {
     }
 
     /** Saves the rollout's state, wave, bake deadline and reason. */
-    public void save(Rollout r, Instant bakeUntil) {
+    public void save(Rollout r) {
         h.createUpdate("update rollouts set state = :state, current_wave = :wave, bake_until = :bake, reason = :reason, updated_at = now()"
                         + " where id = :id")
                 .bind("id", r.id()).bind("state", r.state().name()).bind("wave", r.currentWave())
-                .bind("bake", bakeUntil == null ? null : Timestamp.from(bakeUntil)).bind("reason", r.reason()).execute();
-    }
-
-    public Optional<Instant> bakeUntil(String id) {
-        return h.createQuery("select bake_until from rollouts where id = :id").bind("id", id)
-                .map((rs, c) -> JsonColumns.instant(rs, "bake_until")).findOne().flatMap(Optional::ofNullable);
+                .bind("bake", r.bakeUntil() == null ? null : Timestamp.from(r.bakeUntil())).bind("reason", r.reason()).execute();
     }
 
     public void saveItem(String rolloutId, Rollout.Item item) {
@@ -133,14 +129,14 @@ public final class RolloutRepository {
     private Rollout withItems(Rollout r) {
         List<Rollout.Item> items = h.createQuery("select * from rollout_instances where rollout_id = :r order by wave, seq")
                 .bind("r", r.id()).map((rs, c) -> item(rs)).list();
-        return new Rollout(r.id(), r.service(), r.release(), r.selector(), r.strategy(), r.emergency(), r.state(), r.currentWave(), r.waveCount(),
-                r.reason(), items, r.createdBy(), r.approvalReason(), r.approvedBy(), r.createdAt(), r.updatedAt());
+        return r.withInstances(items);
     }
 
     private static Rollout row(ResultSet rs) throws SQLException {
         return new Rollout(rs.getString("id"), rs.getString("service"), rs.getString("release"),
                 JsonColumns.read(rs, "selector", RolloutSelector.class), JsonColumns.read(rs, "strategy", RolloutStrategy.class),
-                rs.getBoolean("emergency"), Rollout.State.valueOf(rs.getString("state")), rs.getInt("current_wave"), rs.getInt("wave_count"), rs.getString("reason"),
+                rs.getBoolean("emergency"), Rollout.State.valueOf(rs.getString("state")), rs.getInt("current_wave"), rs.getInt("wave_count"), JsonColumns.instant(rs, "bake_until"),
+                rs.getString("reason"),
                 List.of(), rs.getString("created_by"), rs.getString("approval_reason"), rs.getString("approved_by"),
                 JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at"));
     }

@@ -25,7 +25,7 @@ public final class HelloApp {
     private final String greeting = env("GREETING", "Hello");
     private final Instant started = Instant.now();
     private final AtomicLong requests = new AtomicLong();
-    private final VisitCounter visits = new VisitCounter(Path.of(env("VISITS_FILE", "visits")));
+    private final VisitCounter visits = new VisitCounter(System.getenv("VISITS_FILE") == null ? null : Path.of(System.getenv("VISITS_FILE")));
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(env("PORT", "8080"));

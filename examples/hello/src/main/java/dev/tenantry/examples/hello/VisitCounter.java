@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The visits of an instance over its whole life, kept in a file of its data directory, which outlives its
  * processes (restarts, stops, a delete and restore). Replicas share that file: each adds the visits it counted
- * since its last save, under a file lock.
+ * since its last save, under a file lock. Without a file (started outside Tenantry) it counts in memory only.
  */
 final class VisitCounter {
     private final Path file;
@@ -23,6 +23,7 @@ final class VisitCounter {
 
     VisitCounter(Path file) {
         this.file = file;
+        if (file == null) return;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             this.saved = addAndRead(0);
@@ -38,6 +39,7 @@ final class VisitCounter {
 
     /** Adds the visits counted since the last save to the file. */
     synchronized void save() {
+        if (file == null) return;
         long n = unsaved.getAndSet(0);
         if (n == 0) return;
         try {
