@@ -268,35 +268,40 @@ final class InstanceRuntime {
                 .map(e -> new Remove(e.getKey(), e.getValue()));
     }
 
-    /** A new replica for the slot, not started yet; empty once the runtime is closed. */
-    private Optional<Replica> newReplica(Deployment d, Component c, int index) {
+    /**
+     * A new replica for the slot, not started yet, handed to {@code register} under the lock in the same step that
+     * checks the runtime is still open, so that a {@link #close} either sees it (and stops it) or it is never
+     * registered; empty once the runtime is closed.
+     */
+    private Optional<Replica> newReplica(Deployment d, Component c, int index, java.util.function.Consumer<Replica> register) {
         String template = Template.of(d, c);
         Replica replica = new Replica(replicas.create(d, c, index, template), template);
         synchronized (lock) {
-            if (!closed) return Optional.of(replica);
+            if (!closed) {
+                register.accept(replica);
+                return Optional.of(replica);
+            }
         }
         replicas.released(replica.supervisor());
         return Optional.empty();
     }
 
     private void add(Deployment d, Add a) {
-        Replica replica = newReplica(d, a.component(), a.index()).orElse(null);
-        if (replica == null) return;
-        synchronized (lock) {
-            slots.put(a.slot(), replica);
+        Replica replica = newReplica(d, a.component(), a.index(), r -> {
+            slots.put(a.slot(), r);
             progress = "starting " + a.slot();
-        }
+        }).orElse(null);
+        if (replica == null) return;
         replica.supervisor().start();
         onChange.run();
     }
 
     private void replace(Deployment d, Replace r) {
-        Replica replacement = newReplica(d, r.component(), r.index()).orElse(null);
-        if (replacement == null) return;
-        synchronized (lock) {
-            incoming = replacement;
+        Replica replacement = newReplica(d, r.component(), r.index(), n -> {
+            incoming = n;
             progress = "replacing " + r.slot() + ": starting its new replica";
-        }
+        }).orElse(null);
+        if (replacement == null) return;
         replacement.supervisor().start();
         onChange.run();
         Optional<String> failed = awaitHealthy(replacement.supervisor(), d);

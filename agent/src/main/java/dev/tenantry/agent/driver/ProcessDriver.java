@@ -49,6 +49,8 @@ public final class ProcessDriver implements AutoCloseable {
     private final Map<String, InstanceRuntime> running = new ConcurrentHashMap<>();
     private final Set<Integer> allocatedPorts = ConcurrentHashMap.newKeySet();
     private final Map<String, Map<String, ReplicaState>> adoptable = new LinkedHashMap<>();
+    /** Closed or detached: a late {@link #apply} (the agent's poll thread ending) starts nothing. */
+    private boolean closed;
 
     /** {@code onChange} runs whenever what runs changed; {@code onRoutesChanged} synchronously, when a replica leaves the routes. */
     public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange, Runnable onRoutesChanged) {
@@ -131,6 +133,7 @@ public final class ProcessDriver implements AutoCloseable {
      * changed deployment to its instance's runtime, which replaces replicas one at a time.
      */
     public synchronized void apply(List<Deployment> desired) {
+        if (closed) return;
         Map<String, Deployment> wanted = new LinkedHashMap<>();
         desired.forEach(d -> wanted.put(d.instanceUid(), d));
         List<InstanceRuntime> gone = running.values().stream().filter(r -> !wanted.containsKey(r.deployment().instanceUid())).toList();
@@ -330,6 +333,7 @@ public final class ProcessDriver implements AutoCloseable {
 
     /** Stops supervising and leaves every workload running, for the next agent to adopt (static stability). */
     public synchronized void detach() {
+        closed = true;
         running.values().forEach(InstanceRuntime::detach);
         running.clear();
     }
@@ -337,6 +341,7 @@ public final class ProcessDriver implements AutoCloseable {
     /** Stops every workload (agent shutdown in dev mode: nothing is left running). */
     @Override
     public synchronized void close() {
+        closed = true;
         new ArrayList<>(running.values()).parallelStream().forEach(InstanceRuntime::close);
         running.clear();
     }

@@ -117,6 +117,14 @@ class ProcessDriverIT {
     }
 
     @Test
+    void aClosedDriverStartsNothing() {
+        driver.close();
+        driver.apply(List.of(deployment("u10", "late", "exec sleep 60", Map.of(), false)));
+        assertThat(driver.observe()).as("a late desired state after the agent stopped").isEmpty();
+        assertThat(work.resolve("instances/u10")).doesNotExist();
+    }
+
+    @Test
     void aRemovedInstanceKeepsItsDataUntilItIsPurged() throws Exception {
         Deployment keeper = deployment("u9", "keeper", "echo kept > \"$TENANTRY_DATA_DIR/note\"; exec sleep 60", Map.of(), false);
         driver.apply(List.of(keeper));
