@@ -14,6 +14,7 @@ final class GatewayLoad implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicInteger ok = new AtomicInteger();
     private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final List<String> answers = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -28,8 +29,10 @@ final class GatewayLoad implements AutoCloseable {
             while (running) {
                 try {
                     HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) ok.incrementAndGet();
-                    else failures.add("HTTP " + r.statusCode() + ": " + r.body().strip());
+                    if (r.statusCode() == 200) {
+                        ok.incrementAndGet();
+                        answers.add(r.body());
+                    } else failures.add("HTTP " + r.statusCode() + ": " + r.body().strip());
                     Thread.sleep(every.toMillis());
                 } catch (InterruptedException e) {
                     return;
@@ -42,6 +45,11 @@ final class GatewayLoad implements AutoCloseable {
 
     int ok() {
         return ok.get();
+    }
+
+    /** The bodies of the 200 answers, in the order they came (one request at a time). */
+    List<String> answers() {
+        return List.copyOf(answers);
     }
 
     List<String> failures() {

@@ -23,6 +23,7 @@ class RolloutIT extends WithPlane {
     @BeforeAll
     static void fleet() {
         plane.createService("fleet", TestPlane.helloBlueprint("/healthz"));
+        assertThat(plane.post("/v1/services/fleet/plans", Map.of("name", "duo", "replicas", 2)).status()).isEqualTo(201);
         release("2.0.0", TestPlane.helloBlueprint("/healthz").replace("{{params.greeting}}", "Upgraded {{params.greeting}}"));
         release("3.0.0", TestPlane.helloBlueprint("/never-healthy").replace("intervalMillis: 200}", "intervalMillis: 200, startupTimeoutSeconds: 2}"));
         for (String tenant : List.of("acme", "globex")) {
@@ -92,6 +93,47 @@ class RolloutIT extends WithPlane {
             assertThat(plane.viaGateway("f" + i + ".globex.localhost", "/").body()).contains("Hello, globex!").doesNotContain("Upgraded");
         }
         assertThat(plane.post("/v1/rollouts/" + rollout.path("id").asText() + "/rollback", null).status()).as("twice").isEqualTo(409);
+    }
+
+    @Test
+    void anInstanceFlipsToTheNewReleaseInOneStepAndARollbackTakesItsWarmReplicasBack() throws Exception {
+        plane.createTenant("stark");
+        TestPlane.Reply created = plane.post("/v1/tenants/stark/instances", Map.of("name", "duo", "service", "fleet", "plan", "duo", "release", "1.0.0"));
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        List<Long> bluePids = pids(plane.awaitPhase("stark", "duo", "RUNNING"), false);
+        assertThat(bluePids).hasSize(2);
+        JsonNode rollout;
+        List<String> answers;
+        try (GatewayLoad load = new GatewayLoad(plane.dev.gateway().port(), "duo.stark.localhost", Duration.ofMillis(5))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.ok() > 3);
+            rollout = create(Map.of("service", "fleet", "release", "2.0.0", "selector", Map.of("tenants", List.of("stark"))));
+            awaitState(rollout.path("id").asText(), "SUCCEEDED");
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.answers().stream().filter(a -> a.contains("Upgraded")).count() > 20);
+            assertThat(load.failures()).as("requests through the gateway during the flip").isEmpty();
+            answers = load.answers();
+        }
+        int firstNew = answers.indexOf(answers.stream().filter(a -> a.contains("Upgraded")).findFirst().orElseThrow());
+        assertThat(firstNew).as("answered by 1.0.0 before the flip").isPositive();
+        assertThat(answers.subList(firstNew, answers.size())).as("after the first answer of 2.0.0, only 2.0.0 answers: one flip for both replicas")
+                .allMatch(a -> a.contains("Upgraded"));
+        JsonNode upgraded = plane.instance("stark", "duo");
+        assertThat(pids(upgraded, true)).as("1.0.0 stays warm").containsExactlyInAnyOrderElementsOf(bluePids);
+        upgraded.path("status").path("replicas").forEach(r -> assertThat(r.path("release").asText())
+                .isEqualTo(r.path("standby").asBoolean() ? "1.0.0" : "2.0.0"));
+
+        assertThat(plane.post("/v1/rollouts/" + rollout.path("id").asText() + "/rollback", null).status()).isEqualTo(200);
+        awaitState(rollout.path("id").asText(), "ROLLED_BACK");
+        JsonNode back = plane.awaitPhase("stark", "duo", "RUNNING");
+        assertThat(pids(back, false)).as("the rollback flipped back to the warm replicas: no new process").containsExactlyInAnyOrderElementsOf(bluePids);
+        assertThat(plane.viaGateway("duo.stark.localhost", "/").body()).doesNotContain("Upgraded");
+    }
+
+    private static List<Long> pids(JsonNode instance, boolean standby) {
+        List<Long> pids = new ArrayList<>();
+        instance.path("status").path("replicas").forEach(r -> {
+            if (r.path("standby").asBoolean() == standby) pids.add(r.path("pid").asLong());
+        });
+        return pids;
     }
 
     @Test

@@ -85,10 +85,14 @@ public final class InstancesCommand {
                 JsonNode i = c.get(path);
                 JsonNode s = i.path("status");
                 int healthy = 0;
-                for (JsonNode r : s.path("replicas")) if (r.path("healthy").asBoolean()) healthy++;
+                int serving = 0;
+                for (JsonNode r : s.path("replicas")) {
+                    if (r.path("standby").asBoolean()) continue;
+                    serving++;
+                    if (r.path("healthy").asBoolean()) healthy++;
+                }
                 String line = String.format("%-12s generation %s (observed %s)  replicas %d/%d healthy  %s", s.path("phase").asText(),
-                        i.path("generation").asText(), s.path("observedGeneration").asText(), healthy, s.path("replicas").size(),
-                        Output.text(s, "message"));
+                        i.path("generation").asText(), s.path("observedGeneration").asText(), healthy, serving, Output.text(s, "message"));
                 if (!line.equals(last[0])) {
                     System.out.println(java.time.LocalTime.now().withNano(0) + "  " + line);
                     System.out.flush();
@@ -145,8 +149,9 @@ public final class InstancesCommand {
             }
             if (s.path("replicas").size() > 0) {
                 System.out.println();
-                Table t = new Table("REPLICA", "PID", "PORTS", "HEALTHY", "RESTARTS", "MESSAGE");
-                s.path("replicas").forEach(r -> t.row(r.path("component").asText() + "-" + r.path("index").asText(), Output.text(r, "pid"),
+                Table t = new Table("REPLICA", "RELEASE", "PID", "PORTS", "HEALTHY", "RESTARTS", "MESSAGE");
+                s.path("replicas").forEach(r -> t.row(r.path("component").asText() + "-" + r.path("index").asText()
+                                + (r.path("standby").asBoolean() ? " (warm)" : ""), Output.text(r, "release"), Output.text(r, "pid"),
                         Json.write(r.path("ports")), r.path("healthy").asText(), r.path("restarts").asText(), Output.text(r, "message")));
                 t.print(System.out);
             }

@@ -9,6 +9,7 @@ import dev.tenantry.api.blueprint.Component;
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.cell.ObservedReplica;
+import dev.tenantry.api.cell.Route;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,15 +27,19 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>an empty slot gets a replica (a new instance, or scaling up);</li>
- *   <li>a slot whose replica was started from a different template (command, env, size, release, restart
- *       request) gets a new replica beside the old one; once the new one is healthy the old one leaves the
+ *   <li>a slot whose replica was started from a different template of the same release (command, env, size,
+ *       restart request) gets a new replica beside the old one; once the new one is healthy the old one leaves the
  *       routes, gets {@code drainDelay} to finish what the gateway already sent it, and stops (surge of one,
  *       so the instance keeps serving);</li>
+ *   <li>a new release (an upgrade or a rollback) goes blue-green: every replica of the new release starts beside
+ *       the old ones and, once all are healthy, the routes flip to them in one step. The old ingress replicas stay
+ *       running out of the routes for the release's {@code keepWarm} time: moving back within it flips back to
+ *       them at once, without starting anything;</li>
  *   <li>a slot the deployment no longer has is drained and stopped (scaling down, stopping).</li>
  * </ul>
  *
- * A replacement that fails stops itself and leaves the old replicas serving; the rollout is then FAILED
- * until a newer deployment arrives.
+ * A replacement or new release that fails stops what it started and leaves the old replicas serving; the rollout
+ * is then FAILED until a newer deployment arrives.
  *
  * <p>A hibernated deployment runs no replica until {@link #wake()} (a request at the gateway): then its replicas
  * start as for a new instance, without waiting for the server, which learns of it from the next report.
@@ -74,13 +79,29 @@ final class InstanceRuntime {
         }
     }
 
-    private record Replica(ReplicaSupervisor supervisor, String template) {}
+    private record Replica(ReplicaSupervisor supervisor, String template) {
+        String release() {
+            return supervisor.spec().release();
+        }
+    }
 
     private sealed interface Change {}
 
-    private record Add(String slot, Component component, int index) implements Change {}
+    /** A change of one slot, to be started beside what runs. */
+    private sealed interface SlotChange extends Change {
+        String slot();
 
-    private record Replace(String slot, Component component, int index, Replica old) implements Change {}
+        Component component();
+
+        int index();
+    }
+
+    private record Add(String slot, Component component, int index) implements SlotChange {}
+
+    private record Replace(String slot, Component component, int index, Replica old) implements SlotChange {}
+
+    /** Blue-green to a new release: every changed slot's new replica starts, then the routes flip to all at once. */
+    private record Flip(List<SlotChange> slots) implements Change {}
 
     private record Remove(String slot, Replica old) implements Change {}
 
@@ -90,9 +111,15 @@ final class InstanceRuntime {
     private final Runnable onRoutesChanged;
     private final Object lock = new Object();
     private final Map<String, Replica> slots = new LinkedHashMap<>();
+    /** The previous release's ingress replicas after a flip, by slot: running, out of the routes, until {@link #warmUntil}. */
+    private final Map<String, Replica> warm = new LinkedHashMap<>();
+    /** The new release's replicas of a flip in progress: started, not routed to until all are healthy. */
+    private final List<Replica> green = new ArrayList<>();
     private final Thread thread;
     private Deployment target;
+    /** The new replica of a rolling replacement: routed to beside the old one once healthy. */
     private Replica incoming;
+    private Instant warmUntil = Instant.MIN;
     private boolean woken;
     private String progress;
     private boolean converged;
@@ -155,12 +182,6 @@ final class InstanceRuntime {
     }
 
     /** Hibernated and not woken: its route holds requests and asks for a wake. */
-    boolean isAsleep() {
-        synchronized (lock) {
-            return isAsleepLocked();
-        }
-    }
-
     private boolean isAsleepLocked() {
         return target.hibernated() && !woken;
     }
@@ -170,11 +191,15 @@ final class InstanceRuntime {
             Deployment d;
             Optional<Change> change;
             boolean postHookDue = false;
+            List<Replica> cooled;
             synchronized (lock) {
                 if (closed) return;
                 d = target;
-                change = nextChange(d);
-                if (change.isEmpty() && failure == null && upgrading(d)) {
+                cooled = takeCooledWarm(d);
+                change = cooled.isEmpty() ? nextChange(d) : Optional.empty();
+                if (!cooled.isEmpty()) {
+                    progress = "stopping the previous release's warm replicas";
+                } else if (change.isEmpty() && failure == null && upgrading(d)) {
                     postHookDue = true;
                 } else if (change.isEmpty() || failure != null) {
                     boolean changed = !converged && failure == null;
@@ -186,12 +211,17 @@ final class InstanceRuntime {
                     progress = null;
                     if (changed) onChange.run();
                     try {
-                        lock.wait();
+                        lock.wait(warm.isEmpty() ? 0 : Math.max(1, Duration.between(Instant.now(), warmUntil).toMillis()));
                     } catch (InterruptedException e) {
                         if (closed) return;
                     }
                     continue;
                 }
+            }
+            if (!cooled.isEmpty()) {
+                cooled.parallelStream().forEach(r -> stopAndRelease(r.supervisor()));
+                onChange.run();
+                continue;
             }
             if (postHookDue) {
                 runPostUpgradeHook(d);
@@ -202,6 +232,7 @@ final class InstanceRuntime {
                 switch (change.get()) {
                     case Add a -> add(d, a);
                     case Replace r -> replace(d, r);
+                    case Flip f -> flip(d, f);
                     case Remove r -> remove(r);
                 }
             } catch (RuntimeException e) {
@@ -251,21 +282,48 @@ final class InstanceRuntime {
         return replicas.runHook(d, name, command, Duration.ofSeconds(d.hooks().timeoutOrDefault()));
     }
 
-    /** The first difference between the running replicas and {@code d}, in slot order; removals last. */
+    /**
+     * What to do next to run {@code d}: a flip of every changed slot if a replica runs another release, else the first
+     * difference in slot order; removals last.
+     */
     private Optional<Change> nextChange(Deployment d) {
+        List<String> wanted = wantedSlots(d);
+        List<SlotChange> changes = new ArrayList<>();
+        boolean newRelease = false;
+        for (Component c : d.components()) {
+            for (int i = 0; wanted.contains(c.name() + "-" + i); i++) {
+                String slot = c.name() + "-" + i;
+                Replica current = slots.get(slot);
+                if (current == null) {
+                    changes.add(new Add(slot, c, i));
+                } else if (!current.template().equals(Template.of(d, c))) {
+                    changes.add(new Replace(slot, c, i, current));
+                    newRelease |= !current.release().equals(d.release());
+                }
+            }
+        }
+        if (newRelease) return Optional.of(new Flip(changes));
+        if (!changes.isEmpty()) return Optional.of(changes.getFirst());
+        return slots.entrySet().stream().filter(e -> !wanted.contains(e.getKey())).findFirst()
+                .map(e -> new Remove(e.getKey(), e.getValue()));
+    }
+
+    private List<String> wantedSlots(Deployment d) {
         List<String> wanted = new ArrayList<>();
         for (Component c : d.components()) {
             int count = d.hibernated() && !woken ? 0 : c.replicasOrDefault();
-            for (int i = 0; i < count; i++) {
-                String slot = c.name() + "-" + i;
-                wanted.add(slot);
-                Replica current = slots.get(slot);
-                if (current == null) return Optional.of(new Add(slot, c, i));
-                if (!current.template().equals(Template.of(d, c))) return Optional.of(new Replace(slot, c, i, current));
-            }
+            for (int i = 0; i < count; i++) wanted.add(c.name() + "-" + i);
         }
-        return slots.entrySet().stream().filter(e -> !wanted.contains(e.getKey())).findFirst()
-                .map(e -> new Remove(e.getKey(), e.getValue()));
+        return wanted;
+    }
+
+    /** Takes the warm replicas whose time is up, or whose slot {@code d} no longer has, out of {@link #warm}. */
+    private List<Replica> takeCooledWarm(Deployment d) {
+        if (warm.isEmpty()) return List.of();
+        boolean expired = !Instant.now().isBefore(warmUntil);
+        List<String> wanted = wantedSlots(d);
+        List<String> cooled = warm.keySet().stream().filter(slot -> expired || !wanted.contains(slot)).toList();
+        return cooled.stream().map(warm::remove).toList();
     }
 
     /**
@@ -322,6 +380,93 @@ final class InstanceRuntime {
         retire(r.old());
     }
 
+    /**
+     * Blue-green: starts a replica of the new release for every changed slot (or takes back the warm one that runs
+     * exactly that, for an instant rollback), waits until all are healthy, then flips the routes to them in one step.
+     * The old ingress replicas stay warm; the others drain and stop. If any new replica fails, what was started
+     * stops and the old replicas keep serving.
+     */
+    private void flip(Deployment d, Flip f) {
+        List<Replica> started = new ArrayList<>();
+        Map<String, Replica> next = new LinkedHashMap<>();
+        int rewarmed = 0;
+        for (SlotChange change : f.slots()) {
+            Replica back = takeWarm(change.slot(), Template.of(d, change.component()));
+            if (back != null) {
+                next.put(change.slot(), back);
+                rewarmed++;
+                continue;
+            }
+            Replica fresh = newReplica(d, change.component(), change.index(), green::add).orElse(null);
+            if (fresh == null) return;
+            fresh.supervisor().start();
+            started.add(fresh);
+            next.put(change.slot(), fresh);
+        }
+        synchronized (lock) {
+            progress = "release " + d.release() + ": starting " + started.size() + " new replica(s) beside the old ones"
+                    + (rewarmed == 0 ? "" : ", taking back " + rewarmed + " warm one(s)");
+        }
+        onChange.run();
+        Optional<String> failed = awaitAllHealthy(next.values(), d);
+        if (failed.isPresent()) {
+            started.parallelStream().forEach(r -> stopAndRelease(r.supervisor()));
+            synchronized (lock) {
+                green.removeAll(next.values());
+                next.forEach((slot, r) -> {
+                    if (!started.contains(r)) warm.put(slot, r);
+                });
+                if (target == d) failure = "release " + d.release() + " failed: " + failed.get() + "; the previous replicas keep serving";
+            }
+            onChange.run();
+            return;
+        }
+        List<Replica> retiring = switchRoutes(d, next);
+        onRoutesChanged.run();
+        onChange.run();
+        if (retiring.isEmpty()) return;
+        sleep(settings.drainDelay());
+        retiring.parallelStream().forEach(r -> stopAndRelease(r.supervisor()));
+        onChange.run();
+    }
+
+    /** The warm replica of {@code slot} if it runs {@code template}, taken out of {@link #warm} as a replica of the flip. */
+    private Replica takeWarm(String slot, String template) {
+        synchronized (lock) {
+            Replica r = warm.get(slot);
+            if (r == null || !r.template().equals(template)) return null;
+            warm.remove(slot);
+            green.add(r);
+            return r;
+        }
+    }
+
+    /**
+     * The flip itself, in one step under the lock (so routes are published either before or after it, never half):
+     * the new replicas take their slots and serve; the old ones leave the routes and either stay warm or are returned
+     * to be stopped.
+     */
+    private List<Replica> switchRoutes(Deployment d, Map<String, Replica> next) {
+        boolean keepWarm = d.keepWarm().compareTo(settings.drainDelay()) > 0;
+        List<Replica> retiring = new ArrayList<>();
+        synchronized (lock) {
+            green.removeAll(next.values());
+            next.forEach((slot, replica) -> {
+                replica.supervisor().admit();
+                Replica old = slots.put(slot, replica);
+                if (old == null) return;
+                old.supervisor().drain();
+                boolean ingress = d.ingress() != null && old.supervisor().spec().component().equals(d.ingress().component());
+                Replica displaced = keepWarm && ingress ? warm.put(slot, old) : old;
+                if (displaced != null) retiring.add(displaced);
+            });
+            if (!warm.isEmpty()) warmUntil = Instant.now().plus(d.keepWarm());
+            progress = "release " + d.release() + " serves; stopping the previous replicas";
+            lock.notifyAll();
+        }
+        return retiring;
+    }
+
     private void remove(Remove r) {
         synchronized (lock) {
             slots.remove(r.slot());
@@ -354,6 +499,15 @@ final class InstanceRuntime {
         }
     }
 
+    /** Waits until every replica is healthy (empty), one fails, or the target moves on (a reason). */
+    private Optional<String> awaitAllHealthy(java.util.Collection<Replica> all, Deployment d) {
+        for (Replica r : all) {
+            Optional<String> failed = awaitHealthy(r.supervisor(), d).map(reason -> r.supervisor().spec().name() + ": " + reason);
+            if (failed.isPresent()) return failed;
+        }
+        return Optional.empty();
+    }
+
     private void stopAndRelease(ReplicaSupervisor replica) {
         replica.stop(settings.stopGrace());
         replicas.released(replica);
@@ -363,14 +517,17 @@ final class InstanceRuntime {
     ObservedInstance observe() {
         Deployment d;
         List<ReplicaSupervisor> all;
+        List<ReplicaSupervisor> standby;
         String rolloutFailure;
         String rolloutProgress;
         boolean done;
-        ReplicaSupervisor replacement;
+        List<ReplicaSupervisor> replacements = new ArrayList<>();
         synchronized (lock) {
             d = target;
             all = supervisors();
-            replacement = incoming == null ? null : incoming.supervisor();
+            standby = warm.values().stream().map(Replica::supervisor).toList();
+            if (incoming != null) replacements.add(incoming.supervisor());
+            green.forEach(r -> replacements.add(r.supervisor()));
             rolloutFailure = failure;
             rolloutProgress = progress;
             done = converged;
@@ -386,13 +543,13 @@ final class InstanceRuntime {
             allHealthy &= healthy;
             if (!healthy) waitingFor.add(s.spec().name());
             // a failed replacement is the rollout's to report (it keeps the old replica serving), not the instance's
-            if (snap.state() == ReplicaSupervisor.State.FAILED && replicaFailure == null && s != replacement) {
+            if (snap.state() == ReplicaSupervisor.State.FAILED && replicaFailure == null && !replacements.contains(s)) {
                 replicaFailure = s.spec().name() + ": " + snap.message();
             }
             if (!healthy && snap.message() != null && message == null) message = s.spec().name() + ": " + snap.message();
-            observed.add(new ObservedReplica(s.spec().component(), s.spec().index(), snap.pid(), s.spec().ports(), healthy,
-                    snap.restarts(), snap.message(), snap.startedAt(), snap.healthySince()));
+            observed.add(observed(s, snap, false));
         }
+        for (ReplicaSupervisor s : standby) observed.add(observed(s, s.snapshot(), true));
         ObservedInstance.State state;
         if (rolloutFailure != null) {
             state = ObservedInstance.State.FAILED;
@@ -410,24 +567,34 @@ final class InstanceRuntime {
         return new ObservedInstance(d.instanceUid(), d.generation(), state, message, observed, null);
     }
 
-    /** The healthy, not draining replicas of the ingress component, as gateway backends. */
-    List<String> backends() {
-        Deployment d;
-        List<ReplicaSupervisor> all;
-        synchronized (lock) {
-            d = target;
-            all = supervisors();
-        }
-        if (d.ingress() == null) return List.of();
-        return all.stream().filter(s -> s.spec().component().equals(d.ingress().component()))
-                .filter(ReplicaSupervisor::isServing)
-                .map(s -> "127.0.0.1:" + s.spec().ports().get(d.ingress().port())).toList();
+    private static ObservedReplica observed(ReplicaSupervisor s, ReplicaSupervisor.Snapshot snap, boolean standby) {
+        return new ObservedReplica(s.spec().component(), s.spec().index(), snap.pid(), s.spec().ports(),
+                snap.state() == ReplicaSupervisor.State.HEALTHY, snap.restarts(), snap.message(), snap.startedAt(), snap.healthySince(),
+                s.spec().release(), standby);
     }
 
-    /** Every replica: one per slot, and the replacement being started. Called holding the lock. */
+    /**
+     * The gateway route of the instance: its healthy, not draining replicas of the ingress component (of the slots and
+     * a rolling replacement; never a flip's new replicas before the flip), and the release they run. Taken under the
+     * lock, so that a flip is seen whole.
+     */
+    Route route() {
+        synchronized (lock) {
+            Deployment d = target;
+            List<ReplicaSupervisor> serving = new ArrayList<>(slots.values().stream().map(Replica::supervisor).toList());
+            if (incoming != null) serving.add(incoming.supervisor());
+            serving.removeIf(s -> d.ingress() == null || !s.spec().component().equals(d.ingress().component()) || !s.isServing());
+            List<String> backends = serving.stream().map(s -> "127.0.0.1:" + s.spec().ports().get(d.ingress().port())).toList();
+            String release = serving.isEmpty() ? d.release() : serving.getFirst().spec().release();
+            return new Route(d.host(), d.instanceUid(), backends, isAsleepLocked(), release);
+        }
+    }
+
+    /** Every replica the instance's slots run, and the new ones being started. Called holding the lock. */
     private List<ReplicaSupervisor> supervisors() {
         List<ReplicaSupervisor> all = new ArrayList<>(slots.values().stream().map(Replica::supervisor).toList());
         if (incoming != null) all.add(incoming.supervisor());
+        green.forEach(r -> all.add(r.supervisor()));
         return all;
     }
 
@@ -453,8 +620,11 @@ final class InstanceRuntime {
             closed = true;
             lock.notifyAll();
             all = supervisors();
+            warm.values().forEach(r -> all.add(r.supervisor()));
             slots.clear();
             incoming = null;
+            green.clear();
+            warm.clear();
         }
         thread.interrupt();
         return all;

@@ -195,13 +195,14 @@ public final class ProcessDriver implements AutoCloseable {
             public ReplicaSupervisor create(Deployment deployment, Component component, int index, String template) {
                 Map<String, Integer> ports = new LinkedHashMap<>();
                 component.ports().forEach(p -> ports.put(p.name(), allocatePort()));
-                return new ReplicaSupervisor(replicaSpec(deployment, component, index, ports, template), onChange);
+                return new ReplicaSupervisor(replicaSpec(deployment, component, index, ports, template, deployment.release()), onChange);
             }
 
             @Override
             public ReplicaSupervisor adopt(Deployment deployment, Component component, int index, ReplicaState running) {
                 allocatedPorts.addAll(running.ports().values());
-                ReplicaSpec spec = replicaSpec(deployment, component, index, running.ports(), running.template());
+                String release = running.release() == null ? deployment.release() : running.release();
+                ReplicaSpec spec = replicaSpec(deployment, component, index, running.ports(), running.template(), release);
                 return new ReplicaSupervisor(spec, onChange, running);
             }
 
@@ -217,7 +218,7 @@ public final class ProcessDriver implements AutoCloseable {
         };
     }
 
-    private ReplicaSpec replicaSpec(Deployment d, Component c, int index, Map<String, Integer> ports, String template) {
+    private ReplicaSpec replicaSpec(Deployment d, Component c, int index, Map<String, Integer> ports, String template, String release) {
         Path dir = instanceDir(d.instanceUid());
         Path dataDir = dir.resolve("data");
         Path workingDir = dir.resolve("replicas").resolve(c.name() + "-" + index);
@@ -240,7 +241,7 @@ public final class ProcessDriver implements AutoCloseable {
         List<String> command = Stream.concat(c.command().stream(), c.args().stream()).map(s -> Placeholders.render(s, resolver)).toList();
         return new ReplicaSpec(d.instanceUid(), c.name(), index, d.generation(), command, env, ports, dataDir, workingDir,
                 dir.resolve("logs").resolve(c.name() + "-" + index + ".log"), dir.resolve("run").resolve(c.name() + "-" + index + ".g" + d.generation() + ".json"),
-                c.health(), settings.workloadNice(), template);
+                c.health(), settings.workloadNice(), template, release);
     }
 
     /** The clean environment of a workload process of the instance: nothing of the agent's but a few locale and path variables. */
@@ -323,9 +324,8 @@ public final class ProcessDriver implements AutoCloseable {
     public List<Route> routes() {
         List<Route> routes = new ArrayList<>();
         for (InstanceRuntime r : running.values()) {
-            Deployment d = r.deployment();
-            if (d.host() == null || d.ingress() == null) continue;
-            routes.add(new Route(d.host(), d.instanceUid(), r.backends(), r.isAsleep()));
+            if (r.deployment().host() == null || r.deployment().ingress() == null) continue;
+            routes.add(r.route());
         }
         routes.sort(Comparator.comparing(Route::host));
         return routes;

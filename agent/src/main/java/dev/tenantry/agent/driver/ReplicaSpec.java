@@ -11,7 +11,7 @@ import java.util.Map;
  */
 record ReplicaSpec(String instanceUid, String component, int index, long generation, List<String> command,
                    Map<String, String> env, Map<String, Integer> ports, Path dataDir, Path workingDir, Path logFile, Path stateFile,
-                   HealthCheck health, int nice, String template) {
+                   HealthCheck health, int nice, String template, String release) {
 
     /** The directories the replica needs before it starts (created by its supervisor, not by the thread applying a desired state). */
     List<Path> directories() {

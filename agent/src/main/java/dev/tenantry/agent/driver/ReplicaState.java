@@ -13,7 +13,7 @@ import java.util.Optional;
  * reused pid is never mistaken for it), the ports it listens on, and the template it was started from.
  */
 record ReplicaState(String instanceUid, String component, int index, long generation, long pid, Instant processStart,
-                    Instant startedAt, Map<String, Integer> ports, String template) {
+                    Instant startedAt, Map<String, Integer> ports, String template, String release) {
 
     /** The live process this state describes, if it still runs (same pid and same start time). */
     Optional<ProcessHandle> liveProcess() {

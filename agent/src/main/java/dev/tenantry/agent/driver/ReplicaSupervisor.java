@@ -182,7 +182,7 @@ final class ReplicaSupervisor {
         Process p = pb.start();
         ProcessHandle handle = p.toHandle();
         new ReplicaState(spec.instanceUid(), spec.component(), spec.index(), spec.generation(), p.pid(),
-                handle.info().startInstant().orElse(null), launched, spec.ports(), spec.template()).write(spec.stateFile());
+                handle.info().startInstant().orElse(null), launched, spec.ports(), spec.template(), spec.release()).write(spec.stateFile());
         synchronized (lock) {
             process = handle;
             startedAt = launched;
@@ -264,6 +264,11 @@ final class ReplicaSupervisor {
     /** Takes the replica out of the gateway's routes before it stops; it keeps running until then. */
     void drain() {
         draining = true;
+    }
+
+    /** Puts a replica that was drained (kept warm after an upgrade) back into the routes: a rollback flipped back to it. */
+    void admit() {
+        draining = false;
     }
 
     /** Healthy and not draining: a replica the gateway may send requests to. */

@@ -4,16 +4,16 @@ import java.util.List;
 
 /**
  * How to run a service: its components, the tenant parameters it takes, which component port the gateway routes
- * tenant traffic to, and the hooks an upgrade to this release runs.
+ * tenant traffic to, the hooks an upgrade to this release runs, and how long an upgrade keeps the old replicas warm.
  */
-public record Blueprint(List<Component> components, List<Parameter> parameters, Ingress ingress, Hooks hooks) {
+public record Blueprint(List<Component> components, List<Parameter> parameters, Ingress ingress, Hooks hooks, Upgrade upgrade) {
     public Blueprint {
         components = components == null ? List.of() : List.copyOf(components);
         parameters = parameters == null ? List.of() : List.copyOf(parameters);
     }
 
     public Blueprint(List<Component> components, List<Parameter> parameters, Ingress ingress) {
-        this(components, parameters, ingress, null);
+        this(components, parameters, ingress, null, null);
     }
 
     public Component component(String name) {

@@ -36,6 +36,10 @@ public final class BlueprintValidator {
         }
         validateIngress(blueprint, errors);
         validateHooks(blueprint.hooks(), errors);
+        if (blueprint.upgrade() != null && blueprint.upgrade().keepWarmSeconds() != null
+                && (blueprint.upgrade().keepWarmSeconds() < 0 || blueprint.upgrade().keepWarmSeconds() > Upgrade.MAX_KEEP_WARM_SECONDS)) {
+            errors.add(ROOT + ".upgrade.keepWarmSeconds", "must be between 0 and " + Upgrade.MAX_KEEP_WARM_SECONDS);
+        }
         errors.throwIfAny();
     }
 

@@ -3,6 +3,8 @@ package dev.tenantry.api.cell;
 import dev.tenantry.api.blueprint.Component;
 import dev.tenantry.api.blueprint.Hooks;
 import dev.tenantry.api.blueprint.Ingress;
+import dev.tenantry.api.blueprint.Upgrade;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,19 +13,26 @@ import java.util.List;
  * resolved, and the host name the gateway routes to the ingress port. {@code restartedAt} changes when
  * a rolling restart is asked for: every replica started before it is replaced. A {@code hibernated} deployment
  * runs no replica until a request for it arrives at the gateway, which asks the agent to wake it. {@code hooks} run
- * when the instance moves to this release from another.
+ * when the instance moves to this release from another, which it does blue-green, keeping the old replicas warm for
+ * {@code upgrade.keepWarmSeconds}.
  */
 public record Deployment(String instanceUid, String tenant, String instance, long generation, String service,
                          String release, List<Component> components, Ingress ingress, String host, Instant restartedAt,
-                         boolean hibernated, Hooks hooks) {
+                         boolean hibernated, Hooks hooks, Upgrade upgrade) {
     public Deployment {
         components = components == null ? List.of() : List.copyOf(components);
         hooks = hooks == null ? Hooks.NONE : hooks;
+        upgrade = upgrade == null ? Upgrade.DEFAULT : upgrade;
     }
 
     public Deployment(String instanceUid, String tenant, String instance, long generation, String service, String release,
                       List<Component> components, Ingress ingress, String host, Instant restartedAt, boolean hibernated) {
-        this(instanceUid, tenant, instance, generation, service, release, components, ingress, host, restartedAt, hibernated, null);
+        this(instanceUid, tenant, instance, generation, service, release, components, ingress, host, restartedAt, hibernated, null, null);
+    }
+
+    /** How long the previous release's replicas stay warm after an upgrade flipped the route away from them. */
+    public Duration keepWarm() {
+        return Duration.ofSeconds(upgrade.keepWarmOrDefault());
     }
 
     public String key() {

@@ -5,9 +5,9 @@ import java.util.List;
 /**
  * Gateway route: requests for {@code host} go to one of {@code backends} ("127.0.0.1:port"); none means 503, unless
  * the instance is {@code hibernated}: then the gateway holds the request, asks the agent to wake it, and forwards
- * it once a backend is there.
+ * it once a backend is there. {@code release} is what the backends run (the gateway counts requests by it).
  */
-public record Route(String host, String instanceUid, List<String> backends, boolean hibernated) {
+public record Route(String host, String instanceUid, List<String> backends, boolean hibernated, String release) {
     /** The file in an agent's work directory that holds its cell's routes, for a gateway in its own process. */
     public static final String FILE = "routes.json";
     /** The directory beside it where a gateway in its own process asks the agent to wake an instance: an empty file named by its uid. */

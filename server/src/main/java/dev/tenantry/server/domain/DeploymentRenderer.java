@@ -43,7 +43,8 @@ public final class DeploymentRenderer {
         Hooks hooks = blueprint.hooks() == null ? null : new Hooks(render(blueprint.hooks().preUpgrade(), resolver),
                 render(blueprint.hooks().postUpgrade(), resolver), blueprint.hooks().timeoutSeconds());
         return new Deployment(instance.uid(), tenant.id(), instance.name(), instance.generation(), release.service(),
-                release.version(), components, ingress, host, instance.spec().restartedAt(), instance.spec().hibernated(), hooks);
+                release.version(), components, ingress, host, instance.spec().restartedAt(), instance.spec().hibernated(), hooks,
+                blueprint.upgrade());
     }
 
     private static List<String> render(List<String> words, Function<String, String> resolver) {

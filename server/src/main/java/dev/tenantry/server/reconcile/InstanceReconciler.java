@@ -162,7 +162,7 @@ public final class InstanceReconciler implements Reconciler {
         return switch (observed.state()) {
             case RUNNING -> i.spec().stopped() ? stopped(pass)
                     : !i.spec().hibernated() ? running(pass)
-                    : observed.replicas().isEmpty() ? hibernated(pass) : wokenByTraffic(pass);
+                    : observed.replicas().stream().allMatch(ObservedReplica::standby) ? hibernated(pass) : wokenByTraffic(pass);
             case STARTING -> progressing(pass, observed);
             case FAILED -> Outcome.failed(observed.message() == null ? "the workload failed" : observed.message());
         };
@@ -282,7 +282,7 @@ public final class InstanceReconciler implements Reconciler {
     }
 
     private static boolean isServing(ObservedInstance observed) {
-        return observed.replicas().stream().anyMatch(ObservedReplica::healthy);
+        return observed.replicas().stream().anyMatch(r -> r.healthy() && !r.standby());
     }
 
     private Outcome ensureUnpublished(InstancePass pass) {
