@@ -5,6 +5,7 @@ import dev.tenantry.agent.driver.ProcessDriver;
 import dev.tenantry.api.cell.CellDesiredState;
 import dev.tenantry.api.cell.CellRegistration;
 import dev.tenantry.api.cell.CellReport;
+import dev.tenantry.api.cell.InstanceTraffic;
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.cell.Route;
@@ -51,7 +52,7 @@ public final class Agent implements AutoCloseable {
     private final DesiredStateCache cache;
     private final ProcessDriver driver;
     private final Consumer<List<Route>> routeSink;
-    private final Function<String, Instant> traffic;
+    private final Function<String, InstanceTraffic> traffic;
     private final String agentId = "agent-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Deployment> desired = new LinkedHashMap<>();
     /** Instances whose data was purged, to name as removed in the next report (so the server sees the purge done). */
@@ -70,8 +71,11 @@ public final class Agent implements AutoCloseable {
         this(config, routeSink, uid -> null);
     }
 
-    /** {@code traffic}: when the cell's gateway last routed a request to an instance (by uid; null: unknown), reported for idle hibernation. */
-    public Agent(Config config, Consumer<List<Route>> routeSink, Function<String, Instant> traffic) {
+    /**
+     * {@code traffic}: what the cell's gateway saw of an instance's requests (by uid; null: nothing), reported for idle
+     * hibernation (its last request) and rollout analysis (its figures).
+     */
+    public Agent(Config config, Consumer<List<Route>> routeSink, Function<String, InstanceTraffic> traffic) {
         this.config = config;
         this.server = new ServerClient(config.serverUrl(), config.token(), config.cell());
         this.cache = new DesiredStateCache(config.workDir());
@@ -185,7 +189,7 @@ public final class Agent implements AutoCloseable {
                 Map.Entry<Long, List<String>> applied = appliedWithPurges();
                 long revision = applied.getKey();
                 List<ObservedInstance> observed = driver.observe().stream()
-                        .map(o -> o.withLastRequestAt(traffic.apply(o.instanceUid()))).toList();
+                        .map(o -> o.withTraffic(traffic.apply(o.instanceUid()))).toList();
                 boolean full = heartbeatDue;
                 List<ObservedInstance> changedOnes = full ? observed
                         : observed.stream().filter(o -> !o.equals(reported.get(o.instanceUid()))).toList();
@@ -216,7 +220,10 @@ public final class Agent implements AutoCloseable {
 
     /** Whether the gateway routed a request to a reported instance since its last report (a cheap check, every second). */
     private boolean trafficMoved(Map<String, ObservedInstance> reported) {
-        return reported.values().stream().anyMatch(o -> !Objects.equals(o.lastRequestAt(), traffic.apply(o.instanceUid())));
+        return reported.values().stream().anyMatch(o -> {
+            InstanceTraffic now = traffic.apply(o.instanceUid());
+            return now != null && (!Objects.equals(o.lastRequestAt(), now.lastRequestAt()) || !Objects.equals(o.traffic(), now.stats()));
+        });
     }
 
     /**

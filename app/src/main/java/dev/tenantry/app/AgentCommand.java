@@ -59,7 +59,7 @@ final class AgentCommand implements Callable<Integer> {
         Agent agent = new Agent(new Agent.Config(server, secret, cell,
                 new CellRegistration(region, "process", capacity, baseDomain, endpoint),
                 workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice)),
-                gateway != null ? gateway.routes() : routes -> { }, gateway != null ? gateway.routes()::lastRequest : new TrafficFile(workDir.toAbsolutePath())).start();
+                gateway != null ? gateway.routes() : routes -> { }, gateway != null ? gateway.routes()::traffic : new TrafficFile(workDir.toAbsolutePath())).start();
         if (gateway != null) gateway.onWake(agent::wake, Duration.ofSeconds(wakeTimeout));
         System.out.println("Agent of cell " + cell + " started; " + (gateway != null ? "gateway on port " + gateway.port()
                 : "routes for the gateway at " + gatewayUrl + " in " + workDir.toAbsolutePath().resolve(dev.tenantry.api.cell.Route.FILE)));

@@ -58,7 +58,7 @@ public final class DevMode implements AutoCloseable {
         agent = new Agent(new Agent.Config(server.url(), HomeFiles.token(home.resolve("agent.token"),
                 server.services().tokens(), new TokenCreate("agent of cell " + CELL, Role.agent, null, CELL)).secret(), CELL,
                 new CellRegistration("local", "process", options.capacity(), "localhost", endpointTemplate),
-                home.resolve("cells").resolve(CELL), options.driver()), gateway.routes(), gateway.routes()::lastRequest).start();
+                home.resolve("cells").resolve(CELL), options.driver()), gateway.routes(), gateway.routes()::traffic).start();
         gateway.onWake(agent::wake, Gateway.DEFAULT_WAKE_TIMEOUT);
         exampleRelease = ExampleCatalog.preload(server.services().catalog());
     }

@@ -39,11 +39,11 @@ final class GatewayCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Every second, tells the agent when each instance last got a request (for idle hibernation), if anything changed. */
+    /** Every second, tells the agent each instance's traffic (its last request, for idle hibernation; its figures, for rollout analysis), if it moved. */
     private static void writeTraffic(Gateway gateway, Path file) {
-        java.util.Map<String, Long> written = java.util.Map.of();
+        java.util.Map<String, dev.tenantry.api.cell.InstanceTraffic> written = java.util.Map.of();
         while (!Thread.currentThread().isInterrupted()) {
-            java.util.Map<String, Long> now = gateway.routes().lastRequests();
+            java.util.Map<String, dev.tenantry.api.cell.InstanceTraffic> now = gateway.routes().traffic();
             if (!now.equals(written)) {
                 try {
                     Json.writeAtomically(file, now);

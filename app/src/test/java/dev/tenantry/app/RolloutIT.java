@@ -26,6 +26,8 @@ class RolloutIT extends WithPlane {
         assertThat(plane.post("/v1/services/fleet/plans", Map.of("name", "duo", "replicas", 2)).status()).isEqualTo(201);
         release("2.0.0", TestPlane.helloBlueprint("/healthz").replace("{{params.greeting}}", "Upgraded {{params.greeting}}"));
         release("3.0.0", TestPlane.helloBlueprint("/never-healthy").replace("intervalMillis: 200}", "intervalMillis: 200, startupTimeoutSeconds: 2}"));
+        release("2.5.0", TestPlane.helloBlueprint("/healthz").replace("env: {GREETING: \"{{params.greeting}}\"}",
+                "env: {GREETING: \"{{params.greeting}}\", FAIL_EVERY: \"5\"}"));
         for (String tenant : List.of("acme", "globex")) {
             for (int i = 0; i < FLEET; i++) createAtFirstRelease(tenant, "f" + i);
         }
@@ -134,6 +136,63 @@ class RolloutIT extends WithPlane {
             if (r.path("standby").asBoolean() == standby) pids.add(r.path("pid").asLong());
         });
         return pids;
+    }
+
+    @Test
+    void aReleaseThatAnswers5xxOnAFifthOfRequestsIsCaughtByAnalysisAndRolledBack() throws Exception {
+        plane.createTenant("wayne");
+        for (int i = 0; i < 3; i++) createAtFirstRelease("wayne", "w" + i);
+        for (int i = 0; i < 3; i++) plane.awaitPhase("wayne", "w" + i, "RUNNING");
+        List<GatewayLoad> loads = new ArrayList<>();
+        JsonNode halted;
+        try {
+            for (int i = 0; i < 3; i++) loads.add(new GatewayLoad(plane.dev.gateway().port(), "w" + i + ".wayne.localhost"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> loads.stream().allMatch(l -> l.ok() > 3));
+            JsonNode rollout = create(Map.of("service", "fleet", "release", "2.5.0", "selector", Map.of("tenants", List.of("wayne")),
+                    "strategy", Map.of("canaryCount", 1, "bakeSeconds", 3, "analysis", Map.of("minRequests", 40))));
+            halted = awaitState(rollout.path("id").asText(), "HALTED");
+        } finally {
+            for (GatewayLoad l : loads) l.close();
+        }
+        assertThat(halted.path("reason").asText()).contains("wave 0 failed its analysis gate: error rate ", "above the 1.0 % allowed");
+        JsonNode gate = halted.path("gates").get(0);
+        assertThat(gate.path("verdict").asText()).isEqualTo("FAILED");
+        assertThat(gate.path("upgraded").path("requests").asLong()).isGreaterThanOrEqualTo(40);
+        assertThat(gate.path("upgraded").path("errorPercent").asDouble()).as("every fifth request fails").isBetween(15.0, 25.0);
+        assertThat(gate.path("baseline").path("errorPercent").asDouble()).as("the instances not upgraded yet").isZero();
+        assertThat(gate.path("baseline").path("instances").asInt()).isEqualTo(2);
+        halted.path("instances").forEach(i -> assertThat(i.path("state").asText()).isEqualTo(i.path("wave").asInt() == 0 ? "ROLLED_BACK" : "PENDING"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(plane.awaitPhase("wayne", "w" + i, "RUNNING").path("spec").path("release").asText()).isEqualTo("1.0.0");
+        }
+        for (GatewayLoad l : loads) assertThat(l.failures()).allMatch(f -> f.startsWith("HTTP 500: injected failure"));
+        assertThat(plane.get("/v1/audit?limit=1000").body()).contains("rollout.analysis-failed");
+    }
+
+    @Test
+    void anAnalysisWithoutTrafficIsInconclusiveAndPausesTheRolloutUntilResumedWithTraffic() throws Exception {
+        plane.createTenant("tyrell");
+        createAtFirstRelease("tyrell", "quiet");
+        plane.awaitPhase("tyrell", "quiet", "RUNNING");
+        JsonNode rollout = create(Map.of("service", "fleet", "release", "2.0.0", "selector", Map.of("tenants", List.of("tyrell")),
+                "strategy", Map.of("bakeSeconds", 1, "analysis", Map.of("minRequests", 20))));
+        String id = rollout.path("id").asText();
+        JsonNode paused = awaitState(id, "PAUSED");
+        assertThat(paused.path("reason").asText()).contains("analysis inconclusive: only 0 request(s)", "resume to bake and analyse it again");
+        assertThat(paused.path("gates").get(0).path("verdict").asText()).isEqualTo("INCONCLUSIVE");
+        assertThat(plane.instance("tyrell", "quiet").path("spec").path("release").asText()).as("not rolled back: it may be fine").isEqualTo("2.0.0");
+
+        JsonNode done;
+        try (GatewayLoad load = new GatewayLoad(plane.dev.gateway().port(), "quiet.tyrell.localhost")) {
+            assertThat(plane.post("/v1/rollouts/" + id + "/resume", null).status()).isEqualTo(200);
+            done = awaitState(id, "SUCCEEDED");
+            assertThat(load.failures()).isEmpty();
+        }
+        assertThat(done.path("gates")).hasSize(2);
+        JsonNode passed = done.path("gates").get(1);
+        assertThat(passed.path("verdict").asText()).isEqualTo("PASSED");
+        assertThat(passed.path("upgraded").path("requests").asLong()).isGreaterThanOrEqualTo(20);
+        assertThat(passed.path("upgraded").path("errorPercent").asDouble()).isZero();
     }
 
     @Test

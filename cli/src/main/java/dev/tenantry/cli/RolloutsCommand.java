@@ -27,6 +27,11 @@ public final class RolloutsCommand {
                @Option(names = "--bake-seconds", description = "Wait after each wave before its health gate (default 0)") Integer bake,
                @Option(names = "--max-parallel", description = "Upgrades at a time within a wave (default 5)") Integer maxParallel,
                @Option(names = "--error-budget", description = "Failed instances allowed: a count (2) or a percentage (5%); default 0") String budget,
+               @Option(names = "--analysis", description = "Gate each wave on its request figures from the gateways too (needs traffic and a bake time)") boolean analysis,
+               @Option(names = "--min-requests", description = "Analysis: requests the upgraded instances must get (default 50; fewer pauses the rollout)") Integer minRequests,
+               @Option(names = "--max-error-percent", description = "Analysis: highest 5xx rate allowed (default 1)") Double maxErrorPercent,
+               @Option(names = "--max-p99-ms", description = "Analysis: highest p99 latency allowed") Integer maxP99,
+               @Option(names = "--max-p99-increase-percent", description = "Analysis: highest p99 increase over the instances not upgraded yet") Integer maxP99Increase,
                @Option(names = "--emergency", description = "Do not wait for tenants' maintenance windows") boolean emergency,
                @Option(names = "--wait", description = "Follow it until it ends") boolean wait,
                @Option(names = "--timeout", defaultValue = "3600", description = "Seconds to wait (default: 3600)") long timeout) {
@@ -43,6 +48,12 @@ public final class RolloutsCommand {
         if (exponential) strategy.put("exponential", true);
         if (bake != null) strategy.put("bakeSeconds", bake);
         if (maxParallel != null) strategy.put("maxParallel", maxParallel);
+        Map<String, Object> thresholds = new LinkedHashMap<>();
+        if (minRequests != null) thresholds.put("minRequests", minRequests);
+        if (maxErrorPercent != null) thresholds.put("maxErrorPercent", maxErrorPercent);
+        if (maxP99 != null) thresholds.put("maxP99Millis", maxP99);
+        if (maxP99Increase != null) thresholds.put("maxP99IncreasePercent", maxP99Increase);
+        if (analysis || !thresholds.isEmpty()) strategy.put("analysis", thresholds);
         Map<String, Object> body = Map.of("service", service, "release", release, "selector", selector, "strategy", strategy,
                 "emergency", emergency);
         return Output.run(o, c -> {
@@ -146,6 +157,19 @@ public final class RolloutsCommand {
                 i.path("fromRelease").asText(), i.path("toRelease").asText(), i.path("state").asText(), Output.text(i, "startedAt"),
                 Output.text(i, "endedAt"), Output.text(i, "reason")));
         t.print(System.out);
+        if (r.path("gates").isEmpty()) return;
+        System.out.println();
+        Table gates = new Table("WAVE", "ANALYSIS", "AT", "UPGRADED", "NOT UPGRADED YET", "REASON");
+        r.path("gates").forEach(g -> gates.row(g.path("wave").asText(), g.path("verdict").asText(), g.path("at").asText(),
+                figures(g.path("upgraded")), figures(g.path("baseline")), g.path("reason").asText()));
+        gates.print(System.out);
+    }
+
+    private static String figures(JsonNode f) {
+        if (f.isMissingNode() || f.isNull()) return "-";
+        String rate = f.hasNonNull("errorPercent") ? String.format(java.util.Locale.ROOT, "%.1f%% 5xx", f.path("errorPercent").asDouble()) : "";
+        String p99 = f.hasNonNull("p99Millis") ? String.format(java.util.Locale.ROOT, ", p99 %.1f ms", f.path("p99Millis").asDouble()) : "";
+        return f.path("requests").asLong() + " req " + rate + p99;
     }
 
     private static String wave(JsonNode r) {

@@ -89,13 +89,33 @@ public final class Gateway implements AutoCloseable {
                 return problem(response, callback, 404, "no instance is served at host '" + host + "'", null);
             }
             entry.lastRequestMillis().set(System.currentTimeMillis());
+            Callback counted = counted(entry, response, callback);
             String backend = entry.pick();
-            if (backend == null && entry.route().hibernated() && waker != null) return holdWhileWaking(host, entry, request, response, callback);
+            if (backend == null && entry.route().hibernated() && waker != null) return holdWhileWaking(host, entry, request, response, counted);
             if (backend == null) {
-                return problem(response, callback, 503, "instance at '" + host + "' has no healthy replica right now", "1");
+                return problem(response, counted, 503, "instance at '" + host + "' has no healthy replica right now", "1");
             }
             request.setAttribute(BACKEND, backend);
-            return super.handle(request, response, callback);
+            return super.handle(request, response, counted);
+        }
+
+        /** The request's callback, counting its status and latency for the route's release once it completes. */
+        private static Callback counted(RoutingTable.Entry entry, Response response, Callback callback) {
+            long started = System.nanoTime();
+            TrafficCounter traffic = entry.traffic();
+            return new Callback.Nested(callback) {
+                @Override
+                public void succeeded() {
+                    traffic.record(response.getStatus(), System.nanoTime() - started);
+                    super.succeeded();
+                }
+
+                @Override
+                public void failed(Throwable x) {
+                    traffic.record(500, System.nanoTime() - started);
+                    super.failed(x);
+                }
+            };
         }
 
         /** Asks the agent to wake the instance and forwards the request to its first healthy replica (503 after the timeout). */

@@ -1,5 +1,6 @@
 package dev.tenantry.gateway;
 
+import dev.tenantry.api.cell.InstanceTraffic;
 import dev.tenantry.api.cell.Route;
 import java.time.Instant;
 import java.util.List;
@@ -8,17 +9,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-/** Host name → healthy backends, replaced as a whole whenever the agent publishes new routes; requests held for a waking instance wait here. */
+/**
+ * Host name → healthy backends, replaced as a whole whenever the agent publishes new routes; requests held for a waking
+ * instance wait here. Each route counts its requests per release it serves ({@link TrafficCounter}), afresh when it changes.
+ */
 public final class RoutingTable implements Consumer<List<Route>> {
     private volatile Map<String, Entry> entries = Map.of();
     private volatile Map<String, Entry> byUid = Map.of();
 
-    record Entry(Route route, AtomicInteger next, AtomicLong lastRequestMillis) {
+    record Entry(Route route, AtomicInteger next, AtomicLong lastRequestMillis, TrafficCounter traffic) {
         /** The next backend, round robin; null when none is healthy. */
         String pick() {
             List<String> backends = route.backends();
@@ -34,7 +39,9 @@ public final class RoutingTable implements Consumer<List<Route>> {
         Map<String, Entry> old = entries;
         entries = routes.stream().collect(Collectors.toUnmodifiableMap(r -> r.host().toLowerCase(Locale.ROOT), r -> {
             Entry previous = old.get(r.host().toLowerCase(Locale.ROOT));
-            return previous != null ? new Entry(r, previous.next(), previous.lastRequestMillis()) : new Entry(r, new AtomicInteger(), new AtomicLong());
+            if (previous == null) return new Entry(r, new AtomicInteger(), new AtomicLong(), new TrafficCounter(r.release()));
+            TrafficCounter traffic = Objects.equals(previous.traffic().release(), r.release()) ? previous.traffic() : new TrafficCounter(r.release());
+            return new Entry(r, previous.next(), previous.lastRequestMillis(), traffic);
         }, (a, b) -> b));
         byUid = entries.values().stream().collect(Collectors.toUnmodifiableMap(e -> e.route().instanceUid(), e -> e, (a, b) -> a));
         waiting.keySet().forEach(this::release);
@@ -64,17 +71,20 @@ public final class RoutingTable implements Consumer<List<Route>> {
         }
     }
 
-    /** The last request time of every routed instance that got one (uid → epoch millis). */
-    public Map<String, Long> lastRequests() {
+    /** The traffic of every routed instance that got a request (by uid). */
+    public Map<String, InstanceTraffic> traffic() {
         return byUid.entrySet().stream().filter(e -> e.getValue().lastRequestMillis().get() != 0)
-                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> e.getValue().lastRequestMillis().get()));
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> traffic(e.getValue())));
     }
 
-    /** When the gateway last received a request for the instance (null: not since it was routed here). */
-    public Instant lastRequest(String instanceUid) {
+    /** When the gateway last received a request for the instance, and its figures (null: no request since it was routed here). */
+    public InstanceTraffic traffic(String instanceUid) {
         Entry e = byUid.get(instanceUid);
-        long millis = e == null ? 0 : e.lastRequestMillis().get();
-        return millis == 0 ? null : Instant.ofEpochMilli(millis);
+        return e == null || e.lastRequestMillis().get() == 0 ? null : traffic(e);
+    }
+
+    private static InstanceTraffic traffic(Entry e) {
+        return new InstanceTraffic(Instant.ofEpochMilli(e.lastRequestMillis().get()), e.traffic().snapshot());
     }
 
     Entry lookup(String host) {

@@ -564,7 +564,7 @@ final class InstanceRuntime {
             state = allHealthy ? ObservedInstance.State.RUNNING : ObservedInstance.State.STARTING;
             if (!allHealthy && message == null) message = "waiting for " + String.join(", ", waitingFor) + " to become healthy";
         }
-        return new ObservedInstance(d.instanceUid(), d.generation(), state, message, observed, null);
+        return new ObservedInstance(d.instanceUid(), d.generation(), state, message, observed, null, null);
     }
 
     private static ObservedReplica observed(ReplicaSupervisor s, ReplicaSupervisor.Snapshot snap, boolean standby) {

@@ -6,31 +6,39 @@ import java.util.List;
 /**
  * A fleet upgrade: the selected instances in waves (wave 0 is the canary when there is one), where it stands
  * ({@code currentWave} of {@code waveCount}; a wave whose upgrades are done bakes until {@code bakeUntil}), and each
- * instance's upgrade.
+ * instance's upgrade, and the results of its analysis gates ({@code gates}, oldest first).
  */
 public record Rollout(String id, String service, String release, RolloutSelector selector, RolloutStrategy strategy, boolean emergency,
                       State state, int currentWave, int waveCount, Instant bakeUntil, String reason, List<Item> instances, String createdBy,
-                      String approvalReason, String approvedBy, Instant createdAt, Instant updatedAt) {
+                      String approvalReason, String approvedBy, Instant createdAt, Instant updatedAt, List<GateResult> gates) {
+    public Rollout {
+        gates = gates == null ? List.of() : List.copyOf(gates);
+    }
 
     public Rollout withState(State newState, String newReason) {
         return new Rollout(id, service, release, selector, strategy, emergency, newState, currentWave, waveCount, bakeUntil, newReason, instances,
-                createdBy, approvalReason, approvedBy, createdAt, updatedAt);
+                createdBy, approvalReason, approvedBy, createdAt, updatedAt, gates);
     }
 
     /** The next wave, not baked yet. */
     public Rollout withWave(int wave) {
         return new Rollout(id, service, release, selector, strategy, emergency, state, wave, waveCount, null, reason, instances, createdBy,
-                approvalReason, approvedBy, createdAt, updatedAt);
+                approvalReason, approvedBy, createdAt, updatedAt, gates);
     }
 
     public Rollout withBakeUntil(Instant time) {
         return new Rollout(id, service, release, selector, strategy, emergency, state, currentWave, waveCount, time, reason, instances, createdBy,
-                approvalReason, approvedBy, createdAt, updatedAt);
+                approvalReason, approvedBy, createdAt, updatedAt, gates);
+    }
+
+    public Rollout withGates(List<GateResult> results) {
+        return new Rollout(id, service, release, selector, strategy, emergency, state, currentWave, waveCount, bakeUntil, reason, instances, createdBy,
+                approvalReason, approvedBy, createdAt, updatedAt, results);
     }
 
     public Rollout withInstances(List<Item> items) {
         return new Rollout(id, service, release, selector, strategy, emergency, state, currentWave, waveCount, bakeUntil, reason, items, createdBy,
-                approvalReason, approvedBy, createdAt, updatedAt);
+                approvalReason, approvedBy, createdAt, updatedAt, gates);
     }
 
     /**

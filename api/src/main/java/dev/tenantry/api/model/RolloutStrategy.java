@@ -8,10 +8,11 @@ import java.util.List;
  * is 100), or with {@code exponential} waves that double (1, 2, 4, 8, … instances), each followed by
  * {@code bakeSeconds} and a health gate; at most {@code maxParallel} upgrades at a
  * time; more failed instances than the error budget ({@code errorBudgetCount}, or {@code errorBudgetPercent}
- * of the selection; default 0) halts the rollout and rolls the current wave back.
+ * of the selection; default 0) halts the rollout and rolls the current wave back. With an {@code analysis}, each
+ * wave must also pass an analysis gate on its request figures from the gateways.
  */
 public record RolloutStrategy(Integer canaryCount, Integer canaryPercent, List<Integer> waves, Boolean exponential, Integer bakeSeconds,
-                              Integer maxParallel, Integer errorBudgetCount, Integer errorBudgetPercent) {
+                              Integer maxParallel, Integer errorBudgetCount, Integer errorBudgetPercent, Analysis analysis) {
     public static final int DEFAULT_MAX_PARALLEL = 5;
     public static final List<Integer> DEFAULT_WAVES = List.of(100);
 
@@ -19,7 +20,7 @@ public record RolloutStrategy(Integer canaryCount, Integer canaryPercent, List<I
         waves = waves == null || waves.isEmpty() ? DEFAULT_WAVES : List.copyOf(waves);
     }
 
-    public static final RolloutStrategy DEFAULT = new RolloutStrategy(null, null, null, null, null, null, null, null);
+    public static final RolloutStrategy DEFAULT = new RolloutStrategy(null, null, null, null, null, null, null, null, null);
 
     public boolean isExponential() {
         return Boolean.TRUE.equals(exponential);

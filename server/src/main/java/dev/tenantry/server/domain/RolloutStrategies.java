@@ -1,5 +1,6 @@
 package dev.tenantry.server.domain;
 
+import dev.tenantry.api.model.Analysis;
 import dev.tenantry.api.model.RolloutStrategy;
 import dev.tenantry.api.validation.Errors;
 import java.util.ArrayList;
@@ -43,6 +44,25 @@ final class RolloutStrategies {
         if (s.errorBudgetCount() != null && s.errorBudgetCount() < 0) errors.add("strategy.errorBudgetCount", "must not be negative");
         if (s.errorBudgetPercent() != null && (s.errorBudgetPercent() < 0 || s.errorBudgetPercent() > 100)) {
             errors.add("strategy.errorBudgetPercent", "must be between 0 and 100");
+        }
+        if (s.analysis() != null) checkAnalysis(errors, s.analysis());
+    }
+
+    private static void checkAnalysis(Errors errors, Analysis a) {
+        if (a.minRequests() != null && (a.minRequests() < 1 || a.minRequests() > 1_000_000)) {
+            errors.add("strategy.analysis.minRequests", "must be between 1 and 1000000");
+        }
+        if (a.maxErrorPercent() != null && (a.maxErrorPercent() < 0 || a.maxErrorPercent() > 100)) {
+            errors.add("strategy.analysis.maxErrorPercent", "must be between 0 and 100");
+        }
+        if (a.maxErrorPercentOverBaseline() != null && (a.maxErrorPercentOverBaseline() < 0 || a.maxErrorPercentOverBaseline() > 100)) {
+            errors.add("strategy.analysis.maxErrorPercentOverBaseline", "must be between 0 and 100");
+        }
+        if (a.maxP99Millis() != null && (a.maxP99Millis() < 1 || a.maxP99Millis() > 600_000)) {
+            errors.add("strategy.analysis.maxP99Millis", "must be between 1 and 600000");
+        }
+        if (a.maxP99IncreasePercent() != null && (a.maxP99IncreasePercent() < 0 || a.maxP99IncreasePercent() > 10_000)) {
+            errors.add("strategy.analysis.maxP99IncreasePercent", "must be between 0 and 10000");
         }
     }
 

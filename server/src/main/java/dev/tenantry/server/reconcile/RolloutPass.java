@@ -1,5 +1,6 @@
 package dev.tenantry.server.reconcile;
 
+import dev.tenantry.api.model.GateResult;
 import dev.tenantry.api.model.Rollout;
 import dev.tenantry.api.model.Rollout.ItemState;
 import dev.tenantry.server.store.Tx;
@@ -59,6 +60,21 @@ final class RolloutPass {
         rollout = rollout.withState(Rollout.State.ROLLING_BACK, reason);
         event("rollout.rolling-back", reason);
         audit("rollout.halt", "failure", reason);
+    }
+
+    /** Records a run of the analysis gate: saved with the rollout, an event, and an audit record of the system's decision. */
+    void gate(GateResult gate) {
+        rollout = rollout.withGates(java.util.stream.Stream.concat(rollout.gates().stream(), java.util.stream.Stream.of(gate)).toList());
+        writes.add(() -> tx.rollouts().addGate(rollout.id(), gate));
+        String verdict = gate.verdict().name().toLowerCase(java.util.Locale.ROOT);
+        event("rollout.analysis-" + verdict, "wave " + gate.wave() + ": " + gate.reason());
+        audit("rollout.analysis-" + verdict, gate.verdict() == GateResult.Verdict.PASSED ? "success" : "failure", "wave " + gate.wave() + ": " + gate.reason());
+    }
+
+    /** The system pauses the rollout (an inconclusive analysis): no new upgrades until someone resumes it. */
+    void pause(String reason) {
+        rollout = rollout.withState(Rollout.State.PAUSED, reason);
+        event("rollout.paused", reason);
     }
 
     void nextWave() {

@@ -1,6 +1,9 @@
 package dev.tenantry.server.reconcile;
 
+import dev.tenantry.api.cell.ObservedInstance;
+import dev.tenantry.api.cell.TrafficStats;
 import dev.tenantry.api.model.Condition;
+import dev.tenantry.api.model.GateResult;
 import dev.tenantry.api.model.MaintenanceWindow;
 import dev.tenantry.api.model.Tenant;
 import dev.tenantry.api.model.Operation;
@@ -26,7 +29,7 @@ import java.util.Optional;
  * Moves a rollout one pass on. Level-triggered: each pass reads the rollout, its instances and their operations.
  *
  * <pre>
- * running:      followUpgrades → haltIfBudgetSpent → startUpgrades (up to maxParallel) → bake → healthGate → next wave
+ * running:      followUpgrades → haltIfBudgetSpent → startUpgrades (up to maxParallel) → bake → healthGate → analysisGate → next wave
  * rolling back: the current wave's upgraded instances go back to their release (after a spent budget or a failed gate: HALTED)
  * aborting:     the same, then ABORTED
  * reverting:    every instance the rollout changed goes back (a rollback), then ROLLED_BACK
@@ -107,6 +110,21 @@ public final class RolloutReconciler implements Reconciler {
         if (unhealthy.isPresent()) {
             pass.rollBack("wave " + pass.rollout.currentWave() + " failed its health gate: " + unhealthy.get());
             return Duration.ZERO;
+        }
+        if (pass.rollout.strategy().analysis() != null) {
+            GateResult gate = analysisGate(pass);
+            pass.gate(gate);
+            switch (gate.verdict()) {
+                case FAILED -> {
+                    pass.rollBack("wave " + gate.wave() + " failed its analysis gate: " + gate.reason());
+                    return Duration.ZERO;
+                }
+                case INCONCLUSIVE -> {
+                    pass.pause("wave " + gate.wave() + " analysis inconclusive: " + gate.reason() + "; resume to bake and analyse it again");
+                    return null;
+                }
+                case PASSED -> { }
+            }
         }
         pass.nextWave();
         return pass.rollout.state() == Rollout.State.SUCCEEDED ? null : Duration.ZERO;
@@ -189,6 +207,24 @@ public final class RolloutReconciler implements Reconciler {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The wave's upgraded instances' request figures for the target release against the analysis thresholds and the
+     * figures of the rollout's instances not upgraded yet (for the release they run).
+     */
+    private static GateResult analysisGate(RolloutPass pass) {
+        List<TrafficStats> upgraded = pass.currentWave().stream().filter(i -> i.state() == ItemState.SUCCEEDED)
+                .map(i -> traffic(pass, i.uid(), i.toRelease())).toList();
+        List<TrafficStats> baseline = pass.items().stream().filter(i -> i.state() == ItemState.PENDING)
+                .map(i -> traffic(pass, i.uid(), i.fromRelease())).toList();
+        return AnalysisGate.evaluate(pass.rollout.strategy().analysis(), pass.rollout.currentWave(), upgraded, baseline, pass.now);
+    }
+
+    /** What the gateway counted for the instance while it served {@code release} (null: nothing). */
+    private static TrafficStats traffic(RolloutPass pass, String uid, String release) {
+        return pass.tx.instances().byUid(uid).map(InstanceRecord::observed).map(ObservedInstance::traffic)
+                .filter(t -> release.equals(t.release())).orElse(null);
     }
 
     /** Takes the upgraded instances among {@code scope} back to their release, one operation each; then {@code end}. */

@@ -1,5 +1,6 @@
 package dev.tenantry.server.store;
 
+import dev.tenantry.api.model.GateResult;
 import dev.tenantry.api.model.Protection;
 import dev.tenantry.api.model.Rollout;
 import dev.tenantry.api.model.RolloutSelector;
@@ -129,7 +130,25 @@ public final class RolloutRepository {
     private Rollout withItems(Rollout r) {
         List<Rollout.Item> items = h.createQuery("select * from rollout_instances where rollout_id = :r order by wave, seq")
                 .bind("r", r.id()).map((rs, c) -> item(rs)).list();
-        return r.withInstances(items);
+        List<GateResult> gates = h.createQuery("select * from rollout_gates where rollout_id = :r order by seq")
+                .bind("r", r.id()).map((rs, c) -> gate(rs)).list();
+        return r.withInstances(items).withGates(gates);
+    }
+
+    /** Appends the result of an analysis gate to the rollout's. */
+    public void addGate(String rolloutId, GateResult g) {
+        h.createUpdate("insert into rollout_gates (rollout_id, seq, wave, verdict, reason, upgraded, baseline, at) values (:r,"
+                        + " (select coalesce(max(seq), -1) + 1 from rollout_gates where rollout_id = :r), :wave, :verdict, :reason,"
+                        + " cast(:upgraded as jsonb), cast(:baseline as jsonb), :at)")
+                .bind("r", rolloutId).bind("wave", g.wave()).bind("verdict", g.verdict().name()).bind("reason", g.reason())
+                .bind("upgraded", g.upgraded() == null ? null : JsonColumns.write(g.upgraded()))
+                .bind("baseline", g.baseline() == null ? null : JsonColumns.write(g.baseline())).bind("at", Timestamp.from(g.at())).execute();
+    }
+
+    private static GateResult gate(ResultSet rs) throws SQLException {
+        return new GateResult(rs.getInt("wave"), GateResult.Verdict.valueOf(rs.getString("verdict")), rs.getString("reason"),
+                JsonColumns.read(rs, "upgraded", GateResult.Figures.class), JsonColumns.read(rs, "baseline", GateResult.Figures.class),
+                JsonColumns.instant(rs, "at"));
     }
 
     private static Rollout row(ResultSet rs) throws SQLException {
@@ -138,7 +157,7 @@ public final class RolloutRepository {
                 rs.getBoolean("emergency"), Rollout.State.valueOf(rs.getString("state")), rs.getInt("current_wave"), rs.getInt("wave_count"), JsonColumns.instant(rs, "bake_until"),
                 rs.getString("reason"),
                 List.of(), rs.getString("created_by"), rs.getString("approval_reason"), rs.getString("approved_by"),
-                JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at"));
+                JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at"), null);
     }
 
     private static Rollout.Item item(ResultSet rs) throws SQLException {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class RolloutStrategiesTest {
     private static RolloutStrategy strategy(Integer canaryCount, Integer canaryPercent, List<Integer> waves) {
-        return new RolloutStrategy(canaryCount, canaryPercent, waves, null, null, null, null, null);
+        return new RolloutStrategy(canaryCount, canaryPercent, waves, null, null, null, null, null, null);
     }
 
     @Test
@@ -34,7 +34,7 @@ class RolloutStrategiesTest {
 
     @Test
     void exponentialWavesDouble() {
-        RolloutStrategy exponential = new RolloutStrategy(1, null, null, true, null, null, null, null);
+        RolloutStrategy exponential = new RolloutStrategy(1, null, null, true, null, null, null, null, null);
         List<Integer> waves = RolloutStrategies.waves(exponential, 12);
         assertThat(List.of(0, 1, 2, 3, 4).stream().map(w -> Collections.frequency(waves, w)).toList())
                 .as("canary 1, then 1, 2, 4 and the last 4 of 11").containsExactly(1, 1, 2, 4, 4);
@@ -43,9 +43,11 @@ class RolloutStrategiesTest {
     @Test
     void invalidStrategiesNameTheirField() {
         Errors errors = new Errors();
-        RolloutStrategies.check(errors, new RolloutStrategy(1, 5, List.of(50, 90), true, -1, 0, 1, 1));
+        RolloutStrategies.check(errors, new RolloutStrategy(1, 5, List.of(50, 90), true, -1, 0, 1, 1,
+                new dev.tenantry.api.model.Analysis(0, -1.0, 101.0, 0, -5)));
         assertThat(fields(errors)).contains("strategy.canaryCount", "strategy.waves", "strategy.bakeSeconds", "strategy.maxParallel",
-                "strategy.errorBudgetCount", "strategy.exponential");
+                "strategy.errorBudgetCount", "strategy.exponential", "strategy.analysis.minRequests", "strategy.analysis.maxErrorPercent",
+                "strategy.analysis.maxErrorPercentOverBaseline", "strategy.analysis.maxP99Millis", "strategy.analysis.maxP99IncreasePercent");
         Errors fine = new Errors();
         RolloutStrategies.check(fine, strategy(null, 10, List.of(25, 100)));
         assertThat(fine.isEmpty()).isTrue();

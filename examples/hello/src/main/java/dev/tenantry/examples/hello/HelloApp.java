@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * It starts in well under a second and needs nothing but the JDK. Configuration comes from the
  * environment Tenantry injects: PORT, TENANTRY_TENANT, TENANTRY_INSTANCE, TENANTRY_RELEASE, GREETING, and
  * VISITS_FILE (in the instance's data directory), where it counts the visits of the instance's whole life.
+ * FAIL_EVERY=n makes every n-th page request answer 500: a faulty release, to see a rollout's analysis gate catch it.
  */
 public final class HelloApp {
     private final String tenant = env("TENANTRY_TENANT", "unknown-tenant");
@@ -25,6 +26,7 @@ public final class HelloApp {
     private final String greeting = env("GREETING", "Hello");
     private final Instant started = Instant.now();
     private final AtomicLong requests = new AtomicLong();
+    private final long failEvery = Long.parseLong(env("FAIL_EVERY", "0"));
     private final VisitCounter visits = new VisitCounter(System.getenv("VISITS_FILE") == null ? null : Path.of(System.getenv("VISITS_FILE")));
 
     public static void main(String[] args) throws IOException {
@@ -53,6 +55,10 @@ public final class HelloApp {
             return;
         }
         long n = requests.incrementAndGet();
+        if (failEvery > 0 && n % failEvery == 0) {
+            send(ex, 500, "text/plain", "injected failure: every " + failEvery + "th request fails (FAIL_EVERY)\n");
+            return;
+        }
         long allTime = visits.visit();
         String html = """
                 <!doctype html>

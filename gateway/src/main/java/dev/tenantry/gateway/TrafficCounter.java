@@ -1,0 +1,33 @@
+package dev.tenantry.gateway;
+
+import dev.tenantry.api.cell.LatencyHistogram;
+import dev.tenantry.api.cell.TrafficStats;
+import java.time.Instant;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counts one route's requests while it serves one release: how many, how many answered 5xx, and how fast. */
+final class TrafficCounter {
+    private final String release;
+    private final Instant since = Instant.now();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LatencyHistogram latency = new LatencyHistogram();
+
+    TrafficCounter(String release) {
+        this.release = release;
+    }
+
+    String release() {
+        return release;
+    }
+
+    void record(int status, long nanos) {
+        requests.increment();
+        if (status >= 500) errors.increment();
+        latency.record(nanos);
+    }
+
+    TrafficStats snapshot() {
+        return new TrafficStats(release, since, requests.sum(), errors.sum(), latency.snapshot());
+    }
+}
