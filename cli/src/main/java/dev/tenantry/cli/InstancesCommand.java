@@ -188,6 +188,16 @@ public final class InstancesCommand {
                 Map.of("release", release), null), i -> System.out.println("instance " + tenant + "/" + name + " pinned to release " + release));
     }
 
+    @Command(name = "releases", description = "An instance's release history: creation, upgrades and rollbacks, newest first.")
+    int releases(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
+        return Output.run(o, c -> c.get("/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(name) + "/releases"), r -> {
+            Table t = new Table("AT", "RELEASE", "FROM", "BY", "OPERATION", "STATE", "ENDED");
+            r.path("items").forEach(x -> t.row(x.path("at").asText(), x.path("release").asText(), Output.text(x, "fromRelease"),
+                    x.path("actor").asText(), Output.text(x, "type") + " " + Output.text(x, "operation"), Output.text(x, "state"), Output.text(x, "endedAt")));
+            t.print(System.out);
+        });
+    }
+
     @Command(name = "unpin", description = "Unpin an instance.")
     int unpin(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
         return Output.run(o, c -> c.change("DELETE", "/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(name) + "/pin",

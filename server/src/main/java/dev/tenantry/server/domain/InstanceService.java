@@ -11,6 +11,7 @@ import dev.tenantry.api.model.InstanceUpdate;
 import dev.tenantry.api.model.InstanceSpec;
 import dev.tenantry.api.model.InstanceStatus;
 import dev.tenantry.api.model.Operation;
+import dev.tenantry.api.model.ReleaseChange;
 import dev.tenantry.api.model.Page;
 import dev.tenantry.api.model.Phase;
 import dev.tenantry.api.model.Plan;
@@ -101,6 +102,7 @@ public final class InstanceService {
                     false, 0, 0, op.id(), null, null, now, now);
             tx.instances().insert(instance);
             tx.operations().insert(op, instance.uid());
+            tx.releaseHistory().record(instance.uid(), release.version(), null, op.id(), who.actor(), now);
             tx.events().append("instance.created", "tenants/" + target, tenant,
                     Map.of("instance", target, "uid", instance.uid(), "operation", op.id(), "release", release.version()));
             if (idempotencyKey != null) tx.idempotency().complete(scope, idempotencyKey, instance.uid(), op.id());
@@ -417,7 +419,15 @@ public final class InstanceService {
         Map<String, Object> parameters = ParameterBinder.bind(target.blueprint(), spec.parameters());
         InstanceSpec upgraded = new InstanceSpec(spec.service(), spec.plan(), release, parameters, spec.replicas(), spec.size(), spec.stopped(),
                 spec.hibernated(), spec.restartedAt());
-        return java.util.Optional.of(changed(tx, locked, upgraded, type, actor).operation());
+        Operation op = changed(tx, locked, upgraded, type, actor).operation();
+        tx.releaseHistory().record(uid, release, spec.release(), op.id(), actor, clock.instant());
+        return java.util.Optional.of(op);
+    }
+
+    /** The releases the instance was moved to, newest first. */
+    public List<ReleaseChange> releases(Principal who, String tenant, String name) {
+        InstanceRecord instance = get(who, tenant, name);
+        return store.tx(tx -> tx.releaseHistory().list(instance.uid()));
     }
 
     /** Replicas and size within the plan's limits. */

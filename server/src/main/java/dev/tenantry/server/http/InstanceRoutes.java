@@ -34,6 +34,8 @@ final class InstanceRoutes {
             ctx.header("ETag", instance.etag());
             Http.json(ctx, 200, instance.toApi());
         });
+        r.get("/v1/tenants/{tenant}/instances/{name}/releases", Access.READ, ctx -> Http.json(ctx, 200,
+                Map.of("items", instances.releases(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")))));
         r.patch("/v1/tenants/{tenant}/instances/{name}", Access.WRITE, ctx -> accepted(ctx, instances.update(Http.principal(ctx),
                 ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"), Bodies.read(ctx, InstanceUpdate.class))));
         r.post("/v1/tenants/{tenant}/instances/{name}/scale", Access.WRITE, ctx -> accepted(ctx, instances.scale(Http.principal(ctx),

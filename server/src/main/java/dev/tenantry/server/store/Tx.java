@@ -20,4 +20,5 @@ public final class Tx {
     public AuditRepository audit() { return new AuditRepository(handle); }
     public TokenRepository tokens() { return new TokenRepository(handle); }
     public RolloutRepository rollouts() { return new RolloutRepository(handle); }
+    public ReleaseHistoryRepository releaseHistory() { return new ReleaseHistoryRepository(handle); }
 }
