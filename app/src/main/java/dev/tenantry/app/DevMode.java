@@ -20,7 +20,12 @@ public final class DevMode implements AutoCloseable {
     public static final String CELL = "local";
 
     public record Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
-                          int capacity, DriverSettings driver) {}
+                          int capacity, DriverSettings driver, java.time.Clock clock) {
+        public Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
+                       int capacity, DriverSettings driver) {
+            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, null);
+        }
+    }
 
     private final Options options;
     private DatabaseOptions.Connection database;
@@ -50,7 +55,7 @@ public final class DevMode implements AutoCloseable {
         Files.createDirectories(home);
         database = DatabaseOptions.Connection.open(home, options.dbUrl(), options.dbUser(), options.dbPassword());
         server = TenantryServer.start(new TenantryServer.Config(database.url(), database.user(), database.password(), options.host(),
-                options.apiPort(), 4));
+                options.apiPort(), 4, options.clock()));
         adminToken = HomeFiles.token(home.resolve("admin.token"), server.services().tokens(), new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(home.resolve("api.url"), server.url());
         gateway = new Gateway(options.host(), options.gatewayPort()).start();

@@ -40,9 +40,14 @@ final class TestPlane implements AutoCloseable {
     }
 
     static TestPlane start() throws Exception {
+        return start(null);
+    }
+
+    /** A plane whose server decides by {@code clock} (null: the system's). */
+    static TestPlane start(java.time.Clock clock) throws Exception {
         Path home = Files.createTempDirectory("tenantry-it-");
         DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 50,
-                new DriverSettings(Duration.ofSeconds(3), 10)));
+                new DriverSettings(Duration.ofSeconds(3), 10), clock));
         return new TestPlane(dev, home);
     }
 

@@ -21,7 +21,16 @@ import java.time.Clock;
 
 /** The control plane: store, domain services, reconcilers and the REST API, wired together. */
 public final class TenantryServer implements AutoCloseable {
-    public record Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers) {}
+    /** {@code clock}: the time every decision is made at (bakes, windows, retention, token expiry); tests move it forward. */
+    public record Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers, Clock clock) {
+        public Config {
+            clock = clock == null ? Clock.systemUTC() : clock;
+        }
+
+        public Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers) {
+            this(jdbcUrl, dbUser, dbPassword, apiHost, apiPort, reconcileWorkers, null);
+        }
+    }
 
     private final Database database;
     private final Signals signals;
@@ -33,7 +42,7 @@ public final class TenantryServer implements AutoCloseable {
     private final String url;
 
     private TenantryServer(Config config) {
-        Clock clock = Clock.systemUTC();
+        Clock clock = config.clock();
         this.database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword());
         Store store = new Store(database);
         this.signals = new Signals();

@@ -29,7 +29,8 @@ import java.util.Optional;
  * Moves a rollout one pass on. Level-triggered: each pass reads the rollout, its instances and their operations.
  *
  * <pre>
- * running:      followUpgrades → haltIfBudgetSpent → startUpgrades (up to maxParallel) → bake → healthGate → analysisGate → next wave
+ * running:      followUpgrades → haltIfBudgetSpent → startUpgrades (up to maxParallel) → bake (health-watched) → healthGate → analysisGate
+ *               → next wave
  * rolling back: the current wave's upgraded instances go back to their release (after a spent budget or a failed gate: HALTED)
  * aborting:     the same, then ABORTED
  * reverting:    every instance the rollout changed goes back (a rollback), then ROLLED_BACK
@@ -41,6 +42,8 @@ public final class RolloutReconciler implements Reconciler {
     static final Duration FOLLOW = Duration.ofMillis(500);
     /** How often a rollout waiting only for maintenance windows looks again (a window may change meanwhile). */
     static final Duration WINDOW_RECHECK = Duration.ofSeconds(30);
+    /** How often a baking wave's health is checked: an upgraded instance that fails during the bake halts the rollout then. */
+    static final Duration BAKE_RECHECK = Duration.ofSeconds(5);
 
     private final Store store;
     private final Signals signals;
@@ -104,12 +107,15 @@ public final class RolloutReconciler implements Reconciler {
             pass.rollout = pass.rollout.withBakeUntil(pass.now.plusSeconds(bake));
             if (bake > 0) pass.event("rollout.baking", "wave " + pass.rollout.currentWave() + " upgraded; baking for " + bake + " s");
         }
-        if (pass.now.isBefore(pass.rollout.bakeUntil())) return Duration.between(pass.now, pass.rollout.bakeUntil());
-
+        boolean baking = pass.now.isBefore(pass.rollout.bakeUntil());
         Optional<String> unhealthy = healthGate(pass);
         if (unhealthy.isPresent()) {
-            pass.rollBack("wave " + pass.rollout.currentWave() + " failed its health gate: " + unhealthy.get());
+            pass.rollBack("wave " + pass.rollout.currentWave() + (baking ? " failed while baking: " : " failed its health gate: ") + unhealthy.get());
             return Duration.ZERO;
+        }
+        if (baking) {
+            Duration left = Duration.between(pass.now, pass.rollout.bakeUntil());
+            return left.compareTo(BAKE_RECHECK) < 0 ? left : BAKE_RECHECK;
         }
         if (pass.rollout.strategy().analysis() != null) {
             GateResult gate = analysisGate(pass);
