@@ -198,6 +198,10 @@ class TenantryUpE2E {
         assertThat(rollout.out()).contains("SUCCEEDED");
         assertThat(viaGateway(gateway2, "shop.acme.localhost").body()).contains("Howdy from 2.0.0, acme!");
         assertThat(cli("rollouts", "list").out()).contains("hello", "2.0.0", "SUCCEEDED");
+        assertThat(cli("instances", "get", "acme", "shop").out()).as("blue-green: the old release stays warm")
+                .containsPattern("web-0 \\(warm\\) +1\\.0\\.0").containsPattern("web-0 +2\\.0\\.0");
+        assertThat(cli("instances", "releases", "acme", "shop").out()).contains("instance.upgrade", "instance.create")
+                .containsPattern("2\\.0\\.0 +1\\.0\\.0 +rollout ro_");
         assertThat(cli("tenants", "window", "acme", "--clear").out()).contains("no maintenance window");
         assertThat(cli("tenants", "label", "acme", "tier=gold").out()).contains("\"tier\":\"gold\"");
         assertThat(cli("rollouts", "protect", "--tenant-label", "tier=platinum").out()).contains("protected tenant labels: {\"tier\":\"platinum\"}");
