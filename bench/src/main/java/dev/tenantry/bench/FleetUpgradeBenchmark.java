@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A fleet upgrade: N instances of the example (one replica each) move to a new release through one rollout (a canary
  * of 2, then waves of 10, 50 and 100 %, bake time 0, {@code maxParallel} upgrades at a time) while clients send
  * requests through the gateway to every instance in turn. Prints the wall time of the rollout, each wave's end, and
- * every request that was not a 200.
+ * every request that was not a 200; then rolls the rollout back at once and prints the same, and how many instances
+ * flipped back to their warm old replica (the same process, no start) rather than starting a new one.
  */
 public final class FleetUpgradeBenchmark {
     private static final String TENANT = "fleet";
@@ -57,7 +58,9 @@ public final class FleetUpgradeBenchmark {
             for (int c = 0; c < CLIENTS; c++) clients.add(bench.client(c));
             Thread.sleep(3000);
             bench.failures.clear();
-            bench.upgrade(release, maxParallel);
+            String rollout = bench.upgrade(release, maxParallel);
+            bench.failures.clear();
+            bench.rollBack(rollout);
             bench.loading = false;
             for (Thread t : clients) t.join();
         }
@@ -83,7 +86,7 @@ public final class FleetUpgradeBenchmark {
         return "2.0.0";
     }
 
-    private void upgrade(String release, int maxParallel) throws Exception {
+    private String upgrade(String release, int maxParallel) throws Exception {
         long okBefore = ok.get();
         long started = System.nanoTime();
         HttpResponse<String> created = plane.post("/v1/rollouts", Map.of("service", "hello", "release", release,
@@ -107,6 +110,38 @@ public final class FleetUpgradeBenchmark {
         long failed = failures.values().stream().mapToLong(AtomicLong::get).sum();
         System.out.printf("fleet upgrade of %d instances: %.1f s wall time; %d requests answered 200 during it, %d failed %s%n", instances, wall,
                 ok.get() - okBefore, failed, failed == 0 ? "" : failures);
+        return id;
+    }
+
+    /** Rolls the whole rollout back and counts the instances that got their warm replica back instead of a new process. */
+    private void rollBack(String id) throws Exception {
+        Map<String, Long> warmPids = pids(true);
+        long okBefore = ok.get();
+        long started = System.nanoTime();
+        HttpResponse<String> reverting = plane.post("/v1/rollouts/" + id + "/rollback", Map.of());
+        if (reverting.statusCode() != 200) throw new IllegalStateException("rollback: " + reverting.body());
+        while (!plane.get("/v1/rollouts/" + id).path("state").asText().equals("ROLLED_BACK")) Thread.sleep(100);
+        double wall = (System.nanoTime() - started) / 1e9;
+        Map<String, Long> serving = pids(false);
+        long rewarmed = serving.entrySet().stream().filter(e -> e.getValue().equals(warmPids.get(e.getKey()))).count();
+        long failed = failures.values().stream().mapToLong(AtomicLong::get).sum();
+        System.out.printf("rollback of %d instances: %.1f s wall time; %d flipped back to their warm replica, %d started anew; %d requests"
+                + " answered 200 during it, %d failed %s%n", instances, wall, rewarmed, instances - rewarmed, ok.get() - okBefore, failed,
+                failed == 0 ? "" : failures);
+    }
+
+    /** The pid of each instance's warm (standby) or serving replica, by instance name. */
+    private Map<String, Long> pids(boolean standby) throws Exception {
+        Map<String, Long> pids = new java.util.HashMap<>();
+        String cursor = null;
+        do {
+            JsonNode page = plane.get("/v1/tenants/" + TENANT + "/instances?limit=100" + (cursor == null ? "" : "&cursor=" + cursor));
+            page.path("items").forEach(i -> i.path("status").path("replicas").forEach(r -> {
+                if (r.path("standby").asBoolean() == standby) pids.put(i.path("name").asText(), r.path("pid").asLong());
+            }));
+            cursor = page.hasNonNull("nextCursor") ? page.path("nextCursor").asText() : null;
+        } while (cursor != null);
+        return pids;
     }
 
     /** One client: a request every interval, each to the next of its share of the instances, on one keep-alive connection. */
