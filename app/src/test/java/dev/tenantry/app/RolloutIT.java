@@ -368,6 +368,11 @@ class RolloutIT extends WithPlane {
                 "strategy", Map.of("waves", List.of(50, 40))));
         assertThat(badWaves.status()).isEqualTo(400);
         assertThat(badWaves.json().path("errors").get(0).path("field").asText()).isEqualTo("strategy.waves[1]");
+        TestPlane.Reply badAnalysis = plane.post("/v1/rollouts", Map.of("service", "fleet", "release", "2.0.0",
+                "strategy", Map.of("analysis", Map.of("minRequests", 0, "maxErrorPercent", 150))));
+        assertThat(badAnalysis.status()).isEqualTo(400);
+        assertThat(badAnalysis.json().path("errors")).extracting(e -> e.path("field").asText())
+                .containsExactly("strategy.analysis.minRequests", "strategy.analysis.maxErrorPercent");
         TestPlane.Reply nothing = plane.post("/v1/rollouts", Map.of("service", "fleet", "release", "2.0.0",
                 "selector", Map.of("tenants", List.of("nobody"))));
         assertThat(nothing.status()).isEqualTo(400);

@@ -45,6 +45,7 @@ class BlueprintValidatorTest {
                 parameters:
                   - {name: size, type: integer, default: "big"}
                 ingress: {component: api, port: http}
+                upgrade: {keepWarmSeconds: -1}
                 """);
         ValidationException e = catchThrowableOfType(ValidationException.class, () -> BlueprintValidator.validate(bad));
         assertThat(e.errors()).extracting(FieldError::field).contains(
@@ -57,7 +58,8 @@ class BlueprintValidatorTest {
                 "blueprint.components[0].health.path",
                 "blueprint.components[0].replicas",
                 "blueprint.parameters[0].default",
-                "blueprint.ingress.component");
+                "blueprint.ingress.component",
+                "blueprint.upgrade.keepWarmSeconds");
     }
 
     @Test
