@@ -61,8 +61,10 @@ public final class ProvisioningBenchmark {
             System.out.println("cpu during bare starts:      " + bareCpu.stop());
             bench.cleanUp();
             CpuMeter provCpu = CpuMeter.start();
+            long passesBefore = bench.plane.dev.server().reconcilePasses();
             List<Long> provN = BenchPlane.concurrently(concurrency, i -> bench.provision("par-" + i));
             System.out.println("cpu during provisioning:     " + provCpu.stop());
+            System.out.printf("  reconcile passes: %.1f per instance%n", (bench.plane.dev.server().reconcilePasses() - passesBefore) / (double) concurrency);
             System.out.println("  this JVM by thread group (s): " + provCpu.threadGroups());
             report(concurrency + " concurrent", bareN, provN);
             bench.recordTimelines();
