@@ -1,14 +1,8 @@
 package dev.tenantry.agent.driver;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.tenantry.api.Hashes;
-import dev.tenantry.api.Json;
 import dev.tenantry.api.blueprint.Component;
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
-import dev.tenantry.api.cell.ObservedReplica;
 import dev.tenantry.api.cell.Route;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,25 +52,6 @@ final class InstanceRuntime {
 
         /** Runs a release hook of the instance; empty when it succeeded, else why it failed. */
         Optional<String> runHook(Deployment deployment, String name, List<String> command, Duration timeout);
-    }
-
-    /** What a replica was started from; a slot whose replica has another template is replaced. */
-    record Template(Component component, String release, Instant restartedAt) {
-        private static final ObjectWriter CANONICAL = Json.MAPPER.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-
-        static String of(Deployment d, Component c) {
-            Component withoutCount = new Component(c.name(), c.command(), c.args(), c.env(), c.ports(), c.health(), c.resources(), null);
-            return new Template(withoutCount, d.release(), d.restartedAt()).fingerprint();
-        }
-
-        /** A hash of the template that stays the same across agent restarts (maps written in key order). */
-        String fingerprint() {
-            try {
-                return Hashes.sha256(CANONICAL.writeValueAsBytes(this));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot fingerprint a replica template", e);
-            }
-        }
     }
 
     private record Replica(ReplicaSupervisor supervisor, String template) {
@@ -296,7 +271,7 @@ final class InstanceRuntime {
                 Replica current = slots.get(slot);
                 if (current == null) {
                     changes.add(new Add(slot, c, i));
-                } else if (!current.template().equals(Template.of(d, c))) {
+                } else if (!current.template().equals(ReplicaTemplate.of(d, c))) {
                     changes.add(new Replace(slot, c, i, current));
                     newRelease |= !current.release().equals(d.release());
                 }
@@ -332,7 +307,7 @@ final class InstanceRuntime {
      * registered; empty once the runtime is closed.
      */
     private Optional<Replica> newReplica(Deployment d, Component c, int index, java.util.function.Consumer<Replica> register) {
-        String template = Template.of(d, c);
+        String template = ReplicaTemplate.of(d, c);
         Replica replica = new Replica(replicas.create(d, c, index, template), template);
         synchronized (lock) {
             if (!closed) {
@@ -391,7 +366,7 @@ final class InstanceRuntime {
         Map<String, Replica> next = new LinkedHashMap<>();
         int rewarmed = 0;
         for (SlotChange change : f.slots()) {
-            Replica back = takeWarm(change.slot(), Template.of(d, change.component()));
+            Replica back = takeWarm(change.slot(), ReplicaTemplate.of(d, change.component()));
             if (back != null) {
                 next.put(change.slot(), back);
                 rewarmed++;
@@ -515,62 +490,15 @@ final class InstanceRuntime {
 
     /** The agent's view of the instance: converging (STARTING), a failed rollout or replica (FAILED), else by health. */
     ObservedInstance observe() {
-        Deployment d;
-        List<ReplicaSupervisor> all;
-        List<ReplicaSupervisor> standby;
-        String rolloutFailure;
-        String rolloutProgress;
-        boolean done;
-        List<ReplicaSupervisor> replacements = new ArrayList<>();
+        InstanceObservation view;
         synchronized (lock) {
-            d = target;
-            all = supervisors();
-            standby = warm.values().stream().map(Replica::supervisor).toList();
+            List<ReplicaSupervisor> replacements = new ArrayList<>();
             if (incoming != null) replacements.add(incoming.supervisor());
             green.forEach(r -> replacements.add(r.supervisor()));
-            rolloutFailure = failure;
-            rolloutProgress = progress;
-            done = converged;
+            view = new InstanceObservation(target, supervisors(), warm.values().stream().map(Replica::supervisor).toList(), replacements,
+                    failure, progress, converged);
         }
-        List<ObservedReplica> observed = new ArrayList<>();
-        List<String> waitingFor = new ArrayList<>();
-        boolean allHealthy = true;
-        String replicaFailure = null;
-        String message = null;
-        for (ReplicaSupervisor s : all) {
-            ReplicaSupervisor.Snapshot snap = s.snapshot();
-            boolean healthy = snap.state() == ReplicaSupervisor.State.HEALTHY;
-            allHealthy &= healthy;
-            if (!healthy) waitingFor.add(s.spec().name());
-            // a failed replacement is the rollout's to report (it keeps the old replica serving), not the instance's
-            if (snap.state() == ReplicaSupervisor.State.FAILED && replicaFailure == null && !replacements.contains(s)) {
-                replicaFailure = s.spec().name() + ": " + snap.message();
-            }
-            if (!healthy && snap.message() != null && message == null) message = s.spec().name() + ": " + snap.message();
-            observed.add(observed(s, snap, false));
-        }
-        for (ReplicaSupervisor s : standby) observed.add(observed(s, s.snapshot(), true));
-        ObservedInstance.State state;
-        if (rolloutFailure != null) {
-            state = ObservedInstance.State.FAILED;
-            message = rolloutFailure;
-        } else if (replicaFailure != null) {
-            state = ObservedInstance.State.FAILED;
-            message = replicaFailure;
-        } else if (!done) {
-            state = ObservedInstance.State.STARTING;
-            if (rolloutProgress != null) message = rolloutProgress;
-        } else {
-            state = allHealthy ? ObservedInstance.State.RUNNING : ObservedInstance.State.STARTING;
-            if (!allHealthy && message == null) message = "waiting for " + String.join(", ", waitingFor) + " to become healthy";
-        }
-        return new ObservedInstance(d.instanceUid(), d.generation(), state, message, observed, null, null);
-    }
-
-    private static ObservedReplica observed(ReplicaSupervisor s, ReplicaSupervisor.Snapshot snap, boolean standby) {
-        return new ObservedReplica(s.spec().component(), s.spec().index(), snap.pid(), s.spec().ports(),
-                snap.state() == ReplicaSupervisor.State.HEALTHY, snap.restarts(), snap.message(), snap.startedAt(), snap.healthySince(),
-                s.spec().release(), standby);
+        return view.observe();
     }
 
     /**

@@ -122,7 +122,7 @@ public final class ProcessDriver implements AutoCloseable {
     /** Whether {@code a} should run the slot rather than {@code b}: the one with the current template, else the newer. */
     private static boolean prefer(Deployment d, ReplicaState a, ReplicaState b) {
         String current = d.components().stream().filter(c -> c.name().equals(a.component())).findFirst()
-                .map(c -> InstanceRuntime.Template.of(d, c)).orElse("");
+                .map(c -> ReplicaTemplate.of(d, c)).orElse("");
         boolean aCurrent = current.equals(a.template());
         boolean bCurrent = current.equals(b.template());
         return aCurrent != bCurrent ? aCurrent : a.generation() > b.generation();
