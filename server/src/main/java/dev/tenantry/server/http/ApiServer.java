@@ -135,9 +135,19 @@ public final class ApiServer implements AutoCloseable {
             problem(ctx, 503, "shutting-down", "the server is shutting down; retry against another replica", List.of());
         });
         routes.exception(Exception.class, (e, ctx) -> {
+            if (isRecycled(e)) {
+                // a long poll that returned after its client left and Jetty recycled the exchange (an agent stopping first)
+                log.debug("A request ended after its exchange was recycled: {}", e.getMessage());
+                return;
+            }
             log.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
             problem(ctx, 500, "internal", "an internal error occurred; the server log has the details", List.of());
         });
+    }
+
+    /** Jetty's answer to writing to an exchange it already recycled: there is no one left to answer. */
+    private static boolean isRecycled(Exception e) {
+        return e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().contains("(likely recycled)");
     }
 
     private static String typeFor(int status) {
