@@ -201,9 +201,10 @@ public final class RolloutReconciler implements Reconciler {
 
     /** After the bake: every upgraded instance of the wave still runs the target release, healthy. Empty: the gate passes. */
     private static Optional<String> healthGate(RolloutPass pass) {
-        for (Rollout.Item item : pass.currentWave()) {
-            if (item.state() != ItemState.SUCCEEDED) continue;
-            InstanceRecord i = pass.tx.instances().byUid(item.uid()).orElse(null);
+        List<Rollout.Item> upgraded = pass.currentWave().stream().filter(i -> i.state() == ItemState.SUCCEEDED).toList();
+        Map<String, InstanceRecord> instances = pass.tx.instances().byUids(upgraded.stream().map(Rollout.Item::uid).toList());
+        for (Rollout.Item item : upgraded) {
+            InstanceRecord i = instances.get(item.uid());
             if (i == null || i.phase().isDeleted()) continue;
             boolean ready = i.status().conditions().stream().anyMatch(c -> c.type().equals("Ready") && c.status() == Condition.Status.True);
             boolean current = i.status().observedGeneration() == i.generation() && item.toRelease().equals(i.spec().release());
@@ -220,16 +221,18 @@ public final class RolloutReconciler implements Reconciler {
      * figures of the rollout's instances not upgraded yet (for the release they run).
      */
     private static GateResult analysisGate(RolloutPass pass) {
-        List<TrafficStats> upgraded = pass.currentWave().stream().filter(i -> i.state() == ItemState.SUCCEEDED)
-                .map(i -> traffic(pass, i.uid(), i.toRelease())).toList();
-        List<TrafficStats> baseline = pass.items().stream().filter(i -> i.state() == ItemState.PENDING)
-                .map(i -> traffic(pass, i.uid(), i.fromRelease())).toList();
-        return AnalysisGate.evaluate(pass.rollout.strategy().analysis(), pass.rollout.currentWave(), upgraded, baseline, pass.now);
+        List<Rollout.Item> upgraded = pass.currentWave().stream().filter(i -> i.state() == ItemState.SUCCEEDED).toList();
+        List<Rollout.Item> notYet = pass.items().stream().filter(i -> i.state() == ItemState.PENDING).toList();
+        Map<String, InstanceRecord> instances = pass.tx.instances().byUids(
+                java.util.stream.Stream.concat(upgraded.stream(), notYet.stream()).map(Rollout.Item::uid).toList());
+        return AnalysisGate.evaluate(pass.rollout.strategy().analysis(), pass.rollout.currentWave(),
+                upgraded.stream().map(i -> traffic(instances.get(i.uid()), i.toRelease())).toList(),
+                notYet.stream().map(i -> traffic(instances.get(i.uid()), i.fromRelease())).toList(), pass.now);
     }
 
     /** What the gateway counted for the instance while it served {@code release} (null: nothing). */
-    private static TrafficStats traffic(RolloutPass pass, String uid, String release) {
-        return pass.tx.instances().byUid(uid).map(InstanceRecord::observed).map(ObservedInstance::traffic)
+    private static TrafficStats traffic(InstanceRecord instance, String release) {
+        return Optional.ofNullable(instance).map(InstanceRecord::observed).map(ObservedInstance::traffic)
                 .filter(t -> release.equals(t.release())).orElse(null);
     }
 

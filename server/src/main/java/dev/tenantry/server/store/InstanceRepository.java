@@ -53,6 +53,12 @@ public final class InstanceRepository {
         return h.createQuery("select * from instances where uid = :u").bind("u", uid).map((rs, c) -> row(rs)).findOne();
     }
 
+    /** The instances among {@code uids}, by uid, in one query. */
+    public java.util.Map<String, InstanceRecord> byUids(java.util.Collection<String> uids) {
+        return h.createQuery("select * from instances where uid = any(cast(:u as text[]))").bind("u", uids.toArray(String[]::new))
+                .map((rs, c) -> row(rs)).list().stream().collect(java.util.stream.Collectors.toMap(InstanceRecord::uid, r -> r));
+    }
+
     public Optional<InstanceRecord> lockByUid(String uid) {
         return h.createQuery("select * from instances where uid = :u for update").bind("u", uid).map((rs, c) -> row(rs)).findOne();
     }
