@@ -50,6 +50,10 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--workload-nice", defaultValue = "10", description = "CPU niceness of workload processes, 0-19") int workloadNice;
 
+    @Option(names = "--start-concurrency", description = "Replicas the cell starts at once, the others wait their turn; 0: no limit"
+            + " (default: two per core)")
+    Integer startConcurrency;
+
     @Override
     public Integer call() throws Exception {
         String secret = token != null ? token : System.getenv("TENANTRY_AGENT_TOKEN");
@@ -58,7 +62,7 @@ final class AgentCommand implements Callable<Integer> {
         String endpoint = gateway != null ? "http://{host}:" + gateway.port() + "/" : endpointTemplate(gatewayUrl);
         Agent agent = new Agent(new Agent.Config(server, secret, cell,
                 new CellRegistration(region, "process", capacity, baseDomain, endpoint),
-                workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice)),
+                workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice).withStartConcurrency(startConcurrency)),
                 gateway != null ? gateway.routes() : routes -> { }, gateway != null ? gateway.routes()::traffic : new TrafficFile(workDir.toAbsolutePath())).start();
         if (gateway != null) gateway.onWake(agent::wake, Duration.ofSeconds(wakeTimeout));
         System.out.println("Agent of cell " + cell + " started; " + (gateway != null ? "gateway on port " + gateway.port()

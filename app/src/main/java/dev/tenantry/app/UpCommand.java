@@ -36,12 +36,16 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--stop-grace-seconds", defaultValue = "10", description = "SIGTERM-to-SIGKILL grace when stopping workloads (default: ${DEFAULT-VALUE})")
     int stopGrace;
 
+    @Option(names = "--start-concurrency", description = "Replicas the cell starts at once, the others wait their turn; 0: no limit"
+            + " (default: two per core)")
+    Integer startConcurrency;
+
     @Override
     public Integer call() throws Exception {
         Path dir = home != null ? home : ClientOptions.home();
         DevMode dev = DevMode.start(new DevMode.Options(dir.toAbsolutePath(), database.url(), database.user(), database.password(), host,
                 apiPort, gatewayPort, capacity,
-                new DriverSettings(Duration.ofSeconds(stopGrace), workloadNice)));
+                new DriverSettings(Duration.ofSeconds(stopGrace), workloadNice).withStartConcurrency(startConcurrency)));
         printBanner(dev, dir);
         UntilStopped.await(() -> System.out.println("Stopping Tenantry…"), dev::close);
         return 0;

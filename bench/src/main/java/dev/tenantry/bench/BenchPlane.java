@@ -69,6 +69,14 @@ final class BenchPlane {
      * once it listens; the GET follows that signal, so no poller loads the machine while it starts.
      */
     long bareStart() throws Exception {
+        return bareStart(null);
+    }
+
+    /**
+     * The same, launched only once one of {@code slots} is free (null: at once) and giving it back when healthy, as a
+     * cell paces its starts; the time counts from the call, waiting included.
+     */
+    long bareStart(java.util.concurrent.Semaphore slots) throws Exception {
         int port;
         try (var socket = new java.net.ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -76,16 +84,21 @@ final class BenchPlane {
         ProcessBuilder pb = new ProcessBuilder(bareCommand).redirectErrorStream(true);
         pb.environment().put("PORT", String.valueOf(port));
         long start = System.nanoTime();
-        Process p = pb.start();
-        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
-            String line;
-            while ((line = out.readLine()) != null && !line.contains("serving")) {
-                // skip the workload's other output until it says it listens
+        if (slots != null) slots.acquire();
+        try {
+            Process p = pb.start();
+            try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+                String line;
+                while ((line = out.readLine()) != null && !line.contains("serving")) {
+                    // skip the workload's other output until it says it listens
+                }
+                awaitOk(URI.create("http://127.0.0.1:" + port + "/healthz"), null);
+                return (System.nanoTime() - start) / 1_000_000;
+            } finally {
+                bareProcesses.add(p);
             }
-            awaitOk(URI.create("http://127.0.0.1:" + port + "/healthz"), null);
-            return (System.nanoTime() - start) / 1_000_000;
         } finally {
-            bareProcesses.add(p);
+            if (slots != null) slots.release();
         }
     }
 

@@ -24,13 +24,16 @@ import java.util.Map;
  * The control-plane overhead is provision minus bare, at p50 and p99, for 1 and for N concurrent creates.
  */
 public final class ProvisioningBenchmark {
-    private static final int WARM_UP_ROUNDS = Integer.getInteger("bench.warmUpRounds", 6);
+    private static final int WARM_UP_ROUNDS = Integer.getInteger("bench.warmUpRounds", 10);
+    private static final int MEASURED_ROUNDS = Integer.getInteger("bench.measuredRounds", 3);
 
     public static void main(String[] args) throws Exception {
         int rounds = Integer.parseInt(args[0]);
         int concurrency = Integer.parseInt(args[1]);
         Path home = Files.createTempDirectory("tenantry-bench-");
-        try (DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, DriverSettings.DEFAULT))) {
+        DriverSettings settings = DriverSettings.DEFAULT.withStartConcurrency(Integer.getInteger("bench.startConcurrency"));
+        try (DevMode dev = DevMode.start(new DevMode.Options(home, System.getProperty("bench.dbUrl"), System.getProperty("bench.dbUser"), null,
+                "127.0.0.1", 0, 0, 1000, settings))) {
             ProvisioningBenchmark bench = new ProvisioningBenchmark(new BenchPlane(dev));
             bench.plane.post("/v1/tenants", Map.of("id", "bench"));
             System.out.printf("machine: %d cores; example workload: hello (JVM); %d sequential rounds, then %d concurrent%n",
@@ -56,21 +59,59 @@ public final class ProvisioningBenchmark {
             }
             System.out.println("cpu during sequential rounds: " + seqCpu.stop());
             report("1 at a time", bare1, prov1);
-            CpuMeter bareCpu = CpuMeter.start();
-            List<Long> bareN = BenchPlane.concurrently(concurrency, i -> bench.plane.bareStart());
-            System.out.println("cpu during bare starts:      " + bareCpu.stop());
-            bench.cleanUp();
-            CpuMeter provCpu = CpuMeter.start();
-            long passesBefore = bench.plane.dev.server().reconcilePasses();
-            List<Long> provN = BenchPlane.concurrently(concurrency, i -> bench.provision("par-" + i));
-            System.out.println("cpu during provisioning:     " + provCpu.stop());
-            System.out.printf("  reconcile passes: %.1f per instance%n", (bench.plane.dev.server().reconcilePasses() - passesBefore) / (double) concurrency);
-            System.out.println("  this JVM by thread group (s): " + provCpu.threadGroups());
-            report(concurrency + " concurrent", bareN, provN);
-            bench.recordTimelines();
-            bench.printBreakdown();
-            bench.cleanUp();
+            List<Long> bareN = new ArrayList<>();
+            List<Long> bareNPaced = new ArrayList<>();
+            List<Long> provN = new ArrayList<>();
+            int startConcurrency = settings.startConcurrency();
+            for (int m = 0; m < MEASURED_ROUNDS; m++) {
+                // bare and provisioning rounds alternate, so that the machine's drift weighs on both alike
+                CpuMeter bareCpu = CpuMeter.start();
+                List<Long> bare = BenchPlane.concurrently(concurrency, i -> bench.plane.bareStart());
+                System.out.println("cpu during bare starts:      " + bareCpu.stop());
+                bench.cleanUp();
+                CpuMeter provCpu = CpuMeter.start();
+                long passesBefore = bench.plane.dev.server().reconcilePasses();
+                jdk.jfr.Recording profile = m == 0 ? startProfile() : null;
+                int round = m;
+                List<Long> prov = BenchPlane.concurrently(concurrency, i -> bench.provision("par-" + round + "-" + i));
+                stopProfile(profile);
+                System.out.println("cpu during provisioning:     " + provCpu.stop());
+                System.out.printf("  reconcile passes: %.1f per instance%n", (bench.plane.dev.server().reconcilePasses() - passesBefore) / (double) concurrency);
+                System.out.println("  this JVM by thread group (s): " + provCpu.threadGroups());
+                report(concurrency + " concurrent, round " + (m + 1), bare, prov);
+                bench.cleanUp();
+                bareN.addAll(bare);
+                provN.addAll(prov);
+                if (startConcurrency > 0) {
+                    var slots = new java.util.concurrent.Semaphore(startConcurrency, true);
+                    CpuMeter pacedCpu = CpuMeter.start();
+                    bareNPaced.addAll(BenchPlane.concurrently(concurrency, i -> bench.plane.bareStart(slots)));
+                    System.out.println("cpu during paced bare starts: " + pacedCpu.stop());
+                    bench.cleanUp();
+                }
+            }
+            report(concurrency + " concurrent, all " + MEASURED_ROUNDS + " rounds", bareN, provN);
+            if (startConcurrency > 0) {
+                BenchPlane.report("  the same against bare starts paced like the cell (" + startConcurrency + " at a time)",
+                        "bare paced", bareNPaced, "provision-to-first-200", provN);
+            }
+            bench.printBreakdown(concurrency * MEASURED_ROUNDS);
         }
+    }
+
+    /** With {@code -Dbench.jfr=FILE}: a JFR recording (profile settings) of the measured concurrent round only. */
+    private static jdk.jfr.Recording startProfile() throws Exception {
+        if (System.getProperty("bench.jfr") == null) return null;
+        jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        recording.start();
+        return recording;
+    }
+
+    private static void stopProfile(jdk.jfr.Recording recording) throws Exception {
+        if (recording == null) return;
+        recording.stop();
+        recording.dump(Path.of(System.getProperty("bench.jfr")));
+        recording.close();
     }
 
     private final BenchPlane plane;
@@ -158,8 +199,8 @@ public final class ProvisioningBenchmark {
         }
     }
 
-    /** Where the time of the last concurrent round went, from the operations' step timestamps (median over instances). */
-    private void printBreakdown() throws Exception {
+    /** Where the time of the last {@code count} concurrent provisions went, from the operations' step timestamps (median over instances). */
+    private void printBreakdown(int count) throws Exception {
         List<Long> accept = new ArrayList<>();
         List<Long> toPublished = new ArrayList<>();
         List<Long> toHealthySeen = new ArrayList<>();
@@ -168,7 +209,7 @@ public final class ProvisioningBenchmark {
         List<Long> ownStart = new ArrayList<>();
         List<Long> afterHealthy = new ArrayList<>();
         List<Long> pipeline = new ArrayList<>();
-        List<Timeline> last = timelines.subList(Math.max(0, timelines.size() - 50), timelines.size());
+        List<Timeline> last = timelines.subList(Math.max(0, timelines.size() - count), timelines.size());
         for (Timeline t : last) {
             var op = Json.MAPPER.readTree(BenchPlane.HTTP.send(plane.request("/v1/operations/" + t.operation()).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).body());
@@ -191,8 +232,8 @@ public final class ProvisioningBenchmark {
                 + " server saw healthy %d ms, client's first 200 %d ms%n", BenchPlane.percentile(accept, 50), BenchPlane.percentile(toPublished, 50),
                 BenchPlane.percentile(toHealthySeen, 50), BenchPlane.percentile(toFirstOk, 50));
         System.out.printf("replica restarts before the first 200: %d%n", last.stream().mapToInt(Timeline::restarts).sum());
-        System.out.printf("per instance: request-to-spawn p50 %d p99 %d ms; the workload's own spawn-to-healthy in this run p50 %d p99 %d ms;"
-                + " healthy-to-first-200 p50 %d p99 %d ms; control-plane time (first 200 minus own start) p50 %d p99 %d ms%n",
+        System.out.printf("per instance: request-to-spawn (waiting for a start slot included) p50 %d p99 %d ms; the workload's own spawn-to-healthy in this run p50 %d p99 %d ms;"
+                + " healthy-to-first-200 p50 %d p99 %d ms; not starting (first 200 minus own start) p50 %d p99 %d ms%n",
                 BenchPlane.percentile(beforeSpawn, 50), BenchPlane.percentile(beforeSpawn, 99), BenchPlane.percentile(ownStart, 50), BenchPlane.percentile(ownStart, 99),
                 BenchPlane.percentile(afterHealthy, 50), BenchPlane.percentile(afterHealthy, 99), BenchPlane.percentile(pipeline, 50), BenchPlane.percentile(pipeline, 99));
     }

@@ -8,17 +8,36 @@ import java.time.Duration;
  * in dev mode, the server) keep priority over tenant workloads, so that a cell busy starting many
  * instances still answers, routes and reports at once. {@code drainDelay} is how long a replica that
  * left the routes keeps running before it is stopped, so that requests the gateway already sent it finish.
+ * {@code startConcurrency} is how many replicas may be starting at once (0: no limit), each for at most
+ * {@code startSlotHold} (see {@link StartSlots}).
  */
-public record DriverSettings(Duration stopGrace, int workloadNice, Duration drainDelay) {
+public record DriverSettings(Duration stopGrace, int workloadNice, Duration drainDelay, int startConcurrency, Duration startSlotHold) {
     public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofMillis(300);
+    public static final Duration DEFAULT_START_SLOT_HOLD = Duration.ofSeconds(5);
     public static final DriverSettings DEFAULT = new DriverSettings(Duration.ofSeconds(10), 10);
 
     public DriverSettings {
         if (workloadNice < 0 || workloadNice > 19) throw new IllegalArgumentException("workload niceness must be between 0 and 19");
         if (drainDelay == null || drainDelay.isNegative()) throw new IllegalArgumentException("drain delay must be zero or more");
+        if (startConcurrency < 0) throw new IllegalArgumentException("start concurrency must be zero (no limit) or more");
+        if (startSlotHold == null || startSlotHold.isNegative()) throw new IllegalArgumentException("start slot hold must be zero or more");
+    }
+
+    public DriverSettings(Duration stopGrace, int workloadNice, Duration drainDelay) {
+        this(stopGrace, workloadNice, drainDelay, defaultStartConcurrency(), DEFAULT_START_SLOT_HOLD);
     }
 
     public DriverSettings(Duration stopGrace, int workloadNice) {
         this(stopGrace, workloadNice, DEFAULT_DRAIN_DELAY);
+    }
+
+    /** The same settings with another start concurrency (0: no limit; null: these settings' own). */
+    public DriverSettings withStartConcurrency(Integer concurrency) {
+        return concurrency == null ? this : new DriverSettings(stopGrace, workloadNice, drainDelay, concurrency, startSlotHold);
+    }
+
+    /** Two starting replicas per core of the machine. */
+    public static int defaultStartConcurrency() {
+        return 2 * Runtime.getRuntime().availableProcessors();
     }
 }

@@ -46,6 +46,7 @@ public final class ProcessDriver implements AutoCloseable {
     private final DriverSettings settings;
     private final Runnable onChange;
     private final Runnable onRoutesChanged;
+    private final StartSlots startSlots;
     private final Map<String, InstanceRuntime> running = new ConcurrentHashMap<>();
     private final Set<Integer> allocatedPorts = ConcurrentHashMap.newKeySet();
     private final Map<String, Map<String, ReplicaState>> adoptable = new LinkedHashMap<>();
@@ -58,6 +59,7 @@ public final class ProcessDriver implements AutoCloseable {
         this.settings = settings;
         this.onChange = onChange;
         this.onRoutesChanged = onRoutesChanged;
+        this.startSlots = new StartSlots(settings.startConcurrency(), settings.startSlotHold());
     }
 
     public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange) {
@@ -195,7 +197,7 @@ public final class ProcessDriver implements AutoCloseable {
             public ReplicaSupervisor create(Deployment deployment, Component component, int index, String template) {
                 Map<String, Integer> ports = new LinkedHashMap<>();
                 component.ports().forEach(p -> ports.put(p.name(), allocatePort()));
-                return new ReplicaSupervisor(replicaSpec(deployment, component, index, ports, template, deployment.release()), onChange);
+                return new ReplicaSupervisor(replicaSpec(deployment, component, index, ports, template, deployment.release()), onChange, startSlots);
             }
 
             @Override
@@ -203,7 +205,7 @@ public final class ProcessDriver implements AutoCloseable {
                 allocatedPorts.addAll(running.ports().values());
                 String release = running.release() == null ? deployment.release() : running.release();
                 ReplicaSpec spec = replicaSpec(deployment, component, index, running.ports(), running.template(), release);
-                return new ReplicaSupervisor(spec, onChange, running);
+                return new ReplicaSupervisor(spec, onChange, startSlots, running);
             }
 
             @Override

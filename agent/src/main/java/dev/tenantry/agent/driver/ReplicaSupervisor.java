@@ -27,6 +27,7 @@ final class ReplicaSupervisor {
     private static final Duration NO_CHECK_SETTLE = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final int FAILED_STARTS_BEFORE_FAILED = 3;
+    static final String WAITING_TO_START = "waiting to start: the cell is starting other replicas";
 
     enum State { STARTING, HEALTHY, UNHEALTHY, FAILED, STOPPED }
 
@@ -34,6 +35,7 @@ final class ReplicaSupervisor {
 
     private final ReplicaSpec spec;
     private final Runnable onChange;
+    private final StartSlots startSlots;
     private final ReplicaState adopted;
     private final Object lock = new Object();
     private Thread thread;
@@ -42,6 +44,8 @@ final class ReplicaSupervisor {
     private volatile boolean detached;
     /** Adopted and not probed yet: the previous agent's gateway routed to it, so routes keep it until the first check says otherwise. */
     private volatile boolean vouchedFor;
+    /** The start slot of the process being started (the supervising thread only): given back once it is healthy. */
+    private StartSlots.Slot startSlot;
     /** Whether the last watched process was stopped for not becoming healthy in time (the supervising thread only). */
     private boolean startupTimedOut;
     private volatile Duration stopGrace = Duration.ofSeconds(10);
@@ -52,14 +56,16 @@ final class ReplicaSupervisor {
     private Instant startedAt;
     private Instant healthySince;
 
-    ReplicaSupervisor(ReplicaSpec spec, Runnable onChange) {
-        this(spec, onChange, null);
+    /** {@code startSlots}: the cell's, which pace its replicas' starts. */
+    ReplicaSupervisor(ReplicaSpec spec, Runnable onChange, StartSlots startSlots) {
+        this(spec, onChange, startSlots, null);
     }
 
     /** A supervisor that first takes over the running process {@code adopted} describes (if it still runs). */
-    ReplicaSupervisor(ReplicaSpec spec, Runnable onChange, ReplicaState adopted) {
+    ReplicaSupervisor(ReplicaSpec spec, Runnable onChange, StartSlots startSlots, ReplicaState adopted) {
         this.spec = spec;
         this.onChange = onChange;
+        this.startSlots = startSlots;
         this.adopted = adopted;
     }
 
@@ -118,16 +124,24 @@ final class ReplicaSupervisor {
                     if (!pause(MAX_BACKOFF)) return;
                     continue;
                 }
+                startSlot = takeStartSlot();
+                if (startSlot == null) return;
                 try {
                     p = launch();
                 } catch (IOException e) {
+                    releaseStartSlot();
                     set(State.FAILED, "cannot start " + spec.command().get(0) + ": " + e.getMessage());
                     if (!pause(MAX_BACKOFF)) return;
                     continue;
                 }
             }
             startupTimedOut = false;
-            boolean becameHealthy = watch(p);
+            boolean becameHealthy;
+            try {
+                becameHealthy = watch(p);
+            } finally {
+                releaseStartSlot();
+            }
             if (stopping) {
                 // stop() may have run between the launch and the moment the process became visible to it
                 if (!detached) terminate(p.handle(), stopGrace);
@@ -149,6 +163,33 @@ final class ReplicaSupervisor {
             long backoff = Math.min(MAX_BACKOFF.toMillis(), 200L << Math.min(crashesInARow - 1, 10));
             if (!pause(Duration.ofMillis(backoff))) return;
         }
+    }
+
+    /** A start slot of the cell, waiting for one (and saying so) while others start; null if stopped meanwhile. */
+    private StartSlots.Slot takeStartSlot() {
+        StartSlots.Slot slot = startSlots.tryTake();
+        if (slot != null) return slot;
+        String previous;
+        synchronized (lock) {
+            previous = message;
+        }
+        set(State.STARTING, WAITING_TO_START);
+        try {
+            slot = startSlots.await();
+        } catch (InterruptedException e) {
+            return null;
+        }
+        if (stopping) {
+            slot.release();
+            return null;
+        }
+        set(State.STARTING, previous);
+        return slot;
+    }
+
+    private void releaseStartSlot() {
+        if (startSlot != null) startSlot.release();
+        startSlot = null;
     }
 
     /** The running process of an earlier agent, if this supervisor was given one and it still runs. */
@@ -206,6 +247,7 @@ final class ReplicaSupervisor {
                 ok = HealthProbe.check(spec.health(), spec.ports().get(spec.health().port()));
             }
             if (stopping || !p.isAlive()) break;
+            if (startSlot != null && (ok || startSlot.expired())) releaseStartSlot();
             if (!ok && !everHealthy && spec.health() != null
                     && System.nanoTime() - started >= Duration.ofSeconds(spec.health().startupTimeoutOrDefault()).toNanos()) {
                 startupTimedOut = true;

@@ -193,6 +193,45 @@ class ProcessDriverIT {
     }
 
     @Test
+    void startsArePacedOneSlotAtATimeAndTheWaitingOnesSaySo() {
+        ProcessDriver paced = new ProcessDriver(work.resolve("paced"), new DriverSettings(GRACE, 10).withStartConcurrency(1), () -> { });
+        try {
+            List<String> uids = List.of("p1", "p2", "p3");
+            paced.apply(uids.stream().map(uid -> deployment(uid, uid, "exec sleep 60", Map.of(), false)).toList());
+            await().atMost(Duration.ofSeconds(5)).until(() -> paced.observe().stream().flatMap(o -> o.replicas().stream())
+                    .filter(r -> r.pid() == null && ReplicaSupervisor.WAITING_TO_START.equals(r.message())).count() == 2);
+            await().atMost(Duration.ofSeconds(20)).until(() -> paced.observe().stream().flatMap(o -> o.replicas().stream()).filter(ObservedReplica::healthy).count() == 3);
+            List<ObservedReplica> byStart = paced.observe().stream().flatMap(o -> o.replicas().stream())
+                    .sorted(java.util.Comparator.comparing(ObservedReplica::startedAt)).toList();
+            for (int i = 1; i < byStart.size(); i++) {
+                assertThat(byStart.get(i).startedAt()).as("a start waits until the one before it is healthy")
+                        .isAfterOrEqualTo(byStart.get(i - 1).healthySince());
+                assertThat(byStart.get(i).message()).isNull();
+            }
+        } finally {
+            paced.close();
+        }
+    }
+
+    @Test
+    void aReplicaThatIsSlowToBecomeHealthyGivesItsStartSlotBackAfterTheHold() {
+        DriverSettings oneSlot = new DriverSettings(GRACE, 10, DriverSettings.DEFAULT_DRAIN_DELAY, 1, Duration.ofMillis(300));
+        ProcessDriver paced = new ProcessDriver(work.resolve("held"), oneSlot, () -> { });
+        try {
+            var neverHealthy = new dev.tenantry.api.blueprint.HealthCheck(dev.tenantry.api.blueprint.HealthCheck.Type.tcp, "http", null, 100, 100, 3, 60);
+            Component slow = new Component("web", List.of("/bin/sh", "-c", "exec sleep 60"), List.of(), Map.of(), List.of(new PortSpec("http")), neverHealthy, null, 1);
+            paced.apply(List.of(new Deployment("s1", "acme", "slow", 1, "svc", "1.0.0", List.of(slow), null, null, null, false),
+                    deployment("s2", "next", "exec sleep 60", Map.of(), false)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> paced.observe().stream().filter(o -> o.instanceUid().equals("s2"))
+                    .flatMap(o -> o.replicas().stream()).anyMatch(ObservedReplica::healthy));
+            assertThat(paced.observe().stream().filter(o -> o.instanceUid().equals("s1")).flatMap(o -> o.replicas().stream()))
+                    .allMatch(r -> r.pid() != null && !r.healthy());
+        } finally {
+            paced.close();
+        }
+    }
+
+    @Test
     void stoppingWhileReplicasAreBeingLaunchedLeavesNoProcessBehind() throws Exception {
         String marker = "60" + System.nanoTime() % 1_000_000;
         for (int i = 0; i < 20; i++) {

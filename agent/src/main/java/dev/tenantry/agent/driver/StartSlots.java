@@ -1,0 +1,65 @@
+package dev.tenantry.agent.driver;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Paces a cell's replica starts: at most {@code concurrency} replicas are starting (launched, not healthy yet) at
+ * once, in the order they asked. Fifty workloads launched together on two cores share them and all become
+ * healthy late, together; started a few at a time, each starts fast and the first ones serve seconds earlier, while
+ * the last one is ready no later. A replica gives its slot back when it is healthy, when it exits, or after
+ * {@code hold} (a slow starter does not hold up the ones behind it for longer). Zero concurrency: no pacing.
+ */
+final class StartSlots {
+    static final StartSlots UNLIMITED = new StartSlots(0, Duration.ZERO);
+
+    private final Semaphore permits;
+    private final Duration hold;
+
+    StartSlots(int concurrency, Duration hold) {
+        this.permits = concurrency > 0 ? new Semaphore(concurrency, true) : null;
+        this.hold = hold;
+    }
+
+    /** A slot at once, or null if the replica has to wait for one (then {@link #await}). */
+    Slot tryTake() {
+        if (permits == null) return new Slot(null, hold);
+        return permits.tryAcquire() ? new Slot(permits, hold) : null;
+    }
+
+    /** Waits for a slot, first come first served (interrupted: the replica is being stopped). */
+    Slot await() throws InterruptedException {
+        if (permits == null) return new Slot(null, hold);
+        permits.acquire();
+        return new Slot(permits, hold);
+    }
+
+    /** How many replicas are waiting for a slot. */
+    int waiting() {
+        return permits == null ? 0 : permits.getQueueLength();
+    }
+
+    /** One replica's start slot; giving it back twice gives it back once. */
+    static final class Slot {
+        private final Semaphore permits;
+        private final long takenAt = System.nanoTime();
+        private final long holdNanos;
+        private boolean released;
+
+        private Slot(Semaphore permits, Duration hold) {
+            this.permits = permits;
+            this.holdNanos = hold.toNanos();
+        }
+
+        /** Whether the replica has held the slot for as long as it may. */
+        boolean expired() {
+            return System.nanoTime() - takenAt >= holdNanos;
+        }
+
+        synchronized void release() {
+            if (released) return;
+            released = true;
+            if (permits != null) permits.release();
+        }
+    }
+}
