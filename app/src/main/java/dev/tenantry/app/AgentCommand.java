@@ -51,7 +51,7 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--workload-nice", defaultValue = "10", description = "CPU niceness of workload processes, 0-19") int workloadNice;
 
     @Option(names = "--start-concurrency", description = "Replicas the cell starts at once, the others wait their turn; 0: no limit"
-            + " (default: two per core)")
+            + " (default: one per core)")
     Integer startConcurrency;
 
     @Override

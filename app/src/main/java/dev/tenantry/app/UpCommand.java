@@ -37,7 +37,7 @@ final class UpCommand implements Callable<Integer> {
     int stopGrace;
 
     @Option(names = "--start-concurrency", description = "Replicas the cell starts at once, the others wait their turn; 0: no limit"
-            + " (default: two per core)")
+            + " (default: one per core)")
     Integer startConcurrency;
 
     @Override

@@ -36,8 +36,8 @@ public record DriverSettings(Duration stopGrace, int workloadNice, Duration drai
         return concurrency == null ? this : new DriverSettings(stopGrace, workloadNice, drainDelay, concurrency, startSlotHold);
     }
 
-    /** Two starting replicas per core of the machine. */
+    /** One starting replica per core of the machine. */
     public static int defaultStartConcurrency() {
-        return 2 * Runtime.getRuntime().availableProcessors();
+        return Runtime.getRuntime().availableProcessors();
     }
 }

@@ -2,16 +2,19 @@ package dev.tenantry.agent.driver;
 
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.function.LongSupplier;
 
 /**
  * Paces a cell's replica starts: at most {@code concurrency} replicas are starting (launched, not healthy yet) at
  * once, in the order they asked. Fifty workloads launched together on two cores share them and all become
  * healthy late, together; started a few at a time, each starts fast and the first ones serve seconds earlier, while
- * the last one is ready no later. A replica gives its slot back when it is healthy, when it exits, or after
- * {@code hold} (a slow starter does not hold up the ones behind it for longer). Zero concurrency: no pacing.
+ * the last one is ready no later. A replica gives its slot back when it is healthy, when it exits, when it has
+ * used less than a fifth of a core over half a second (it waits for something rather than computes, and need not
+ * hold the others back), or after {@code hold} at the latest. Zero concurrency: no pacing.
  */
 final class StartSlots {
     static final StartSlots UNLIMITED = new StartSlots(0, Duration.ZERO);
+    static final Duration IDLE_WINDOW = Duration.ofMillis(500);
 
     private final Semaphore permits;
     private final Duration hold;
@@ -44,6 +47,8 @@ final class StartSlots {
         private final Semaphore permits;
         private final long takenAt = System.nanoTime();
         private final long holdNanos;
+        private long windowStart = -1;
+        private long windowCpu;
         private boolean released;
 
         private Slot(Semaphore permits, Duration hold) {
@@ -54,6 +59,21 @@ final class StartSlots {
         /** Whether the replica has held the slot for as long as it may. */
         boolean expired() {
             return System.nanoTime() - takenAt >= holdNanos;
+        }
+
+        /**
+         * Called at each check of the starting replica with the CPU time its process used so far (nanoseconds, read
+         * only when a window ends; negative: unknown, never idle): true once a whole {@link #IDLE_WINDOW} passed in
+         * which it used less than a fifth of a core.
+         */
+        boolean idle(LongSupplier cpuNanos, long nowNanos) {
+            if (windowStart >= 0 && nowNanos - windowStart < IDLE_WINDOW.toNanos()) return false;
+            long cpu = cpuNanos.getAsLong();
+            if (cpu < 0) return false;
+            boolean idle = windowStart >= 0 && (cpu - windowCpu) * 5 < nowNanos - windowStart;
+            windowStart = nowNanos;
+            windowCpu = cpu;
+            return idle;
         }
 
         synchronized void release() {

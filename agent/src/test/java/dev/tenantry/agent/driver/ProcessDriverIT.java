@@ -215,11 +215,21 @@ class ProcessDriverIT {
 
     @Test
     void aReplicaThatIsSlowToBecomeHealthyGivesItsStartSlotBackAfterTheHold() {
-        DriverSettings oneSlot = new DriverSettings(GRACE, 10, DriverSettings.DEFAULT_DRAIN_DELAY, 1, Duration.ofMillis(300));
+        // a busy loop never healthy: only the hold lets the next one start (or, on a saturated machine, its idleness)
+        assertTheNextStartsWhileTheFirstIsNotHealthy("exec /bin/sh -c 'while :; do :; done'", Duration.ofMillis(300));
+    }
+
+    @Test
+    void aStartingReplicaThatWaitsRatherThanComputesGivesItsSlotBackLongBeforeTheHold() {
+        assertTheNextStartsWhileTheFirstIsNotHealthy("exec sleep 60", Duration.ofSeconds(60));
+    }
+
+    private void assertTheNextStartsWhileTheFirstIsNotHealthy(String firstScript, Duration hold) {
+        DriverSettings oneSlot = new DriverSettings(GRACE, 10, DriverSettings.DEFAULT_DRAIN_DELAY, 1, hold);
         ProcessDriver paced = new ProcessDriver(work.resolve("held"), oneSlot, () -> { });
         try {
             var neverHealthy = new dev.tenantry.api.blueprint.HealthCheck(dev.tenantry.api.blueprint.HealthCheck.Type.tcp, "http", null, 100, 100, 3, 60);
-            Component slow = new Component("web", List.of("/bin/sh", "-c", "exec sleep 60"), List.of(), Map.of(), List.of(new PortSpec("http")), neverHealthy, null, 1);
+            Component slow = new Component("web", List.of("/bin/sh", "-c", firstScript), List.of(), Map.of(), List.of(new PortSpec("http")), neverHealthy, null, 1);
             paced.apply(List.of(new Deployment("s1", "acme", "slow", 1, "svc", "1.0.0", List.of(slow), null, null, null, false),
                     deployment("s2", "next", "exec sleep 60", Map.of(), false)));
             await().atMost(Duration.ofSeconds(10)).until(() -> paced.observe().stream().filter(o -> o.instanceUid().equals("s2"))

@@ -40,6 +40,25 @@ class StartSlotsTest {
     }
 
     @Test
+    void aStarterThatUsesLessThanAFifthOfACoreOverAWindowIsIdle() {
+        long window = StartSlots.IDLE_WINDOW.toNanos();
+        StartSlots.Slot waiting = new StartSlots(1, Duration.ofSeconds(5)).tryTake();
+        assertThat(waiting.idle(() -> 0, 0)).as("the first sample opens a window").isFalse();
+        assertThat(waiting.idle(() -> { throw new AssertionError("read only when a window ends"); }, window / 2)).isFalse();
+        assertThat(waiting.idle(() -> window / 10, window)).isTrue();
+
+        StartSlots.Slot computing = new StartSlots(1, Duration.ofSeconds(5)).tryTake();
+        computing.idle(() -> 0, 0);
+        assertThat(computing.idle(() -> window / 2, window)).as("half a core").isFalse();
+        assertThat(computing.idle(() -> window / 2 + window / 4, 2 * window)).as("a quarter of a core in the next window").isFalse();
+        assertThat(computing.idle(() -> window / 2 + window / 4 + window / 10, 3 * window)).as("a tenth").isTrue();
+
+        StartSlots.Slot unknown = new StartSlots(1, Duration.ofSeconds(5)).tryTake();
+        unknown.idle(() -> -1, 0);
+        assertThat(unknown.idle(() -> -1, window)).as("unknown CPU time is never idle").isFalse();
+    }
+
+    @Test
     void withoutALimitEveryoneStartsAtOnce() {
         for (int i = 0; i < 100; i++) assertThat(StartSlots.UNLIMITED.tryTake()).isNotNull();
     }

@@ -86,7 +86,7 @@ public final class RolloutService {
                     "release", rollout.release(), "instances", items.size(), "waves", waveCount, "actor", who.actor()));
             return tx.rollouts().get(rollout.id()).orElseThrow();
         });
-        signals.fire(Signals.Topic.RECONCILE);
+        signals.fire(Signals.Topic.ROLLOUTS);
         signals.fire(Signals.Topic.EVENTS);
         return created;
     }
@@ -251,7 +251,7 @@ public final class RolloutService {
             tx.events().append(event, "rollouts/" + id, null, Map.of("rollout", id, "actor", who.actor()));
             return tx.rollouts().get(id).orElseThrow();
         });
-        signals.fire(Signals.Topic.RECONCILE);
+        signals.fire(Signals.Topic.ROLLOUTS);
         signals.fire(Signals.Topic.EVENTS);
         return changed;
     }

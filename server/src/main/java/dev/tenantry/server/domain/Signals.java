@@ -6,12 +6,12 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * In-process wake-ups after a commit: a cell's desired state changed (agents' long polls), events were
- * appended (SSE streams), reconciling was requested (reconcile workers). They only shorten waits:
+ * appended (SSE streams), reconciling was requested (instance reconcile workers), a rollout changed (rollout workers). They only shorten waits:
  * every waiter re-reads the database and also wakes on its own timeout, so replicas that share the
  * database but not this object still converge.
  */
 public final class Signals {
-    public enum Topic { CELLS, EVENTS, RECONCILE }
+    public enum Topic { CELLS, EVENTS, RECONCILE, ROLLOUTS }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition[] conditions = new Condition[Topic.values().length];

@@ -25,21 +25,24 @@ public final class ReconcileLoop implements AutoCloseable {
     private final Signals signals;
     private final Reconciler reconciler;
     private final String name;
+    private final Signals.Topic topic;
     private final String owner = Ids.newId("worker", 8);
     private final List<Thread> threads = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
 
     public ReconcileLoop(Store store, Signals signals, InstanceReconciler reconciler) {
-        this(store, signals, reconciler, "reconcile");
+        this(store, signals, reconciler, "reconcile", Signals.Topic.RECONCILE);
     }
 
     public ReconcileLoop(Store store, Signals signals, RolloutReconciler reconciler) {
-        this(store, signals, reconciler, "rollout");
+        this(store, signals, reconciler, "rollout", Signals.Topic.ROLLOUTS);
     }
 
-    private ReconcileLoop(Store store, Signals signals, Reconciler reconciler, String name) {
+    /** {@code topic}: the signal that wakes its idle workers (their own, so that instance reports do not wake rollout workers). */
+    private ReconcileLoop(Store store, Signals signals, Reconciler reconciler, String name, Signals.Topic topic) {
         this.store = store;
+        this.topic = topic;
         this.signals = signals;
         this.reconciler = reconciler;
         this.name = name;
@@ -55,13 +58,13 @@ public final class ReconcileLoop implements AutoCloseable {
     private void work() {
         while (running) {
             try {
-                long mark = signals.mark(Signals.Topic.RECONCILE);
+                long mark = signals.mark(topic);
                 List<String> claimed = store.tx(tx -> reconciler.claimDue(tx, owner, LEASE, BATCH));
                 for (String uid : claimed) {
                     if (!running) break;
                     reconcileOne(uid);
                 }
-                if (claimed.isEmpty()) signals.await(Signals.Topic.RECONCILE, mark, IDLE_WAIT);
+                if (claimed.isEmpty()) signals.await(topic, mark, IDLE_WAIT);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
