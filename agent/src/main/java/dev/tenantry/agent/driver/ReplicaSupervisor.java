@@ -165,15 +165,21 @@ final class ReplicaSupervisor {
         }
     }
 
-    /** A start slot of the cell, waiting for one (and saying so) while others start; null if stopped meanwhile. */
+    /**
+     * A start slot of the cell, waiting for one while others start (and saying so, unless the replica has failed: its
+     * failure stays what it shows); null if stopped meanwhile.
+     */
     private StartSlots.Slot takeStartSlot() {
         StartSlots.Slot slot = startSlots.tryTake();
         if (slot != null) return slot;
+        State previousState;
         String previous;
         synchronized (lock) {
+            previousState = state;
             previous = message;
         }
-        set(State.STARTING, WAITING_TO_START);
+        boolean tell = previousState != State.FAILED;
+        if (tell) set(State.STARTING, WAITING_TO_START);
         try {
             slot = startSlots.await();
         } catch (InterruptedException e) {
@@ -183,7 +189,7 @@ final class ReplicaSupervisor {
             slot.release();
             return null;
         }
-        set(State.STARTING, previous);
+        if (tell) set(State.STARTING, previous);
         return slot;
     }
 

@@ -172,6 +172,7 @@ public final class RolloutReconciler implements Reconciler {
         long underway = pass.currentWave().stream().filter(i -> i.state() == ItemState.UPGRADING).count();
         Instant windowOpens = null;
         Map<String, Optional<MaintenanceWindow>> windows = new HashMap<>();
+        pass.tx.instances().lockInOrder(pass.currentWave().stream().filter(i -> i.state() == ItemState.PENDING).map(Rollout.Item::uid).toList());
         for (Rollout.Item item : pass.currentWave()) {
             if (underway >= pass.rollout.strategy().parallel()) break;
             if (item.state() != ItemState.PENDING) continue;
@@ -239,6 +240,8 @@ public final class RolloutReconciler implements Reconciler {
     /** Takes the upgraded instances among {@code scope} back to their release, one operation each; then {@code end}. */
     private Duration rollBack(RolloutPass pass, List<Rollout.Item> scope, Rollout.State end) {
         boolean waiting = false;
+        pass.tx.instances().lockInOrder(scope.stream().map(listed -> pass.item(listed.uid()))
+                .filter(i -> i.state() == ItemState.SUCCEEDED || i.state() == ItemState.FAILED).map(Rollout.Item::uid).toList());
         for (Rollout.Item listed : scope) {
             Rollout.Item item = pass.item(listed.uid());
             switch (item.state()) {

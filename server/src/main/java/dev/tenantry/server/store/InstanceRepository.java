@@ -63,6 +63,16 @@ public final class InstanceRepository {
         return h.createQuery("select * from instances where uid = :u for update").bind("u", uid).map((rs, c) -> row(rs)).findOne();
     }
 
+    /**
+     * Locks these instances' rows in uid order, the order every transaction that locks several instances takes them
+     * in (so that two of them never wait for each other); later locks of the same rows in the transaction are free.
+     */
+    public void lockInOrder(java.util.Collection<String> uids) {
+        if (uids.isEmpty()) return;
+        h.createQuery("select uid from instances where uid = any(cast(:u as text[])) order by uid for update")
+                .bind("u", uids.toArray(String[]::new)).mapTo(String.class).list();
+    }
+
     /** Instances of a tenant by name after {@code after}; deleted ones only when asked. */
     public List<InstanceRecord> list(String tenant, String after, int limit, boolean includeDeleted) {
         return h.createQuery("select * from instances i where tenant = :t and name > :after"
@@ -157,18 +167,25 @@ public final class InstanceRepository {
         String decisive = "(i.observed is null or i.observed->>'state' is distinct from cast(v.o as jsonb)->>'state'"
                 + " or i.observed->>'generation' is distinct from cast(v.o as jsonb)->>'generation'"
                 + " or i.observed->>'message' is distinct from cast(v.o as jsonb)->>'message')";
+        String[] gone = removed.toArray(String[]::new);
+        // rows are locked in uid order first, as every transaction that locks several instances does: the
+        // updates below would lock them in whatever order their plan visits them, and deadlock with a rollout
+        h.createQuery("select i.uid from instances i where i.cell = :cell and i.phase not in ('DELETED', 'PURGED') and "
+                        + (full ? "true" : "(i.uid = any(cast(:uids as text[])) or i.uid = any(cast(:removed as text[])))")
+                        + " order by i.uid for update")
+                .bind("cell", cell).bind("uids", uids).bind("removed", gone).mapTo(String.class).list();
         int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev,"
                         + " reconcile_at = case when " + decisive + " then least(i.reconcile_at, now()) else i.reconcile_at end,"
                         + " reconcile_requested = case when " + decisive + " then i.lease_owner is not null else i.reconcile_requested end"
                         + " from unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o)"
                         + " where i.uid = v.uid and i.cell = :cell and " + LIVE + " and i.observed is distinct from cast(v.o as jsonb)")
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("obs", json).execute();
-        String gone = full ? " and i.uid <> all(cast(:uids as text[]))" : " and i.uid = any(cast(:removed as text[]))";
+        String goneOnes = full ? " and i.uid <> all(cast(:uids as text[]))" : " and i.uid = any(cast(:removed as text[]))";
         int stopped = h.createUpdate("update instances i set observed = null, agent_revision = :rev,"
                         + " reconcile_at = least(i.reconcile_at, now()), reconcile_requested = i.lease_owner is not null"
-                        + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED')" + gone
+                        + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED')" + goneOnes
                         + " and (i.observed is not null or (i.phase in ('DELETING', 'PURGING') and i.agent_revision < :rev))")
-                .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("removed", removed.toArray(String[]::new)).execute();
+                .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("removed", gone).execute();
         return reported + stopped;
     }
 

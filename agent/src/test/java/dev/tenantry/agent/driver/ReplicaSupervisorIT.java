@@ -1,0 +1,60 @@
+package dev.tenantry.agent.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One replica supervisor with a real process and the cell's start slots in the test's hands. */
+class ReplicaSupervisorIT {
+    @TempDir
+    Path work;
+
+    private ReplicaSpec spec(String script) {
+        return new ReplicaSpec("u1", "web", 0, 1, List.of("/bin/sh", "-c", script), Map.of("PATH", "/usr/bin:/bin"), Map.of(),
+                work.resolve("data"), work.resolve("web-0"), work.resolve("logs/web-0.log"), work.resolve("run/web-0.json"), null, 0, "t", "1.0.0");
+    }
+
+    @Test
+    void aFailedReplicaWaitingForAStartSlotStillShowsItsFailure() {
+        StartSlots slots = new StartSlots(1, Duration.ofSeconds(5));
+        ReplicaSupervisor crashing = new ReplicaSupervisor(spec("echo boom; exit 7"), () -> { }, slots);
+        crashing.start();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> crashing.snapshot().state() == ReplicaSupervisor.State.FAILED);
+            StartSlots.Slot taken = await().atMost(Duration.ofSeconds(20)).until(slots::tryTake, java.util.Objects::nonNull);
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> slots.waiting() == 1);
+                assertThat(crashing.snapshot().state()).isEqualTo(ReplicaSupervisor.State.FAILED);
+                assertThat(crashing.snapshot().message()).contains("exited with code 7: boom");
+            } finally {
+                taken.release();
+            }
+        } finally {
+            crashing.stop(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void aReplicaWaitingForAStartSlotSaysSoAndStartsWhenOneIsFree() {
+        StartSlots slots = new StartSlots(1, Duration.ofSeconds(5));
+        StartSlots.Slot taken = slots.tryTake();
+        ReplicaSupervisor waiting = new ReplicaSupervisor(spec("exec sleep 60"), () -> { }, slots);
+        waiting.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> slots.waiting() == 1);
+            assertThat(waiting.snapshot().message()).isEqualTo(ReplicaSupervisor.WAITING_TO_START);
+            assertThat(waiting.snapshot().pid()).isNull();
+            taken.release();
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiting.snapshot().state() == ReplicaSupervisor.State.HEALTHY);
+            assertThat(waiting.snapshot().message()).isNull();
+        } finally {
+            waiting.stop(Duration.ofSeconds(1));
+        }
+    }
+}
