@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
  * Paces a cell's replica starts: at most {@code concurrency} replicas are starting (launched, not healthy yet) at
  * once, in the order they asked. Fifty workloads launched together on two cores share them and all become
  * healthy late, together; started a few at a time, each starts fast and the first ones serve seconds earlier, while
- * the last one is ready no later. A replica gives its slot back when it is healthy, when it exits, when it has
+ * the last one is ready about as late. A replica gives its slot back when it is healthy, when it exits, when it has
  * used less than a fifth of a core over half a second (it waits for something rather than computes, and need not
  * hold the others back), or after {@code hold} at the latest. Zero concurrency: no pacing.
  */
