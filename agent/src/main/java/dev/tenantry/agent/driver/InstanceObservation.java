@@ -33,8 +33,7 @@ record InstanceObservation(Deployment deployment, List<ReplicaSupervisor> servin
                 replicaFailure = s.spec().name() + ": " + snap.message();
             }
             // waiting for a start slot is the replica's to say: the instance's message stays "waiting for … to become healthy"
-            boolean telling = snap.message() != null && !ReplicaSupervisor.WAITING_TO_START.equals(snap.message());
-            if (!healthy && telling && message == null) message = s.spec().name() + ": " + snap.message();
+            if (!healthy && snap.message() != null && !snap.queued() && message == null) message = s.spec().name() + ": " + snap.message();
             observed.add(replica(s, snap, false));
         }
         for (ReplicaSupervisor s : standby) observed.add(replica(s, s.snapshot(), true));

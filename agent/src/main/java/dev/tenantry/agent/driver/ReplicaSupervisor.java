@@ -31,7 +31,8 @@ final class ReplicaSupervisor {
 
     enum State { STARTING, HEALTHY, UNHEALTHY, FAILED, STOPPED }
 
-    record Snapshot(State state, Long pid, int restarts, String message, Instant startedAt, Instant healthySince) {}
+    /** {@code queued}: waiting for a start slot (its message says so; it is the replica's to say, not the instance's). */
+    record Snapshot(State state, Long pid, int restarts, String message, Instant startedAt, Instant healthySince, boolean queued) {}
 
     private final ReplicaSpec spec;
     private final Runnable onChange;
@@ -55,6 +56,7 @@ final class ReplicaSupervisor {
     private String message;
     private Instant startedAt;
     private Instant healthySince;
+    private boolean queued;
 
     /** {@code startSlots}: the cell's, which pace its replicas' starts. */
     ReplicaSupervisor(ReplicaSpec spec, Runnable onChange, StartSlots startSlots) {
@@ -80,7 +82,8 @@ final class ReplicaSupervisor {
     Snapshot snapshot() {
         synchronized (lock) {
             boolean alive = process != null && process.isAlive();
-            return new Snapshot(state, alive ? process.pid() : null, restarts, message, alive ? startedAt : null, alive ? healthySince : null);
+            return new Snapshot(state, alive ? process.pid() : null, restarts, message, alive ? startedAt : null, alive ? healthySince : null,
+                    queued);
         }
     }
 
@@ -179,7 +182,7 @@ final class ReplicaSupervisor {
             previous = message;
         }
         boolean tell = previousState != State.FAILED;
-        if (tell) set(State.STARTING, WAITING_TO_START);
+        if (tell) queue(true, WAITING_TO_START);
         try {
             slot = startSlots.await();
         } catch (InterruptedException e) {
@@ -189,8 +192,15 @@ final class ReplicaSupervisor {
             slot.release();
             return null;
         }
-        if (tell) set(State.STARTING, previous);
+        if (tell) queue(false, previous);
         return slot;
+    }
+
+    private void queue(boolean waiting, String newMessage) {
+        synchronized (lock) {
+            queued = waiting;
+        }
+        set(State.STARTING, newMessage);
     }
 
     /** The CPU time the process used so far, in nanoseconds; -1 if the system does not say. */

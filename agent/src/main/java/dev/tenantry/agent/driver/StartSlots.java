@@ -13,7 +13,6 @@ import java.util.function.LongSupplier;
  * hold the others back), or after {@code hold} at the latest. Zero concurrency: no pacing.
  */
 final class StartSlots {
-    static final StartSlots UNLIMITED = new StartSlots(0, Duration.ZERO);
     static final Duration IDLE_WINDOW = Duration.ofMillis(500);
 
     private final Semaphore permits;

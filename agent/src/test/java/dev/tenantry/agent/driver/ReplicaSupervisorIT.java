@@ -50,9 +50,11 @@ class ReplicaSupervisorIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> slots.waiting() == 1);
             assertThat(waiting.snapshot().message()).isEqualTo(ReplicaSupervisor.WAITING_TO_START);
             assertThat(waiting.snapshot().pid()).isNull();
+            assertThat(waiting.snapshot().queued()).isTrue();
             taken.release();
             await().atMost(Duration.ofSeconds(10)).until(() -> waiting.snapshot().state() == ReplicaSupervisor.State.HEALTHY);
             assertThat(waiting.snapshot().message()).isNull();
+            assertThat(waiting.snapshot().queued()).isFalse();
         } finally {
             waiting.stop(Duration.ofSeconds(1));
         }

@@ -168,23 +168,25 @@ public final class InstanceRepository {
                 + " or i.observed->>'generation' is distinct from cast(v.o as jsonb)->>'generation'"
                 + " or i.observed->>'message' is distinct from cast(v.o as jsonb)->>'message')";
         String[] gone = removed.toArray(String[]::new);
-        // rows are locked in uid order first, as every transaction that locks several instances does: the
-        // updates below would lock them in whatever order their plan visits them, and deadlock with a rollout
-        h.createQuery("select i.uid from instances i where i.cell = :cell and i.phase not in ('DELETED', 'PURGED') and "
-                        + (full ? "true" : "(i.uid = any(cast(:uids as text[])) or i.uid = any(cast(:removed as text[])))")
-                        + " order by i.uid for update")
-                .bind("cell", cell).bind("uids", uids).bind("removed", gone).mapTo(String.class).list();
+        String goneOnes = full ? " and i.uid <> all(cast(:uids as text[]))" : " and i.uid = any(cast(:removed as text[]))";
+        String goneToUpdate = "(i.observed is not null or (i.phase in ('DELETING', 'PURGING') and i.agent_revision < :rev))";
+        // the rows the two updates below change are locked in uid order first, as every transaction that locks several
+        // instances does: the updates would lock them in whatever order their plan visits them, and deadlock with a
+        // rollout's pass; rows whose observation did not change (most of a heartbeat's) are not locked
+        h.createQuery("select i.uid from instances i left join unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o) on v.uid = i.uid"
+                        + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED') and (v.uid is not null and i.observed is distinct from"
+                        + " cast(v.o as jsonb) or v.uid is null" + goneOnes + " and " + goneToUpdate + ") order by i.uid for update of i")
+                .bind("cell", cell).bind("uids", uids).bind("obs", json).bind("removed", gone).bind("rev", agentRevision)
+                .mapTo(String.class).list();
         int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev,"
                         + " reconcile_at = case when " + decisive + " then least(i.reconcile_at, now()) else i.reconcile_at end,"
                         + " reconcile_requested = case when " + decisive + " then i.lease_owner is not null else i.reconcile_requested end"
                         + " from unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o)"
                         + " where i.uid = v.uid and i.cell = :cell and " + LIVE + " and i.observed is distinct from cast(v.o as jsonb)")
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("obs", json).execute();
-        String goneOnes = full ? " and i.uid <> all(cast(:uids as text[]))" : " and i.uid = any(cast(:removed as text[]))";
         int stopped = h.createUpdate("update instances i set observed = null, agent_revision = :rev,"
                         + " reconcile_at = least(i.reconcile_at, now()), reconcile_requested = i.lease_owner is not null"
-                        + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED')" + goneOnes
-                        + " and (i.observed is not null or (i.phase in ('DELETING', 'PURGING') and i.agent_revision < :rev))")
+                        + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED')" + goneOnes + " and " + goneToUpdate)
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("removed", gone).execute();
         return reported + stopped;
     }
