@@ -3,6 +3,7 @@ package dev.tenantry.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +79,12 @@ class AuthIT extends WithPlane {
         String agent = plane.post("/v1/tokens", Map.of("name", "agent", "role", "agent", "cell", "far-away")).json().path("secret").asText();
         assertThat(plane.call("GET", "/v1/tenants", null, agent).status()).isEqualTo(403);
         assertThat(plane.call("GET", "/v1/cells/local/desired?wait=0", null, agent).status()).isEqualTo(403);
+        // its own cell was never registered: nothing to poll or report to
+        assertThat(plane.call("GET", "/v1/cells/far-away/desired?wait=0", null, agent).status()).isEqualTo(404);
+        TestPlane.Reply report = plane.call("PUT", "/v1/cells/far-away/status",
+                Map.of("cell", "far-away", "agentId", "agent-1", "appliedRevision", 0, "full", true, "instances", List.of(), "removed", List.of()), agent);
+        assertThat(report.status()).isEqualTo(404);
+        assertThat(plane.get("/v1/cells").json().path("items")).extracting(c -> c.path("id").asText()).doesNotContain("far-away");
     }
 
     @Test

@@ -130,6 +130,7 @@ class ProvisioningIT extends WithPlane {
 
         JsonNode now = plane.get("/v1/cells/local/desired?after=-1&wait=0").json();
         assertThat(now.path("deployments")).extracting(d -> d.path("instanceUid").asText()).doesNotContain(uid);
+        assertThat(plane.get("/v1/cells/nowhere/desired?after=-1&wait=0").status()).isEqualTo(404);
     }
 
     @Test

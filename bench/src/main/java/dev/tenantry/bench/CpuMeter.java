@@ -49,6 +49,11 @@ final class CpuMeter {
                 .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / TICKS_PER_SECOND)).collect(Collectors.joining(", "));
     }
 
+    /** CPU seconds of this JVM's threads of a group (as {@link #threadGroups} names them) since the start. */
+    double threadGroupSeconds(String group) throws IOException {
+        return (threadGroupTicks().getOrDefault(group, 0L) - threadsStart.getOrDefault(group, 0L)) / TICKS_PER_SECOND;
+    }
+
     private static long[] machineTicks() throws IOException {
         String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
         return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])};

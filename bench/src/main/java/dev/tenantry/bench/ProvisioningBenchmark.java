@@ -25,6 +25,11 @@ import java.util.Map;
  */
 public final class ProvisioningBenchmark {
     private static final int WARM_UP_ROUNDS = Integer.getInteger("bench.warmUpRounds", 10);
+    private static final int MAX_WARM_UP_ROUNDS = Integer.getInteger("bench.maxWarmUpRounds", 40);
+    /** The JIT has settled when its compiler threads used less than this in each of the last {@link #SETTLED_ROUNDS} warm-up rounds. */
+    private static final double SETTLED_COMPILER_SECONDS = 0.2;
+    private static final int SETTLED_ROUNDS = 3;
+    private static final String COMPILER_THREADS = "CN CompilerThre";
     private static final int MEASURED_ROUNDS = Integer.getInteger("bench.measuredRounds", 3);
 
     public static void main(String[] args) throws Exception {
@@ -40,14 +45,19 @@ public final class ProvisioningBenchmark {
                     Runtime.getRuntime().availableProcessors(), rounds, concurrency);
             bench.warmUp();
             // the control plane is a long-running server: measure it warm (JIT-compiled), as it runs in production
-            for (int round = 0; round < WARM_UP_ROUNDS; round++) {
-                int r = round;
+            int quietRounds = 0;
+            int round = 0;
+            while (round < MAX_WARM_UP_ROUNDS && (round < WARM_UP_ROUNDS || quietRounds < SETTLED_ROUNDS)) {
+                int r = round++;
                 CpuMeter warmCpu = CpuMeter.start();
                 BenchPlane.concurrently(concurrency, i -> bench.provision("warm-" + r + "-" + i));
                 bench.cleanUp();
                 System.out.println("cpu during warm-up round " + r + ":  " + warmCpu.stop());
                 System.out.println("  this JVM by thread group (s): " + warmCpu.threadGroups());
+                quietRounds = warmCpu.threadGroupSeconds(COMPILER_THREADS) < SETTLED_COMPILER_SECONDS ? quietRounds + 1 : 0;
             }
+            System.out.printf("warm-up: %d rounds; the JIT compiler threads used under %.1f CPU-s in each of the last %d: %s%n", round,
+                    SETTLED_COMPILER_SECONDS, Math.min(quietRounds, SETTLED_ROUNDS), quietRounds >= SETTLED_ROUNDS ? "settled" : "NOT settled");
             List<Long> bare1 = new ArrayList<>();
             List<Long> prov1 = new ArrayList<>();
             CpuMeter seqCpu = CpuMeter.start();
@@ -72,8 +82,8 @@ public final class ProvisioningBenchmark {
                 CpuMeter provCpu = CpuMeter.start();
                 long passesBefore = bench.plane.dev.server().reconcilePasses();
                 jdk.jfr.Recording profile = m == 0 ? startProfile() : null;
-                int round = m;
-                List<Long> prov = BenchPlane.concurrently(concurrency, i -> bench.provision("par-" + round + "-" + i));
+                int measured = m;
+                List<Long> prov = BenchPlane.concurrently(concurrency, i -> bench.provision("par-" + measured + "-" + i));
                 stopProfile(profile);
                 System.out.println("cpu during provisioning:     " + provCpu.stop());
                 System.out.printf("  reconcile passes: %.1f per instance%n", (bench.plane.dev.server().reconcilePasses() - passesBefore) / (double) concurrency);
@@ -236,6 +246,10 @@ public final class ProvisioningBenchmark {
                 + " healthy-to-first-200 p50 %d p99 %d ms; not starting (first 200 minus own start) p50 %d p99 %d ms%n",
                 BenchPlane.percentile(beforeSpawn, 50), BenchPlane.percentile(beforeSpawn, 99), BenchPlane.percentile(ownStart, 50), BenchPlane.percentile(ownStart, 99),
                 BenchPlane.percentile(afterHealthy, 50), BenchPlane.percentile(afterHealthy, 99), BenchPlane.percentile(pipeline, 50), BenchPlane.percentile(pipeline, 99));
+        List<Long> startingAtOnce = last.stream().map(t -> last.stream().filter(u -> !u.replicaStarted().isAfter(t.replicaStarted())
+                && u.replicaHealthy().isAfter(t.replicaStarted())).count()).toList();
+        System.out.printf("replicas starting at once when one spawns (itself included): p50 %d p99 %d max %d%n",
+                BenchPlane.percentile(startingAtOnce, 50), BenchPlane.percentile(startingAtOnce, 99), java.util.Collections.max(startingAtOnce));
     }
 
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Cells: their registration, the desired state agents long-poll, and the observed state they report. */
 public final class CellService {
@@ -57,15 +58,16 @@ public final class CellService {
      */
     public CellDesiredState awaitDesiredState(Principal who, String cell, long afterRevision, Duration maxWait) throws InterruptedException {
         checkCellAccess(who, cell);
-        if (!store.tx(tx -> tx.cells().exists(cell))) throw new NotFoundException("cell", "no cell '" + cell + "'");
         Instant deadline = Instant.now().plus(maxWait);
         while (true) {
             long mark = signals.mark(Signals.Topic.CELLS);
-            long revision = store.tx(tx -> tx.cells().revision(cell));
+            boolean waitOver = !Instant.now().isBefore(deadline);
+            Optional<CellDesiredState> state = store.tx(tx -> {
+                long revision = tx.cells().revision(cell).orElseThrow(() -> new NotFoundException("cell", "no cell '" + cell + "'"));
+                return revision > afterRevision || waitOver ? Optional.of(tx.instances().desiredState(cell, afterRevision)) : Optional.empty();
+            });
+            if (state.isPresent()) return state.get();
             Duration left = Duration.between(Instant.now(), deadline);
-            if (revision > afterRevision || left.isNegative() || left.isZero()) {
-                return store.tx(tx -> tx.instances().desiredState(cell, afterRevision));
-            }
             signals.await(Signals.Topic.CELLS, mark, left.compareTo(RECHECK) < 0 ? left : RECHECK);
         }
     }
@@ -73,11 +75,12 @@ public final class CellService {
     /** Stores what the agent observes; instances whose observation changed get a reconcile pass. */
     public void report(Principal who, String cell, CellReport report) {
         checkCellAccess(who, cell);
-        // the cell row is touched in its own transaction: reconcile passes lock an instance and then the
-        // cell row, so holding the cell row while updating instances here could deadlock with them
-        if (!store.tx(tx -> tx.cells().seen(cell, report.agentId()))) throw new NotFoundException("cell", "no cell '" + cell + "'");
-        int changed = store.tx(tx -> tx.instances().saveReport(cell, report.appliedRevision(), report.full(), report.instances(),
-                report.removed()));
+        // instances first, the cell row last: the order in which reconcile passes lock them
+        int changed = store.tx(tx -> {
+            int saved = tx.instances().saveReport(cell, report.appliedRevision(), report.full(), report.instances(), report.removed());
+            if (!tx.cells().seen(cell, report.agentId())) throw new NotFoundException("cell", "no cell '" + cell + "'");
+            return saved;
+        });
         if (changed > 0) signals.fire(Signals.Topic.RECONCILE);
     }
 

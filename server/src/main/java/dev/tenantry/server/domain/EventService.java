@@ -7,6 +7,7 @@ import java.util.List;
 
 /** Reads the event outbox for streams, waking on in-process signals and re-checking on a timer. */
 public final class EventService {
+    private static final int BATCH = 500;
     private final Store store;
     private final Signals signals;
 
@@ -19,14 +20,38 @@ public final class EventService {
         return store.tx(tx -> tx.events().lastId());
     }
 
-    /** Events after {@code afterId} visible to the caller, waiting up to {@code maxWait} for the first. */
-    public List<Event> next(Principal who, long afterId, String tenant, String subject, Duration maxWait) throws InterruptedException {
-        String scope = who.tenant() != null ? who.tenant() : tenant;
+    /** A stream's position in the outbox: events after {@code afterId} visible to {@code who}, optionally filtered. */
+    public Feed follow(Principal who, long afterId, String tenant, String subject) {
         if (tenant != null && !who.canSeeTenant(tenant)) throw new NotFoundException("tenant", "no tenant '" + tenant + "'");
-        long mark = signals.mark(Signals.Topic.EVENTS);
-        List<Event> events = store.tx(tx -> tx.events().after(afterId, scope, subject, 500));
-        if (!events.isEmpty()) return events;
-        signals.await(Signals.Topic.EVENTS, mark, maxWait);
-        return store.tx(tx -> tx.events().after(afterId, scope, subject, 500));
+        return new Feed(who.tenant() != null ? who.tenant() : tenant, subject, afterId);
+    }
+
+    /**
+     * One stream's cursor. It reads the outbox once per wake: when nothing was appended in this process since its last
+     * read (a full batch aside), it waits first; events other server replicas append are read at the latest when the
+     * wait times out.
+     */
+    public final class Feed {
+        private final String tenant;
+        private final String subject;
+        private long afterId;
+        private long readAtMark = -1;
+        private boolean behind = true;
+
+        private Feed(String tenant, String subject, long afterId) {
+            this.tenant = tenant;
+            this.subject = subject;
+            this.afterId = afterId;
+        }
+
+        /** The next events, waiting up to {@code maxWait} for some to be appended; empty when none were. */
+        public List<Event> next(Duration maxWait) throws InterruptedException {
+            if (!behind) signals.await(Signals.Topic.EVENTS, readAtMark, maxWait);
+            readAtMark = signals.mark(Signals.Topic.EVENTS);
+            List<Event> events = store.tx(tx -> tx.events().after(afterId, tenant, subject, BATCH));
+            if (!events.isEmpty()) afterId = Long.parseLong(events.getLast().id());
+            behind = events.size() == BATCH;
+            return events;
+        }
     }
 }

@@ -11,7 +11,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * database but not this object still converge.
  */
 public final class Signals {
-    public enum Topic { CELLS, EVENTS, RECONCILE, ROLLOUTS }
+    /**
+     * {@code wakesOne}: a fire wakes one idle waiter, not all of them. For workers sharing a queue: one claims the due work
+     * (and wakes the next if there is more, see {@code ReconcileLoop}); waking all would have the others claim nothing.
+     */
+    public enum Topic {
+        CELLS(false), EVENTS(false), RECONCILE(true), ROLLOUTS(true);
+
+        private final boolean wakesOne;
+
+        Topic(boolean wakesOne) {
+            this.wakesOne = wakesOne;
+        }
+    }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition[] conditions = new Condition[Topic.values().length];
@@ -26,7 +38,8 @@ public final class Signals {
         lock.lock();
         try {
             counters[topic.ordinal()]++;
-            conditions[topic.ordinal()].signalAll();
+            if (topic.wakesOne) conditions[topic.ordinal()].signal();
+            else conditions[topic.ordinal()].signalAll();
         } finally {
             lock.unlock();
         }
@@ -52,6 +65,16 @@ public final class Signals {
                 nanos = conditions[topic.ordinal()].awaitNanos(nanos);
             }
             if (closed) throw new InterruptedException("the server is shutting down");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many threads wait for the topic to fire now. */
+    int waiting(Topic topic) {
+        lock.lock();
+        try {
+            return lock.getWaitQueueLength(conditions[topic.ordinal()]);
         } finally {
             lock.unlock();
         }

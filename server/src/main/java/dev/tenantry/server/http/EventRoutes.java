@@ -45,14 +45,12 @@ final class EventRoutes {
         String lastEventId = ctx.header("Last-Event-ID");
         long after = lastEventId != null && lastEventId.matches("[0-9]{1,18}") ? Long.parseLong(lastEventId)
                 : Http.longParam(ctx, "after", events.lastId());
+        EventService.Feed feed = events.follow(who, after, tenant, subject);
         client.sendComment("connected");
         try {
             while (!client.terminated()) {
-                List<Event> batch = events.next(who, after, tenant, subject, POLL);
-                for (Event e : batch) {
-                    client.sendEvent(e.type(), Json.write(e), e.id());
-                    after = Long.parseLong(e.id());
-                }
+                List<Event> batch = feed.next(POLL);
+                for (Event e : batch) client.sendEvent(e.type(), Json.write(e), e.id());
                 if (batch.isEmpty()) client.sendComment("keep-alive");
             }
         } catch (InterruptedException e) {

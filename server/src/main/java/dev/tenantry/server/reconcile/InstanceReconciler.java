@@ -134,8 +134,8 @@ public final class InstanceReconciler implements Reconciler {
         Release release = pass.tx.catalog().release(i.spec().service(), i.spec().release()).orElse(null);
         Plan plan = pass.tx.catalog().plan(i.spec().service(), i.spec().plan()).orElse(null);
         if (release == null || plan == null) return Outcome.failed("release or plan of the instance no longer exists");
-        Cell cell = pass.tx.cells().get(i.cell()).orElseThrow();
-        Deployment deployment = DeploymentRenderer.render(i, tenant, release, plan, cell.baseDomain());
+        String baseDomain = pass.tx.cells().address(i.cell()).orElseThrow().baseDomain();
+        Deployment deployment = DeploymentRenderer.render(i, tenant, release, plan, baseDomain);
         pass.instance = i.withDeployment(deployment, false);
         pass.stepDone("render", "rendered release " + release.version() + " with plan " + plan.name());
         return Outcome.DONE;
@@ -332,6 +332,6 @@ public final class InstanceReconciler implements Reconciler {
     private static String endpoint(InstancePass pass) {
         Deployment d = pass.instance.deployment();
         if (d == null || d.host() == null) return null;
-        return pass.tx.cells().get(pass.instance.cell()).map(c -> c.endpointTemplate().replace("{host}", d.host())).orElse(null);
+        return pass.tx.cells().address(pass.instance.cell()).map(c -> c.endpoint(d.host())).orElse(null);
     }
 }

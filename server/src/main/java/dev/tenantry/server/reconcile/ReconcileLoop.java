@@ -60,6 +60,8 @@ public final class ReconcileLoop implements AutoCloseable {
             try {
                 long mark = signals.mark(topic);
                 List<String> claimed = store.tx(tx -> reconciler.claimDue(tx, owner, LEASE, BATCH));
+                // a fire wakes one idle worker: a full batch may have left more due, for the next one
+                if (claimed.size() == BATCH) signals.fire(topic);
                 for (String uid : claimed) {
                     if (!running) break;
                     reconcileOne(uid);

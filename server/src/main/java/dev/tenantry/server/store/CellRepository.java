@@ -12,6 +12,7 @@ public final class CellRepository {
     private static final String SELECT = "select c.*, (select count(*) from instances i where i.cell = c.id and " + InstanceRepository.LIVE + ")"
             + " as instance_count, coalesce(c.last_seen > now() - cast(:online as interval), false) as online from cells c";
     private static final Duration ONLINE = Duration.ofSeconds(45);
+    private static final Duration SEEN_RESOLUTION = Duration.ofSeconds(2);
     private final Handle h;
 
     CellRepository(Handle h) {
@@ -35,24 +36,41 @@ public final class CellRepository {
                 .map((rs, c) -> row(rs)).findOne();
     }
 
+    /** How a cell names its instances' hosts and endpoints (a cheap read: unlike {@link #get}, it does not count the cell's instances). */
+    public record Address(String baseDomain, String endpointTemplate) {
+        public String endpoint(String host) {
+            return endpointTemplate.replace("{host}", host);
+        }
+    }
+
+    public Optional<Address> address(String id) {
+        return h.createQuery("select base_domain, endpoint_template from cells where id = :id").bind("id", id)
+                .map((rs, c) -> new Address(rs.getString("base_domain"), rs.getString("endpoint_template"))).findOne();
+    }
+
     /** Bumps the cell's desired-state revision, so that its agent's long poll returns; returns the new revision. */
     public long bumpRevision(String id) {
         return h.createQuery("update cells set revision = revision + 1 where id = :id returning revision").bind("id", id)
                 .mapTo(Long.class).one();
     }
 
-    public long revision(String id) {
-        return h.createQuery("select revision from cells where id = :id").bind("id", id).mapTo(Long.class).findOne().orElse(0L);
+    /** The cell's revision; empty if there is no such cell. */
+    public Optional<Long> revision(String id) {
+        return h.createQuery("select revision from cells where id = :id").bind("id", id).mapTo(Long.class).findOne();
     }
 
-    /** Records that the cell's agent reported; false when there is no such cell. */
+    /**
+     * Records that the cell's agent reported; false when there is no such cell. The row is written only when its last
+     * report is older than {@link #SEEN_RESOLUTION} or came from another agent: reports come every few hundred
+     * milliseconds while instances start, and writing the row each time would wait for every reconcile pass that
+     * holds it (a pass bumps the cell's revision).
+     */
     public boolean seen(String id, String agentId) {
-        return h.createUpdate("update cells set last_seen = now(), agent_id = :a where id = :id").bind("id", id).bind("a", agentId)
-                .execute() > 0;
-    }
-
-    public boolean exists(String id) {
-        return h.createQuery("select exists (select 1 from cells where id = :id)").bind("id", id).mapTo(Boolean.class).one();
+        return h.createQuery("with written as (update cells set last_seen = now(), agent_id = :a where id = :id"
+                        + " and (last_seen is null or last_seen < now() - cast(:resolution as interval) or agent_id is distinct from :a))"
+                        + " select exists (select 1 from cells where id = :id)")
+                .bind("id", id).bind("a", agentId).bind("resolution", SEEN_RESOLUTION.toMillis() + " milliseconds")
+                .mapTo(Boolean.class).one();
     }
 
     private static Cell row(ResultSet rs) throws SQLException {

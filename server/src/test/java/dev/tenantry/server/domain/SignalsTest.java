@@ -1,0 +1,66 @@
+package dev.tenantry.server.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SignalsTest {
+    private final Signals signals = new Signals();
+    private final AtomicInteger woken = new AtomicInteger();
+    private final List<Thread> waiters = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        signals.close();
+        for (Thread t : waiters) t.join(5000);
+    }
+
+    private void startWaiters(Signals.Topic topic, int count) {
+        for (int i = 0; i < count; i++) {
+            long mark = signals.mark(topic);
+            waiters.add(Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    signals.await(topic, mark, Duration.ofMinutes(1));
+                    woken.incrementAndGet();
+                } catch (InterruptedException e) {
+                    // closed by the test's end
+                }
+            }));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> signals.waiting(topic) == count);
+    }
+
+    @Test
+    void aWorkTopicWakesOneIdleWorkerPerFire() {
+        startWaiters(Signals.Topic.RECONCILE, 3);
+        signals.fire(Signals.Topic.RECONCILE);
+        assertThat(signals.waiting(Signals.Topic.RECONCILE)).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> woken.get() == 1);
+        signals.fire(Signals.Topic.RECONCILE);
+        assertThat(signals.waiting(Signals.Topic.RECONCILE)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> woken.get() == 2);
+    }
+
+    @Test
+    void aBroadcastTopicWakesEveryWaiter() {
+        startWaiters(Signals.Topic.CELLS, 3);
+        signals.fire(Signals.Topic.CELLS);
+        assertThat(signals.waiting(Signals.Topic.CELLS)).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> woken.get() == 3);
+    }
+
+    @Test
+    void aFireBeforeTheWaitIsNotMissed() throws InterruptedException {
+        long mark = signals.mark(Signals.Topic.RECONCILE);
+        signals.fire(Signals.Topic.RECONCILE);
+        long start = System.nanoTime();
+        signals.await(Signals.Topic.RECONCILE, mark, Duration.ofMinutes(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+    }
+}
