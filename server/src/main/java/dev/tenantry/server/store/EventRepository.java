@@ -17,13 +17,18 @@ public final class EventRepository {
     /** Key of the advisory lock that orders event appends. */
     private static final long APPEND_LOCK = 0x7e4e_0001L;
     private final Handle h;
+    private boolean appendLockHeld;
 
+    /** One per transaction ({@link Tx#events}): the append lock, once taken, is held until the transaction ends. */
     EventRepository(Handle h) {
         this.h = h;
     }
 
     public void append(String type, String subject, String tenant, Object data) {
-        h.createQuery("select pg_advisory_xact_lock(:key)").bind("key", APPEND_LOCK).mapTo(String.class).one();
+        if (!appendLockHeld) {
+            h.createQuery("select pg_advisory_xact_lock(:key)").bind("key", APPEND_LOCK).mapTo(String.class).one();
+            appendLockHeld = true;
+        }
         h.createUpdate("insert into events (type, subject, tenant, data) values (:t, :s, :tenant, cast(:d as jsonb))")
                 .bind("t", type).bind("s", subject).bind("tenant", tenant).bind("d", JsonColumns.write(data)).execute();
     }

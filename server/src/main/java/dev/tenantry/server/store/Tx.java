@@ -5,9 +5,11 @@ import org.jdbi.v3.core.Handle;
 /** One open transaction and the repositories that work inside it. */
 public final class Tx {
     private final Handle handle;
+    private final EventRepository events;
 
     Tx(Handle handle) {
         this.handle = handle;
+        this.events = new EventRepository(handle);
     }
 
     public TenantRepository tenants() { return new TenantRepository(handle); }
@@ -16,7 +18,8 @@ public final class Tx {
     public OperationRepository operations() { return new OperationRepository(handle); }
     public IdempotencyRepository idempotency() { return new IdempotencyRepository(handle); }
     public CellRepository cells() { return new CellRepository(handle); }
-    public EventRepository events() { return new EventRepository(handle); }
+    /** The same repository for the whole transaction: it takes the event-append lock once. */
+    public EventRepository events() { return events; }
     public AuditRepository audit() { return new AuditRepository(handle); }
     public TokenRepository tokens() { return new TokenRepository(handle); }
     public RolloutRepository rollouts() { return new RolloutRepository(handle); }
