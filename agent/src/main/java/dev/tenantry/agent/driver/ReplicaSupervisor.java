@@ -204,6 +204,10 @@ final class ReplicaSupervisor {
     }
 
     /** The CPU time the process used so far, in nanoseconds; -1 if the system does not say. */
+    private static long cpuNanos(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
     private void releaseStartSlot() {
         if (startSlot != null) startSlot.release();
         startSlot = null;
@@ -264,7 +268,7 @@ final class ReplicaSupervisor {
                 ok = HealthProbe.check(spec.health(), spec.ports().get(spec.health().port()));
             }
             if (stopping || !p.isAlive()) break;
-            if (startSlot != null && (ok || startSlot.expired() || startSlot.idle(() -> CpuDemand.nanos(p.handle()), System.nanoTime()))) releaseStartSlot();
+            if (startSlot != null && (ok || startSlot.expired() || startSlot.idle(() -> cpuNanos(p.handle()), System.nanoTime()))) releaseStartSlot();
             if (!ok && !everHealthy && spec.health() != null
                     && System.nanoTime() - started >= Duration.ofSeconds(spec.health().startupTimeoutOrDefault()).toNanos()) {
                 startupTimedOut = true;

@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
  * once, in the order they asked. Fifty workloads launched together on two cores share them and all become
  * healthy late, together; started a few at a time, each starts fast and the first ones serve seconds earlier, while
  * the last one is ready about as late. A replica gives its slot back when it is healthy, when it exits, when it has
- * asked for less than a fifth of a core over half a second, running or waiting for a CPU (it waits for something
- * rather than computes, and need not hold the others back), or after {@code hold} at the latest. Zero concurrency: no pacing.
+ * used less than a fifth of a core over half a second (it waits for something rather than computes, and need not
+ * hold the others back), or after {@code hold} at the latest. Zero concurrency: no pacing.
  */
 final class StartSlots {
     static final Duration IDLE_WINDOW = Duration.ofMillis(500);
@@ -61,13 +61,13 @@ final class StartSlots {
         }
 
         /**
-         * Called at each check of the starting replica with the CPU its process asked for so far ({@link CpuDemand}:
-         * nanoseconds run or waited for a CPU, read only when a window ends; negative: unknown, never idle): true once a
-         * whole {@link #IDLE_WINDOW} passed in which it asked for less than a fifth of a core.
+         * Called at each check of the starting replica with the CPU time its process used so far (nanoseconds, read
+         * only when a window ends; negative: unknown, never idle): true once a whole {@link #IDLE_WINDOW} passed in
+         * which it used less than a fifth of a core.
          */
-        boolean idle(LongSupplier demandNanos, long nowNanos) {
+        boolean idle(LongSupplier cpuNanos, long nowNanos) {
             if (windowStart >= 0 && nowNanos - windowStart < IDLE_WINDOW.toNanos()) return false;
-            long cpu = demandNanos.getAsLong();
+            long cpu = cpuNanos.getAsLong();
             if (cpu < 0) return false;
             boolean idle = windowStart >= 0 && (cpu - windowCpu) * 5 < nowNanos - windowStart;
             windowStart = nowNanos;
