@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.agent.driver.DriverSettings;
+import dev.tenantry.api.Directories;
 import dev.tenantry.api.Json;
 import dev.tenantry.examples.hello.HelloBlueprint;
 import java.io.IOException;
@@ -14,9 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A real control plane for integration tests: dev mode (embedded PostgreSQL, server, agent with the
@@ -195,8 +194,6 @@ final class TestPlane implements AutoCloseable {
     @Override
     public void close() throws IOException {
         dev.close();
-        try (Stream<Path> paths = Files.walk(home)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+        Directories.deleteTree(home);
     }
 }

@@ -3,6 +3,7 @@ package dev.tenantry.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.agent.driver.Launcher;
+import dev.tenantry.api.Directories;
 import dev.tenantry.api.Json;
 import dev.tenantry.app.DevMode;
 import dev.tenantry.examples.hello.HelloBlueprint;
@@ -25,6 +26,19 @@ import java.util.concurrent.Future;
  * baseline, with exactly the command the agent runs), a cheap poller for the first 200, and percentiles.
  */
 final class BenchPlane {
+    /** A fresh home for a benchmark's dev mode, deleted when the benchmark's JVM exits (after dev mode has stopped). */
+    static Path temporaryHome(String prefix) throws IOException {
+        Path home = java.nio.file.Files.createTempDirectory(prefix);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Directories.deleteTree(home);
+            } catch (IOException e) {
+                System.err.println("could not remove " + home + ": " + e.getMessage());
+            }
+        }));
+        return home;
+    }
+
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private static final Duration POLL = Duration.ofMillis(5);
 

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ public final class ChangesUnderLoadBenchmark {
 
     public static void main(String[] args) throws Exception {
         int instances = Integer.parseInt(args[0]);
-        Path home = Files.createTempDirectory("tenantry-bench-load-");
+        Path home = BenchPlane.temporaryHome("tenantry-bench-load-");
         try (DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, DriverSettings.DEFAULT))) {
             ChangesUnderLoadBenchmark bench = new ChangesUnderLoadBenchmark(new BenchPlane(dev), instances);
             System.out.printf("machine: %d cores; %d instances of hello with 2 replicas; one client per instance, a request every %d ms%n",

@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +43,7 @@ public final class FleetUpgradeBenchmark {
     public static void main(String[] args) throws Exception {
         int instances = Integer.parseInt(args[0]);
         int maxParallel = Integer.parseInt(args[1]);
-        Path home = Files.createTempDirectory("tenantry-bench-fleet-");
+        Path home = BenchPlane.temporaryHome("tenantry-bench-fleet-");
         try (DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, DriverSettings.DEFAULT))) {
             FleetUpgradeBenchmark bench = new FleetUpgradeBenchmark(new BenchPlane(dev), instances);
             System.out.printf("machine: %d cores; %d instances of hello, 1 replica each; %d clients, each a request every %d ms to the"

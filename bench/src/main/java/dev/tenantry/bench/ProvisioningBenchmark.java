@@ -4,7 +4,6 @@ import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.api.Json;
 import dev.tenantry.app.DevMode;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ public final class ProvisioningBenchmark {
     public static void main(String[] args) throws Exception {
         int rounds = Integer.parseInt(args[0]);
         int concurrency = Integer.parseInt(args[1]);
-        Path home = Files.createTempDirectory("tenantry-bench-");
+        Path home = BenchPlane.temporaryHome("tenantry-bench-");
         DriverSettings settings = DriverSettings.DEFAULT.withStartConcurrency(Integer.getInteger("bench.startConcurrency"));
         try (DevMode dev = DevMode.start(new DevMode.Options(home, System.getProperty("bench.dbUrl"), System.getProperty("bench.dbUser"), null,
                 "127.0.0.1", 0, 0, 1000, settings))) {

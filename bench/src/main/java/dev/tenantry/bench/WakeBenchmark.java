@@ -3,7 +3,6 @@ package dev.tenantry.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.app.DevMode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ public final class WakeBenchmark {
     public static void main(String[] args) throws Exception {
         int rounds = Integer.parseInt(args[0]);
         int instances = Integer.parseInt(args[1]);
-        Path home = Files.createTempDirectory("tenantry-bench-wake-");
+        Path home = BenchPlane.temporaryHome("tenantry-bench-wake-");
         try (DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, DriverSettings.DEFAULT))) {
             WakeBenchmark bench = new WakeBenchmark(new BenchPlane(dev), instances);
             System.out.printf("machine: %d cores; example workload: hello (JVM); %d instances; %d rounds one at a time, then all at once%n",

@@ -1,5 +1,6 @@
 package dev.tenantry.agent.driver;
 
+import dev.tenantry.api.Directories;
 import dev.tenantry.api.blueprint.Component;
 import dev.tenantry.api.blueprint.Placeholders;
 import dev.tenantry.api.blueprint.Resources;
@@ -349,9 +350,8 @@ public final class ProcessDriver implements AutoCloseable {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        try {
+            Directories.deleteTree(dir);
         } catch (IOException e) {
             log.warn("Could not remove {}: {}", dir, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.tenantry.server.store;
 
+import dev.tenantry.api.Directories;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.IOException;
 import java.io.InputStream;
@@ -192,15 +193,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException alreadyThere) {
             if (!Files.exists(target.resolve(".complete"))) throw alreadyThere;
-            deleteTree(tmp); // another process won the race
+            Directories.deleteTree(tmp); // another process won the race
         }
         return target.resolve("bin");
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 
     private static int freePort() throws IOException {
