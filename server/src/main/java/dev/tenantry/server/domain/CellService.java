@@ -64,7 +64,7 @@ public final class CellService {
             boolean waitOver = !Instant.now().isBefore(deadline);
             Optional<CellDesiredState> state = store.tx(tx -> {
                 long revision = tx.cells().revision(cell).orElseThrow(() -> new NotFoundException("cell", "no cell '" + cell + "'"));
-                return revision > afterRevision || waitOver ? Optional.of(tx.instances().desiredState(cell, afterRevision)) : Optional.empty();
+                return revision > afterRevision || waitOver ? Optional.of(tx.instances().desiredState(cell, revision, afterRevision)) : Optional.empty();
             });
             if (state.isPresent()) return state.get();
             Duration left = Duration.between(Instant.now(), deadline);

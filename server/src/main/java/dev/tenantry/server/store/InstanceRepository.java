@@ -192,14 +192,13 @@ public final class InstanceRepository {
     }
 
     /**
-     * The cell's desired state at its current revision: everything published and every instance being purged
-     * ({@code after < 0}, or an {@code after} the cell never reached), or the changes published after revision
-     * {@code after}. A reconcile
-     * pass bumps the revision and marks its instance in one transaction, holding the cell row until it commits,
-     * so every row marked with a revision up to the one read here is already visible.
+     * The cell's desired state at {@code revision}, its current revision as read in this transaction: everything
+     * published and every instance being purged ({@code after < 0}, or an {@code after} the cell never reached), or
+     * the changes published after revision {@code after}. A reconcile pass bumps the revision and marks its instance
+     * in one transaction, holding the cell row until it commits, so every row marked with a revision up to the one
+     * read is already visible.
      */
-    public CellDesiredState desiredState(String cell, long after) {
-        long revision = h.createQuery("select revision from cells where id = :c").bind("c", cell).mapTo(Long.class).findOne().orElse(0L);
+    public CellDesiredState desiredState(String cell, long revision, long after) {
         boolean full = after < 0 || after > revision;
         List<Deployment> deployments = new java.util.ArrayList<>();
         List<String> removed = new java.util.ArrayList<>();
