@@ -60,10 +60,12 @@ class AuthIT extends WithPlane {
     void aTenantScopedTokenNeverReachesAnotherTenant() {
         String acmeAdmin = token("acme admin", "admin", "acme");
         assertThat(plane.call("GET", "/v1/tenants/acme", null, acmeAdmin).status()).isEqualTo(200);
-        assertThat(plane.call("GET", "/v1/tenants/globex", null, acmeAdmin).status()).isEqualTo(404);
-        assertThat(plane.call("GET", "/v1/tenants/globex/instances", null, acmeAdmin).status()).isEqualTo(404);
+        // 403 whether the other tenant exists or not: a tenant token cannot even learn which tenants exist
+        assertThat(plane.call("GET", "/v1/tenants/globex", null, acmeAdmin).status()).isEqualTo(403);
+        assertThat(plane.call("GET", "/v1/tenants/no-such-tenant", null, acmeAdmin).status()).isEqualTo(403);
+        assertThat(plane.call("GET", "/v1/tenants/globex/instances", null, acmeAdmin).status()).isEqualTo(403);
         assertThat(plane.call("POST", "/v1/tenants/globex/instances", Map.of("name", "x", "service", "hello", "plan", "starter"), acmeAdmin)
-                .status()).isEqualTo(404);
+                .status()).isEqualTo(403);
         JsonNode tenants = plane.call("GET", "/v1/tenants", null, acmeAdmin).json().path("items");
         assertThat(tenants).hasSize(1);
         assertThat(tenants.get(0).path("id").asText()).isEqualTo("acme");
@@ -72,6 +74,60 @@ class AuthIT extends WithPlane {
         assertThat(plane.call("GET", "/v1/audit?tenant=globex", null, acmeAdmin).json().path("items")).isEmpty();
         assertThat(plane.call("GET", "/v1/tokens", null, acmeAdmin).json().path("items"))
                 .allSatisfy(t -> assertThat(t.path("tenant").asText()).isEqualTo("acme"));
+    }
+
+    @Test
+    void aTenantAdminReachesNothingProviderWide() {
+        String acmeAdmin = token("acme owner", "admin", "acme");
+        int releases = plane.get("/v1/services/hello/releases").json().path("items").size();
+        String release = "version: 6.6.6\nblueprint:\n" + TestPlane.helloBlueprint("/healthz").indent(2);
+        assertThat(plane.send("POST", "/v1/services/hello/releases", release, "application/yaml", acmeAdmin).status()).isEqualTo(403);
+        assertThat(plane.call("POST", "/v1/services", Map.of("name", "mine"), acmeAdmin).status()).isEqualTo(403);
+        assertThat(plane.call("POST", "/v1/services/hello/plans", Map.of("name", "free", "replicas", 1), acmeAdmin).status()).isEqualTo(403);
+        assertThat(plane.call("GET", "/v1/cells/local/desired?wait=0", null, acmeAdmin).status()).isEqualTo(403);
+        Map<String, Object> registration = Map.of("region", "evil", "driver", "process", "capacity", 100000, "baseDomain", "evil.example",
+                "endpointTemplate", "http://{host}:1/");
+        assertThat(plane.call("PUT", "/v1/cells/rogue", registration, acmeAdmin).status()).isEqualTo(403);
+        assertThat(plane.call("PUT", "/v1/cells/local", registration, acmeAdmin).status()).isEqualTo(403);
+        assertThat(plane.call("PUT", "/v1/cells/local", registration, plane.admin).status()).as("not even a provider admin is the cell's agent")
+                .isEqualTo(403);
+        assertThat(plane.call("POST", "/v1/rollouts", Map.of("service", "hello", "release", "1.0.0"), acmeAdmin).status()).isEqualTo(403);
+        assertThat(plane.call("PUT", "/v1/protection", Map.of("tenantLabels", Map.of()), acmeAdmin).status()).isEqualTo(403);
+        assertThat(plane.call("POST", "/v1/tokens", Map.of("name", "root", "role", "admin"), acmeAdmin).status()).isEqualTo(403);
+        assertThat(plane.call("POST", "/v1/tokens", Map.of("name", "cell", "role", "agent", "cell", "rogue"), acmeAdmin).status()).isEqualTo(403);
+        assertThat(plane.call("POST", "/v1/tenants", Map.of("id", "acme-two"), acmeAdmin).status()).isEqualTo(403);
+
+        assertThat(plane.get("/v1/services/hello/releases").json().path("items")).hasSize(releases);
+        assertThat(plane.get("/v1/services/mine").status()).isEqualTo(404);
+        assertThat(plane.get("/v1/cells").json().path("items")).extracting(c -> c.path("id").asText()).containsExactly("local");
+        assertThat(plane.get("/v1/cells/local").json().path("region").asText()).isEqualTo("local");
+        assertThat(plane.call("POST", "/v1/tokens", Map.of("name", "acme viewer", "role", "viewer", "tenant", "acme"), acmeAdmin).status())
+                .as("its own tenant's tokens it manages").isEqualTo(201);
+    }
+
+    @Test
+    void onlyProviderAdminsChangeLabelsAndEveryChangeIsAuditedFromAndTo() {
+        String operator = token("label ops", "operator", null);
+        String acmeAdmin = token("acme labeller", "admin", "acme");
+        assertThat(plane.call("PUT", "/v1/tenants/globex/labels", Map.of("labels", Map.of()), operator).status()).isEqualTo(403);
+        assertThat(plane.call("PUT", "/v1/tenants/acme/labels", Map.of("labels", Map.of()), acmeAdmin).status()).isEqualTo(403);
+        assertThat(plane.call("PUT", "/v1/tenants/globex/labels", Map.of("labels", Map.of("tier", "enterprise")), plane.admin).status()).isEqualTo(200);
+        assertThat(plane.call("PUT", "/v1/tenants/globex/labels", Map.of("labels", Map.of("tier", "free")), plane.admin).status()).isEqualTo(200);
+        JsonNode audit = plane.get("/v1/audit?tenant=globex&limit=50").json().path("items");
+        assertThat(audit).anySatisfy(e -> {
+            assertThat(e.path("action").asText()).isEqualTo("tenant.labels");
+            assertThat(e.path("detail").asText()).contains("tier=enterprise").contains("tier=free");
+        });
+    }
+
+    @Test
+    void cellRegistrationIsAudited() {
+        JsonNode audit = plane.get("/v1/audit?limit=500").json().path("items");
+        assertThat(audit).anySatisfy(e -> {
+            assertThat(e.path("action").asText()).isEqualTo("PUT /v1/cells/{cell}");
+            assertThat(e.path("actor").asText()).startsWith("agent of cell local");
+            assertThat(e.path("result").asText()).isEqualTo("success");
+        });
     }
 
     @Test

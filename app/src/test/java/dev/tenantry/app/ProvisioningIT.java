@@ -110,12 +110,12 @@ class ProvisioningIT extends WithPlane {
 
     @Test
     void agentsReceiveTheWholeDesiredStateFirstAndThenOnlyChanges() {
-        JsonNode full = plane.get("/v1/cells/local/desired?after=-1&wait=0").json();
+        JsonNode full = plane.asAgent("/v1/cells/local/desired?after=-1&wait=0").json();
         assertThat(full.path("full").asBoolean()).isTrue();
         long revision = full.path("revision").asLong();
 
         String uid = plane.createInstance("acme", "delta", "hello", "starter").json().path("instance").path("uid").asText();
-        JsonNode added = plane.get("/v1/cells/local/desired?after=" + revision + "&wait=30").json();
+        JsonNode added = plane.asAgent("/v1/cells/local/desired?after=" + revision + "&wait=30").json();
         assertThat(added.path("full").asBoolean()).isFalse();
         assertThat(added.path("deployments")).extracting(d -> d.path("instanceUid").asText()).containsExactly(uid);
         assertThat(added.path("removed")).isEmpty();
@@ -123,14 +123,17 @@ class ProvisioningIT extends WithPlane {
         plane.awaitPhase("acme", "delta", "RUNNING");
         long afterAdd = added.path("revision").asLong();
         plane.delete("/v1/tenants/acme/instances/delta");
-        JsonNode removed = plane.get("/v1/cells/local/desired?after=" + afterAdd + "&wait=30").json();
+        JsonNode removed = plane.asAgent("/v1/cells/local/desired?after=" + afterAdd + "&wait=30").json();
         assertThat(removed.path("deployments")).isEmpty();
         assertThat(removed.path("removed")).extracting(JsonNode::asText).containsExactly(uid);
         plane.awaitPhase("acme", "delta", "DELETED");
 
-        JsonNode now = plane.get("/v1/cells/local/desired?after=-1&wait=0").json();
+        JsonNode now = plane.asAgent("/v1/cells/local/desired?after=-1&wait=0").json();
         assertThat(now.path("deployments")).extracting(d -> d.path("instanceUid").asText()).doesNotContain(uid);
-        assertThat(plane.get("/v1/cells/nowhere/desired?after=-1&wait=0").status()).isEqualTo(404);
+        String nowhere = plane.post("/v1/tokens", java.util.Map.of("name", "agent of nowhere", "role", "agent", "cell", "nowhere"))
+                .json().path("secret").asText();
+        assertThat(plane.call("GET", "/v1/cells/nowhere/desired?after=-1&wait=0", null, nowhere).status()).as("never registered").isEqualTo(404);
+        assertThat(plane.get("/v1/cells/local/desired?after=-1&wait=0").status()).as("an admin is not the cell's agent").isEqualTo(403);
     }
 
     @Test

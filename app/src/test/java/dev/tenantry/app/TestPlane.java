@@ -117,6 +117,15 @@ final class TestPlane implements AutoCloseable {
         return call("GET", path, null, admin);
     }
 
+    /** A GET with the local cell's agent token (dev mode keeps it in the home). */
+    Reply asAgent(String path) {
+        try {
+            return call("GET", path, null, Files.readString(home.resolve("agent.token")).strip());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     Reply post(String path, Object body) {
         return call("POST", path, body, admin);
     }

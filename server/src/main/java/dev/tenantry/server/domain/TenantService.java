@@ -50,7 +50,7 @@ public final class TenantService {
         });
     }
 
-    /** Replaces the tenant's labels. */
+    /** Replaces the tenant's labels (they decide protection and rollout selection: provider admins only), audited from and to. */
     public Tenant setLabels(Principal who, String id, Map<String, String> labels) {
         Errors errors = new Errors();
         Labels.check(errors, "labels", labels);
@@ -58,6 +58,7 @@ public final class TenantService {
         Tenant tenant = get(who, id);
         return store.tx(tx -> {
             tx.tenants().setLabels(tenant.id(), labels);
+            tx.audit().record(who.actor(), "tenant.labels", "tenants/" + id, id, "success", "labels " + tenant.labels() + " -> " + labels);
             tx.events().append("tenant.labeled", "tenants/" + id, id, Map.of("tenant", id, "actor", who.actor(), "labels", labels));
             return tx.tenants().get(id).orElseThrow();
         });

@@ -1,25 +1,25 @@
 package dev.tenantry.server.http;
 
 import dev.tenantry.api.model.Role;
+import dev.tenantry.server.domain.AccessPolicy;
+import dev.tenantry.server.domain.AccessPolicy.Audience;
 import io.javalin.security.RouteRole;
-import java.util.EnumSet;
-import java.util.Set;
 
-/** Who may call a route, by role. Object ownership (tenant scope) is checked by the domain services. */
+/** The access policies routes are declared with (see {@link AccessPolicy}); every route names one. */
 enum Access implements RouteRole {
-    PUBLIC(EnumSet.allOf(Role.class)),
-    READ(EnumSet.of(Role.admin, Role.operator, Role.viewer)),
-    WRITE(EnumSet.of(Role.admin, Role.operator)),
-    ADMIN(EnumSet.of(Role.admin)),
-    AGENT(EnumSet.of(Role.agent, Role.admin));
+    PUBLIC(AccessPolicy.of(Audience.PUBLIC, null)),
+    MEMBER_VIEWER(AccessPolicy.of(Audience.MEMBER, Role.viewer)),
+    MEMBER_ADMIN(AccessPolicy.of(Audience.MEMBER, Role.admin)),
+    TENANT_VIEWER(AccessPolicy.of(Audience.TENANT, Role.viewer)),
+    TENANT_OPERATOR(AccessPolicy.of(Audience.TENANT, Role.operator)),
+    PROVIDER_VIEWER(AccessPolicy.of(Audience.PROVIDER, Role.viewer)),
+    PROVIDER_OPERATOR(AccessPolicy.of(Audience.PROVIDER, Role.operator)),
+    PROVIDER_ADMIN(AccessPolicy.of(Audience.PROVIDER, Role.admin)),
+    CELL_AGENT(AccessPolicy.of(Audience.CELL_AGENT, null));
 
-    private final Set<Role> roles;
+    final AccessPolicy policy;
 
-    Access(Set<Role> roles) {
-        this.roles = roles;
-    }
-
-    boolean allows(Role role) {
-        return roles.contains(role);
+    Access(AccessPolicy policy) {
+        this.policy = policy;
     }
 }

@@ -15,11 +15,11 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HandlerType;
-import io.javalin.security.RouteRole;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +31,7 @@ public final class ApiServer implements AutoCloseable {
     private final Services services;
     private final Javalin app;
     private final JsonNode openApi;
+    private final Map<String, Access> declared = new TreeMap<>();
 
     public ApiServer(Services services) {
         this.services = services;
@@ -39,11 +40,11 @@ public final class ApiServer implements AutoCloseable {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = Bodies.MAX_BYTES;
             config.startup.showJavalinBanner = false;
-            config.routes.get("/readyz", ctx -> Http.json(ctx, 200, java.util.Map.of("status", "ready")), Access.PUBLIC);
-            config.routes.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(Json.write(openApi)), Access.PUBLIC);
             config.routes.beforeMatched(this::authenticate);
             config.routes.afterMatched(this::audit);
             Routes routes = new Routes(config.routes);
+            routes.get("/readyz", Access.PUBLIC, ctx -> Http.json(ctx, 200, java.util.Map.of("status", "ready")));
+            routes.get("/v1/openapi.json", Access.PUBLIC, ctx -> ctx.contentType("application/json").result(Json.write(openApi)));
             new CatalogRoutes(services.catalog()).register(routes);
             new TenantRoutes(services.tenants()).register(routes);
             new InstanceRoutes(services.instances()).register(routes);
@@ -51,9 +52,11 @@ public final class ApiServer implements AutoCloseable {
             new TokenRoutes(services.tokens()).register(routes);
             new AuditRoutes(services.audit()).register(routes);
             new RolloutRoutes(services.rollouts()).register(routes);
-            new EventRoutes(services.events()).register(config.routes);
+            new EventRoutes(services.events()).register(routes);
             registerErrorMapping(config.routes);
+            declared.putAll(routes.declared());
         });
+        checkEveryRouteDeclaresAccess();
     }
 
     public ApiServer start(String host, int port) {
@@ -72,13 +75,26 @@ public final class ApiServer implements AutoCloseable {
                 .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).sorted().toList();
     }
 
+    /** Every route as "METHOD path" with its access policy as the OpenAPI document writes it ({@code x-access}). */
+    public Map<String, String> accessPolicies() {
+        Map<String, String> policies = new TreeMap<>();
+        declared.forEach((route, access) -> policies.put(route, access.policy.describe()));
+        return policies;
+    }
+
+    private void checkEveryRouteDeclaresAccess() {
+        List<String> undeclared = routes().stream().filter(r -> !declared.containsKey(r)).toList();
+        if (!undeclared.isEmpty()) throw new IllegalStateException("routes without an access policy: " + undeclared);
+    }
+
     public JsonNode openApi() {
         return openApi;
     }
 
     private void authenticate(Context ctx) {
-        Set<RouteRole> roles = ctx.routeRoles();
-        if (roles.contains(Access.PUBLIC)) return;
+        Access access = ctx.routeRoles().stream().filter(Access.class::isInstance).map(Access.class::cast).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no access policy on " + routePath(ctx)));
+        if (access == Access.PUBLIC) return;
         if (ctx.contentLength() > Bodies.MAX_BYTES) {
             throw new ProblemException(413, "content-too-large", "the request body is larger than " + Bodies.MAX_BYTES + " bytes", null);
         }
@@ -89,19 +105,20 @@ public final class ApiServer implements AutoCloseable {
         Principal principal = services.tokens().authenticate(header.substring(7).strip())
                 .orElseThrow(() -> ProblemException.unauthorized("the token is unknown or revoked"));
         ctx.attribute(Http.PRINCIPAL, principal);
-        boolean allowed = roles.stream().anyMatch(r -> r instanceof Access a && a.allows(principal.role()));
-        if (!allowed) {
-            throw ProblemException.forbidden("role '" + principal.role() + "' may not " + ctx.method() + " " + routePath(ctx));
-        }
+        Map<String, String> path = ctx.pathParamMap();
+        access.policy.denial(principal, path.get("tenant"), path.get("cell")).ifPresent(reason -> {
+            throw ProblemException.forbidden(reason + " (" + ctx.method() + " " + routePath(ctx) + ")");
+        });
     }
 
     private void audit(Context ctx) {
         HandlerType method = ctx.method();
         if (method == HandlerType.GET || method == HandlerType.HEAD || method == HandlerType.OPTIONS) return;
-        if (ctx.routeRoles().contains(Access.AGENT)) return; // agent reports are telemetry; what they cause is audited as system actions
         Principal who = ctx.attribute(Http.PRINCIPAL);
         if (who == null) return;
         int status = ctx.status().getCode();
+        // an agent's own status reports are telemetry (what they cause is audited as system actions); anyone else's are not
+        if (status < 400 && who.role() == dev.tenantry.api.model.Role.agent && routePath(ctx).endsWith("/status")) return;
         String result = status < 400 ? "success" : status == 401 || status == 403 ? "denied" : "failure";
         String tenant = ctx.pathParamMap().get("tenant");
         try {

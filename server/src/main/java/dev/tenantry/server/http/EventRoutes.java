@@ -4,7 +4,6 @@ import dev.tenantry.api.Json;
 import dev.tenantry.api.model.Event;
 import dev.tenantry.server.domain.EventService;
 import dev.tenantry.server.domain.Principal;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
 import java.time.Duration;
@@ -22,14 +21,14 @@ final class EventRoutes {
         this.events = events;
     }
 
-    void register(RoutesConfig routes) {
+    void register(Routes routes) {
         SseHandler sse = new SseHandler(this::stream);
-        routes.get("/v1/events", ctx -> {
+        routes.get("/v1/events", Access.MEMBER_VIEWER, ctx -> {
             if (!"text/event-stream".equals(ctx.header("Accept"))) {
                 throw new ProblemException(406, "not-acceptable", "this is a server-sent-events stream: send 'Accept: text/event-stream'", null);
             }
             sse.handle(ctx);
-        }, Access.READ);
+        });
     }
 
     private void stream(SseClient client) {

@@ -11,21 +11,21 @@ final class TenantRoutes {
     }
 
     void register(Routes r) {
-        r.get("/v1/tenants", Access.READ, ctx -> Http.json(ctx, 200,
+        r.get("/v1/tenants", Access.MEMBER_VIEWER, ctx -> Http.json(ctx, 200,
                 tenants.list(Http.principal(ctx), ctx.queryParam("cursor"), Http.limit(ctx))));
-        r.post("/v1/tenants", Access.WRITE, ctx -> {
+        r.post("/v1/tenants", Access.PROVIDER_OPERATOR, ctx -> {
             var tenant = tenants.create(Http.principal(ctx), Bodies.read(ctx, TenantCreate.class));
             ctx.header("Location", "/v1/tenants/" + tenant.id());
             Http.json(ctx, 201, tenant);
         });
-        r.get("/v1/tenants/{tenant}", Access.READ, ctx -> Http.json(ctx, 200, tenants.get(Http.principal(ctx), ctx.pathParam("tenant"))));
-        r.put("/v1/tenants/{tenant}/labels", Access.WRITE, ctx -> Http.json(ctx, 200, tenants.setLabels(Http.principal(ctx),
+        r.get("/v1/tenants/{tenant}", Access.TENANT_VIEWER, ctx -> Http.json(ctx, 200, tenants.get(Http.principal(ctx), ctx.pathParam("tenant"))));
+        r.put("/v1/tenants/{tenant}/labels", Access.PROVIDER_ADMIN, ctx -> Http.json(ctx, 200, tenants.setLabels(Http.principal(ctx),
                 ctx.pathParam("tenant"), Bodies.read(ctx, dev.tenantry.api.model.TenantLabels.class).labels())));
-        r.put("/v1/tenants/{tenant}/maintenance-window", Access.WRITE, ctx -> Http.json(ctx, 200, tenants.setMaintenanceWindow(Http.principal(ctx),
+        r.put("/v1/tenants/{tenant}/maintenance-window", Access.TENANT_OPERATOR, ctx -> Http.json(ctx, 200, tenants.setMaintenanceWindow(Http.principal(ctx),
                 ctx.pathParam("tenant"), Bodies.read(ctx, dev.tenantry.api.model.MaintenanceWindow.class))));
-        r.delete("/v1/tenants/{tenant}/maintenance-window", Access.WRITE, ctx -> Http.json(ctx, 200,
+        r.delete("/v1/tenants/{tenant}/maintenance-window", Access.TENANT_OPERATOR, ctx -> Http.json(ctx, 200,
                 tenants.setMaintenanceWindow(Http.principal(ctx), ctx.pathParam("tenant"), null)));
-        r.delete("/v1/tenants/{tenant}", Access.WRITE, ctx -> {
+        r.delete("/v1/tenants/{tenant}", Access.PROVIDER_OPERATOR, ctx -> {
             tenants.delete(Http.principal(ctx), ctx.pathParam("tenant"));
             ctx.status(204);
         });

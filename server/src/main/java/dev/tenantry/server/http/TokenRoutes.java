@@ -13,9 +13,9 @@ final class TokenRoutes {
     }
 
     void register(Routes r) {
-        r.get("/v1/tokens", Access.ADMIN, ctx -> Http.json(ctx, 200, Map.of("items", tokens.list(Http.principal(ctx)))));
-        r.post("/v1/tokens", Access.ADMIN, ctx -> Http.json(ctx, 201, tokens.create(Http.principal(ctx), Bodies.read(ctx, TokenCreate.class))));
-        r.delete("/v1/tokens/{id}", Access.ADMIN, ctx -> {
+        r.get("/v1/tokens", Access.MEMBER_ADMIN, ctx -> Http.json(ctx, 200, Map.of("items", tokens.list(Http.principal(ctx)))));
+        r.post("/v1/tokens", Access.MEMBER_ADMIN, ctx -> Http.json(ctx, 201, tokens.create(Http.principal(ctx), Bodies.read(ctx, TokenCreate.class))));
+        r.delete("/v1/tokens/{id}", Access.MEMBER_ADMIN, ctx -> {
             tokens.revoke(Http.principal(ctx), ctx.pathParam("id"));
             ctx.status(204);
         });
