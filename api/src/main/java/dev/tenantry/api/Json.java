@@ -29,12 +29,29 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
     private Json() {}
 
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * The value as JSON with every object's keys in order, after one round trip through its own type, so two values
+     * that the store would keep alike compare and hash alike (a null that reads back as false, a map's order).
+     */
+    public static String canonical(Object value) {
+        try {
+            Object roundTripped = MAPPER.readValue(write(value), value.getClass());
+            return CANONICAL.writeValueAsString(MAPPER.readValue(write(roundTripped), Object.class));
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot serialise " + value.getClass().getSimpleName(), e);
         }
     }

@@ -28,6 +28,7 @@ public final class DevMode implements AutoCloseable {
     }
 
     private final Options options;
+    private HomeLock homeLock;
     private DatabaseOptions.Connection database;
     private TenantryServer server;
     private Gateway gateway;
@@ -52,12 +53,13 @@ public final class DevMode implements AutoCloseable {
 
     private void startAll() throws Exception {
         Path home = options.home();
-        Files.createDirectories(home);
+        homeLock = HomeLock.acquire(home);
         database = DatabaseOptions.Connection.open(home, options.dbUrl(), options.dbUser(), options.dbPassword());
-        server = TenantryServer.start(new TenantryServer.Config(database.url(), database.user(), database.password(), options.host(),
+        server = TenantryServer.startNotReady(new TenantryServer.Config(database.url(), database.user(), database.password(), options.host(),
                 options.apiPort(), 4, options.clock()));
         adminToken = HomeFiles.token(home.resolve("admin.token"), server.services().tokens(), new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(home.resolve("api.url"), server.url());
+        exampleRelease = preloadExample();
         gateway = new Gateway(options.host(), options.gatewayPort()).start();
         String endpointTemplate = "http://{host}:" + gateway.port() + "/";
         agent = new Agent(new Agent.Config(server.url(), HomeFiles.token(home.resolve("agent.token"),
@@ -65,7 +67,17 @@ public final class DevMode implements AutoCloseable {
                 new CellRegistration("local", "process", options.capacity(), "localhost", endpointTemplate),
                 home.resolve("cells").resolve(CELL), options.driver()), gateway.routes(), gateway.routes()::traffic).start();
         gateway.onWake(agent::wake, Gateway.DEFAULT_WAKE_TIMEOUT);
-        exampleRelease = ExampleCatalog.preload(server.services().catalog());
+        server.markReady();
+    }
+
+    /** The example's release, or null when it could not be registered: dev mode then runs without it, and says why. */
+    private String preloadExample() {
+        try {
+            return ExampleCatalog.preload(server.services().catalog());
+        } catch (RuntimeException e) {
+            log.error("The example service could not be registered; dev mode goes on without it: {}", e.toString(), e);
+            return null;
+        }
     }
 
     public TenantryServer server() {
@@ -118,5 +130,12 @@ public final class DevMode implements AutoCloseable {
         }
         if (server != null) server.close();
         if (database != null) database.close();
+        if (homeLock != null) {
+            try {
+                homeLock.close();
+            } catch (java.io.IOException e) {
+                log.warn("Releasing the home's lock failed (the process's end releases it): {}", e.toString());
+            }
+        }
     }
 }

@@ -21,7 +21,8 @@ import java.nio.file.Path;
 /**
  * Preloads the example service {@code hello} with its plan {@code starter}. Its blueprint names this
  * machine's java binary and the example's classpath; releases are immutable, so when those differ from
- * the stored release 1.0.0 (Tenantry was moved or rebuilt elsewhere), a release {@code 1.0.0+<hash>} is added.
+ * every stored release (Tenantry was moved or rebuilt elsewhere), a release {@code 1.0.0+<hash>} is added,
+ * once per distinct blueprint: any number of starts on one installation registers nothing new.
  */
 final class ExampleCatalog {
     static final String SERVICE = "hello";
@@ -48,17 +49,19 @@ final class ExampleCatalog {
         return version;
     }
 
-    private static String releaseFor(CatalogService catalog, Blueprint blueprint) {
-        for (String version : new String[] {VERSION, VERSION + "+" + hash(blueprint)}) {
-            try {
-                Release existing = catalog.release(SERVICE, version);
-                if (existing.blueprint().equals(blueprint)) return version;
-            } catch (NotFoundException e) {
-                catalog.createRelease(Principal.SYSTEM, SERVICE, new ReleaseCreate(version, blueprint));
-                return version;
-            }
+    /**
+     * The release whose blueprint is this one (compared in canonical form, whatever order or defaults it was stored
+     * with); a new release only for a blueprint not registered yet: 1.0.0 first, then 1.0.0+hash of the blueprint.
+     */
+    static String releaseFor(CatalogService catalog, Blueprint blueprint) {
+        String canonical = Json.canonical(blueprint);
+        for (Release existing : catalog.releases(SERVICE)) {
+            if (Json.canonical(existing.blueprint()).equals(canonical)) return existing.version();
         }
-        throw new IllegalStateException("release " + VERSION + "+" + hash(blueprint) + " of hello exists with another blueprint");
+        boolean firstTaken = catalog.releases(SERVICE).stream().anyMatch(r -> r.version().equals(VERSION));
+        String version = firstTaken ? VERSION + "+" + Hashes.sha256(canonical).substring(0, 12) : VERSION;
+        catalog.createRelease(Principal.SYSTEM, SERVICE, new ReleaseCreate(version, blueprint));
+        return version;
     }
 
     static Blueprint blueprint() {
@@ -70,7 +73,4 @@ final class ExampleCatalog {
         }
     }
 
-    private static String hash(Blueprint blueprint) {
-        return Hashes.sha256(Json.write(blueprint)).substring(0, 8);
-    }
 }

@@ -65,7 +65,8 @@ final class UpCommand implements Callable<Integer> {
         } else {
             System.out.println("  admin token in " + dir.resolve("admin.token"));
         }
-        System.out.println("  example    service 'hello' (release " + dev.exampleRelease() + "), plan 'starter'");
+        System.out.println(dev.exampleRelease() == null ? "  example    not registered (see the error above)"
+                : "  example    service 'hello' (release " + dev.exampleRelease() + "), plan 'starter'");
         System.out.println();
         System.out.println("Try, in another terminal:");
         System.out.println("  ./tenantry tenants create acme");

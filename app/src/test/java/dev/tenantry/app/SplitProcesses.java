@@ -49,7 +49,7 @@ abstract class SplitProcesses {
     }
 
     /** A standalone agent leaves its workloads running when it stops (the next agent adopts them): the test stops them. */
-    private static void stopWorkloadsUnder(Path dir) throws IOException {
+    static void stopWorkloadsUnder(Path dir) throws IOException {
         try (var procs = Files.list(Path.of("/proc"))) {
             for (Path proc : procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
                 try {

@@ -47,11 +47,7 @@ class TenantryUpE2E {
     }
 
     private Process startUp(Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("tenantry").toString(), "up", "--api-port", "0", "--gateway-port", "0")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("TENANTRY_HOME", home.toString());
-        pb.environment().put("TENANTRY_SKIP_BUILD", "1");
-        return pb.start();
+        return UpLauncher.start(home, log);
     }
 
     private record Cli(int exit, String out) {}

@@ -4,6 +4,7 @@ import dev.tenantry.server.domain.AuditService;
 import dev.tenantry.server.domain.CatalogService;
 import dev.tenantry.server.domain.CellService;
 import dev.tenantry.server.domain.EventService;
+import dev.tenantry.server.domain.Health;
 import dev.tenantry.server.domain.InstanceService;
 import dev.tenantry.server.domain.RolloutService;
 import dev.tenantry.server.domain.Services;
@@ -49,7 +50,7 @@ public final class TenantryServer implements AutoCloseable {
         InstanceService instances = new InstanceService(store, signals, clock);
         this.services = new Services(new CatalogService(store, clock), new TenantService(store), instances,
                 new CellService(store, signals), new TokenService(store, clock), new AuditService(store), new EventService(store, signals),
-                new RolloutService(store, signals, clock));
+                new RolloutService(store, signals, clock), new Health(store));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
         this.timers = Timers.start(database.dataSource(), store, services.instances(), clock);
@@ -57,8 +58,20 @@ public final class TenantryServer implements AutoCloseable {
         this.url = "http://" + ("0.0.0.0".equals(config.apiHost()) ? "127.0.0.1" : config.apiHost()) + ":" + api.port();
     }
 
+    /** A server whose {@code /readyz} answers 200 as soon as it is started. */
     public static TenantryServer start(Config config) {
+        TenantryServer server = new TenantryServer(config);
+        server.markReady();
+        return server;
+    }
+
+    /** A server that serves the API but answers {@code /readyz} with 503 until {@link #markReady()} (its embedder's own start is not over). */
+    public static TenantryServer startNotReady(Config config) {
         return new TenantryServer(config);
+    }
+
+    public void markReady() {
+        api.markReady();
     }
 
     public Services services() {

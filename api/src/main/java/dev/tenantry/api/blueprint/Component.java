@@ -1,5 +1,6 @@
 package dev.tenantry.api.blueprint;
 
+import dev.tenantry.api.SortedMaps;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +21,7 @@ public record Component(
     public Component {
         command = command == null ? List.of() : List.copyOf(command);
         args = args == null ? List.of() : List.copyOf(args);
-        env = env == null ? Map.of() : Map.copyOf(env);
+        env = env == null ? Map.of() : SortedMaps.copyOf(env);
         ports = ports == null ? List.of() : List.copyOf(ports);
     }
 

@@ -1,5 +1,6 @@
 package dev.tenantry.api.model;
 
+import dev.tenantry.api.SortedMaps;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +11,7 @@ import java.util.Map;
 public record Protection(List<String> services, Map<String, String> tenantLabels) {
     public Protection {
         services = services == null ? List.of() : List.copyOf(services);
-        tenantLabels = tenantLabels == null ? Map.of() : Map.copyOf(tenantLabels);
+        tenantLabels = tenantLabels == null ? Map.of() : SortedMaps.copyOf(tenantLabels);
     }
 
     public static final Protection NONE = new Protection(null, null);

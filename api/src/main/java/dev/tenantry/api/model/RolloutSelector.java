@@ -1,5 +1,6 @@
 package dev.tenantry.api.model;
 
+import dev.tenantry.api.SortedMaps;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +11,7 @@ import java.util.Map;
 public record RolloutSelector(List<String> tenants, Map<String, String> tenantLabels, List<String> plans, List<String> cells,
                               List<String> releases) {
     public RolloutSelector {
-        tenantLabels = tenantLabels == null ? Map.of() : Map.copyOf(tenantLabels);
+        tenantLabels = tenantLabels == null ? Map.of() : SortedMaps.copyOf(tenantLabels);
         tenants = tenants == null ? List.of() : List.copyOf(tenants);
         plans = plans == null ? List.of() : List.copyOf(plans);
         cells = cells == null ? List.of() : List.copyOf(cells);

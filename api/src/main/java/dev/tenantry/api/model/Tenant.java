@@ -1,5 +1,6 @@
 package dev.tenantry.api.model;
 
+import dev.tenantry.api.SortedMaps;
 import java.time.Instant;
 import java.util.Map;
 
@@ -10,6 +11,6 @@ import java.util.Map;
  */
 public record Tenant(String id, String name, Map<String, String> labels, MaintenanceWindow maintenanceWindow, Instant createdAt) {
     public Tenant {
-        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        labels = labels == null ? Map.of() : SortedMaps.copyOf(labels);
     }
 }

@@ -32,6 +32,7 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
     private final JsonNode openApi;
     private final Map<String, Access> declared = new TreeMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
 
     public ApiServer(Services services) {
         this.services = services;
@@ -43,7 +44,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.beforeMatched(this::authenticate);
             config.routes.afterMatched(this::audit);
             Routes routes = new Routes(config.routes);
-            routes.get("/readyz", Access.PUBLIC, ctx -> Http.json(ctx, 200, java.util.Map.of("status", "ready")));
+            routes.get("/readyz", Access.PUBLIC, this::readiness);
             routes.get("/v1/openapi.json", Access.PUBLIC, ctx -> ctx.contentType("application/json").result(Json.write(openApi)));
             new CatalogRoutes(services.catalog()).register(routes);
             new TenantRoutes(services.tenants()).register(routes);
@@ -73,6 +74,24 @@ public final class ApiServer implements AutoCloseable {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
                 .filter(e -> e.endpoint.method.isHttpMethod())
                 .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).sorted().toList();
+    }
+
+    /** From now on {@code /readyz} answers 200 while the database answers. */
+    public void markReady() {
+        ready.set(true);
+    }
+
+    /** 200 only when the API can serve: its process finished starting and its database answers within a second. */
+    private void readiness(Context ctx) {
+        if (!ready.get()) {
+            ctx.header("Retry-After", "1");
+            problem(ctx, 503, "starting", "Tenantry is still starting", List.of());
+        } else if (!services.health().databaseAnswers()) {
+            ctx.header("Retry-After", "1");
+            problem(ctx, 503, "database-unavailable", "the database does not answer", List.of());
+        } else {
+            Http.json(ctx, 200, Map.of("status", "ready"));
+        }
     }
 
     /** Every route as "METHOD path" with its access policy as the OpenAPI document writes it ({@code x-access}). */
@@ -152,6 +171,12 @@ public final class ApiServer implements AutoCloseable {
             problem(ctx, 503, "shutting-down", "the server is shutting down; retry against another replica", List.of());
         });
         routes.exception(Exception.class, (e, ctx) -> {
+            if (DatabaseFailures.unavailable(e)) {
+                log.warn("The database is unavailable ({} {}): {}", ctx.method(), ctx.path(), DatabaseFailures.rootMessage(e));
+                ctx.header("Retry-After", "1");
+                problem(ctx, 503, "database-unavailable", "the database is unavailable; retry shortly", List.of());
+                return;
+            }
             if (isRecycled(e)) {
                 // a long poll that returned after its client left and Jetty recycled the exchange (an agent stopping first)
                 log.debug("A request ended after its exchange was recycled: {}", e.getMessage());

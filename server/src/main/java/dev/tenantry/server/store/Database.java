@@ -7,6 +7,14 @@ import org.jdbi.v3.core.Jdbi;
 
 /** The connection pool, the schema (migrated by Flyway at start) and the JDBI handle factory. */
 public final class Database implements AutoCloseable {
+    /**
+     * How long a request waits for a connection before it answers 503 with {@code Retry-After}: short, so that with
+     * PostgreSQL down callers hear so in about a second instead of hanging (and a saturated pool pushes back).
+     */
+    public static final java.time.Duration CONNECTION_TIMEOUT = java.time.Duration.ofMillis(1000);
+    /** Connections kept open to PostgreSQL. */
+    public static final int POOL_SIZE = 16;
+
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
 
@@ -15,9 +23,10 @@ public final class Database implements AutoCloseable {
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(16);
+        config.setMaximumPoolSize(POOL_SIZE);
         config.setPoolName("tenantry");
-        config.setConnectionTimeout(10_000);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        config.setValidationTimeout(CONNECTION_TIMEOUT.toMillis() / 2);
         this.dataSource = new HikariDataSource(config);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         this.jdbi = Jdbi.create(dataSource);

@@ -33,6 +33,15 @@ public final class Store {
         });
     }
 
+    /** True when the database runs a trivial query: a connection within the pool's timeout, the query within a second. */
+    public boolean answers() {
+        try {
+            return jdbi.withHandle(h -> h.createQuery("SELECT 1").setQueryTimeout(1).mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     private static RuntimeException translate(StatementException e) {
         if (e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
             return new ConflictException(null, "already exists");
