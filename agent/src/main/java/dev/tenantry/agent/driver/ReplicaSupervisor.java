@@ -268,7 +268,6 @@ final class ReplicaSupervisor {
                 ok = HealthProbe.check(spec.health(), spec.ports().get(spec.health().port()));
             }
             if (stopping || !p.isAlive()) break;
-            if (startSlot != null && (ok || startSlot.expired() || startSlot.idle(() -> cpuNanos(p.handle()), System.nanoTime()))) releaseStartSlot();
             if (!ok && !everHealthy && spec.health() != null
                     && System.nanoTime() - started >= Duration.ofSeconds(spec.health().startupTimeoutOrDefault()).toNanos()) {
                 startupTimedOut = true;
@@ -287,6 +286,8 @@ final class ReplicaSupervisor {
             } else if (everHealthy && ++failures >= spec.health().failureThresholdOrDefault()) {
                 set(State.UNHEALTHY, "health check failing " + failures + " times in a row");
             }
+            // only after healthySince is recorded: the next start must not begin before this one's health is on record
+            if (startSlot != null && (ok || startSlot.expired() || startSlot.idle(() -> cpuNanos(p.handle()), System.nanoTime()))) releaseStartSlot();
             if (vouchedFor && !ok) onChange.run(); // it no longer serves: routes change
             vouchedFor = false; // only now: the state above already says whether it serves
             Duration wait = !everHealthy || spec.health() == null ? startupProbeDelay(System.nanoTime() - started)

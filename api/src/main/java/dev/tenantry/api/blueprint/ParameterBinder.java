@@ -6,6 +6,9 @@ import java.util.Map;
 
 /** Binds the parameter values an instance request gives to the blueprint's typed parameters. */
 public final class ParameterBinder {
+    /** The longest string value a parameter takes, in characters. */
+    public static final int MAX_STRING_CHARS = 4096;
+
     private ParameterBinder() {}
 
     /** Returns every declared parameter with its typed value (given, else default); throws naming each bad one. */
@@ -26,6 +29,10 @@ public final class ParameterBinder {
             Object value = coerce(p, raw);
             if (value == null) {
                 errors.add(field, "must be of type " + p.type());
+            } else if (value instanceof String text && text.length() > MAX_STRING_CHARS) {
+                errors.add(field, "must be at most " + MAX_STRING_CHARS + " characters (it has " + text.length() + ")");
+            } else if (value instanceof String text && text.indexOf('\0') >= 0) {
+                errors.add(field, "must not contain NUL characters");
             } else if (!p.allowed().isEmpty() && p.allowed().stream().map(a -> coerce(p, a)).noneMatch(value::equals)) {
                 errors.add(field, "must be one of " + p.allowed());
             } else {

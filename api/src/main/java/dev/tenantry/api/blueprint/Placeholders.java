@@ -1,5 +1,7 @@
 package dev.tenantry.api.blueprint;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Function;
@@ -11,6 +13,10 @@ import java.util.regex.Pattern;
  * instance, service, release and parameter scopes when it renders a deployment; the agent resolves
  * {@code ports.*}, {@code replica.*}, {@code resources.*} and {@code instance.dataDir} when it starts
  * a replica, because only it knows the allocated ports and local paths.
+ *
+ * <p>A value the server fills in (a tenant's parameter, its name) is data, never a template: when it contains
+ * {@code {{}, the server inserts it as a {@code {{literal.<base64url>}}} placeholder that the agent's pass turns back
+ * into the value, as it is, in the same pass that fills in its own placeholders, so nothing in it is expanded.
  */
 public final class Placeholders {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-zA-Z][a-zA-Z0-9_.-]*)\\s*}}");
@@ -20,7 +26,15 @@ public final class Placeholders {
     public static final Set<String> AGENT_KEYS =
             Set.of("replica.index", "resources.memoryMb", "resources.cpuMillis", "instance.dataDir");
 
+    private static final String LITERAL = "literal.";
+
     private Placeholders() {}
+
+    /** The value, safe to insert into a template that another pass will render: placeholders in it stay text. */
+    public static String literal(String value) {
+        if (value == null || !value.contains("{{")) return value;
+        return "{{" + LITERAL + Base64.getUrlEncoder().withoutPadding().encodeToString(value.getBytes(StandardCharsets.UTF_8)) + "}}";
+    }
 
     public static Set<String> keysIn(String template) {
         Set<String> keys = new LinkedHashSet<>();
@@ -34,11 +48,20 @@ public final class Placeholders {
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String value = resolver.apply(m.group(1));
+            String key = m.group(1);
+            String value = key.startsWith(LITERAL) ? decodeLiteral(key) : resolver.apply(key);
             m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : value));
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    private static String decodeLiteral(String key) {
+        try {
+            return new String(Base64.getUrlDecoder().decode(key.substring(LITERAL.length())), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     public static boolean isServerKey(String key) {

@@ -27,7 +27,7 @@ public final class DeploymentRenderer {
     public static Deployment render(InstanceRecord instance, Tenant tenant, Release release, Plan plan, String baseDomain) {
         Blueprint blueprint = release.blueprint();
         Map<String, Object> params = instance.spec().parameters() == null ? Map.of() : instance.spec().parameters();
-        Function<String, String> resolver = key -> switch (key) {
+        Function<String, String> values = key -> switch (key) {
             case "tenant.id" -> tenant.id();
             case "tenant.name" -> tenant.name();
             case "instance.name" -> instance.name();
@@ -36,6 +36,7 @@ public final class DeploymentRenderer {
             default -> key.startsWith("params.") && params.containsKey(key.substring(7))
                     ? String.valueOf(params.get(key.substring(7))) : null;
         };
+        Function<String, String> resolver = values.andThen(Placeholders::literal);
         Ingress ingress = ingressOf(blueprint);
         List<Component> components = blueprint.components().stream()
                 .map(c -> renderComponent(c, instance.spec(), plan, ingress, resolver)).toList();

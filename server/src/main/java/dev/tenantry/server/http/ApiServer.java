@@ -2,18 +2,10 @@ package dev.tenantry.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.api.Json;
-import dev.tenantry.api.model.Problem;
-import dev.tenantry.api.validation.FieldError;
-import dev.tenantry.api.validation.ValidationException;
-import dev.tenantry.server.domain.ConflictException;
-import dev.tenantry.server.domain.ForbiddenException;
-import dev.tenantry.server.domain.NotFoundException;
-import dev.tenantry.server.domain.PreconditionFailedException;
 import dev.tenantry.server.domain.Principal;
 import dev.tenantry.server.domain.Services;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +18,6 @@ import org.slf4j.LoggerFactory;
 /** The REST API: Javalin routes, bearer-token authentication, role checks, audit and problem+json errors. */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
-    private static final String PROBLEM_BASE = "https://tenantry.dev/problems/";
 
     private final Services services;
     private final Javalin app;
@@ -54,7 +45,10 @@ public final class ApiServer implements AutoCloseable {
             new AuditRoutes(services.audit()).register(routes);
             new RolloutRoutes(services.rollouts()).register(routes);
             new EventRoutes(services.events()).register(routes);
-            registerErrorMapping(config.routes);
+            ErrorMapping.register(config.routes);
+            config.routes.before(RequestChecks::check);
+            config.http.prefer405over404 = true;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
             declared.putAll(routes.declared());
         });
         checkEveryRouteDeclaresAccess();
@@ -85,10 +79,10 @@ public final class ApiServer implements AutoCloseable {
     private void readiness(Context ctx) {
         if (!ready.get()) {
             ctx.header("Retry-After", "1");
-            problem(ctx, 503, "starting", "Tenantry is still starting", List.of());
+            Problems.write(ctx, 503, "starting", "Tenantry is still starting", List.of());
         } else if (!services.health().databaseAnswers()) {
             ctx.header("Retry-After", "1");
-            problem(ctx, 503, "database-unavailable", "the database does not answer", List.of());
+            Problems.write(ctx, 503, "database-unavailable", "the database does not answer", List.of());
         } else {
             Http.json(ctx, 200, Map.of("status", "ready"));
         }
@@ -152,78 +146,6 @@ public final class ApiServer implements AutoCloseable {
     private static String routePath(Context ctx) {
         var endpoint = ctx.endpoints().matchedHttpEndpoint();
         return endpoint == null ? ctx.path() : endpoint.path;
-    }
-
-    private void registerErrorMapping(io.javalin.config.RoutesConfig routes) {
-        routes.exception(ProblemException.class, (e, ctx) -> {
-            if (e.status == 401) ctx.header("WWW-Authenticate", "Bearer realm=\"tenantry\"");
-            problem(ctx, e.status, e.type, e.getMessage(), e.errors);
-        });
-        routes.exception(ValidationException.class, (e, ctx) -> problem(ctx, 400, "invalid-request", e.getMessage(), e.errors()));
-        routes.exception(NotFoundException.class, (e, ctx) -> problem(ctx, 404, "not-found", e.getMessage(), fields(e.field(), e.getMessage())));
-        routes.exception(ConflictException.class, (e, ctx) -> problem(ctx, 409, "conflict", e.getMessage(), fields(e.field(), e.getMessage())));
-        routes.exception(PreconditionFailedException.class, (e, ctx) -> problem(ctx, 412, "precondition-failed", e.getMessage(),
-                fields("If-Match", e.getMessage())));
-        routes.exception(ForbiddenException.class, (e, ctx) -> problem(ctx, 403, "forbidden", e.getMessage(), List.of()));
-        routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), typeFor(e.getStatus()), e.getMessage(), List.of()));
-        routes.exception(InterruptedException.class, (e, ctx) -> {
-            ctx.header("Retry-After", "1");
-            problem(ctx, 503, "shutting-down", "the server is shutting down; retry against another replica", List.of());
-        });
-        routes.exception(Exception.class, (e, ctx) -> {
-            if (DatabaseFailures.unavailable(e)) {
-                log.warn("The database is unavailable ({} {}): {}", ctx.method(), ctx.path(), DatabaseFailures.rootMessage(e));
-                ctx.header("Retry-After", "1");
-                problem(ctx, 503, "database-unavailable", "the database is unavailable; retry shortly", List.of());
-                return;
-            }
-            if (isRecycled(e)) {
-                // a long poll that returned after its client left and Jetty recycled the exchange (an agent stopping first)
-                log.debug("A request ended after its exchange was recycled: {}", e.getMessage());
-                return;
-            }
-            log.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
-            problem(ctx, 500, "internal", "an internal error occurred; the server log has the details", List.of());
-        });
-    }
-
-    /** Jetty's answer to writing to an exchange it already recycled: there is no one left to answer. */
-    private static boolean isRecycled(Exception e) {
-        return e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().contains("(likely recycled)");
-    }
-
-    private static String typeFor(int status) {
-        return switch (status) {
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 413 -> "content-too-large";
-            default -> "http-" + status;
-        };
-    }
-
-    private static List<FieldError> fields(String field, String message) {
-        return field == null ? List.of() : List.of(new FieldError(field, message));
-    }
-
-    private static void problem(Context ctx, int status, String type, String detail, List<FieldError> errors) {
-        Problem problem = new Problem(PROBLEM_BASE + type, titleOf(status), status, detail, ctx.path(), errors.isEmpty() ? null : errors);
-        ctx.status(status).contentType("application/problem+json").result(Json.write(problem));
-    }
-
-    private static String titleOf(int status) {
-        return switch (status) {
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 409 -> "Conflict";
-            case 413 -> "Content Too Large";
-            case 406 -> "Not Acceptable";
-            case 415 -> "Unsupported Media Type";
-            case 503 -> "Service Unavailable";
-            default -> status >= 500 ? "Internal Server Error" : "Error";
-        };
     }
 
     private static JsonNode loadOpenApi() {

@@ -2,12 +2,15 @@ package dev.tenantry.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.tenantry.api.Json;
 import dev.tenantry.api.validation.FieldError;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Request bodies: JSON, or YAML when the client says so; parse errors name the offending field. */
 final class Bodies {
@@ -25,9 +28,15 @@ final class Bodies {
         }
         ObjectMapper mapper = yaml ? Json.YAML : Json.MAPPER;
         try {
-            T value = mapper.readValue(body, type);
-            if (value == null) throw ProblemException.badRequest(null, "the request body must be an object");
-            return value;
+            JsonNode tree = mapper.readTree(body);
+            if (tree == null || !tree.isObject()) throw ProblemException.badRequest(null, "the request body must be an object");
+            String withNul = fieldWithNul(tree, "");
+            if (withNul != null) {
+                throw new ProblemException(400, "invalid-request", (withNul.isEmpty() ? "a field name" : withNul) + ": must not contain NUL characters",
+                        List.of(new FieldError(withNul.isEmpty() ? "body" : withNul, "must not contain NUL characters")));
+            }
+            return mapper.treeToValue(tree, type);
+
         } catch (UnrecognizedPropertyException e) {
             String field = path(e);
             throw new ProblemException(400, "invalid-request", "unknown field '" + field + "'", List.of(new FieldError(field, "is not a known field")));
@@ -37,11 +46,41 @@ final class Bodies {
             throw new ProblemException(400, "invalid-request", field.isEmpty() ? message : field + ": " + message,
                     field.isEmpty() ? List.of() : List.of(new FieldError(field, message)));
         } catch (JsonProcessingException e) {
+            String duplicate = duplicateField(e);
+            if (duplicate != null) {
+                throw new ProblemException(400, "invalid-request", "field '" + duplicate + "' appears more than once",
+                        List.of(new FieldError(duplicate, "appears more than once")));
+            }
             throw new ProblemException(400, "malformed-body", "the body is not valid " + (yaml ? "YAML" : "JSON") + ": "
                     + e.getOriginalMessage(), List.of(new FieldError("body", "is not valid " + (yaml ? "YAML" : "JSON"))));
         } catch (java.io.IOException e) {
             throw ProblemException.badRequest(null, "the request body could not be read");
         }
+    }
+
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)'");
+
+    /** The name a body gives twice in one object (the parser's strict duplicate detection), or null. */
+    private static String duplicateField(JsonProcessingException e) {
+        Matcher m = DUPLICATE.matcher(e.getOriginalMessage() == null ? "" : e.getOriginalMessage());
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** The path of the first string or field name holding a NUL character (PostgreSQL cannot store one), or null. */
+    private static String fieldWithNul(JsonNode node, String path) {
+        if (node.isTextual()) return node.textValue().indexOf('\0') >= 0 ? path : null;
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = fieldWithNul(node.get(i), path + "[" + i + "]");
+                if (found != null) return found;
+            }
+        }
+        for (var field : node.properties()) {
+            if (field.getKey().indexOf('\0') >= 0) return path;
+            String found = fieldWithNul(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
+            if (found != null) return found;
+        }
+        return null;
     }
 
     /** The JSON path of a mapping error, e.g. {@code blueprint.components[0].replicas}. */

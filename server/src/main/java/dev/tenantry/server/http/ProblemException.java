@@ -8,12 +8,23 @@ final class ProblemException extends RuntimeException {
     final int status;
     final String type;
     final List<FieldError> errors;
+    /** Sent as {@code Retry-After} when set. */
+    final Integer retryAfterSeconds;
 
     ProblemException(int status, String type, String detail, List<FieldError> errors) {
+        this(status, type, detail, errors, null);
+    }
+
+    private ProblemException(int status, String type, String detail, List<FieldError> errors, Integer retryAfterSeconds) {
         super(detail);
         this.status = status;
         this.type = type;
         this.errors = errors == null ? List.of() : errors;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    static ProblemException tooManyRequests(String detail, int retryAfterSeconds) {
+        return new ProblemException(429, "too-many-requests", detail, null, retryAfterSeconds);
     }
 
     static ProblemException unauthorized(String detail) {
