@@ -64,7 +64,8 @@ public final class Agent implements AutoCloseable {
     private Thread pollThread;
     private Thread reportThread;
     private Thread wakeThread;
-    private List<Route> lastRoutes = List.of();
+    /** Null until the first publication, which goes out even when empty: a gateway serves nothing until it has routes. */
+    private List<Route> lastRoutes;
 
     public Agent(Config config, Consumer<List<Route>> routeSink) {
         this(config, routeSink, uid -> null);

@@ -6,6 +6,7 @@ import dev.tenantry.api.cell.CellRegistration;
 import dev.tenantry.api.model.Role;
 import dev.tenantry.api.model.TokenCreate;
 import dev.tenantry.gateway.Gateway;
+import dev.tenantry.gateway.TrustedProxies;
 import dev.tenantry.server.TenantryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +21,19 @@ public final class DevMode implements AutoCloseable {
     public static final String CELL = "local";
 
     public record Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
-                          int capacity, DriverSettings driver, java.time.Clock clock) {
+                          int capacity, DriverSettings driver, java.time.Clock clock, TrustedProxies trustedProxies) {
+        public Options {
+            trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
+        }
+
+        public Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
+                       int capacity, DriverSettings driver, java.time.Clock clock) {
+            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, null);
+        }
+
         public Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
                        int capacity, DriverSettings driver) {
-            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, null);
+            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, null, null);
         }
     }
 
@@ -60,7 +70,7 @@ public final class DevMode implements AutoCloseable {
         adminToken = HomeFiles.token(home.resolve("admin.token"), server.services().tokens(), new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(home.resolve("api.url"), server.url());
         exampleRelease = preloadExample();
-        gateway = new Gateway(options.host(), options.gatewayPort()).start();
+        gateway = new Gateway(options.host(), options.gatewayPort(), options.trustedProxies()).start();
         String endpointTemplate = "http://{host}:" + gateway.port() + "/";
         agent = new Agent(new Agent.Config(server.url(), HomeFiles.token(home.resolve("agent.token"),
                 server.services().tokens(), new TokenCreate("agent of cell " + CELL, Role.agent, null, CELL)).secret(), CELL,

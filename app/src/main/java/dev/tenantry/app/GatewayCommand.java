@@ -4,6 +4,7 @@ import dev.tenantry.api.Json;
 import dev.tenantry.api.cell.Route;
 import dev.tenantry.gateway.Gateway;
 import dev.tenantry.gateway.RoutesFile;
+import dev.tenantry.gateway.TrustedProxies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,14 +27,21 @@ final class GatewayCommand implements Callable<Integer> {
             description = "How long a request for a hibernated instance is held while its agent wakes it (default 30)")
     int wakeTimeout;
 
+    @Option(names = "--trusted-proxies", split = ",", paramLabel = "CIDR",
+            description = "Proxies in front of this gateway whose X-Forwarded-*/Forwarded headers it keeps (addresses or CIDR blocks;"
+                    + " default: none, a client's own are replaced)")
+    java.util.List<String> trustedProxies = java.util.List.of();
+
     @Override
     public Integer call() throws Exception {
-        Gateway gateway = new Gateway(host, port).start();
+        Gateway gateway = new Gateway(host, port, TrustedProxies.of(trustedProxies));
+        // the routes first, then the port: a restarted gateway never answers 404 for an instance it has not read yet
+        RoutesFile routes = RoutesFile.follow(routesFile.toAbsolutePath(), gateway.routes(), Duration.ofMillis(100));
+        gateway.start();
         Path wakeDir = routesFile.toAbsolutePath().getParent().resolve(Route.WAKE_DIR);
         gateway.onWake(uid -> requestWake(wakeDir, uid), Duration.ofSeconds(wakeTimeout));
         Path trafficFile = routesFile.toAbsolutePath().getParent().resolve(Route.TRAFFIC_FILE);
         Thread traffic = Thread.ofPlatform().name("traffic-file").daemon().start(() -> writeTraffic(gateway, trafficFile));
-        RoutesFile routes = RoutesFile.follow(routesFile.toAbsolutePath(), gateway.routes(), Duration.ofMillis(100));
         System.out.println("Gateway on port " + gateway.port() + ", routes from " + routesFile.toAbsolutePath());
         UntilStopped.await(traffic::interrupt, routes::close, gateway::close);
         return 0;

@@ -1,5 +1,6 @@
 package dev.tenantry.app;
 
+import dev.tenantry.gateway.TrustedProxies;
 import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.cli.ClientOptions;
 import java.nio.file.Path;
@@ -40,12 +41,18 @@ final class UpCommand implements Callable<Integer> {
             + " (default: one per core)")
     Integer startConcurrency;
 
+    @Option(names = "--trusted-proxies", split = ",", paramLabel = "CIDR",
+            description = "Proxies in front of the gateway whose X-Forwarded-*/Forwarded headers it keeps (addresses or CIDR blocks;"
+                    + " default: none, a client's own are replaced)")
+    java.util.List<String> trustedProxies = java.util.List.of();
+
     @Override
     public Integer call() throws Exception {
         Path dir = home != null ? home : ClientOptions.home();
         DevMode dev = DevMode.start(new DevMode.Options(dir.toAbsolutePath(), database.url(), database.user(), database.password(), host,
                 apiPort, gatewayPort, capacity,
-                new DriverSettings(Duration.ofSeconds(stopGrace), workloadNice).withStartConcurrency(startConcurrency)));
+                new DriverSettings(Duration.ofSeconds(stopGrace), workloadNice).withStartConcurrency(startConcurrency), null,
+                TrustedProxies.of(trustedProxies)));
         printBanner(dev, dir);
         UntilStopped.await(() -> System.out.println("Stopping Tenantry…"), dev::close);
         return 0;

@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
-import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -19,7 +18,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The tenant traffic gateway: routes {@code Host: {instance}.{tenant}.{base-domain}} to a healthy replica
  * through Jetty's reverse proxy. Unknown host: 404. Known instance without a healthy replica: 503 with
- * Retry-After. A hibernated instance: the request is held (up to the wake timeout) while the agent wakes it,
+ * Retry-After; before its first routes, every request gets 503 with Retry-After. A hibernated instance: the request is held (up to the wake timeout) while the agent wakes it,
  * then forwarded; the client only sees a slower answer.
  */
 public final class Gateway implements AutoCloseable {
@@ -31,6 +30,11 @@ public final class Gateway implements AutoCloseable {
     private final ServerConnector connector;
 
     public Gateway(String host, int port) {
+        this(host, port, TrustedProxies.NONE);
+    }
+
+    /** {@code trusted}: the proxies in front of this gateway whose X-Forwarded-* and Forwarded headers it keeps. */
+    public Gateway(String host, int port, TrustedProxies trusted) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("gateway");
         server = new Server(threads);
@@ -38,7 +42,7 @@ public final class Gateway implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
-        ProxyHandler.Reverse proxy = new ProxyHandler.Reverse(Gateway::rewrite);
+        ForwardingProxy proxy = new ForwardingProxy(Gateway::rewrite, trusted);
         handler = new RouteHandler(table, proxy);
         server.setHandler(handler);
     }
@@ -84,6 +88,7 @@ public final class Gateway implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String host = Request.getServerName(request);
+            if (!table.loaded()) return problem(response, callback, 503, "the gateway is starting and has not read its routes yet", "1");
             RoutingTable.Entry entry = table.lookup(host);
             if (entry == null) {
                 return problem(response, callback, 404, "no instance is served at host '" + host + "'", null);
@@ -142,7 +147,7 @@ public final class Gateway implements AutoCloseable {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
             if (retryAfter != null) response.getHeaders().put(HttpHeader.RETRY_AFTER, retryAfter);
             String body = dev.tenantry.api.Json.write(java.util.Map.of(
-                    "type", "https://tenantry.dev/problems/" + (status == 404 ? "unknown-host" : "no-healthy-replica"),
+                    "type", "https://tenantry.dev/problems/" + (status == 404 ? "unknown-host" : "unavailable"),
                     "title", status == 404 ? "Not Found" : "Service Unavailable", "status", status, "detail", detail));
             response.write(true, java.nio.ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
             return true;

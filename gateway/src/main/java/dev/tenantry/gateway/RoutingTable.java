@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 public final class RoutingTable implements Consumer<List<Route>> {
     private volatile Map<String, Entry> entries = Map.of();
     private volatile Map<String, Entry> byUid = Map.of();
+    private volatile boolean loaded;
 
     record Entry(Route route, AtomicInteger next, AtomicLong lastRequestMillis, TrafficCounter traffic) {
         /** The next backend, round robin; null when none is healthy. */
@@ -44,7 +45,13 @@ public final class RoutingTable implements Consumer<List<Route>> {
             return new Entry(r, previous.next(), previous.lastRequestMillis(), traffic);
         }, (a, b) -> b));
         byUid = entries.values().stream().collect(Collectors.toUnmodifiableMap(e -> e.route().instanceUid(), e -> e, (a, b) -> a));
+        loaded = true;
         waiting.keySet().forEach(this::release);
+    }
+
+    /** Whether routes were given at all yet (an empty list counts): before that, no host is known to be unknown. */
+    boolean loaded() {
+        return loaded;
     }
 
     /** A backend for {@code host} as soon as it has one (completed at once if it has one now). */
