@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /** The one JSON and YAML configuration shared by server, agent, gateway and CLI. */
@@ -59,10 +60,15 @@ public final class Json {
         }
     }
 
-    /** Writes the value as JSON through a temporary file and an atomic rename: a reader or a crash never sees half a file. */
+    /**
+     * Writes the value as JSON through a temporary file and an atomic rename: a reader or a crash never sees half a file.
+     * The file is readable and writable by its owner only (0600): these files hold tenants' parameters and routes.
+     */
     public static void writeAtomically(Path file, Object value) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, write(value), StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

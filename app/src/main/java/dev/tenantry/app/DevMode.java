@@ -8,6 +8,7 @@ import dev.tenantry.api.model.TokenCreate;
 import dev.tenantry.gateway.Gateway;
 import dev.tenantry.gateway.TrustedProxies;
 import dev.tenantry.server.TenantryServer;
+import dev.tenantry.server.domain.ApiLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,19 +22,24 @@ public final class DevMode implements AutoCloseable {
     public static final String CELL = "local";
 
     public record Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
-                          int capacity, DriverSettings driver, java.time.Clock clock, TrustedProxies trustedProxies) {
+                          int capacity, DriverSettings driver, java.time.Clock clock, TrustedProxies trustedProxies, ApiLimits apiLimits) {
         public Options {
             trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
+            apiLimits = apiLimits == null ? ApiLimits.DEFAULT : apiLimits;
         }
 
         public Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
                        int capacity, DriverSettings driver, java.time.Clock clock) {
-            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, null);
+            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, null, null);
         }
 
         public Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
                        int capacity, DriverSettings driver) {
-            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, null, null);
+            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, null, null, null);
+        }
+
+        public Options withApiLimits(ApiLimits limits) {
+            return new Options(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, trustedProxies, limits);
         }
     }
 
@@ -66,7 +72,7 @@ public final class DevMode implements AutoCloseable {
         homeLock = HomeLock.acquire(home);
         database = DatabaseOptions.Connection.open(home, options.dbUrl(), options.dbUser(), options.dbPassword());
         server = TenantryServer.startNotReady(new TenantryServer.Config(database.url(), database.user(), database.password(), options.host(),
-                options.apiPort(), 4, options.clock()));
+                options.apiPort(), 4, options.clock(), options.apiLimits()));
         adminToken = HomeFiles.token(home.resolve("admin.token"), server.services().tokens(), new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(home.resolve("api.url"), server.url());
         exampleRelease = preloadExample();

@@ -46,13 +46,16 @@ final class UpCommand implements Callable<Integer> {
                     + " default: none, a client's own are replaced)")
     java.util.List<String> trustedProxies = java.util.List.of();
 
+    @picocli.CommandLine.Mixin
+    ApiLimitOptions limits;
+
     @Override
     public Integer call() throws Exception {
         Path dir = home != null ? home : ClientOptions.home();
         DevMode dev = DevMode.start(new DevMode.Options(dir.toAbsolutePath(), database.url(), database.user(), database.password(), host,
                 apiPort, gatewayPort, capacity,
                 new DriverSettings(Duration.ofSeconds(stopGrace), workloadNice).withStartConcurrency(startConcurrency), null,
-                TrustedProxies.of(trustedProxies)));
+                TrustedProxies.of(trustedProxies), limits.toApiLimits()));
         printBanner(dev, dir);
         UntilStopped.await(() -> System.out.println("Stopping Tenantry…"), dev::close);
         return 0;

@@ -1,5 +1,6 @@
 package dev.tenantry.app;
 
+import dev.tenantry.server.domain.ApiLimits;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,9 +45,14 @@ final class TestPlane implements AutoCloseable {
 
     /** A plane whose server decides by {@code clock} (null: the system's). */
     static TestPlane start(java.time.Clock clock) throws Exception {
+        return start(clock, ApiLimits.DEFAULT);
+    }
+
+    /** A plane with the given per-token API rate limits. */
+    static TestPlane start(java.time.Clock clock, ApiLimits limits) throws Exception {
         Path home = Files.createTempDirectory("tenantry-it-");
         DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 50,
-                new DriverSettings(Duration.ofSeconds(3), 10), clock));
+                new DriverSettings(Duration.ofSeconds(3), 10), clock).withApiLimits(limits));
         return new TestPlane(dev, home);
     }
 

@@ -1,5 +1,6 @@
 package dev.tenantry.bench;
 
+import dev.tenantry.server.domain.ApiLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.api.Json;
@@ -40,7 +41,7 @@ public final class ChangesUnderLoadBenchmark {
     public static void main(String[] args) throws Exception {
         int instances = Integer.parseInt(args[0]);
         Path home = BenchPlane.temporaryHome("tenantry-bench-load-");
-        try (DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, DriverSettings.DEFAULT))) {
+        try (DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, DriverSettings.DEFAULT).withApiLimits(ApiLimits.UNLIMITED))) {
             ChangesUnderLoadBenchmark bench = new ChangesUnderLoadBenchmark(new BenchPlane(dev), instances);
             System.out.printf("machine: %d cores; %d instances of hello with 2 replicas; one client per instance, a request every %d ms%n",
                     Runtime.getRuntime().availableProcessors(), instances, INTERVAL_MS);

@@ -1,5 +1,6 @@
 package dev.tenantry.bench;
 
+import dev.tenantry.server.domain.ApiLimits;
 import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.api.Json;
 import dev.tenantry.app.DevMode;
@@ -37,7 +38,7 @@ public final class ProvisioningBenchmark {
         Path home = BenchPlane.temporaryHome("tenantry-bench-");
         DriverSettings settings = DriverSettings.DEFAULT.withStartConcurrency(Integer.getInteger("bench.startConcurrency"));
         try (DevMode dev = DevMode.start(new DevMode.Options(home, System.getProperty("bench.dbUrl"), System.getProperty("bench.dbUser"), null,
-                "127.0.0.1", 0, 0, 1000, settings))) {
+                "127.0.0.1", 0, 0, 1000, settings).withApiLimits(ApiLimits.UNLIMITED))) {
             ProvisioningBenchmark bench = new ProvisioningBenchmark(new BenchPlane(dev));
             bench.plane.post("/v1/tenants", Map.of("id", "bench"));
             System.out.printf("machine: %d cores; example workload: hello (JVM); %d sequential rounds, then %d concurrent%n",

@@ -1,5 +1,6 @@
 package dev.tenantry.bench;
 
+import dev.tenantry.server.domain.ApiLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.app.DevMode;
@@ -35,7 +36,7 @@ public final class WakeBenchmark {
         int rounds = Integer.parseInt(args[0]);
         int instances = Integer.parseInt(args[1]);
         Path home = BenchPlane.temporaryHome("tenantry-bench-wake-");
-        try (DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, DriverSettings.DEFAULT))) {
+        try (DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, DriverSettings.DEFAULT).withApiLimits(ApiLimits.UNLIMITED))) {
             WakeBenchmark bench = new WakeBenchmark(new BenchPlane(dev), instances);
             System.out.printf("machine: %d cores; example workload: hello (JVM); %d instances; %d rounds one at a time, then all at once%n",
                     Runtime.getRuntime().availableProcessors(), instances, rounds);

@@ -1,6 +1,8 @@
 package dev.tenantry.server;
 
+import dev.tenantry.server.domain.ApiLimits;
 import dev.tenantry.server.domain.AuditService;
+import dev.tenantry.server.domain.RateLimits;
 import dev.tenantry.server.domain.CatalogService;
 import dev.tenantry.server.domain.CellService;
 import dev.tenantry.server.domain.EventService;
@@ -23,13 +25,19 @@ import java.time.Clock;
 /** The control plane: store, domain services, reconcilers and the REST API, wired together. */
 public final class TenantryServer implements AutoCloseable {
     /** {@code clock}: the time every decision is made at (bakes, windows, retention, token expiry); tests move it forward. */
-    public record Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers, Clock clock) {
+    public record Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers, Clock clock,
+                         ApiLimits limits) {
         public Config {
             clock = clock == null ? Clock.systemUTC() : clock;
+            limits = limits == null ? ApiLimits.DEFAULT : limits;
+        }
+
+        public Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers, Clock clock) {
+            this(jdbcUrl, dbUser, dbPassword, apiHost, apiPort, reconcileWorkers, clock, null);
         }
 
         public Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers) {
-            this(jdbcUrl, dbUser, dbPassword, apiHost, apiPort, reconcileWorkers, null);
+            this(jdbcUrl, dbUser, dbPassword, apiHost, apiPort, reconcileWorkers, null, null);
         }
     }
 
@@ -54,7 +62,7 @@ public final class TenantryServer implements AutoCloseable {
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
         this.timers = Timers.start(database.dataSource(), store, services.instances(), clock);
-        this.api = new ApiServer(services).start(config.apiHost(), config.apiPort());
+        this.api = new ApiServer(services, new RateLimits(config.limits())).start(config.apiHost(), config.apiPort());
         this.url = "http://" + ("0.0.0.0".equals(config.apiHost()) ? "127.0.0.1" : config.apiHost()) + ":" + api.port();
     }
 

@@ -274,8 +274,7 @@ public final class ProcessDriver implements AutoCloseable {
         Function<String, String> resolver = key -> key.equals("instance.dataDir") ? dataDir.toString() : null;
         List<String> words = command.stream().map(s -> Placeholders.render(s, resolver)).toList();
         try {
-            Files.createDirectories(dataDir);
-            Files.createDirectories(logFile.getParent());
+            InstanceDirectories.create(dir, List.of(dataDir, logFile.getParent()));
             Files.writeString(logFile, "--- " + name + " hook of release " + d.release() + ": " + String.join(" ", words) + "\n",
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             ProcessBuilder pb = new ProcessBuilder(words).directory(dir.toFile()).redirectErrorStream(true)

@@ -18,6 +18,11 @@ record ReplicaSpec(String instanceUid, String component, int index, long generat
         return List.of(dataDir, workingDir, logFile.getParent(), stateFile.getParent());
     }
 
+    /** The instance's own directory, which holds all of the above. */
+    Path instanceDir() {
+        return dataDir.getParent();
+    }
+
     String name() {
         return component + "-" + index;
     }

@@ -235,7 +235,7 @@ final class ReplicaSupervisor {
     }
 
     private Watched launch() throws IOException {
-        for (Path dir : spec.directories()) Files.createDirectories(dir);
+        InstanceDirectories.create(spec.instanceDir(), spec.directories());
         ProcessBuilder pb = new ProcessBuilder(Launcher.command(spec.command(), spec.nice())).directory(spec.workingDir().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
         pb.environment().clear();

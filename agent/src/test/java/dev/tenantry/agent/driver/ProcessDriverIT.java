@@ -77,6 +77,20 @@ class ProcessDriverIT {
         long pid = replica("u1").pid();
         String nice = Files.readString(Path.of("/proc/" + pid + "/stat")).split("\\) ")[1].split(" ")[16];
         assertThat(nice).as("workload niceness").isEqualTo("10");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).as("the instance's directory")
+                .isEqualTo("rwx------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("run/web-0.g1.json"))))
+                .as("the agent's record of the replica").isEqualTo("rw-------");
+    }
+
+    @Test
+    void anInstanceDirectoryLeftOpenByAnOlderAgentIsClosedAtTheNextStart() throws Exception {
+        Path dir = work.resolve("instances/u11");
+        Files.createDirectories(dir.resolve("data"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        driver.apply(List.of(deployment("u11", "opened", "exec sleep 60", Map.of(), false)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica("u11") != null && replica("u11").pid() != null);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.tenantry.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.api.Json;
 import dev.tenantry.server.domain.Principal;
+import dev.tenantry.server.domain.RateLimits;
 import dev.tenantry.server.domain.Services;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -20,13 +21,15 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
     private final Services services;
+    private final RateLimits rateLimits;
     private final Javalin app;
     private final JsonNode openApi;
     private final Map<String, Access> declared = new TreeMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
 
-    public ApiServer(Services services) {
+    public ApiServer(Services services, RateLimits rateLimits) {
         this.services = services;
+        this.rateLimits = rateLimits;
         this.openApi = loadOpenApi();
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -118,6 +121,13 @@ public final class ApiServer implements AutoCloseable {
         Principal principal = services.tokens().authenticate(header.substring(7).strip())
                 .orElseThrow(() -> ProblemException.unauthorized("the token is unknown or revoked"));
         ctx.attribute(Http.PRINCIPAL, principal);
+        if (access != Access.CELL_AGENT) {
+            boolean write = ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD;
+            rateLimits.take(principal.tokenId(), write, System.nanoTime()).ifPresent(wait -> {
+                throw ProblemException.tooManyRequests("this token made too many " + (write ? "changes" : "reads")
+                        + " in a short time; retry after the time Retry-After gives", (int) Math.max(1, Math.ceil(wait.toMillis() / 1000.0)));
+            });
+        }
         Map<String, String> path = ctx.pathParamMap();
         access.policy.denial(principal, path.get("tenant"), path.get("cell")).ifPresent(reason -> {
             throw ProblemException.forbidden(reason + " (" + ctx.method() + " " + routePath(ctx) + ")");

@@ -18,6 +18,7 @@ import dev.tenantry.server.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -112,10 +113,13 @@ public final class InstanceReconciler implements Reconciler {
 
     private Outcome ensurePlaced(InstancePass pass) {
         if (pass.instance.cell() != null) return Outcome.DONE;
-        Optional<Cell> cell = Placement.choose(pass.tx.cells().list());
+        List<Cell> cells = pass.tx.cells().list();
+        Optional<Cell> cell = Placement.candidates(cells).stream()
+                .filter(c -> pass.tx.cells().lockAndCountInstances(c.id()) < c.capacity()).findFirst();
         if (cell.isEmpty()) {
-            pass.condition("Placed", Condition.Status.False, "NoCapacity", "no cell has free capacity");
-            pass.stepRunning("place", "waiting for a cell with free capacity");
+            String reason = Placement.noRoom(cells);
+            pass.condition("Placed", Condition.Status.False, "NoCapacity", reason);
+            pass.stepRunning("place", "waiting: " + reason);
             return Outcome.waiting("no capacity", NO_CAPACITY_RECHECK);
         }
         pass.instance = pass.instance.withPlacement(cell.get().id());

@@ -48,6 +48,16 @@ public final class CellRepository {
                 .map((rs, c) -> new Address(rs.getString("base_domain"), rs.getString("endpoint_template"))).findOne();
     }
 
+    /**
+     * Locks the cell's row until the transaction ends and counts its live instances then: placements on one cell,
+     * from any number of reconcile workers and server replicas, follow one another, each seeing the ones before.
+     */
+    public int lockAndCountInstances(String id) {
+        h.createQuery("select id from cells where id = :id for update").bind("id", id).mapTo(String.class).findOne();
+        return h.createQuery("select count(*) from instances i where i.cell = :id and " + InstanceRepository.LIVE).bind("id", id)
+                .mapTo(Integer.class).one();
+    }
+
     /** Bumps the cell's desired-state revision, so that its agent's long poll returns; returns the new revision. */
     public long bumpRevision(String id) {
         return h.createQuery("update cells set revision = revision + 1 where id = :id returning revision").bind("id", id)

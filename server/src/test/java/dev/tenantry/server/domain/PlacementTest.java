@@ -12,26 +12,27 @@ class PlacementTest {
     }
 
     @Test
-    void prefersOnlineCellsThenTheLeastLoaded() {
+    void neverOffersAnOfflineCellAndPrefersTheLeastLoaded() {
         List<Cell> cells = List.of(cell("a", false, 0, 10), cell("b", true, 5, 10), cell("c", true, 2, 10));
-        assertThat(Placement.choose(cells)).map(Cell::id).contains("c");
+        assertThat(Placement.candidates(cells)).extracting(Cell::id).containsExactly("c", "b");
     }
 
     @Test
     void comparesLoadAsAShareOfCapacity() {
         List<Cell> cells = List.of(cell("small", true, 1, 2), cell("big", true, 10, 100));
-        assertThat(Placement.choose(cells)).map(Cell::id).contains("big");
+        assertThat(Placement.candidates(cells)).extracting(Cell::id).containsExactly("big", "small");
     }
 
     @Test
-    void skipsFullCellsAndFindsNothingWhenAllAreFull() {
-        assertThat(Placement.choose(List.of(cell("a", true, 10, 10), cell("b", false, 1, 2)))).map(Cell::id).contains("b");
-        assertThat(Placement.choose(List.of(cell("a", true, 10, 10)))).isEmpty();
-        assertThat(Placement.choose(List.of())).isEmpty();
+    void skipsFullCellsAndSaysWhyWhenNoneIsLeft() {
+        List<Cell> cells = List.of(cell("a", true, 10, 10), cell("b", false, 1, 2));
+        assertThat(Placement.candidates(cells)).isEmpty();
+        assertThat(Placement.noRoom(cells)).isEqualTo("no online cell has free capacity (a: 10 of 10, b: offline)");
+        assertThat(Placement.noRoom(List.of())).isEqualTo("no cell is registered");
     }
 
     @Test
     void breaksTiesByIdSoThatTheChoiceIsStable() {
-        assertThat(Placement.choose(List.of(cell("z", true, 0, 10), cell("m", true, 0, 10)))).map(Cell::id).contains("m");
+        assertThat(Placement.candidates(List.of(cell("z", true, 0, 10), cell("m", true, 0, 10)))).extracting(Cell::id).containsExactly("m", "z");
     }
 }
