@@ -89,6 +89,9 @@ class LifecycleIT extends WithPlane {
         assertThat(stopped.path("status").path("replicas")).isEmpty();
         await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
         await().atMost(Duration.ofSeconds(5)).until(() -> plane.viaGateway("pausy.globex.localhost", "/").status() == 503);
+        TestPlane.Reply whileStopped = plane.viaGateway("pausy.globex.localhost", "/");
+        assertThat(whileStopped.raw().headers().firstValue("Retry-After")).as("a stopped instance does not come back by itself").isEmpty();
+        assertThat(whileStopped.body()).contains("is stopped");
 
         TestPlane.Reply again = plane.post("/v1/tenants/globex/instances/pausy/stop", null);
         assertThat(again.status()).isEqualTo(409);

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.server.TenantryServer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,21 +26,25 @@ class ServerReplicasIT extends WithPlane {
         try (TenantryServer second = TenantryServer.start(new TenantryServer.Config(db.url(), db.user(), db.password(), "127.0.0.1", 0, 4))) {
             TenantryServer first = plane.dev.server();
             long firstBefore = first.reconcilePasses();
+            List<Future<TestPlane.Reply>> creates = new ArrayList<>();
             try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < INSTANCES; i++) {
                     String api = i % 2 == 0 ? plane.api : second.url();
                     Map<String, Object> body = Map.of("name", "r" + i, "service", "hello", "plan", "starter");
-                    clients.submit(() -> assertThat(plane.callAt(api, "POST", "/v1/tenants/globex/instances", body).status()).isEqualTo(202));
+                    creates.add(clients.submit(() -> plane.callAt(api, "POST", "/v1/tenants/globex/instances", body)));
                 }
             }
+            for (Future<TestPlane.Reply> create : creates) assertThat(create.get().status()).as(create.get().body()).isEqualTo(202);
             for (int i = 0; i < INSTANCES; i++) plane.awaitPhase("globex", "r" + i, "RUNNING");
+            List<Future<TestPlane.Reply>> deletes = new ArrayList<>();
             try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < INSTANCES; i++) {
                     String api = i % 2 == 1 ? plane.api : second.url();
                     String path = "/v1/tenants/globex/instances/r" + i;
-                    clients.submit(() -> assertThat(plane.callAt(api, "DELETE", path, null).status()).isEqualTo(202));
+                    deletes.add(clients.submit(() -> plane.callAt(api, "DELETE", path, null)));
                 }
             }
+            for (Future<TestPlane.Reply> delete : deletes) assertThat(delete.get().status()).as(delete.get().body()).isEqualTo(202);
             for (int i = 0; i < INSTANCES; i++) plane.awaitPhase("globex", "r" + i, "DELETED");
 
             assertThat(first.reconcilePasses() - firstBefore).as("passes run by the first server").isPositive();

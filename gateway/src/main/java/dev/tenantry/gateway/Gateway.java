@@ -97,6 +97,9 @@ public final class Gateway implements AutoCloseable {
             Callback counted = counted(entry, response, callback);
             String backend = entry.pick();
             if (backend == null && entry.route().hibernated() && waker != null) return holdWhileWaking(host, entry, request, response, counted);
+            if (backend == null && entry.route().stopped()) {
+                return problem(response, counted, 503, "instance at '" + host + "' is stopped; it serves again once it is started", null);
+            }
             if (backend == null) {
                 return problem(response, counted, 503, "instance at '" + host + "' has no healthy replica right now", "1");
             }

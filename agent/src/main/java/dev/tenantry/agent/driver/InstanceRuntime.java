@@ -514,7 +514,9 @@ final class InstanceRuntime {
             serving.removeIf(s -> d.ingress() == null || !s.spec().component().equals(d.ingress().component()) || !s.isServing());
             List<String> backends = serving.stream().map(s -> "127.0.0.1:" + s.spec().ports().get(d.ingress().port())).toList();
             String release = serving.isEmpty() ? d.release() : serving.getFirst().spec().release();
-            return new Route(d.host(), d.instanceUid(), backends, isAsleepLocked(), release);
+            boolean stopped = !d.hibernated() && d.ingress() != null && d.components().stream()
+                    .filter(c -> c.name().equals(d.ingress().component())).allMatch(c -> c.replicasOrDefault() == 0);
+            return new Route(d.host(), d.instanceUid(), backends, isAsleepLocked(), release, stopped);
         }
     }
 
