@@ -248,6 +248,23 @@ class LifecycleIT extends WithPlane {
     }
 
     @Test
+    void requestsArrivingWhileAnInstanceHibernatesAndWakesAreHeldAndAnsweredNeverFailed() throws Exception {
+        running("acme", "dozy");
+        try (GatewayLoad load = new GatewayLoad(plane.dev.gateway().port(), "dozy.acme.localhost", Duration.ofMillis(50))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.ok() > 5);
+            JsonNode hibernate = plane.awaitOperation(plane.post("/v1/tenants/acme/instances/dozy/hibernate", null).json()
+                    .path("operation").path("id").asText());
+            assertThat(hibernate.path("state").asText()).as(hibernate.toString()).isEqualTo("SUCCEEDED");
+            // the load's next request wakes it again at once; its requests wait for the wake
+            await().atMost(TestPlane.WAIT).until(() -> plane.instance("acme", "dozy").path("spec").path("hibernated").asBoolean(true) == false
+                    && plane.instance("acme", "dozy").path("status").path("phase").asText().equals("RUNNING"));
+            int before = load.ok();
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.ok() > before + 10);
+            assertThat(load.failures()).as("requests through the hibernation and the wake that followed").isEmpty();
+        }
+    }
+
+    @Test
     void anIdleInstanceHibernatesAfterItsPlansPeriodAndWakesOnTheNextRequest() throws Exception {
         TestPlane.Reply tooShort = plane.post("/v1/services/hello/plans", Map.of("name", "dozing", "hibernateAfterSeconds", 3));
         assertThat(tooShort.status()).isEqualTo(400);

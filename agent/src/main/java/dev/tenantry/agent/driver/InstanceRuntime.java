@@ -85,6 +85,8 @@ final class InstanceRuntime {
     private final Runnable onChange;
     private final Runnable onRoutesChanged;
     private final Object lock = new Object();
+    /** Wakes the converging thread: a new target, a wake, a close (released under the lock, awaited outside it). */
+    private final java.util.concurrent.Semaphore kicks = new java.util.concurrent.Semaphore(0);
     private final Map<String, Replica> slots = new LinkedHashMap<>();
     /** The previous release's ingress replicas after a flip, by slot: running, out of the routes, until {@link #warmUntil}. */
     private final Map<String, Replica> warm = new LinkedHashMap<>();
@@ -139,7 +141,7 @@ final class InstanceRuntime {
             target = deployment;
             converged = false;
             failure = null;
-            lock.notifyAll();
+            kicks.release();
         }
         onChange.run();
     }
@@ -150,7 +152,7 @@ final class InstanceRuntime {
             if (!isAsleepLocked()) return false;
             woken = true;
             converged = false;
-            lock.notifyAll();
+            kicks.release();
         }
         onChange.run();
         return true;
@@ -166,6 +168,7 @@ final class InstanceRuntime {
             Deployment d;
             Optional<Change> change;
             boolean postHookDue = false;
+            long idleMillis = -1; // converged: wait for a kick (0: without a deadline), or until the warm replicas cool
             List<Replica> cooled;
             synchronized (lock) {
                 if (closed) return;
@@ -185,13 +188,21 @@ final class InstanceRuntime {
                     }
                     progress = null;
                     if (changed) onChange.run();
-                    try {
-                        lock.wait(warm.isEmpty() ? 0 : Math.max(1, Duration.between(Instant.now(), warmUntil).toMillis()));
-                    } catch (InterruptedException e) {
+                    idleMillis = warm.isEmpty() ? 0 : Math.max(1, Duration.between(Instant.now(), warmUntil).toMillis());
+                }
+            }
+            if (idleMillis >= 0) {
+                // waits outside the monitor: a virtual thread waiting inside one would pin its carrier (JDK 21-23)
+                try {
+                    if (idleMillis == 0) kicks.acquire();
+                    else kicks.tryAcquire(idleMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    kicks.drainPermits();
+                } catch (InterruptedException e) {
+                    synchronized (lock) {
                         if (closed) return;
                     }
-                    continue;
                 }
+                continue;
             }
             if (!cooled.isEmpty()) {
                 cooled.parallelStream().forEach(r -> stopAndRelease(r.supervisor()));
@@ -437,7 +448,7 @@ final class InstanceRuntime {
             });
             if (!warm.isEmpty()) warmUntil = Instant.now().plus(d.keepWarm());
             progress = "release " + d.release() + " serves; stopping the previous replicas";
-            lock.notifyAll();
+            kicks.release();
         }
         return retiring;
     }
@@ -516,7 +527,8 @@ final class InstanceRuntime {
             String release = serving.isEmpty() ? d.release() : serving.getFirst().spec().release();
             boolean stopped = !d.hibernated() && d.ingress() != null && d.components().stream()
                     .filter(c -> c.name().equals(d.ingress().component())).allMatch(c -> c.replicasOrDefault() == 0);
-            return new Route(d.host(), d.instanceUid(), backends, isAsleepLocked(), release, stopped);
+            // hibernated, also while it wakes: a request that finds no replica is held until one serves, never refused
+            return new Route(d.host(), d.instanceUid(), backends, d.hibernated(), release, stopped);
         }
     }
 
@@ -548,7 +560,7 @@ final class InstanceRuntime {
         List<ReplicaSupervisor> all;
         synchronized (lock) {
             closed = true;
-            lock.notifyAll();
+            kicks.release();
             all = supervisors();
             warm.values().forEach(r -> all.add(r.supervisor()));
             slots.clear();

@@ -12,7 +12,8 @@ import java.util.List;
  * <p>On kernels with scheduler autogroups (most Linux desktops and many servers), every session is
  * scheduled as one group and a process's own nice value only ranks it inside its group; so the new
  * session's autogroup gets the nice value too, through {@code /proc/self/autogroup}, before the
- * command is exec'd. Every step execs, so the workload keeps the pid the driver started.
+ * command is exec'd. A tenant's workload then drops to its tenant's user through {@code setpriv}. Every step execs,
+ * so the workload keeps the pid the driver started.
  */
 public final class Launcher {
     private static final String SET_PRIORITY = "[ -w /proc/self/autogroup ] && echo \"$0\" > /proc/self/autogroup; exec nice -n \"$0\" \"$@\"";
@@ -20,9 +21,15 @@ public final class Launcher {
     private Launcher() {}
 
     public static List<String> command(List<String> workload, int nice) {
+        return command(workload, nice, null);
+    }
+
+    /** {@code user}: the unprivileged user to run the workload as (its priority is set first), or null for the agent's. */
+    static List<String> command(List<String> workload, int nice, WorkloadUser user) {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) command.add("/usr/bin/setsid");
         if (nice > 0) command.addAll(List.of("/bin/sh", "-c", SET_PRIORITY, String.valueOf(nice)));
+        if (user != null) command.addAll(user.dropPrivileges());
         command.addAll(workload);
         return command;
     }

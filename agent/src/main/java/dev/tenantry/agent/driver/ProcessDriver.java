@@ -44,6 +44,7 @@ public final class ProcessDriver implements AutoCloseable {
     private static final List<String> INHERITED_ENV = List.of("PATH", "LANG", "LC_ALL", "TZ", "JAVA_HOME");
 
     private final Path instancesDir;
+    private final WorkloadUsers users;
     private final DriverSettings settings;
     private final Runnable onChange;
     private final Runnable onRoutesChanged;
@@ -57,6 +58,7 @@ public final class ProcessDriver implements AutoCloseable {
     /** {@code onChange} runs whenever what runs changed; {@code onRoutesChanged} synchronously, when a replica leaves the routes. */
     public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange, Runnable onRoutesChanged) {
         this.instancesDir = workDir.resolve("instances");
+        this.users = WorkloadUsers.forInstancesUnder(workDir, instancesDir);
         this.settings = settings;
         this.onChange = onChange;
         this.onRoutesChanged = onRoutesChanged;
@@ -244,7 +246,7 @@ public final class ProcessDriver implements AutoCloseable {
         List<String> command = Stream.concat(c.command().stream(), c.args().stream()).map(s -> Placeholders.render(s, resolver)).toList();
         return new ReplicaSpec(d.instanceUid(), c.name(), index, d.generation(), command, env, ports, dataDir, workingDir,
                 dir.resolve("logs").resolve(c.name() + "-" + index + ".log"), dir.resolve("run").resolve(c.name() + "-" + index + ".g" + d.generation() + ".json"),
-                c.health(), settings.workloadNice(), template, release);
+                c.health(), settings.workloadNice(), template, release, users.of(d.tenant()).orElse(null));
     }
 
     /** The clean environment of a workload process of the instance: nothing of the agent's but a few locale and path variables. */
@@ -274,10 +276,12 @@ public final class ProcessDriver implements AutoCloseable {
         Function<String, String> resolver = key -> key.equals("instance.dataDir") ? dataDir.toString() : null;
         List<String> words = command.stream().map(s -> Placeholders.render(s, resolver)).toList();
         try {
-            InstanceDirectories.create(dir, List.of(dataDir, logFile.getParent()));
+            WorkloadUser user = users.of(d.tenant()).orElse(null);
+            InstanceDirectories.create(dir, List.of(logFile.getParent()), List.of(dataDir), user);
             Files.writeString(logFile, "--- " + name + " hook of release " + d.release() + ": " + String.join(" ", words) + "\n",
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            ProcessBuilder pb = new ProcessBuilder(words).directory(dir.toFile()).redirectErrorStream(true)
+            List<String> asUser = user == null ? words : java.util.stream.Stream.concat(user.dropPrivileges().stream(), words.stream()).toList();
+            ProcessBuilder pb = new ProcessBuilder(asUser).directory(dataDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             pb.environment().clear();
             pb.environment().putAll(environment(d, dataDir, dir));

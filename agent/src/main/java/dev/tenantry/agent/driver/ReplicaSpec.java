@@ -6,16 +6,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One replica as it will run: its command, environment, allocated ports, directories, health check, and the
- * fingerprint of the template it is started from.
+ * One replica as it will run: its command, environment, allocated ports, directories, health check, the
+ * fingerprint of the template it is started from, and the user it runs as (null: the agent's).
  */
 record ReplicaSpec(String instanceUid, String component, int index, long generation, List<String> command,
                    Map<String, String> env, Map<String, Integer> ports, Path dataDir, Path workingDir, Path logFile, Path stateFile,
-                   HealthCheck health, int nice, String template, String release) {
+                   HealthCheck health, int nice, String template, String release, WorkloadUser user) {
 
-    /** The directories the replica needs before it starts (created by its supervisor, not by the thread applying a desired state). */
-    List<Path> directories() {
-        return List.of(dataDir, workingDir, logFile.getParent(), stateFile.getParent());
+    /** The agent's directories of the replica: its log and its record (created by its supervisor before it starts). */
+    List<Path> agentDirectories() {
+        return List.of(logFile.getParent(), stateFile.getParent());
+    }
+
+    /** The workload's own directories: the instance's data and the replica's working directory. */
+    List<Path> workloadDirectories() {
+        return List.of(dataDir, workingDir);
     }
 
     /** The instance's own directory, which holds all of the above. */

@@ -235,8 +235,8 @@ final class ReplicaSupervisor {
     }
 
     private Watched launch() throws IOException {
-        InstanceDirectories.create(spec.instanceDir(), spec.directories());
-        ProcessBuilder pb = new ProcessBuilder(Launcher.command(spec.command(), spec.nice())).directory(spec.workingDir().toFile()).redirectErrorStream(true)
+        InstanceDirectories.create(spec.instanceDir(), spec.agentDirectories(), spec.workloadDirectories(), spec.user());
+        ProcessBuilder pb = new ProcessBuilder(Launcher.command(spec.command(), spec.nice(), spec.user())).directory(spec.workingDir().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
         pb.environment().clear();
         pb.environment().putAll(spec.env());

@@ -10,11 +10,12 @@ import java.time.Instant;
  * what an instance on this plan may be scaled to (unset: {@link #MAX_REPLICAS} replicas and the largest
  * size a plan may have). An instance on a plan with {@code hibernateAfterSeconds} hibernates after that long
  * without a request through the gateway (null: never). A deleted instance's data is kept for
- * {@code retentionSeconds} (null: {@link #DEFAULT_RETENTION_SECONDS}; 0: purged as soon as it is deleted).
+ * {@code retentionSeconds} (null: {@link #DEFAULT_RETENTION_SECONDS}; 0: purged as soon as it is deleted). {@code tenantQuota}
+ * bounds each tenant's live instances of this plan, unless the tenant has a quota of its own (null: no bound).
  */
 public record Plan(String service, String name, Isolation isolation, Integer replicas, Resources size,
                    Integer maxReplicas, Resources maxSize, Integer hibernateAfterSeconds, Integer retentionSeconds,
-                   BigDecimal pricePerHour, Instant createdAt) {
+                   BigDecimal pricePerHour, Instant createdAt, Quota tenantQuota) {
     public static final int MIN_HIBERNATE_AFTER_SECONDS = 10;
     /** Seven days. */
     public static final int DEFAULT_RETENTION_SECONDS = 7 * 24 * 3600;

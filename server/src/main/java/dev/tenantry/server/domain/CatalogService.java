@@ -101,10 +101,11 @@ public final class CatalogService {
             errors.add("retentionSeconds", "must be between 0 (purge at once) and " + Plan.MAX_RETENTION_SECONDS + " (a year)");
         }
         if (request.pricePerHour() != null && request.pricePerHour().compareTo(BigDecimal.ZERO) < 0) errors.add("pricePerHour", "must not be negative");
+        dev.tenantry.api.model.Quota.check(errors, "tenantQuota", request.tenantQuota());
         errors.throwIfAny();
         Plan plan = new Plan(service, request.name(), request.isolation() == null ? Plan.Isolation.dedicated : request.isolation(),
                 request.replicas(), request.size(), request.maxReplicas(), request.maxSize(), request.hibernateAfterSeconds(), request.retentionSeconds(),
-                request.pricePerHour() == null ? BigDecimal.ZERO : request.pricePerHour(), clock.instant());
+                request.pricePerHour() == null ? BigDecimal.ZERO : request.pricePerHour(), clock.instant(), request.tenantQuota());
         return store.tx(tx -> {
             service(tx, service);
             if (tx.catalog().plan(service, request.name()).isPresent()) throw new ConflictException("name", "plan '" + request.name() + "' of '" + service + "' already exists");

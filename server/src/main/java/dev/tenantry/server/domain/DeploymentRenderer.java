@@ -62,15 +62,37 @@ public final class DeploymentRenderer {
     private static Component renderComponent(Component c, InstanceSpec spec, Plan plan, Ingress ingress, Function<String, String> resolver) {
         Map<String, String> env = new LinkedHashMap<>();
         c.env().forEach((k, v) -> env.put(k, Placeholders.render(v, resolver)));
+        return new Component(c.name(),
+                render(c.command(), resolver),
+                render(c.args(), resolver),
+                env, c.ports(), c.health(), size(c.resources(), plan.size(), spec.size()), spec.stopped() ? 0 : replicas(c, spec, plan, ingress));
+    }
+
+    /** The component's replicas while the instance runs: for the ingress component the instance's scaling, else the plan's. */
+    private static int replicas(Component c, InstanceSpec spec, Plan plan, Ingress ingress) {
         Integer replicas = c.replicas();
         if (ingress != null && ingress.component().equals(c.name())) {
             if (plan.replicas() != null) replicas = plan.replicas();
             if (spec.replicas() != null) replicas = spec.replicas();
         }
-        return new Component(c.name(),
-                render(c.command(), resolver),
-                render(c.args(), resolver),
-                env, c.ports(), c.health(), size(c.resources(), plan.size(), spec.size()), spec.stopped() ? 0 : replicas == null ? 1 : replicas);
+        return replicas == null ? 1 : replicas;
+    }
+
+    /**
+     * What the instance takes while it runs (also while it is stopped or hibernated: what it may take again), in CPU
+     * millicores and memory MiB over all replicas of all components; one instance.
+     */
+    public static dev.tenantry.api.model.QuotaUsage.Usage footprint(Blueprint blueprint, Plan plan, InstanceSpec spec) {
+        Ingress ingress = ingressOf(blueprint);
+        long cpu = 0;
+        long memory = 0;
+        for (Component c : blueprint.components()) {
+            int replicas = replicas(c, spec, plan, ingress);
+            Resources size = size(c.resources(), plan.size(), spec.size());
+            cpu += (long) replicas * size.cpuMillis();
+            memory += (long) replicas * size.memoryMb();
+        }
+        return new dev.tenantry.api.model.QuotaUsage.Usage(1, cpu, memory);
     }
 
     /** Each field from the instance's scaling, else the plan, else the component, else the default. */

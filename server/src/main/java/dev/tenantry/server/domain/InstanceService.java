@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Accepts instance lifecycle requests: validates them, then records the desired state, an operation
@@ -92,13 +93,15 @@ public final class InstanceService {
             if (tx.instances().get(tenant, request.name()).filter(i -> !i.phase().isDeleted()).isPresent()) {
                 throw new ConflictException("name", "tenant '" + tenant + "' already has an instance '" + request.name() + "'");
             }
+            InstanceSpec spec = new InstanceSpec(service.name(), plan.name(), release.version(), parameters);
+            Quotas.check(tx, tenant, null, spec, plan, release);
             Instant now = clock.instant();
             String target = tenant + "/" + request.name();
             Operation op = OperationProgress.start("instance.create", tenant, target, who.actor(), now, CREATE_STEPS);
             InstanceStatus status = new InstanceStatus(Phase.PENDING, 0, null, null, null, "waiting for placement",
                     List.of(new Condition("Ready", Condition.Status.False, "Provisioning", "instance is being provisioned", now)), List.of());
             InstanceRecord instance = new InstanceRecord(Ids.newId("ins", 16), tenant, request.name(), 1,
-                    new InstanceSpec(service.name(), plan.name(), release.version(), parameters), status, null, null, null,
+                    spec, status, null, null, null,
                     false, 0, 0, op.id(), null, null, now, now);
             tx.instances().insert(instance);
             tx.operations().insert(op, instance.uid());
@@ -170,6 +173,7 @@ public final class InstanceService {
                     throw new ConflictException("cell", "cell " + cell.id() + ", which keeps the instance's data, has no free capacity");
                 }
             }
+            checkQuota(tx, locked.uid(), tenant, locked.spec());
             Instant now = clock.instant();
             String target = tenant + "/" + name;
             Operation op = OperationProgress.start("instance.restore", tenant, target, who.actor(), now, RESTORE_STEPS);
@@ -380,9 +384,18 @@ public final class InstanceService {
                 throw new ConflictException("operation", "operation " + running.id() + " (" + running.type() + ") is still running on instance '"
                         + name + "'; try again when it is done");
             }
-            return changed(tx, locked, change.apply(tx, locked), type, who.actor());
+            InstanceSpec next = change.apply(tx, locked);
+            if (!next.equals(locked.spec())) checkQuota(tx, locked.uid(), locked.tenant(), next);
+            return changed(tx, locked, next, type, who.actor());
         });
         return fired(accepted);
+    }
+
+    /** The tenant's quota with the instance {@code uid} at {@code spec} (skipped when its plan or release is gone). */
+    private static void checkQuota(Tx tx, String uid, String tenant, InstanceSpec spec) {
+        Optional<Plan> plan = tx.catalog().plan(spec.service(), spec.plan());
+        Optional<Release> release = tx.catalog().release(spec.service(), spec.release());
+        if (plan.isPresent() && release.isPresent()) Quotas.check(tx, tenant, uid, spec, plan.get(), release.get());
     }
 
     private static Operation runningOperation(Tx tx, InstanceRecord instance) {

@@ -64,6 +64,27 @@ public final class TenantService {
         });
     }
 
+    /** Sets (null: clears, so that the plans' quotas apply) the tenant's own quota; audited from and to. */
+    public Tenant setQuota(Principal who, String id, dev.tenantry.api.model.Quota quota) {
+        Errors errors = new Errors();
+        dev.tenantry.api.model.Quota.check(errors, "quota", quota);
+        errors.throwIfAny();
+        Tenant tenant = get(who, id);
+        return store.tx(tx -> {
+            tx.tenants().setQuota(tenant.id(), quota);
+            tx.audit().record(who.actor(), "tenant.quota", "tenants/" + id, id, "success", "quota " + tenant.quota() + " -> " + quota);
+            tx.events().append("tenant.quota", "tenants/" + id, id, quota == null ? Map.of("tenant", id, "actor", who.actor())
+                    : Map.of("tenant", id, "actor", who.actor(), "quota", quota));
+            return tx.tenants().get(id).orElseThrow();
+        });
+    }
+
+    /** The tenant's own quota (null: its plans' apply) and what all its live instances take. */
+    public dev.tenantry.api.model.QuotaUsage quota(Principal who, String id) {
+        Tenant tenant = get(who, id);
+        return store.tx(tx -> new dev.tenantry.api.model.QuotaUsage(id, tenant.quota(), Quotas.usage(tx, id, null, null)));
+    }
+
     public Tenant get(Principal who, String id) {
         if (!who.canSeeTenant(id)) throw new NotFoundException("tenant", "no tenant '" + id + "'");
         return store.tx(tx -> tx.tenants().get(id)).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + id + "'"));

@@ -52,7 +52,7 @@ final class Bodies {
                         List.of(new FieldError(duplicate, "appears more than once")));
             }
             throw new ProblemException(400, "malformed-body", "the body is not valid " + (yaml ? "YAML" : "JSON") + ": "
-                    + e.getOriginalMessage(), List.of(new FieldError("body", "is not valid " + (yaml ? "YAML" : "JSON"))));
+                    + e.getOriginalMessage(), List.of(new FieldError(whereUnparseable(e), "is not valid " + (yaml ? "YAML" : "JSON"))));
         } catch (java.io.IOException e) {
             throw ProblemException.badRequest(null, "the request body could not be read");
         }
@@ -64,6 +64,20 @@ final class Bodies {
     private static String duplicateField(JsonProcessingException e) {
         Matcher m = DUPLICATE.matcher(e.getOriginalMessage() == null ? "" : e.getOriginalMessage());
         return m.find() ? m.group(1) : null;
+    }
+
+    /** The field whose value could not be parsed (e.g. {@code blueprint}), from the parser's position; "body" at the top. */
+    private static String whereUnparseable(JsonProcessingException e) {
+        if (!(e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser) || parser.getParsingContext() == null
+                || parser.getParsingContext().getParent() == null) return "body";
+        StringBuilder path = new StringBuilder();
+        // the value the parser was inside of: a broken list under "blueprint" is "blueprint"; a body cut short is "body"
+        for (String part : parser.getParsingContext().getParent().pathAsPointer().toString().split("/")) {
+            if (part.isEmpty()) continue;
+            if (part.matches("[0-9]+")) path.append('[').append(part).append(']');
+            else path.append(path.isEmpty() ? "" : ".").append(part.replace("~1", "/").replace("~0", "~"));
+        }
+        return path.isEmpty() ? "body" : path.toString();
     }
 
     /** The path of the first string or field name holding a NUL character (PostgreSQL cannot store one), or null. */

@@ -6,6 +6,7 @@ import dev.tenantry.server.domain.ConflictException;
 import dev.tenantry.server.domain.ForbiddenException;
 import dev.tenantry.server.domain.NotFoundException;
 import dev.tenantry.server.domain.PreconditionFailedException;
+import dev.tenantry.server.domain.QuotaExceededException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpResponseException;
 import java.util.List;
@@ -29,6 +30,8 @@ final class ErrorMapping {
         routes.exception(ConflictException.class, (e, ctx) -> Problems.write(ctx, 409, "conflict", e.getMessage(), fields(e.field(), e.getMessage())));
         routes.exception(PreconditionFailedException.class, (e, ctx) -> Problems.write(ctx, 412, "precondition-failed", e.getMessage(),
                 fields("If-Match", e.getMessage())));
+        routes.exception(QuotaExceededException.class, (e, ctx) -> Problems.write(ctx, 409, "quota-exceeded", e.getMessage(),
+                fields(e.field(), e.getMessage())));
         routes.exception(ForbiddenException.class, (e, ctx) -> Problems.write(ctx, 403, "forbidden", e.getMessage(), List.of()));
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             String allowed = e.getDetails().get("availableMethods");

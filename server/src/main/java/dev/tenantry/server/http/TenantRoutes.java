@@ -25,6 +25,11 @@ final class TenantRoutes {
                 ctx.pathParam("tenant"), Bodies.read(ctx, dev.tenantry.api.model.MaintenanceWindow.class))));
         r.delete("/v1/tenants/{tenant}/maintenance-window", Access.TENANT_OPERATOR, ctx -> Http.json(ctx, 200,
                 tenants.setMaintenanceWindow(Http.principal(ctx), ctx.pathParam("tenant"), null)));
+        r.get("/v1/tenants/{tenant}/quota", Access.TENANT_VIEWER, ctx -> Http.json(ctx, 200, tenants.quota(Http.principal(ctx), ctx.pathParam("tenant"))));
+        r.put("/v1/tenants/{tenant}/quota", Access.PROVIDER_ADMIN, ctx -> Http.json(ctx, 200, tenants.setQuota(Http.principal(ctx),
+                ctx.pathParam("tenant"), Bodies.read(ctx, dev.tenantry.api.model.Quota.class))));
+        r.delete("/v1/tenants/{tenant}/quota", Access.PROVIDER_ADMIN, ctx -> Http.json(ctx, 200,
+                tenants.setQuota(Http.principal(ctx), ctx.pathParam("tenant"), null)));
         r.delete("/v1/tenants/{tenant}", Access.PROVIDER_OPERATOR, ctx -> {
             tenants.delete(Http.principal(ctx), ctx.pathParam("tenant"));
             ctx.status(204);

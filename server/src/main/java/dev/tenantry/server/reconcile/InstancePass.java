@@ -103,6 +103,15 @@ final class InstancePass {
                 s.message(), conditions, s.replicas()));
     }
 
+    /** Removes the condition of that type, if the instance has one. */
+    void clearCondition(String type) {
+        InstanceStatus s = instance.status();
+        if (s.conditions().stream().noneMatch(c -> c.type().equals(type))) return;
+        List<Condition> conditions = s.conditions().stream().filter(c -> !c.type().equals(type)).toList();
+        instance = instance.withStatus(new InstanceStatus(s.phase(), s.observedGeneration(), s.release(), s.cell(), s.endpoint(),
+                s.message(), conditions, s.replicas()));
+    }
+
     void cellChanged() {
         cellChanged = true;
     }

@@ -55,8 +55,19 @@ public final class InstanceReconciler implements Reconciler {
     }
 
     @Override
-    public void retryLater(dev.tenantry.server.store.Tx tx, String uid, String owner, Duration retry) {
-        tx.instances().release(uid, owner, retry);
+    public int failed(dev.tenantry.server.store.Tx tx, String uid, String owner) {
+        return tx.instances().releaseAfterFailure(uid, owner, ReconcileBackoff::after);
+    }
+
+    /** A condition {@code Reconciled=False} with the error and the next try; the next pass that succeeds removes it. */
+    @Override
+    public void showFailure(dev.tenantry.server.store.Tx tx, String uid, String reason, int failures) {
+        tx.instances().lockByUid(uid).ifPresent(instance -> {
+            InstancePass pass = new InstancePass(tx, instance, null, clock.instant());
+            pass.condition("Reconciled", Condition.Status.False, "PassFailed", failures + " pass(es) in a row failed: " + reason
+                    + "; the next in " + ReconcileBackoff.after(failures).toSeconds() + " s");
+            pass.save();
+        });
     }
 
     /**
@@ -86,6 +97,7 @@ public final class InstanceReconciler implements Reconciler {
                     yield RESYNC;
                 }
             };
+            pass.clearCondition("Reconciled");
             boolean changed = pass.save();
             tx.instances().release(uid, owner, next);
             return new PassResult(next, changed, pass.isCellChanged());

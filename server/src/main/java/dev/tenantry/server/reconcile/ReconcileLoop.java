@@ -19,7 +19,8 @@ public final class ReconcileLoop implements AutoCloseable {
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration IDLE_WAIT = Duration.ofMillis(500);
     private static final int BATCH = 8;
-    private static final Duration RETRY = Duration.ofSeconds(5);
+    /** The longest a worker waits before it tries to claim work again after errors: work resumes soon after the database does. */
+    private static final Duration CLAIM_RETRY_CAP = Duration.ofSeconds(10);
 
     private final Store store;
     private final Signals signals;
@@ -56,6 +57,7 @@ public final class ReconcileLoop implements AutoCloseable {
     }
 
     private void work() {
+        int errorsInARow = 0;
         while (running) {
             try {
                 long mark = signals.mark(topic);
@@ -66,14 +68,19 @@ public final class ReconcileLoop implements AutoCloseable {
                     if (!running) break;
                     reconcileOne(uid);
                 }
+                if (errorsInARow > 0) log.info("The {} worker claims work again after {} failed attempts", name, errorsInARow);
+                errorsInARow = 0;
                 if (claimed.isEmpty()) signals.await(topic, mark, IDLE_WAIT);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
                 if (!running) return;
-                log.warn("Reconcile loop error, retrying: {}", e.toString());
-                sleepQuietly();
+                Duration backoff = ReconcileBackoff.after(++errorsInARow);
+                Duration wait = backoff.compareTo(CLAIM_RETRY_CAP) > 0 ? CLAIM_RETRY_CAP : backoff;
+                if (errorsInARow == 1) log.warn("The {} worker cannot claim work (the database?); trying again, less often: {}", name, e.toString());
+                else log.debug("The {} worker still cannot claim work ({} attempts); next in {} s: {}", name, errorsInARow, wait.toSeconds(), e.toString());
+                sleepQuietly(wait);
             }
         }
     }
@@ -83,8 +90,18 @@ public final class ReconcileLoop implements AutoCloseable {
             reconciler.reconcile(uid, owner);
             passes.incrementAndGet();
         } catch (RuntimeException e) {
-            log.warn("Reconciling {} failed, retrying in 5s: {}", uid, e.toString(), e);
-            store.run(tx -> reconciler.retryLater(tx, uid, owner, RETRY));
+            int failures = store.tx(tx -> reconciler.failed(tx, uid, owner));
+            Duration next = ReconcileBackoff.after(failures);
+            if (failures <= 1) {
+                log.warn("Reconciling {} failed; the next pass in {} s: {}", uid, next.toSeconds(), e.toString(), e);
+            } else {
+                log.warn("Reconciling {} failed {} times in a row; the next pass in {} s: {}", uid, failures, next.toSeconds(), e.toString());
+            }
+            try {
+                store.run(tx -> reconciler.showFailure(tx, uid, e.toString(), failures));
+            } catch (RuntimeException unshown) {
+                log.debug("Could not show the failure on {}: {}", uid, unshown.toString());
+            }
         }
     }
 
@@ -93,9 +110,9 @@ public final class ReconcileLoop implements AutoCloseable {
         return passes.get();
     }
 
-    private void sleepQuietly() {
+    private void sleepQuietly(Duration wait) {
         try {
-            Thread.sleep(1000);
+            Thread.sleep(wait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

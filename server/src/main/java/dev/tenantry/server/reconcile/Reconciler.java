@@ -12,6 +12,12 @@ interface Reconciler {
     /** Runs one pass over a claimed object and gives its lease back; returns when the next pass is due (null: on a change). */
     Duration reconcile(String id, String owner);
 
-    /** Gives the lease of an object whose pass failed back, with a pass due after {@code retry}. */
-    void retryLater(Tx tx, String id, String owner, Duration retry);
+    /**
+     * Gives the lease of an object whose pass failed back, the next pass due after {@link ReconcileBackoff} of its
+     * failures in a row; returns them (0: the lease was no longer {@code owner}'s).
+     */
+    int failed(Tx tx, String id, String owner);
+
+    /** Shows on the object why its passes fail and when the next is due (best effort: its own transaction). */
+    default void showFailure(Tx tx, String id, String reason, int failures) {}
 }

@@ -63,8 +63,8 @@ public final class RolloutReconciler implements Reconciler {
     }
 
     @Override
-    public void retryLater(Tx tx, String id, String owner, Duration retry) {
-        tx.rollouts().release(id, owner, retry);
+    public int failed(Tx tx, String id, String owner) {
+        return tx.rollouts().releaseAfterFailure(id, owner, ReconcileBackoff::after);
     }
 
     @Override

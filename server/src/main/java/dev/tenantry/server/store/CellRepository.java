@@ -13,6 +13,8 @@ public final class CellRepository {
             + " as instance_count, coalesce(c.last_seen > now() - cast(:online as interval), false) as online from cells c";
     private static final Duration ONLINE = Duration.ofSeconds(45);
     private static final Duration SEEN_RESOLUTION = Duration.ofSeconds(2);
+    /** The first key of the two-key advisory locks that serialise placement per cell. */
+    private static final int PLACEMENT_LOCK = 7301;
     private final Handle h;
 
     CellRepository(Handle h) {
@@ -49,11 +51,13 @@ public final class CellRepository {
     }
 
     /**
-     * Locks the cell's row until the transaction ends and counts its live instances then: placements on one cell,
-     * from any number of reconcile workers and server replicas, follow one another, each seeing the ones before.
+     * Takes the cell's placement lock until the transaction ends and counts its live instances then: placements on
+     * one cell, from any number of reconcile workers and server replicas, follow one another, each seeing the ones
+     * before. An advisory lock of its own (key space {@link #PLACEMENT_LOCK}), not the cell's row: reports lock that
+     * row after the event-append lock, and a pass that held it from placement to its events would deadlock with them.
      */
     public int lockAndCountInstances(String id) {
-        h.createQuery("select id from cells where id = :id for update").bind("id", id).mapTo(String.class).findOne();
+        h.createQuery("select pg_advisory_xact_lock(" + PLACEMENT_LOCK + ", hashtext(:id))").bind("id", id).mapTo(String.class).one();
         return h.createQuery("select count(*) from instances i where i.cell = :id and " + InstanceRepository.LIVE).bind("id", id)
                 .mapTo(Integer.class).one();
     }

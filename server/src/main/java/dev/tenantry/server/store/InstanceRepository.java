@@ -87,6 +87,11 @@ public final class InstanceRepository {
                 .bind("s", service).map((rs, c) -> row(rs)).list();
     }
 
+    /** The tenant's instances that are not deleted. */
+    public List<InstanceRecord> liveOfTenant(String tenant) {
+        return h.createQuery("select * from instances i where i.tenant = :t and " + LIVE).bind("t", tenant).map((rs, c) -> row(rs)).list();
+    }
+
     public int countLive(String tenant) {
         return h.createQuery("select count(*) from instances i where tenant = :t and " + LIVE).bind("t", tenant)
                 .mapTo(Integer.class).one();
@@ -103,6 +108,11 @@ public final class InstanceRepository {
     /** Gives the lease back; {@code next} schedules the next pass (null: only when something changes). */
     public void release(String uid, String owner, Duration next) {
         leases().release(uid, owner, next);
+    }
+
+    /** Gives the lease back after a failed pass, the next one after {@code backoff} of the failures in a row; returns them. */
+    public int releaseAfterFailure(String uid, String owner, java.util.function.IntFunction<Duration> backoff) {
+        return leases().releaseAfterFailure(uid, owner, backoff);
     }
 
     /** Asks for a reconcile pass now; a pass already running will run again when it ends. */

@@ -35,8 +35,24 @@ final class Leases {
         h.createUpdate("update " + table + " set lease_owner = null, lease_until = null,"
                         + " reconcile_at = case when reconcile_requested then now()"
                         + " when :next::bigint is null then null else now() + cast(:next || ' milliseconds' as interval) end,"
-                        + " reconcile_requested = false where " + key + " = :id and lease_owner = :owner")
+                        + " reconcile_requested = false, reconcile_failures = 0 where " + key + " = :id and lease_owner = :owner")
                 .bind("id", id).bind("owner", owner).bind("next", next == null ? null : next.toMillis()).execute();
+    }
+
+    /**
+     * Gives the lease back after a failed pass: counts the failure and schedules the next pass after
+     * {@code backoff} of the failures in a row (a request for a pass meanwhile does not cut the wait short).
+     * Returns the failures in a row; 0 when {@code owner} no longer held the lease.
+     */
+    int releaseAfterFailure(String id, String owner, java.util.function.IntFunction<Duration> backoff) {
+        Integer failures = h.createQuery("select reconcile_failures + 1 from " + table + " where " + key + " = :id and lease_owner = :owner")
+                .bind("id", id).bind("owner", owner).mapTo(Integer.class).findOne().orElse(null);
+        if (failures == null) return 0;
+        h.createUpdate("update " + table + " set lease_owner = null, lease_until = null, reconcile_requested = false,"
+                        + " reconcile_failures = :failures, reconcile_at = now() + cast(:next || ' milliseconds' as interval)"
+                        + " where " + key + " = :id and lease_owner = :owner")
+                .bind("id", id).bind("owner", owner).bind("failures", failures).bind("next", backoff.apply(failures).toMillis()).execute();
+        return failures;
     }
 
     /** Asks for a pass now; a pass already running will run again when it ends. */

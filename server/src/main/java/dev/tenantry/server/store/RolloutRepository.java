@@ -119,6 +119,11 @@ public final class RolloutRepository {
         leases().release(id, owner, next);
     }
 
+    /** Gives the lease back after a failed pass, the next one after {@code backoff} of the failures in a row; returns them. */
+    public int releaseAfterFailure(String id, String owner, java.util.function.IntFunction<Duration> backoff) {
+        return leases().releaseAfterFailure(id, owner, backoff);
+    }
+
     public void requestReconcile(String id) {
         leases().requestReconcile(id);
     }

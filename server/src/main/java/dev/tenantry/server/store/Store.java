@@ -18,12 +18,25 @@ public final class Store {
         this.jdbi = database.jdbi();
     }
 
+    /**
+     * Runs {@code work} in one transaction. One that PostgreSQL ended as a deadlock victim or for a serialisation
+     * conflict is run again, up to {@link #ATTEMPTS} times in all ({@code work} touches nothing but the transaction).
+     */
     public <T> T tx(Function<Tx, T> work) {
-        try {
-            return jdbi.inTransaction(handle -> work.apply(new Tx(handle)));
-        } catch (StatementException e) {
-            throw translate(e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jdbi.inTransaction(handle -> work.apply(new Tx(handle)));
+            } catch (StatementException e) {
+                if (attempt < ATTEMPTS && isTransient(e)) continue;
+                throw translate(e);
+            }
         }
+    }
+
+    private static final int ATTEMPTS = 3;
+
+    private static boolean isTransient(StatementException e) {
+        return e.getCause() instanceof SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()));
     }
 
     public void run(Consumer<Tx> work) {

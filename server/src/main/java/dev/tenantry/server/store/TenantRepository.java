@@ -48,7 +48,21 @@ public final class TenantRepository {
     private static Tenant row(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Tenant(rs.getString("id"), rs.getString("name"), JsonColumns.read(rs, "labels", LABELS),
                 JsonColumns.read(rs, "maintenance_window", MaintenanceWindow.class),
-                JsonColumns.instant(rs, "created_at"));
+                JsonColumns.instant(rs, "created_at"), JsonColumns.read(rs, "quota", dev.tenantry.api.model.Quota.class));
+    }
+
+    /** Sets (null: clears) the tenant's own quota. */
+    public void setQuota(String id, dev.tenantry.api.model.Quota quota) {
+        h.createUpdate("update tenants set quota = cast(:q as jsonb) where id = :id").bind("id", id)
+                .bind("q", quota == null ? null : dev.tenantry.api.Json.write(quota)).execute();
+    }
+
+    /**
+     * The tenant, its row locked until the transaction ends: quota checks of one tenant follow one another. {@code no
+     * key update}, which foreign-key checks (an event, an audit record or an instance of the tenant) do not wait for.
+     */
+    public java.util.Optional<Tenant> lock(String id) {
+        return h.createQuery("select * from tenants where id = :id for no key update").bind("id", id).map((rs, ctx) -> row(rs)).findOne();
     }
 
     public boolean delete(String id) {

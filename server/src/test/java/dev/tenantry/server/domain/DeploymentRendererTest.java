@@ -27,14 +27,14 @@ class DeploymentRendererTest {
     private final Blueprint blueprint = new Blueprint(List.of(web, worker),
             List.of(new Parameter("greeting", Parameter.Type.string, "Hello", List.of(), false, null)), null);
     private final Release release = new Release("hello", "2.0.0", blueprint, null);
-    private final Tenant tenant = new Tenant("acme", "Acme Corp", null, null, null);
+    private final Tenant tenant = new Tenant("acme", "Acme Corp", null, null, null, null);
     private final InstanceRecord instance = new InstanceRecord("ins_1", "acme", "web", 7,
             new InstanceSpec("hello", "pro", "2.0.0", Map.of("greeting", "Hi")),
             new InstanceStatus(Phase.PENDING, 0, null, null, null, null, List.of(), List.of()), null, "local", null, false, 0, 0, null, null, null, null, null);
 
     @Test
     void resolvesServerPlaceholdersAndLeavesAgentOnesForTheAgent() {
-        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, null, null, null, null, null, null, BigDecimal.ONE, null);
+        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, null, null, null, null, null, null, BigDecimal.ONE, null, null);
         Deployment d = DeploymentRenderer.render(instance, tenant, release, plan, "example.test");
         Component rendered = d.components().get(0);
         assertThat(rendered.command()).containsExactly("/bin/web", "--tenant=acme", "--port={{ports.http}}");
@@ -47,11 +47,27 @@ class DeploymentRendererTest {
 
     @Test
     void thePlanSetsTheIngressReplicasAndSizesEveryComponent() {
-        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, 4, new Resources(256, null), null, null, null, null, BigDecimal.ONE, null);
+        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, 4, new Resources(256, null), null, null, null, null, BigDecimal.ONE, null, null);
         Deployment d = DeploymentRenderer.render(instance, tenant, release, plan, "localhost");
         assertThat(d.components().get(0).replicas()).isEqualTo(4);
         assertThat(d.components().get(1).replicas()).isEqualTo(3);
         assertThat(d.components().get(0).resources()).isEqualTo(new Resources(256, 100));
         assertThat(d.components().get(1).resources()).isEqualTo(new Resources(256, 250));
+    }
+
+    @Test
+    void theFootprintCountsEveryReplicaOfEveryComponentAlsoOfAStoppedInstance() {
+        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, 4, new Resources(256, null), null, null, null, null, BigDecimal.ONE, null, null);
+        var footprint = DeploymentRenderer.footprint(blueprint, plan, instance.spec());
+        assertThat(footprint).isEqualTo(new dev.tenantry.api.model.QuotaUsage.Usage(1, 4 * 100 + 3 * 250, 4 * 256 + 3 * 256));
+        assertThat(DeploymentRenderer.footprint(blueprint, plan, instance.spec().withStopped(true))).as("what it may take again").isEqualTo(footprint);
+    }
+
+    @Test
+    void aQuotaIsExceededOnlyPastItsLimitAndALeftOutFieldIsNoLimit() {
+        var quota = new dev.tenantry.api.model.Quota(2, null, 1000);
+        assertThat(Quotas.exceeded(quota, new dev.tenantry.api.model.QuotaUsage.Usage(2, 99_999, 1000))).isEmpty();
+        assertThat(Quotas.exceeded(quota, new dev.tenantry.api.model.QuotaUsage.Usage(3, 0, 0))).contains("instances");
+        assertThat(Quotas.exceeded(quota, new dev.tenantry.api.model.QuotaUsage.Usage(1, 0, 1001))).contains("memoryMb");
     }
 }

@@ -1,0 +1,75 @@
+package dev.tenantry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pass that keeps failing backs off exponentially and says why on the instance (condition Reconciled=False),
+ * instead of retrying every few seconds; the first pass that succeeds clears it. The failure is made by breaking
+ * the row of the instance's last operation in the database, which every pass reads.
+ */
+class ReconcileBackoffIT extends WithPlane {
+
+    @Test
+    void aFailingPassBacksOffAndShowsItsReasonUntilAPassSucceeds() throws Exception {
+        assertThat(plane.createInstance("acme", "wobbly", "hello", "starter").status()).isEqualTo(202);
+        JsonNode running = plane.awaitPhase("acme", "wobbly", "RUNNING");
+        String uid = running.path("uid").asText();
+        String operation = running.path("lastOperation").asText();
+        String steps;
+        try (Connection db = connect()) {
+            steps = queryString(db, "select steps::text from operations where id = '" + operation + "'");
+            db.createStatement().execute("update operations set steps = '\"broken\"'::jsonb where id = '" + operation + "'");
+            db.createStatement().execute("update instances set reconcile_at = now() where uid = '" + uid + "'");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> failures(uid) >= 3);
+        try (Connection db = connect()) {
+            long waitMillis = Long.parseLong(queryString(db,
+                    "select (extract(epoch from reconcile_at - now()) * 1000)::bigint from instances where uid = '" + uid + "'"));
+            int failures = failures(uid);
+            assertThat(waitMillis).as("after %d failures the next pass waits about %d s", failures, 1L << (failures - 1))
+                    .isGreaterThan((1L << (failures - 1)) * 1000 - 1500);
+        }
+        JsonNode reconciled = condition(plane.instance("acme", "wobbly"), "Reconciled");
+        assertThat(reconciled.path("status").asText()).isEqualTo("False");
+        assertThat(reconciled.path("message").asText()).contains("in a row failed").contains("the next in");
+
+        try (Connection db = connect()) {
+            db.createStatement().execute("update operations set steps = '" + steps.replace("'", "''") + "'::jsonb where id = '" + operation + "'");
+        }
+        await().atMost(Duration.ofSeconds(40)).until(() -> condition(plane.instance("acme", "wobbly"), "Reconciled").isMissingNode());
+        assertThat(failures(uid)).isZero();
+        assertThat(plane.instance("acme", "wobbly").path("status").path("phase").asText()).isEqualTo("RUNNING");
+    }
+
+    private static int failures(String uid) throws SQLException {
+        try (Connection db = connect()) {
+            return Integer.parseInt(queryString(db, "select reconcile_failures from instances where uid = '" + uid + "'"));
+        }
+    }
+
+    private static JsonNode condition(JsonNode instance, String type) {
+        for (JsonNode c : instance.path("status").path("conditions")) if (c.path("type").asText().equals(type)) return c;
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    private static Connection connect() throws SQLException {
+        var db = plane.dev.database();
+        return DriverManager.getConnection(db.url(), db.user(), db.password());
+    }
+
+    private static String queryString(Connection db, String sql) throws SQLException {
+        try (ResultSet rs = db.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
