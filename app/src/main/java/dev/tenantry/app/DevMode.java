@@ -76,7 +76,8 @@ public final class DevMode implements AutoCloseable {
         adminToken = HomeFiles.token(home.resolve("admin.token"), server.services().tokens(), new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(home.resolve("api.url"), server.url());
         exampleRelease = preloadExample();
-        gateway = new Gateway(options.host(), options.gatewayPort(), options.trustedProxies()).start();
+        gateway = new Gateway(options.host(), options.gatewayPort(), options.trustedProxies(),
+                options.clock() == null ? java.time.Clock.systemUTC() : options.clock()).start();
         String endpointTemplate = "http://{host}:" + gateway.port() + "/";
         agent = new Agent(new Agent.Config(server.url(), HomeFiles.token(home.resolve("agent.token"),
                 server.services().tokens(), new TokenCreate("agent of cell " + CELL, Role.agent, null, CELL)).secret(), CELL,

@@ -265,27 +265,6 @@ class LifecycleIT extends WithPlane {
     }
 
     @Test
-    void anIdleInstanceHibernatesAfterItsPlansPeriodAndWakesOnTheNextRequest() throws Exception {
-        TestPlane.Reply tooShort = plane.post("/v1/services/hello/plans", Map.of("name", "dozing", "hibernateAfterSeconds", 3));
-        assertThat(tooShort.status()).isEqualTo(400);
-        assertThat(tooShort.json().path("errors").get(0).path("field").asText()).isEqualTo("hibernateAfterSeconds");
-        assertThat(plane.post("/v1/services/hello/plans", Map.of("name", "napping", "hibernateAfterSeconds", 10)).status()).isEqualTo(201);
-        assertThat(plane.createInstance("acme", "nap", "hello", "napping").status()).isEqualTo(202);
-        plane.awaitPhase("acme", "nap", "RUNNING");
-
-        try (GatewayLoad busy = new GatewayLoad(plane.dev.gateway().port(), "nap.acme.localhost", Duration.ofSeconds(1))) {
-            Thread.sleep(15_000); // a request a second for 15 s, longer than the plan's 10 s idle period
-            assertThat(busy.failures()).isEmpty();
-            assertThat(plane.instance("acme", "nap").path("status").path("phase").asText()).as("requests keep it awake").isEqualTo("RUNNING");
-        }
-        JsonNode hibernated = plane.awaitPhase("acme", "nap", "HIBERNATED");
-        JsonNode op = plane.get("/v1/operations/" + hibernated.path("lastOperation").asText()).json();
-        assertThat(op.path("type").asText()).isEqualTo("instance.hibernate");
-        assertThat(op.path("actor").asText()).startsWith("system (no request for 10 s)");
-        assertThat(plane.viaGateway("nap.acme.localhost", "/").status()).as("the next request wakes it").isEqualTo(200);
-    }
-
-    @Test
     void theOperationAndStatusFollowTheRolloutReplicaByReplica() {
         running("acme", "steps");
         Set<String> scaling = progressOf(plane.post("/v1/tenants/acme/instances/steps/scale", Map.of("replicas", 3)));

@@ -66,7 +66,10 @@ public final class ServicesCommand {
              @Option(names = "--hibernate-after-seconds", description = "Hibernate instances after this long without a request (at least 10)")
              Integer hibernateAfterSeconds,
              @Option(names = "--retention-seconds", description = "Keep a deleted instance's data this long before purging it (default 604800, 7 days; 0: purge at once)")
-             Integer retentionSeconds) {
+             Integer retentionSeconds,
+             @Option(names = "--tenant-quota-instances", description = "Each tenant's instances of this plan at most") Integer quotaInstances,
+             @Option(names = "--tenant-quota-cpu-millis", description = "Each tenant's CPU millicores on this plan at most") Integer quotaCpu,
+             @Option(names = "--tenant-quota-memory-mb", description = "Each tenant's memory MiB on this plan at most") Integer quotaMemory) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("isolation", "dedicated");
@@ -77,6 +80,11 @@ public final class ServicesCommand {
         if (hibernateAfterSeconds != null) body.put("hibernateAfterSeconds", hibernateAfterSeconds);
         if (retentionSeconds != null) body.put("retentionSeconds", retentionSeconds);
         if (price != null) body.put("pricePerHour", price);
+        Map<String, Object> quota = new LinkedHashMap<>();
+        if (quotaInstances != null) quota.put("instances", quotaInstances);
+        if (quotaCpu != null) quota.put("cpuMillis", quotaCpu);
+        if (quotaMemory != null) quota.put("memoryMb", quotaMemory);
+        if (!quota.isEmpty()) body.put("tenantQuota", quota);
         return Output.run(o, c -> c.post("/v1/services/" + ApiClient.enc(service) + "/plans", body),
                 p -> System.out.println("plan " + name + " of " + service + " created"));
     }

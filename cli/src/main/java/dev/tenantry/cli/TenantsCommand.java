@@ -41,6 +41,30 @@ public final class TenantsCommand {
                 t -> System.out.println("tenant " + id + " labels: " + t.path("labels")));
     }
 
+    @Command(name = "quota", description = "Show the tenant's quota and usage; with limits, set its own quota (provider admin); --clear: its plans' apply.")
+    int quota(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id,
+              @Option(names = "--instances", description = "live instances at most") Integer instances,
+              @Option(names = "--cpu-millis", description = "CPU millicores over all replicas at most") Integer cpuMillis,
+              @Option(names = "--memory-mb", description = "memory MiB over all replicas at most") Integer memoryMb,
+              @Option(names = "--clear", description = "Remove the tenant's own quota") boolean clear) {
+        String path = "/v1/tenants/" + ApiClient.enc(id) + "/quota";
+        boolean set = instances != null || cpuMillis != null || memoryMb != null;
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (instances != null) body.put("instances", instances);
+        if (cpuMillis != null) body.put("cpuMillis", cpuMillis);
+        if (memoryMb != null) body.put("memoryMb", memoryMb);
+        return Output.run(o, c -> {
+            if (clear) c.delete(path);
+            else if (set) c.change("PUT", path, body, null);
+            return c.get(path);
+        }, q -> {
+            var u = q.path("usage");
+            System.out.println("tenant " + id + " quota: " + (q.path("quota").isMissingNode() || q.path("quota").isNull() ? "its plans'" : q.path("quota")));
+            System.out.println("in use: " + u.path("instances").asInt() + " instance(s), " + u.path("cpuMillis").asLong() + " CPU millicores, "
+                    + u.path("memoryMb").asLong() + " MiB");
+        });
+    }
+
     @Command(name = "window", description = "Set the maintenance window (UTC) in which rollouts may upgrade the tenant's instances.")
     int window(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id,
                @Option(names = "--start", description = "HH:mm, UTC") String start,

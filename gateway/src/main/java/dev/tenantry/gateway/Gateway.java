@@ -35,6 +35,11 @@ public final class Gateway implements AutoCloseable {
 
     /** {@code trusted}: the proxies in front of this gateway whose X-Forwarded-* and Forwarded headers it keeps. */
     public Gateway(String host, int port, TrustedProxies trusted) {
+        this(host, port, trusted, java.time.Clock.systemUTC());
+    }
+
+    /** {@code clock}: the time each instance's last request is recorded at (idle hibernation decides by it). */
+    public Gateway(String host, int port, TrustedProxies trusted, java.time.Clock clock) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("gateway");
         server = new Server(threads);
@@ -43,7 +48,7 @@ public final class Gateway implements AutoCloseable {
         connector.setPort(port);
         server.addConnector(connector);
         ForwardingProxy proxy = new ForwardingProxy(Gateway::rewrite, trusted);
-        handler = new RouteHandler(table, proxy);
+        handler = new RouteHandler(table, proxy, clock);
         server.setHandler(handler);
     }
 
@@ -79,10 +84,12 @@ public final class Gateway implements AutoCloseable {
         private final RoutingTable table;
         private volatile Consumer<String> waker;
         private volatile Duration wakeTimeout = DEFAULT_WAKE_TIMEOUT;
+        private final java.time.Clock clock;
 
-        RouteHandler(RoutingTable table, Handler proxy) {
+        RouteHandler(RoutingTable table, Handler proxy, java.time.Clock clock) {
             super(proxy);
             this.table = table;
+            this.clock = clock;
         }
 
         @Override
@@ -93,7 +100,7 @@ public final class Gateway implements AutoCloseable {
             if (entry == null) {
                 return problem(response, callback, 404, "no instance is served at host '" + host + "'", null);
             }
-            entry.lastRequestMillis().set(System.currentTimeMillis());
+            entry.lastRequestMillis().set(clock.millis());
             Callback counted = counted(entry, response, callback);
             String backend = entry.pick();
             if (backend == null && entry.route().hibernated() && waker != null) return holdWhileWaking(host, entry, request, response, counted);
