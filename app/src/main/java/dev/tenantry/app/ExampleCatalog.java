@@ -43,8 +43,8 @@ final class ExampleCatalog {
         try {
             catalog.plan(SERVICE, PLAN);
         } catch (NotFoundException e) {
-            catalog.createPlan(system, SERVICE, new PlanCreate(PLAN, Plan.Isolation.dedicated, 1, new Resources(48, 100), 3,
-                    new Resources(256, 1000), null, null, new BigDecimal("0.01")));
+            catalog.createPlan(system, SERVICE, new PlanCreate(PLAN, Plan.Isolation.dedicated, 1, new Resources(128, 1000), 3,
+                    new Resources(512, 2000), null, null, new BigDecimal("0.01")));
         }
         return version;
     }

@@ -209,7 +209,7 @@ class TenantryUpE2E {
         assertThat(tenants).extracting(t -> t.path("name").asText()).containsExactly("Acme Corp");
         Cli quota = cli("tenants", "quota", "acme", "--instances", "10", "--memory-mb", "4096");
         assertThat(quota.exit()).as(quota.out()).isZero();
-        assertThat(quota.out()).contains("\"instances\":10").containsPattern("in use: 1 instance\\(s\\), [0-9]+ CPU millicores, 48 MiB");
+        assertThat(quota.out()).contains("\"instances\":10").containsPattern("in use: 1 instance\\(s\\), [0-9]+ CPU millicores, 128 MiB");
         assertThat(cli("tenants", "quota", "acme", "--clear").out()).contains("quota: its plans'");
         Cli audit = cli("audit", "--tenant", "acme");
         assertThat(audit.out()).contains("POST /v1/tenants/{tenant}/instances", "instance.running");

@@ -56,7 +56,7 @@ final class BenchPlane {
         String yaml = HelloBlueprint.yaml(Path.of(System.getProperty("java.home"), "bin", "java"));
         var blueprint = Json.YAML.readTree(yaml);
         List<String> cmd = new ArrayList<>();
-        blueprint.path("components").get(0).path("command").forEach(n -> cmd.add(n.asText().replace("{{resources.memoryMb}}", "48")));
+        blueprint.path("components").get(0).path("command").forEach(n -> cmd.add(n.asText().replace("{{resources.memoryMb}}", "128")));
         return Launcher.command(cmd, DriverSettings.DEFAULT.workloadNice());
     }
 

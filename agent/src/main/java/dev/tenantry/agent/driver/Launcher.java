@@ -12,22 +12,30 @@ import java.util.List;
  * <p>On kernels with scheduler autogroups (most Linux desktops and many servers), every session is
  * scheduled as one group and a process's own nice value only ranks it inside its group; so the new
  * session's autogroup gets the nice value too, through {@code /proc/self/autogroup}, before the
- * command is exec'd. A tenant's workload then drops to its tenant's user through {@code setpriv}. Every step execs,
+ * command is exec'd. It joins its control groups first (its size as limits), while it is still the agent's user;
+ * a tenant's workload then drops to its tenant's user through {@code setpriv}. Every step execs,
  * so the workload keeps the pid the driver started.
  */
 public final class Launcher {
+    /** Writes its own pid into each control group's {@code cgroup.procs} named before {@code --}, then runs the rest. */
+    private static final String JOIN_GROUPS = "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done; shift; exec \"$@\"";
     private static final String SET_PRIORITY = "[ -w /proc/self/autogroup ] && echo \"$0\" > /proc/self/autogroup; exec nice -n \"$0\" \"$@\"";
 
     private Launcher() {}
 
     public static List<String> command(List<String> workload, int nice) {
-        return command(workload, nice, null);
+        return command(workload, nice, null, List.of());
     }
 
     /** {@code user}: the unprivileged user to run the workload as (its priority is set first), or null for the agent's. */
-    static List<String> command(List<String> workload, int nice, WorkloadUser user) {
+    static List<String> command(List<String> workload, int nice, WorkloadUser user, List<Path> groupProcsFiles) {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) command.add("/usr/bin/setsid");
+        if (!groupProcsFiles.isEmpty()) {
+            command.addAll(List.of("/bin/sh", "-c", JOIN_GROUPS, "join-groups"));
+            groupProcsFiles.forEach(f -> command.add(f.toString()));
+            command.add("--");
+        }
         if (nice > 0) command.addAll(List.of("/bin/sh", "-c", SET_PRIORITY, String.valueOf(nice)));
         if (user != null) command.addAll(user.dropPrivileges());
         command.addAll(workload);

@@ -45,6 +45,7 @@ public final class ProcessDriver implements AutoCloseable {
 
     private final Path instancesDir;
     private final WorkloadUsers users;
+    private final CgroupLimits limits;
     private final DriverSettings settings;
     private final Runnable onChange;
     private final Runnable onRoutesChanged;
@@ -59,6 +60,7 @@ public final class ProcessDriver implements AutoCloseable {
     public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange, Runnable onRoutesChanged) {
         this.instancesDir = workDir.resolve("instances");
         this.users = WorkloadUsers.forInstancesUnder(workDir, instancesDir);
+        this.limits = CgroupLimits.forAgent(workDir);
         this.settings = settings;
         this.onChange = onChange;
         this.onRoutesChanged = onRoutesChanged;
@@ -200,7 +202,8 @@ public final class ProcessDriver implements AutoCloseable {
             public ReplicaSupervisor create(Deployment deployment, Component component, int index, String template) {
                 Map<String, Integer> ports = new LinkedHashMap<>();
                 component.ports().forEach(p -> ports.put(p.name(), allocatePort()));
-                return new ReplicaSupervisor(replicaSpec(deployment, component, index, ports, template, deployment.release()), onChange, startSlots);
+                return new ReplicaSupervisor(replicaSpec(deployment, component, index, ports, template, deployment.release()), onChange, startSlots,
+                        limits);
             }
 
             @Override
@@ -208,7 +211,7 @@ public final class ProcessDriver implements AutoCloseable {
                 allocatedPorts.addAll(running.ports().values());
                 String release = running.release() == null ? deployment.release() : running.release();
                 ReplicaSpec spec = replicaSpec(deployment, component, index, running.ports(), running.template(), release);
-                return new ReplicaSupervisor(spec, onChange, startSlots, running);
+                return new ReplicaSupervisor(spec, onChange, startSlots, limits, running);
             }
 
             @Override
@@ -246,7 +249,7 @@ public final class ProcessDriver implements AutoCloseable {
         List<String> command = Stream.concat(c.command().stream(), c.args().stream()).map(s -> Placeholders.render(s, resolver)).toList();
         return new ReplicaSpec(d.instanceUid(), c.name(), index, d.generation(), command, env, ports, dataDir, workingDir,
                 dir.resolve("logs").resolve(c.name() + "-" + index + ".log"), dir.resolve("run").resolve(c.name() + "-" + index + ".g" + d.generation() + ".json"),
-                c.health(), settings.workloadNice(), template, release, users.of(d.tenant()).orElse(null));
+                c.health(), settings.workloadNice(), template, release, users.of(d.tenant()).orElse(null), res);
     }
 
     /** The clean environment of a workload process of the instance: nothing of the agent's but a few locale and path variables. */
@@ -350,6 +353,7 @@ public final class ProcessDriver implements AutoCloseable {
         closed = true;
         new ArrayList<>(running.values()).parallelStream().forEach(InstanceRuntime::close);
         running.clear();
+        limits.removeIfEmpty();
     }
 
     private static void deleteTree(Path dir) {

@@ -37,6 +37,10 @@ final class ReplicaSupervisor {
     private final ReplicaSpec spec;
     private final Runnable onChange;
     private final StartSlots startSlots;
+    private final CgroupLimits limits;
+    /** The control groups of the process being supervised, and the kernel's memory kills of it before it started (supervising thread only). */
+    private CgroupLimits.Group group;
+    private long oomKillsBefore;
     private final ReplicaState adopted;
     private final Object lock = new Object();
     private Thread thread;
@@ -60,14 +64,19 @@ final class ReplicaSupervisor {
 
     /** {@code startSlots}: the cell's, which pace its replicas' starts. */
     ReplicaSupervisor(ReplicaSpec spec, Runnable onChange, StartSlots startSlots) {
-        this(spec, onChange, startSlots, null);
+        this(spec, onChange, startSlots, CgroupLimits.NONE, null);
+    }
+
+    ReplicaSupervisor(ReplicaSpec spec, Runnable onChange, StartSlots startSlots, CgroupLimits limits) {
+        this(spec, onChange, startSlots, limits, null);
     }
 
     /** A supervisor that first takes over the running process {@code adopted} describes (if it still runs). */
-    ReplicaSupervisor(ReplicaSpec spec, Runnable onChange, StartSlots startSlots, ReplicaState adopted) {
+    ReplicaSupervisor(ReplicaSpec spec, Runnable onChange, StartSlots startSlots, CgroupLimits limits, ReplicaState adopted) {
         this.spec = spec;
         this.onChange = onChange;
         this.startSlots = startSlots;
+        this.limits = limits;
         this.adopted = adopted;
     }
 
@@ -147,11 +156,16 @@ final class ReplicaSupervisor {
             }
             if (stopping) {
                 // stop() may have run between the launch and the moment the process became visible to it
-                if (!detached) terminate(p.handle(), stopGrace);
+                if (!detached) {
+                    terminate(p.handle(), stopGrace);
+                    if (group != null) group.remove();
+                }
                 return;
             }
             String reason = startupTimedOut ? "not healthy within " + spec.health().startupTimeoutOrDefault() + " s of its start; stopped"
+                    : overMemory() ? "stopped by the kernel: over its memory limit of " + group.size().memoryMb() + " MiB (" + p.exit() + ")"
                     : p.exit() + lastLogLine().map(l -> ": " + l).orElse("");
+            if (group != null) group.remove();
             synchronized (lock) {
                 restarts++;
             }
@@ -203,6 +217,11 @@ final class ReplicaSupervisor {
         set(State.STARTING, newMessage);
     }
 
+    /** Whether the kernel killed the process that just ended for going over its memory limit. */
+    private boolean overMemory() {
+        return group != null && group.oomKills() > oomKillsBefore;
+    }
+
     /** The CPU time the process used so far, in nanoseconds; -1 if the system does not say. */
     private static long cpuNanos(ProcessHandle process) {
         return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
@@ -236,7 +255,11 @@ final class ReplicaSupervisor {
 
     private Watched launch() throws IOException {
         InstanceDirectories.create(spec.instanceDir(), spec.agentDirectories(), spec.workloadDirectories(), spec.user());
-        ProcessBuilder pb = new ProcessBuilder(Launcher.command(spec.command(), spec.nice(), spec.user())).directory(spec.workingDir().toFile()).redirectErrorStream(true)
+        group = limits.groupFor(spec, spec.size()).orElse(null);
+        oomKillsBefore = group == null ? 0 : group.oomKills();
+        List<Path> groupFiles = group == null ? List.of() : group.procsFiles();
+        ProcessBuilder pb = new ProcessBuilder(Launcher.command(spec.command(), spec.nice(), spec.user(), groupFiles))
+                .directory(spec.workingDir().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
         pb.environment().clear();
         pb.environment().putAll(spec.env());

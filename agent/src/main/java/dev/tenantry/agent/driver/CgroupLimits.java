@@ -1,0 +1,138 @@
+package dev.tenantry.agent.driver;
+
+import dev.tenantry.api.Hashes;
+import dev.tenantry.api.blueprint.Resources;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A replica's size as limits the kernel enforces: a control group per replica under the agent's own (cgroup v1:
+ * the {@code memory} and {@code cpu} hierarchies) with {@code memory.limit_in_bytes} = its memory and a CFS quota of
+ * its CPU millicores per 100 ms. A replica that goes over its memory is killed by the kernel, which the group's
+ * {@code oom_kill} count tells. Where the host does not allow it (not root, cgroup v2, no writable hierarchy) the
+ * agent says so once at start and sizes are not enforced.
+ */
+final class CgroupLimits {
+    private static final Logger log = LoggerFactory.getLogger(CgroupLimits.class);
+    private static final Path ROOT = Path.of("/sys/fs/cgroup");
+    private static final long CFS_PERIOD_US = 100_000;
+    static final CgroupLimits NONE = new CgroupLimits(null, null);
+
+    private final Path memoryParent;
+    private final Path cpuParent;
+
+    private CgroupLimits(Path memoryParent, Path cpuParent) {
+        this.memoryParent = memoryParent;
+        this.cpuParent = cpuParent;
+    }
+
+    /** Limits for the replicas of the agent working in {@code workDir}: its groups are named after it. */
+    static CgroupLimits forAgent(Path workDir) {
+        try {
+            if (Files.exists(ROOT.resolve("cgroup.controllers"))) {
+                return disabled("the host has cgroup v2, which the process driver does not use yet");
+            }
+            Optional<Path> memory = ownGroup("memory");
+            Optional<Path> cpu = ownGroup("cpu");
+            if (memory.isEmpty() || cpu.isEmpty()) return disabled("the host has no cgroup v1 memory and cpu hierarchies");
+            String name = "tenantry-" + Hashes.sha256(workDir.toAbsolutePath().toString()).substring(0, 12);
+            Path memoryParent = memory.get().resolve(name);
+            Path cpuParent = cpu.get().resolve(name);
+            Files.createDirectories(memoryParent);
+            Files.createDirectories(cpuParent);
+            log.info("Replicas' memory and CPU sizes are enforced by cgroups under {} and {}", memoryParent, cpuParent);
+            return new CgroupLimits(memoryParent, cpuParent);
+        } catch (IOException | RuntimeException e) {
+            return disabled("control groups cannot be created here (" + e.getMessage() + "); the agent may not be root");
+        }
+    }
+
+    private static CgroupLimits disabled(String why) {
+        log.warn("Replicas' memory and CPU sizes are not enforced: {}", why);
+        return NONE;
+    }
+
+    boolean enforced() {
+        return memoryParent != null;
+    }
+
+    /** The group of one replica, made (or made again) with its limits; empty when sizes are not enforced. */
+    Optional<Group> groupFor(ReplicaSpec spec, Resources size) throws IOException {
+        if (!enforced() || size == null) return Optional.empty();
+        String name = spec.instanceUid() + "." + spec.name() + ".g" + spec.generation();
+        Path memory = memoryParent.resolve(name);
+        Path cpu = cpuParent.resolve(name);
+        Files.createDirectories(memory);
+        Files.createDirectories(cpu);
+        write(memory.resolve("memory.limit_in_bytes"), String.valueOf((long) size.memoryMb() * 1024 * 1024));
+        write(cpu.resolve("cpu.cfs_period_us"), String.valueOf(CFS_PERIOD_US));
+        write(cpu.resolve("cpu.cfs_quota_us"), String.valueOf((long) size.cpuMillis() * CFS_PERIOD_US / 1000));
+        return Optional.of(new Group(memory, cpu, size));
+    }
+
+    /** Removes the agent's parent groups when no replica's group is left in them (workloads left running keep theirs). */
+    void removeIfEmpty() {
+        if (!enforced()) return;
+        for (Path dir : List.of(memoryParent, cpuParent)) {
+            try {
+                Files.deleteIfExists(dir);
+            } catch (IOException stillInUse) {
+                log.debug("Group {} stays: {}", dir, stillInUse.getMessage());
+            }
+        }
+    }
+
+    /** The agent's own group in a v1 hierarchy (its mount joined with the path in /proc/self/cgroup), if writable. */
+    private static Optional<Path> ownGroup(String controller) throws IOException {
+        Path mount = ROOT.resolve(controller);
+        if (!Files.isDirectory(mount)) return Optional.empty();
+        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+            String[] parts = line.split(":", 3);
+            if (parts.length == 3 && List.of(parts[1].split(",")).contains(controller)) {
+                Path own = mount.resolve(parts[2].replaceFirst("^/", ""));
+                return Files.isWritable(own) ? Optional.of(own) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void write(Path file, String value) throws IOException {
+        Files.writeString(file, value, StandardCharsets.US_ASCII);
+    }
+
+    /** One replica's groups: the files its process joins them by, and what the kernel did to it. */
+    record Group(Path memory, Path cpu, Resources size) {
+        List<Path> procsFiles() {
+            return List.of(memory.resolve("cgroup.procs"), cpu.resolve("cgroup.procs"));
+        }
+
+        /** How many times the kernel killed a process of this group for going over its memory. */
+        long oomKills() {
+            try {
+                for (String line : Files.readAllLines(memory.resolve("memory.oom_control"))) {
+                    if (line.startsWith("oom_kill ")) return Long.parseLong(line.substring(9).strip());
+                }
+            } catch (IOException | NumberFormatException e) {
+                return 0;
+            }
+            return 0;
+        }
+
+        /** Removes the groups once no process is in them (the kernel refuses while one is). */
+        void remove() {
+            for (Path dir : List.of(memory, cpu)) {
+                try {
+                    Files.deleteIfExists(dir);
+                } catch (IOException stillInUse) {
+                    log.debug("Group {} stays: {}", dir, stillInUse.getMessage());
+                }
+            }
+        }
+    }
+}
