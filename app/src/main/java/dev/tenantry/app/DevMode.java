@@ -90,7 +90,7 @@ public final class DevMode implements AutoCloseable {
     /** The example's release, or null when it could not be registered: dev mode then runs without it, and says why. */
     private String preloadExample() {
         try {
-            return ExampleCatalog.preload(server.services().catalog());
+            return ExampleCatalog.preload(server.services().catalog(), options.home());
         } catch (RuntimeException e) {
             log.error("The example service could not be registered; dev mode goes on without it: {}", e.toString(), e);
             return null;

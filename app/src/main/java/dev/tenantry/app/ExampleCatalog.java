@@ -16,7 +16,10 @@ import dev.tenantry.server.domain.Principal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Preloads the example service {@code hello} with its plan {@code starter}. Its blueprint names this
@@ -31,9 +34,9 @@ final class ExampleCatalog {
 
     private ExampleCatalog() {}
 
-    static String preload(CatalogService catalog) {
+    static String preload(CatalogService catalog, Path home) {
         Principal system = Principal.SYSTEM;
-        Blueprint blueprint = blueprint();
+        Blueprint blueprint = blueprint(readableCopy(HelloBlueprint.classpath(), home.resolve("examples")));
         try {
             catalog.service(SERVICE);
         } catch (NotFoundException e) {
@@ -64,13 +67,35 @@ final class ExampleCatalog {
         return version;
     }
 
-    static Blueprint blueprint() {
+    static Blueprint blueprint(Path classpath) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         try {
-            return Json.YAML.readValue(HelloBlueprint.yaml(java), Blueprint.class);
+            return Json.YAML.readValue(HelloBlueprint.yaml(java, classpath), Blueprint.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+
+    /**
+     * The example's jar copied into the home (0644 under 0755), so that a tenant's own user can read it wherever
+     * Tenantry itself is installed (under /root, say); a class directory (a development build) is used where it is.
+     */
+    static Path readableCopy(Path classpath, Path dir) {
+        if (!Files.isRegularFile(classpath)) return classpath;
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path copy = dir.resolve(classpath.getFileName());
+            if (!Files.exists(copy) || Files.mismatch(copy, classpath) != -1) {
+                Path tmp = Files.createTempFile(dir, ".example-", ".jar");
+                Files.copy(classpath, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+                Files.move(tmp, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the example to " + dir, e);
+        }
+    }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Run the control plane (API, reconcilers) alone; agents connect to it from their cells.")
 final class ServerCommand implements Callable<Integer> {
-    @Option(names = "--home", description = "Data directory (env TENANTRY_HOME, default ~/.tenantry)")
+    @Option(names = "--home", description = "Data directory (env TENANTRY_HOME, default ~/.tenantry; as root /var/lib/tenantry)")
     Path home;
 
     @Mixin

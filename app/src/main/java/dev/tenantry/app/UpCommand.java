@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Dev mode: server, one local cell (agent + gateway) and embedded PostgreSQL in one process, with the example service.")
 final class UpCommand implements Callable<Integer> {
-    @Option(names = "--home", description = "Data directory (env TENANTRY_HOME, default ~/.tenantry)")
+    @Option(names = "--home", description = "Data directory (env TENANTRY_HOME, default ~/.tenantry; as root /var/lib/tenantry)")
     Path home;
 
     @Mixin

@@ -19,9 +19,14 @@ public final class ClientOptions {
     @Option(names = {"-o", "--output"}, description = "Output format: table or json (default: table)", defaultValue = "table")
     String output;
 
+    /**
+     * {@code TENANTRY_HOME}, else {@code ~/.tenantry}; for root {@code /var/lib/tenantry}, which (unlike {@code /root})
+     * other users may pass through, so that each tenant's workloads can run as a user of its own.
+     */
     public static Path home() {
         String env = System.getenv("TENANTRY_HOME");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".tenantry");
+        if (env != null && !env.isBlank()) return Path.of(env);
+        return "root".equals(System.getProperty("user.name")) ? Path.of("/var/lib/tenantry") : Path.of(System.getProperty("user.home"), ".tenantry");
     }
 
     String apiUrl() {

@@ -52,14 +52,14 @@ class DeploymentRendererTest {
         assertThat(d.components().get(0).replicas()).isEqualTo(4);
         assertThat(d.components().get(1).replicas()).isEqualTo(3);
         assertThat(d.components().get(0).resources()).isEqualTo(new Resources(256, 100));
-        assertThat(d.components().get(1).resources()).isEqualTo(new Resources(256, 250));
+        assertThat(d.components().get(1).resources()).as("the default CPU").isEqualTo(new Resources(256, Resources.DEFAULT.cpuMillis()));
     }
 
     @Test
     void theFootprintCountsEveryReplicaOfEveryComponentAlsoOfAStoppedInstance() {
         Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, 4, new Resources(256, null), null, null, null, null, BigDecimal.ONE, null, null);
         var footprint = DeploymentRenderer.footprint(blueprint, plan, instance.spec());
-        assertThat(footprint).isEqualTo(new dev.tenantry.api.model.QuotaUsage.Usage(1, 4 * 100 + 3 * 250, 4 * 256 + 3 * 256));
+        assertThat(footprint).isEqualTo(new dev.tenantry.api.model.QuotaUsage.Usage(1, 4 * 100 + 3 * Resources.DEFAULT.cpuMillis(), 4 * 256 + 3 * 256));
         assertThat(DeploymentRenderer.footprint(blueprint, plan, instance.spec().withStopped(true))).as("what it may take again").isEqualTo(footprint);
     }
 

@@ -12,9 +12,14 @@ public final class HelloBlueprint {
     private HelloBlueprint() {}
 
     public static String yaml(Path javaBinary) {
+        return yaml(javaBinary, classpath());
+    }
+
+    /** With the example's classes at {@code classpath} (a copy of its jar, say). */
+    public static String yaml(Path javaBinary, Path classpath) {
         try (InputStream in = HelloBlueprint.class.getResourceAsStream("blueprint.yaml")) {
             String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return template.replace("@JAVA@", javaBinary.toString()).replace("@CLASSPATH@", classpath().toString());
+            return template.replace("@JAVA@", javaBinary.toString()).replace("@CLASSPATH@", classpath.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
