@@ -36,6 +36,8 @@ class DevModeRestartE2E {
     @BeforeEach
     void createHome() throws IOException {
         home = Files.createTempDirectory("tenantry-restart-");
+        // passable by other users, as root's default home is: each tenant's workloads then run as a user of its own
+        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
     }
 
     @AfterEach
@@ -57,6 +59,13 @@ class DevModeRestartE2E {
         assertThat(call(api, admin, "POST", "/v1/tenants/acme/instances", Map.of("name", "web", "service", "hello", "plan", "starter"))
                 .statusCode()).isEqualTo(202);
         awaitServed(api, admin);
+        if ("root".equals(System.getProperty("user.name"))) {
+            long pid = Json.MAPPER.readTree(get(api, admin, "/v1/tenants/acme/instances/web").body()).path("status").path("replicas").get(0)
+                    .path("pid").asLong();
+            String uid = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("Uid:")).findFirst()
+                    .orElseThrow().split("\\s+")[1];
+            assertThat(Integer.parseInt(uid)).as("the workload runs as its tenant's own user, not root").isGreaterThanOrEqualTo(200_000);
+        }
 
         Path refusedLog = home.resolve("second.log");
         Process second = startUp(refusedLog);

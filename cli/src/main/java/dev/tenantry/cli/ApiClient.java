@@ -65,7 +65,41 @@ public final class ApiClient {
         return send(method, path, body, contentType, java.util.Map.of());
     }
 
+    /**
+     * Sends the request; a {@code 429} (nothing was done) and, for a read, a {@code 503} (the server is starting or its
+     * database is away for a moment) are tried again after their {@code Retry-After}, a few times.
+     */
     private JsonNode send(String method, String path, String body, String contentType, java.util.Map<String, String> headers) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return sendOnce(method, path, body, contentType, headers);
+            } catch (RetryLater e) {
+                if (attempt >= RETRIES) throw e.failure;
+                try {
+                    Thread.sleep(e.wait.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e.failure;
+                }
+            }
+        }
+    }
+
+    private static final int RETRIES = 5;
+
+    /** A refusal that says when to come back. */
+    private static final class RetryLater extends RuntimeException {
+        final ApiException failure;
+        final Duration wait;
+
+        RetryLater(ApiException failure, Duration wait) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+            this.wait = wait;
+        }
+    }
+
+    private JsonNode sendOnce(String method, String path, String body, String contentType, java.util.Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
                 .header("Accept", "application/json");
         headers.forEach(b::header);
@@ -85,7 +119,13 @@ public final class ApiClient {
         JsonNode json = parse(response.body());
         if (response.statusCode() >= 400) {
             String detail = json != null && json.hasNonNull("detail") ? json.get("detail").asText() : response.body();
-            throw new ApiException(response.statusCode(), json, "HTTP " + response.statusCode() + ": " + detail);
+            ApiException failure = new ApiException(response.statusCode(), json, "HTTP " + response.statusCode() + ": " + detail);
+            java.util.Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+            boolean again = response.statusCode() == 429 || (response.statusCode() == 503 && method.equals("GET"));
+            if (again && retryAfter.isPresent() && retryAfter.get().matches("[0-9]{1,2}")) {
+                throw new RetryLater(failure, Duration.ofSeconds(Math.max(1, Integer.parseInt(retryAfter.get()))));
+            }
+            throw failure;
         }
         return json;
     }

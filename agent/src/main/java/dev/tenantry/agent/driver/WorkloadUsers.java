@@ -74,11 +74,12 @@ final class WorkloadUsers {
 
     private static Optional<String> whyNotSeparate(Path instancesDir) {
         try {
+            Files.createDirectories(instancesDir);
             if (!Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
                 return Optional.of("the agent is not root, so it cannot start them as users of their own");
             }
         } catch (IOException | UnsupportedOperationException e) {
-            return Optional.of("the agent cannot tell which user it runs as (" + e + ")");
+            return Optional.of("the agent cannot prepare " + instancesDir + " or tell which user it runs as (" + e + ")");
         }
         if (!WorkloadUser.canDropPrivileges()) return Optional.of("setpriv (util-linux) is not installed");
         Path dir = instancesDir.toAbsolutePath().getParent();
