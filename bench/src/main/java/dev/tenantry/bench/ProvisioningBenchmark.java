@@ -36,7 +36,8 @@ public final class ProvisioningBenchmark {
         int rounds = Integer.parseInt(args[0]);
         int concurrency = Integer.parseInt(args[1]);
         Path home = BenchPlane.temporaryHome("tenantry-bench-");
-        DriverSettings settings = DriverSettings.DEFAULT.withStartConcurrency(Integer.getInteger("bench.startConcurrency"));
+        DriverSettings settings = DriverSettings.DEFAULT.withStartConcurrency(Integer.getInteger("bench.startConcurrency"))
+                .withEnforcedSizes(!"false".equals(System.getProperty("bench.enforceSizes")));
         try (DevMode dev = DevMode.start(new DevMode.Options(home, System.getProperty("bench.dbUrl"), System.getProperty("bench.dbUser"), null,
                 "127.0.0.1", 0, 0, 1000, settings).withApiLimits(ApiLimits.UNLIMITED))) {
             ProvisioningBenchmark bench = new ProvisioningBenchmark(new BenchPlane(dev));

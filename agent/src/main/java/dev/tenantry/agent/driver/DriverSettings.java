@@ -9,9 +9,11 @@ import java.time.Duration;
  * instances still answers, routes and reports at once. {@code drainDelay} is how long a replica that
  * left the routes keeps running before it is stopped, so that requests the gateway already sent it finish.
  * {@code startConcurrency} is how many replicas may be starting at once (0: no limit), each for at most
- * {@code startSlotHold} (see {@link StartSlots}).
+ * {@code startSlotHold} (see {@link StartSlots}). {@code enforceSizes}: replicas' sizes become kernel limits where the
+ * host allows it (see {@link CgroupLimits}); on by default.
  */
-public record DriverSettings(Duration stopGrace, int workloadNice, Duration drainDelay, int startConcurrency, Duration startSlotHold) {
+public record DriverSettings(Duration stopGrace, int workloadNice, Duration drainDelay, int startConcurrency, Duration startSlotHold,
+                             boolean enforceSizes) {
     public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofMillis(300);
     public static final Duration DEFAULT_START_SLOT_HOLD = Duration.ofSeconds(5);
     public static final DriverSettings DEFAULT = new DriverSettings(Duration.ofSeconds(10), 10);
@@ -24,7 +26,7 @@ public record DriverSettings(Duration stopGrace, int workloadNice, Duration drai
     }
 
     public DriverSettings(Duration stopGrace, int workloadNice, Duration drainDelay) {
-        this(stopGrace, workloadNice, drainDelay, defaultStartConcurrency(), DEFAULT_START_SLOT_HOLD);
+        this(stopGrace, workloadNice, drainDelay, defaultStartConcurrency(), DEFAULT_START_SLOT_HOLD, true);
     }
 
     public DriverSettings(Duration stopGrace, int workloadNice) {
@@ -33,7 +35,12 @@ public record DriverSettings(Duration stopGrace, int workloadNice, Duration drai
 
     /** The same settings with another start concurrency (0: no limit; null: these settings' own). */
     public DriverSettings withStartConcurrency(Integer concurrency) {
-        return concurrency == null ? this : new DriverSettings(stopGrace, workloadNice, drainDelay, concurrency, startSlotHold);
+        return concurrency == null ? this : new DriverSettings(stopGrace, workloadNice, drainDelay, concurrency, startSlotHold, enforceSizes);
+    }
+
+    /** The same settings with sizes enforced as kernel limits or not. */
+    public DriverSettings withEnforcedSizes(boolean enforce) {
+        return new DriverSettings(stopGrace, workloadNice, drainDelay, startConcurrency, startSlotHold, enforce);
     }
 
     /** One starting replica per core of the machine. */

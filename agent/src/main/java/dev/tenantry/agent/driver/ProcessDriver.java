@@ -60,7 +60,7 @@ public final class ProcessDriver implements AutoCloseable {
     public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange, Runnable onRoutesChanged) {
         this.instancesDir = workDir.resolve("instances");
         this.users = WorkloadUsers.forInstancesUnder(workDir, instancesDir);
-        this.limits = CgroupLimits.forAgent(workDir);
+        this.limits = settings.enforceSizes() ? CgroupLimits.forAgent(workDir) : CgroupLimits.NONE;
         this.settings = settings;
         this.onChange = onChange;
         this.onRoutesChanged = onRoutesChanged;

@@ -239,7 +239,7 @@ class ProcessDriverIT {
     }
 
     private void assertTheNextStartsWhileTheFirstIsNotHealthy(String firstScript, Duration hold) {
-        DriverSettings oneSlot = new DriverSettings(GRACE, 10, DriverSettings.DEFAULT_DRAIN_DELAY, 1, hold);
+        DriverSettings oneSlot = new DriverSettings(GRACE, 10, DriverSettings.DEFAULT_DRAIN_DELAY, 1, hold, true);
         ProcessDriver paced = new ProcessDriver(work.resolve("held"), oneSlot, () -> { });
         try {
             var neverHealthy = new dev.tenantry.api.blueprint.HealthCheck(dev.tenantry.api.blueprint.HealthCheck.Type.tcp, "http", null, 100, 100, 3, 60);
