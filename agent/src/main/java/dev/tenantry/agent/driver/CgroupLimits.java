@@ -76,15 +76,27 @@ final class CgroupLimits {
         return Optional.of(new Group(memory, cpu, size));
     }
 
-    /** Removes the agent's parent groups when no replica's group is left in them (workloads left running keep theirs). */
+    /**
+     * Removes the groups of replicas whose processes are gone, then the agent's parent groups if nothing is left in
+     * them (workloads left running keep theirs; the kernel refuses to remove a group with a process in it).
+     */
     void removeIfEmpty() {
         if (!enforced()) return;
-        for (Path dir : List.of(memoryParent, cpuParent)) {
-            try {
-                Files.deleteIfExists(dir);
-            } catch (IOException stillInUse) {
-                log.debug("Group {} stays: {}", dir, stillInUse.getMessage());
+        for (Path parent : List.of(memoryParent, cpuParent)) {
+            try (var children = Files.list(parent)) {
+                children.filter(Files::isDirectory).forEach(CgroupLimits::removeQuietly);
+            } catch (IOException e) {
+                log.debug("Cannot list {}: {}", parent, e.getMessage());
             }
+            removeQuietly(parent);
+        }
+    }
+
+    private static void removeQuietly(Path group) {
+        try {
+            Files.deleteIfExists(group);
+        } catch (IOException stillInUse) {
+            log.debug("Group {} stays: {}", group, stillInUse.getMessage());
         }
     }
 
@@ -126,13 +138,8 @@ final class CgroupLimits {
 
         /** Removes the groups once no process is in them (the kernel refuses while one is). */
         void remove() {
-            for (Path dir : List.of(memory, cpu)) {
-                try {
-                    Files.deleteIfExists(dir);
-                } catch (IOException stillInUse) {
-                    log.debug("Group {} stays: {}", dir, stillInUse.getMessage());
-                }
-            }
+            removeQuietly(memory);
+            removeQuietly(cpu);
         }
     }
 }
