@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 /**
  * Preloads the example service {@code hello} with its plan {@code starter}. Its blueprint names this
@@ -58,10 +59,11 @@ final class ExampleCatalog {
      */
     static String releaseFor(CatalogService catalog, Blueprint blueprint) {
         String canonical = Json.canonical(blueprint);
-        for (Release existing : catalog.releases(SERVICE)) {
+        List<Release> releases = catalog.releases(SERVICE);
+        for (Release existing : releases) {
             if (Json.canonical(existing.blueprint()).equals(canonical)) return existing.version();
         }
-        boolean firstTaken = catalog.releases(SERVICE).stream().anyMatch(r -> r.version().equals(VERSION));
+        boolean firstTaken = releases.stream().anyMatch(r -> r.version().equals(VERSION));
         String version = firstTaken ? VERSION + "+" + Hashes.sha256(canonical).substring(0, 12) : VERSION;
         catalog.createRelease(Principal.SYSTEM, SERVICE, new ReleaseCreate(version, blueprint));
         return version;

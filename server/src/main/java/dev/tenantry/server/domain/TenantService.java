@@ -2,6 +2,8 @@ package dev.tenantry.server.domain;
 
 import dev.tenantry.api.model.MaintenanceWindow;
 import dev.tenantry.api.model.Page;
+import dev.tenantry.api.model.Quota;
+import dev.tenantry.api.model.QuotaUsage;
 import dev.tenantry.api.model.Tenant;
 import dev.tenantry.api.model.TenantCreate;
 import dev.tenantry.api.validation.Errors;
@@ -65,9 +67,9 @@ public final class TenantService {
     }
 
     /** Sets (null: clears, so that the plans' quotas apply) the tenant's own quota; audited from and to. */
-    public Tenant setQuota(Principal who, String id, dev.tenantry.api.model.Quota quota) {
+    public Tenant setQuota(Principal who, String id, Quota quota) {
         Errors errors = new Errors();
-        dev.tenantry.api.model.Quota.check(errors, "quota", quota);
+        Quota.check(errors, "quota", quota);
         errors.throwIfAny();
         Tenant tenant = get(who, id);
         return store.tx(tx -> {
@@ -80,9 +82,9 @@ public final class TenantService {
     }
 
     /** The tenant's own quota (null: its plans' apply) and what all its live instances take. */
-    public dev.tenantry.api.model.QuotaUsage quota(Principal who, String id) {
+    public QuotaUsage quota(Principal who, String id) {
         Tenant tenant = get(who, id);
-        return store.tx(tx -> new dev.tenantry.api.model.QuotaUsage(id, tenant.quota(), Quotas.usage(tx, id, null, null)));
+        return store.tx(tx -> new QuotaUsage(id, tenant.quota(), Quotas.usage(tx, id, null, null)));
     }
 
     public Tenant get(Principal who, String id) {

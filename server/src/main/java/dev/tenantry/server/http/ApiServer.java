@@ -2,6 +2,7 @@ package dev.tenantry.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.api.Json;
+import dev.tenantry.api.model.Role;
 import dev.tenantry.server.domain.Principal;
 import dev.tenantry.server.domain.RateLimits;
 import dev.tenantry.server.domain.Services;
@@ -141,7 +142,7 @@ public final class ApiServer implements AutoCloseable {
         if (who == null) return;
         int status = ctx.status().getCode();
         // an agent's own status reports are telemetry (what they cause is audited as system actions); anyone else's are not
-        if (status < 400 && who.role() == dev.tenantry.api.model.Role.agent && routePath(ctx).endsWith("/status")) return;
+        if (status < 400 && who.role() == Role.agent && routePath(ctx).endsWith("/status")) return;
         String result = status < 400 ? "success" : status == 401 || status == 403 ? "denied" : "failure";
         String tenant = ctx.pathParamMap().get("tenant");
         try {

@@ -93,12 +93,14 @@ final class InstancePass {
         instance = instance.withStatus(new InstanceStatus(phase, observedGeneration, release, instance.cell(), endpoint, message, conditions, replicas));
     }
 
+    /** Sets the condition; its {@code since} moves only when its status changes, its message follows every change. */
     void condition(String type, Condition.Status status, String reason, String message) {
         InstanceStatus s = instance.status();
         Condition previous = s.conditions().stream().filter(c -> c.type().equals(type)).findFirst().orElse(null);
-        if (previous != null && previous.status() == status && reason.equals(previous.reason())) return;
+        if (previous != null && previous.status() == status && reason.equals(previous.reason()) && message.equals(previous.message())) return;
+        Instant since = previous != null && previous.status() == status ? previous.since() : now;
         List<Condition> conditions = new ArrayList<>(s.conditions().stream().filter(c -> !c.type().equals(type)).toList());
-        conditions.add(new Condition(type, status, reason, message, now));
+        conditions.add(new Condition(type, status, reason, message, since));
         instance = instance.withStatus(new InstanceStatus(s.phase(), s.observedGeneration(), s.release(), s.cell(), s.endpoint(),
                 s.message(), conditions, s.replicas()));
     }
