@@ -7,6 +7,7 @@ import dev.tenantry.api.model.Role;
 import dev.tenantry.api.model.TokenCreate;
 import dev.tenantry.gateway.Gateway;
 import dev.tenantry.gateway.TrustedProxies;
+import dev.tenantry.server.SecuritySettings;
 import dev.tenantry.server.TenantryServer;
 import dev.tenantry.server.domain.ApiLimits;
 import java.nio.file.Files;
@@ -22,7 +23,8 @@ public final class DevMode implements AutoCloseable {
     public static final String CELL = "local";
 
     public record Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
-                          int capacity, DriverSettings driver, java.time.Clock clock, TrustedProxies trustedProxies, ApiLimits apiLimits) {
+                          int capacity, DriverSettings driver, java.time.Clock clock, TrustedProxies trustedProxies, ApiLimits apiLimits,
+                          SecuritySettings security) {
         public Options {
             trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
             apiLimits = apiLimits == null ? ApiLimits.DEFAULT : apiLimits;
@@ -30,22 +32,30 @@ public final class DevMode implements AutoCloseable {
 
         public Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
                        int capacity, DriverSettings driver, java.time.Clock clock) {
-            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, null, null);
+            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, null, null, null);
         }
 
         public Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
                        int capacity, DriverSettings driver) {
-            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, null, null, null);
+            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, null, null, null, null);
         }
 
         public Options withApiLimits(ApiLimits limits) {
-            return new Options(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, trustedProxies, limits);
+            return new Options(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, trustedProxies, limits,
+                    security);
+        }
+
+        /** The same options with these keys and audit settings (null: the key file in the home, default intervals). */
+        public Options withSecurity(SecuritySettings settings) {
+            return new Options(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, trustedProxies, apiLimits,
+                    settings);
         }
     }
 
     private final Options options;
     private HomeLock homeLock;
     private DatabaseOptions.Connection database;
+    private SecuritySettings security;
     private TenantryServer server;
     private Gateway gateway;
     private Agent agent;
@@ -70,9 +80,11 @@ public final class DevMode implements AutoCloseable {
     private void startAll() throws Exception {
         Path home = options.home();
         homeLock = HomeLock.acquire(home);
+        security = options.security() != null ? options.security()
+                : SecurityOptions.settings(home.resolve(SecurityOptions.DEFAULT_KEY_FILE), null);
         database = DatabaseOptions.Connection.open(home, options.dbUrl(), options.dbUser(), options.dbPassword());
         server = TenantryServer.startNotReady(new TenantryServer.Config(database.url(), database.user(), database.password(), options.host(),
-                options.apiPort(), 4, options.clock(), options.apiLimits()));
+                options.apiPort(), 4, options.clock(), options.apiLimits(), security));
         adminToken = HomeFiles.token(home.resolve("admin.token"), server.services().tokens(), new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(home.resolve("api.url"), server.url());
         exampleRelease = preloadExample();
@@ -123,6 +135,11 @@ public final class DevMode implements AutoCloseable {
 
     public String exampleRelease() {
         return exampleRelease;
+    }
+
+    /** Its keys (for a second server replica on the same database). */
+    public SecuritySettings security() {
+        return security;
     }
 
     /** Where its database is (for tests that look into it). */

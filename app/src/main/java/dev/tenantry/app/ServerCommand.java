@@ -29,12 +29,15 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     ApiLimitOptions limits;
 
+    @Mixin
+    SecurityOptions security;
+
     @Override
     public Integer call() throws Exception {
         Path dir = (home != null ? home : ClientOptions.home()).toAbsolutePath();
         DatabaseOptions.Connection db = DatabaseOptions.Connection.open(dir, database.url(), database.user(), database.password());
         TenantryServer server = TenantryServer.start(new TenantryServer.Config(db.url(), db.user(), db.password(), host, apiPort, workers, null,
-                limits.toApiLimits()));
+                limits.toApiLimits(), security.toSettings(dir)));
         HomeFiles.StoredToken token = HomeFiles.token(dir.resolve("admin.token"), server.services().tokens(),
                 new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(dir.resolve("api.url"), server.url());

@@ -49,13 +49,16 @@ final class UpCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ApiLimitOptions limits;
 
+    @Mixin
+    SecurityOptions security;
+
     @Override
     public Integer call() throws Exception {
         Path dir = home != null ? home : ClientOptions.home();
         DevMode dev = DevMode.start(new DevMode.Options(dir.toAbsolutePath(), database.url(), database.user(), database.password(), host,
                 apiPort, gatewayPort, capacity,
                 new DriverSettings(Duration.ofSeconds(stopGrace), workloadNice).withStartConcurrency(startConcurrency), null,
-                TrustedProxies.of(trustedProxies), limits.toApiLimits()));
+                TrustedProxies.of(trustedProxies), limits.toApiLimits(), security.toSettings(dir.toAbsolutePath())));
         printBanner(dev, dir);
         UntilStopped.await(() -> System.out.println("Stopping Tenantry…"), dev::close);
         return 0;

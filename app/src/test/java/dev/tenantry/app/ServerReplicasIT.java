@@ -23,7 +23,8 @@ class ServerReplicasIT extends WithPlane {
     @Test
     void twoServersShareTheWorkAndNothingRunsTwice() throws Exception {
         var db = plane.dev.database();
-        try (TenantryServer second = TenantryServer.start(new TenantryServer.Config(db.url(), db.user(), db.password(), "127.0.0.1", 0, 4))) {
+        try (TenantryServer second = TenantryServer.start(new TenantryServer.Config(db.url(), db.user(), db.password(), "127.0.0.1", 0, 4, null, null,
+                plane.dev.security()))) {
             TenantryServer first = plane.dev.server();
             long firstBefore = first.reconcilePasses();
             List<Future<TestPlane.Reply>> creates = new ArrayList<>();
@@ -58,6 +59,8 @@ class ServerReplicasIT extends WithPlane {
                     assertThat(actions.get(action + " tenants/globex/r" + i)).as(action + " of r" + i).isEqualTo(1);
                 }
             }
+            JsonNode chain = plane.callAt(second.url(), "GET", "/v1/audit/verify", null).json();
+            assertThat(chain.path("ok").asBoolean()).as("both servers' records make one unbroken chain: " + chain).isTrue();
         }
     }
 }

@@ -50,9 +50,15 @@ final class TestPlane implements AutoCloseable {
 
     /** A plane with the given per-token API rate limits. */
     static TestPlane start(java.time.Clock clock, ApiLimits limits) throws Exception {
+        return start(clock, limits, null);
+    }
+
+    /** A plane whose server signs the audit chain every {@code auditCheckpointInterval} (null: the default). */
+    static TestPlane start(java.time.Clock clock, ApiLimits limits, Duration auditCheckpointInterval) throws Exception {
         Path home = Files.createTempDirectory("tenantry-it-");
         DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 50,
-                new DriverSettings(Duration.ofSeconds(3), 10), clock).withApiLimits(limits));
+                new DriverSettings(Duration.ofSeconds(3), 10), clock).withApiLimits(limits)
+                .withSecurity(SecurityOptions.settings(home.resolve("master.key"), auditCheckpointInterval)));
         return new TestPlane(dev, home);
     }
 

@@ -70,6 +70,15 @@ public final class ApiClient {
      * database is away for a moment) are tried again after their {@code Retry-After}, a few times.
      */
     private JsonNode send(String method, String path, String body, String contentType, java.util.Map<String, String> headers) {
+        return parse(sendForText(method, path, body, contentType, headers));
+    }
+
+    /** A GET whose answer is text (JSON lines, PEM), as it came. */
+    public String getText(String path) {
+        return sendForText("GET", path, null, null, java.util.Map.of());
+    }
+
+    private String sendForText(String method, String path, String body, String contentType, java.util.Map<String, String> headers) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return sendOnce(method, path, body, contentType, headers);
@@ -99,7 +108,7 @@ public final class ApiClient {
         }
     }
 
-    private JsonNode sendOnce(String method, String path, String body, String contentType, java.util.Map<String, String> headers) {
+    private String sendOnce(String method, String path, String body, String contentType, java.util.Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
                 .header("Accept", "application/json");
         headers.forEach(b::header);
@@ -116,8 +125,8 @@ public final class ApiClient {
             Thread.currentThread().interrupt();
             throw new ApiException(0, null, "interrupted");
         }
-        JsonNode json = parse(response.body());
         if (response.statusCode() >= 400) {
+            JsonNode json = parse(response.body());
             String detail = json != null && json.hasNonNull("detail") ? json.get("detail").asText() : response.body();
             ApiException failure = new ApiException(response.statusCode(), json, "HTTP " + response.statusCode() + ": " + detail);
             java.util.Optional<String> retryAfter = response.headers().firstValue("Retry-After");
@@ -127,7 +136,7 @@ public final class ApiClient {
             }
             throw failure;
         }
-        return json;
+        return response.body();
     }
 
     /** Streams server-sent events until the consumer throws or the stream ends. */

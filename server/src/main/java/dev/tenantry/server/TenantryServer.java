@@ -14,6 +14,8 @@ import dev.tenantry.server.domain.Signals;
 import dev.tenantry.server.domain.TenantService;
 import dev.tenantry.server.domain.TokenService;
 import dev.tenantry.server.http.ApiServer;
+import dev.tenantry.server.keys.AuditSigningKey;
+import dev.tenantry.server.keys.StoredKeysets;
 import dev.tenantry.server.reconcile.InstanceReconciler;
 import dev.tenantry.server.reconcile.ReconcileLoop;
 import dev.tenantry.server.reconcile.RolloutReconciler;
@@ -26,18 +28,11 @@ import java.time.Clock;
 public final class TenantryServer implements AutoCloseable {
     /** {@code clock}: the time every decision is made at (bakes, windows, retention, token expiry); tests move it forward. */
     public record Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers, Clock clock,
-                         ApiLimits limits) {
+                         ApiLimits limits, SecuritySettings security) {
         public Config {
             clock = clock == null ? Clock.systemUTC() : clock;
             limits = limits == null ? ApiLimits.DEFAULT : limits;
-        }
-
-        public Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers, Clock clock) {
-            this(jdbcUrl, dbUser, dbPassword, apiHost, apiPort, reconcileWorkers, clock, null);
-        }
-
-        public Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers) {
-            this(jdbcUrl, dbUser, dbPassword, apiHost, apiPort, reconcileWorkers, null, null);
+            java.util.Objects.requireNonNull(security, "security");
         }
     }
 
@@ -56,14 +51,28 @@ public final class TenantryServer implements AutoCloseable {
         Store store = new Store(database);
         this.signals = new Signals();
         InstanceService instances = new InstanceService(store, signals, clock);
+        AuditService audit = openAudit(store, config, database);
         this.services = new Services(new CatalogService(store, clock), new TenantService(store), instances,
-                new CellService(store, signals), new TokenService(store, clock), new AuditService(store), new EventService(store, signals),
+                new CellService(store, signals), new TokenService(store, clock), audit, new EventService(store, signals),
                 new RolloutService(store, signals, clock), new Health(store));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
-        this.timers = Timers.start(database.dataSource(), store, services.instances(), clock);
+        this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval());
         this.api = new ApiServer(services, new RateLimits(config.limits())).start(config.apiHost(), config.apiPort());
         this.url = "http://" + ("0.0.0.0".equals(config.apiHost()) ? "127.0.0.1" : config.apiHost()) + ":" + api.port();
+    }
+
+    /** The audit trail, its signing key read with the key-encryption key (a wrong key stops the start here, with the pool closed). */
+    private static AuditService openAudit(Store store, Config config, Database database) {
+        try {
+            AuditService audit = new AuditService(store, AuditSigningKey.load(new StoredKeysets(store, config.security().keyEncryptionKey())),
+                    config.clock());
+            audit.chainRecordsFromBefore();
+            return audit;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
     }
 
     /** A server whose {@code /readyz} answers 200 as soon as it is started. */

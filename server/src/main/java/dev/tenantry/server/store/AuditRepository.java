@@ -1,20 +1,128 @@
 package dev.tenantry.server.store;
 
 import dev.tenantry.api.model.AuditEntry;
+import dev.tenantry.server.audit.AuditChain;
+import dev.tenantry.server.audit.AuditFields;
+import dev.tenantry.server.audit.ChainedRecord;
+import dev.tenantry.server.audit.Checkpoint;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
+/**
+ * The audit trail, a hash chain: each record carries its seq (1, 2, … without gaps) and the hash of the record before
+ * it ({@link AuditChain}). Appends take the transaction's {@link AppendLock} and read the chain's head once, so the
+ * chain follows commit order even with several server replicas.
+ */
 public final class AuditRepository {
+    private static final String CHAINED_COLUMNS = "id, seq, time, actor, action, target, tenant, result, detail, prev_hash, hash";
     private final Handle h;
+    private final AppendLock appendLock;
+    private Head head;
 
-    AuditRepository(Handle h) {
+    /** The chain's last record: its seq and hash (0 and the genesis hash for an empty chain). */
+    public record Head(long seq, byte[] hash) {}
+
+    /** One per transaction ({@link Tx#audit}), sharing the transaction's append lock. */
+    AuditRepository(Handle h, AppendLock appendLock) {
         this.h = h;
+        this.appendLock = appendLock;
     }
 
     public void record(String actor, String action, String target, String tenant, String result, String detail) {
-        h.createUpdate("insert into audit (actor, action, target, tenant, result, detail) values (:a, :ac, :t, :tenant, :r, :d)")
-                .bind("a", actor).bind("ac", action).bind("t", target).bind("tenant", tenant).bind("r", result).bind("d", detail)
+        appendLock.take();
+        if (head == null) head = readHead();
+        AuditFields fields = new AuditFields(head.seq() + 1, Instant.now().truncatedTo(ChronoUnit.MICROS), actor, action, target,
+                tenant, result, detail);
+        byte[] hash = AuditChain.hash(head.hash(), fields);
+        insert(fields, head.hash(), hash);
+        head = new Head(fields.seq(), hash);
+    }
+
+    private void insert(AuditFields f, byte[] previousHash, byte[] hash) {
+        h.createUpdate("insert into audit (seq, time, actor, action, target, tenant, result, detail, prev_hash, hash)"
+                        + " values (:seq, :time, :a, :ac, :t, :tenant, :r, :d, :prev, :hash)")
+                .bind("seq", f.seq()).bind("time", Timestamp.from(f.time())).bind("a", f.actor()).bind("ac", f.action())
+                .bind("t", f.target()).bind("tenant", f.tenant()).bind("r", f.result()).bind("d", f.detail())
+                .bind("prev", previousHash).bind("hash", hash)
                 .execute();
+    }
+
+    /** The chain's head as committed now (call with the append lock held to append after it). */
+    public Head readHead() {
+        return h.createQuery("select seq, hash from audit where seq is not null order by seq desc limit 1")
+                .map((rs, c) -> new Head(rs.getLong("seq"), rs.getBytes("hash")))
+                .findOne().orElseGet(() -> new Head(0, AuditChain.genesis()));
+    }
+
+    /**
+     * Chains the records written before the audit trail was a chain (an upgraded database), in id order, when the
+     * chain is still empty; returns how many. Once the chain has begun, a record outside it is one that Tenantry did not
+     * write, and stays outside for verification to name.
+     */
+    public int chainRecordsFromBefore() {
+        appendLock.take();
+        if (readHead().seq() > 0) return 0;
+        List<ChainedRecord> unchained = h.createQuery("select " + CHAINED_COLUMNS + " from audit where seq is null order by id")
+                .map((rs, c) -> row(rs)).list();
+        byte[] previous = AuditChain.genesis();
+        long seq = 0;
+        for (ChainedRecord r : unchained) {
+            AuditFields f = r.fields();
+            AuditFields chained = new AuditFields(++seq, f.time().truncatedTo(ChronoUnit.MICROS), f.actor(), f.action(), f.target(),
+                    f.tenant(), f.result(), f.detail());
+            byte[] hash = AuditChain.hash(previous, chained);
+            h.createUpdate("update audit set seq = :seq, prev_hash = :prev, hash = :hash where id = :id")
+                    .bind("seq", chained.seq()).bind("prev", previous).bind("hash", hash).bind("id", r.id()).execute();
+            previous = hash;
+        }
+        return unchained.size();
+    }
+
+    /** Chained records after {@code afterSeq} up to {@code upToSeq}, in chain order. */
+    public List<ChainedRecord> chainedAfter(long afterSeq, long upToSeq, int limit) {
+        return h.createQuery("select " + CHAINED_COLUMNS + " from audit where seq > :after and seq <= :upTo order by seq limit :limit")
+                .bind("after", afterSeq).bind("upTo", upToSeq).bind("limit", limit).map((rs, c) -> row(rs)).list();
+    }
+
+    /** Records outside the chain with ids after {@code afterId}, in id order. */
+    public List<ChainedRecord> unchainedAfter(long afterId, int limit) {
+        return h.createQuery("select " + CHAINED_COLUMNS + " from audit where seq is null and id > :after order by id limit :limit")
+                .bind("after", afterId).bind("limit", limit).map((rs, c) -> row(rs)).list();
+    }
+
+    private static ChainedRecord row(ResultSet rs) throws SQLException {
+        long seq = rs.getLong("seq");
+        boolean chained = !rs.wasNull();
+        return new ChainedRecord(rs.getLong("id"), chained, new AuditFields(seq, JsonColumns.instant(rs, "time"), rs.getString("actor"),
+                rs.getString("action"), rs.getString("target"), rs.getString("tenant"), rs.getString("result"), rs.getString("detail")),
+                rs.getBytes("prev_hash"), rs.getBytes("hash"));
+    }
+
+    public void addCheckpoint(Checkpoint c) {
+        h.createUpdate("insert into audit_checkpoints (seq, hash, time, previous_seq, signature) values (:seq, :hash, :time, :prev, :sig)")
+                .bind("seq", c.seq()).bind("hash", c.hash()).bind("time", Timestamp.from(c.time())).bind("prev", c.previousSeq())
+                .bind("sig", c.signature()).execute();
+    }
+
+    public Optional<Checkpoint> lastCheckpoint() {
+        return h.createQuery("select * from audit_checkpoints order by seq desc limit 1").map((rs, c) -> checkpoint(rs)).findOne();
+    }
+
+    /** Checkpoints after {@code afterSeq} up to {@code upToSeq}, in seq order. */
+    public List<Checkpoint> checkpointsAfter(long afterSeq, long upToSeq, int limit) {
+        return h.createQuery("select * from audit_checkpoints where seq > :after and seq <= :upTo order by seq limit :limit")
+                .bind("after", afterSeq).bind("upTo", upToSeq).bind("limit", limit).map((rs, c) -> checkpoint(rs)).list();
+    }
+
+    private static Checkpoint checkpoint(ResultSet rs) throws SQLException {
+        return new Checkpoint(rs.getLong("seq"), rs.getBytes("hash"), JsonColumns.instant(rs, "time"), rs.getLong("previous_seq"),
+                rs.getBytes("signature"));
     }
 
     /** Newest first, with ids below {@code before} (0: from the newest). */

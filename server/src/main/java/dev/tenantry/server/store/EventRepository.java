@@ -9,26 +9,22 @@ import org.jdbi.v3.core.Handle;
  * The event outbox: events are appended in the same transaction as the change they describe.
  *
  * <p>Readers follow the outbox by id, so ids must become visible in order: a transaction that
- * appends events first takes a transaction-scoped advisory lock, which makes event-writing
- * transactions commit one after the other from that point. Without it, a reader could see event
- * 106 (committed) before event 105 (still in flight) and skip 105 for good.
+ * appends events first takes the {@link AppendLock}, which makes event-writing transactions commit
+ * one after the other from that point. Without it, a reader could see event 106 (committed) before
+ * event 105 (still in flight) and skip 105 for good.
  */
 public final class EventRepository {
-    /** Key of the advisory lock that orders event appends. */
-    private static final long APPEND_LOCK = 0x7e4e_0001L;
     private final Handle h;
-    private boolean appendLockHeld;
+    private final AppendLock appendLock;
 
-    /** One per transaction ({@link Tx#events}): the append lock, once taken, is held until the transaction ends. */
-    EventRepository(Handle h) {
+    /** One per transaction ({@link Tx#events}), sharing the transaction's append lock. */
+    EventRepository(Handle h, AppendLock appendLock) {
         this.h = h;
+        this.appendLock = appendLock;
     }
 
     public void append(String type, String subject, String tenant, Object data) {
-        if (!appendLockHeld) {
-            h.createQuery("select pg_advisory_xact_lock(:key)").bind("key", APPEND_LOCK).mapTo(String.class).one();
-            appendLockHeld = true;
-        }
+        appendLock.take();
         h.createUpdate("insert into events (type, subject, tenant, data) values (:t, :s, :tenant, cast(:d as jsonb))")
                 .bind("t", type).bind("s", subject).bind("tenant", tenant).bind("d", JsonColumns.write(data)).execute();
     }

@@ -6,10 +6,13 @@ import org.jdbi.v3.core.Handle;
 public final class Tx {
     private final Handle handle;
     private final EventRepository events;
+    private final AuditRepository audit;
 
     Tx(Handle handle) {
         this.handle = handle;
-        this.events = new EventRepository(handle);
+        AppendLock appendLock = new AppendLock(handle);
+        this.events = new EventRepository(handle, appendLock);
+        this.audit = new AuditRepository(handle, appendLock);
     }
 
     public TenantRepository tenants() { return new TenantRepository(handle); }
@@ -20,7 +23,9 @@ public final class Tx {
     public CellRepository cells() { return new CellRepository(handle); }
     /** The same repository for the whole transaction: it takes the event-append lock once. */
     public EventRepository events() { return events; }
-    public AuditRepository audit() { return new AuditRepository(handle); }
+    /** The same repository for the whole transaction: it takes the append lock and reads the chain's head once. */
+    public AuditRepository audit() { return audit; }
+    public ServerKeyRepository serverKeys() { return new ServerKeyRepository(handle); }
     public TokenRepository tokens() { return new TokenRepository(handle); }
     public RolloutRepository rollouts() { return new RolloutRepository(handle); }
     public ReleaseHistoryRepository releaseHistory() { return new ReleaseHistoryRepository(handle); }

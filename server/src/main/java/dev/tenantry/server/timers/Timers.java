@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.tenantry.server.domain.InstanceService;
+import dev.tenantry.server.domain.Services;
 import dev.tenantry.server.store.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,8 @@ public final class Timers implements AutoCloseable {
     public static final Duration IDEMPOTENCY_KEY_TTL = Duration.ofHours(24);
     /** How often deleted instances whose retention ended are looked for (purged at most this long after their purge time, plus polling). */
     public static final Duration PURGE_CHECK = Duration.ofSeconds(5);
+    /** How often the whole audit chain is verified (checkpoints check only the records since the last one). */
+    public static final Duration AUDIT_VERIFY = Duration.ofHours(1);
     private static final Logger log = LoggerFactory.getLogger(Timers.class);
 
     private final Scheduler scheduler;
@@ -31,7 +34,8 @@ public final class Timers implements AutoCloseable {
                 .build();
     }
 
-    public static Timers start(DataSource dataSource, Store store, InstanceService instances, Clock clock) {
+    public static Timers start(DataSource dataSource, Store store, Services services, Clock clock, Duration auditCheckpointInterval) {
+        InstanceService instances = services.instances();
         RecurringTask<Void> expireKeys = Tasks.recurring("expire-idempotency-keys", FixedDelay.of(Duration.ofMinutes(10)))
                 .execute((instance, context) -> expireIdempotencyKeys(store, clock));
         RecurringTask<Void> purgeDeleted = Tasks.recurring("purge-deleted-instances", FixedDelay.of(PURGE_CHECK))
@@ -39,7 +43,11 @@ public final class Timers implements AutoCloseable {
                     int started = instances.purgeExpired();
                     if (started > 0) log.info("Purging {} deleted instance(s) whose retention ended", started);
                 });
-        Timers timers = new Timers(dataSource, List.of(expireKeys, purgeDeleted));
+        RecurringTask<Void> auditCheckpoint = Tasks.recurring("audit-checkpoint", FixedDelay.of(auditCheckpointInterval))
+                .execute((instance, context) -> services.audit().checkpoint());
+        RecurringTask<Void> auditVerify = Tasks.recurring("audit-verify", FixedDelay.of(AUDIT_VERIFY))
+                .execute((instance, context) -> services.audit().verifyAndReport());
+        Timers timers = new Timers(dataSource, List.of(expireKeys, purgeDeleted, auditCheckpoint, auditVerify));
         timers.scheduler.start();
         return timers;
     }

@@ -1,0 +1,30 @@
+package dev.tenantry.app;
+
+import dev.tenantry.server.SecuritySettings;
+import dev.tenantry.server.keys.KeyFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Where the key-encryption key is and how often the audit chain is signed, as options of the commands that run a server. */
+final class SecurityOptions {
+    static final String DEFAULT_KEY_FILE = "master.key";
+
+    @Option(names = "--key-file", paramLabel = "FILE", description = "The key-encryption key (a Tink AEAD keyset, mode 0600), the same for"
+            + " every server replica; made on first use when missing (default: " + DEFAULT_KEY_FILE + " in the home)")
+    Path keyFile;
+
+    @Option(names = "--audit-checkpoint-seconds", paramLabel = "SECONDS", description = "How often the audit chain's head is signed"
+            + " when it moved (default: 30)")
+    Integer auditCheckpointSeconds;
+
+    SecuritySettings toSettings(Path home) throws IOException {
+        return settings(keyFile != null ? keyFile : home.resolve(DEFAULT_KEY_FILE),
+                auditCheckpointSeconds == null ? null : Duration.ofSeconds(auditCheckpointSeconds));
+    }
+
+    static SecuritySettings settings(Path keyFile, Duration auditCheckpointInterval) throws IOException {
+        return new SecuritySettings(KeyFile.openOrCreate(keyFile), auditCheckpointInterval);
+    }
+}
