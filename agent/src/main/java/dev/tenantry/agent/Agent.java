@@ -79,7 +79,7 @@ public final class Agent implements AutoCloseable {
         this.config = config;
         this.server = new ServerClient(config.serverUrl(), config.token(), config.cell());
         this.cache = new DesiredStateCache(config.workDir());
-        this.driver = new ProcessDriver(config.workDir(), config.driver(), this::changed, this::publishRoutes);
+        this.driver = new ProcessDriver(config.workDir(), config.driver(), this::changed, this::publishRoutes, server::secrets);
         this.routeSink = routeSink;
         this.traffic = traffic;
     }

@@ -4,6 +4,8 @@ import dev.tenantry.api.Json;
 import dev.tenantry.api.cell.CellDesiredState;
 import dev.tenantry.api.cell.CellRegistration;
 import dev.tenantry.api.cell.CellReport;
+import dev.tenantry.api.cell.Deployment;
+import java.util.Map;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The agent's two calls to the server, both outbound: long-poll the desired state, report the observed state. */
+/** The agent's calls to the server, all outbound: register, long-poll the desired state, fetch an instance's secrets, report. */
 final class ServerClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).build();
@@ -40,6 +42,20 @@ final class ServerClient {
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(Json.write(registration))).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) throw new IOException("registering cell " + cell + ": HTTP " + response.statusCode() + " " + response.body());
+    }
+
+    /** The values of the secrets of an instance placed on this cell (never written anywhere by the agent but its replicas' files). */
+    Map<String, String> secrets(Deployment d) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/cells/" + cell + "/instances/" + d.instanceUid() + "/secrets"))
+                .timeout(Duration.ofSeconds(15)).header("Authorization", "Bearer " + token).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            // the body of an error names no value
+            throw new IOException("the secrets of " + d.key() + ": HTTP " + response.statusCode() + " " + response.body());
+        }
+        Map<String, String> values = new java.util.TreeMap<>();
+        Json.MAPPER.readTree(response.body()).path("values").properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
+        return values;
     }
 
     void report(CellReport report) throws IOException, InterruptedException {

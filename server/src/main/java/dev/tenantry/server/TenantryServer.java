@@ -15,7 +15,9 @@ import dev.tenantry.server.domain.TenantService;
 import dev.tenantry.server.domain.TokenService;
 import dev.tenantry.server.http.ApiServer;
 import dev.tenantry.server.keys.AuditSigningKey;
+import dev.tenantry.server.keys.SecretBox;
 import dev.tenantry.server.keys.StoredKeysets;
+import dev.tenantry.server.domain.SecretService;
 import dev.tenantry.server.reconcile.InstanceReconciler;
 import dev.tenantry.server.reconcile.ReconcileLoop;
 import dev.tenantry.server.reconcile.RolloutReconciler;
@@ -54,7 +56,8 @@ public final class TenantryServer implements AutoCloseable {
         AuditService audit = openAudit(store, config, database);
         this.services = new Services(new CatalogService(store, clock), new TenantService(store), instances,
                 new CellService(store, signals), new TokenService(store, clock), audit, new EventService(store, signals),
-                new RolloutService(store, signals, clock), new Health(store));
+                new RolloutService(store, signals, clock), new Health(store),
+                new SecretService(store, new SecretBox(config.security().keyEncryptionKey()), signals, clock));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
         this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval());

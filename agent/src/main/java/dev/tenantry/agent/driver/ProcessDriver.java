@@ -44,6 +44,8 @@ public final class ProcessDriver implements AutoCloseable {
     private static final List<String> INHERITED_ENV = List.of("PATH", "LANG", "LC_ALL", "TZ", "JAVA_HOME");
 
     private final Path instancesDir;
+    private final Path secretsDir;
+    private final SecretValues secretValues;
     private final WorkloadUsers users;
     private final CgroupLimits limits;
     private final DriverSettings settings;
@@ -58,7 +60,14 @@ public final class ProcessDriver implements AutoCloseable {
 
     /** {@code onChange} runs whenever what runs changed; {@code onRoutesChanged} synchronously, when a replica leaves the routes. */
     public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange, Runnable onRoutesChanged) {
+        this(workDir, settings, onChange, onRoutesChanged, SecretSource.NONE);
+    }
+
+    /** {@code secrets}: where the values of instances' secrets come from (the server). */
+    public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange, Runnable onRoutesChanged, SecretSource secrets) {
         this.instancesDir = workDir.resolve("instances");
+        this.secretsDir = SecretDirectories.forAgent(workDir);
+        this.secretValues = new SecretValues(secrets);
         this.users = WorkloadUsers.forInstancesUnder(workDir, instancesDir);
         this.limits = settings.enforceSizes() ? CgroupLimits.forAgent(workDir) : CgroupLimits.NONE;
         this.settings = settings;
@@ -167,6 +176,8 @@ public final class ProcessDriver implements AutoCloseable {
         running.remove(d.instanceUid());
         deleteTree(instanceDir(d.instanceUid()).resolve("replicas"));
         deleteTree(instanceDir(d.instanceUid()).resolve("run"));
+        deleteTree(secretsDir.resolve(d.instanceUid()));
+        secretValues.forget(d.instanceUid());
     }
 
     /**
@@ -217,6 +228,7 @@ public final class ProcessDriver implements AutoCloseable {
             @Override
             public void released(ReplicaSupervisor replica) {
                 allocatedPorts.removeAll(replica.spec().ports().values());
+                replica.spec().secrets().remove();
             }
 
             @Override
@@ -231,8 +243,15 @@ public final class ProcessDriver implements AutoCloseable {
         Path dataDir = dir.resolve("data");
         Path workingDir = dir.resolve("replicas").resolve(c.name() + "-" + index);
         Resources res = c.resources() == null ? Resources.DEFAULT : c.resources();
+        Path secretDir = secretsDir.resolve(d.instanceUid()).resolve(c.name() + "-" + index + ".g" + d.generation());
+        Set<String> secretFiles = new java.util.TreeSet<>();
         Function<String, String> resolver = key -> {
             if (key.startsWith("ports.")) return ports.containsKey(key.substring(6)) ? String.valueOf(ports.get(key.substring(6))) : null;
+            if (key.startsWith(Placeholders.SECRET_FILE) && d.secrets().containsKey(key.substring(Placeholders.SECRET_FILE.length()))) {
+                String name = key.substring(Placeholders.SECRET_FILE.length());
+                secretFiles.add(name);
+                return ReplicaSecrets.file(secretDir, name).toString();
+            }
             return switch (key) {
                 case "replica.index" -> String.valueOf(index);
                 case "resources.memoryMb" -> String.valueOf(res.memoryMb());
@@ -245,11 +264,20 @@ public final class ProcessDriver implements AutoCloseable {
         env.put("TENANTRY_REPLICA", String.valueOf(index));
         ports.forEach((name, port) -> env.put("PORT_" + name.toUpperCase().replace('-', '_'), String.valueOf(port)));
         if (!ports.isEmpty()) env.put("PORT", String.valueOf(ports.values().iterator().next()));
-        c.env().forEach((k, v) -> env.put(k, Placeholders.render(v, resolver)));
+        Map<String, String> secretEnv = new LinkedHashMap<>();
+        // decided on the template as the server sent it: a tenant's value that reads {{secrets.x}} arrives as a literal, stays text
+        c.env().forEach((k, v) -> {
+            boolean namesSecret = Placeholders.keysIn(v).stream().anyMatch(key -> key.startsWith(Placeholders.SECRET)
+                    && d.secrets().containsKey(key.substring(Placeholders.SECRET.length())));
+            if (namesSecret) secretEnv.put(k, v);
+            else env.put(k, Placeholders.render(v, resolver));
+        });
         List<String> command = Stream.concat(c.command().stream(), c.args().stream()).map(s -> Placeholders.render(s, resolver)).toList();
+        ReplicaSecrets secrets = secretFiles.isEmpty() && secretEnv.isEmpty() ? ReplicaSecrets.NONE
+                : new ReplicaSecrets(secretValues, d, secretDir, secretFiles, secretEnv, resolver);
         return new ReplicaSpec(d.instanceUid(), c.name(), index, d.generation(), command, env, ports, dataDir, workingDir,
                 dir.resolve("logs").resolve(c.name() + "-" + index + ".log"), dir.resolve("run").resolve(c.name() + "-" + index + ".g" + d.generation() + ".json"),
-                c.health(), settings.workloadNice(), template, release, users.of(d.tenant()).orElse(null), res);
+                c.health(), settings.workloadNice(), template, release, users.of(d.tenant()).orElse(null), res, secrets);
     }
 
     /** The clean environment of a workload process of the instance: nothing of the agent's but a few locale and path variables. */

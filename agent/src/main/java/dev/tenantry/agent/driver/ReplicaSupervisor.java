@@ -263,6 +263,7 @@ final class ReplicaSupervisor {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
         pb.environment().clear();
         pb.environment().putAll(spec.env());
+        pb.environment().putAll(spec.secrets().deliver(spec.user()));
         Instant launched = Instant.now();
         Process p = pb.start();
         ProcessHandle handle = p.toHandle();

@@ -17,7 +17,7 @@ class ReplicaSupervisorIT {
 
     private ReplicaSpec spec(String script) {
         return new ReplicaSpec("u1", "web", 0, 1, List.of("/bin/sh", "-c", script), Map.of("PATH", "/usr/bin:/bin"), Map.of(),
-                work.resolve("data"), work.resolve("web-0"), work.resolve("logs/web-0.log"), work.resolve("run/web-0.json"), null, 0, "t", "1.0.0", null, null);
+                work.resolve("data"), work.resolve("web-0"), work.resolve("logs/web-0.log"), work.resolve("run/web-0.json"), null, 0, "t", "1.0.0", null, null, null);
     }
 
     @Test

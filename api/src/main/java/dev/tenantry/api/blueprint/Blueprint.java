@@ -4,16 +4,23 @@ import java.util.List;
 
 /**
  * How to run a service: its components, the tenant parameters it takes, which component port the gateway routes
- * tenant traffic to, the hooks an upgrade to this release runs, and how long an upgrade keeps the old replicas warm.
+ * tenant traffic to, the hooks an upgrade to this release runs, how long an upgrade keeps the old replicas warm, and
+ * the secrets (set by the vendor) its components are given.
  */
-public record Blueprint(List<Component> components, List<Parameter> parameters, Ingress ingress, Hooks hooks, Upgrade upgrade) {
+public record Blueprint(List<Component> components, List<Parameter> parameters, Ingress ingress, Hooks hooks, Upgrade upgrade,
+                        List<SecretDeclaration> secrets) {
     public Blueprint {
         components = components == null ? List.of() : List.copyOf(components);
         parameters = parameters == null ? List.of() : List.copyOf(parameters);
+        secrets = secrets == null ? List.of() : List.copyOf(secrets);
     }
 
     public Blueprint(List<Component> components, List<Parameter> parameters, Ingress ingress) {
-        this(components, parameters, ingress, null, null);
+        this(components, parameters, ingress, null, null, null);
+    }
+
+    public SecretDeclaration secret(String name) {
+        return secrets.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
     }
 
     public Component component(String name) {

@@ -19,6 +19,7 @@ public final class BlueprintValidator {
             errors.add(ROOT, "is required").throwIfAny();
         }
         validateParameters(blueprint.parameters(), errors);
+        validateSecrets(blueprint, errors);
         if (blueprint.components().isEmpty()) {
             errors.add(ROOT + ".components", "must name at least one component");
         }
@@ -66,12 +67,12 @@ public final class BlueprintValidator {
             }
         }
         validateHealth(c, field + ".health", errors);
-        for (int a = 0; a < c.command().size(); a++) checkPlaceholders(blueprint, c, c.command().get(a), field + ".command[" + a + "]", errors);
-        for (int a = 0; a < c.args().size(); a++) checkPlaceholders(blueprint, c, c.args().get(a), field + ".args[" + a + "]", errors);
+        for (int a = 0; a < c.command().size(); a++) checkPlaceholders(blueprint, c, c.command().get(a), field + ".command[" + a + "]", false, errors);
+        for (int a = 0; a < c.args().size(); a++) checkPlaceholders(blueprint, c, c.args().get(a), field + ".args[" + a + "]", false, errors);
         for (Map.Entry<String, String> e : c.env().entrySet()) {
             if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) errors.add(field + ".env." + e.getKey(), "is not a valid environment variable name");
             if (e.getValue() == null) errors.add(field + ".env." + e.getKey(), "must not be null");
-            else checkPlaceholders(blueprint, c, e.getValue(), field + ".env." + e.getKey(), errors);
+            else checkPlaceholders(blueprint, c, e.getValue(), field + ".env." + e.getKey(), true, errors);
         }
     }
 
@@ -89,18 +90,44 @@ public final class BlueprintValidator {
         }
     }
 
-    private static void checkPlaceholders(Blueprint blueprint, Component c, String template, String field, Errors errors) {
+    /** {@code inEnv}: the template is an environment variable's value, the only place a secret's value may go. */
+    private static void checkPlaceholders(Blueprint blueprint, Component c, String template, String field, boolean inEnv, Errors errors) {
         if (template == null) {
             errors.add(field, "must not be null");
             return;
         }
         for (String key : Placeholders.keysIn(template)) {
+            if (key.startsWith(Placeholders.SECRET) && blueprint.secret(key.substring(Placeholders.SECRET.length())) != null && !inEnv) {
+                errors.add(field, "{{" + key + "}} may be used in environment variables only (a command line is visible to every user"
+                        + " of the host): use {{" + Placeholders.SECRET_FILE + key.substring(Placeholders.SECRET.length()) + "}}, the path of a file holding it");
+                continue;
+            }
             boolean known = Placeholders.SERVER_KEYS.contains(key) || Placeholders.AGENT_KEYS.contains(key)
                     || (key.startsWith("params.") && blueprint.parameter(key.substring(7)) != null)
-                    || (key.startsWith("ports.") && c.hasPort(key.substring(6)));
+                    || (key.startsWith("ports.") && c.hasPort(key.substring(6)))
+                    || (key.startsWith(Placeholders.SECRET) && blueprint.secret(key.substring(Placeholders.SECRET.length())) != null)
+                    || (key.startsWith(Placeholders.SECRET_FILE) && blueprint.secret(key.substring(Placeholders.SECRET_FILE.length())) != null);
             if (!known) errors.add(field, "unknown placeholder {{" + key + "}}");
         }
     }
+
+    private static void validateSecrets(Blueprint blueprint, Errors errors) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < blueprint.secrets().size(); i++) {
+            SecretDeclaration s = blueprint.secrets().get(i);
+            String field = ROOT + ".secrets[" + i + "]";
+            if (s == null) {
+                errors.add(field, "must not be null");
+            } else if (s.name() == null || !s.name().matches(SECRET_NAME)) {
+                errors.add(field + ".name", "must be a letter followed by letters, digits or '_' (at most 63)");
+            } else if (!names.add(s.name())) {
+                errors.add(field + ".name", "duplicate secret '" + s.name() + "'");
+            }
+        }
+    }
+
+    /** What a secret's name may be. */
+    public static final String SECRET_NAME = "[a-zA-Z][a-zA-Z0-9_]{0,62}";
 
     private static void validateParameters(List<Parameter> parameters, Errors errors) {
         Set<String> names = new HashSet<>();

@@ -27,6 +27,10 @@ public final class Placeholders {
             Set.of("replica.index", "resources.memoryMb", "resources.cpuMillis", "instance.dataDir");
 
     private static final String LITERAL = "literal.";
+    /** A secret's value: the agent fills it in, in environment variables only. */
+    public static final String SECRET = "secrets.";
+    /** The path of a file holding a secret's value, readable by the replica alone: the agent fills it in. */
+    public static final String SECRET_FILE = "secretFiles.";
 
     private Placeholders() {}
 

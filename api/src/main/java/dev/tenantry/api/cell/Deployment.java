@@ -6,7 +6,9 @@ import dev.tenantry.api.blueprint.Ingress;
 import dev.tenantry.api.blueprint.Upgrade;
 import java.time.Duration;
 import java.time.Instant;
+import dev.tenantry.api.SortedMaps;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What an agent must run for one instance: its components with server-side placeholders already
@@ -14,20 +16,29 @@ import java.util.List;
  * a rolling restart is asked for: every replica started before it is replaced. A {@code hibernated} deployment
  * runs no replica until a request for it arrives at the gateway, which asks the agent to wake it. {@code hooks} run
  * when the instance moves to this release from another, which it does blue-green, keeping the old replicas warm for
- * {@code upgrade.keepWarmSeconds}.
+ * {@code upgrade.keepWarmSeconds}. {@code secrets} names the version of each secret the replicas are given (a new
+ * version replaces them one at a time), never a value.
  */
 public record Deployment(String instanceUid, String tenant, String instance, long generation, String service,
                          String release, List<Component> components, Ingress ingress, String host, Instant restartedAt,
-                         boolean hibernated, Hooks hooks, Upgrade upgrade) {
+                         boolean hibernated, Hooks hooks, Upgrade upgrade, Map<String, SecretRef> secrets) {
     public Deployment {
         components = components == null ? List.of() : List.copyOf(components);
         hooks = hooks == null ? Hooks.NONE : hooks;
         upgrade = upgrade == null ? Upgrade.DEFAULT : upgrade;
+        secrets = secrets == null ? Map.of() : SortedMaps.copyOf(secrets);
+    }
+
+    public Deployment(String instanceUid, String tenant, String instance, long generation, String service, String release,
+                      List<Component> components, Ingress ingress, String host, Instant restartedAt, boolean hibernated, Hooks hooks,
+                      Upgrade upgrade) {
+        this(instanceUid, tenant, instance, generation, service, release, components, ingress, host, restartedAt, hibernated, hooks,
+                upgrade, null);
     }
 
     public Deployment(String instanceUid, String tenant, String instance, long generation, String service, String release,
                       List<Component> components, Ingress ingress, String host, Instant restartedAt, boolean hibernated) {
-        this(instanceUid, tenant, instance, generation, service, release, components, ingress, host, restartedAt, hibernated, null, null);
+        this(instanceUid, tenant, instance, generation, service, release, components, ingress, host, restartedAt, hibernated, null, null, null);
     }
 
     /** How long the previous release's replicas stay warm after an upgrade flipped the route away from them. */

@@ -83,4 +83,27 @@ class BlueprintValidatorTest {
         ValidationException e = catchThrowableOfType(ValidationException.class, () -> BlueprintValidator.validate(yaml("parameters: []")));
         assertThat(e.errors()).extracting(FieldError::field).containsExactly("blueprint.components");
     }
+
+    @Test
+    void secretsGoIntoEnvironmentVariablesOrFilesAndMustBeDeclared() throws Exception {
+        assertThatCode(() -> BlueprintValidator.validate(yaml("""
+                components:
+                  - name: web
+                    command: ["/bin/app", "--cert", "{{secretFiles.cert}}"]
+                    env: {API_KEY: "{{secrets.apiKey}}", CERT: "{{secretFiles.cert}}"}
+                secrets: [{name: apiKey, description: the payment provider's key}, {name: cert}]
+                """))).doesNotThrowAnyException();
+        ValidationException e = catchThrowableOfType(ValidationException.class, () -> BlueprintValidator.validate(yaml("""
+                components:
+                  - name: web
+                    command: ["/bin/app", "--key", "{{secrets.apiKey}}"]
+                    env: {OTHER: "{{secrets.undeclared}}", FILE: "{{secretFiles.undeclared}}"}
+                secrets: [{name: apiKey}, {name: apiKey}, {name: "9bad"}]
+                """)));
+        assertThat(e.errors()).extracting(FieldError::field).containsExactlyInAnyOrder(
+                "blueprint.secrets[1].name", "blueprint.secrets[2].name", "blueprint.components[0].command[2]",
+                "blueprint.components[0].env.OTHER", "blueprint.components[0].env.FILE");
+        assertThat(e.errors()).filteredOn(f -> f.field().endsWith("command[2]")).first()
+                .extracting(FieldError::message).asString().contains("environment variables only").contains("{{secretFiles.apiKey}}");
+    }
 }

@@ -13,6 +13,7 @@ import dev.tenantry.server.keys.AuditSigningKey;
 import dev.tenantry.server.store.AuditRepository.Head;
 import dev.tenantry.server.store.Store;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.time.temporal.ChronoUnit;
@@ -40,8 +41,31 @@ public final class AuditService {
         this.clock = clock;
     }
 
+    /**
+     * Records an API call in a transaction of its own, after the call's own. A database out of reach for a moment (too busy
+     * to give a connection within its timeout) is tried again a few times, so that a burst does not leave a change without its record.
+     */
     public void record(Principal who, String action, String target, String tenant, String result, String detail) {
-        store.run(tx -> tx.audit().record(who.actor(), action, target, tenant, result, detail));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.run(tx -> tx.audit().record(who.actor(), action, target, tenant, result, detail));
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= RECORD_ATTEMPTS || !Store.isUnavailable(e)) throw e;
+                pause(Duration.ofMillis(250L * attempt));
+            }
+        }
+    }
+
+    private static final int RECORD_ATTEMPTS = 4;
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing an audit record", e);
+        }
     }
 
     public Page<AuditEntry> list(Principal who, String tenant, String cursor, int limit) {

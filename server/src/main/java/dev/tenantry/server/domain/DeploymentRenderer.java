@@ -7,6 +7,7 @@ import dev.tenantry.api.blueprint.Ingress;
 import dev.tenantry.api.blueprint.Placeholders;
 import dev.tenantry.api.blueprint.Resources;
 import dev.tenantry.api.cell.Deployment;
+import dev.tenantry.api.cell.SecretRef;
 import dev.tenantry.api.model.InstanceSpec;
 import dev.tenantry.api.model.Plan;
 import dev.tenantry.api.model.Release;
@@ -25,6 +26,12 @@ public final class DeploymentRenderer {
     private DeploymentRenderer() {}
 
     public static Deployment render(InstanceRecord instance, Tenant tenant, Release release, Plan plan, String baseDomain) {
+        return render(instance, tenant, release, plan, baseDomain, Map.of());
+    }
+
+    /** The deployment, naming the version of each secret the replicas are given ({@code secrets}), never a value. */
+    public static Deployment render(InstanceRecord instance, Tenant tenant, Release release, Plan plan, String baseDomain,
+                                    Map<String, SecretRef> secrets) {
         Blueprint blueprint = release.blueprint();
         Map<String, Object> params = instance.spec().parameters() == null ? Map.of() : instance.spec().parameters();
         Function<String, String> values = key -> switch (key) {
@@ -45,7 +52,7 @@ public final class DeploymentRenderer {
                 render(blueprint.hooks().postUpgrade(), resolver), blueprint.hooks().timeoutSeconds());
         return new Deployment(instance.uid(), tenant.id(), instance.name(), instance.generation(), release.service(),
                 release.version(), components, ingress, host, instance.spec().restartedAt(), instance.spec().hibernated(), hooks,
-                blueprint.upgrade());
+                blueprint.upgrade(), secrets);
     }
 
     private static List<String> render(List<String> words, Function<String, String> resolver) {

@@ -90,6 +90,7 @@ public final class InstanceService {
                     .orElseThrow(() -> new ValidationFailure("plan", "service '" + service.name() + "' has no plan '" + request.plan() + "'"));
             Release release = resolveRelease(tx, service, request.release());
             Map<String, Object> parameters = ParameterBinder.bind(release.blueprint(), request.parameters());
+            InstanceSecrets.requireSet(tx, release.blueprint(), tenant, service.name());
             if (tx.instances().get(tenant, request.name()).filter(i -> !i.phase().isDeleted()).isPresent()) {
                 throw new ConflictException("name", "tenant '" + tenant + "' already has an instance '" + request.name() + "'");
             }

@@ -47,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
             new CellRoutes(services.cells()).register(routes);
             new TokenRoutes(services.tokens()).register(routes);
             new AuditRoutes(services.audit()).register(routes);
+            new SecretRoutes(services.secrets()).register(routes);
             new RolloutRoutes(services.rollouts()).register(routes);
             new EventRoutes(services.events()).register(routes);
             ErrorMapping.register(config.routes);

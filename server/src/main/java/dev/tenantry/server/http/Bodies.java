@@ -19,6 +19,15 @@ final class Bodies {
     private Bodies() {}
 
     static <T> T read(Context ctx, Class<T> type) {
+        return read(ctx, type, true);
+    }
+
+    /** Like {@link #read(Context, Class)}, for a body holding a secret: an error never quotes the parser's view of the text. */
+    static <T> T readSecret(Context ctx, Class<T> type) {
+        return read(ctx, type, false);
+    }
+
+    private static <T> T read(Context ctx, Class<T> type, boolean quoteParser) {
         byte[] body = ctx.bodyAsBytes();
         if (body.length == 0) throw ProblemException.badRequest(null, "a request body is required");
         String contentType = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
@@ -51,8 +60,8 @@ final class Bodies {
                 throw new ProblemException(400, "invalid-request", "field '" + duplicate + "' appears more than once",
                         List.of(new FieldError(duplicate, "appears more than once")));
             }
-            throw new ProblemException(400, "malformed-body", "the body is not valid " + (yaml ? "YAML" : "JSON") + ": "
-                    + e.getOriginalMessage(), List.of(new FieldError(whereUnparseable(e), "is not valid " + (yaml ? "YAML" : "JSON"))));
+            throw new ProblemException(400, "malformed-body", "the body is not valid " + (yaml ? "YAML" : "JSON")
+                    + (quoteParser ? ": " + e.getOriginalMessage() : ""), List.of(new FieldError(whereUnparseable(e), "is not valid " + (yaml ? "YAML" : "JSON"))));
         } catch (java.io.IOException e) {
             throw ProblemException.badRequest(null, "the request body could not be read");
         }

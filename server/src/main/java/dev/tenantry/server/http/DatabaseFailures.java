@@ -1,7 +1,6 @@
 package dev.tenantry.server.http;
 
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
+import dev.tenantry.server.store.Store;
 
 /** Tells a database that cannot be reached from a fault of the request or of the code. */
 final class DatabaseFailures {
@@ -9,12 +8,7 @@ final class DatabaseFailures {
 
     /** The pool found no connection in time, or PostgreSQL refused or dropped the connection or is shutting down. */
     static boolean unavailable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException) return true;
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) return true;
-        }
-        return false;
+        return Store.isUnavailable(e);
     }
 
     static String rootMessage(Throwable e) {

@@ -12,6 +12,7 @@ import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.Tenant;
 import dev.tenantry.server.domain.DeploymentRenderer;
 import dev.tenantry.server.domain.InstanceRecord;
+import dev.tenantry.server.domain.InstanceSecrets;
 import dev.tenantry.server.domain.Placement;
 import dev.tenantry.server.domain.Signals;
 import dev.tenantry.server.store.Store;
@@ -26,7 +27,7 @@ import java.util.Optional;
  * spec, status and latest observation, and runs the ordered steps until one is not yet done.
  *
  * <pre>
- * live:     ensurePlaced → ensureRendered → ensurePublished → awaitApplied (running, stopped, or a failure)
+ * live:     ensurePlaced → ensureSecretsCurrent → ensureRendered → ensurePublished → awaitApplied (running, stopped, or a failure)
  * deleting: ensureUnpublished → awaitStopped (DELETED, its data kept until its purge time)
  * deleted:  nothing (a restore or the purge timer moves it on)
  * purging:  awaitPurged (the agent removed the data; parameters erased: PURGED)
@@ -111,6 +112,7 @@ public final class InstanceReconciler implements Reconciler {
 
     private Outcome liveSteps(InstancePass pass) {
         Outcome outcome = ensurePlaced(pass);
+        if (outcome instanceof Outcome.Done) outcome = ensureSecretsCurrent(pass);
         if (outcome instanceof Outcome.Done) outcome = ensureRendered(pass);
         if (outcome instanceof Outcome.Done) outcome = ensurePublished(pass);
         if (outcome instanceof Outcome.Done) outcome = awaitApplied(pass);
@@ -143,6 +145,25 @@ public final class InstanceReconciler implements Reconciler {
         return Outcome.DONE;
     }
 
+    /**
+     * A settled instance whose secrets have a newer version (or a tenant's own value now, or the service's again)
+     * moves to them as its next generation: its replicas are replaced one at a time, as for any change.
+     */
+    private Outcome ensureSecretsCurrent(InstancePass pass) {
+        InstanceRecord i = pass.instance;
+        Deployment current = i.deployment();
+        boolean busy = pass.operation != null && !pass.operation.state().isDone();
+        // a rendered deployment without secrets is of a blueprint that declares none
+        if (current == null || current.secrets().isEmpty() || current.generation() != i.generation() || busy) return Outcome.DONE;
+        Optional<Release> release = pass.tx.catalog().release(i.spec().service(), i.spec().release());
+        if (release.isEmpty()) return Outcome.DONE;
+        InstanceSecrets.Resolution secrets = InstanceSecrets.resolve(pass.tx, release.get().blueprint(), i.tenant(), i.spec().service());
+        if (!secrets.missing().isEmpty() || secrets.refs().equals(current.secrets())) return Outcome.DONE;
+        pass.systemChange("instance.rotate-secrets", "system", i.spec());
+        pass.audit("instance.rotate-secrets", "success", "secrets " + secrets.refs() + " (were " + current.secrets() + ")");
+        return Outcome.DONE;
+    }
+
     private Outcome ensureRendered(InstancePass pass) {
         InstanceRecord i = pass.instance;
         if (i.deployment() != null && i.deployment().generation() == i.generation()) return Outcome.DONE;
@@ -151,7 +172,9 @@ public final class InstanceReconciler implements Reconciler {
         Plan plan = pass.tx.catalog().plan(i.spec().service(), i.spec().plan()).orElse(null);
         if (release == null || plan == null) return Outcome.failed("release or plan of the instance no longer exists");
         String baseDomain = pass.tx.cells().address(i.cell()).orElseThrow().baseDomain();
-        Deployment deployment = DeploymentRenderer.render(i, tenant, release, plan, baseDomain);
+        InstanceSecrets.Resolution secrets = InstanceSecrets.resolve(pass.tx, release.blueprint(), i.tenant(), i.spec().service());
+        if (!secrets.missing().isEmpty()) return Outcome.failed(secrets.missingMessage(i.tenant(), i.spec().service()));
+        Deployment deployment = DeploymentRenderer.render(i, tenant, release, plan, baseDomain, secrets.refs());
         pass.instance = i.withDeployment(deployment, false);
         pass.stepDone("render", "rendered release " + release.version() + " with plan " + plan.name());
         return Outcome.DONE;

@@ -39,6 +39,19 @@ public final class Store {
         return e.getCause() instanceof SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()));
     }
 
+    /**
+     * Whether the failure is the database out of reach: the pool found no connection in time, or PostgreSQL refused or
+     * dropped the connection or is shutting down (not a fault of the request or of the code).
+     */
+    public static boolean isUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) return true;
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) return true;
+        }
+        return false;
+    }
+
     public void run(Consumer<Tx> work) {
         tx(tx -> {
             work.accept(tx);

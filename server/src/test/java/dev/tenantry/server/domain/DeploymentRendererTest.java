@@ -70,4 +70,22 @@ class DeploymentRendererTest {
         assertThat(Quotas.exceeded(quota, new dev.tenantry.api.model.QuotaUsage.Usage(3, 0, 0))).contains("instances");
         assertThat(Quotas.exceeded(quota, new dev.tenantry.api.model.QuotaUsage.Usage(1, 0, 1001))).contains("memoryMb");
     }
+
+    @Test
+    void secretsAreNamedByVersionAndLeftForTheAgentAndATenantsLookalikeStaysALiteral() {
+        Component vault = new Component("web", List.of("/bin/web", "--cert={{secretFiles.cert}}"), List.of(),
+                Map.of("KEY", "{{secrets.apiKey}}", "GREETING", "{{params.greeting}}"), List.of(), null, null, 1);
+        Blueprint withSecrets = new Blueprint(List.of(vault), blueprint.parameters(), null, null, null,
+                List.of(new dev.tenantry.api.blueprint.SecretDeclaration("apiKey", null), new dev.tenantry.api.blueprint.SecretDeclaration("cert", null)));
+        InstanceRecord sneaky = new InstanceRecord("ins_2", "acme", "web", 1, new InstanceSpec("hello", "pro", "2.0.0", Map.of("greeting", "{{secrets.apiKey}}")),
+                instance.status(), null, "local", null, false, 0, 0, null, null, null, null, null);
+        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, null, null, null, null, null, null, BigDecimal.ONE, null, null);
+        Map<String, dev.tenantry.api.cell.SecretRef> refs = Map.of("apiKey", new dev.tenantry.api.cell.SecretRef("tenant:acme", 3),
+                "cert", new dev.tenantry.api.cell.SecretRef("service:hello", 1));
+        Deployment d = DeploymentRenderer.render(sneaky, tenant, new Release("hello", "2.0.0", withSecrets, null), plan, "localhost", refs);
+        assertThat(d.secrets()).isEqualTo(refs);
+        assertThat(d.components().get(0).env()).containsEntry("KEY", "{{secrets.apiKey}}")
+                .containsEntry("GREETING", dev.tenantry.api.blueprint.Placeholders.literal("{{secrets.apiKey}}"));
+        assertThat(d.components().get(0).command()).containsExactly("/bin/web", "--cert={{secretFiles.cert}}");
+    }
 }

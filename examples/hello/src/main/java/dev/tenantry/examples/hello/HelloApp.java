@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Executors;
@@ -23,7 +24,9 @@ public final class HelloApp {
     private final String tenant = env("TENANTRY_TENANT", "unknown-tenant");
     private final String instance = env("TENANTRY_INSTANCE", "unknown-instance");
     private final String release = env("TENANTRY_RELEASE", "dev");
-    private final String greeting = env("GREETING", "Hello");
+    /** GREETING_FILE (a file holding the greeting, as a secret is given) wins over GREETING. */
+    private final String greeting = System.getenv("GREETING_FILE") != null ? readGreeting(Path.of(System.getenv("GREETING_FILE")))
+            : env("GREETING", "Hello");
     private final Instant started = Instant.now();
     private final AtomicLong requests = new AtomicLong();
     private final long failEvery = Long.parseLong(env("FAIL_EVERY", "0"));
@@ -87,6 +90,14 @@ public final class HelloApp {
 
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String readGreeting(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("GREETING_FILE " + file + " cannot be read", e);
+        }
     }
 
     private static String env(String name, String fallback) {

@@ -1,0 +1,163 @@
+package dev.tenantry.server.domain;
+
+import dev.tenantry.api.blueprint.BlueprintValidator;
+import dev.tenantry.api.cell.SecretRef;
+import dev.tenantry.api.model.SecretInfo;
+import dev.tenantry.api.model.SecretValue;
+import dev.tenantry.api.validation.Errors;
+import dev.tenantry.server.keys.SecretBox;
+import dev.tenantry.server.store.SecretRepository.Sealed;
+import dev.tenantry.server.store.Store;
+import dev.tenantry.server.store.Tx;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Secrets the vendor sets for a service or for one tenant. A value is stored encrypted ({@link SecretBox}) and never
+ * shown again: the API answers with its version and history. Setting a new version retires the old one (its value is
+ * erased) and the instances that use it are reconciled: each gets the new version by replacing its replicas one at a
+ * time. Only the agent of the cell an instance runs on reads the values, when it starts replicas.
+ */
+public final class SecretService {
+    private final Store store;
+    private final SecretBox box;
+    private final Signals signals;
+    private final Clock clock;
+
+    public SecretService(Store store, SecretBox box, Signals signals, Clock clock) {
+        this.store = store;
+        this.box = box;
+        this.signals = signals;
+        this.clock = clock;
+    }
+
+    /** Where a secret is set: a service (for all its tenants) or a tenant (for its instances of every service). */
+    public record Scope(String kind, String id) {
+        public static Scope service(String name) {
+            return new Scope("service", name);
+        }
+
+        public static Scope tenant(String id) {
+            return new Scope("tenant", id);
+        }
+
+        String key() {
+            return kind + ":" + id;
+        }
+    }
+
+    public SecretInfo set(Principal who, Scope scope, String name, SecretValue body) {
+        Errors errors = new Errors();
+        checkName(errors, name);
+        String value = body == null ? null : body.value();
+        if (value == null || value.isEmpty()) errors.add("value", "is required");
+        else if (value.length() > SecretValue.MAX_CHARS) errors.add("value", "must be at most " + SecretValue.MAX_CHARS + " characters (it has " + value.length() + ")");
+        else if (value.indexOf('\0') >= 0) errors.add("value", "must not contain NUL characters");
+        errors.throwIfAny();
+        SecretInfo info = store.tx(tx -> {
+            requireScope(tx, scope);
+            Instant now = clock.instant();
+            int version = tx.secrets().setNext(scope.key(), name, who.actor(), now, v -> box.seal(value, context(scope.key(), name, v)));
+            tx.events().append("secret.set", "secrets/" + scope.key() + "/" + name, tenantOf(scope),
+                    Map.of("scope", scope.key(), "name", name, "version", version));
+            reconcileUsers(tx, scope, name);
+            return tx.secrets().history(scope.key(), name).orElseThrow();
+        });
+        signals.fire(Signals.Topic.RECONCILE);
+        signals.fire(Signals.Topic.EVENTS);
+        return info;
+    }
+
+    /**
+     * Retires the secret's current version. Instances that use it fall back to the service's value (for a tenant's
+     * secret); when nothing would be left for an instance that uses it, the delete is refused.
+     */
+    public void delete(Principal who, Scope scope, String name) {
+        store.run(tx -> {
+            requireScope(tx, scope);
+            tx.secrets().current(scope.key(), name).orElseThrow(() -> new NotFoundException("name", "no secret '" + name + "' in " + scope.key()));
+            List<String> stranded = tx.secrets().instancesUsing(name, tenantOf(scope), serviceOf(scope)).stream()
+                    .filter(i -> scope.kind().equals("service")
+                            ? tx.secrets().current(InstanceSecrets.tenantScope(i.tenant()), name).isEmpty()
+                            : tx.secrets().current(InstanceSecrets.serviceScope(i.service()), name).isEmpty())
+                    .map(i -> i.tenant() + "/" + i.name()).toList();
+            if (!stranded.isEmpty()) {
+                throw new ConflictException("name", "secret '" + name + "' is used by " + String.join(", ", stranded.subList(0, Math.min(10, stranded.size())))
+                        + (stranded.size() > 10 ? " and " + (stranded.size() - 10) + " more" : "") + ", which would have no value left");
+            }
+            tx.secrets().retire(scope.key(), name, clock.instant());
+            tx.events().append("secret.deleted", "secrets/" + scope.key() + "/" + name, tenantOf(scope), Map.of("scope", scope.key(), "name", name));
+            reconcileUsers(tx, scope, name);
+        });
+        signals.fire(Signals.Topic.RECONCILE);
+        signals.fire(Signals.Topic.EVENTS);
+    }
+
+    public List<SecretInfo> list(Scope scope) {
+        return store.tx(tx -> {
+            requireScope(tx, scope);
+            return tx.secrets().list(scope.key());
+        });
+    }
+
+    public SecretInfo get(Scope scope, String name) {
+        return store.tx(tx -> {
+            requireScope(tx, scope);
+            return tx.secrets().history(scope.key(), name)
+                    .orElseThrow(() -> new NotFoundException("name", "no secret '" + name + "' in " + scope.key()));
+        });
+    }
+
+    /**
+     * The values of the secrets an instance's replicas are given, for the agent of the cell it is placed on: the
+     * versions its deployment names, or the current ones where those were replaced since (its next generation brings
+     * them anyway).
+     */
+    public Map<String, String> valuesFor(String cell, String instanceUid) {
+        return store.tx(tx -> {
+            InstanceRecord instance = tx.instances().byUid(instanceUid).filter(i -> cell.equals(i.cell()) && i.deployment() != null)
+                    .orElseThrow(() -> new NotFoundException("id", "no instance '" + instanceUid + "' on cell '" + cell + "'"));
+            Map<String, String> values = new TreeMap<>();
+            for (Map.Entry<String, SecretRef> e : instance.deployment().secrets().entrySet()) {
+                Sealed sealed = tx.secrets().current(e.getValue().scope(), e.getKey())
+                        .or(() -> tx.secrets().current(InstanceSecrets.tenantScope(instance.tenant()), e.getKey()))
+                        .or(() -> tx.secrets().current(InstanceSecrets.serviceScope(instance.spec().service()), e.getKey()))
+                        .orElseThrow(() -> new ConflictException("secrets." + e.getKey(), "secret '" + e.getKey() + "' has no value any more"));
+                values.put(e.getKey(), box.open(sealed.value(), context(sealed.scope(), e.getKey(), sealed.version())));
+            }
+            return values;
+        });
+    }
+
+    /** The instances that use the secret get a pass now: each moves to the version it should have. */
+    private static void reconcileUsers(Tx tx, Scope scope, String name) {
+        tx.secrets().instancesUsing(name, tenantOf(scope), serviceOf(scope)).forEach(i -> tx.instances().requestReconcile(i.uid()));
+    }
+
+    private static void requireScope(Tx tx, Scope scope) {
+        boolean exists = scope.kind().equals("service") ? tx.catalog().service(scope.id()).isPresent() : tx.tenants().get(scope.id()).isPresent();
+        if (!exists) throw new NotFoundException(scope.kind(), "no " + scope.kind() + " '" + scope.id() + "'");
+    }
+
+    private static void checkName(Errors errors, String name) {
+        if (name == null || !name.matches(BlueprintValidator.SECRET_NAME)) {
+            errors.add("name", "must be a letter followed by letters, digits or '_' (at most 63)");
+        }
+    }
+
+    private static String tenantOf(Scope scope) {
+        return scope.kind().equals("tenant") ? scope.id() : null;
+    }
+
+    private static String serviceOf(Scope scope) {
+        return scope.kind().equals("service") ? scope.id() : null;
+    }
+
+    /** The associated data of a value: where it belongs. */
+    private static String context(String scope, String name, int version) {
+        return "tenantry:secret:" + scope + "/" + name + "@" + version;
+    }
+}
