@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.api.Json;
 import dev.tenantry.examples.hello.HelloBlueprint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,10 +135,66 @@ class SecretsIT {
         assertThat(stranded.status()).as(stranded.body()).isEqualTo(409);
         assertThat(stranded.body()).contains("acme/web");
 
+        assertNoValueLeaked();
+    }
+
+    @Test
+    void anInstancesSecretParameterIsShownAsAVersionAndAnUpdateRotatesOrKeepsIt() throws Exception {
+        plane.createService("keyed", blueprintWithSecretParameter());
+        String path = "/v1/tenants/globex/instances";
+        for (Object bad : List.of(42, Map.of("secret", true, "version", 1), "p".repeat(32_769))) {
+            TestPlane.Reply r = plane.post(path, Map.of("name", "db", "service", "keyed", "plan", "basic", "parameters", Map.of("dbPassword", bad)));
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.json().path("errors").get(0).path("field").asText()).isEqualTo("parameters.dbPassword");
+        }
+        TestPlane.Reply missing = plane.post(path, Map.of("name", "db", "service", "keyed", "plan", "basic"));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.body()).contains("parameters.dbPassword").contains("is required");
+
+        String password = "pw-" + UUID.randomUUID();
+        values.add(password);
+        TestPlane.Reply created = plane.post(path, Map.of("name", "db", "service", "keyed", "plan", "basic", "parameters", Map.of("dbPassword", password)));
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        assertThat(created.body()).doesNotContain(password);
+        plane.awaitPhase("globex", "db", "RUNNING");
+        JsonNode instance = plane.instance("globex", "db");
+        assertThat(instance.path("spec").path("parameters").path("dbPassword")).isEqualTo(Json.MAPPER.valueToTree(Map.of("secret", true, "version", 1)));
+        assertThat(instance.toString()).doesNotContain(password);
+        assertThat(environment(pid("globex", "db"))).contains("DB_PASSWORD=" + password).contains("GREETING=Hello");
+
+        // new parameters without the secret keep its version; with it, the next version replaces the replica
+        awaitUpdated("globex", "db", Map.of("greeting", "Hi"));
+        assertThat(plane.instance("globex", "db").path("spec").path("parameters").path("dbPassword").path("version").asInt()).isEqualTo(1);
+        assertThat(environment(pid("globex", "db"))).contains("DB_PASSWORD=" + password).contains("GREETING=Hi");
+        String rotated = "pw2-" + UUID.randomUUID();
+        values.add(rotated);
+        awaitUpdated("globex", "db", Map.of("dbPassword", rotated));
+        assertThat(plane.instance("globex", "db").path("spec").path("parameters").path("dbPassword").path("version").asInt()).isEqualTo(2);
+        assertThat(environment(pid("globex", "db"))).contains("DB_PASSWORD=" + rotated).doesNotContain(password);
+
+        assertNoValueLeaked();
+    }
+
+    private static void awaitUpdated(String tenant, String name, Map<String, Object> parameters) {
+        TestPlane.Reply r = plane.call("PATCH", "/v1/tenants/" + tenant + "/instances/" + name, Map.of("parameters", parameters), plane.admin);
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        JsonNode op = plane.awaitOperation(r.json().path("operation").path("id").asText());
+        assertThat(op.path("state").asText()).as(op.toString()).isEqualTo("SUCCEEDED");
+        await().atMost(Duration.ofSeconds(15)).until(() -> plane.instance(tenant, name).path("status").path("replicas").size() == 1);
+    }
+
+    private static void assertNoValueLeaked() throws Exception {
         assertNoValueIn(databaseDump(), "the database");
         assertNoValueIn(filesUnder(plane.home.resolve("cells")), "the agent's work directory");
         assertNoValueIn(String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList()), "the log");
         assertThat(logs.list).as("log lines captured").isNotEmpty();
+    }
+
+    private static String blueprintWithSecretParameter() {
+        return blueprint().replace("env: {API_KEY: \"{{secrets.apiKey}}\", GREETING_FILE: \"{{secretFiles.greeting}}\"}",
+                        "env: {DB_PASSWORD: \"{{secrets.dbPassword}}\", GREETING: \"{{params.greeting}}\"}")
+                .replace("secrets: [{name: apiKey, description: the payment provider's key}, {name: greeting}]",
+                        "parameters: [{name: dbPassword, type: secret, required: true}, {name: greeting, type: string, default: Hello}]");
     }
 
     /** Sets the secret to a fresh value starting with {@code prefix}; returns the value. */

@@ -59,6 +59,9 @@ class ServerReplicasIT extends WithPlane {
                     assertThat(actions.get(action + " tenants/globex/r" + i)).as(action + " of r" + i).isEqualTo(1);
                 }
             }
+            String ca = plane.send("GET", "/v1/ca", null, null, null).body();
+            assertThat(ca).as("the CA's certificate, without a token").startsWith("-----BEGIN CERTIFICATE-----");
+            assertThat(plane.callAt(second.url(), "GET", "/v1/ca", null).body()).as("one CA for both replicas").isEqualTo(ca);
             JsonNode chain = plane.callAt(second.url(), "GET", "/v1/audit/verify", null).json();
             assertThat(chain.path("ok").asBoolean()).as("both servers' records make one unbroken chain: " + chain).isTrue();
         }

@@ -19,6 +19,8 @@ public final class InstancesCommand {
                @Option(names = "--service", required = true) String service, @Option(names = "--plan", required = true) String plan,
                @Option(names = "--release", description = "Release version (default: the service's latest)") String release,
                @Option(names = {"-p", "--param"}, description = "Parameter as key=value; JSON numbers and booleans keep their type") List<String> params,
+               @Option(names = "--param-file", paramLabel = "KEY=FILE", description = "Parameter read from a file, as text (for a secret:"
+                       + " the command line is visible to other users)") List<String> paramFiles,
                @Option(names = "--wait", description = "Wait until the instance is running (or failed)") boolean wait,
                @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait (default: 120)") long timeout) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -26,7 +28,7 @@ public final class InstancesCommand {
         body.put("service", service);
         body.put("plan", plan);
         if (release != null) body.put("release", release);
-        body.put("parameters", parameters(params));
+        body.put("parameters", parameters(params, paramFiles));
         return Output.run(o, c -> {
             JsonNode accepted = c.post("/v1/tenants/" + ApiClient.enc(tenant) + "/instances", body);
             if (!wait) return accepted;
@@ -207,10 +209,13 @@ public final class InstancesCommand {
     @Command(name = "update", description = "Change an instance's plan and/or parameters; replicas are replaced one at a time.")
     int update(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant,
                @Parameters(paramLabel = "NAME") String name, @Option(names = "--plan") String plan,
-               @Option(names = {"-p", "--param"}, description = "Parameter as key=value (the given parameters replace the old ones)") List<String> params) {
+               @Option(names = {"-p", "--param"}, description = "Parameter as key=value (the given parameters replace the old ones;"
+                       + " a secret one left out keeps its value)") List<String> params,
+               @Option(names = "--param-file", paramLabel = "KEY=FILE", description = "Parameter read from a file, as text (for a secret)")
+               List<String> paramFiles) {
         Map<String, Object> body = new LinkedHashMap<>();
         if (plan != null) body.put("plan", plan);
-        if (params != null) body.put("parameters", parameters(params));
+        if (params != null || paramFiles != null) body.put("parameters", parameters(params, paramFiles));
         return change.run(o, "PATCH", tenant, name, "", body);
     }
 
@@ -276,15 +281,29 @@ public final class InstancesCommand {
     }
 
     static Map<String, Object> parameters(List<String> params) {
+        return parameters(params, null);
+    }
+
+    /** {@code -p key=value} (typed) and {@code --param-file key=FILE} (the file's text, less one final newline). */
+    static Map<String, Object> parameters(List<String> params, List<String> paramFiles) {
         Map<String, Object> values = new LinkedHashMap<>();
-        if (params == null) return values;
-        for (String p : params) {
+        for (String p : params == null ? List.<String>of() : params) {
             int eq = p.indexOf('=');
             if (eq <= 0) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new InstancesCommand()),
                     "--param needs key=value, got '" + p + "'");
-            String key = p.substring(0, eq);
-            String raw = p.substring(eq + 1);
-            values.put(key, typed(raw));
+            values.put(p.substring(0, eq), typed(p.substring(eq + 1)));
+        }
+        for (String p : paramFiles == null ? List.<String>of() : paramFiles) {
+            int eq = p.indexOf('=');
+            if (eq <= 0) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new InstancesCommand()),
+                    "--param-file needs key=FILE, got '" + p + "'");
+            try {
+                String text = java.nio.file.Files.readString(java.nio.file.Path.of(p.substring(eq + 1)), java.nio.charset.StandardCharsets.UTF_8);
+                values.put(p.substring(0, eq), text.endsWith("\n") ? text.substring(0, text.length() - 1) : text);
+            } catch (java.io.IOException e) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new InstancesCommand()),
+                        "--param-file " + p.substring(0, eq) + ": cannot read " + p.substring(eq + 1) + " (" + e.getMessage() + ")");
+            }
         }
         return values;
     }

@@ -18,6 +18,8 @@ import dev.tenantry.server.keys.AuditSigningKey;
 import dev.tenantry.server.keys.SecretBox;
 import dev.tenantry.server.keys.StoredKeysets;
 import dev.tenantry.server.domain.SecretService;
+import dev.tenantry.server.domain.CertificateService;
+import dev.tenantry.server.pki.CertificateAuthorities;
 import dev.tenantry.server.reconcile.InstanceReconciler;
 import dev.tenantry.server.reconcile.ReconcileLoop;
 import dev.tenantry.server.reconcile.RolloutReconciler;
@@ -52,12 +54,15 @@ public final class TenantryServer implements AutoCloseable {
         this.database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword());
         Store store = new Store(database);
         this.signals = new Signals();
-        InstanceService instances = new InstanceService(store, signals, clock);
+        // first: it tells a wrong key-encryption key apart, and closes the pool then
         AuditService audit = openAudit(store, config, database);
+        SecretBox box = new SecretBox(config.security().keyEncryptionKey());
+        SecretService secrets = new SecretService(store, box, signals, clock);
+        CertificateService certificates = new CertificateService(CertificateAuthorities.loadOrCreate(store, box, clock.instant()));
+        InstanceService instances = new InstanceService(store, signals, clock, secrets);
         this.services = new Services(new CatalogService(store, clock), new TenantService(store), instances,
                 new CellService(store, signals), new TokenService(store, clock), audit, new EventService(store, signals),
-                new RolloutService(store, signals, clock), new Health(store),
-                new SecretService(store, new SecretBox(config.security().keyEncryptionKey()), signals, clock));
+                new RolloutService(store, signals, clock), new Health(store), secrets, certificates);
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
         this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval());

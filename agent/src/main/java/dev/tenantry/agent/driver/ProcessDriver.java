@@ -252,6 +252,8 @@ public final class ProcessDriver implements AutoCloseable {
                 secretFiles.add(name);
                 return ReplicaSecrets.file(secretDir, name).toString();
             }
+            // an optional secret parameter the instance was given no value for
+            if (key.startsWith(Placeholders.SECRET) || key.startsWith(Placeholders.SECRET_FILE)) return "";
             return switch (key) {
                 case "replica.index" -> String.valueOf(index);
                 case "resources.memoryMb" -> String.valueOf(res.memoryMb());

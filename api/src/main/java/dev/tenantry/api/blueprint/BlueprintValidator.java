@@ -97,7 +97,12 @@ public final class BlueprintValidator {
             return;
         }
         for (String key : Placeholders.keysIn(template)) {
-            if (key.startsWith(Placeholders.SECRET) && blueprint.secret(key.substring(Placeholders.SECRET.length())) != null && !inEnv) {
+            if (key.startsWith("params.") && blueprint.parameter(key.substring(7)) != null && blueprint.parameter(key.substring(7)).isSecret()) {
+                errors.add(field, "{{" + key + "}} is a secret: give it as {{" + Placeholders.SECRET + key.substring(7) + "}} (environment variables)"
+                        + " or {{" + Placeholders.SECRET_FILE + key.substring(7) + "}} (a file)");
+                continue;
+            }
+            if (key.startsWith(Placeholders.SECRET) && givesSecret(blueprint, key.substring(Placeholders.SECRET.length())) && !inEnv) {
                 errors.add(field, "{{" + key + "}} may be used in environment variables only (a command line is visible to every user"
                         + " of the host): use {{" + Placeholders.SECRET_FILE + key.substring(Placeholders.SECRET.length()) + "}}, the path of a file holding it");
                 continue;
@@ -105,10 +110,15 @@ public final class BlueprintValidator {
             boolean known = Placeholders.SERVER_KEYS.contains(key) || Placeholders.AGENT_KEYS.contains(key)
                     || (key.startsWith("params.") && blueprint.parameter(key.substring(7)) != null)
                     || (key.startsWith("ports.") && c.hasPort(key.substring(6)))
-                    || (key.startsWith(Placeholders.SECRET) && blueprint.secret(key.substring(Placeholders.SECRET.length())) != null)
-                    || (key.startsWith(Placeholders.SECRET_FILE) && blueprint.secret(key.substring(Placeholders.SECRET_FILE.length())) != null);
+                    || (key.startsWith(Placeholders.SECRET) && givesSecret(blueprint, key.substring(Placeholders.SECRET.length())))
+                    || (key.startsWith(Placeholders.SECRET_FILE) && givesSecret(blueprint, key.substring(Placeholders.SECRET_FILE.length())));
             if (!known) errors.add(field, "unknown placeholder {{" + key + "}}");
         }
+    }
+
+    /** A declared secret, or a parameter of type secret. */
+    private static boolean givesSecret(Blueprint blueprint, String name) {
+        return blueprint.secret(name) != null || (blueprint.parameter(name) != null && blueprint.parameter(name).isSecret());
     }
 
     private static void validateSecrets(Blueprint blueprint, Errors errors) {
@@ -122,6 +132,8 @@ public final class BlueprintValidator {
                 errors.add(field + ".name", "must be a letter followed by letters, digits or '_' (at most 63)");
             } else if (!names.add(s.name())) {
                 errors.add(field + ".name", "duplicate secret '" + s.name() + "'");
+            } else if (blueprint.parameter(s.name()) != null && blueprint.parameter(s.name()).isSecret()) {
+                errors.add(field + ".name", "'" + s.name() + "' is also a secret parameter: give them different names");
             }
         }
     }
@@ -144,7 +156,11 @@ public final class BlueprintValidator {
                 errors.add(field + ".name", "duplicate parameter '" + p.name() + "'");
             }
             if (p.type() == null) {
-                errors.add(field + ".type", "must be string, integer or bool");
+                errors.add(field + ".type", "must be string, integer, bool or secret");
+                continue;
+            }
+            if (p.isSecret() && (p.defaultValue() != null || !p.allowed().isEmpty())) {
+                errors.add(field + (p.defaultValue() != null ? ".default" : ".allowed"), "a secret parameter has neither a default nor allowed values");
                 continue;
             }
             if (p.defaultValue() != null && ParameterBinder.coerce(p, p.defaultValue()) == null) {

@@ -11,6 +11,29 @@ public final class ParameterBinder {
 
     private ParameterBinder() {}
 
+    /**
+     * {@link #bind} of the values a request gives, over an instance's {@code previous} ones (null: a new instance): a
+     * secret parameter's value must be text, and one the request leaves out keeps its stored version.
+     */
+    public static Map<String, Object> bindRequest(Blueprint blueprint, Map<String, Object> given, Map<String, Object> previous) {
+        Map<String, Object> values = new LinkedHashMap<>(given == null ? Map.of() : given);
+        Errors errors = new Errors();
+        for (Parameter p : blueprint.parameters()) {
+            if (!p.isSecret()) continue;
+            if (values.containsKey(p.name()) && !(values.get(p.name()) instanceof String)) {
+                errors.add("parameters." + p.name(), "must be of type secret (text)");
+            } else if (!values.containsKey(p.name()) && previous != null && isSecretMarker(previous.get(p.name()))) {
+                values.put(p.name(), previous.get(p.name()));
+            }
+        }
+        errors.throwIfAny();
+        return bind(blueprint, values);
+    }
+
+    private static int maxChars(Parameter p) {
+        return p.isSecret() ? dev.tenantry.api.model.SecretValue.MAX_CHARS : MAX_STRING_CHARS;
+    }
+
     /** Returns every declared parameter with its typed value (given, else default); throws naming each bad one. */
     public static Map<String, Object> bind(Blueprint blueprint, Map<String, Object> given) {
         Map<String, Object> values = given == null ? Map.of() : given;
@@ -29,8 +52,8 @@ public final class ParameterBinder {
             Object value = coerce(p, raw);
             if (value == null) {
                 errors.add(field, "must be of type " + p.type());
-            } else if (value instanceof String text && text.length() > MAX_STRING_CHARS) {
-                errors.add(field, "must be at most " + MAX_STRING_CHARS + " characters (it has " + text.length() + ")");
+            } else if (value instanceof String text && text.length() > maxChars(p)) {
+                errors.add(field, "must be at most " + maxChars(p) + " characters (it has " + text.length() + ")");
             } else if (value instanceof String text && text.indexOf('\0') >= 0) {
                 errors.add(field, "must not contain NUL characters");
             } else if (!p.allowed().isEmpty() && p.allowed().stream().map(a -> coerce(p, a)).noneMatch(value::equals)) {
@@ -49,6 +72,16 @@ public final class ParameterBinder {
             case string -> raw instanceof String s ? s : null;
             case integer -> (raw instanceof Integer || raw instanceof Long) ? ((Number) raw).longValue() : null;
             case bool -> raw instanceof Boolean b ? b : null;
+            case secret -> raw instanceof String || isSecretMarker(raw) ? raw : null;
         };
+    }
+
+    /** What an instance's spec keeps for a secret parameter in place of its value: that it is set, and its version. */
+    public static Map<String, Object> secretMarker(int version) {
+        return Map.of("secret", true, "version", version);
+    }
+
+    public static boolean isSecretMarker(Object value) {
+        return value instanceof Map<?, ?> m && m.size() == 2 && Boolean.TRUE.equals(m.get("secret")) && m.get("version") instanceof Number;
     }
 }

@@ -46,10 +46,13 @@ public final class InstanceService {
     private final Signals signals;
     private final Clock clock;
 
-    public InstanceService(Store store, Signals signals, Clock clock) {
+    private final SecretService secrets;
+
+    public InstanceService(Store store, Signals signals, Clock clock, SecretService secrets) {
         this.store = store;
         this.signals = signals;
         this.clock = clock;
+        this.secrets = secrets;
     }
 
     /** An accepted request: the instance, the operation doing the work, and whether it repeats an earlier request (Idempotency-Key). */
@@ -89,11 +92,13 @@ public final class InstanceService {
             Plan plan = tx.catalog().plan(service.name(), request.plan())
                     .orElseThrow(() -> new ValidationFailure("plan", "service '" + service.name() + "' has no plan '" + request.plan() + "'"));
             Release release = resolveRelease(tx, service, request.release());
-            Map<String, Object> parameters = ParameterBinder.bind(release.blueprint(), request.parameters());
+            Map<String, Object> bound = ParameterBinder.bindRequest(release.blueprint(), request.parameters(), null);
             InstanceSecrets.requireSet(tx, release.blueprint(), tenant, service.name());
             if (tx.instances().get(tenant, request.name()).filter(i -> !i.phase().isDeleted()).isPresent()) {
                 throw new ConflictException("name", "tenant '" + tenant + "' already has an instance '" + request.name() + "'");
             }
+            String uid = Ids.newId("ins", 16);
+            Map<String, Object> parameters = secrets.sealParameters(tx, uid, release.blueprint(), bound, who.actor());
             InstanceSpec spec = new InstanceSpec(service.name(), plan.name(), release.version(), parameters);
             Quotas.check(tx, tenant, null, spec, plan, release);
             Instant now = clock.instant();
@@ -101,7 +106,7 @@ public final class InstanceService {
             Operation op = OperationProgress.start("instance.create", tenant, target, who.actor(), now, CREATE_STEPS);
             InstanceStatus status = new InstanceStatus(Phase.PENDING, 0, null, null, null, "waiting for placement",
                     List.of(new Condition("Ready", Condition.Status.False, "Provisioning", "instance is being provisioned", now)), List.of());
-            InstanceRecord instance = new InstanceRecord(Ids.newId("ins", 16), tenant, request.name(), 1,
+            InstanceRecord instance = new InstanceRecord(uid, tenant, request.name(), 1,
                     spec, status, null, null, null,
                     false, 0, 0, op.id(), null, null, now, now);
             tx.instances().insert(instance);
@@ -295,7 +300,8 @@ public final class InstanceService {
             Release release = tx.catalog().release(spec.service(), spec.release())
                     .orElseThrow(() -> new ConflictException("release", "release " + spec.release() + " of the instance no longer exists"));
             Map<String, Object> parameters = request.parameters() == null ? spec.parameters()
-                    : ParameterBinder.bind(release.blueprint(), request.parameters());
+                    : secrets.sealParameters(tx, current.uid(), release.blueprint(),
+                            ParameterBinder.bindRequest(release.blueprint(), request.parameters(), spec.parameters()), who.actor());
             Errors scaleOnNewPlan = new Errors();
             checkScale(scaleOnNewPlan, spec.replicas(), spec.size(), plan);
             if (!scaleOnNewPlan.isEmpty()) {

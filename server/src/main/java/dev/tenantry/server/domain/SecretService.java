@@ -1,6 +1,9 @@
 package dev.tenantry.server.domain;
 
+import dev.tenantry.api.blueprint.Blueprint;
 import dev.tenantry.api.blueprint.BlueprintValidator;
+import dev.tenantry.api.blueprint.Parameter;
+import dev.tenantry.api.blueprint.ParameterBinder;
 import dev.tenantry.api.cell.SecretRef;
 import dev.tenantry.api.model.SecretInfo;
 import dev.tenantry.api.model.SecretValue;
@@ -123,6 +126,7 @@ public final class SecretService {
             Map<String, String> values = new TreeMap<>();
             for (Map.Entry<String, SecretRef> e : instance.deployment().secrets().entrySet()) {
                 Sealed sealed = tx.secrets().current(e.getValue().scope(), e.getKey())
+                        .or(() -> tx.secrets().current(InstanceSecrets.instanceScope(instance.uid()), e.getKey()))
                         .or(() -> tx.secrets().current(InstanceSecrets.tenantScope(instance.tenant()), e.getKey()))
                         .or(() -> tx.secrets().current(InstanceSecrets.serviceScope(instance.spec().service()), e.getKey()))
                         .orElseThrow(() -> new ConflictException("secrets." + e.getKey(), "secret '" + e.getKey() + "' has no value any more"));
@@ -130,6 +134,22 @@ public final class SecretService {
             }
             return values;
         });
+    }
+
+    /**
+     * Stores the value of each secret parameter that {@code parameters} gives as text as the instance's secret (its
+     * next version), and puts the marker (set, version) in its place; returns the parameters to keep in the spec.
+     */
+    public Map<String, Object> sealParameters(Tx tx, String instanceUid, Blueprint blueprint, Map<String, Object> parameters, String actor) {
+        Map<String, Object> sealed = new java.util.LinkedHashMap<>(parameters);
+        String scope = InstanceSecrets.instanceScope(instanceUid);
+        for (Parameter p : blueprint.parameters()) {
+            if (p.isSecret() && parameters.get(p.name()) instanceof String value) {
+                int version = tx.secrets().setNext(scope, p.name(), actor, clock.instant(), v -> box.seal(value, context(scope, p.name(), v)));
+                sealed.put(p.name(), ParameterBinder.secretMarker(version));
+            }
+        }
+        return sealed;
     }
 
     /** The instances that use the secret get a pass now: each moves to the version it should have. */

@@ -48,6 +48,7 @@ public final class ApiServer implements AutoCloseable {
             new TokenRoutes(services.tokens()).register(routes);
             new AuditRoutes(services.audit()).register(routes);
             new SecretRoutes(services.secrets()).register(routes);
+            routes.get("/v1/ca", Access.PUBLIC, ctx -> ctx.contentType("application/x-pem-file").result(services.certificates().authorityPem()));
             new RolloutRoutes(services.rollouts()).register(routes);
             new EventRoutes(services.events()).register(routes);
             ErrorMapping.register(config.routes);

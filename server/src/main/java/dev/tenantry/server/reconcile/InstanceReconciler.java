@@ -157,7 +157,7 @@ public final class InstanceReconciler implements Reconciler {
         if (current == null || current.secrets().isEmpty() || current.generation() != i.generation() || busy) return Outcome.DONE;
         Optional<Release> release = pass.tx.catalog().release(i.spec().service(), i.spec().release());
         if (release.isEmpty()) return Outcome.DONE;
-        InstanceSecrets.Resolution secrets = InstanceSecrets.resolve(pass.tx, release.get().blueprint(), i.tenant(), i.spec().service());
+        InstanceSecrets.Resolution secrets = InstanceSecrets.resolve(pass.tx, release.get().blueprint(), i.tenant(), i.spec().service(), i.uid());
         if (!secrets.missing().isEmpty() || secrets.refs().equals(current.secrets())) return Outcome.DONE;
         pass.systemChange("instance.rotate-secrets", "system", i.spec());
         pass.audit("instance.rotate-secrets", "success", "secrets " + secrets.refs() + " (were " + current.secrets() + ")");
@@ -172,7 +172,7 @@ public final class InstanceReconciler implements Reconciler {
         Plan plan = pass.tx.catalog().plan(i.spec().service(), i.spec().plan()).orElse(null);
         if (release == null || plan == null) return Outcome.failed("release or plan of the instance no longer exists");
         String baseDomain = pass.tx.cells().address(i.cell()).orElseThrow().baseDomain();
-        InstanceSecrets.Resolution secrets = InstanceSecrets.resolve(pass.tx, release.blueprint(), i.tenant(), i.spec().service());
+        InstanceSecrets.Resolution secrets = InstanceSecrets.resolve(pass.tx, release.blueprint(), i.tenant(), i.spec().service(), i.uid());
         if (!secrets.missing().isEmpty()) return Outcome.failed(secrets.missingMessage(i.tenant(), i.spec().service()));
         Deployment deployment = DeploymentRenderer.render(i, tenant, release, plan, baseDomain, secrets.refs());
         pass.instance = i.withDeployment(deployment, false);
@@ -358,10 +358,11 @@ public final class InstanceReconciler implements Reconciler {
         boolean agentCaughtUp = i.cell() == null || i.agentRevision() >= i.publishedRevision();
         if (!agentCaughtUp) return Outcome.waiting("waiting for the agent to remove the data", AGENT_RECHECK);
         pass.instance = i.withErasedSpec();
+        pass.tx.secrets().retireScope(InstanceSecrets.instanceScope(i.uid()), pass.now);
         pass.status(Phase.PURGED, i.status().observedGeneration(), null, Condition.Status.False, "Purged",
                 "purged: its data and parameters are gone for good");
         pass.stepDone("remove-data", i.cell() == null ? "the instance had no data" : "the agent of cell " + i.cell() + " removed the data");
-        pass.stepDone("erase", "parameters erased");
+        pass.stepDone("erase", "parameters and secret parameters erased");
         pass.succeedOperation();
         pass.event("instance.purged", Map.of("instance", pass.target(), "uid", i.uid()));
         pass.audit("instance.purged", "success", null);
