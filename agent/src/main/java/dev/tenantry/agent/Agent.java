@@ -52,6 +52,7 @@ public final class Agent implements AutoCloseable {
     private final ProcessDriver driver;
     private final Consumer<List<Route>> routeSink;
     private final Function<String, InstanceTraffic> traffic;
+    private final CertificateKeeper certificates;
     private final String agentId = "agent-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Deployment> desired = new LinkedHashMap<>();
     /** Instances whose data was purged, to name as removed in the next report (so the server sees the purge done). */
@@ -76,12 +77,30 @@ public final class Agent implements AutoCloseable {
      * hibernation (its last request) and rollout analysis (its figures).
      */
     public Agent(Config config, Consumer<List<Route>> routeSink, Function<String, InstanceTraffic> traffic) {
+        this(config, routeSink, traffic, null, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * {@code certificates}: where the TLS certificates for the routed hosts go (the gateway's HTTPS; null: no TLS), kept
+     * and renewed by {@code clock}.
+     */
+    public Agent(Config config, Consumer<List<Route>> routeSink, Function<String, InstanceTraffic> traffic,
+                 Consumer<List<dev.tenantry.api.cell.ServedCertificate>> certificates, java.time.Clock clock) {
         this.config = config;
         this.server = new ServerClient(config.serverUrl(), config.token(), config.cell());
         this.cache = new DesiredStateCache(config.workDir());
         this.driver = new ProcessDriver(config.workDir(), config.driver(), this::changed, this::publishRoutes, server::secrets);
         this.routeSink = routeSink;
         this.traffic = traffic;
+        this.certificates = certificates == null ? null : new CertificateKeeper(server::issueCertificate, this::routedHosts, certificates, clock);
+    }
+
+    private java.util.Set<String> routedHosts() {
+        synchronized (routesLock) {
+            java.util.Set<String> hosts = new java.util.TreeSet<>();
+            if (lastRoutes != null) lastRoutes.forEach(r -> hosts.add(r.host()));
+            return hosts;
+        }
     }
 
     public Agent start() throws IOException {
@@ -96,6 +115,7 @@ public final class Agent implements AutoCloseable {
         pollThread = Thread.ofPlatform().name("agent-poll").daemon().start(() -> pollLoop(registered));
         wakeThread = Thread.ofPlatform().name("agent-wake").daemon().start(this::wakeRequestLoop);
         reportThread = Thread.ofPlatform().name("agent-report").daemon().start(this::reportLoop);
+        if (certificates != null) certificates.start();
         return this;
     }
 
@@ -241,6 +261,7 @@ public final class Agent implements AutoCloseable {
                     log.warn("Cannot write the routes file: {}", e.getMessage());
                 }
                 lastRoutes = routes;
+                if (certificates != null) certificates.poke();
             }
         }
     }
@@ -310,5 +331,6 @@ public final class Agent implements AutoCloseable {
         if (pollThread != null) pollThread.interrupt();
         if (reportThread != null) reportThread.interrupt();
         if (wakeThread != null) wakeThread.interrupt();
+        if (certificates != null) certificates.close();
     }
 }

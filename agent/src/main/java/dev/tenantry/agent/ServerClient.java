@@ -4,7 +4,9 @@ import dev.tenantry.api.Json;
 import dev.tenantry.api.cell.CellDesiredState;
 import dev.tenantry.api.cell.CellRegistration;
 import dev.tenantry.api.cell.CellReport;
+import dev.tenantry.api.cell.CertificateRequest;
 import dev.tenantry.api.cell.Deployment;
+import dev.tenantry.api.cell.IssuedCertificate;
 import java.util.Map;
 import java.io.IOException;
 import java.net.URI;
@@ -56,6 +58,16 @@ final class ServerClient {
         Map<String, String> values = new java.util.TreeMap<>();
         Json.MAPPER.readTree(response.body()).path("values").properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
         return values;
+    }
+
+    /** A certificate from the server's CA for host names of this cell's instances. */
+    IssuedCertificate issueCertificate(CertificateRequest certificateRequest) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/cells/" + cell + "/certificates"))
+                .timeout(Duration.ofSeconds(15)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(certificateRequest))).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) throw new IOException("certificate: HTTP " + response.statusCode() + " " + response.body());
+        return Json.read(response.body(), IssuedCertificate.class);
     }
 
     void report(CellReport report) throws IOException, InterruptedException {

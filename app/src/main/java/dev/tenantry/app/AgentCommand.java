@@ -35,6 +35,10 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--gateway-port", defaultValue = "8080") int gatewayPort;
 
+    @Option(names = "--gateway-tls-port", description = "Serve HTTPS on this port too, with a certificate from the server's CA for each"
+            + " instance's host name (SNI), renewed at two thirds of its life (0: any free port; default: no HTTPS)")
+    Integer gatewayTlsPort;
+
     @Option(names = "--wake-timeout-seconds", defaultValue = "30",
             description = "How long the gateway holds a request for a hibernated instance while it wakes (default 30)")
     int wakeTimeout;
@@ -58,14 +62,18 @@ final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String secret = token != null ? token : System.getenv("TENANTRY_AGENT_TOKEN");
         if (secret == null) throw new IllegalArgumentException("an agent token is required: --token or TENANTRY_AGENT_TOKEN");
-        Gateway gateway = gatewayUrl == null ? new Gateway(gatewayHost, gatewayPort).start() : null;
+        Gateway gateway = gatewayUrl == null ? new Gateway(gatewayHost, gatewayPort) : null;
+        if (gateway != null && gatewayTlsPort != null) gateway.withTls(gatewayHost, gatewayTlsPort);
+        if (gateway != null) gateway.start();
         String endpoint = gateway != null ? "http://{host}:" + gateway.port() + "/" : endpointTemplate(gatewayUrl);
         Agent agent = new Agent(new Agent.Config(server, secret, cell,
                 new CellRegistration(region, "process", capacity, baseDomain, endpoint),
                 workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice).withStartConcurrency(startConcurrency)),
-                gateway != null ? gateway.routes() : routes -> { }, gateway != null ? gateway.routes()::traffic : new TrafficFile(workDir.toAbsolutePath())).start();
+                gateway != null ? gateway.routes() : routes -> { }, gateway != null ? gateway.routes()::traffic : new TrafficFile(workDir.toAbsolutePath()),
+                gateway != null && gatewayTlsPort != null ? gateway.certificates()::replaceAll : null, java.time.Clock.systemUTC()).start();
         if (gateway != null) gateway.onWake(agent::wake, Duration.ofSeconds(wakeTimeout));
         System.out.println("Agent of cell " + cell + " started; " + (gateway != null ? "gateway on port " + gateway.port()
+                + (gateway.tlsPort() > 0 ? " (HTTPS on " + gateway.tlsPort() + ")" : "")
                 : "routes for the gateway at " + gatewayUrl + " in " + workDir.toAbsolutePath().resolve(dev.tenantry.api.cell.Route.FILE)));
         // workloads keep running when the agent stops: the next agent of the cell adopts them
         UntilStopped.await(agent::detach, () -> {

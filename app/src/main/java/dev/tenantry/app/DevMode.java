@@ -24,7 +24,7 @@ public final class DevMode implements AutoCloseable {
 
     public record Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
                           int capacity, DriverSettings driver, java.time.Clock clock, TrustedProxies trustedProxies, ApiLimits apiLimits,
-                          SecuritySettings security) {
+                          SecuritySettings security, Integer gatewayTlsPort) {
         public Options {
             trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
             apiLimits = apiLimits == null ? ApiLimits.DEFAULT : apiLimits;
@@ -32,23 +32,29 @@ public final class DevMode implements AutoCloseable {
 
         public Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
                        int capacity, DriverSettings driver, java.time.Clock clock) {
-            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, null, null, null);
+            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, null, null, null, null);
         }
 
         public Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
                        int capacity, DriverSettings driver) {
-            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, null, null, null, null);
+            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, null, null, null, null, null);
         }
 
         public Options withApiLimits(ApiLimits limits) {
             return new Options(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, trustedProxies, limits,
-                    security);
+                    security, gatewayTlsPort);
         }
 
         /** The same options with these keys and audit settings (null: the key file in the home, default intervals). */
         public Options withSecurity(SecuritySettings settings) {
             return new Options(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, trustedProxies, apiLimits,
-                    settings);
+                    settings, gatewayTlsPort);
+        }
+
+        /** The same options with the gateway serving HTTPS on {@code port} too (0: any free port; null: no HTTPS). */
+        public Options withGatewayTls(Integer port) {
+            return new Options(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, trustedProxies, apiLimits,
+                    security, port);
         }
     }
 
@@ -88,13 +94,16 @@ public final class DevMode implements AutoCloseable {
         adminToken = HomeFiles.token(home.resolve("admin.token"), server.services().tokens(), new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(home.resolve("api.url"), server.url());
         exampleRelease = preloadExample();
-        gateway = new Gateway(options.host(), options.gatewayPort(), options.trustedProxies(),
-                options.clock() == null ? java.time.Clock.systemUTC() : options.clock()).start();
+        java.time.Clock clock = options.clock() == null ? java.time.Clock.systemUTC() : options.clock();
+        gateway = new Gateway(options.host(), options.gatewayPort(), options.trustedProxies(), clock);
+        if (options.gatewayTlsPort() != null) gateway.withTls(options.host(), options.gatewayTlsPort());
+        gateway.start();
         String endpointTemplate = "http://{host}:" + gateway.port() + "/";
         agent = new Agent(new Agent.Config(server.url(), HomeFiles.token(home.resolve("agent.token"),
                 server.services().tokens(), new TokenCreate("agent of cell " + CELL, Role.agent, null, CELL)).secret(), CELL,
                 new CellRegistration("local", "process", options.capacity(), "localhost", endpointTemplate),
-                home.resolve("cells").resolve(CELL), options.driver()), gateway.routes(), gateway.routes()::traffic).start();
+                home.resolve("cells").resolve(CELL), options.driver()), gateway.routes(), gateway.routes()::traffic,
+                options.gatewayTlsPort() != null ? gateway.certificates()::replaceAll : null, clock).start();
         gateway.onWake(agent::wake, Gateway.DEFAULT_WAKE_TIMEOUT);
         server.markReady();
     }

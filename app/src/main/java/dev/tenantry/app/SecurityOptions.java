@@ -19,12 +19,21 @@ final class SecurityOptions {
             + " when it moved (default: 30)")
     Integer auditCheckpointSeconds;
 
+    @Option(names = "--certificate-hours", paramLabel = "HOURS", description = "How long the TLS certificates the internal CA issues"
+            + " to cells are valid; renewed at two thirds (default: 24)")
+    Integer certificateHours;
+
     SecuritySettings toSettings(Path home) throws IOException {
         return settings(keyFile != null ? keyFile : home.resolve(DEFAULT_KEY_FILE),
-                auditCheckpointSeconds == null ? null : Duration.ofSeconds(auditCheckpointSeconds));
+                auditCheckpointSeconds == null ? null : Duration.ofSeconds(auditCheckpointSeconds),
+                certificateHours == null ? null : Duration.ofHours(certificateHours));
     }
 
     static SecuritySettings settings(Path keyFile, Duration auditCheckpointInterval) throws IOException {
-        return new SecuritySettings(KeyFile.openOrCreate(keyFile), auditCheckpointInterval);
+        return settings(keyFile, auditCheckpointInterval, null);
+    }
+
+    static SecuritySettings settings(Path keyFile, Duration auditCheckpointInterval, Duration certificateLifetime) throws IOException {
+        return new SecuritySettings(KeyFile.openOrCreate(keyFile), auditCheckpointInterval, certificateLifetime);
     }
 }

@@ -28,6 +28,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--gateway-port", defaultValue = "8080", description = "Gateway port for tenant traffic (default: ${DEFAULT-VALUE})")
     int gatewayPort;
 
+    @Option(names = "--gateway-tls-port", description = "Serve HTTPS on this port too, with certificates from the internal CA"
+            + " (GET /v1/ca) for each instance's host name; 0: any free port (default: no HTTPS)")
+    Integer gatewayTlsPort;
+
     @Option(names = "--capacity", defaultValue = "100", description = "Instances the local cell takes (default: ${DEFAULT-VALUE})")
     int capacity;
 
@@ -58,7 +62,7 @@ final class UpCommand implements Callable<Integer> {
         DevMode dev = DevMode.start(new DevMode.Options(dir.toAbsolutePath(), database.url(), database.user(), database.password(), host,
                 apiPort, gatewayPort, capacity,
                 new DriverSettings(Duration.ofSeconds(stopGrace), workloadNice).withStartConcurrency(startConcurrency), null,
-                TrustedProxies.of(trustedProxies), limits.toApiLimits(), security.toSettings(dir.toAbsolutePath())));
+                TrustedProxies.of(trustedProxies), limits.toApiLimits(), security.toSettings(dir.toAbsolutePath()), gatewayTlsPort));
         printBanner(dev, dir);
         UntilStopped.await(() -> System.out.println("Stopping Tenantry…"), dev::close);
         return 0;
@@ -69,7 +73,8 @@ final class UpCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("Tenantry is up (dev mode).");
         System.out.println("  API        " + dev.apiUrl() + "   (OpenAPI: " + dev.apiUrl() + "/v1/openapi.json)");
-        System.out.println("  gateway    http://{instance}.{tenant}.localhost:" + dev.gateway().port() + "/");
+        System.out.println("  gateway    http://{instance}.{tenant}.localhost:" + dev.gateway().port() + "/"
+                + (dev.gateway().tlsPort() > 0 ? "  and https://…:" + dev.gateway().tlsPort() + "/ (CA: " + dev.apiUrl() + "/v1/ca)" : ""));
         System.out.println("  database   " + (dev.embeddedDatabase() ? "embedded PostgreSQL 18, data in " + dir.resolve("postgres") : "external"));
         System.out.println("  home       " + dir);
         if (dev.adminTokenCreated()) {

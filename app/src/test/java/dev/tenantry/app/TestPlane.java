@@ -53,6 +53,15 @@ final class TestPlane implements AutoCloseable {
         return start(clock, limits, null);
     }
 
+    /** A plane whose gateway serves HTTPS too, with certificates of {@code certificateLifetime}, deciding by {@code clock}. */
+    static TestPlane startWithTls(java.time.Clock clock, Duration certificateLifetime) throws Exception {
+        Path home = Files.createTempDirectory("tenantry-it-");
+        DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 50,
+                new DriverSettings(Duration.ofSeconds(3), 10), clock).withApiLimits(ApiLimits.UNLIMITED)
+                .withSecurity(SecurityOptions.settings(home.resolve("master.key"), null, certificateLifetime)).withGatewayTls(0));
+        return new TestPlane(dev, home);
+    }
+
     /** A plane whose server signs the audit chain every {@code auditCheckpointInterval} (null: the default). */
     static TestPlane start(java.time.Clock clock, ApiLimits limits, Duration auditCheckpointInterval) throws Exception {
         Path home = Files.createTempDirectory("tenantry-it-");

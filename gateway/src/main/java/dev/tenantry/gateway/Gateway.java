@@ -28,6 +28,8 @@ public final class Gateway implements AutoCloseable {
     private final RouteHandler handler;
     private final Server server;
     private final ServerConnector connector;
+    private final ServedCertificates certificates = new ServedCertificates();
+    private ServerConnector tlsConnector;
 
     public Gateway(String host, int port) {
         this(host, port, TrustedProxies.NONE);
@@ -50,6 +52,42 @@ public final class Gateway implements AutoCloseable {
         ForwardingProxy proxy = new ForwardingProxy(Gateway::rewrite, trusted);
         handler = new RouteHandler(table, proxy, clock);
         server.setHandler(handler);
+    }
+
+    /**
+     * Serves HTTPS too, on {@code port} (0: any free one), with the {@link #certificates()} chosen by SNI; before
+     * {@link #start}.
+     */
+    public Gateway withTls(String host, int port) {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(new javax.net.ssl.KeyManager[] {certificates}, null, null);
+            org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+            ssl.setSslContext(context);
+            org.eclipse.jetty.server.HttpConfiguration https = new org.eclipse.jetty.server.HttpConfiguration();
+            org.eclipse.jetty.server.SecureRequestCustomizer secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
+            // the certificate was chosen by SNI already; a request's Host is routed like any other
+            secure.setSniHostCheck(false);
+            https.addCustomizer(secure);
+            tlsConnector = new ServerConnector(server, new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
+                    new org.eclipse.jetty.server.HttpConnectionFactory(https));
+            tlsConnector.setHost(host);
+            tlsConnector.setPort(port);
+            server.addConnector(tlsConnector);
+            return this;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("TLS is not available", e);
+        }
+    }
+
+    /** The certificates HTTPS serves, by host name; the agent keeps them current. */
+    public ServedCertificates certificates() {
+        return certificates;
+    }
+
+    /** The HTTPS port, or -1 without TLS. */
+    public int tlsPort() {
+        return tlsConnector == null ? -1 : tlsConnector.getLocalPort();
     }
 
     public Gateway start() throws Exception {

@@ -10,19 +10,28 @@ import java.util.Objects;
  * @param keyEncryptionKey encrypts the keys kept in the database; every replica of one control plane uses the same
  * @param auditCheckpointInterval how often the audit chain's head is signed when it moved (default 30 s): records after
  *     the last checkpoint are protected by the chain alone
+ * @param certificateLifetime how long a certificate the internal CA issues to a cell is valid (default 24 h; the agent
+ *     renews it at two thirds)
  */
-public record SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration auditCheckpointInterval) {
+public record SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration auditCheckpointInterval, Duration certificateLifetime) {
     public static final Duration DEFAULT_AUDIT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_CERTIFICATE_LIFETIME = Duration.ofHours(24);
 
     public SecuritySettings {
         Objects.requireNonNull(keyEncryptionKey, "keyEncryptionKey");
         auditCheckpointInterval = auditCheckpointInterval == null ? DEFAULT_AUDIT_CHECKPOINT_INTERVAL : auditCheckpointInterval;
+        certificateLifetime = certificateLifetime == null ? DEFAULT_CERTIFICATE_LIFETIME : certificateLifetime;
         if (auditCheckpointInterval.isNegative() || auditCheckpointInterval.isZero()) {
             throw new IllegalArgumentException("auditCheckpointInterval must be positive");
         }
+        if (certificateLifetime.compareTo(Duration.ofMinutes(5)) < 0) throw new IllegalArgumentException("certificateLifetime must be 5 minutes or more");
     }
 
     public SecuritySettings(KeyEncryptionKey keyEncryptionKey) {
-        this(keyEncryptionKey, null);
+        this(keyEncryptionKey, null, null);
+    }
+
+    public SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration auditCheckpointInterval) {
+        this(keyEncryptionKey, auditCheckpointInterval, null);
     }
 }

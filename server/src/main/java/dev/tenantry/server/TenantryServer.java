@@ -58,7 +58,10 @@ public final class TenantryServer implements AutoCloseable {
         AuditService audit = openAudit(store, config, database);
         SecretBox box = new SecretBox(config.security().keyEncryptionKey());
         SecretService secrets = new SecretService(store, box, signals, clock);
-        CertificateService certificates = new CertificateService(CertificateAuthorities.loadOrCreate(store, box, clock.instant()));
+        // certificates carry real time whatever the server decides by: TLS clients check them against their own clocks
+        Clock realTime = Clock.systemUTC();
+        CertificateService certificates = new CertificateService(CertificateAuthorities.loadOrCreate(store, box, realTime.instant()), store, signals,
+                realTime, config.security().certificateLifetime());
         InstanceService instances = new InstanceService(store, signals, clock, secrets);
         this.services = new Services(new CatalogService(store, clock), new TenantService(store), instances,
                 new CellService(store, signals), new TokenService(store, clock), audit, new EventService(store, signals),

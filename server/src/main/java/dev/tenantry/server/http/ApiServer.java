@@ -49,6 +49,8 @@ public final class ApiServer implements AutoCloseable {
             new AuditRoutes(services.audit()).register(routes);
             new SecretRoutes(services.secrets()).register(routes);
             routes.get("/v1/ca", Access.PUBLIC, ctx -> ctx.contentType("application/x-pem-file").result(services.certificates().authorityPem()));
+            routes.post("/v1/cells/{cell}/certificates", Access.CELL_AGENT, ctx -> Http.json(ctx, 201,
+                    services.certificates().issue(ctx.pathParam("cell"), Bodies.read(ctx, dev.tenantry.api.cell.CertificateRequest.class))));
             new RolloutRoutes(services.rollouts()).register(routes);
             new EventRoutes(services.events()).register(routes);
             ErrorMapping.register(config.routes);

@@ -1,0 +1,142 @@
+package dev.tenantry.agent;
+
+import dev.tenantry.api.cell.CertificateRequest;
+import dev.tenantry.api.cell.IssuedCertificate;
+import dev.tenantry.api.cell.ServedCertificate;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a TLS certificate for every host name the cell's gateway routes: makes a key (on this host; it never leaves
+ * the agent's memory), asks the server's CA to certify it, hands the certificate to the gateway, and renews it when two
+ * thirds of its validity are past. A failed request is tried again at the next check; the certificate in use stays
+ * until it expires.
+ */
+final class CertificateKeeper implements AutoCloseable {
+    interface Issuer {
+        IssuedCertificate issue(CertificateRequest request) throws IOException, InterruptedException;
+    }
+
+    static final Duration CHECK = Duration.ofSeconds(2);
+    private static final Logger log = LoggerFactory.getLogger(CertificateKeeper.class);
+    private final Issuer issuer;
+    private final Supplier<Set<String>> hosts;
+    private final Consumer<List<ServedCertificate>> gateway;
+    private final Clock clock;
+    private final Map<String, ServedCertificate> served = new ConcurrentHashMap<>();
+    private final java.util.concurrent.Semaphore poke = new java.util.concurrent.Semaphore(0);
+    private volatile boolean running = true;
+    private Thread thread;
+
+    CertificateKeeper(Issuer issuer, Supplier<Set<String>> hosts, Consumer<List<ServedCertificate>> gateway, Clock clock) {
+        this.issuer = issuer;
+        this.hosts = hosts;
+        this.gateway = gateway;
+        this.clock = clock;
+    }
+
+    CertificateKeeper start() {
+        thread = Thread.ofVirtual().name("agent-certificates").start(this::loop);
+        return this;
+    }
+
+    /** The routed hosts changed: check now rather than at the next interval. */
+    void poke() {
+        poke.release();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                check();
+                poke.tryAcquire(CHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                poke.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** One pass: certificates for new hosts and renewals due; hosts no longer routed are dropped. */
+    void check() throws InterruptedException {
+        Set<String> wanted = hosts.get();
+        boolean changed = served.keySet().removeIf(host -> !wanted.contains(host));
+        Instant now = clock.instant();
+        for (String host : wanted) {
+            ServedCertificate current = served.get(host);
+            if (current != null && !current.dueForRenewal(now)) continue;
+            try {
+                served.put(host, obtain(host));
+                changed = true;
+                log.info("{} a TLS certificate for {} (valid until {})", current == null ? "Got" : "Renewed", host, served.get(host).notAfter());
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                log.warn("Could not {} the TLS certificate for {}: {}{}", current == null ? "get" : "renew", host, e.getMessage(),
+                        current == null ? "" : "; the current one is valid until " + current.notAfter());
+            }
+        }
+        if (changed) gateway.accept(List.copyOf(served.values()));
+    }
+
+    private ServedCertificate obtain(String host) throws IOException, GeneralSecurityException, InterruptedException {
+        KeyPair pair = newKeyPair();
+        IssuedCertificate issued = issuer.issue(new CertificateRequest(csr(host, pair), List.of(host)));
+        List<X509Certificate> chain = new ArrayList<>();
+        for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(issued.chain().getBytes(StandardCharsets.UTF_8)))) {
+            chain.add((X509Certificate) c);
+        }
+        if (chain.isEmpty() || !chain.getFirst().getPublicKey().equals(pair.getPublic())) {
+            throw new GeneralSecurityException("the server's certificate is not for the key this agent made");
+        }
+        return new ServedCertificate(host, pair.getPrivate(), chain);
+    }
+
+    private static String csr(String host, KeyPair pair) throws GeneralSecurityException, IOException {
+        try {
+            var request = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + host), pair.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
+            StringWriter out = new StringWriter();
+            try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
+                pem.writeObject(request);
+            }
+            return out.toString();
+        } catch (org.bouncycastle.operator.OperatorCreationException e) {
+            throw new GeneralSecurityException("no SHA256withECDSA signer", e);
+        }
+    }
+
+    private static KeyPair newKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) thread.interrupt();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.tenantry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTPS through the real gateway: a certificate from the internal CA for the instance's host name, chosen by SNI and
+ * checked by the JDK's TLS client and by curl, both trusting only {@code GET /v1/ca}; then a renewal (the clock moved
+ * past two thirds of the certificate's life) under steady HTTPS load without a failed request.
+ */
+class GatewayTlsIT {
+    private static final String HOST = "web.acme.localhost";
+    static final MovableClock clock = new MovableClock();
+    static TestPlane plane;
+    static SSLContext trustingTheCa;
+    static Path caFile;
+
+    @BeforeAll
+    static void start() throws Exception {
+        plane = TestPlane.startWithTls(clock, Duration.ofHours(1));
+        plane.createTenant("acme");
+        assertThat(plane.createInstance("acme", "web", "hello", "starter").status()).isEqualTo(202);
+        plane.awaitPhase("acme", "web", "RUNNING");
+        String ca = plane.send("GET", "/v1/ca", null, null, null).body();
+        caFile = plane.home.resolve("ca.pem");
+        Files.writeString(caFile, ca);
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("tenantry", CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(ca.getBytes(StandardCharsets.UTF_8))));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        trustingTheCa = SSLContext.getInstance("TLS");
+        trustingTheCa.init(null, tmf.getTrustManagers(), null);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        plane.close();
+    }
+
+    @Test
+    void theGatewayServesTheInstanceOverHttpsAndRenewsItsCertificateWithoutAFailedRequest() throws Exception {
+        Answer first = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> https(HOST), a -> a.status() == 200);
+        assertThat(first.body()).contains("Hello, acme!");
+        assertThat(first.certificate().getSubjectAlternativeNames().stream().map(san -> (String) san.get(1)).toList()).containsExactly(HOST);
+
+        Process curl = new ProcessBuilder("curl", "-sS", "--fail", "--cacert", caFile.toString(), "--resolve",
+                HOST + ":" + plane.dev.gateway().tlsPort() + ":127.0.0.1", "https://" + HOST + ":" + plane.dev.gateway().tlsPort() + "/")
+                .redirectErrorStream(true).start();
+        String curled = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(curl.waitFor()).as("curl, trusting only the CA: " + curled).isZero();
+        assertThat(curled).contains("Hello, acme!");
+
+        assertThatThrownBy(() -> https("nosuch.acme.localhost")).as("no certificate for a host the cell does not serve")
+                .isInstanceOf(SSLHandshakeException.class);
+        JsonNode certificate = plane.instance("acme", "web").path("status").path("conditions").findValues("type").stream()
+                .anyMatch(t -> t.asText().equals("Certificate")) ? plane.instance("acme", "web") : null;
+        assertThat(certificate).as("a Certificate condition in the instance's status").isNotNull();
+        assertThat(certificate.toString()).contains("TLS certificate for " + HOST + " valid until ");
+
+        AtomicInteger ok = new AtomicInteger();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread load = Thread.ofVirtual().start(() -> {
+            while (loading.get()) {
+                try {
+                    Answer a = https(HOST);
+                    if (a.status() == 200) ok.incrementAndGet();
+                    else failures.add("HTTP " + a.status());
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    failures.add(e.toString());
+                }
+            }
+        });
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> ok.get() > 5);
+            clock.moveForward(Duration.ofMinutes(41));
+            Answer renewed = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> https(HOST), a -> !a.certificate().getSerialNumber().equals(first.certificate().getSerialNumber()));
+            assertThat(renewed.certificate().getNotAfter()).isAfter(first.certificate().getNotAfter());
+            int before = ok.get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> ok.get() > before + 5);
+        } finally {
+            loading.set(false);
+            load.join();
+        }
+        assertThat(failures).as("HTTPS requests during the renewal").isEmpty();
+        try (Connection c = db(); Statement s = c.createStatement();
+             ResultSet issued = s.executeQuery("select count(*) from events where type = 'certificate.issued' and data->>'host' = '" + HOST + "'")) {
+            issued.next();
+            assertThat(issued.getInt(1)).as("issued, then renewed").isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void aCellGetsCertificatesOnlyForItsOwnInstancesAndOnlyWithAValidRequest() throws Exception {
+        String agent = Files.readString(plane.home.resolve("agent.token")).strip();
+        var pair = dev.tenantry.server.pki.CertificateAuthority.newKeyPair();
+        var other = dev.tenantry.server.pki.CertificateAuthority.newKeyPair();
+        String csr = dev.tenantry.server.pki.Pem.write(new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=x"), pair.getPublic())
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+        String path = "/v1/cells/local/certificates";
+        TestPlane.Reply foreign = plane.call("POST", path, java.util.Map.of("csr", csr, "hosts", List.of("bank.example.com")), agent);
+        assertThat(foreign.status()).as("a host no instance of the cell has").isEqualTo(403);
+        assertThat(plane.call("POST", path, java.util.Map.of("csr", "not PEM", "hosts", List.of(HOST)), agent).json()
+                .path("errors").get(0).path("field").asText()).isEqualTo("csr");
+        assertThat(plane.call("POST", path, java.util.Map.of("csr", csr, "hosts", List.of()), agent).status()).isEqualTo(400);
+        // a request whose key is swapped after signing: the signature no longer matches
+        var tampered = new org.bouncycastle.pkcs.PKCS10CertificationRequest(new org.bouncycastle.asn1.pkcs.CertificationRequest(
+                new org.bouncycastle.asn1.pkcs.CertificationRequestInfo(new org.bouncycastle.asn1.x500.X500Name("CN=x"),
+                        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(other.getPublic().getEncoded()), null),
+                dev.tenantry.server.pki.Pem.certificationRequest(csr).toASN1Structure().getSignatureAlgorithm(),
+                dev.tenantry.server.pki.Pem.certificationRequest(csr).toASN1Structure().getSignature()));
+        TestPlane.Reply mismatched = plane.call("POST", path, java.util.Map.of("csr", dev.tenantry.server.pki.Pem.write(tampered), "hosts", List.of(HOST)), agent);
+        assertThat(mismatched.status()).isEqualTo(400);
+        assertThat(mismatched.body()).contains("signature");
+        TestPlane.Reply issued = plane.call("POST", path, java.util.Map.of("csr", csr, "hosts", List.of(HOST)), agent);
+        assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+        assertThat(issued.json().path("chain").asText()).contains("BEGIN CERTIFICATE");
+        assertThat(plane.post(path, java.util.Map.of("csr", csr, "hosts", List.of(HOST))).status()).as("not even a provider admin").isEqualTo(403);
+    }
+
+    record Answer(int status, String body, X509Certificate certificate) {}
+
+    /** One HTTPS request on a new connection: SNI and host name checked against {@code host}, trusting only the CA. */
+    private static Answer https(String host) throws Exception {
+        try (Socket raw = new Socket("127.0.0.1", plane.dev.gateway().tlsPort());
+             SSLSocket tls = (SSLSocket) trustingTheCa.getSocketFactory().createSocket(raw, host, plane.dev.gateway().tlsPort(), true)) {
+            SSLParameters params = tls.getSSLParameters();
+            params.setServerNames(List.of(new SNIHostName(host)));
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(params);
+            tls.setSoTimeout(10_000);
+            tls.startHandshake();
+            OutputStream out = tls.getOutputStream();
+            out.write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = tls.getInputStream();
+            String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            int status = Integer.parseInt(response.substring(9, 12));
+            return new Answer(status, response, (X509Certificate) tls.getSession().getPeerCertificates()[0]);
+        }
+    }
+
+    private static Connection db() throws Exception {
+        var db = plane.dev.database();
+        return DriverManager.getConnection(db.url(), db.user(), db.password());
+    }
+}

@@ -1,0 +1,35 @@
+package dev.tenantry.server.store;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/** What the internal CA issued to cells, by host. */
+public final class CertificateRepository {
+    private final Handle h;
+
+    CertificateRepository(Handle h) {
+        this.h = h;
+    }
+
+    /** A live instance a cell serves, by the host name its traffic comes to. */
+    public record ServedHost(String host, String instanceUid) {}
+
+    public record Issued(String serial, String cell, String host, String instanceUid, Instant notBefore, Instant notAfter, Instant issuedAt) {}
+
+    /** The host names of the live instances placed on the cell. */
+    public List<ServedHost> hostsOf(String cell) {
+        return h.createQuery("select deployment->>'host' as host, uid from instances where cell = :cell"
+                        + " and phase not in ('DELETING', 'DELETED', 'PURGING', 'PURGED') and deployment->>'host' is not null")
+                .bind("cell", cell).map((rs, c) -> new ServedHost(rs.getString("host"), rs.getString("uid"))).list();
+    }
+
+    public void record(Issued c) {
+        h.createUpdate("insert into certificates (serial, cell, host, instance_uid, not_before, not_after, issued_at)"
+                        + " values (:serial, :cell, :host, :uid, :nb, :na, :at)")
+                .bind("serial", c.serial()).bind("cell", c.cell()).bind("host", c.host()).bind("uid", c.instanceUid())
+                .bind("nb", Timestamp.from(c.notBefore())).bind("na", Timestamp.from(c.notAfter())).bind("at", Timestamp.from(c.issuedAt()))
+                .execute();
+    }
+}
