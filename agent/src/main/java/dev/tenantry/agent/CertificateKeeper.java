@@ -47,7 +47,10 @@ final class CertificateKeeper implements AutoCloseable {
     private final Supplier<Set<String>> hosts;
     private final Consumer<List<ServedCertificate>> gateway;
     private final Clock clock;
-    private final Map<String, ServedCertificate> served = new ConcurrentHashMap<>();
+    /** A certificate in use and when this agent got it, by its own clock. */
+    private record Held(ServedCertificate certificate, Instant obtainedAt) {}
+
+    private final Map<String, Held> served = new ConcurrentHashMap<>();
     private final java.util.concurrent.Semaphore poke = new java.util.concurrent.Semaphore(0);
     private volatile boolean running = true;
     private Thread thread;
@@ -87,18 +90,19 @@ final class CertificateKeeper implements AutoCloseable {
         boolean changed = served.keySet().removeIf(host -> !wanted.contains(host));
         Instant now = clock.instant();
         for (String host : wanted) {
-            ServedCertificate current = served.get(host);
-            if (current != null && !current.dueForRenewal(now)) continue;
+            Held current = served.get(host);
+            if (current != null && !current.certificate().dueForRenewal(current.obtainedAt(), now)) continue;
             try {
-                served.put(host, obtain(host));
+                ServedCertificate obtained = obtain(host);
+                served.put(host, new Held(obtained, now));
                 changed = true;
-                log.info("{} a TLS certificate for {} (valid until {})", current == null ? "Got" : "Renewed", host, served.get(host).notAfter());
+                log.info("{} a TLS certificate for {} (valid until {})", current == null ? "Got" : "Renewed", host, obtained.notAfter());
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
                 log.warn("Could not {} the TLS certificate for {}: {}{}", current == null ? "get" : "renew", host, e.getMessage(),
-                        current == null ? "" : "; the current one is valid until " + current.notAfter());
+                        current == null ? "" : "; the current one is valid until " + current.certificate().notAfter());
             }
         }
-        if (changed) gateway.accept(List.copyOf(served.values()));
+        if (changed) gateway.accept(served.values().stream().map(Held::certificate).toList());
     }
 
     private ServedCertificate obtain(String host) throws IOException, GeneralSecurityException, InterruptedException {

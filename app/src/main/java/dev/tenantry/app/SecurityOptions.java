@@ -23,10 +23,19 @@ final class SecurityOptions {
             + " to cells are valid; renewed at two thirds (default: 24)")
     Integer certificateHours;
 
+    @Option(names = "--api-tls-port", description = "Serve the API over HTTPS on this port too, with a certificate from the internal CA"
+            + " (0: any free port; default: no HTTPS)")
+    Integer apiTlsPort;
+
+    @Option(names = "--api-tls-name", paramLabel = "NAME", description = "A host name or address the API's certificate names (repeatable;"
+            + " default: localhost and 127.0.0.1)")
+    java.util.List<String> apiTlsNames;
+
     SecuritySettings toSettings(Path home) throws IOException {
         return settings(keyFile != null ? keyFile : home.resolve(DEFAULT_KEY_FILE),
                 auditCheckpointSeconds == null ? null : Duration.ofSeconds(auditCheckpointSeconds),
-                certificateHours == null ? null : Duration.ofHours(certificateHours));
+                certificateHours == null ? null : Duration.ofHours(certificateHours))
+                .withApiTls(apiTlsPort == null ? null : new SecuritySettings.ApiTls(apiTlsPort, apiTlsNames));
     }
 
     static SecuritySettings settings(Path keyFile, Duration auditCheckpointInterval) throws IOException {

@@ -152,6 +152,46 @@ class GatewayTlsIT {
         assertThat(issued.status()).as(issued.body()).isEqualTo(201);
         assertThat(issued.json().path("chain").asText()).contains("BEGIN CERTIFICATE");
         assertThat(plane.post(path, java.util.Map.of("csr", csr, "hosts", List.of(HOST))).status()).as("not even a provider admin").isEqualTo(403);
+
+        // the newest certificate of the host near its end without a renewal: one certificate.expiring event, once
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            s.executeUpdate("update certificates set not_after = now() + interval '5 minutes' where serial = '" + issued.json().path("serial").asText() + "'");
+            s.executeUpdate("update certificates set not_after = now() - interval '1 day' where host = '" + HOST + "' and serial <> '"
+                    + issued.json().path("serial").asText() + "'");
+        }
+        assertThat(plane.dev.server().services().certificates().warnOfExpiry()).isOne();
+        assertThat(plane.dev.server().services().certificates().warnOfExpiry()).as("once").isZero();
+        try (Connection c = db(); Statement s = c.createStatement();
+             ResultSet expiring = s.executeQuery("select data->>'serial' from events where type = 'certificate.expiring'")) {
+            assertThat(expiring.next()).isTrue();
+            assertThat(expiring.getString(1)).isEqualTo(issued.json().path("serial").asText());
+        }
+    }
+
+    @Test
+    void theApiAnswersOverHttpsWithACertificateFromTheCaAndTheCliTrustsIt() throws Exception {
+        String url = plane.dev.server().tlsUrl();
+        assertThat(url).startsWith("https://localhost:");
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(trustingTheCa).build();
+        var reply = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/v1/tenants"))
+                .header("Authorization", "Bearer " + plane.admin).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(reply.statusCode()).isEqualTo(200);
+        assertThat(reply.body()).contains("acme");
+        assertThatThrownBy(() -> java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/readyz")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())).as("not trusted by the JDK's default CAs").isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = new picocli.CommandLine(new dev.tenantry.cli.TenantsCommand()).execute("list", "--api-url", url, "--token", plane.admin,
+                    "--ca-file", caFile.toString());
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("acme");
     }
 
     record Answer(int status, String body, X509Certificate certificate) {}

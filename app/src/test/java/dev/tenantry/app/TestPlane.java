@@ -58,7 +58,8 @@ final class TestPlane implements AutoCloseable {
         Path home = Files.createTempDirectory("tenantry-it-");
         DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 50,
                 new DriverSettings(Duration.ofSeconds(3), 10), clock).withApiLimits(ApiLimits.UNLIMITED)
-                .withSecurity(SecurityOptions.settings(home.resolve("master.key"), null, certificateLifetime)).withGatewayTls(0));
+                .withSecurity(SecurityOptions.settings(home.resolve("master.key"), null, certificateLifetime)
+                        .withApiTls(new dev.tenantry.server.SecuritySettings.ApiTls(0, null))).withGatewayTls(0));
         return new TestPlane(dev, home);
     }
 

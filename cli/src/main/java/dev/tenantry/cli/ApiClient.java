@@ -15,13 +15,21 @@ import java.util.stream.Stream;
 
 /** A thin HTTP client of the Tenantry API; error responses become {@link ApiException} with the problem's detail. */
 public final class ApiClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http;
     private final String baseUrl;
     private final String token;
 
     public ApiClient(String baseUrl, String token) {
+        this(baseUrl, token, null);
+    }
+
+    /** {@code tls}: the TLS context for an https URL (one trusting Tenantry's CA; null: the JDK's default trust). */
+    public ApiClient(String baseUrl, String token, javax.net.ssl.SSLContext tls) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.token = token;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1);
+        if (tls != null) builder.sslContext(tls);
+        this.http = builder.build();
     }
 
     public static final class ApiException extends RuntimeException {

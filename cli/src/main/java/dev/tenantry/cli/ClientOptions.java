@@ -47,8 +47,16 @@ public final class ClientOptions {
         return "json".equalsIgnoreCase(output);
     }
 
+    @Option(names = "--ca-file", description = "Trust the API's HTTPS certificate by this CA (PEM, from GET /v1/ca; env TENANTRY_CA_FILE)")
+    Path caFile;
+
     ApiClient client() {
-        return new ApiClient(apiUrl(), token());
+        Path ca = caFile != null ? caFile : System.getenv("TENANTRY_CA_FILE") == null ? null : Path.of(System.getenv("TENANTRY_CA_FILE"));
+        try {
+            return new ApiClient(apiUrl(), token(), ca == null ? null : dev.tenantry.api.TrustedCa.context(ca));
+        } catch (IOException e) {
+            throw new ApiClient.ApiException(0, null, e.getMessage());
+        }
     }
 
     private static String readFile(Path file, String fallback) {

@@ -2,6 +2,7 @@ package dev.tenantry.server;
 
 import dev.tenantry.server.keys.KeyEncryptionKey;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,7 +14,19 @@ import java.util.Objects;
  * @param certificateLifetime how long a certificate the internal CA issues to a cell is valid (default 24 h; the agent
  *     renews it at two thirds)
  */
-public record SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration auditCheckpointInterval, Duration certificateLifetime) {
+public record SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration auditCheckpointInterval, Duration certificateLifetime, ApiTls apiTls) {
+    /** HTTPS for the API on {@code port} (0: any free one), with a certificate from the internal CA naming {@code names}. */
+    public record ApiTls(int port, List<String> names) {
+        public ApiTls {
+            names = names == null || names.isEmpty() ? List.of("localhost", "127.0.0.1") : List.copyOf(names);
+        }
+    }
+
+    /** The same settings with HTTPS for the API (null: none). */
+    public SecuritySettings withApiTls(ApiTls tls) {
+        return new SecuritySettings(keyEncryptionKey, auditCheckpointInterval, certificateLifetime, tls);
+    }
+
     public static final Duration DEFAULT_AUDIT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CERTIFICATE_LIFETIME = Duration.ofHours(24);
 
@@ -28,10 +41,14 @@ public record SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration audit
     }
 
     public SecuritySettings(KeyEncryptionKey keyEncryptionKey) {
-        this(keyEncryptionKey, null, null);
+        this(keyEncryptionKey, null, null, null);
     }
 
     public SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration auditCheckpointInterval) {
-        this(keyEncryptionKey, auditCheckpointInterval, null);
+        this(keyEncryptionKey, auditCheckpointInterval, null, null);
+    }
+
+    public SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration auditCheckpointInterval, Duration certificateLifetime) {
+        this(keyEncryptionKey, auditCheckpointInterval, certificateLifetime, null);
     }
 }

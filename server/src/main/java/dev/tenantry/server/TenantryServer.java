@@ -20,6 +20,7 @@ import dev.tenantry.server.keys.StoredKeysets;
 import dev.tenantry.server.domain.SecretService;
 import dev.tenantry.server.domain.CertificateService;
 import dev.tenantry.server.pki.CertificateAuthorities;
+import dev.tenantry.server.pki.RenewingCertificate;
 import dev.tenantry.server.reconcile.InstanceReconciler;
 import dev.tenantry.server.reconcile.ReconcileLoop;
 import dev.tenantry.server.reconcile.RolloutReconciler;
@@ -48,8 +49,10 @@ public final class TenantryServer implements AutoCloseable {
     private final Timers timers;
     private final ApiServer api;
     private final String url;
+    private final Config config;
 
     private TenantryServer(Config config) {
+        this.config = config;
         Clock clock = config.clock();
         this.database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword());
         Store store = new Store(database);
@@ -69,7 +72,10 @@ public final class TenantryServer implements AutoCloseable {
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
         this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval());
-        this.api = new ApiServer(services, new RateLimits(config.limits())).start(config.apiHost(), config.apiPort());
+        SecuritySettings.ApiTls apiTls = config.security().apiTls();
+        this.api = new ApiServer(services, new RateLimits(config.limits()), apiTls, apiTls == null ? null
+                : new RenewingCertificate(certificates.authority(), apiTls.names(), config.security().certificateLifetime(), realTime))
+                .start(config.apiHost(), config.apiPort());
         this.url = "http://" + ("0.0.0.0".equals(config.apiHost()) ? "127.0.0.1" : config.apiHost()) + ":" + api.port();
     }
 
@@ -113,6 +119,12 @@ public final class TenantryServer implements AutoCloseable {
 
     public ApiServer api() {
         return api;
+    }
+
+    /** The base URL of the API over HTTPS (its first name), or null without HTTPS. */
+    public String tlsUrl() {
+        SecuritySettings.ApiTls tls = config.security().apiTls();
+        return tls == null ? null : "https://" + tls.names().getFirst() + ":" + api.tlsPort();
     }
 
     /** The base URL of the API, e.g. {@code http://127.0.0.1:7070}. */

@@ -19,11 +19,13 @@ public record ServedCertificate(String host, PrivateKey key, List<X509Certificat
         return chain.getFirst().getNotAfter().toInstant();
     }
 
-    /** Whether it is time to renew it: two thirds of its validity are past. */
-    public boolean dueForRenewal(Instant now) {
-        Instant notBefore = chain.getFirst().getNotBefore().toInstant();
-        Duration validity = Duration.between(notBefore, notAfter());
-        return !now.isBefore(notBefore.plus(validity.multipliedBy(2).dividedBy(3)));
+    /**
+     * Whether it is time to renew it, when it was {@code obtainedAt} (by the same clock as {@code now}, which need not
+     * agree with the issuer's): two thirds of its validity are past.
+     */
+    public boolean dueForRenewal(Instant obtainedAt, Instant now) {
+        Duration validity = Duration.between(chain.getFirst().getNotBefore().toInstant(), notAfter());
+        return !now.isBefore(obtainedAt.plus(validity.multipliedBy(2).dividedBy(3)));
     }
 
     @Override

@@ -46,6 +46,10 @@ public final class CertificateService {
         this.lifetime = lifetime;
     }
 
+    public CertificateAuthority authority() {
+        return authority;
+    }
+
     /** The authority's certificate, PEM. */
     public String authorityPem() {
         return authority.certificatePem();
@@ -81,6 +85,25 @@ public final class CertificateService {
         });
         signals.fire(Signals.Topic.EVENTS);
         return issued;
+    }
+
+    /**
+     * Announces every certificate in use that is close to its expiry without having been renewed (the last sixth of its
+     * life: a renewal is due at two thirds) as a {@code certificate.expiring} event, once each; returns how many.
+     */
+    public int warnOfExpiry() {
+        Instant now = clock.instant();
+        int warned = store.tx(tx -> {
+            var expiring = tx.certificates().expiringUnwarned(now.plus(lifetime.dividedBy(6)));
+            for (Issued c : expiring) {
+                tx.events().append("certificate.expiring", "cells/" + c.cell(), null,
+                        Map.of("host", c.host(), "serial", c.serial(), "notAfter", c.notAfter().toString(), "instanceUid", c.instanceUid()));
+                tx.certificates().markWarned(c.serial(), now);
+            }
+            return expiring.size();
+        });
+        if (warned > 0) signals.fire(Signals.Topic.EVENTS);
+        return warned;
     }
 
     private static PublicKey verifiedKey(String csrPem, Errors errors) {

@@ -5,6 +5,7 @@ import dev.tenantry.api.Json;
 import dev.tenantry.api.model.Role;
 import dev.tenantry.server.domain.Principal;
 import dev.tenantry.server.domain.RateLimits;
+import dev.tenantry.server.SecuritySettings;
 import dev.tenantry.server.domain.Services;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -29,6 +30,11 @@ public final class ApiServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
 
     public ApiServer(Services services, RateLimits rateLimits) {
+        this(services, rateLimits, null, null);
+    }
+
+    /** With HTTPS on {@code tlsHost}:{@code tls.port()} too (null: none), its certificate from {@code certificate}. */
+    public ApiServer(Services services, RateLimits rateLimits, SecuritySettings.ApiTls tls, javax.net.ssl.X509ExtendedKeyManager certificate) {
         this.services = services;
         this.rateLimits = rateLimits;
         this.openApi = loadOpenApi();
@@ -57,18 +63,62 @@ public final class ApiServer implements AutoCloseable {
             config.routes.before(RequestChecks::check);
             config.http.prefer405over404 = true;
             config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            if (tls != null) {
+                // with connectors of its own, Javalin opens no default one: plain HTTP first (port() reports it), then HTTPS
+                config.jetty.addConnector((server, http) -> {
+                    plainConnector = new org.eclipse.jetty.server.ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                    plainConnector.setHost(host);
+                    plainConnector.setPort(plainPort);
+                    return plainConnector;
+                });
+                config.jetty.addConnector((server, http) -> tlsConnector(server, http, tls.port(), certificate));
+            }
             declared.putAll(routes.declared());
         });
         checkEveryRouteDeclaresAccess();
     }
 
+    private org.eclipse.jetty.server.ServerConnector tlsConnector;
+    private org.eclipse.jetty.server.ServerConnector plainConnector;
+    /** Where {@link #start} listens (read when Javalin makes the connectors, as it starts). */
+    private volatile String host;
+    private volatile int plainPort;
+
+    private org.eclipse.jetty.server.Connector tlsConnector(org.eclipse.jetty.server.Server server, org.eclipse.jetty.server.HttpConfiguration http,
+                                                            int port, javax.net.ssl.X509ExtendedKeyManager certificate) {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(new javax.net.ssl.KeyManager[] {certificate}, null, null);
+            org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+            ssl.setSslContext(context);
+            org.eclipse.jetty.server.HttpConfiguration https = new org.eclipse.jetty.server.HttpConfiguration(http);
+            org.eclipse.jetty.server.SecureRequestCustomizer secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
+            secure.setSniHostCheck(false);
+            https.addCustomizer(secure);
+            tlsConnector = new org.eclipse.jetty.server.ServerConnector(server, new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
+                    new org.eclipse.jetty.server.HttpConnectionFactory(https));
+            tlsConnector.setPort(port);
+            tlsConnector.setHost(host);
+            return tlsConnector;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("TLS is not available", e);
+        }
+    }
+
+    /** The HTTPS port, or -1 without HTTPS. */
+    public int tlsPort() {
+        return tlsConnector == null ? -1 : tlsConnector.getLocalPort();
+    }
+
     public ApiServer start(String host, int port) {
+        this.host = host;
+        this.plainPort = port;
         app.start(host, port);
         return this;
     }
 
     public int port() {
-        return app.port();
+        return plainConnector != null ? plainConnector.getLocalPort() : app.port();
     }
 
     /** Every registered route as "METHOD path", for the OpenAPI consistency test. */

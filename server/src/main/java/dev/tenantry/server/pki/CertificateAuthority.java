@@ -73,9 +73,13 @@ public final class CertificateAuthority {
         return Pem.write(certificate);
     }
 
-    /** A TLS server certificate for {@code hostNames} (DNS names, the first also the subject), valid {@code lifetime} from {@code now}. */
+    /**
+     * A TLS server certificate for {@code hostNames} (DNS names or IP addresses, the first also the subject), valid
+     * {@code lifetime} from {@code now}.
+     */
     public X509Certificate issueServer(PublicKey subjectKey, List<String> hostNames, Instant now, Duration lifetime) {
-        GeneralName[] names = hostNames.stream().map(h -> new GeneralName(GeneralName.dNSName, h)).toArray(GeneralName[]::new);
+        GeneralName[] names = hostNames.stream().map(h -> org.bouncycastle.util.IPAddress.isValid(h) ? new GeneralName(GeneralName.iPAddress, h)
+                : new GeneralName(GeneralName.dNSName, h)).toArray(GeneralName[]::new);
         return issue(subjectKey, "CN=" + hostNames.getFirst(), new GeneralNames(names), KeyPurposeId.id_kp_serverAuth, now, lifetime);
     }
 

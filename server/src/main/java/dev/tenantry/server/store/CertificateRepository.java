@@ -25,6 +25,26 @@ public final class CertificateRepository {
                 .bind("cell", cell).map((rs, c) -> new ServedHost(rs.getString("host"), rs.getString("uid"))).list();
     }
 
+    /**
+     * The newest certificate of each host still served by a live instance, when it expires before {@code before} and
+     * no event said so yet: a renewal that did not happen.
+     */
+    public List<Issued> expiringUnwarned(Instant before) {
+        return h.createQuery("select c.* from certificates c join instances i on i.uid = c.instance_uid"
+                        + " where i.phase not in ('DELETING', 'DELETED', 'PURGING', 'PURGED') and i.deployment->>'host' = c.host"
+                        + " and c.expiry_warned_at is null and c.not_after < :before"
+                        + " and c.not_after = (select max(n.not_after) from certificates n where n.host = c.host)")
+                .bind("before", Timestamp.from(before))
+                .map((rs, ctx) -> new Issued(rs.getString("serial"), rs.getString("cell"), rs.getString("host"), rs.getString("instance_uid"),
+                        JsonColumns.instant(rs, "not_before"), JsonColumns.instant(rs, "not_after"), JsonColumns.instant(rs, "issued_at")))
+                .list();
+    }
+
+    public void markWarned(String serial, Instant at) {
+        h.createUpdate("update certificates set expiry_warned_at = :at where serial = :serial")
+                .bind("serial", serial).bind("at", Timestamp.from(at)).execute();
+    }
+
     public void record(Issued c) {
         h.createUpdate("insert into certificates (serial, cell, host, instance_uid, not_before, not_after, issued_at)"
                         + " values (:serial, :cell, :host, :uid, :nb, :na, :at)")

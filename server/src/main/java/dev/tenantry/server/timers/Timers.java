@@ -23,6 +23,8 @@ public final class Timers implements AutoCloseable {
     public static final Duration IDEMPOTENCY_KEY_TTL = Duration.ofHours(24);
     /** How often deleted instances whose retention ended are looked for (purged at most this long after their purge time, plus polling). */
     public static final Duration PURGE_CHECK = Duration.ofSeconds(5);
+    /** How often certificates close to expiry without a renewal are looked for. */
+    public static final Duration CERTIFICATE_EXPIRY_CHECK = Duration.ofMinutes(1);
     /** How often the whole audit chain is verified (checkpoints check only the records since the last one). */
     public static final Duration AUDIT_VERIFY = Duration.ofHours(1);
     private static final Logger log = LoggerFactory.getLogger(Timers.class);
@@ -45,9 +47,14 @@ public final class Timers implements AutoCloseable {
                 });
         RecurringTask<Void> auditCheckpoint = Tasks.recurring("audit-checkpoint", FixedDelay.of(auditCheckpointInterval))
                 .execute((instance, context) -> services.audit().checkpoint());
+        RecurringTask<Void> certificateExpiry = Tasks.recurring("certificate-expiry", FixedDelay.of(CERTIFICATE_EXPIRY_CHECK))
+                .execute((instance, context) -> {
+                    int warned = services.certificates().warnOfExpiry();
+                    if (warned > 0) log.warn("{} TLS certificate(s) close to expiry were not renewed (certificate.expiring events)", warned);
+                });
         RecurringTask<Void> auditVerify = Tasks.recurring("audit-verify", FixedDelay.of(AUDIT_VERIFY))
                 .execute((instance, context) -> services.audit().verifyAndReport());
-        Timers timers = new Timers(dataSource, List.of(expireKeys, purgeDeleted, auditCheckpoint, auditVerify));
+        Timers timers = new Timers(dataSource, List.of(expireKeys, purgeDeleted, auditCheckpoint, auditVerify, certificateExpiry));
         timers.scheduler.start();
         return timers;
     }
