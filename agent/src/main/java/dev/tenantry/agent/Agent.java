@@ -44,7 +44,16 @@ public final class Agent implements AutoCloseable {
     private static final Duration TRAFFIC_CHECK = Duration.ofSeconds(1);
     private static final Duration RETRY = Duration.ofSeconds(1);
 
-    public record Config(String serverUrl, String token, String cell, CellRegistration registration, Path workDir, DriverSettings driver) {}
+    /**
+     * {@code token}: a bearer agent token (null with {@code tls}: the client certificate of {@code tls}, mutual TLS, says
+     * who calls); {@code tls}: the TLS context for an https server (null: the JDK's default).
+     */
+    public record Config(String serverUrl, String token, String cell, CellRegistration registration, Path workDir, DriverSettings driver,
+                         javax.net.ssl.SSLContext tls) {
+        public Config(String serverUrl, String token, String cell, CellRegistration registration, Path workDir, DriverSettings driver) {
+            this(serverUrl, token, cell, registration, workDir, driver, null);
+        }
+    }
 
     private final Config config;
     private final ServerClient server;
@@ -87,7 +96,7 @@ public final class Agent implements AutoCloseable {
     public Agent(Config config, Consumer<List<Route>> routeSink, Function<String, InstanceTraffic> traffic,
                  Consumer<List<dev.tenantry.api.cell.ServedCertificate>> certificates, java.time.Clock clock) {
         this.config = config;
-        this.server = new ServerClient(config.serverUrl(), config.token(), config.cell());
+        this.server = new ServerClient(config.serverUrl(), config.token(), config.cell(), config.tls());
         this.cache = new DesiredStateCache(config.workDir());
         this.driver = new ProcessDriver(config.workDir(), config.driver(), this::changed, this::publishRoutes, server::secrets);
         this.routeSink = routeSink;

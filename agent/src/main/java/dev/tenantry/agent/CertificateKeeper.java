@@ -3,30 +3,18 @@ package dev.tenantry.agent;
 import dev.tenantry.api.cell.CertificateRequest;
 import dev.tenantry.api.cell.IssuedCertificate;
 import dev.tenantry.api.cell.ServedCertificate;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,36 +94,9 @@ final class CertificateKeeper implements AutoCloseable {
     }
 
     private ServedCertificate obtain(String host) throws IOException, GeneralSecurityException, InterruptedException {
-        KeyPair pair = newKeyPair();
-        IssuedCertificate issued = issuer.issue(new CertificateRequest(csr(host, pair), List.of(host)));
-        List<X509Certificate> chain = new ArrayList<>();
-        for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(issued.chain().getBytes(StandardCharsets.UTF_8)))) {
-            chain.add((X509Certificate) c);
-        }
-        if (chain.isEmpty() || !chain.getFirst().getPublicKey().equals(pair.getPublic())) {
-            throw new GeneralSecurityException("the server's certificate is not for the key this agent made");
-        }
-        return new ServedCertificate(host, pair.getPrivate(), chain);
-    }
-
-    private static String csr(String host, KeyPair pair) throws GeneralSecurityException, IOException {
-        try {
-            var request = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + host), pair.getPublic())
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-            StringWriter out = new StringWriter();
-            try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
-                pem.writeObject(request);
-            }
-            return out.toString();
-        } catch (org.bouncycastle.operator.OperatorCreationException e) {
-            throw new GeneralSecurityException("no SHA256withECDSA signer", e);
-        }
-    }
-
-    private static KeyPair newKeyPair() throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        return generator.generateKeyPair();
+        KeyPair pair = CertificationRequests.newKeyPair();
+        IssuedCertificate issued = issuer.issue(new CertificateRequest(CertificationRequests.pem("CN=" + host, pair), List.of(host)));
+        return new ServedCertificate(host, pair.getPrivate(), CertificationRequests.chainFor(issued.chain(), pair));
     }
 
     @Override

@@ -17,30 +17,38 @@ import java.time.Duration;
 
 /** The agent's calls to the server, all outbound: register, long-poll the desired state, fetch an instance's secrets, report. */
 final class ServerClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http;
     private final String baseUrl;
     private final String token;
     private final String cell;
 
-    ServerClient(String baseUrl, String token, String cell) {
+    /** {@code token}: a bearer agent token (null: none, the client certificate of {@code tls} says who calls). */
+    ServerClient(String baseUrl, String token, String cell, javax.net.ssl.SSLContext tls) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.token = token;
         this.cell = cell;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1);
+        if (tls != null) builder.sslContext(tls);
+        this.http = builder.build();
+    }
+
+    /** A request to {@code path} of the server, with the agent's bearer token when it has one. */
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     CellDesiredState awaitDesired(long afterRevision, Duration wait) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/cells/" + cell + "/desired?after=" + afterRevision
-                        + "&wait=" + wait.toSeconds()))
-                .timeout(wait.plusSeconds(15)).header("Authorization", "Bearer " + token).GET().build();
+        HttpRequest request = request("/v1/cells/" + cell + "/desired?after=" + afterRevision + "&wait=" + wait.toSeconds())
+                .timeout(wait.plusSeconds(15)).GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) throw new IOException("desired state: HTTP " + response.statusCode() + " " + response.body());
         return Json.read(response.body(), CellDesiredState.class);
     }
 
     void register(CellRegistration registration) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/cells/" + cell))
-                .timeout(Duration.ofSeconds(15)).header("Authorization", "Bearer " + token)
+        HttpRequest request = request("/v1/cells/" + cell)
+                .timeout(Duration.ofSeconds(15))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(Json.write(registration))).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) throw new IOException("registering cell " + cell + ": HTTP " + response.statusCode() + " " + response.body());
@@ -48,8 +56,8 @@ final class ServerClient {
 
     /** The values of the secrets of an instance placed on this cell (never written anywhere by the agent but its replicas' files). */
     Map<String, String> secrets(Deployment d) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/cells/" + cell + "/instances/" + d.instanceUid() + "/secrets"))
-                .timeout(Duration.ofSeconds(15)).header("Authorization", "Bearer " + token).GET().build();
+        HttpRequest request = request("/v1/cells/" + cell + "/instances/" + d.instanceUid() + "/secrets")
+                .timeout(Duration.ofSeconds(15)).GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             // the body of an error names no value
@@ -62,8 +70,8 @@ final class ServerClient {
 
     /** A certificate from the server's CA for host names of this cell's instances. */
     IssuedCertificate issueCertificate(CertificateRequest certificateRequest) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/cells/" + cell + "/certificates"))
-                .timeout(Duration.ofSeconds(15)).header("Authorization", "Bearer " + token)
+        HttpRequest request = request("/v1/cells/" + cell + "/certificates")
+                .timeout(Duration.ofSeconds(15))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(certificateRequest))).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) throw new IOException("certificate: HTTP " + response.statusCode() + " " + response.body());
@@ -71,8 +79,8 @@ final class ServerClient {
     }
 
     void report(CellReport report) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/cells/" + cell + "/status"))
-                .timeout(Duration.ofSeconds(15)).header("Authorization", "Bearer " + token)
+        HttpRequest request = request("/v1/cells/" + cell + "/status")
+                .timeout(Duration.ofSeconds(15))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(Json.write(report))).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 204) throw new IOException("report: HTTP " + response.statusCode() + " " + response.body());

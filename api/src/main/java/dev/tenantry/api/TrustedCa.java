@@ -9,6 +9,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /** A TLS client context that trusts the certificates in a PEM file (Tenantry's CA, from {@code GET /v1/ca}) and nothing else. */
@@ -16,6 +17,17 @@ public final class TrustedCa {
     private TrustedCa() {}
 
     public static SSLContext context(Path pemFile) throws IOException {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers(pemFile), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS is not available: " + e.getMessage(), e);
+        }
+    }
+
+    /** Trust managers that trust the certificates in the PEM file and nothing else. */
+    public static TrustManager[] trustManagers(Path pemFile) throws IOException {
         try (InputStream in = Files.newInputStream(pemFile)) {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -24,9 +36,7 @@ public final class TrustedCa {
             if (n == 0) throw new IOException(pemFile + " holds no PEM certificate");
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
+            return tmf.getTrustManagers();
         } catch (GeneralSecurityException e) {
             throw new IOException(pemFile + " is not a usable CA certificate: " + e.getMessage(), e);
         }

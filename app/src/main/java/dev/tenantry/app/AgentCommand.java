@@ -1,6 +1,8 @@
 package dev.tenantry.app;
 
 import dev.tenantry.agent.Agent;
+import dev.tenantry.agent.AgentIdentity;
+import dev.tenantry.api.TrustedCa;
 import dev.tenantry.agent.TrafficFile;
 import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.api.cell.CellRegistration;
@@ -18,8 +20,15 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--server", required = true, description = "Server URL, e.g. http://10.0.0.5:7070")
     String server;
 
-    @Option(names = "--token", description = "Agent token of this cell (env TENANTRY_AGENT_TOKEN)")
+    @Option(names = "--token", description = "Agent token of this cell (env TENANTRY_AGENT_TOKEN); without one the agent uses mutual TLS")
     String token;
+
+    @Option(names = "--join-token", description = "One-time join token of this cell (tenantry cells join-token CELL; env TENANTRY_JOIN_TOKEN):"
+            + " exchanged for a client certificate kept in WORK-DIR/identity, with which the agent calls the server over mutual TLS")
+    String joinToken;
+
+    @Option(names = "--server-ca", paramLabel = "FILE", description = "The server's CA certificate (GET /v1/ca), for an https --server")
+    Path serverCa;
 
     @Option(names = "--cell", required = true, description = "The cell this agent serves")
     String cell;
@@ -61,14 +70,26 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String secret = token != null ? token : System.getenv("TENANTRY_AGENT_TOKEN");
-        if (secret == null) throw new IllegalArgumentException("an agent token is required: --token or TENANTRY_AGENT_TOKEN");
+        String join = joinToken != null ? joinToken : System.getenv("TENANTRY_JOIN_TOKEN");
+        javax.net.ssl.SSLContext tls = null;
+        AgentIdentity identity = null;
+        if (secret == null) {
+            if (serverCa == null) {
+                throw new IllegalArgumentException("give --server-ca and a join token (--join-token) for mutual TLS, or an agent token (--token)");
+            }
+            identity = AgentIdentity.loadOrJoin(workDir.toAbsolutePath().resolve("identity"), server, cell, join,
+                    TrustedCa.trustManagers(serverCa), java.time.Clock.systemUTC()).renewing(java.time.Clock.systemUTC(), Duration.ofMinutes(1));
+            tls = identity.context();
+        } else if (serverCa != null) {
+            tls = TrustedCa.context(serverCa);
+        }
         Gateway gateway = gatewayUrl == null ? new Gateway(gatewayHost, gatewayPort) : null;
         if (gateway != null && gatewayTlsPort != null) gateway.withTls(gatewayHost, gatewayTlsPort);
         if (gateway != null) gateway.start();
         String endpoint = gateway != null ? "http://{host}:" + gateway.port() + "/" : endpointTemplate(gatewayUrl);
         Agent agent = new Agent(new Agent.Config(server, secret, cell,
                 new CellRegistration(region, "process", capacity, baseDomain, endpoint),
-                workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice).withStartConcurrency(startConcurrency)),
+                workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice).withStartConcurrency(startConcurrency), tls),
                 gateway != null ? gateway.routes() : routes -> { }, gateway != null ? gateway.routes()::traffic : new TrafficFile(workDir.toAbsolutePath()),
                 gateway != null && gatewayTlsPort != null ? gateway.certificates()::replaceAll : null, java.time.Clock.systemUTC()).start();
         if (gateway != null) gateway.onWake(agent::wake, Duration.ofSeconds(wakeTimeout));
@@ -76,7 +97,9 @@ final class AgentCommand implements Callable<Integer> {
                 + (gateway.tlsPort() > 0 ? " (HTTPS on " + gateway.tlsPort() + ")" : "")
                 : "routes for the gateway at " + gatewayUrl + " in " + workDir.toAbsolutePath().resolve(dev.tenantry.api.cell.Route.FILE)));
         // workloads keep running when the agent stops: the next agent of the cell adopts them
+        AgentIdentity renewing = identity;
         UntilStopped.await(agent::detach, () -> {
+            if (renewing != null) renewing.stopRenewing();
             if (gateway != null) gateway.close();
         });
         return 0;

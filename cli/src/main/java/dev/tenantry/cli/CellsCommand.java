@@ -2,6 +2,8 @@ package dev.tenantry.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 @Command(name = "cells", description = "Cells: units of capacity, each served by one agent.", mixinStandardHelpOptions = true)
 public final class CellsCommand {
@@ -15,5 +17,20 @@ public final class CellsCommand {
                     Output.text(x, "lastSeen")));
             t.print(System.out);
         });
+    }
+
+    @Command(name = "join-token", description = "A one-time join token for the cell's agent (tenantry agent --join-token …), shown once.")
+    int joinToken(@Mixin ClientOptions o, @Parameters(paramLabel = "CELL") String cell,
+                  @Option(names = "--ttl-minutes", defaultValue = "60", description = "How long it may be used (default: ${DEFAULT-VALUE})") int ttl) {
+        return Output.run(o, c -> c.post("/v1/cells/" + ApiClient.enc(cell) + "/join-tokens", java.util.Map.of("ttlMinutes", ttl)), r -> {
+            System.out.println("join token for cell " + cell + ", good for one join until " + r.path("expiresAt").asText() + ":");
+            System.out.println(r.path("token").asText());
+        });
+    }
+
+    @Command(name = "revoke", description = "Cut the cell's agents off at once: its certificates issued before now and its agent tokens.")
+    int revoke(@Mixin ClientOptions o, @Parameters(paramLabel = "CELL") String cell) {
+        return Output.run(o, c -> c.post("/v1/cells/" + ApiClient.enc(cell) + "/revoke", java.util.Map.of()),
+                r -> System.out.println("cell " + cell + " revoked: its agent must join again"));
     }
 }

@@ -19,6 +19,7 @@ import dev.tenantry.server.keys.SecretBox;
 import dev.tenantry.server.keys.StoredKeysets;
 import dev.tenantry.server.domain.SecretService;
 import dev.tenantry.server.domain.CertificateService;
+import dev.tenantry.server.domain.AgentIdentityService;
 import dev.tenantry.server.pki.CertificateAuthorities;
 import dev.tenantry.server.pki.RenewingCertificate;
 import dev.tenantry.server.reconcile.InstanceReconciler;
@@ -66,9 +67,12 @@ public final class TenantryServer implements AutoCloseable {
         CertificateService certificates = new CertificateService(CertificateAuthorities.loadOrCreate(store, box, realTime.instant()), store, signals,
                 realTime, config.security().certificateLifetime());
         InstanceService instances = new InstanceService(store, signals, clock, secrets);
+        TokenService tokens = new TokenService(store, clock);
+        AgentIdentityService agents = new AgentIdentityService(store, tokens, certificates.authority(), clock, realTime,
+                config.security().certificateLifetime());
         this.services = new Services(new CatalogService(store, clock), new TenantService(store), instances,
-                new CellService(store, signals), new TokenService(store, clock), audit, new EventService(store, signals),
-                new RolloutService(store, signals, clock), new Health(store), secrets, certificates);
+                new CellService(store, signals), tokens, audit, new EventService(store, signals),
+                new RolloutService(store, signals, clock), new Health(store), secrets, certificates, agents);
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
         this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval());

@@ -106,7 +106,8 @@ public final class CertificateService {
         return warned;
     }
 
-    private static PublicKey verifiedKey(String csrPem, Errors errors) {
+    /** The key of a certification request whose signature matches it; null (with the error added) otherwise. */
+    static PublicKey verifiedKey(String csrPem, Errors errors) {
         try {
             PKCS10CertificationRequest csr = Pem.certificationRequest(csrPem);
             if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()))) {

@@ -36,6 +36,11 @@ public final class TokenService {
         this.clock = clock;
     }
 
+    /** Forgets every cached authentication (after a revocation that did not go through {@link #revoke}). */
+    public void forgetCached() {
+        cache.clear();
+    }
+
     public Optional<Principal> authenticate(String secret) {
         if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) return Optional.empty();
         String hash = hash(secret);

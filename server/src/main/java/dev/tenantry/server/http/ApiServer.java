@@ -54,6 +54,7 @@ public final class ApiServer implements AutoCloseable {
             new TokenRoutes(services.tokens()).register(routes);
             new AuditRoutes(services.audit()).register(routes);
             new SecretRoutes(services.secrets()).register(routes);
+            new AgentIdentityRoutes(services.agents()).register(routes);
             routes.get("/v1/ca", Access.PUBLIC, ctx -> ctx.contentType("application/x-pem-file").result(services.certificates().authorityPem()));
             routes.post("/v1/cells/{cell}/certificates", Access.CELL_AGENT, ctx -> Http.json(ctx, 201,
                     services.certificates().issue(ctx.pathParam("cell"), Bodies.read(ctx, dev.tenantry.api.cell.CertificateRequest.class))));
@@ -88,9 +89,16 @@ public final class ApiServer implements AutoCloseable {
                                                             int port, javax.net.ssl.X509ExtendedKeyManager certificate) {
         try {
             javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(new javax.net.ssl.KeyManager[] {certificate}, null, null);
+            // agents present client certificates of the internal CA (mutual TLS); anyone else a bearer token
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("tenantry-ca", services.certificates().authority().certificate());
+            javax.net.ssl.TrustManagerFactory trustManagers = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trust);
+            context.init(new javax.net.ssl.KeyManager[] {certificate}, trustManagers.getTrustManagers(), null);
             org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
             ssl.setSslContext(context);
+            ssl.setWantClientAuth(true);
             org.eclipse.jetty.server.HttpConfiguration https = new org.eclipse.jetty.server.HttpConfiguration(http);
             org.eclipse.jetty.server.SecureRequestCustomizer secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
             secure.setSniHostCheck(false);
@@ -100,7 +108,7 @@ public final class ApiServer implements AutoCloseable {
             tlsConnector.setPort(port);
             tlsConnector.setHost(host);
             return tlsConnector;
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("TLS is not available", e);
         }
     }
@@ -162,6 +170,9 @@ public final class ApiServer implements AutoCloseable {
         return openApi;
     }
 
+    /** Where the servlet request keeps the client's certificate chain of a mutual TLS connection. */
+    private static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
+
     private void authenticate(Context ctx) {
         Access access = ctx.routeRoles().stream().filter(Access.class::isInstance).map(Access.class::cast).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no access policy on " + routePath(ctx)));
@@ -170,11 +181,16 @@ public final class ApiServer implements AutoCloseable {
             throw new ProblemException(413, "content-too-large", "the request body is larger than " + Bodies.MAX_BYTES + " bytes", null);
         }
         String header = ctx.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        Principal principal;
+        if (header == null && ctx.req().getAttribute(CLIENT_CERTIFICATES) instanceof java.security.cert.X509Certificate[] chain) {
+            principal = services.agents().authenticate(chain)
+                    .orElseThrow(() -> ProblemException.unauthorized("the client certificate is no agent's, or its cell was revoked"));
+        } else if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw ProblemException.unauthorized("send an API token as 'Authorization: Bearer <token>'");
+        } else {
+            principal = services.tokens().authenticate(header.substring(7).strip())
+                    .orElseThrow(() -> ProblemException.unauthorized("the token is unknown or revoked"));
         }
-        Principal principal = services.tokens().authenticate(header.substring(7).strip())
-                .orElseThrow(() -> ProblemException.unauthorized("the token is unknown or revoked"));
         ctx.attribute(Http.PRINCIPAL, principal);
         if (access != Access.CELL_AGENT) {
             boolean write = ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD;

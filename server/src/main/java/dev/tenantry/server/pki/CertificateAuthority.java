@@ -35,6 +35,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class CertificateAuthority {
     static final Duration ROOT_LIFETIME = Duration.ofDays(3650);
+    /** How long before its issue a certificate is valid from (for clocks a little behind). */
+    public static final int BACKDATE_SECONDS = 60;
     private static final SecureRandom RANDOM = new SecureRandom();
     private final X509Certificate certificate;
     private final PrivateKey key;
@@ -50,7 +52,7 @@ public final class CertificateAuthority {
             KeyPair pair = newKeyPair();
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X500Name subject = new X500Name("CN=" + name);
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(now.minusSeconds(60)),
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(now.minusSeconds(BACKDATE_SECONDS)),
                     Date.from(now.plus(ROOT_LIFETIME)), subject, pair.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
@@ -92,7 +94,7 @@ public final class CertificateAuthority {
                                   Duration lifetime) {
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(), Date.from(now.minusSeconds(60)),
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(), Date.from(now.minusSeconds(BACKDATE_SECONDS)),
                     Date.from(now.plus(lifetime)), new X500Name(subject), subjectKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))

@@ -35,6 +35,12 @@ public final class TokenRepository {
                 .map((rs, c) -> row(rs)).list();
     }
 
+    /** Revokes every active agent token of the cell; returns how many. */
+    public int revokeAgentTokensOf(String cell) {
+        return h.createUpdate("update tokens set revoked_at = now() where role = 'agent' and cell = :cell and revoked_at is null")
+                .bind("cell", cell).execute();
+    }
+
     public boolean revoke(String id) {
         return h.createUpdate("update tokens set revoked_at = now() where id = :id and revoked_at is null").bind("id", id).execute() > 0;
     }

@@ -25,6 +25,7 @@ public final class Tx {
     public EventRepository events() { return events; }
     /** The same repository for the whole transaction: it takes the append lock and reads the chain's head once. */
     public AuditRepository audit() { return audit; }
+    public AgentIdentityRepository agentIdentities() { return new AgentIdentityRepository(handle); }
     public CertificateRepository certificates() { return new CertificateRepository(handle); }
     public CertificateAuthorityRepository certificateAuthority() { return new CertificateAuthorityRepository(handle); }
     public SecretRepository secrets() { return new SecretRepository(handle); }
