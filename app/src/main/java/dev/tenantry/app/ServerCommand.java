@@ -32,12 +32,16 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     SecurityOptions security;
 
+    @picocli.CommandLine.Option(names = "--agent-tokens", description = "Accept agents' bearer tokens too (a fallback: agents should join with"
+            + " mutual TLS, which needs --api-tls-port; default: refused)")
+    boolean agentTokens;
+
     @Override
     public Integer call() throws Exception {
         Path dir = (home != null ? home : ClientOptions.home()).toAbsolutePath();
         DatabaseOptions.Connection db = DatabaseOptions.Connection.open(dir, database.url(), database.user(), database.password());
         TenantryServer server = TenantryServer.start(new TenantryServer.Config(db.url(), db.user(), db.password(), host, apiPort, workers, null,
-                limits.toApiLimits(), security.toSettings(dir)));
+                limits.toApiLimits(), security.toSettings(dir).withAgentTokens(agentTokens)));
         HomeFiles.StoredToken token = HomeFiles.token(dir.resolve("admin.token"), server.services().tokens(),
                 new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(dir.resolve("api.url"), server.url());

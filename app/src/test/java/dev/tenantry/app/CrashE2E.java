@@ -60,7 +60,7 @@ class CrashE2E extends SplitProcesses {
         System.out.println("CrashE2E seed " + seed + " (repeat with -Dcrash.seed=" + seed + ")");
         home = Files.createTempDirectory("tenantry-e2e-crash-");
         apiPort = freePort();
-        server = startServer(home.resolve("server-0.log"), apiPort);
+        server = startServer(home.resolve("server-0.log"), apiPort, AGENT_TOKENS);
         String agentToken = call("POST", "/v1/tokens", Map.of("name", "edge agent", "role", "agent", "cell", "edge")).path("secret").asText();
         workDir = home.resolve("edge");
         agentArgs = new String[] {"agent", "--server", api, "--token", agentToken, "--cell", "edge", "--capacity", "100",
@@ -115,7 +115,7 @@ class CrashE2E extends SplitProcesses {
 
     private void restartServer() throws Exception {
         kill(server, "server");
-        server = startServer(home.resolve("server-" + ++restarts + ".log"), apiPort);
+        server = startServer(home.resolve("server-" + ++restarts + ".log"), apiPort, AGENT_TOKENS);
     }
 
     private void restartAgent() throws Exception {

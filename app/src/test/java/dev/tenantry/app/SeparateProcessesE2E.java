@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code tenantry server} and {@code tenantry agent} as separate OS processes: the agent registers its
- * cell over HTTP (outbound only), runs the instance, and serves it through its own gateway.
+ * {@code tenantry server} and {@code tenantry agent} as separate OS processes: the agent joins its cell with a one-time
+ * join token and from then on calls the server over mutual TLS (outbound only), runs the instance, and serves it
+ * through its own gateway; a restarted agent uses the certificate it kept, without a token.
  */
 class SeparateProcessesE2E extends SplitProcesses {
     private Process agent;
@@ -23,13 +24,20 @@ class SeparateProcessesE2E extends SplitProcesses {
     @Test
     void anAgentInItsOwnProcessRunsInstancesForTheServer() throws Exception {
         home = Files.createTempDirectory("tenantry-e2e-split-");
-        startServer(home.resolve("server.log"));
-
-        String agentToken = call("POST", "/v1/tokens", Map.of("name", "edge agent", "role", "agent", "cell", "edge"))
-                .path("secret").asText();
+        int tlsPort = freePort();
+        startServer(home.resolve("server.log"), 0, "--api-tls-port", String.valueOf(tlsPort));
+        Path ca = home.resolve("ca.pem");
+        Files.writeString(ca, HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/v1/ca")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+        String server = "https://localhost:" + tlsPort;
+        String joinToken = call("POST", "/v1/cells/edge/join-tokens", Map.of()).path("token").asText();
+        String agentToken = call("POST", "/v1/tokens", Map.of("name", "edge agent", "role", "agent", "cell", "edge")).path("secret").asText();
+        HttpResponse<String> refused = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/v1/cells/edge/desired?wait=0"))
+                .header("Authorization", "Bearer " + agentToken).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as("agent tokens are off unless the server is told otherwise").isEqualTo(401);
         Path agentLog = home.resolve("agent.log");
-        agent = launch(agentLog, "agent", "--server", api, "--token", agentToken, "--cell", "edge", "--region", "eu-west",
-                "--work-dir", home.resolve("edge").toString(), "--gateway-port", "0");
+        agent = launch(agentLog, "agent", "--server", server, "--server-ca", ca.toString(), "--join-token", joinToken, "--cell", "edge",
+                "--region", "eu-west", "--work-dir", home.resolve("edge").toString(), "--gateway-port", "0");
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             if (!agent.isAlive()) throw new AssertionError("agent exited: " + Files.readString(agentLog));
             JsonNode cells = call("GET", "/v1/cells", null).path("items");
@@ -52,8 +60,8 @@ class SeparateProcessesE2E extends SplitProcesses {
         agent.destroyForcibly();
         assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the workload outlives its agent").isTrue();
-        agent = launch(home.resolve("agent2.log"), "agent", "--server", api, "--token", agentToken, "--cell", "edge", "--region", "eu-west",
-                "--work-dir", home.resolve("edge").toString(), "--gateway-port", "0");
+        agent = launch(home.resolve("agent2.log"), "agent", "--server", server, "--server-ca", ca.toString(), "--cell", "edge",
+                "--region", "eu-west", "--work-dir", home.resolve("edge").toString(), "--gateway-port", "0");
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             JsonNode edge = call("GET", "/v1/cells/edge", null);
             return !edge.path("endpointTemplate").asText().endsWith(":" + gatewayPort + "/") && edge.path("online").asBoolean();
@@ -64,6 +72,6 @@ class SeparateProcessesE2E extends SplitProcesses {
         JsonNode replica = call("GET", "/v1/tenants/initech/instances/app", null).path("status").path("replicas").get(0);
         assertThat(replica.path("pid").asLong()).as("adopted, not restarted").isEqualTo(pid);
         assertThat(replica.path("restarts").asInt()).isZero();
-        assertThat(Files.readString(home.resolve("agent2.log"))).contains("Adopted replica web-0");
+        assertThat(Files.readString(home.resolve("agent2.log"))).contains("Adopted replica web-0").contains("Using the agent certificate of cell edge");
     }
 }

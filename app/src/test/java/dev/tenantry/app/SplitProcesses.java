@@ -74,16 +74,21 @@ abstract class SplitProcesses {
     }
 
     /** Starts {@code tenantry server} with embedded PostgreSQL under the home and waits until it serves. */
+    /** The server flag that lets agents call with bearer tokens (refused by default: agents join with mutual TLS). */
+    static final String AGENT_TOKENS = "--agent-tokens";
+
     Process startServer(Path log) throws Exception {
         return startServer(log, 0);
     }
 
     /** The same on a given API port (0: any free one), so that agents find it again after a restart. */
-    Process startServer(Path log, int apiPort) throws Exception {
+    Process startServer(Path log, int apiPort, String... more) throws Exception {
         Path urlFile = home.resolve("server").resolve("api.url");
         // the file of a server killed just as it wrote it must not pass for this one's (a process's start time is coarse)
         Files.deleteIfExists(urlFile);
-        Process server = launch(log, "server", "--api-port", String.valueOf(apiPort));
+        List<String> args = new java.util.ArrayList<>(List.of("server", "--api-port", String.valueOf(apiPort)));
+        args.addAll(List.of(more));
+        Process server = launch(log, args.toArray(String[]::new));
         await().atMost(Duration.ofSeconds(120)).until(() -> {
             if (!server.isAlive()) throw new AssertionError("server exited: " + Files.readString(log));
             return Files.exists(urlFile);

@@ -23,7 +23,7 @@ class StaticStabilityE2E extends SplitProcesses {
     void instancesKeepServingWhileTheServerAndDatabaseAreDownAndTheAgentRestarts() throws Exception {
         home = Files.createTempDirectory("tenantry-e2e-static-");
         int apiPort = freePort();
-        Process server = startServer(home.resolve("server.log"), apiPort);
+        Process server = startServer(home.resolve("server.log"), apiPort, AGENT_TOKENS);
         String agentToken = call("POST", "/v1/tokens", Map.of("name", "edge agent", "role", "agent", "cell", "edge")).path("secret").asText();
         int gatewayPort = freePort();
         Path workDir = home.resolve("edge");
@@ -60,7 +60,7 @@ class StaticStabilityE2E extends SplitProcesses {
         assertThat(gateway.isAlive()).isTrue();
 
         java.time.Instant serverBack = java.time.Instant.now();
-        startServer(home.resolve("server2.log"), apiPort);
+        startServer(home.resolve("server2.log"), apiPort, AGENT_TOKENS);
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             JsonNode edge = call("GET", "/v1/cells/edge", null);
             return edge.path("online").asBoolean() && java.time.Instant.parse(edge.path("lastSeen").asText()).isAfter(serverBack);

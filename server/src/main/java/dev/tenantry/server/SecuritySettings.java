@@ -13,8 +13,12 @@ import java.util.Objects;
  *     the last checkpoint are protected by the chain alone
  * @param certificateLifetime how long a certificate the internal CA issues to a cell is valid (default 24 h; the agent
  *     renews it at two thirds)
+ * @param apiTls HTTPS for the API (null: none)
+ * @param agentTokens whether agents may call with bearer tokens (dev mode's in-process agent does); otherwise they
+ *     join with mutual TLS
  */
-public record SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration auditCheckpointInterval, Duration certificateLifetime, ApiTls apiTls) {
+public record SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration auditCheckpointInterval, Duration certificateLifetime, ApiTls apiTls,
+                               boolean agentTokens) {
     /** HTTPS for the API on {@code port} (0: any free one), with a certificate from the internal CA naming {@code names}. */
     public record ApiTls(int port, List<String> names) {
         public ApiTls {
@@ -24,7 +28,12 @@ public record SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration audit
 
     /** The same settings with HTTPS for the API (null: none). */
     public SecuritySettings withApiTls(ApiTls tls) {
-        return new SecuritySettings(keyEncryptionKey, auditCheckpointInterval, certificateLifetime, tls);
+        return new SecuritySettings(keyEncryptionKey, auditCheckpointInterval, certificateLifetime, tls, agentTokens);
+    }
+
+    /** The same settings, with agents' bearer tokens accepted or not (without them agents join with mutual TLS). */
+    public SecuritySettings withAgentTokens(boolean accepted) {
+        return new SecuritySettings(keyEncryptionKey, auditCheckpointInterval, certificateLifetime, apiTls, accepted);
     }
 
     public static final Duration DEFAULT_AUDIT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
@@ -41,14 +50,14 @@ public record SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration audit
     }
 
     public SecuritySettings(KeyEncryptionKey keyEncryptionKey) {
-        this(keyEncryptionKey, null, null, null);
+        this(keyEncryptionKey, null, null, null, true);
     }
 
     public SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration auditCheckpointInterval) {
-        this(keyEncryptionKey, auditCheckpointInterval, null, null);
+        this(keyEncryptionKey, auditCheckpointInterval, null, null, true);
     }
 
     public SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration auditCheckpointInterval, Duration certificateLifetime) {
-        this(keyEncryptionKey, auditCheckpointInterval, certificateLifetime, null);
+        this(keyEncryptionKey, auditCheckpointInterval, certificateLifetime, null, true);
     }
 }

@@ -78,7 +78,8 @@ public final class TenantryServer implements AutoCloseable {
         this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval());
         SecuritySettings.ApiTls apiTls = config.security().apiTls();
         this.api = new ApiServer(services, new RateLimits(config.limits()), apiTls, apiTls == null ? null
-                : new RenewingCertificate(certificates.authority(), apiTls.names(), config.security().certificateLifetime(), realTime))
+                : new RenewingCertificate(certificates.authority(), apiTls.names(), config.security().certificateLifetime(), realTime),
+                config.security().agentTokens())
                 .start(config.apiHost(), config.apiPort());
         this.url = "http://" + ("0.0.0.0".equals(config.apiHost()) ? "127.0.0.1" : config.apiHost()) + ":" + api.port();
     }

@@ -24,18 +24,21 @@ public final class ApiServer implements AutoCloseable {
 
     private final Services services;
     private final RateLimits rateLimits;
+    private final boolean agentTokens;
     private final Javalin app;
     private final JsonNode openApi;
     private final Map<String, Access> declared = new TreeMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
 
     public ApiServer(Services services, RateLimits rateLimits) {
-        this(services, rateLimits, null, null);
+        this(services, rateLimits, null, null, true);
     }
 
     /** With HTTPS on {@code tlsHost}:{@code tls.port()} too (null: none), its certificate from {@code certificate}. */
-    public ApiServer(Services services, RateLimits rateLimits, SecuritySettings.ApiTls tls, javax.net.ssl.X509ExtendedKeyManager certificate) {
+    public ApiServer(Services services, RateLimits rateLimits, SecuritySettings.ApiTls tls, javax.net.ssl.X509ExtendedKeyManager certificate,
+                     boolean agentTokens) {
         this.services = services;
+        this.agentTokens = agentTokens;
         this.rateLimits = rateLimits;
         this.openApi = loadOpenApi();
         this.app = Javalin.create(config -> {
@@ -190,6 +193,10 @@ public final class ApiServer implements AutoCloseable {
         } else {
             principal = services.tokens().authenticate(header.substring(7).strip())
                     .orElseThrow(() -> ProblemException.unauthorized("the token is unknown or revoked"));
+            if (principal.role() == Role.agent && !agentTokens) {
+                throw ProblemException.unauthorized("agent tokens are turned off on this server: agents join with mutual TLS"
+                        + " (tenantry cells join-token; tenantry agent --join-token)");
+            }
         }
         ctx.attribute(Http.PRINCIPAL, principal);
         if (access != Access.CELL_AGENT) {
