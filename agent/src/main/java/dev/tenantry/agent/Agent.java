@@ -101,15 +101,8 @@ public final class Agent implements AutoCloseable {
         this.driver = new ProcessDriver(config.workDir(), config.driver(), this::changed, this::publishRoutes, server::secrets);
         this.routeSink = routeSink;
         this.traffic = traffic;
-        this.certificates = certificates == null ? null : new CertificateKeeper(server::issueCertificate, this::routedHosts, certificates, clock);
-    }
-
-    private java.util.Set<String> routedHosts() {
-        synchronized (routesLock) {
-            java.util.Set<String> hosts = new java.util.TreeSet<>();
-            if (lastRoutes != null) lastRoutes.forEach(r -> hosts.add(r.host()));
-            return hosts;
-        }
+        this.certificates = certificates == null ? null
+                : new CertificateKeeper(server::issueCertificate, driver::hosts, server::domains, driver::domains, certificates, clock);
     }
 
     public Agent start() throws IOException {

@@ -29,10 +29,22 @@ final class CertificateKeeper implements AutoCloseable {
         IssuedCertificate issue(CertificateRequest request) throws IOException, InterruptedException;
     }
 
+    /** The certificates a vendor uploaded for an instance's custom domains. */
+    interface Uploads {
+        List<ServedCertificate> of(String instanceUid) throws IOException, InterruptedException, GeneralSecurityException;
+    }
+
+    /** An instance's uploaded certificates, as fetched for these fingerprints. */
+    private record Uploaded(Map<String, String> fingerprints, List<ServedCertificate> certificates) {}
+
+    private final Map<String, Uploaded> uploaded = new ConcurrentHashMap<>();
+
     static final Duration CHECK = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(CertificateKeeper.class);
     private final Issuer issuer;
     private final Supplier<Set<String>> hosts;
+    private final Uploads uploads;
+    private final Supplier<Map<String, Map<String, String>>> domains;
     private final Consumer<List<ServedCertificate>> gateway;
     private final Clock clock;
     /** A certificate in use and when this agent got it, by its own clock. */
@@ -44,7 +56,15 @@ final class CertificateKeeper implements AutoCloseable {
     private Thread thread;
 
     CertificateKeeper(Issuer issuer, Supplier<Set<String>> hosts, Consumer<List<ServedCertificate>> gateway, Clock clock) {
+        this(issuer, hosts, uid -> List.of(), Map::of, gateway, clock);
+    }
+
+    /** {@code domains}: the custom domains of the cell's instances, by uid (domain → certificate fingerprint), fetched with {@code uploads}. */
+    CertificateKeeper(Issuer issuer, Supplier<Set<String>> hosts, Uploads uploads, Supplier<Map<String, Map<String, String>>> domains,
+                      Consumer<List<ServedCertificate>> gateway, Clock clock) {
         this.issuer = issuer;
+        this.uploads = uploads;
+        this.domains = domains;
         this.hosts = hosts;
         this.gateway = gateway;
         this.clock = clock;
@@ -90,7 +110,30 @@ final class CertificateKeeper implements AutoCloseable {
                         current == null ? "" : "; the current one is valid until " + current.certificate().notAfter());
             }
         }
-        if (changed) gateway.accept(served.values().stream().map(Held::certificate).toList());
+        changed |= refreshUploads();
+        if (changed) {
+            List<ServedCertificate> all = new java.util.ArrayList<>(served.values().stream().map(Held::certificate).toList());
+            uploaded.values().forEach(u -> all.addAll(u.certificates()));
+            gateway.accept(List.copyOf(all));
+        }
+    }
+
+    /** Fetches the uploaded certificates of instances whose custom domains changed; true if any did. */
+    private boolean refreshUploads() throws InterruptedException {
+        Map<String, Map<String, String>> wanted = domains.get();
+        boolean changed = uploaded.keySet().removeIf(uid -> !wanted.containsKey(uid));
+        for (Map.Entry<String, Map<String, String>> e : wanted.entrySet()) {
+            Uploaded current = uploaded.get(e.getKey());
+            if (current != null && current.fingerprints().equals(e.getValue())) continue;
+            try {
+                uploaded.put(e.getKey(), new Uploaded(e.getValue(), uploads.of(e.getKey())));
+                changed = true;
+                log.info("Serving the uploaded certificates of {} for {}", e.getKey(), e.getValue().keySet());
+            } catch (IOException | GeneralSecurityException | RuntimeException failure) {
+                log.warn("Could not fetch the certificates of the custom domains {} of {}: {}", e.getValue().keySet(), e.getKey(), failure.getMessage());
+            }
+        }
+        return changed;
     }
 
     private ServedCertificate obtain(String host) throws IOException, GeneralSecurityException, InterruptedException {

@@ -42,12 +42,32 @@ final class CertificationRequests {
         }
     }
 
-    /** The certificates of a PEM chain, checked to certify {@code pair}'s public key. */
-    static List<X509Certificate> chainFor(String pem, KeyPair pair) throws GeneralSecurityException {
+    /** A PEM private key (PKCS#8, or a traditional EC or RSA key pair), as a vendor uploaded it for a custom domain. */
+    static java.security.PrivateKey privateKey(String pem) throws GeneralSecurityException {
+        try (org.bouncycastle.openssl.PEMParser parser = new org.bouncycastle.openssl.PEMParser(new java.io.StringReader(pem))) {
+            Object o = parser.readObject();
+            var converter = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter()
+                    .setAlgorithmMapping(org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey, "EC");
+            if (o instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) return converter.getPrivateKey(info);
+            if (o instanceof org.bouncycastle.openssl.PEMKeyPair pair) return converter.getPrivateKey(pair.getPrivateKeyInfo());
+            throw new GeneralSecurityException("not a PEM private key");
+        } catch (IOException e) {
+            throw new GeneralSecurityException("not a PEM private key", e);
+        }
+    }
+
+    /** Every certificate of a PEM chain. */
+    static List<X509Certificate> chain(String pem) throws GeneralSecurityException {
         List<X509Certificate> chain = new ArrayList<>();
         for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)))) {
             chain.add((X509Certificate) c);
         }
+        return chain;
+    }
+
+    /** The certificates of a PEM chain, checked to certify {@code pair}'s public key. */
+    static List<X509Certificate> chainFor(String pem, KeyPair pair) throws GeneralSecurityException {
+        List<X509Certificate> chain = chain(pem);
         if (chain.isEmpty() || !chain.getFirst().getPublicKey().equals(pair.getPublic())) {
             throw new GeneralSecurityException("the server's certificate is not for the key this agent made");
         }

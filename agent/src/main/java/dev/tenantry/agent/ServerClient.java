@@ -7,6 +7,8 @@ import dev.tenantry.api.cell.CellReport;
 import dev.tenantry.api.cell.CertificateRequest;
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.IssuedCertificate;
+import dev.tenantry.api.cell.ServedCertificate;
+import java.util.List;
 import java.util.Map;
 import java.io.IOException;
 import java.net.URI;
@@ -76,6 +78,19 @@ final class ServerClient {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) throw new IOException("certificate: HTTP " + response.statusCode() + " " + response.body());
         return Json.read(response.body(), IssuedCertificate.class);
+    }
+
+    /** The certificates and keys of an instance's custom domains, for this cell's gateway. */
+    List<ServedCertificate> domains(String instanceUid) throws IOException, InterruptedException, java.security.GeneralSecurityException {
+        HttpRequest request = request("/v1/cells/" + cell + "/instances/" + instanceUid + "/domains").timeout(Duration.ofSeconds(15)).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) throw new IOException("the domains of " + instanceUid + ": HTTP " + response.statusCode());
+        List<ServedCertificate> served = new java.util.ArrayList<>();
+        for (var d : Json.MAPPER.readTree(response.body()).path("items")) {
+            served.add(new ServedCertificate(d.path("domain").asText(), CertificationRequests.privateKey(d.path("key").asText()),
+                    CertificationRequests.chain(d.path("certificate").asText())));
+        }
+        return served;
     }
 
     void report(CellReport report) throws IOException, InterruptedException {

@@ -194,12 +194,68 @@ class GatewayTlsIT {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("acme");
     }
 
+    @Test
+    void aVendorsCertificateForACustomDomainIsCheckedAndStoredWithoutItsKeyEverShown() throws Exception {
+        var vendor = dev.tenantry.server.pki.CertificateAuthority.create("Vendor CA", java.time.Instant.now().minus(Duration.ofDays(1)));
+        var pair = dev.tenantry.server.pki.CertificateAuthority.newKeyPair();
+        String chain = dev.tenantry.server.pki.Pem.write(vendor.issueServer(pair.getPublic(), List.of("www.acme.test"), java.time.Instant.now(),
+                Duration.ofDays(90)), vendor.certificate());
+        String key = dev.tenantry.server.pki.Pem.write(pair.getPrivate());
+        String path = "/v1/tenants/acme/instances/web/domains/";
+
+        TestPlane.Reply wrongKey = plane.call("PUT", path + "www.acme.test", java.util.Map.of("certificate", chain,
+                "key", dev.tenantry.server.pki.Pem.write(dev.tenantry.server.pki.CertificateAuthority.newKeyPair().getPrivate())), plane.admin);
+        assertThat(wrongKey.status()).isEqualTo(400);
+        assertThat(wrongKey.json().path("errors").get(0).path("field").asText()).isEqualTo("key");
+        assertThat(wrongKey.body()).doesNotContain("PRIVATE KEY");
+        assertThat(plane.get("/v1/tenants/acme/instances/web/domains").json().path("items")).as("nothing stored").isEmpty();
+        assertThat(plane.call("PUT", path + "api.acme.test", java.util.Map.of("certificate", chain, "key", key), plane.admin).json()
+                .path("errors").get(0).path("message").asText()).contains("does not name api.acme.test");
+
+        TestPlane.Reply stored = plane.call("PUT", path + "www.acme.test", java.util.Map.of("certificate", chain, "key", key), plane.admin);
+        assertThat(stored.status()).as(stored.body()).isEqualTo(200);
+        assertThat(stored.json().path("names").get(0).asText()).isEqualTo("www.acme.test");
+        assertThat(stored.body()).doesNotContain("PRIVATE KEY");
+        JsonNode listed = plane.get("/v1/tenants/acme/instances/web/domains").json().path("items");
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).path("issuer").asText()).contains("Vendor CA");
+        String keyBody = key.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        try (Connection c = db(); Statement s = c.createStatement();
+             ResultSet row = s.executeQuery("select t::text from custom_domains t")) {
+            assertThat(row.next()).isTrue();
+            assertThat(row.getString(1)).as("the key is stored encrypted").doesNotContain("PRIVATE KEY").doesNotContain(keyBody.substring(0, 40));
+        }
+
+        // the gateway serves the instance at the domain, over HTTPS with the vendor's certificate and over HTTP
+        KeyStore vendorTrust = KeyStore.getInstance("PKCS12");
+        vendorTrust.load(null, null);
+        vendorTrust.setCertificateEntry("vendor", vendor.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(vendorTrust);
+        SSLContext trustingTheVendor = SSLContext.getInstance("TLS");
+        trustingTheVendor.init(null, tmf.getTrustManagers(), null);
+        Answer viaDomain = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> https(trustingTheVendor, "www.acme.test"),
+                a -> a.status() == 200);
+        assertThat(viaDomain.body()).contains("Hello, acme!");
+        assertThat(viaDomain.certificate().getIssuerX500Principal().getName()).contains("Vendor CA");
+        assertThat(plane.viaGateway("www.acme.test", "/").status()).isEqualTo(200);
+        assertThat(https(HOST).status()).as("the instance's own name still has the CA's certificate").isEqualTo(200);
+
+        assertThat(plane.delete(path + "www.acme.test").status()).isEqualTo(204);
+        assertThat(plane.get("/v1/tenants/acme/instances/web/domains").json().path("items")).isEmpty();
+        await().atMost(Duration.ofSeconds(30)).until(() -> plane.viaGateway("www.acme.test", "/").status() == 404);
+    }
+
     record Answer(int status, String body, X509Certificate certificate) {}
 
     /** One HTTPS request on a new connection: SNI and host name checked against {@code host}, trusting only the CA. */
     private static Answer https(String host) throws Exception {
+        return https(trustingTheCa, host);
+    }
+
+    private static Answer https(SSLContext trusting, String host) throws Exception {
         try (Socket raw = new Socket("127.0.0.1", plane.dev.gateway().tlsPort());
-             SSLSocket tls = (SSLSocket) trustingTheCa.getSocketFactory().createSocket(raw, host, plane.dev.gateway().tlsPort(), true)) {
+             SSLSocket tls = (SSLSocket) trusting.getSocketFactory().createSocket(raw, host, plane.dev.gateway().tlsPort(), true)) {
             SSLParameters params = tls.getSSLParameters();
             params.setServerNames(List.of(new SNIHostName(host)));
             params.setEndpointIdentificationAlgorithm("HTTPS");

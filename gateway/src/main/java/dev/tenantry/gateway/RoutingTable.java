@@ -38,12 +38,28 @@ public final class RoutingTable implements Consumer<List<Route>> {
     @Override
     public void accept(List<Route> routes) {
         Map<String, Entry> old = entries;
-        entries = routes.stream().collect(Collectors.toUnmodifiableMap(r -> r.host().toLowerCase(Locale.ROOT), r -> {
-            Entry previous = old.get(r.host().toLowerCase(Locale.ROOT));
-            if (previous == null) return new Entry(r, new AtomicInteger(), new AtomicLong(), new TrafficCounter(r.release()));
-            TrafficCounter traffic = Objects.equals(previous.traffic().release(), r.release()) ? previous.traffic() : new TrafficCounter(r.release());
-            return new Entry(r, previous.next(), previous.lastRequestMillis(), traffic);
-        }, (a, b) -> b));
+        Map<String, Entry> oldByUid = byUid;
+        // an instance's host names (its own and its custom domains) share its round robin, last request and traffic figures
+        Map<String, Entry> firstOfInstance = new java.util.HashMap<>();
+        Map<String, Entry> next = new java.util.HashMap<>();
+        for (Route r : routes) {
+            Entry shared = firstOfInstance.get(r.instanceUid());
+            Entry entry;
+            if (shared != null) {
+                entry = new Entry(r, shared.next(), shared.lastRequestMillis(), shared.traffic());
+            } else {
+                Entry previous = old.getOrDefault(r.host().toLowerCase(Locale.ROOT), oldByUid.get(r.instanceUid()));
+                if (previous == null || !previous.route().instanceUid().equals(r.instanceUid())) {
+                    entry = new Entry(r, new AtomicInteger(), new AtomicLong(), new TrafficCounter(r.release()));
+                } else {
+                    TrafficCounter traffic = Objects.equals(previous.traffic().release(), r.release()) ? previous.traffic() : new TrafficCounter(r.release());
+                    entry = new Entry(r, previous.next(), previous.lastRequestMillis(), traffic);
+                }
+                firstOfInstance.put(r.instanceUid(), entry);
+            }
+            next.put(r.host().toLowerCase(Locale.ROOT), entry);
+        }
+        entries = Map.copyOf(next);
         byUid = entries.values().stream().collect(Collectors.toUnmodifiableMap(e -> e.route().instanceUid(), e -> e, (a, b) -> a));
         loaded = true;
         waiting.keySet().forEach(this::release);

@@ -20,6 +20,7 @@ import dev.tenantry.server.keys.StoredKeysets;
 import dev.tenantry.server.domain.SecretService;
 import dev.tenantry.server.domain.CertificateService;
 import dev.tenantry.server.domain.AgentIdentityService;
+import dev.tenantry.server.domain.CustomDomainService;
 import dev.tenantry.server.pki.CertificateAuthorities;
 import dev.tenantry.server.pki.RenewingCertificate;
 import dev.tenantry.server.reconcile.InstanceReconciler;
@@ -72,7 +73,8 @@ public final class TenantryServer implements AutoCloseable {
                 config.security().certificateLifetime());
         this.services = new Services(new CatalogService(store, clock), new TenantService(store), instances,
                 new CellService(store, signals), tokens, audit, new EventService(store, signals),
-                new RolloutService(store, signals, clock), new Health(store), secrets, certificates, agents);
+                new RolloutService(store, signals, clock), new Health(store), secrets, certificates, agents,
+                new CustomDomainService(store, box, signals, realTime));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
         this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval());

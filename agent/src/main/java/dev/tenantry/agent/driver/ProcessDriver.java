@@ -364,10 +364,32 @@ public final class ProcessDriver implements AutoCloseable {
         List<Route> routes = new ArrayList<>();
         for (InstanceRuntime r : running.values()) {
             if (r.deployment().host() == null || r.deployment().ingress() == null) continue;
-            routes.add(r.route());
+            Route route = r.route();
+            routes.add(route);
+            for (String domain : r.deployment().domains().keySet()) {
+                routes.add(new Route(domain, route.instanceUid(), route.backends(), route.hibernated(), route.release(), route.stopped()));
+            }
         }
         routes.sort(Comparator.comparing(Route::host));
         return routes;
+    }
+
+    /** The host names the cell's instances are served at by the CA's certificates (their custom domains aside). */
+    public Set<String> hosts() {
+        Set<String> hosts = new java.util.TreeSet<>();
+        running.values().forEach(r -> {
+            if (r.deployment().host() != null && r.deployment().ingress() != null) hosts.add(r.deployment().host());
+        });
+        return hosts;
+    }
+
+    /** The custom domains of the running instances, by instance uid: domain → fingerprint of its uploaded certificate. */
+    public Map<String, Map<String, String>> domains() {
+        Map<String, Map<String, String>> domains = new java.util.TreeMap<>();
+        running.values().forEach(r -> {
+            if (r.deployment().ingress() != null && !r.deployment().domains().isEmpty()) domains.put(r.deployment().instanceUid(), r.deployment().domains());
+        });
+        return domains;
     }
 
     /** Stops supervising and leaves every workload running, for the next agent to adopt (static stability). */

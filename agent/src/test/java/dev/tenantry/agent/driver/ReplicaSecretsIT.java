@@ -49,7 +49,7 @@ class ReplicaSecretsIT {
         Component c = new Component("web", List.of("/bin/sh", "-c", "env > env.txt; cat \"$CERT_FILE\" > cert.txt; exec sleep 60"), List.of(),
                 env, List.of(new dev.tenantry.api.blueprint.PortSpec("http")), null, null, 1);
         Deployment d = new Deployment("u1", "acme", "vault", 1, "svc", "1.0.0", List.of(c), null, null, null, false, null, null,
-                Map.of("apiKey", new SecretRef("service:svc", 1), "cert", new SecretRef("tenant:acme", 2)));
+                Map.of("apiKey", new SecretRef("service:svc", 1), "cert", new SecretRef("tenant:acme", 2)), null);
         driver.apply(List.of(d));
         Path replica = work.resolve("instances/u1/replicas/web-0");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(replica.resolve("cert.txt")) && Files.size(replica.resolve("cert.txt")) > 0);
@@ -82,7 +82,7 @@ class ReplicaSecretsIT {
         Component c = new Component("web", List.of("/bin/sh", "-c", "echo started; exec sleep 60"), List.of(),
                 Map.of("API_KEY", "{{secrets.apiKey}}"), List.of(), null, null, 1);
         driver.apply(List.of(new Deployment("u2", "acme", "nokey", 1, "svc", "1.0.0", List.of(c), null, null, null, false, null, null,
-                Map.of("apiKey", new SecretRef("service:svc", 1)))));
+                Map.of("apiKey", new SecretRef("service:svc", 1)), null)));
         Thread.sleep(1500);
         Path log = work.resolve("instances/u2/logs/web-0.log");
         assertThat(!Files.exists(log) || !Files.readString(log).contains("started")).as("no process ran without its secret").isTrue();

@@ -17,12 +17,14 @@ import java.util.Map;
  * runs no replica until a request for it arrives at the gateway, which asks the agent to wake it. {@code hooks} run
  * when the instance moves to this release from another, which it does blue-green, keeping the old replicas warm for
  * {@code upgrade.keepWarmSeconds}. {@code secrets} names the version of each secret the replicas are given (a new
- * version replaces them one at a time), never a value.
+ * version replaces them one at a time), never a value. {@code domains}: the custom domains the gateway also serves the
+ * instance at, each with a fingerprint of its uploaded certificate (the agent fetches certificate and key when it changes).
  */
 public record Deployment(String instanceUid, String tenant, String instance, long generation, String service,
                          String release, List<Component> components, Ingress ingress, String host, Instant restartedAt,
-                         boolean hibernated, Hooks hooks, Upgrade upgrade, Map<String, SecretRef> secrets) {
+                         boolean hibernated, Hooks hooks, Upgrade upgrade, Map<String, SecretRef> secrets, Map<String, String> domains) {
     public Deployment {
+        domains = domains == null ? Map.of() : SortedMaps.copyOf(domains);
         components = components == null ? List.of() : List.copyOf(components);
         hooks = hooks == null ? Hooks.NONE : hooks;
         upgrade = upgrade == null ? Upgrade.DEFAULT : upgrade;
@@ -33,12 +35,12 @@ public record Deployment(String instanceUid, String tenant, String instance, lon
                       List<Component> components, Ingress ingress, String host, Instant restartedAt, boolean hibernated, Hooks hooks,
                       Upgrade upgrade) {
         this(instanceUid, tenant, instance, generation, service, release, components, ingress, host, restartedAt, hibernated, hooks,
-                upgrade, null);
+                upgrade, null, null);
     }
 
     public Deployment(String instanceUid, String tenant, String instance, long generation, String service, String release,
                       List<Component> components, Ingress ingress, String host, Instant restartedAt, boolean hibernated) {
-        this(instanceUid, tenant, instance, generation, service, release, components, ingress, host, restartedAt, hibernated, null, null, null);
+        this(instanceUid, tenant, instance, generation, service, release, components, ingress, host, restartedAt, hibernated, null, null, null, null);
     }
 
     /** How long the previous release's replicas stay warm after an upgrade flipped the route away from them. */

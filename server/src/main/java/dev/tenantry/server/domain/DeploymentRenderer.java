@@ -26,12 +26,15 @@ public final class DeploymentRenderer {
     private DeploymentRenderer() {}
 
     public static Deployment render(InstanceRecord instance, Tenant tenant, Release release, Plan plan, String baseDomain) {
-        return render(instance, tenant, release, plan, baseDomain, Map.of());
+        return render(instance, tenant, release, plan, baseDomain, Map.of(), Map.of());
     }
 
-    /** The deployment, naming the version of each secret the replicas are given ({@code secrets}), never a value. */
+    /**
+     * The deployment, naming the version of each secret the replicas are given ({@code secrets}), never a value, and the
+     * custom domains it is also served at ({@code domains}: domain → fingerprint of its certificate).
+     */
     public static Deployment render(InstanceRecord instance, Tenant tenant, Release release, Plan plan, String baseDomain,
-                                    Map<String, SecretRef> secrets) {
+                                    Map<String, SecretRef> secrets, Map<String, String> domains) {
         Blueprint blueprint = release.blueprint();
         Map<String, Object> params = instance.spec().parameters() == null ? Map.of() : instance.spec().parameters();
         Function<String, String> values = key -> switch (key) {
@@ -52,7 +55,7 @@ public final class DeploymentRenderer {
                 render(blueprint.hooks().postUpgrade(), resolver), blueprint.hooks().timeoutSeconds());
         return new Deployment(instance.uid(), tenant.id(), instance.name(), instance.generation(), release.service(),
                 release.version(), components, ingress, host, instance.spec().restartedAt(), instance.spec().hibernated(), hooks,
-                blueprint.upgrade(), secrets);
+                blueprint.upgrade(), secrets, ingress == null ? Map.of() : domains);
     }
 
     private static List<String> render(List<String> words, Function<String, String> resolver) {

@@ -47,7 +47,7 @@ public final class CertificateAuthority {
     }
 
     /** A new root, valid from a minute before {@code now} for ten years. */
-    static CertificateAuthority create(String name, Instant now) {
+    public static CertificateAuthority create(String name, Instant now) {
         try {
             KeyPair pair = newKeyPair();
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();

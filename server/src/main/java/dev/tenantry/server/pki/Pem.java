@@ -9,6 +9,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -24,7 +25,11 @@ public final class Pem {
     public static String write(Object... objects) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
-            for (Object o : objects) pem.writeObject(o);
+            for (Object o : objects) {
+                // a private key as PKCS#8 ("PRIVATE KEY"), which every tool reads
+                if (o instanceof PrivateKey key) pem.writeObject(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", key.getEncoded()));
+                else pem.writeObject(o);
+            }
         } catch (IOException e) {
             throw new IllegalStateException("PEM could not be written", e);
         }
@@ -49,10 +54,12 @@ public final class Pem {
 
     /** The one private key in the text (PKCS#8, or a traditional EC or RSA key pair). */
     public static PrivateKey privateKey(String pem) {
+        // the JDK's provider knows EC keys as "EC" (BouncyCastle's converter would ask for "ECDSA")
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setAlgorithmMapping(X9ObjectIdentifiers.id_ecPublicKey, "EC");
         for (Object o : objects(pem)) {
             try {
-                if (o instanceof PrivateKeyInfo info) return new JcaPEMKeyConverter().getPrivateKey(info);
-                if (o instanceof PEMKeyPair pair) return new JcaPEMKeyConverter().getKeyPair(pair).getPrivate();
+                if (o instanceof PrivateKeyInfo info) return converter.getPrivateKey(info);
+                if (o instanceof PEMKeyPair pair) return converter.getPrivateKey(pair.getPrivateKeyInfo());
             } catch (IOException e) {
                 throw new IllegalArgumentException("the private key is malformed", e);
             }

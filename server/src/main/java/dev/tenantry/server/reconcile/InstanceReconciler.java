@@ -27,7 +27,7 @@ import java.util.Optional;
  * spec, status and latest observation, and runs the ordered steps until one is not yet done.
  *
  * <pre>
- * live:     ensurePlaced → ensureSecretsCurrent → ensureRendered → ensurePublished → awaitApplied (running, stopped, or a failure)
+ * live:     ensurePlaced → ensureRenderInputsCurrent → ensureRendered → ensurePublished → awaitApplied (running, stopped, or a failure)
  * deleting: ensureUnpublished → awaitStopped (DELETED, its data kept until its purge time)
  * deleted:  nothing (a restore or the purge timer moves it on)
  * purging:  awaitPurged (the agent removed the data; parameters erased: PURGED)
@@ -112,7 +112,7 @@ public final class InstanceReconciler implements Reconciler {
 
     private Outcome liveSteps(InstancePass pass) {
         Outcome outcome = ensurePlaced(pass);
-        if (outcome instanceof Outcome.Done) outcome = ensureSecretsCurrent(pass);
+        if (outcome instanceof Outcome.Done) outcome = ensureRenderInputsCurrent(pass);
         if (outcome instanceof Outcome.Done) outcome = ensureRendered(pass);
         if (outcome instanceof Outcome.Done) outcome = ensurePublished(pass);
         if (outcome instanceof Outcome.Done) outcome = awaitApplied(pass);
@@ -146,15 +146,23 @@ public final class InstanceReconciler implements Reconciler {
     }
 
     /**
-     * A settled instance whose secrets have a newer version (or a tenant's own value now, or the service's again)
-     * moves to them as its next generation: its replicas are replaced one at a time, as for any change.
+     * A settled instance whose secrets have a newer version (or a tenant's own value now, or the service's again), or
+     * whose custom domains changed, moves to them as its next generation: its replicas are replaced one at a time for
+     * secrets; for domains only the routes and certificates change.
      */
-    private Outcome ensureSecretsCurrent(InstancePass pass) {
+    private Outcome ensureRenderInputsCurrent(InstancePass pass) {
         InstanceRecord i = pass.instance;
         Deployment current = i.deployment();
         boolean busy = pass.operation != null && !pass.operation.state().isDone();
+        if (current == null || current.generation() != i.generation() || busy) return Outcome.DONE;
+        Map<String, String> domains = domainsOf(pass, i.uid());
+        if (!current.domains().equals(current.ingress() == null ? Map.of() : domains)) {
+            pass.systemChange("instance.domains", "system", i.spec());
+            pass.audit("instance.domains", "success", "domains " + domains.keySet() + " (were " + current.domains().keySet() + ")");
+            return Outcome.DONE;
+        }
         // a rendered deployment without secrets is of a blueprint that declares none
-        if (current == null || current.secrets().isEmpty() || current.generation() != i.generation() || busy) return Outcome.DONE;
+        if (current.secrets().isEmpty()) return Outcome.DONE;
         Optional<Release> release = pass.tx.catalog().release(i.spec().service(), i.spec().release());
         if (release.isEmpty()) return Outcome.DONE;
         InstanceSecrets.Resolution secrets = InstanceSecrets.resolve(pass.tx, release.get().blueprint(), i.tenant(), i.spec().service(), i.uid());
@@ -162,6 +170,13 @@ public final class InstanceReconciler implements Reconciler {
         pass.systemChange("instance.rotate-secrets", "system", i.spec());
         pass.audit("instance.rotate-secrets", "success", "secrets " + secrets.refs() + " (were " + current.secrets() + ")");
         return Outcome.DONE;
+    }
+
+    /** The instance's custom domains, each with a fingerprint of its certificate. */
+    private static Map<String, String> domainsOf(InstancePass pass, String uid) {
+        Map<String, String> domains = new java.util.TreeMap<>();
+        pass.tx.customDomains().ofInstance(uid).forEach(d -> domains.put(d.domain(), dev.tenantry.api.Hashes.sha256(d.certificatePem())));
+        return domains;
     }
 
     private Outcome ensureRendered(InstancePass pass) {
@@ -174,7 +189,7 @@ public final class InstanceReconciler implements Reconciler {
         String baseDomain = pass.tx.cells().address(i.cell()).orElseThrow().baseDomain();
         InstanceSecrets.Resolution secrets = InstanceSecrets.resolve(pass.tx, release.blueprint(), i.tenant(), i.spec().service(), i.uid());
         if (!secrets.missing().isEmpty()) return Outcome.failed(secrets.missingMessage(i.tenant(), i.spec().service()));
-        Deployment deployment = DeploymentRenderer.render(i, tenant, release, plan, baseDomain, secrets.refs());
+        Deployment deployment = DeploymentRenderer.render(i, tenant, release, plan, baseDomain, secrets.refs(), domainsOf(pass, i.uid()));
         pass.instance = i.withDeployment(deployment, false);
         pass.stepDone("render", "rendered release " + release.version() + " with plan " + plan.name());
         return Outcome.DONE;

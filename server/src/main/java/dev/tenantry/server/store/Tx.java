@@ -26,6 +26,7 @@ public final class Tx {
     /** The same repository for the whole transaction: it takes the append lock and reads the chain's head once. */
     public AuditRepository audit() { return audit; }
     public AgentIdentityRepository agentIdentities() { return new AgentIdentityRepository(handle); }
+    public CustomDomainRepository customDomains() { return new CustomDomainRepository(handle); }
     public CertificateRepository certificates() { return new CertificateRepository(handle); }
     public CertificateAuthorityRepository certificateAuthority() { return new CertificateAuthorityRepository(handle); }
     public SecretRepository secrets() { return new SecretRepository(handle); }

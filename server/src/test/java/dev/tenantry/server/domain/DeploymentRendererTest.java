@@ -82,7 +82,7 @@ class DeploymentRendererTest {
         Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, null, null, null, null, null, null, BigDecimal.ONE, null, null);
         Map<String, dev.tenantry.api.cell.SecretRef> refs = Map.of("apiKey", new dev.tenantry.api.cell.SecretRef("tenant:acme", 3),
                 "cert", new dev.tenantry.api.cell.SecretRef("service:hello", 1));
-        Deployment d = DeploymentRenderer.render(sneaky, tenant, new Release("hello", "2.0.0", withSecrets, null), plan, "localhost", refs);
+        Deployment d = DeploymentRenderer.render(sneaky, tenant, new Release("hello", "2.0.0", withSecrets, null), plan, "localhost", refs, Map.of());
         assertThat(d.secrets()).isEqualTo(refs);
         assertThat(d.components().get(0).env()).containsEntry("KEY", "{{secrets.apiKey}}")
                 .containsEntry("GREETING", dev.tenantry.api.blueprint.Placeholders.literal("{{secrets.apiKey}}"));
