@@ -246,6 +246,22 @@ class GatewayTlsIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> plane.viaGateway("www.acme.test", "/").status() == 404);
     }
 
+    @Test
+    void aPlanThatWantsHttpsOnlyHasPlainHttpRedirected() throws Exception {
+        TestPlane.Reply plan = plane.post("/v1/services/hello/plans", java.util.Map.of("name", "secure", "replicas", 1, "httpsOnly", true));
+        assertThat(plan.status()).as(plan.body()).isEqualTo(201);
+        assertThat(plan.json().path("httpsOnly").asBoolean()).isTrue();
+        assertThat(plane.createInstance("acme", "safe", "hello", "secure").status()).isEqualTo(202);
+        plane.awaitPhase("acme", "safe", "RUNNING");
+        TestPlane.Reply plain = await().atMost(Duration.ofSeconds(30)).until(() -> plane.viaGateway("safe.acme.localhost", "/page?x=1"),
+                r -> r.status() != 503);
+        assertThat(plain.status()).isEqualTo(308);
+        assertThat(plain.raw().headers().firstValue("Location")).hasValue("https://safe.acme.localhost:" + plane.dev.gateway().tlsPort() + "/page?x=1");
+        Answer secure = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> https("safe.acme.localhost"), a -> a.status() == 200);
+        assertThat(secure.body()).contains("Hello, acme!");
+        assertThat(plane.viaGateway(HOST, "/").status()).as("a plan without httpsOnly serves plain HTTP").isEqualTo(200);
+    }
+
     record Answer(int status, String body, X509Certificate certificate) {}
 
     /** One HTTPS request on a new connection: SNI and host name checked against {@code host}, trusting only the CA. */

@@ -50,7 +50,7 @@ public final class Gateway implements AutoCloseable {
         connector.setPort(port);
         server.addConnector(connector);
         ForwardingProxy proxy = new ForwardingProxy(Gateway::rewrite, trusted);
-        handler = new RouteHandler(table, proxy, clock);
+        handler = new RouteHandler(table, proxy, clock, this::tlsPort);
         server.setHandler(handler);
     }
 
@@ -123,11 +123,13 @@ public final class Gateway implements AutoCloseable {
         private volatile Consumer<String> waker;
         private volatile Duration wakeTimeout = DEFAULT_WAKE_TIMEOUT;
         private final java.time.Clock clock;
+        private final java.util.function.IntSupplier tlsPort;
 
-        RouteHandler(RoutingTable table, Handler proxy, java.time.Clock clock) {
+        RouteHandler(RoutingTable table, Handler proxy, java.time.Clock clock, java.util.function.IntSupplier tlsPort) {
             super(proxy);
             this.table = table;
             this.clock = clock;
+            this.tlsPort = tlsPort;
         }
 
         @Override
@@ -138,6 +140,8 @@ public final class Gateway implements AutoCloseable {
             if (entry == null) {
                 return problem(response, callback, 404, "no instance is served at host '" + host + "'", null);
             }
+            int httpsPort = tlsPort.getAsInt();
+            if (entry.route().httpsOnly() && !request.isSecure() && httpsPort > 0) return redirectToHttps(request, response, callback, host, httpsPort);
             entry.lastRequestMillis().set(clock.millis());
             Callback counted = counted(entry, response, callback);
             String backend = entry.pick();
@@ -150,6 +154,17 @@ public final class Gateway implements AutoCloseable {
             }
             request.setAttribute(BACKEND, backend);
             return super.handle(request, response, counted);
+        }
+
+        /** 308 to the same URL over HTTPS (the instance's plan wants HTTPS only). */
+        private static boolean redirectToHttps(Request request, Response response, Callback callback, String host, int httpsPort) {
+            HttpURI uri = request.getHttpURI();
+            String location = "https://" + host + (httpsPort == 443 ? "" : ":" + httpsPort) + uri.getPathQuery();
+            response.setStatus(308);
+            response.getHeaders().put(HttpHeader.LOCATION, location);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+            response.write(true, java.nio.ByteBuffer.wrap(("this instance is served over HTTPS: " + location + "\n").getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
         }
 
         /** The request's callback, counting its status and latency for the route's release once it completes. */

@@ -528,7 +528,7 @@ final class InstanceRuntime {
             boolean stopped = !d.hibernated() && d.ingress() != null && d.components().stream()
                     .filter(c -> c.name().equals(d.ingress().component())).allMatch(c -> c.replicasOrDefault() == 0);
             // hibernated, also while it wakes: a request that finds no replica is held until one serves, never refused
-            return new Route(d.host(), d.instanceUid(), backends, d.hibernated(), release, stopped);
+            return new Route(d.host(), d.instanceUid(), backends, d.hibernated(), release, stopped, d.httpsOnly());
         }
     }
 

@@ -367,7 +367,8 @@ public final class ProcessDriver implements AutoCloseable {
             Route route = r.route();
             routes.add(route);
             for (String domain : r.deployment().domains().keySet()) {
-                routes.add(new Route(domain, route.instanceUid(), route.backends(), route.hibernated(), route.release(), route.stopped()));
+                routes.add(new Route(domain, route.instanceUid(), route.backends(), route.hibernated(), route.release(), route.stopped(),
+                        route.httpsOnly()));
             }
         }
         routes.sort(Comparator.comparing(Route::host));

@@ -8,7 +8,8 @@ import java.util.List;
  * it once a backend is there. {@code release} is what the backends run (the gateway counts requests by it). A
  * {@code stopped} instance answers 503 without {@code Retry-After}: it will not come back by itself.
  */
-public record Route(String host, String instanceUid, List<String> backends, boolean hibernated, String release, boolean stopped) {
+public record Route(String host, String instanceUid, List<String> backends, boolean hibernated, String release, boolean stopped,
+                    boolean httpsOnly) {
     /** The file in an agent's work directory that holds its cell's routes, for a gateway in its own process. */
     public static final String FILE = "routes.json";
     /** The directory beside it where a gateway in its own process asks the agent to wake an instance: an empty file named by its uid. */
@@ -18,6 +19,10 @@ public record Route(String host, String instanceUid, List<String> backends, bool
 
     public Route {
         backends = backends == null ? List.of() : List.copyOf(backends);
+    }
+
+    public Route(String host, String instanceUid, List<String> backends, boolean hibernated, String release, boolean stopped) {
+        this(host, instanceUid, backends, hibernated, release, stopped, false);
     }
 
     public Route(String host, String instanceUid, List<String> backends, boolean hibernated, String release) {

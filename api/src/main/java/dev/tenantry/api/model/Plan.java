@@ -1,5 +1,6 @@
 package dev.tenantry.api.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.tenantry.api.blueprint.Resources;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -11,11 +12,24 @@ import java.time.Instant;
  * size a plan may have). An instance on a plan with {@code hibernateAfterSeconds} hibernates after that long
  * without a request through the gateway (null: never). A deleted instance's data is kept for
  * {@code retentionSeconds} (null: {@link #DEFAULT_RETENTION_SECONDS}; 0: purged as soon as it is deleted). {@code tenantQuota}
- * bounds each tenant's live instances of this plan, unless the tenant has a quota of its own (null: no bound).
+ * bounds each tenant's live instances of this plan, unless the tenant has a quota of its own (null: no bound). With
+ * {@code httpsOnly}, a plain HTTP request for an instance on the plan is redirected to HTTPS (308) by a gateway that serves it.
  */
 public record Plan(String service, String name, Isolation isolation, Integer replicas, Resources size,
                    Integer maxReplicas, Resources maxSize, Integer hibernateAfterSeconds, Integer retentionSeconds,
-                   BigDecimal pricePerHour, Instant createdAt, Quota tenantQuota) {
+                   BigDecimal pricePerHour, Instant createdAt, Quota tenantQuota, Boolean httpsOnly) {
+    public Plan(String service, String name, Isolation isolation, Integer replicas, Resources size, Integer maxReplicas, Resources maxSize,
+                Integer hibernateAfterSeconds, Integer retentionSeconds, BigDecimal pricePerHour, Instant createdAt, Quota tenantQuota) {
+        this(service, name, isolation, replicas, size, maxReplicas, maxSize, hibernateAfterSeconds, retentionSeconds, pricePerHour, createdAt,
+                tenantQuota, null);
+    }
+
+    @JsonIgnore
+    /** Whether the gateway answers plain HTTP requests for instances on this plan with a redirect to HTTPS (when it serves HTTPS). */
+    public boolean redirectsToHttps() {
+        return Boolean.TRUE.equals(httpsOnly);
+    }
+
     public static final int MIN_HIBERNATE_AFTER_SECONDS = 10;
     /** Seven days. */
     public static final int DEFAULT_RETENTION_SECONDS = 7 * 24 * 3600;

@@ -4,7 +4,12 @@ import dev.tenantry.api.blueprint.Resources;
 import java.math.BigDecimal;
 
 public record PlanCreate(String name, Plan.Isolation isolation, Integer replicas, Resources size, Integer maxReplicas, Resources maxSize,
-                         Integer hibernateAfterSeconds, Integer retentionSeconds, BigDecimal pricePerHour, Quota tenantQuota) {
+                         Integer hibernateAfterSeconds, Integer retentionSeconds, BigDecimal pricePerHour, Quota tenantQuota, Boolean httpsOnly) {
+    public PlanCreate(String name, Plan.Isolation isolation, Integer replicas, Resources size, Integer maxReplicas, Resources maxSize,
+                      Integer hibernateAfterSeconds, Integer retentionSeconds, BigDecimal pricePerHour, Quota tenantQuota) {
+        this(name, isolation, replicas, size, maxReplicas, maxSize, hibernateAfterSeconds, retentionSeconds, pricePerHour, tenantQuota, null);
+    }
+
     public PlanCreate(String name, Plan.Isolation isolation, Integer replicas, Resources size, Integer maxReplicas, Resources maxSize,
                       Integer hibernateAfterSeconds, Integer retentionSeconds, BigDecimal pricePerHour) {
         this(name, isolation, replicas, size, maxReplicas, maxSize, hibernateAfterSeconds, retentionSeconds, pricePerHour, null);

@@ -105,7 +105,7 @@ public final class CatalogService {
         errors.throwIfAny();
         Plan plan = new Plan(service, request.name(), request.isolation() == null ? Plan.Isolation.dedicated : request.isolation(),
                 request.replicas(), request.size(), request.maxReplicas(), request.maxSize(), request.hibernateAfterSeconds(), request.retentionSeconds(),
-                request.pricePerHour() == null ? BigDecimal.ZERO : request.pricePerHour(), clock.instant(), request.tenantQuota());
+                request.pricePerHour() == null ? BigDecimal.ZERO : request.pricePerHour(), clock.instant(), request.tenantQuota(), request.httpsOnly());
         return store.tx(tx -> {
             service(tx, service);
             if (tx.catalog().plan(service, request.name()).isPresent()) throw new ConflictException("name", "plan '" + request.name() + "' of '" + service + "' already exists");
