@@ -31,11 +31,24 @@ final class SecurityOptions {
             + " default: localhost and 127.0.0.1)")
     java.util.List<String> apiTlsNames;
 
+    @Option(names = "--api-tls-cert", paramLabel = "FILE", description = "Serve the API with this certificate chain (PEM) instead of one"
+            + " from the internal CA; with --api-tls-key; it must name the first --api-tls-name")
+    Path apiTlsCert;
+
+    @Option(names = "--api-tls-key", paramLabel = "FILE", description = "The private key (PEM) of --api-tls-cert")
+    Path apiTlsKey;
+
     SecuritySettings toSettings(Path home) throws IOException {
         return settings(keyFile != null ? keyFile : home.resolve(DEFAULT_KEY_FILE),
                 auditCheckpointSeconds == null ? null : Duration.ofSeconds(auditCheckpointSeconds),
                 certificateHours == null ? null : Duration.ofHours(certificateHours))
-                .withApiTls(apiTlsPort == null ? null : new SecuritySettings.ApiTls(apiTlsPort, apiTlsNames));
+                .withApiTls(apiTlsPort == null ? null : new SecuritySettings.ApiTls(apiTlsPort, apiTlsNames, provided()));
+    }
+
+    private SecuritySettings.ApiTls.Provided provided() throws IOException {
+        if (apiTlsCert == null && apiTlsKey == null) return null;
+        if (apiTlsCert == null || apiTlsKey == null) throw new IllegalArgumentException("--api-tls-cert and --api-tls-key go together");
+        return new SecuritySettings.ApiTls.Provided(java.nio.file.Files.readString(apiTlsCert), java.nio.file.Files.readString(apiTlsKey));
     }
 
     static SecuritySettings settings(Path keyFile, Duration auditCheckpointInterval) throws IOException {

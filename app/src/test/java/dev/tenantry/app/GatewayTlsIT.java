@@ -262,6 +262,30 @@ class GatewayTlsIT {
         assertThat(plane.viaGateway(HOST, "/").status()).as("a plan without httpsOnly serves plain HTTP").isEqualTo(200);
     }
 
+    @Test
+    void theApiCanServeACertificateTheOperatorProvides() throws Exception {
+        var operatorCa = dev.tenantry.server.pki.CertificateAuthority.create("Operator CA", java.time.Instant.now().minus(Duration.ofDays(1)));
+        var pair = dev.tenantry.server.pki.CertificateAuthority.newKeyPair();
+        var provided = new dev.tenantry.server.SecuritySettings.ApiTls.Provided(dev.tenantry.server.pki.Pem.write(
+                operatorCa.issueServer(pair.getPublic(), List.of("localhost"), java.time.Instant.now(), Duration.ofDays(30)), operatorCa.certificate()),
+                dev.tenantry.server.pki.Pem.write(pair.getPrivate()));
+        var db = plane.dev.database();
+        try (var server = dev.tenantry.server.TenantryServer.start(new dev.tenantry.server.TenantryServer.Config(db.url(), db.user(), db.password(),
+                "127.0.0.1", 0, 1, null, null, plane.dev.security().withApiTls(new dev.tenantry.server.SecuritySettings.ApiTls(0, List.of("localhost"), provided))))) {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("operator", operatorCa.certificate());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext trustingTheOperator = SSLContext.getInstance("TLS");
+            trustingTheOperator.init(null, tmf.getTrustManagers(), null);
+            var reply = java.net.http.HttpClient.newBuilder().sslContext(trustingTheOperator).build().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.tlsUrl() + "/readyz")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(reply.statusCode()).isEqualTo(200);
+            assertThat(((X509Certificate) reply.sslSession().orElseThrow().getPeerCertificates()[0]).getIssuerX500Principal().getName()).contains("Operator CA");
+        }
+    }
+
     record Answer(int status, String body, X509Certificate certificate) {}
 
     /** One HTTPS request on a new connection: SNI and host name checked against {@code host}, trusting only the CA. */

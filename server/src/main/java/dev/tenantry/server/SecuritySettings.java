@@ -19,10 +19,25 @@ import java.util.Objects;
  */
 public record SecuritySettings(KeyEncryptionKey keyEncryptionKey, Duration auditCheckpointInterval, Duration certificateLifetime, ApiTls apiTls,
                                boolean agentTokens) {
-    /** HTTPS for the API on {@code port} (0: any free one), with a certificate from the internal CA naming {@code names}. */
-    public record ApiTls(int port, List<String> names) {
+    /**
+     * HTTPS for the API on {@code port} (0: any free one), with a certificate from the internal CA naming {@code names}, or
+     * the one {@code provided} (PEM chain and key; null: the CA's).
+     */
+    public record ApiTls(int port, List<String> names, Provided provided) {
         public ApiTls {
             names = names == null || names.isEmpty() ? List.of("localhost", "127.0.0.1") : List.copyOf(names);
+        }
+
+        public ApiTls(int port, List<String> names) {
+            this(port, names, null);
+        }
+
+        /** A certificate chain and its key, PEM. */
+        public record Provided(String certificatePem, String keyPem) {
+            @Override
+            public String toString() {
+                return "Provided[key hidden]";
+            }
         }
     }
 

@@ -23,6 +23,7 @@ import dev.tenantry.server.domain.AgentIdentityService;
 import dev.tenantry.server.domain.CustomDomainService;
 import dev.tenantry.server.pki.CertificateAuthorities;
 import dev.tenantry.server.pki.RenewingCertificate;
+import dev.tenantry.server.pki.UploadedCertificate;
 import dev.tenantry.server.reconcile.InstanceReconciler;
 import dev.tenantry.server.reconcile.ReconcileLoop;
 import dev.tenantry.server.reconcile.RolloutReconciler;
@@ -56,6 +57,11 @@ public final class TenantryServer implements AutoCloseable {
     private TenantryServer(Config config) {
         this.config = config;
         Clock clock = config.clock();
+        SecuritySettings.ApiTls apiTls = config.security().apiTls();
+        // checked before anything is opened: a bad certificate stops the start with nothing to close
+        RenewingCertificate providedApiCertificate = apiTls == null || apiTls.provided() == null ? null
+                : RenewingCertificate.provided(UploadedCertificate.check(apiTls.names().getFirst(), apiTls.provided().certificatePem(),
+                        apiTls.provided().keyPem(), Clock.systemUTC().instant()));
         this.database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword());
         Store store = new Store(database);
         this.signals = new Signals();
@@ -78,8 +84,8 @@ public final class TenantryServer implements AutoCloseable {
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
         this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval());
-        SecuritySettings.ApiTls apiTls = config.security().apiTls();
         this.api = new ApiServer(services, new RateLimits(config.limits()), apiTls, apiTls == null ? null
+                : providedApiCertificate != null ? providedApiCertificate
                 : new RenewingCertificate(certificates.authority(), apiTls.names(), config.security().certificateLifetime(), realTime),
                 config.security().agentTokens())
                 .start(config.apiHost(), config.apiPort());

@@ -15,7 +15,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * The API's own TLS certificate, issued by the internal CA in this process for {@code names} and renewed (a new key
- * too) at the first handshake after two thirds of its life; connections already open keep theirs.
+ * too) at the first handshake after two thirds of its life; connections already open keep theirs. Or one the operator
+ * provided ({@link #provided}), served as it is.
  */
 public final class RenewingCertificate extends X509ExtendedKeyManager {
     private static final String ALIAS = "api";
@@ -33,6 +34,13 @@ public final class RenewingCertificate extends X509ExtendedKeyManager {
         this.names = List.copyOf(names);
         this.lifetime = lifetime;
         this.clock = clock;
+    }
+
+    /** A certificate provided by the operator (checked first), served as it is until it expires: no renewal. */
+    public static RenewingCertificate provided(UploadedCertificate certificate) {
+        RenewingCertificate fixed = new RenewingCertificate(null, List.of(certificate.domain()), Duration.ZERO, Clock.systemUTC());
+        fixed.held = new Held(certificate.key(), certificate.chain().toArray(X509Certificate[]::new), Instant.MAX);
+        return fixed;
     }
 
     private Held current() {
@@ -61,12 +69,12 @@ public final class RenewingCertificate extends X509ExtendedKeyManager {
 
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-        return "EC".equals(keyType) ? ALIAS : null;
+        return current().key().getAlgorithm().equals(keyType) ? ALIAS : null;
     }
 
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-        return "EC".equals(keyType) ? ALIAS : null;
+        return current().key().getAlgorithm().equals(keyType) ? ALIAS : null;
     }
 
     @Override
@@ -81,7 +89,7 @@ public final class RenewingCertificate extends X509ExtendedKeyManager {
 
     @Override
     public String[] getServerAliases(String keyType, Principal[] issuers) {
-        return "EC".equals(keyType) ? new String[] {ALIAS} : null;
+        return current().key().getAlgorithm().equals(keyType) ? new String[] {ALIAS} : null;
     }
 
     @Override

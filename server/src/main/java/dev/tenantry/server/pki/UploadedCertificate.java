@@ -18,7 +18,7 @@ import java.util.Locale;
  * and each certificate of the chain is issued by the next one. Every failure names its field.
  */
 public record UploadedCertificate(String domain, List<X509Certificate> chain, PrivateKey key) {
-    static final String DOMAIN = "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,62}";
+    static final String DOMAIN = "(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public Instant notAfter() {
