@@ -227,13 +227,7 @@ class GatewayTlsIT {
         }
 
         // the gateway serves the instance at the domain, over HTTPS with the vendor's certificate and over HTTP
-        KeyStore vendorTrust = KeyStore.getInstance("PKCS12");
-        vendorTrust.load(null, null);
-        vendorTrust.setCertificateEntry("vendor", vendor.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(vendorTrust);
-        SSLContext trustingTheVendor = SSLContext.getInstance("TLS");
-        trustingTheVendor.init(null, tmf.getTrustManagers(), null);
+        SSLContext trustingTheVendor = trusting(vendor.certificate());
         Answer viaDomain = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> https(trustingTheVendor, "www.acme.test"),
                 a -> a.status() == 200);
         assertThat(viaDomain.body()).contains("Hello, acme!");
@@ -272,18 +266,24 @@ class GatewayTlsIT {
         var db = plane.dev.database();
         try (var server = dev.tenantry.server.TenantryServer.start(new dev.tenantry.server.TenantryServer.Config(db.url(), db.user(), db.password(),
                 "127.0.0.1", 0, 1, null, null, plane.dev.security().withApiTls(new dev.tenantry.server.SecuritySettings.ApiTls(0, List.of("localhost"), provided))))) {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("operator", operatorCa.certificate());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext trustingTheOperator = SSLContext.getInstance("TLS");
-            trustingTheOperator.init(null, tmf.getTrustManagers(), null);
+            SSLContext trustingTheOperator = trusting(operatorCa.certificate());
             var reply = java.net.http.HttpClient.newBuilder().sslContext(trustingTheOperator).build().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.tlsUrl() + "/readyz")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(reply.statusCode()).isEqualTo(200);
             assertThat(((X509Certificate) reply.sslSession().orElseThrow().getPeerCertificates()[0]).getIssuerX500Principal().getName()).contains("Operator CA");
         }
+    }
+
+    /** A TLS client context that trusts {@code ca} alone. */
+    private static SSLContext trusting(X509Certificate ca) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
     }
 
     record Answer(int status, String body, X509Certificate certificate) {}
