@@ -94,6 +94,11 @@ public final class AgentIdentity extends X509ExtendedKeyManager {
         return context;
     }
 
+    /** The serial number of the certificate in use. */
+    public java.math.BigInteger serial() {
+        return held.chain()[0].getSerialNumber();
+    }
+
     public Instant notAfter() {
         return held.chain()[0].getNotAfter().toInstant();
     }
