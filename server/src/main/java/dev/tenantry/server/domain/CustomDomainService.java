@@ -97,13 +97,7 @@ public final class CustomDomainService {
 
     private static CustomDomain view(String tenant, String name, Stored d) {
         X509Certificate leaf = Pem.certificates(d.certificatePem()).getFirst();
-        List<String> names;
-        try {
-            names = leaf.getSubjectAlternativeNames() == null ? List.of()
-                    : leaf.getSubjectAlternativeNames().stream().filter(s -> Integer.valueOf(2).equals(s.get(0))).map(s -> (String) s.get(1)).toList();
-        } catch (java.security.cert.CertificateParsingException e) {
-            names = List.of();
-        }
+        List<String> names = UploadedCertificate.names(leaf);
         return new CustomDomain(d.domain(), tenant, name, d.notAfter(), leaf.getSubjectX500Principal().getName(),
                 leaf.getIssuerX500Principal().getName(), names, d.createdAt(), d.createdBy());
     }

@@ -104,7 +104,8 @@ public record UploadedCertificate(String domain, List<X509Certificate> chain, Pr
         return false;
     }
 
-    private static List<String> names(X509Certificate cert) {
+    /** The DNS names a certificate's subject alternative names give. */
+    public static List<String> names(X509Certificate cert) {
         List<String> names = new ArrayList<>();
         try {
             if (cert.getSubjectAlternativeNames() != null) {
