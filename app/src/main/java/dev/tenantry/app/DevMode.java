@@ -24,7 +24,7 @@ public final class DevMode implements AutoCloseable {
 
     public record Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
                           int capacity, DriverSettings driver, java.time.Clock clock, TrustedProxies trustedProxies, ApiLimits apiLimits,
-                          SecuritySettings security, Integer gatewayTlsPort) {
+                          SecuritySettings security, Integer gatewayTlsPort, boolean tenantData) {
         public Options {
             trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
             apiLimits = apiLimits == null ? ApiLimits.DEFAULT : apiLimits;
@@ -32,35 +32,45 @@ public final class DevMode implements AutoCloseable {
 
         public Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
                        int capacity, DriverSettings driver, java.time.Clock clock) {
-            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, null, null, null, null);
+            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, null, null, null, null, false);
         }
 
         public Options(Path home, String dbUrl, String dbUser, String dbPassword, String host, int apiPort, int gatewayPort,
                        int capacity, DriverSettings driver) {
-            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, null, null, null, null, null);
+            this(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, null, null, null, null, null, false);
         }
 
         public Options withApiLimits(ApiLimits limits) {
             return new Options(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, trustedProxies, limits,
-                    security, gatewayTlsPort);
+                    security, gatewayTlsPort, tenantData);
         }
 
         /** The same options with these keys and audit settings (null: the key file in the home, default intervals). */
         public Options withSecurity(SecuritySettings settings) {
             return new Options(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, trustedProxies, apiLimits,
-                    settings, gatewayTlsPort);
+                    settings, gatewayTlsPort, tenantData);
         }
 
         /** The same options with the gateway serving HTTPS on {@code port} too (0: any free port; null: no HTTPS). */
         public Options withGatewayTls(Integer port) {
             return new Options(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, trustedProxies, apiLimits,
-                    security, port);
+                    security, port, tenantData);
+        }
+
+        /**
+         * The same options with (or without) a second embedded PostgreSQL for tenant data, registered as database server
+         * {@code local} of the local cell's region.
+         */
+        public Options withTenantData(boolean on) {
+            return new Options(home, dbUrl, dbUser, dbPassword, host, apiPort, gatewayPort, capacity, driver, clock, trustedProxies, apiLimits,
+                    security, gatewayTlsPort, on);
         }
     }
 
     private final Options options;
     private HomeLock homeLock;
     private DatabaseOptions.Connection database;
+    private TenantDataServer tenantData;
     private SecuritySettings security;
     private TenantryServer server;
     private Gateway gateway;
@@ -93,6 +103,7 @@ public final class DevMode implements AutoCloseable {
                 options.apiPort(), 4, options.clock(), options.apiLimits(), security));
         adminToken = HomeFiles.token(home.resolve("admin.token"), server.services().tokens(), new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(home.resolve("api.url"), server.url());
+        if (options.tenantData()) tenantData = TenantDataServer.start(home, server.services().databases(), "local");
         exampleRelease = preloadExample();
         java.time.Clock clock = options.clock() == null ? java.time.Clock.systemUTC() : options.clock();
         gateway = new Gateway(options.host(), options.gatewayPort(), options.trustedProxies(), clock);
@@ -172,6 +183,7 @@ public final class DevMode implements AutoCloseable {
             }
         }
         if (server != null) server.close();
+        if (tenantData != null) tenantData.close();
         if (database != null) database.close();
         if (homeLock != null) {
             try {

@@ -9,7 +9,12 @@ import dev.tenantry.api.model.PlanCreate;
 import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.ReleaseCreate;
 import dev.tenantry.api.model.ServiceCreate;
+import dev.tenantry.api.blueprint.DatabaseDeclaration;
+import dev.tenantry.api.blueprint.Migration;
+import dev.tenantry.api.model.DatabaseIsolation;
+import dev.tenantry.api.model.PlanDatabase;
 import dev.tenantry.examples.hello.HelloBlueprint;
+import dev.tenantry.examples.notes.NotesBlueprint;
 import dev.tenantry.server.domain.CatalogService;
 import dev.tenantry.server.domain.NotFoundException;
 import dev.tenantry.server.domain.Principal;
@@ -23,50 +28,87 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
- * Preloads the example service {@code hello} with its plan {@code starter}. Its blueprint names this
- * machine's java binary and the example's classpath; releases are immutable, so when those differ from
- * every stored release (Tenantry was moved or rebuilt elsewhere), a release {@code 1.0.0+<hash>} is added,
- * once per distinct blueprint: any number of starts on one installation registers nothing new.
+ * Preloads the example services: {@code hello} with its plan {@code starter}, and {@code notes} (a database per
+ * tenant) with its releases 1.0.0 and 1.1.0 and a plan per database isolation model, named after it. Their blueprints
+ * name this machine's java binary and the examples' classpath; releases are immutable, so when those differ from every
+ * stored release (Tenantry was moved or rebuilt elsewhere), a release {@code <version>+<hash>} is added, once per
+ * distinct blueprint: any number of starts on one installation registers nothing new.
  */
 final class ExampleCatalog {
     static final String SERVICE = "hello";
     static final String PLAN = "starter";
+    static final String NOTES = "notes";
+    /** The notes plans, one per isolation model that dev mode offers. */
+    static final List<DatabaseIsolation> NOTES_MODELS = List.of(DatabaseIsolation.shared, DatabaseIsolation.schema, DatabaseIsolation.database);
     private static final String VERSION = "1.0.0";
 
     private ExampleCatalog() {}
 
+    /** Preloads both examples; returns the hello release. */
     static String preload(CatalogService catalog, Path home) {
         Principal system = Principal.SYSTEM;
         Blueprint blueprint = blueprint(readableCopy(HelloBlueprint.classpath(), home.resolve("examples")));
-        try {
-            catalog.service(SERVICE);
-        } catch (NotFoundException e) {
-            catalog.createService(system, new ServiceCreate(SERVICE, "Example web app that greets its tenant"));
-        }
-        String version = releaseFor(catalog, blueprint);
-        try {
-            catalog.plan(SERVICE, PLAN);
-        } catch (NotFoundException e) {
-            catalog.createPlan(system, SERVICE, new PlanCreate(PLAN, Plan.Isolation.dedicated, 1, new Resources(128, 1000), 3,
-                    new Resources(512, 2000), null, null, new BigDecimal("0.01")));
-        }
+        ensureService(catalog, SERVICE, "Example web app that greets its tenant");
+        String version = releaseFor(catalog, SERVICE, VERSION, blueprint);
+        ensurePlan(catalog, SERVICE, new PlanCreate(PLAN, Plan.Isolation.dedicated, 1, new Resources(128, 1000), 3,
+                new Resources(512, 2000), null, null, new BigDecimal("0.01")));
+        preloadNotes(catalog, home);
         return version;
+    }
+
+    private static void preloadNotes(CatalogService catalog, Path home) {
+        List<Path> classpath = NotesBlueprint.classpath().stream().map(p -> readableCopy(p, home.resolve("examples"))).toList();
+        ensureService(catalog, NOTES, "Example notes app: each tenant's notes in its own database");
+        for (String release : NotesBlueprint.RELEASES.keySet()) releaseFor(catalog, NOTES, release, notesBlueprint(release, classpath));
+        for (DatabaseIsolation model : NOTES_MODELS) {
+            ensurePlan(catalog, NOTES, new PlanCreate(model.name(), Plan.Isolation.dedicated, 1, new Resources(128, 1000), 3,
+                    new Resources(512, 2000), null, null, new BigDecimal("0.01"), null, null, new PlanDatabase(model)));
+        }
+    }
+
+    static Blueprint notesBlueprint(String release, List<Path> classpath) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        try {
+            Blueprint base = Json.YAML.readValue(NotesBlueprint.yaml(release, java, classpath), Blueprint.class);
+            List<Migration> migrations = NotesBlueprint.RELEASES.get(release).stream()
+                    .map(file -> Migration.fromFile(file, NotesBlueprint.migration(file))).toList();
+            return new Blueprint(base.components(), base.parameters(), base.ingress(), base.hooks(), base.upgrade(), base.secrets(),
+                    new DatabaseDeclaration(DatabaseDeclaration.POSTGRES, migrations));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void ensureService(CatalogService catalog, String name, String description) {
+        try {
+            catalog.service(name);
+        } catch (NotFoundException e) {
+            catalog.createService(Principal.SYSTEM, new ServiceCreate(name, description));
+        }
+    }
+
+    private static void ensurePlan(CatalogService catalog, String service, PlanCreate plan) {
+        try {
+            catalog.plan(service, plan.name());
+        } catch (NotFoundException e) {
+            catalog.createPlan(Principal.SYSTEM, service, plan);
+        }
     }
 
     /**
      * The release whose blueprint is this one (compared in canonical form, whatever order or defaults it was stored
-     * with); a new release only for a blueprint not registered yet: 1.0.0 first, then 1.0.0+hash of the blueprint.
+     * with); a new release only for a blueprint not registered yet: {@code version} first, then version+hash of the blueprint.
      */
-    static String releaseFor(CatalogService catalog, Blueprint blueprint) {
+    static String releaseFor(CatalogService catalog, String service, String version, Blueprint blueprint) {
         String canonical = Json.canonical(blueprint);
-        List<Release> releases = catalog.releases(SERVICE);
+        List<Release> releases = catalog.releases(service);
         for (Release existing : releases) {
             if (Json.canonical(existing.blueprint()).equals(canonical)) return existing.version();
         }
-        boolean firstTaken = releases.stream().anyMatch(r -> r.version().equals(VERSION));
-        String version = firstTaken ? VERSION + "+" + Hashes.sha256(canonical).substring(0, 12) : VERSION;
-        catalog.createRelease(Principal.SYSTEM, SERVICE, new ReleaseCreate(version, blueprint));
-        return version;
+        boolean firstTaken = releases.stream().anyMatch(r -> r.version().equals(version));
+        String chosen = firstTaken ? version + "+" + Hashes.sha256(canonical).substring(0, 12) : version;
+        catalog.createRelease(Principal.SYSTEM, service, new ReleaseCreate(chosen, blueprint));
+        return chosen;
     }
 
     static Blueprint blueprint(Path classpath) {

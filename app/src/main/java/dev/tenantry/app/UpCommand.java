@@ -62,7 +62,7 @@ final class UpCommand implements Callable<Integer> {
         DevMode dev = DevMode.start(new DevMode.Options(dir.toAbsolutePath(), database.url(), database.user(), database.password(), host,
                 apiPort, gatewayPort, capacity,
                 new DriverSettings(Duration.ofSeconds(stopGrace), workloadNice).withStartConcurrency(startConcurrency), null,
-                TrustedProxies.of(trustedProxies), limits.toApiLimits(), security.toSettings(dir.toAbsolutePath()), gatewayTlsPort));
+                TrustedProxies.of(trustedProxies), limits.toApiLimits(), security.toSettings(dir.toAbsolutePath()), gatewayTlsPort, true));
         printBanner(dev, dir);
         UntilStopped.await(() -> System.out.println("Stopping Tenantry…"), dev::close);
         return 0;
@@ -77,6 +77,7 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("  gateway    http://{instance}.{tenant}.localhost:" + dev.gateway().port() + "/"
                 + (dev.gateway().tlsPort() > 0 ? "  and https://…:" + dev.gateway().tlsPort() + "/ (CA: " + dev.apiUrl() + "/v1/ca)" : ""));
         System.out.println("  database   " + (dev.embeddedDatabase() ? "embedded PostgreSQL 18, data in " + dir.resolve("postgres") : "external"));
+        System.out.println("  tenant data  embedded PostgreSQL 18 (database server 'local'), data in " + dir.resolve("tenant-data"));
         System.out.println("  home       " + dir);
         if (dev.adminTokenCreated()) {
             System.out.println("  admin token (created now, saved to " + dir.resolve("admin.token") + "):");

@@ -63,6 +63,15 @@ final class TestPlane implements AutoCloseable {
         return new TestPlane(dev, home);
     }
 
+    /** A plane with a second embedded PostgreSQL for tenant data, registered as database server "local". */
+    static TestPlane startWithTenantData() throws Exception {
+        Path home = Files.createTempDirectory("tenantry-it-");
+        DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 50,
+                new DriverSettings(Duration.ofSeconds(3), 10), null).withApiLimits(ApiLimits.UNLIMITED)
+                .withSecurity(SecurityOptions.settings(home.resolve("master.key"), null)).withTenantData(true));
+        return new TestPlane(dev, home);
+    }
+
     /** A plane whose server signs the audit chain every {@code auditCheckpointInterval} (null: the default). */
     static TestPlane start(java.time.Clock clock, ApiLimits limits, Duration auditCheckpointInterval) throws Exception {
         Path home = Files.createTempDirectory("tenantry-it-");
@@ -160,6 +169,14 @@ final class TestPlane implements AutoCloseable {
     Reply viaGateway(String host, String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dev.gateway().port() + path))
                 .header("Host", host).timeout(Duration.ofSeconds(10)).GET().build();
+        return execute(request);
+    }
+
+    /** A POST through the gateway, with the Host header of an instance. */
+    Reply postViaGateway(String host, String path, String body, String contentType) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dev.gateway().port() + path))
+                .header("Host", host).header("Content-Type", contentType).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return execute(request);
     }
 

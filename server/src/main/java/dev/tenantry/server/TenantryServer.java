@@ -25,6 +25,8 @@ import dev.tenantry.server.pki.CertificateAuthorities;
 import dev.tenantry.server.pki.RenewingCertificate;
 import dev.tenantry.server.pki.UploadedCertificate;
 import dev.tenantry.server.reconcile.InstanceReconciler;
+import dev.tenantry.server.reconcile.DatabaseReconciler;
+import dev.tenantry.server.domain.DatabaseService;
 import dev.tenantry.server.reconcile.ReconcileLoop;
 import dev.tenantry.server.reconcile.RolloutReconciler;
 import dev.tenantry.server.store.Database;
@@ -34,13 +36,25 @@ import java.time.Clock;
 
 /** The control plane: store, domain services, reconcilers and the REST API, wired together. */
 public final class TenantryServer implements AutoCloseable {
-    /** {@code clock}: the time every decision is made at (bakes, windows, retention, token expiry); tests move it forward. */
+    /**
+     * {@code clock}: the time every decision is made at (bakes, windows, retention, token expiry); tests move it forward.
+     * {@code databaseWorkers}: how many tenant databases are provisioned, migrated or dropped at a time by this replica
+     * (0: {@link #DEFAULT_DATABASE_WORKERS}); a rollout's migrations run at most this many at a time, whatever its maxParallel.
+     */
     public record Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers, Clock clock,
-                         ApiLimits limits, SecuritySettings security) {
+                         ApiLimits limits, SecuritySettings security, int databaseWorkers) {
+        public static final int DEFAULT_DATABASE_WORKERS = 20;
+
         public Config {
             clock = clock == null ? Clock.systemUTC() : clock;
             limits = limits == null ? ApiLimits.DEFAULT : limits;
             java.util.Objects.requireNonNull(security, "security");
+            databaseWorkers = databaseWorkers <= 0 ? DEFAULT_DATABASE_WORKERS : databaseWorkers;
+        }
+
+        public Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers, Clock clock,
+                      ApiLimits limits, SecuritySettings security) {
+            this(jdbcUrl, dbUser, dbPassword, apiHost, apiPort, reconcileWorkers, clock, limits, security, 0);
         }
     }
 
@@ -49,6 +63,7 @@ public final class TenantryServer implements AutoCloseable {
     private final Services services;
     private final ReconcileLoop reconcileLoop;
     private final ReconcileLoop rolloutLoop;
+    private final ReconcileLoop databaseLoop;
     private final Timers timers;
     private final ApiServer api;
     private final String url;
@@ -80,9 +95,10 @@ public final class TenantryServer implements AutoCloseable {
         this.services = new Services(new CatalogService(store, clock), new TenantService(store), instances,
                 new CellService(store, signals), tokens, audit, new EventService(store, signals),
                 new RolloutService(store, signals, clock), new Health(store), secrets, certificates, agents,
-                new CustomDomainService(store, box, signals, realTime));
+                new CustomDomainService(store, box, signals, realTime), new DatabaseService(store, secrets, instances));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
+        this.databaseLoop = new ReconcileLoop(store, signals, new DatabaseReconciler(store, services.databases(), signals)).start(config.databaseWorkers());
         this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval());
         this.api = new ApiServer(services, new RateLimits(config.limits()), apiTls, apiTls == null ? null
                 : providedApiCertificate != null ? providedApiCertificate
@@ -150,6 +166,7 @@ public final class TenantryServer implements AutoCloseable {
         signals.close();
         api.close();
         rolloutLoop.close();
+        databaseLoop.close();
         reconcileLoop.close();
         timers.close();
         database.close();

@@ -5,10 +5,10 @@ import java.util.List;
 /**
  * How to run a service: its components, the tenant parameters it takes, which component port the gateway routes
  * tenant traffic to, the hooks an upgrade to this release runs, how long an upgrade keeps the old replicas warm, and
- * the secrets (set by the vendor) its components are given.
+ * the secrets (set by the vendor) its components are given, and the database each instance gets (null: none).
  */
 public record Blueprint(List<Component> components, List<Parameter> parameters, Ingress ingress, Hooks hooks, Upgrade upgrade,
-                        List<SecretDeclaration> secrets) {
+                        List<SecretDeclaration> secrets, DatabaseDeclaration database) {
     public Blueprint {
         components = components == null ? List.of() : List.copyOf(components);
         parameters = parameters == null ? List.of() : List.copyOf(parameters);
@@ -16,7 +16,16 @@ public record Blueprint(List<Component> components, List<Parameter> parameters, 
     }
 
     public Blueprint(List<Component> components, List<Parameter> parameters, Ingress ingress) {
-        this(components, parameters, ingress, null, null, null);
+        this(components, parameters, ingress, null, null, null, null);
+    }
+
+    public Blueprint(List<Component> components, List<Parameter> parameters, Ingress ingress, Hooks hooks, Upgrade upgrade,
+                     List<SecretDeclaration> secrets) {
+        this(components, parameters, ingress, hooks, upgrade, secrets, null);
+    }
+
+    public boolean hasDatabase() {
+        return database != null;
     }
 
     public SecretDeclaration secret(String name) {

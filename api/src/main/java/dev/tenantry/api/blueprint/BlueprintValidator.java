@@ -37,6 +37,7 @@ public final class BlueprintValidator {
         }
         validateIngress(blueprint, errors);
         validateHooks(blueprint.hooks(), errors);
+        validateDatabase(blueprint, errors);
         if (blueprint.upgrade() != null && blueprint.upgrade().keepWarmSeconds() != null
                 && (blueprint.upgrade().keepWarmSeconds() < 0 || blueprint.upgrade().keepWarmSeconds() > Upgrade.MAX_KEEP_WARM_SECONDS)) {
             errors.add(ROOT + ".upgrade.keepWarmSeconds", "must be between 0 and " + Upgrade.MAX_KEEP_WARM_SECONDS);
@@ -107,7 +108,12 @@ public final class BlueprintValidator {
                         + " of the host): use {{" + Placeholders.SECRET_FILE + key.substring(Placeholders.SECRET.length()) + "}}, the path of a file holding it");
                 continue;
             }
+            if (key.equals(Placeholders.DATABASE_JDBC_URL) && blueprint.hasDatabase() && !inEnv) {
+                errors.add(field, "{{" + key + "}} holds the database password and may be used in environment variables only");
+                continue;
+            }
             boolean known = Placeholders.SERVER_KEYS.contains(key) || Placeholders.AGENT_KEYS.contains(key)
+                    || (blueprint.hasDatabase() && Placeholders.DATABASE_KEYS.contains(key))
                     || (key.startsWith("params.") && blueprint.parameter(key.substring(7)) != null)
                     || (key.startsWith("ports.") && c.hasPort(key.substring(6)))
                     || (key.startsWith(Placeholders.SECRET) && givesSecret(blueprint, key.substring(Placeholders.SECRET.length())))
@@ -116,9 +122,50 @@ public final class BlueprintValidator {
         }
     }
 
-    /** A declared secret, or a parameter of type secret. */
+    /** A declared secret, a parameter of type secret, or the database password. */
     private static boolean givesSecret(Blueprint blueprint, String name) {
-        return blueprint.secret(name) != null || (blueprint.parameter(name) != null && blueprint.parameter(name).isSecret());
+        return blueprint.secret(name) != null || (blueprint.parameter(name) != null && blueprint.parameter(name).isSecret())
+                || (blueprint.hasDatabase() && name.equals(DATABASE_PASSWORD));
+    }
+
+    /** The secret that holds an instance's database password; a blueprint with a database may not use the name for its own. */
+    public static final String DATABASE_PASSWORD = "PGPASSWORD";
+
+    private static void validateDatabase(Blueprint blueprint, Errors errors) {
+        DatabaseDeclaration db = blueprint.database();
+        if (db == null) return;
+        String field = ROOT + ".database";
+        if (db.engine() != null && !db.engine().equals(DatabaseDeclaration.POSTGRES)) errors.add(field + ".engine", "must be postgres (the only engine)");
+        if (blueprint.secret(DATABASE_PASSWORD) != null || blueprint.parameter(DATABASE_PASSWORD) != null) {
+            errors.add(field, "'" + DATABASE_PASSWORD + "' is the database password's name: give your secret or parameter another");
+        }
+        Set<String> versions = new HashSet<>();
+        int[] previous = null;
+        long total = 0;
+        for (int i = 0; i < db.migrations().size(); i++) {
+            Migration m = db.migrations().get(i);
+            String at = field + ".migrations[" + i + "]";
+            if (m == null) {
+                errors.add(at, "must not be null");
+                continue;
+            }
+            if (m.version() == null || !m.version().matches(Migration.VERSION)) {
+                errors.add(at + ".version", "must be a dotted number such as 1, 1.1 or 2 (at most 5 parts)");
+            } else {
+                int[] version = java.util.Arrays.stream(m.version().split("\\.")).mapToInt(Integer::parseInt).toArray();
+                if (!versions.add(java.util.Arrays.toString(version))) errors.add(at + ".version", "duplicate migration version " + m.version());
+                else if (previous != null && java.util.Arrays.compare(previous, version) >= 0) {
+                    errors.add(at + ".version", "must be greater than the version before it (migrations run in ascending order)");
+                }
+                previous = version;
+            }
+            if (m.description() == null || !m.description().matches(Migration.DESCRIPTION)) {
+                errors.add(at + ".description", "must be 1-100 letters, digits, spaces, '_' or '-'");
+            }
+            if (m.sql() == null || m.sql().isBlank()) errors.add(at + ".sql", "must not be empty");
+            else total += m.sql().length();
+        }
+        if (total > Migration.MAX_TOTAL_CHARS) errors.add(field + ".migrations", "must be at most " + Migration.MAX_TOTAL_CHARS + " characters of SQL together");
     }
 
     private static void validateSecrets(Blueprint blueprint, Errors errors) {

@@ -26,6 +26,12 @@ public final class Placeholders {
     public static final Set<String> AGENT_KEYS =
             Set.of("replica.index", "resources.memoryMb", "resources.cpuMillis", "instance.dataDir");
 
+    /** What a blueprint with a database may also use: the server fills them in. */
+    public static final Set<String> DATABASE_KEYS =
+            Set.of("database.host", "database.port", "database.name", "database.schema", "database.user", "database.jdbcUrl");
+    /** A JDBC URL with user and password: environment variables only. */
+    public static final String DATABASE_JDBC_URL = "database.jdbcUrl";
+
     private static final String LITERAL = "literal.";
     /** A secret's value: the agent fills it in, in environment variables only. */
     public static final String SECRET = "secrets.";
@@ -69,6 +75,6 @@ public final class Placeholders {
     }
 
     public static boolean isServerKey(String key) {
-        return SERVER_KEYS.contains(key) || key.startsWith("params.");
+        return SERVER_KEYS.contains(key) || key.startsWith("params.") || DATABASE_KEYS.contains(key);
     }
 }

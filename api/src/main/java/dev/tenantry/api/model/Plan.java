@@ -14,10 +14,18 @@ import java.time.Instant;
  * {@code retentionSeconds} (null: {@link #DEFAULT_RETENTION_SECONDS}; 0: purged as soon as it is deleted). {@code tenantQuota}
  * bounds each tenant's live instances of this plan, unless the tenant has a quota of its own (null: no bound). With
  * {@code httpsOnly}, a plain HTTP request for an instance on the plan is redirected to HTTPS (308) by a gateway that serves it.
+ * {@code database}: the isolation model of the database its instances get, when their release declares one.
  */
 public record Plan(String service, String name, Isolation isolation, Integer replicas, Resources size,
                    Integer maxReplicas, Resources maxSize, Integer hibernateAfterSeconds, Integer retentionSeconds,
-                   BigDecimal pricePerHour, Instant createdAt, Quota tenantQuota, Boolean httpsOnly) {
+                   BigDecimal pricePerHour, Instant createdAt, Quota tenantQuota, Boolean httpsOnly, PlanDatabase database) {
+    public Plan(String service, String name, Isolation isolation, Integer replicas, Resources size, Integer maxReplicas, Resources maxSize,
+                Integer hibernateAfterSeconds, Integer retentionSeconds, BigDecimal pricePerHour, Instant createdAt, Quota tenantQuota,
+                Boolean httpsOnly) {
+        this(service, name, isolation, replicas, size, maxReplicas, maxSize, hibernateAfterSeconds, retentionSeconds, pricePerHour, createdAt,
+                tenantQuota, httpsOnly, null);
+    }
+
     public Plan(String service, String name, Isolation isolation, Integer replicas, Resources size, Integer maxReplicas, Resources maxSize,
                 Integer hibernateAfterSeconds, Integer retentionSeconds, BigDecimal pricePerHour, Instant createdAt, Quota tenantQuota) {
         this(service, name, isolation, replicas, size, maxReplicas, maxSize, hibernateAfterSeconds, retentionSeconds, pricePerHour, createdAt,

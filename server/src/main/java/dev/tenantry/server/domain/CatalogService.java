@@ -102,10 +102,13 @@ public final class CatalogService {
         }
         if (request.pricePerHour() != null && request.pricePerHour().compareTo(BigDecimal.ZERO) < 0) errors.add("pricePerHour", "must not be negative");
         dev.tenantry.api.model.Quota.check(errors, "tenantQuota", request.tenantQuota());
+        if (request.database() != null && request.database().isolation() == dev.tenantry.api.model.DatabaseIsolation.dedicated) {
+            errors.add("database.isolation", "dedicated database servers are not available yet: use shared, schema or database");
+        }
         errors.throwIfAny();
         Plan plan = new Plan(service, request.name(), request.isolation() == null ? Plan.Isolation.dedicated : request.isolation(),
                 request.replicas(), request.size(), request.maxReplicas(), request.maxSize(), request.hibernateAfterSeconds(), request.retentionSeconds(),
-                request.pricePerHour() == null ? BigDecimal.ZERO : request.pricePerHour(), clock.instant(), request.tenantQuota(), request.httpsOnly());
+                request.pricePerHour() == null ? BigDecimal.ZERO : request.pricePerHour(), clock.instant(), request.tenantQuota(), request.httpsOnly(), request.database());
         return store.tx(tx -> {
             service(tx, service);
             if (tx.catalog().plan(service, request.name()).isPresent()) throw new ConflictException("name", "plan '" + request.name() + "' of '" + service + "' already exists");

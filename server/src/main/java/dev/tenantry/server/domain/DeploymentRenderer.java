@@ -12,6 +12,7 @@ import dev.tenantry.api.model.InstanceSpec;
 import dev.tenantry.api.model.Plan;
 import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.Tenant;
+import dev.tenantry.server.tenantdb.DatabaseEndpoint;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,15 @@ public final class DeploymentRenderer {
      */
     public static Deployment render(InstanceRecord instance, Tenant tenant, Release release, Plan plan, String baseDomain,
                                     Map<String, SecretRef> secrets, Map<String, String> domains) {
+        return render(instance, tenant, release, plan, baseDomain, secrets, domains, null);
+    }
+
+    /**
+     * The same, for a release with a database: every component is given the endpoint's libpq variables and
+     * {@code JDBC_DATABASE_URL} (its own values for them win), and {@code {{database.*}}} placeholders are filled in.
+     */
+    public static Deployment render(InstanceRecord instance, Tenant tenant, Release release, Plan plan, String baseDomain,
+                                    Map<String, SecretRef> secrets, Map<String, String> domains, DatabaseEndpoint database) {
         Blueprint blueprint = release.blueprint();
         Map<String, Object> params = instance.spec().parameters() == null ? Map.of() : instance.spec().parameters();
         Function<String, String> values = key -> switch (key) {
@@ -46,10 +56,14 @@ public final class DeploymentRenderer {
             default -> key.startsWith("params.") && params.containsKey(key.substring(7))
                     ? String.valueOf(params.get(key.substring(7))) : null;
         };
-        Function<String, String> resolver = values.andThen(Placeholders::literal);
+        Function<String, String> literals = values.andThen(Placeholders::literal);
+        // the JDBC URL carries the password's placeholder for the agent: it is not made a literal
+        Function<String, String> resolver = database == null ? literals
+                : key -> key.startsWith("database.") ? database.placeholder(key) : literals.apply(key);
         Ingress ingress = ingressOf(blueprint);
+        Map<String, String> databaseEnv = database == null ? Map.of() : database.environment();
         List<Component> components = blueprint.components().stream()
-                .map(c -> renderComponent(c, instance.spec(), plan, ingress, resolver)).toList();
+                .map(c -> renderComponent(c, instance.spec(), plan, ingress, resolver, databaseEnv)).toList();
         String host = ingress == null ? null : instance.name() + "." + tenant.id() + "." + baseDomain;
         Hooks hooks = blueprint.hooks() == null ? null : new Hooks(render(blueprint.hooks().preUpgrade(), resolver),
                 render(blueprint.hooks().postUpgrade(), resolver), blueprint.hooks().timeoutSeconds());
@@ -69,8 +83,9 @@ public final class DeploymentRenderer {
                 .map(c -> new Ingress(c.name(), c.ports().get(0).name())).orElse(null);
     }
 
-    private static Component renderComponent(Component c, InstanceSpec spec, Plan plan, Ingress ingress, Function<String, String> resolver) {
-        Map<String, String> env = new LinkedHashMap<>();
+    private static Component renderComponent(Component c, InstanceSpec spec, Plan plan, Ingress ingress, Function<String, String> resolver,
+                                             Map<String, String> databaseEnv) {
+        Map<String, String> env = new LinkedHashMap<>(databaseEnv);
         c.env().forEach((k, v) -> env.put(k, Placeholders.render(v, resolver)));
         return new Component(c.name(),
                 render(c.command(), resolver),

@@ -52,6 +52,10 @@ public final class InstanceSecrets {
             tx.secrets().current(instanceScope(instanceUid), p.name())
                     .ifPresent(s -> refs.put(p.name(), new SecretRef(s.scope(), s.version())));
         }
+        if (blueprint.hasDatabase() && instanceUid != null) {
+            tx.secrets().current(DatabaseService.passwordScope(instanceUid), DatabaseService.PASSWORD_SECRET)
+                    .ifPresent(s -> refs.put(DatabaseService.PASSWORD_SECRET, new SecretRef(s.scope(), s.version())));
+        }
         for (SecretDeclaration declared : blueprint.secrets()) {
             Optional<Sealed> value = tx.secrets().current(tenantScope(tenant), declared.name())
                     .or(() -> tx.secrets().current(serviceScope(service), declared.name()));

@@ -33,13 +33,13 @@ import java.util.Optional;
  * and an event in one transaction. The reconciler does the work.
  */
 public final class InstanceService {
-    public static final List<String> CREATE_STEPS = List.of("place", "render", "publish", "start", "route");
+    public static final List<String> CREATE_STEPS = List.of("place", "database", "render", "publish", "start", "route");
     public static final List<String> DELETE_STEPS = List.of("unpublish", "stop");
     /** Steps of every change of a running instance's spec: render the new deployment, publish it, the agent applies it. */
-    public static final List<String> CHANGE_STEPS = List.of("render", "publish", "apply");
-    public static final List<String> RESTORE_STEPS = List.of("render", "publish", "start", "route");
-    /** The agent removes the instance's data directory; then its parameters are erased. */
-    public static final List<String> PURGE_STEPS = List.of("remove-data", "erase");
+    public static final List<String> CHANGE_STEPS = List.of("database", "render", "publish", "apply");
+    public static final List<String> RESTORE_STEPS = List.of("database", "render", "publish", "start", "route");
+    /** The agent removes the instance's data directory; its database is dropped; then its parameters are erased. */
+    public static final List<String> PURGE_STEPS = List.of("remove-data", "drop-database", "erase");
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
     private final Store store;

@@ -152,6 +152,16 @@ public final class SecretService {
         return sealed;
     }
 
+    /** Stores a value the control plane made or was given (a database password) as the next version of a secret; returns it. */
+    public int sealNext(Tx tx, String scope, String name, String value, String actor) {
+        return tx.secrets().setNext(scope, name, actor, clock.instant(), v -> box.seal(value, context(scope, name, v)));
+    }
+
+    /** The current value of a secret, for the control plane's own use (a server's admin password, a login it provisions). */
+    public java.util.Optional<String> openCurrent(Tx tx, String scope, String name) {
+        return tx.secrets().current(scope, name).map(s -> box.open(s.value(), context(s.scope(), name, s.version())));
+    }
+
     /** The instances that use the secret get a pass now: each moves to the version it should have. */
     private static void reconcileUsers(Tx tx, Scope scope, String name) {
         tx.secrets().instancesUsing(name, tenantOf(scope), serviceOf(scope)).forEach(i -> tx.instances().requestReconcile(i.uid()));

@@ -23,6 +23,7 @@ final class InstancePass {
     private final InstanceRecord original;
     private final Operation originalOperation;
     private boolean cellChanged;
+    private boolean databasesChanged;
     private boolean newOperation;
     private final List<Runnable> events = new ArrayList<>();
 
@@ -116,6 +117,15 @@ final class InstancePass {
 
     void cellChanged() {
         cellChanged = true;
+    }
+
+    /** A tenant database was asked for work: the database workers are woken after the commit. */
+    void databasesChanged() {
+        databasesChanged = true;
+    }
+
+    boolean isDatabasesChanged() {
+        return databasesChanged;
     }
 
     boolean isCellChanged() {

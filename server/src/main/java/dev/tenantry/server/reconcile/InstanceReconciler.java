@@ -16,6 +16,9 @@ import dev.tenantry.server.domain.InstanceSecrets;
 import dev.tenantry.server.domain.Placement;
 import dev.tenantry.server.domain.Signals;
 import dev.tenantry.server.store.Store;
+import dev.tenantry.server.tenantdb.DatabaseEndpoint;
+import dev.tenantry.server.tenantdb.TenantDatabase;
+import dev.tenantry.api.model.DatabaseServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -27,10 +30,11 @@ import java.util.Optional;
  * spec, status and latest observation, and runs the ordered steps until one is not yet done.
  *
  * <pre>
- * live:     ensurePlaced → ensureRenderInputsCurrent → ensureRendered → ensurePublished → awaitApplied (running, stopped, or a failure)
- * deleting: ensureUnpublished → awaitStopped (DELETED, its data kept until its purge time)
+ * live:     ensurePlaced → ensureDatabaseReady → ensureRenderInputsCurrent → ensureRendered → ensurePublished → awaitApplied
+ *           (running, stopped, or a failure)
+ * deleting: ensureUnpublished → awaitStopped (DELETED, its data and database kept until its purge time)
  * deleted:  nothing (a restore or the purge timer moves it on)
- * purging:  awaitPurged (the agent removed the data; parameters erased: PURGED)
+ * purging:  awaitPurged (the agent removed the data; the database dropped; parameters erased: PURGED)
  * purged:   nothing (final)
  * </pre>
  */
@@ -79,7 +83,7 @@ public final class InstanceReconciler implements Reconciler {
     public Duration reconcile(String uid, String owner) {
         PassResult result = store.tx(tx -> {
             Optional<InstanceRecord> found = tx.instances().lockByUid(uid);
-            if (found.isEmpty()) return new PassResult(null, false, false);
+            if (found.isEmpty()) return new PassResult(null, false, false, false);
             InstanceRecord instance = found.get();
             Operation op = instance.lastOperation() == null ? null : tx.operations().get(instance.lastOperation()).orElse(null);
             InstancePass pass = new InstancePass(tx, instance, op, clock.instant());
@@ -101,17 +105,19 @@ public final class InstanceReconciler implements Reconciler {
             pass.clearCondition("Reconciled");
             boolean changed = pass.save();
             tx.instances().release(uid, owner, next);
-            return new PassResult(next, changed, pass.isCellChanged());
+            return new PassResult(next, changed, pass.isCellChanged(), pass.isDatabasesChanged());
         });
         if (result.cellChanged()) signals.fire(Signals.Topic.CELLS);
+        if (result.databasesChanged()) signals.fire(Signals.Topic.DATABASES);
         if (result.changed()) signals.fire(Signals.Topic.EVENTS);
         return result.next();
     }
 
-    private record PassResult(Duration next, boolean changed, boolean cellChanged) {}
+    private record PassResult(Duration next, boolean changed, boolean cellChanged, boolean databasesChanged) {}
 
     private Outcome liveSteps(InstancePass pass) {
         Outcome outcome = ensurePlaced(pass);
+        if (outcome instanceof Outcome.Done) outcome = ensureDatabaseReady(pass);
         if (outcome instanceof Outcome.Done) outcome = ensureRenderInputsCurrent(pass);
         if (outcome instanceof Outcome.Done) outcome = ensureRendered(pass);
         if (outcome instanceof Outcome.Done) outcome = ensurePublished(pass);
@@ -143,6 +149,14 @@ public final class InstanceReconciler implements Reconciler {
         pass.stepDone("place", "placed on cell " + cell.get().id() + " (" + cell.get().region() + ")");
         pass.audit("instance.place", "success", "cell " + cell.get().id());
         return Outcome.DONE;
+    }
+
+    private Outcome ensureDatabaseReady(InstancePass pass) {
+        InstanceRecord i = pass.instance;
+        Release release = pass.tx.catalog().release(i.spec().service(), i.spec().release()).orElse(null);
+        Plan plan = pass.tx.catalog().plan(i.spec().service(), i.spec().plan()).orElse(null);
+        if (release == null || plan == null) return Outcome.failed("release or plan of the instance no longer exists");
+        return DatabaseSteps.ensureReady(pass, release, plan);
     }
 
     /**
@@ -189,10 +203,19 @@ public final class InstanceReconciler implements Reconciler {
         String baseDomain = pass.tx.cells().address(i.cell()).orElseThrow().baseDomain();
         InstanceSecrets.Resolution secrets = InstanceSecrets.resolve(pass.tx, release.blueprint(), i.tenant(), i.spec().service(), i.uid());
         if (!secrets.missing().isEmpty()) return Outcome.failed(secrets.missingMessage(i.tenant(), i.spec().service()));
-        Deployment deployment = DeploymentRenderer.render(i, tenant, release, plan, baseDomain, secrets.refs(), domainsOf(pass, i.uid()));
+        Deployment deployment = DeploymentRenderer.render(i, tenant, release, plan, baseDomain, secrets.refs(), domainsOf(pass, i.uid()),
+                databaseEndpoint(pass, release));
         pass.instance = i.withDeployment(deployment, false);
         pass.stepDone("render", "rendered release " + release.version() + " with plan " + plan.name());
         return Outcome.DONE;
+    }
+
+    /** Where the instance's workload connects to its database (null: its release declares none). */
+    private static DatabaseEndpoint databaseEndpoint(InstancePass pass, Release release) {
+        if (!release.blueprint().hasDatabase()) return null;
+        TenantDatabase db = pass.tx.tenantDatabases().get(pass.instance.uid()).orElseThrow();
+        DatabaseServer server = pass.tx.databaseServers().get(db.location().server()).orElseThrow();
+        return new DatabaseEndpoint(server.host(), server.port(), db.location().database(), db.location().schema(), db.login());
     }
 
     private Outcome ensurePublished(InstancePass pass) {
@@ -372,12 +395,15 @@ public final class InstanceReconciler implements Reconciler {
         InstanceRecord i = pass.instance;
         boolean agentCaughtUp = i.cell() == null || i.agentRevision() >= i.publishedRevision();
         if (!agentCaughtUp) return Outcome.waiting("waiting for the agent to remove the data", AGENT_RECHECK);
+        Outcome dropped = DatabaseSteps.ensureDropped(pass);
+        if (!(dropped instanceof Outcome.Done)) return dropped;
         pass.instance = i.withErasedSpec();
         pass.tx.secrets().retireScope(InstanceSecrets.instanceScope(i.uid()), pass.now);
         pass.status(Phase.PURGED, i.status().observedGeneration(), null, Condition.Status.False, "Purged",
                 "purged: its data and parameters are gone for good");
         pass.stepDone("remove-data", i.cell() == null ? "the instance had no data" : "the agent of cell " + i.cell() + " removed the data");
         pass.stepDone("erase", "parameters and secret parameters erased");
+        pass.tx.secrets().retireScope(dev.tenantry.server.domain.DatabaseService.passwordScope(i.uid()), pass.now);
         pass.succeedOperation();
         pass.event("instance.purged", Map.of("instance", pass.target(), "uid", i.uid()));
         pass.audit("instance.purged", "success", null);

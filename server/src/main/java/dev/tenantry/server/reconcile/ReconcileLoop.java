@@ -40,6 +40,10 @@ public final class ReconcileLoop implements AutoCloseable {
         this(store, signals, reconciler, "rollout", Signals.Topic.ROLLOUTS);
     }
 
+    public ReconcileLoop(Store store, Signals signals, DatabaseReconciler reconciler) {
+        this(store, signals, reconciler, "database", Signals.Topic.DATABASES);
+    }
+
     /** {@code topic}: the signal that wakes its idle workers (their own, so that instance reports do not wake rollout workers). */
     private ReconcileLoop(Store store, Signals signals, Reconciler reconciler, String name, Signals.Topic topic) {
         this.store = store;

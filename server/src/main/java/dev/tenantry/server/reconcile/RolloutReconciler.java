@@ -148,7 +148,7 @@ public final class RolloutReconciler implements Reconciler {
         boolean returning = item.state() == ItemState.ROLLING_BACK;
         if (op.state() == Operation.State.SUCCEEDED) {
             pass.item(item, returning ? ItemState.ROLLED_BACK : ItemState.SUCCEEDED, op.id(),
-                    returning ? "back at release " + item.fromRelease() : "runs release " + item.toRelease());
+                    returning ? "back at release " + item.fromRelease() + upgradeFailure(item.reason()) : "runs release " + item.toRelease());
         } else {
             pass.item(item, returning ? ItemState.ROLLBACK_FAILED : ItemState.FAILED, op.id(), op.error());
         }
@@ -237,6 +237,14 @@ public final class RolloutReconciler implements Reconciler {
                 .filter(t -> release.equals(t.release())).orElse(null);
     }
 
+    private static final String UPGRADE_FAILED = "; the upgrade failed: ";
+
+    /** Why the upgrade of an item that is rolled back failed, as its reason carries it ("" when it did not fail). */
+    private static String upgradeFailure(String reason) {
+        int at = reason == null ? -1 : reason.indexOf(UPGRADE_FAILED);
+        return at < 0 ? "" : reason.substring(at);
+    }
+
     /** Takes the upgraded instances among {@code scope} back to their release, one operation each; then {@code end}. */
     private Duration rollBack(RolloutPass pass, List<Rollout.Item> scope, Rollout.State end) {
         boolean waiting = false;
@@ -253,7 +261,8 @@ public final class RolloutReconciler implements Reconciler {
                     waiting = true;
                     try {
                         instances.changeRelease(pass.tx, item.uid(), item.fromRelease(), "instance.rollback", "rollout " + pass.rollout.id())
-                                .ifPresent(op -> pass.item(item, ItemState.ROLLING_BACK, op.id(), "rolling back to " + item.fromRelease()));
+                                .ifPresent(op -> pass.item(item, ItemState.ROLLING_BACK, op.id(), "rolling back to " + item.fromRelease()
+                                        + (item.state() == ItemState.FAILED ? UPGRADE_FAILED + item.reason() : "")));
                     } catch (ConflictException e) {
                         pass.item(item, ItemState.SKIPPED, item.operation(), e.getMessage());
                     } catch (ValidationFailure e) {

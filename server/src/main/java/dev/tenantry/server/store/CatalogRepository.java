@@ -59,14 +59,14 @@ public final class CatalogRepository {
         Resources size = plan.size() == null ? new Resources(null, null) : plan.size();
         Resources max = plan.maxSize() == null ? new Resources(null, null) : plan.maxSize();
         h.createUpdate("insert into plans (service, name, isolation, replicas, memory_mb, cpu_millis, max_replicas, max_memory_mb,"
-                        + " max_cpu_millis, hibernate_after_seconds, retention_seconds, price_per_hour, tenant_quota, https_only)"
-                        + " values (:s, :n, :i, :r, :m, :c, :maxr, :maxm, :maxc, :hib, :ret, :p, cast(:q as jsonb), :https)")
+                        + " max_cpu_millis, hibernate_after_seconds, retention_seconds, price_per_hour, tenant_quota, https_only, database)"
+                        + " values (:s, :n, :i, :r, :m, :c, :maxr, :maxm, :maxc, :hib, :ret, :p, cast(:q as jsonb), :https, cast(:db as jsonb))")
                 .bind("s", plan.service()).bind("n", plan.name()).bind("i", plan.isolation().name())
                 .bind("r", plan.replicas()).bind("m", size.memoryMb()).bind("c", size.cpuMillis())
                 .bind("maxr", plan.maxReplicas()).bind("maxm", max.memoryMb()).bind("maxc", max.cpuMillis())
                 .bind("hib", plan.hibernateAfterSeconds()).bind("ret", plan.retentionSeconds())
                 .bind("p", plan.pricePerHour()).bind("q", plan.tenantQuota() == null ? null : dev.tenantry.api.Json.write(plan.tenantQuota()))
-                .bind("https", plan.redirectsToHttps()).execute();
+                .bind("https", plan.redirectsToHttps()).bind("db", JsonColumns.write(plan.database())).execute();
     }
 
     public Optional<Plan> plan(String service, String name) {
@@ -95,6 +95,7 @@ public final class CatalogRepository {
                 new Resources((Integer) rs.getObject("max_memory_mb"), (Integer) rs.getObject("max_cpu_millis")),
                 (Integer) rs.getObject("hibernate_after_seconds"), (Integer) rs.getObject("retention_seconds"),
                 rs.getBigDecimal("price_per_hour"), JsonColumns.instant(rs, "created_at"),
-                JsonColumns.read(rs, "tenant_quota", dev.tenantry.api.model.Quota.class), rs.getBoolean("https_only") ? Boolean.TRUE : null);
+                JsonColumns.read(rs, "tenant_quota", dev.tenantry.api.model.Quota.class), rs.getBoolean("https_only") ? Boolean.TRUE : null,
+                JsonColumns.read(rs, "database", dev.tenantry.api.model.PlanDatabase.class));
     }
 }

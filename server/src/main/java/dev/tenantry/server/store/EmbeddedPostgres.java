@@ -63,17 +63,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
             log.info("Reusing the PostgreSQL server already running on port {} for {}", running, dataDir);
             return new EmbeddedPostgres(binDir, dataDir, running, password);
         }
-        int port = freePort();
+        int port = preferredPort(dataDir);
         run(binDir, List.of(binDir.resolve("pg_ctl").toString(), "start", "-w", "-t", "60", "-D", dataDir.toString(),
                 "-l", dataDir.getParent().resolve("postgres.log").toString(),
                 "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200"
                         + " -c fsync=on -c shared_buffers=64MB"), Duration.ofSeconds(90));
+        Files.writeString(portFile(dataDir), port + "\n", StandardCharsets.UTF_8);
         log.info("PostgreSQL {} started on port {} with data in {}", BINARIES_VERSION, port, dataDir);
         return new EmbeddedPostgres(binDir, dataDir, port, password);
     }
 
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
+    public int port() {
+        return port;
     }
 
     public String user() {
@@ -196,6 +201,28 @@ public final class EmbeddedPostgres implements AutoCloseable {
             Directories.deleteTree(tmp); // another process won the race
         }
         return target.resolve("bin");
+    }
+
+    private static Path portFile(Path dataDir) {
+        return dataDir.getParent().resolve(dataDir.getFileName() + ".port");
+    }
+
+    /** The port it had the last time when that is free (clients that remember it keep working), else any free port. */
+    private static int preferredPort(Path dataDir) throws IOException {
+        Path file = portFile(dataDir);
+        if (Files.exists(file)) {
+            try {
+                int last = Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).strip());
+                try (ServerSocket s = new ServerSocket(last, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    return s.getLocalPort();
+                } catch (IOException taken) {
+                    log.info("Port {} that PostgreSQL had last time is taken; it gets another", last);
+                }
+            } catch (NumberFormatException e) {
+                log.warn("Ignoring {}: not a port number", file);
+            }
+        }
+        return freePort();
     }
 
     private static int freePort() throws IOException {

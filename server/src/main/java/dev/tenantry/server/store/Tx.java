@@ -33,5 +33,7 @@ public final class Tx {
     public ServerKeyRepository serverKeys() { return new ServerKeyRepository(handle); }
     public TokenRepository tokens() { return new TokenRepository(handle); }
     public RolloutRepository rollouts() { return new RolloutRepository(handle); }
+    public DatabaseServerRepository databaseServers() { return new DatabaseServerRepository(handle); }
+    public TenantDatabaseRepository tenantDatabases() { return new TenantDatabaseRepository(handle); }
     public ReleaseHistoryRepository releaseHistory() { return new ReleaseHistoryRepository(handle); }
 }

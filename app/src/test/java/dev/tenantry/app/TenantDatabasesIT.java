@@ -1,0 +1,297 @@
+package dev.tenantry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tenant databases for real: dev mode's second embedded PostgreSQL holds the notes example's data in each isolation
+ * model (shared tables under row-level security, a schema per tenant, a database per tenant). Each tenant's own
+ * credentials (as the agent hands them to its replicas) are used to try to read another tenant's data; migrations run
+ * inside a rollout, a failing one fails the upgrade while the old release serves, and a purge leaves nothing behind.
+ */
+class TenantDatabasesIT {
+    private static final List<String> MODELS = List.of("shared", "schema", "database");
+    private static TestPlane plane;
+
+    @BeforeAll
+    static void start() throws Exception {
+        plane = TestPlane.startWithTenantData();
+        plane.createTenant("acme");
+        plane.createTenant("globex");
+        for (String tenant : List.of("acme", "globex")) {
+            for (String model : MODELS) {
+                TestPlane.Reply created = plane.post("/v1/tenants/" + tenant + "/instances",
+                        Map.of("name", "n-" + model, "service", "notes", "plan", model, "release", "1.0.0"));
+                assertThat(created.status()).as(created.body()).isEqualTo(202);
+            }
+        }
+        for (String tenant : List.of("acme", "globex")) {
+            for (String model : MODELS) {
+                plane.awaitPhase(tenant, "n-" + model, "RUNNING");
+                TestPlane.Reply added = addNote(tenant, "n-" + model, tenant + " " + model + " note");
+                assertThat(added.status()).as(added.body()).isEqualTo(201);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (plane != null) plane.close();
+    }
+
+    @Test
+    void eachModelShowsATenantOnlyItsOwnNotes() {
+        for (String tenant : List.of("acme", "globex")) {
+            for (String model : MODELS) {
+                JsonNode notes = notes(tenant, "n-" + model);
+                assertThat(bodies(notes)).as(tenant + " in the " + model + " model").contains(tenant + " " + model + " note")
+                        .noneMatch(body -> body.startsWith(tenant.equals("acme") ? "globex" : "acme"));
+                JsonNode db = plane.get("/v1/tenants/" + tenant + "/instances/n-" + model + "/database").json();
+                assertThat(db.path("isolation").asText()).isEqualTo(model);
+                assertThat(db.path("state").asText()).isEqualTo("ready");
+                assertThat(db.path("migrations").findValuesAsText("version")).startsWith("1");
+                assertThat(db.toString()).as("the password is never shown").doesNotContain(credentials(tenant, "n-" + model).password());
+            }
+        }
+    }
+
+    @Test
+    void aTenantsOwnCredentialsCannotReachAnotherTenantsData() throws Exception {
+        // shared: the same table, but row-level security shows and accepts only the tenant's rows, even unfiltered
+        Credentials acmeShared = credentials("acme", "n-shared");
+        Credentials globexShared = credentials("globex", "n-shared");
+        try (Connection c = acmeShared.connect(acmeShared.database()); Statement s = c.createStatement()) {
+            assertThat(count(s, "select count(*) from notes")).isEqualTo(count(s, "select count(*) from notes where body like 'acme%'")).isPositive();
+            assertThat(count(s, "select count(*) from notes where body like 'globex%'")).isZero();
+            assertThatThrownBy(() -> s.execute("insert into notes (body, tenantry_tenant) values ('forged', '" + globexShared.role() + "')"))
+                    .hasMessageContaining("row-level security");
+            assertThat(s.executeUpdate("update notes set body = 'overwritten' where body like 'globex%'")).isZero();
+            assertThat(s.executeUpdate("delete from notes where body like 'globex%'")).isZero();
+            assertThatThrownBy(() -> s.execute("set role \"" + globexShared.role() + "\"")).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> s.execute("alter table notes disable row level security")).hasMessageContaining("must be owner");
+        }
+        assertThat(bodies(notes("globex", "n-shared"))).containsExactly("globex shared note");
+
+        // schema: the other tenant's schema is out of reach
+        Credentials acmeSchema = credentials("acme", "n-schema");
+        Credentials globexSchema = credentials("globex", "n-schema");
+        try (Connection c = acmeSchema.connect(acmeSchema.database()); Statement s = c.createStatement()) {
+            assertThat(count(s, "select count(*) from notes")).isEqualTo(1);
+            assertThatThrownBy(() -> s.executeQuery("select * from \"" + globexSchema.schema() + "\".notes")).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> s.execute("create table public.stolen (x int)")).hasMessageContaining("permission denied");
+        }
+
+        // database: the other tenant's database refuses the connection
+        Credentials acmeDb = credentials("acme", "n-database");
+        Credentials globexDb = credentials("globex", "n-database");
+        try (Connection c = acmeDb.connect(acmeDb.database()); Statement s = c.createStatement()) {
+            assertThat(count(s, "select count(*) from notes")).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> acmeDb.connect(globexDb.database()).close()).isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> acmeDb.connect(globexSchema.database()).close()).isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+    }
+
+    @Test
+    void anUpgradeRunsItsMigrationsForEachTenantAndAFailingOneLeavesTheOldReleaseServing() {
+        JsonNode rollout = plane.post("/v1/rollouts", Map.of("service", "notes", "release", "1.1.0",
+                "selector", Map.of("tenants", List.of("acme")), "strategy", Map.of("maxParallel", 3))).json();
+        awaitRollout(rollout.path("id").asText(), "SUCCEEDED");
+        for (String model : MODELS) {
+            JsonNode db = plane.get("/v1/tenants/acme/instances/n-" + model + "/database").json();
+            assertThat(db.path("release").asText()).isEqualTo("1.1.0");
+            assertThat(db.path("migrations").findValuesAsText("version")).as(model).containsExactly("1", "1.1");
+            TestPlane.Reply added = plane.postViaGateway(host("acme", "n-" + model), "/notes", "body=signed&author=ada", "application/x-www-form-urlencoded");
+            assertThat(added.status()).as(added.body()).isEqualTo(201);
+            assertThat(added.json().path("author").asText()).isEqualTo("ada");
+            assertThat(bodies(notes("acme", "n-" + model))).as("the notes survived the upgrade").containsExactly("acme " + model + " note", "signed");
+        }
+        // globex still runs 1.0.0; in the shared pool it runs on the expanded table (expand: the old release lives with it)
+        assertThat(addNote("globex", "n-shared", "still on 1.0.0").status()).isEqualTo(201);
+
+        publish("1.2.0", "alter table notes add column priority int; select * from no_such_table;");
+        JsonNode failing = plane.post("/v1/rollouts", Map.of("service", "notes", "release", "1.2.0",
+                "selector", Map.of("tenants", List.of("globex"), "plans", List.of("schema")))).json();
+        awaitRollout(failing.path("id").asText(), "HALTED");
+        JsonNode halted = plane.get("/v1/rollouts/" + failing.path("id").asText()).json();
+        JsonNode instance = plane.instance("globex", "n-schema");
+        assertThat(instance.path("status").path("phase").asText()).isEqualTo("RUNNING");
+        JsonNode upgrade = halted.path("instances").get(0);
+        assertThat(upgrade.path("state").asText()).as(halted.toString()).isEqualTo("ROLLED_BACK");
+        assertThat(upgrade.path("reason").asText()).as("why it went back").contains("back at release 1.0.0; the upgrade failed")
+                .contains("migrations of release 1.2.0 failed").contains("no_such_table");
+        JsonNode db = plane.get("/v1/tenants/globex/instances/n-schema/database").json();
+        assertThat(db.path("state").asText()).as(db.toString()).isEqualTo("ready");
+        assertThat(db.path("release").asText()).as("rolled back").isEqualTo("1.0.0");
+        assertThat(db.path("migrations").findValuesAsText("version")).as("1.1 ran before 2 failed; 1.0.0 runs on the expanded table")
+                .containsExactly("1", "1.1");
+        assertThat(notes("globex", "n-schema").size()).as("the old release keeps serving").isEqualTo(1);
+        assertThat(plane.viaGateway(host("globex", "n-schema"), "/").body()).contains("release 1.0.0");
+
+        publish("1.2.1", "alter table notes add column priority int;");
+        JsonNode fixed = plane.post("/v1/rollouts", Map.of("service", "notes", "release", "1.2.1",
+                "selector", Map.of("tenants", List.of("globex"), "plans", List.of("schema")))).json();
+        awaitRollout(fixed.path("id").asText(), "SUCCEEDED");
+        JsonNode after = plane.get("/v1/tenants/globex/instances/n-schema/database").json();
+        assertThat(after.path("state").asText()).isEqualTo("ready");
+        assertThat(after.path("migrations").findValuesAsText("version")).containsExactly("1", "1.1", "2");
+        assertThat(bodies(notes("globex", "n-schema"))).containsExactly("globex schema note");
+    }
+
+    @Test
+    void purgingAnInstanceLeavesNothingOfItsDatabase() throws Exception {
+        List<String> roles = new ArrayList<>();
+        for (String model : MODELS) {
+            String name = "gone-" + model;
+            assertThat(plane.post("/v1/tenants/acme/instances", Map.of("name", name, "service", "notes", "plan", model)).status()).isEqualTo(202);
+            plane.awaitPhase("acme", name, "RUNNING");
+            assertThat(addNote("acme", name, "doomed").status()).isEqualTo(201);
+            roles.add(credentials("acme", name).role());
+        }
+        for (String model : MODELS) {
+            assertThat(plane.delete("/v1/tenants/acme/instances/gone-" + model).status()).isEqualTo(202);
+            plane.awaitPhase("acme", "gone-" + model, "DELETED");
+            assertThat(plane.post("/v1/tenants/acme/instances/gone-" + model + "/purge", null).status()).isEqualTo(202);
+        }
+        for (String model : MODELS) plane.awaitPhase("acme", "gone-" + model, "PURGED");
+        try (Connection admin = admin("postgres"); Statement s = admin.createStatement()) {
+            for (String role : roles) {
+                assertThat(count(s, "select count(*) from pg_roles where rolname like '" + role + "%'")).as("roles of " + role).isZero();
+                assertThat(count(s, "select count(*) from pg_database where datname = '" + role + "'")).as("database " + role).isZero();
+            }
+        }
+        try (Connection admin = admin("schemas_notes"); Statement s = admin.createStatement()) {
+            for (String role : roles) assertThat(count(s, "select count(*) from pg_namespace where nspname = '" + role + "'")).isZero();
+        }
+        try (Connection admin = admin("shared_notes"); Statement s = admin.createStatement()) {
+            assertThat(count(s, "select count(*) from notes where body = 'doomed'")).as("the purged tenant's rows").isZero();
+            assertThat(count(s, "select count(*) from notes")).as("the other tenants' rows stay").isPositive();
+        }
+    }
+
+    @Test
+    void badInputIsRefusedAndNamesTheField() throws Exception {
+        TestPlane.Reply unknownModel = plane.post("/v1/services/notes/plans", Map.of("name", "odd", "database", Map.of("isolation", "sharded")));
+        assertThat(unknownModel.status()).isEqualTo(400);
+        assertThat(unknownModel.body()).contains("database.isolation");
+        TestPlane.Reply badVersion = plane.post("/v1/services/notes/releases", Map.of("version", "9.0.0", "blueprint", Map.of(
+                "components", List.of(Map.of("name", "web", "command", List.of("true"))),
+                "database", Map.of("migrations", List.of(Map.of("version", "one", "description", "x", "sql", "select 1"),
+                        Map.of("version", "2", "description", "y", "sql", " "))))));
+        assertThat(badVersion.status()).isEqualTo(400);
+        assertThat(badVersion.body()).contains("blueprint.database.migrations[0].version").contains("blueprint.database.migrations[1].sql");
+        TestPlane.Reply unreachable = plane.post("/v1/database-servers", Map.of("name", "nowhere", "region", "local", "host", "127.0.0.1",
+                "port", 1, "adminUser", "postgres", "adminPassword", "secret-admin-password"));
+        assertThat(unreachable.status()).isEqualTo(400);
+        assertThat(unreachable.body()).contains("host").contains("cannot be reached").doesNotContain("secret-admin-password");
+        try (Connection admin = admin("postgres"); Statement s = admin.createStatement()) {
+            s.execute("create role lowly login password 'lowly-password'");
+        }
+        TestPlane.Reply notSuper = plane.post("/v1/database-servers", Map.of("name", "lowly", "region", "local", "host", "127.0.0.1",
+                "port", tenantDataPort(), "adminUser", "lowly", "adminPassword", "lowly-password"));
+        assertThat(notSuper.status()).isEqualTo(400);
+        assertThat(notSuper.body()).contains("adminUser").contains("superuser");
+        assertThat(plane.get("/v1/database-servers").json().path("items").findValuesAsText("name")).containsExactly("local");
+        assertThat(plane.get("/v1/database-servers").body()).doesNotContain(adminPassword());
+        assertThat(plane.get("/v1/tenants/acme/instances/nosuch/database").status()).isEqualTo(404);
+        assertThat(plane.delete("/v1/database-servers/local").status()).as("it holds tenant databases").isEqualTo(409);
+    }
+
+    // --- helpers
+
+    record Credentials(String host, int port, String database, String schema, String user, String password) {
+        String role() {
+            return user.substring(0, user.lastIndexOf('_'));
+        }
+
+        Connection connect(String db) throws SQLException {
+            Properties props = new Properties();
+            props.setProperty("user", user);
+            props.setProperty("password", password);
+            return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + db, props);
+        }
+    }
+
+    /** What the instance's replicas are given: the address and login of GET …/database, the password as the agent fetches it. */
+    private static Credentials credentials(String tenant, String name) {
+        JsonNode db = plane.get("/v1/tenants/" + tenant + "/instances/" + name + "/database").json();
+        String uid = plane.instance(tenant, name).path("uid").asText();
+        String password = plane.asAgent("/v1/cells/local/instances/" + uid + "/secrets").json().path("values").path("PGPASSWORD").asText();
+        assertThat(password).isNotEmpty();
+        return new Credentials(db.path("host").asText(), db.path("port").asInt(), db.path("database").asText(), db.path("schema").asText(),
+                db.path("user").asText(), password);
+    }
+
+    private static void publish(String version, String sql) {
+        JsonNode base = plane.get("/v1/services/notes/releases/1.1.0").json().path("blueprint");
+        List<Object> migrations = new ArrayList<>();
+        base.path("database").path("migrations").forEach(m -> migrations.add(Map.of("version", m.path("version").asText(),
+                "description", m.path("description").asText(), "sql", m.path("sql").asText())));
+        migrations.add(Map.of("version", "2", "description", "add priority", "sql", sql));
+        Map<String, Object> blueprint = new java.util.LinkedHashMap<>(dev.tenantry.api.Json.MAPPER.convertValue(base, Map.class));
+        blueprint.put("database", Map.of("engine", "postgres", "migrations", migrations));
+        TestPlane.Reply r = plane.post("/v1/services/notes/releases", Map.of("version", version, "blueprint", blueprint));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+
+    private static void awaitRollout(String id, String state) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> plane.get("/v1/rollouts/" + id).json().path("state").asText().equals(state));
+    }
+
+    private static String host(String tenant, String name) {
+        return name + "." + tenant + ".localhost";
+    }
+
+    private static TestPlane.Reply addNote(String tenant, String name, String body) {
+        return plane.postViaGateway(host(tenant, name), "/notes", body, "text/plain");
+    }
+
+    private static JsonNode notes(String tenant, String name) {
+        TestPlane.Reply r = plane.viaGateway(host(tenant, name), "/notes");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    private static List<String> bodies(JsonNode notes) {
+        return notes.findValuesAsText("body");
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static int tenantDataPort() {
+        return plane.get("/v1/database-servers/local").json().path("port").asInt();
+    }
+
+    private static String adminPassword() throws Exception {
+        return Files.readString(plane.home.resolve("tenant-data").resolve("pgdata.password")).strip();
+    }
+
+    private static Connection admin(String db) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("user", "tenantry");
+        props.setProperty("password", adminPassword());
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + tenantDataPort() + "/" + db, props);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.tenantry.server.reconcile;
+
+import dev.tenantry.api.blueprint.Migration;
+import dev.tenantry.api.model.Release;
+import dev.tenantry.server.domain.DatabaseService;
+import dev.tenantry.server.domain.Signals;
+import dev.tenantry.server.store.Store;
+import dev.tenantry.server.store.Tx;
+import dev.tenantry.server.tenantdb.MigrationFailedException;
+import dev.tenantry.server.tenantdb.ServerAccess;
+import dev.tenantry.server.tenantdb.TenantDatabase;
+import dev.tenantry.server.tenantdb.TenantDatabase.Progress;
+import dev.tenantry.server.tenantdb.TenantDatabaseAdmin;
+import dev.tenantry.server.tenantdb.TenantMigrations;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes each instance's database what its row asks for, talking to the database server outside any transaction of
+ * the control plane: reads the work (short transaction), provisions (idempotent), runs the migrations of the release the
+ * instance needs, and stores the result (short transaction) — unless the row asked for another release meanwhile. A
+ * server that cannot be reached fails the pass (retried with backoff); a failing migration is recorded as the release's
+ * failure, which fails the instance's upgrade, and is not retried until another release is asked for.
+ */
+public final class DatabaseReconciler implements Reconciler {
+    private final Store store;
+    private final DatabaseService databases;
+    private final Signals signals;
+
+    public DatabaseReconciler(Store store, DatabaseService databases, Signals signals) {
+        this.store = store;
+        this.databases = databases;
+        this.signals = signals;
+    }
+
+    private record Work(TenantDatabase db, ServerAccess access, String password, List<Migration> migrations) {}
+
+    @Override
+    public List<String> claimDue(Tx tx, String owner, Duration lease, int limit) {
+        return tx.tenantDatabases().claimDue(owner, lease, limit);
+    }
+
+    @Override
+    public int failed(Tx tx, String uid, String owner) {
+        return tx.tenantDatabases().releaseAfterFailure(uid, owner, ReconcileBackoff::after);
+    }
+
+    @Override
+    public void showFailure(Tx tx, String uid, String reason, int failures) {
+        tx.tenantDatabases().showMessage(uid, failures + " attempt(s) in a row failed: " + reason + "; the next in "
+                + ReconcileBackoff.after(failures).toSeconds() + " s");
+    }
+
+    @Override
+    public Duration reconcile(String uid, String owner) {
+        Work work = store.tx(tx -> read(tx, uid));
+        if (work == null) {
+            store.run(tx -> tx.tenantDatabases().release(uid, owner, null));
+            return null;
+        }
+        TenantDatabase db = work.db();
+        if (db.dropRequested()) {
+            TenantDatabaseAdmin.drop(work.access(), db.location());
+            finish(uid, owner, tx -> {
+                tx.tenantDatabases().markDropped(uid);
+                tx.events().append("database.dropped", "instances/" + uid + "/database", db.tenant(), Map.of("instance", uid));
+            });
+            return null;
+        }
+        TenantDatabaseAdmin.provision(work.access(), db.location(), db.login(), work.password());
+        String release = db.progress().desiredRelease();
+        Progress result = migrate(work, release);
+        finish(uid, owner, tx -> {
+            if (!tx.tenantDatabases().saveProgress(uid, release, result)) return;
+            String event = result.state() == TenantDatabase.State.ready ? "database.migrated" : "database.migration-failed";
+            tx.events().append(event, "instances/" + uid + "/database", db.tenant(), Map.of("instance", uid, "release", release,
+                    "message", result.message()));
+        });
+        return null;
+    }
+
+    private Work read(Tx tx, String uid) {
+        TenantDatabase db = tx.tenantDatabases().get(uid).orElse(null);
+        if (db == null || db.progress().state() == TenantDatabase.State.dropped) return null;
+        ServerAccess access = databases.access(tx, db.location().server());
+        String password = db.dropRequested() ? null : databases.loginPassword(tx, uid);
+        List<Migration> migrations = tx.catalog().release(db.service(), db.progress().desiredRelease()).map(Release::blueprint)
+                .filter(b -> b.hasDatabase()).map(b -> b.database().migrations()).orElse(List.of());
+        return new Work(db, access, password, migrations);
+    }
+
+    private static Progress migrate(Work work, String release) {
+        TenantDatabase db = work.db();
+        try {
+            List<dev.tenantry.api.model.InstanceDatabase.AppliedMigration> applied = TenantMigrations.migrate(work.access(), db.location(), work.migrations());
+            String latest = applied.isEmpty() ? "no migrations" : "at version " + applied.getLast().version();
+            return new Progress(release, release, null, applied, TenantDatabase.State.ready, "ready for release " + release + " (" + latest + ")");
+        } catch (MigrationFailedException e) {
+            return new Progress(release, db.progress().appliedRelease(), release, e.applied(), TenantDatabase.State.failed,
+                    "the migrations of release " + release + " failed: " + e.getMessage());
+        }
+    }
+
+    /** Writes the result, gives the lease back, and has the instance take the next step. */
+    private void finish(String uid, String owner, java.util.function.Consumer<Tx> write) {
+        store.run(tx -> {
+            write.accept(tx);
+            tx.instances().requestReconcile(uid);
+            tx.tenantDatabases().release(uid, owner, null);
+        });
+        signals.fire(Signals.Topic.RECONCILE);
+        signals.fire(Signals.Topic.EVENTS);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.tenantry.server.reconcile;
+
+import dev.tenantry.api.model.Cell;
+import dev.tenantry.api.model.Condition;
+import dev.tenantry.api.model.DatabaseIsolation;
+import dev.tenantry.api.model.DatabaseServer;
+import dev.tenantry.api.model.Plan;
+import dev.tenantry.api.model.PlanDatabase;
+import dev.tenantry.api.model.Release;
+import dev.tenantry.server.domain.InstanceRecord;
+import dev.tenantry.server.tenantdb.DatabaseNames;
+import dev.tenantry.server.tenantdb.TenantDatabase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The instance reconciler's steps for its database: place it on a server of the cell's region, then wait until the
+ * database workers made it and ran the migrations of the release the instance moves to (before that release is
+ * rendered, so that it takes traffic only on a migrated database); on purge, wait until it is dropped.
+ */
+final class DatabaseSteps {
+    static final String STEP = "database";
+    private static final Duration NO_SERVER_RECHECK = Duration.ofSeconds(5);
+    private static final Duration WORKER_RECHECK = Duration.ofSeconds(10);
+
+    private DatabaseSteps() {}
+
+    static Outcome ensureReady(InstancePass pass, Release release, Plan plan) {
+        InstanceRecord i = pass.instance;
+        if (!release.blueprint().hasDatabase()) {
+            pass.stepDone(STEP, "release " + release.version() + " declares no database");
+            return Outcome.DONE;
+        }
+        Optional<TenantDatabase> found = pass.tx.tenantDatabases().get(i.uid());
+        if (found.isEmpty()) return place(pass, release, plan);
+        TenantDatabase.Progress progress = found.get().progress();
+        if (progress.readyFor(release.version())) {
+            pass.stepDone(STEP, progress.message());
+            return Outcome.DONE;
+        }
+        if (progress.failedFor(release.version())) return Outcome.failed(progress.message());
+        if (!release.version().equals(progress.desiredRelease())) {
+            pass.tx.tenantDatabases().requestRelease(i.uid(), release.version());
+            pass.databasesChanged();
+            pass.stepRunning(STEP, "running the migrations of release " + release.version());
+        } else {
+            pass.stepRunning(STEP, progress.message());
+        }
+        return Outcome.waiting("database", WORKER_RECHECK);
+    }
+
+    private static Outcome place(InstancePass pass, Release release, Plan plan) {
+        InstanceRecord i = pass.instance;
+        DatabaseIsolation isolation = PlanDatabase.isolationOf(plan);
+        Cell cell = pass.tx.cells().get(i.cell()).orElseThrow();
+        String server = chooseServer(pass, i.spec().service(), isolation, cell);
+        if (server == null) {
+            String reason = "no database server in region " + cell.region() + " has room (register one: POST /v1/database-servers)";
+            pass.condition("DatabasePlaced", Condition.Status.False, "NoDatabaseServer", reason);
+            pass.stepRunning(STEP, "waiting: " + reason);
+            return Outcome.waiting("no database server", NO_SERVER_RECHECK);
+        }
+        TenantDatabase.Location location = DatabaseNames.locate(isolation, server, i.spec().service(), i.uid());
+        pass.tx.tenantDatabases().insert(new TenantDatabase(i.uid(), i.tenant(), i.spec().service(), location, 1,
+                TenantDatabase.Progress.provisioning(release.version()), false, pass.now));
+        pass.databasesChanged();
+        pass.condition("DatabasePlaced", Condition.Status.True, "Placed", isolation + " database on server " + server);
+        pass.stepRunning(STEP, "creating a " + isolation + " database on server " + server);
+        pass.audit("instance.database-place", "success", isolation + " database " + location.database() + " on server " + server);
+        return Outcome.waiting("database", WORKER_RECHECK);
+    }
+
+    /** A shared pool stays on its server; anything else goes to the first server with room (the cell's own first). */
+    private static String chooseServer(InstancePass pass, String service, DatabaseIsolation isolation, Cell cell) {
+        List<DatabaseServer> candidates = pass.tx.databaseServers().lockCandidates(cell.region(), cell.id());
+        if (isolation == DatabaseIsolation.shared) {
+            Optional<String> pool = pass.tx.tenantDatabases().poolServer(service, cell.region());
+            if (pool.isPresent()) return pool.get();
+        }
+        return candidates.stream().filter(s -> s.used() < s.capacity()).map(DatabaseServer::name).findFirst().orElse(null);
+    }
+
+    /** On purge: the database (its rows, schema or database, and roles) is dropped before the instance is PURGED. */
+    static Outcome ensureDropped(InstancePass pass) {
+        Optional<TenantDatabase> found = pass.tx.tenantDatabases().get(pass.instance.uid());
+        if (found.isEmpty()) {
+            pass.stepDone("drop-database", "the instance had no database");
+            return Outcome.DONE;
+        }
+        TenantDatabase db = found.get();
+        if (db.progress().state() == TenantDatabase.State.dropped) {
+            pass.stepDone("drop-database", "dropped " + db.location().isolation() + " database " + db.location().database()
+                    + (db.location().isolation() == DatabaseIsolation.schema ? " (schema " + db.location().schema() + ")" : "") + " and its roles");
+            return Outcome.DONE;
+        }
+        if (!db.dropRequested()) {
+            pass.tx.tenantDatabases().requestDrop(db.instanceUid());
+            pass.databasesChanged();
+        }
+        pass.stepRunning("drop-database", "dropping the database and its roles");
+        return Outcome.waiting("database drop", WORKER_RECHECK);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.tenantry.server.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.tenantry.api.model.DatabaseIsolation;
+import dev.tenantry.api.model.InstanceDatabase.AppliedMigration;
+import dev.tenantry.server.tenantdb.TenantDatabase;
+import dev.tenantry.server.tenantdb.TenantDatabase.Location;
+import dev.tenantry.server.tenantdb.TenantDatabase.Progress;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/** Each instance's database (reconciled through row leases by the database workers). */
+public final class TenantDatabaseRepository {
+    private static final TypeReference<List<AppliedMigration>> MIGRATIONS = new TypeReference<>() {};
+    private final Handle h;
+
+    TenantDatabaseRepository(Handle h) {
+        this.h = h;
+    }
+
+    /** A new database, due for its first pass now. */
+    public void insert(TenantDatabase d) {
+        Location l = d.location();
+        h.createUpdate("insert into instance_databases (instance_uid, tenant, service, isolation, server, database_name, schema_name, role_name,"
+                        + " login_generation, desired_release, state, message, reconcile_at)"
+                        + " values (:uid, :t, :s, :i, :srv, :db, :sch, :role, :gen, :rel, :state, :msg, now())")
+                .bind("uid", d.instanceUid()).bind("t", d.tenant()).bind("s", d.service()).bind("i", l.isolation().name())
+                .bind("srv", l.server()).bind("db", l.database()).bind("sch", l.schema()).bind("role", l.role())
+                .bind("gen", d.loginGeneration()).bind("rel", d.progress().desiredRelease()).bind("state", d.progress().state().name())
+                .bind("msg", d.progress().message()).execute();
+    }
+
+    public Optional<TenantDatabase> get(String instanceUid) {
+        return h.createQuery("select * from instance_databases where instance_uid = :u").bind("u", instanceUid).map((rs, c) -> row(rs)).findOne();
+    }
+
+    /** The server of the service's shared pool in the region, if it has one. */
+    public Optional<String> poolServer(String service, String region) {
+        return h.createQuery("select d.server from instance_databases d join database_servers s on s.name = d.server"
+                        + " where d.service = :svc and d.isolation = 'shared' and s.region = :r and d.state <> 'dropped' order by d.created_at limit 1")
+                .bind("svc", service).bind("r", region).mapTo(String.class).findOne();
+    }
+
+    /** The workload needs the migrations of {@code release}: a pass runs them. */
+    public void requestRelease(String instanceUid, String release) {
+        h.createUpdate("update instance_databases set desired_release = :r, state = case when state = 'provisioning' then state else 'migrating' end,"
+                        + " message = :m, updated_at = now() where instance_uid = :u")
+                .bind("u", instanceUid).bind("r", release).bind("m", "running the migrations of release " + release).execute();
+        leases().requestReconcile(instanceUid);
+    }
+
+    /**
+     * Stores what a pass did, unless the release asked for changed meanwhile (the next pass, already requested, works for
+     * that one). Returns whether it was stored.
+     */
+    public boolean saveProgress(String instanceUid, String forRelease, Progress p) {
+        return h.createUpdate("update instance_databases set applied_release = :applied, failed_release = :failed, migrations = cast(:m as jsonb),"
+                        + " state = :state, message = :msg, updated_at = now() where instance_uid = :u and desired_release = :rel and not drop_requested")
+                .bind("u", instanceUid).bind("rel", forRelease).bind("applied", p.appliedRelease()).bind("failed", p.failedRelease())
+                .bind("m", JsonColumns.write(p.migrations())).bind("state", p.state().name()).bind("msg", p.message()).execute() == 1;
+    }
+
+    /** The instance was purged: its database, roles and rows go. */
+    public void requestDrop(String instanceUid) {
+        h.createUpdate("update instance_databases set drop_requested = true, state = 'dropping', message = 'dropping the database and its roles',"
+                + " updated_at = now() where instance_uid = :u and state <> 'dropped'").bind("u", instanceUid).execute();
+        leases().requestReconcile(instanceUid);
+    }
+
+    public void markDropped(String instanceUid) {
+        h.createUpdate("update instance_databases set state = 'dropped', message = 'dropped: nothing of it is left on the server',"
+                + " updated_at = now() where instance_uid = :u").bind("u", instanceUid).execute();
+    }
+
+    /** Lets go of a server that is deregistered: the dropped databases it held are remembered without it. */
+    public void forgetDroppedOn(String server) {
+        h.createUpdate("update instance_databases set server = null where server = :s and state = 'dropped'").bind("s", server).execute();
+    }
+
+    /** Shows why passes fail (the server unreachable, say), keeping the state. */
+    public void showMessage(String instanceUid, String message) {
+        h.createUpdate("update instance_databases set message = :m, updated_at = now() where instance_uid = :u")
+                .bind("u", instanceUid).bind("m", message).execute();
+    }
+
+    public List<String> claimDue(String owner, Duration lease, int limit) {
+        return leases().claimDue(owner, lease, limit);
+    }
+
+    public void release(String instanceUid, String owner, Duration next) {
+        leases().release(instanceUid, owner, next);
+    }
+
+    public int releaseAfterFailure(String instanceUid, String owner, java.util.function.IntFunction<Duration> backoff) {
+        return leases().releaseAfterFailure(instanceUid, owner, backoff);
+    }
+
+    public void requestReconcile(String instanceUid) {
+        leases().requestReconcile(instanceUid);
+    }
+
+    private Leases leases() {
+        return new Leases(h, "instance_databases", "instance_uid");
+    }
+
+    private static TenantDatabase row(ResultSet rs) throws SQLException {
+        Location location = new Location(DatabaseIsolation.valueOf(rs.getString("isolation")), rs.getString("server"), rs.getString("database_name"),
+                rs.getString("schema_name"), rs.getString("role_name"));
+        Progress progress = new Progress(rs.getString("desired_release"), rs.getString("applied_release"), rs.getString("failed_release"),
+                JsonColumns.read(rs, "migrations", MIGRATIONS), TenantDatabase.State.valueOf(rs.getString("state")), rs.getString("message"));
+        return new TenantDatabase(rs.getString("instance_uid"), rs.getString("tenant"), rs.getString("service"), location,
+                rs.getInt("login_generation"), progress, rs.getBoolean("drop_requested"), JsonColumns.instant(rs, "updated_at"));
+    }
+}
