@@ -8,6 +8,7 @@ import dev.tenantry.api.model.TokenCreate;
 import dev.tenantry.gateway.Gateway;
 import dev.tenantry.gateway.TrustedProxies;
 import dev.tenantry.server.SecuritySettings;
+import dev.tenantry.server.TenantDataSettings;
 import dev.tenantry.server.TenantryServer;
 import dev.tenantry.server.domain.ApiLimits;
 import java.nio.file.Files;
@@ -100,7 +101,7 @@ public final class DevMode implements AutoCloseable {
                 : SecurityOptions.settings(home.resolve(SecurityOptions.DEFAULT_KEY_FILE), null);
         database = DatabaseOptions.Connection.open(home, options.dbUrl(), options.dbUser(), options.dbPassword());
         server = TenantryServer.startNotReady(new TenantryServer.Config(database.url(), database.user(), database.password(), options.host(),
-                options.apiPort(), 4, options.clock(), options.apiLimits(), security));
+                options.apiPort(), 4, options.clock(), options.apiLimits(), security, TenantDataSettings.backupsIn(home.resolve("backups"))));
         adminToken = HomeFiles.token(home.resolve("admin.token"), server.services().tokens(), new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(home.resolve("api.url"), server.url());
         if (options.tenantData()) tenantData = TenantDataServer.start(home, server.services().databases(), "local");

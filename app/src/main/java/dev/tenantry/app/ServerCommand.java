@@ -3,6 +3,7 @@ package dev.tenantry.app;
 import dev.tenantry.cli.ClientOptions;
 import dev.tenantry.api.model.Role;
 import dev.tenantry.api.model.TokenCreate;
+import dev.tenantry.server.TenantDataSettings;
 import dev.tenantry.server.TenantryServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -36,12 +37,20 @@ final class ServerCommand implements Callable<Integer> {
             + " mutual TLS, which needs --api-tls-port; default: refused)")
     boolean agentTokens;
 
+    @Option(names = "--backup-dir", description = "Where tenant database backups are kept, encrypted (default: backups/ in the home)")
+    Path backupDir;
+
+    @Option(names = "--database-workers", defaultValue = "20", description = "Tenant databases provisioned, migrated or restored at a time"
+            + " (default: ${DEFAULT-VALUE})")
+    int databaseWorkers;
+
     @Override
     public Integer call() throws Exception {
         Path dir = (home != null ? home : ClientOptions.home()).toAbsolutePath();
         DatabaseOptions.Connection db = DatabaseOptions.Connection.open(dir, database.url(), database.user(), database.password());
         TenantryServer server = TenantryServer.start(new TenantryServer.Config(db.url(), db.user(), db.password(), host, apiPort, workers, null,
-                limits.toApiLimits(), security.toSettings(dir).withAgentTokens(agentTokens)));
+                limits.toApiLimits(), security.toSettings(dir).withAgentTokens(agentTokens),
+                new TenantDataSettings(databaseWorkers, 0, backupDir != null ? backupDir : dir.resolve("backups"))));
         HomeFiles.StoredToken token = HomeFiles.token(dir.resolve("admin.token"), server.services().tokens(),
                 new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(dir.resolve("api.url"), server.url());

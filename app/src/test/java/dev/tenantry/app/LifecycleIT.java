@@ -30,7 +30,7 @@ class LifecycleIT extends WithPlane {
             assertThat(accepted.raw().headers().firstValue("ETag")).isPresent().get().isNotEqualTo(etag);
             JsonNode op = plane.awaitOperation(accepted.json().path("operation").path("id").asText());
             assertThat(op.path("state").asText()).as(op.toString()).isEqualTo("SUCCEEDED");
-            assertThat(stepNames(op)).containsExactly("render=SUCCEEDED", "publish=SUCCEEDED", "apply=SUCCEEDED");
+            assertThat(stepNames(op)).containsExactly("database=SUCCEEDED", "render=SUCCEEDED", "publish=SUCCEEDED", "apply=SUCCEEDED");
             int before = load.ok();
             await().atMost(Duration.ofSeconds(5)).until(() -> load.ok() > before + 3);
             assertThat(load.failures()).as("requests during the update").isEmpty();

@@ -33,7 +33,7 @@ class ProvisioningIT extends WithPlane {
         assertThat(op.path("state").asText()).isEqualTo("SUCCEEDED");
         List<String> steps = new ArrayList<>();
         op.path("steps").forEach(s -> steps.add(s.path("name").asText() + "=" + s.path("state").asText()));
-        assertThat(steps).containsExactly("place=SUCCEEDED", "render=SUCCEEDED", "publish=SUCCEEDED", "start=SUCCEEDED", "route=SUCCEEDED");
+        assertThat(steps).containsExactly("place=SUCCEEDED", "database=SUCCEEDED", "render=SUCCEEDED", "publish=SUCCEEDED", "start=SUCCEEDED", "route=SUCCEEDED");
 
         long pid = running.path("status").path("replicas").get(0).path("pid").asLong();
         assertThat(ProcessHandle.of(pid)).isPresent();

@@ -65,9 +65,14 @@ final class TestPlane implements AutoCloseable {
 
     /** A plane with a second embedded PostgreSQL for tenant data, registered as database server "local". */
     static TestPlane startWithTenantData() throws Exception {
+        return startWithTenantData(null);
+    }
+
+    /** The same, deciding by {@code clock} (null: the system's). */
+    static TestPlane startWithTenantData(java.time.Clock clock) throws Exception {
         Path home = Files.createTempDirectory("tenantry-it-");
         DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 50,
-                new DriverSettings(Duration.ofSeconds(3), 10), null).withApiLimits(ApiLimits.UNLIMITED)
+                new DriverSettings(Duration.ofSeconds(3), 10), clock).withApiLimits(ApiLimits.UNLIMITED)
                 .withSecurity(SecurityOptions.settings(home.resolve("master.key"), null)).withTenantData(true));
         return new TestPlane(dev, home);
     }

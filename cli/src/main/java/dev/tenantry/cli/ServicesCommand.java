@@ -35,12 +35,13 @@ public final class ServicesCommand {
         return Output.run(o, c -> c.post("/v1/services", body), s -> System.out.println("service " + name + " created"));
     }
 
-    @Command(name = "release", description = "Create an immutable release from a blueprint file (YAML or JSON).")
+    @Command(name = "release", description = "Create an immutable release from a blueprint file (YAML or JSON). A database section's"
+            + " migrationsDir (relative to the file) is read into its migrations: every V<version>__<description>.sql in it, by version.")
     int release(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service, @Parameters(paramLabel = "VERSION") String version,
                 @Option(names = {"-f", "--blueprint"}, required = true, description = "Blueprint file") Path file) {
         return Output.run(o, c -> {
             try {
-                JsonNode blueprint = Json.YAML.readTree(Files.readString(file));
+                JsonNode blueprint = MigrationFiles.inline(Json.YAML.readTree(Files.readString(file)), file.toAbsolutePath().getParent());
                 return c.post("/v1/services/" + ApiClient.enc(service) + "/releases", Map.of("version", version, "blueprint", blueprint));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);

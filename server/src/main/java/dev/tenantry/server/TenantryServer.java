@@ -27,6 +27,11 @@ import dev.tenantry.server.pki.UploadedCertificate;
 import dev.tenantry.server.reconcile.InstanceReconciler;
 import dev.tenantry.server.reconcile.DatabaseReconciler;
 import dev.tenantry.server.domain.DatabaseService;
+import dev.tenantry.server.domain.BackupService;
+import dev.tenantry.server.keys.BackupCipher;
+import dev.tenantry.server.reconcile.BackupReconciler;
+import dev.tenantry.server.tenantdb.BackupFiles;
+import dev.tenantry.server.tenantdb.DirectoryBackupStore;
 import dev.tenantry.server.reconcile.ReconcileLoop;
 import dev.tenantry.server.reconcile.RolloutReconciler;
 import dev.tenantry.server.store.Database;
@@ -38,23 +43,20 @@ import java.time.Clock;
 public final class TenantryServer implements AutoCloseable {
     /**
      * {@code clock}: the time every decision is made at (bakes, windows, retention, token expiry); tests move it forward.
-     * {@code databaseWorkers}: how many tenant databases are provisioned, migrated or dropped at a time by this replica
-     * (0: {@link #DEFAULT_DATABASE_WORKERS}); a rollout's migrations run at most this many at a time, whatever its maxParallel.
+     * {@code tenantData}: how tenant databases are worked on and where their backups go (null: {@link TenantDataSettings#DEFAULT}).
      */
     public record Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers, Clock clock,
-                         ApiLimits limits, SecuritySettings security, int databaseWorkers) {
-        public static final int DEFAULT_DATABASE_WORKERS = 20;
-
+                         ApiLimits limits, SecuritySettings security, TenantDataSettings tenantData) {
         public Config {
             clock = clock == null ? Clock.systemUTC() : clock;
             limits = limits == null ? ApiLimits.DEFAULT : limits;
             java.util.Objects.requireNonNull(security, "security");
-            databaseWorkers = databaseWorkers <= 0 ? DEFAULT_DATABASE_WORKERS : databaseWorkers;
+            tenantData = tenantData == null ? TenantDataSettings.DEFAULT : tenantData;
         }
 
         public Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers, Clock clock,
                       ApiLimits limits, SecuritySettings security) {
-            this(jdbcUrl, dbUser, dbPassword, apiHost, apiPort, reconcileWorkers, clock, limits, security, 0);
+            this(jdbcUrl, dbUser, dbPassword, apiHost, apiPort, reconcileWorkers, clock, limits, security, null);
         }
     }
 
@@ -64,6 +66,7 @@ public final class TenantryServer implements AutoCloseable {
     private final ReconcileLoop reconcileLoop;
     private final ReconcileLoop rolloutLoop;
     private final ReconcileLoop databaseLoop;
+    private final ReconcileLoop backupLoop;
     private final Timers timers;
     private final ApiServer api;
     private final String url;
@@ -95,10 +98,16 @@ public final class TenantryServer implements AutoCloseable {
         this.services = new Services(new CatalogService(store, clock), new TenantService(store), instances,
                 new CellService(store, signals), tokens, audit, new EventService(store, signals),
                 new RolloutService(store, signals, clock), new Health(store), secrets, certificates, agents,
-                new CustomDomainService(store, box, signals, realTime), new DatabaseService(store, secrets, instances));
+                new CustomDomainService(store, box, signals, realTime), new DatabaseService(store, secrets, instances),
+                new BackupService(store, instances, signals, clock));
+        BackupFiles backupFiles = new BackupFiles(new DirectoryBackupStore(config.tenantData().backupDirectory()),
+                new BackupCipher(config.security().keyEncryptionKey()));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
-        this.databaseLoop = new ReconcileLoop(store, signals, new DatabaseReconciler(store, services.databases(), signals)).start(config.databaseWorkers());
+        this.databaseLoop = new ReconcileLoop(store, signals, new DatabaseReconciler(store, services.databases(), backupFiles, signals))
+                .start(config.tenantData().workers());
+        this.backupLoop = new ReconcileLoop(store, signals, new BackupReconciler(store, services.databases(), backupFiles, signals, clock))
+                .start(config.tenantData().backupWorkers());
         this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval());
         this.api = new ApiServer(services, new RateLimits(config.limits()), apiTls, apiTls == null ? null
                 : providedApiCertificate != null ? providedApiCertificate
@@ -167,6 +176,7 @@ public final class TenantryServer implements AutoCloseable {
         api.close();
         rolloutLoop.close();
         databaseLoop.close();
+        backupLoop.close();
         reconcileLoop.close();
         timers.close();
         database.close();

@@ -105,6 +105,7 @@ public final class CatalogService {
         if (request.database() != null && request.database().isolation() == dev.tenantry.api.model.DatabaseIsolation.dedicated) {
             errors.add("database.isolation", "dedicated database servers are not available yet: use shared, schema or database");
         }
+        if (request.database() != null) BackupSchedules.check(errors, "database.backups", request.database().backups());
         errors.throwIfAny();
         Plan plan = new Plan(service, request.name(), request.isolation() == null ? Plan.Isolation.dedicated : request.isolation(),
                 request.replicas(), request.size(), request.maxReplicas(), request.maxSize(), request.hibernateAfterSeconds(), request.retentionSeconds(),

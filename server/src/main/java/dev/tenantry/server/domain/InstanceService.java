@@ -71,6 +71,12 @@ public final class InstanceService {
      * the first one's instance and operation instead of creating another; the key with another request is a 400.
      */
     public Accepted create(Principal who, String tenant, InstanceCreate request, String idempotencyKey) {
+        return create(who, tenant, request, idempotencyKey, null);
+    }
+
+    /** The same, with {@code alsoInTx} done in the creating transaction (a fork's restore from a backup, say). */
+    public Accepted create(Principal who, String tenant, InstanceCreate request, String idempotencyKey,
+                           java.util.function.BiConsumer<Tx, InstanceRecord> alsoInTx) {
         checkTenantAccess(who, tenant);
         Errors errors = new Errors();
         Slugs.check(errors, "name", request.name());
@@ -115,6 +121,7 @@ public final class InstanceService {
             tx.events().append("instance.created", "tenants/" + target, tenant,
                     Map.of("instance", target, "uid", instance.uid(), "operation", op.id(), "release", release.version()));
             if (idempotencyKey != null) tx.idempotency().complete(scope, idempotencyKey, instance.uid(), op.id());
+            if (alsoInTx != null) alsoInTx.accept(tx, instance);
             return new Accepted(tx.instances().byUid(instance.uid()).orElseThrow(), op);
         });
         return accepted.replayed() ? accepted : fired(accepted);
@@ -369,8 +376,14 @@ public final class InstanceService {
         });
     }
 
-    private interface SpecChange {
+    /** A change of a live instance's spec, worked out in the changing transaction (it may refuse with an exception). */
+    public interface SpecChange {
         InstanceSpec apply(Tx tx, InstanceRecord current);
+    }
+
+    /** Changes a live instance's spec as its next generation, with an operation of {@code type} (one at a time per instance). */
+    public Accepted changeSpec(Principal who, String tenant, String name, String ifMatch, String type, SpecChange change) {
+        return change(who, tenant, name, ifMatch, type, change);
     }
 
     /**

@@ -15,6 +15,7 @@ final class Tink {
         try {
             AeadConfig.register();
             SignatureConfig.register();
+            com.google.crypto.tink.streamingaead.StreamingAeadConfig.register();
             registered = true;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Tink could not register its primitives", e);

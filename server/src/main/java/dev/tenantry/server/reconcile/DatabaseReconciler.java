@@ -4,8 +4,11 @@ import dev.tenantry.api.blueprint.Migration;
 import dev.tenantry.api.model.Release;
 import dev.tenantry.server.domain.DatabaseService;
 import dev.tenantry.server.domain.Signals;
+import dev.tenantry.server.store.Leases;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.store.Tx;
+import dev.tenantry.server.tenantdb.BackupFiles;
+import dev.tenantry.server.tenantdb.LogicalBackup;
 import dev.tenantry.server.tenantdb.MigrationFailedException;
 import dev.tenantry.server.tenantdb.ServerAccess;
 import dev.tenantry.server.tenantdb.TenantDatabase;
@@ -26,24 +29,29 @@ import java.util.Map;
 public final class DatabaseReconciler implements Reconciler {
     private final Store store;
     private final DatabaseService databases;
+    private final BackupFiles backups;
     private final Signals signals;
 
-    public DatabaseReconciler(Store store, DatabaseService databases, Signals signals) {
+    public DatabaseReconciler(Store store, DatabaseService databases, BackupFiles backups, Signals signals) {
         this.store = store;
         this.databases = databases;
+        this.backups = backups;
         this.signals = signals;
     }
 
-    private record Work(TenantDatabase db, ServerAccess access, String password, List<Migration> migrations) {}
+    /** A backup to load into the database once it is migrated. */
+    private record Restore(String backupId, byte[] wrappedKey) {}
+
+    private record Work(TenantDatabase db, ServerAccess access, String password, List<Migration> migrations, Restore restore) {}
 
     @Override
     public List<String> claimDue(Tx tx, String owner, Duration lease, int limit) {
-        return tx.tenantDatabases().claimDue(owner, lease, limit);
+        return tx.leases(Leases.Table.DATABASES).claimDue(owner, lease, limit);
     }
 
     @Override
     public int failed(Tx tx, String uid, String owner) {
-        return tx.tenantDatabases().releaseAfterFailure(uid, owner, ReconcileBackoff::after);
+        return tx.leases(Leases.Table.DATABASES).releaseAfterFailure(uid, owner, ReconcileBackoff::after);
     }
 
     @Override
@@ -56,13 +64,16 @@ public final class DatabaseReconciler implements Reconciler {
     public Duration reconcile(String uid, String owner) {
         Work work = store.tx(tx -> read(tx, uid));
         if (work == null) {
-            store.run(tx -> tx.tenantDatabases().release(uid, owner, null));
+            store.run(tx -> tx.leases(Leases.Table.DATABASES).release(uid, owner, null));
             return null;
         }
         TenantDatabase db = work.db();
         if (db.dropRequested()) {
             TenantDatabaseAdmin.drop(work.access(), db.location());
+            List<String> backupIds = store.tx(tx -> tx.backups().ofInstance(uid)).stream().map(dev.tenantry.api.model.Backup::id).toList();
+            for (String id : backupIds) deleteBackupFile(id);
             finish(uid, owner, tx -> {
+                tx.backups().delete(backupIds);
                 tx.tenantDatabases().markDropped(uid);
                 tx.events().append("database.dropped", "instances/" + uid + "/database", db.tenant(), Map.of("instance", uid));
             });
@@ -71,13 +82,42 @@ public final class DatabaseReconciler implements Reconciler {
         TenantDatabaseAdmin.provision(work.access(), db.location(), db.login(), work.password());
         String release = db.progress().desiredRelease();
         Progress result = migrate(work, release);
+        String restoreError = result.state() == TenantDatabase.State.ready && work.restore() != null ? restore(work) : null;
         finish(uid, owner, tx -> {
             if (!tx.tenantDatabases().saveProgress(uid, release, result)) return;
             String event = result.state() == TenantDatabase.State.ready ? "database.migrated" : "database.migration-failed";
             tx.events().append(event, "instances/" + uid + "/database", db.tenant(), Map.of("instance", uid, "release", release,
                     "message", result.message()));
+            if (work.restore() == null || result.state() != TenantDatabase.State.ready) return;
+            String backup = work.restore().backupId();
+            if (restoreError == null) {
+                tx.backups().restoreDone(uid);
+                tx.events().append("database.restored", "instances/" + uid + "/database", db.tenant(), Map.of("instance", uid, "backup", backup));
+            } else {
+                tx.backups().restoreFailed(uid, "restoring backup " + backup + " failed: " + restoreError);
+            }
         });
         return null;
+    }
+
+    private void deleteBackupFile(String id) {
+        try {
+            backups.delete(id);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("deleting backup " + id, e);
+        }
+    }
+
+    /** Loads the backup; null when it went in, else why not (the data is then as it was). */
+    private String restore(Work work) {
+        try {
+            backups.restore(work.restore().backupId(), work.restore().wrappedKey(), work.access(), work.db().location());
+            return null;
+        } catch (LogicalBackup.RestoreRefusedException | IllegalStateException e) {
+            return e.getMessage();
+        } catch (java.io.IOException e) {
+            return "the backup cannot be read: " + e;
+        }
     }
 
     private Work read(Tx tx, String uid) {
@@ -87,7 +127,9 @@ public final class DatabaseReconciler implements Reconciler {
         String password = db.dropRequested() ? null : databases.loginPassword(tx, uid);
         List<Migration> migrations = tx.catalog().release(db.service(), db.progress().desiredRelease()).map(Release::blueprint)
                 .filter(b -> b.hasDatabase()).map(b -> b.database().migrations()).orElse(List.of());
-        return new Work(db, access, password, migrations);
+        Restore restore = tx.backups().restore(uid).filter(r -> r.error() == null)
+                .map(r -> new Restore(r.backupId(), tx.backups().stored(r.backupId()).map(b -> b.wrappedKey()).orElse(null))).orElse(null);
+        return new Work(db, access, password, migrations, restore);
     }
 
     private static Progress migrate(Work work, String release) {
@@ -107,7 +149,7 @@ public final class DatabaseReconciler implements Reconciler {
         store.run(tx -> {
             write.accept(tx);
             tx.instances().requestReconcile(uid);
-            tx.tenantDatabases().release(uid, owner, null);
+            tx.leases(Leases.Table.DATABASES).release(uid, owner, null);
         });
         signals.fire(Signals.Topic.RECONCILE);
         signals.fire(Signals.Topic.EVENTS);

@@ -35,6 +35,15 @@ final class DatabaseSteps {
         Optional<TenantDatabase> found = pass.tx.tenantDatabases().get(i.uid());
         if (found.isEmpty()) return place(pass, release, plan);
         TenantDatabase.Progress progress = found.get().progress();
+        Optional<dev.tenantry.server.store.BackupRepository.Restore> restore = pass.tx.backups().restore(i.uid());
+        if (restore.isPresent() && restore.get().error() != null) {
+            pass.tx.backups().restoreDone(i.uid());
+            return Outcome.failed(restore.get().error());
+        }
+        if (restore.isPresent() && progress.readyFor(release.version())) {
+            pass.stepRunning(STEP, "loading backup " + restore.get().backupId());
+            return Outcome.waiting("restore", WORKER_RECHECK);
+        }
         if (progress.readyFor(release.version())) {
             pass.stepDone(STEP, progress.message());
             return Outcome.DONE;

@@ -15,6 +15,7 @@ import dev.tenantry.server.domain.InstanceRecord;
 import dev.tenantry.server.domain.InstanceSecrets;
 import dev.tenantry.server.domain.Placement;
 import dev.tenantry.server.domain.Signals;
+import dev.tenantry.server.store.Leases;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.tenantdb.DatabaseEndpoint;
 import dev.tenantry.server.tenantdb.TenantDatabase;
@@ -56,12 +57,12 @@ public final class InstanceReconciler implements Reconciler {
 
     @Override
     public java.util.List<String> claimDue(dev.tenantry.server.store.Tx tx, String owner, Duration lease, int limit) {
-        return tx.instances().claimDue(owner, lease, limit);
+        return tx.leases(Leases.Table.INSTANCES).claimDue(owner, lease, limit);
     }
 
     @Override
     public int failed(dev.tenantry.server.store.Tx tx, String uid, String owner) {
-        return tx.instances().releaseAfterFailure(uid, owner, ReconcileBackoff::after);
+        return tx.leases(Leases.Table.INSTANCES).releaseAfterFailure(uid, owner, ReconcileBackoff::after);
     }
 
     /** A condition {@code Reconciled=False} with the error and the next try; the next pass that succeeds removes it. */
@@ -104,7 +105,7 @@ public final class InstanceReconciler implements Reconciler {
             };
             pass.clearCondition("Reconciled");
             boolean changed = pass.save();
-            tx.instances().release(uid, owner, next);
+            tx.leases(Leases.Table.INSTANCES).release(uid, owner, next);
             return new PassResult(next, changed, pass.isCellChanged(), pass.isDatabasesChanged());
         });
         if (result.cellChanged()) signals.fire(Signals.Topic.CELLS);

@@ -44,6 +44,10 @@ public final class ReconcileLoop implements AutoCloseable {
         this(store, signals, reconciler, "database", Signals.Topic.DATABASES);
     }
 
+    public ReconcileLoop(Store store, Signals signals, BackupReconciler reconciler) {
+        this(store, signals, reconciler, "backup", Signals.Topic.BACKUPS);
+    }
+
     /** {@code topic}: the signal that wakes its idle workers (their own, so that instance reports do not wake rollout workers). */
     private ReconcileLoop(Store store, Signals signals, Reconciler reconciler, String name, Signals.Topic topic) {
         this.store = store;

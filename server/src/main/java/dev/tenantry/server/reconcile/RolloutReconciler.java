@@ -15,6 +15,7 @@ import dev.tenantry.server.domain.InstanceRecord;
 import dev.tenantry.server.domain.InstanceService;
 import dev.tenantry.server.domain.Signals;
 import dev.tenantry.server.domain.ValidationFailure;
+import dev.tenantry.server.store.Leases;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.store.Tx;
 import java.time.Clock;
@@ -59,12 +60,12 @@ public final class RolloutReconciler implements Reconciler {
 
     @Override
     public List<String> claimDue(Tx tx, String owner, Duration lease, int limit) {
-        return tx.rollouts().claimDue(owner, lease, limit);
+        return tx.leases(Leases.Table.ROLLOUTS).claimDue(owner, lease, limit);
     }
 
     @Override
     public int failed(Tx tx, String id, String owner) {
-        return tx.rollouts().releaseAfterFailure(id, owner, ReconcileBackoff::after);
+        return tx.leases(Leases.Table.ROLLOUTS).releaseAfterFailure(id, owner, ReconcileBackoff::after);
     }
 
     @Override
@@ -81,7 +82,7 @@ public final class RolloutReconciler implements Reconciler {
                 case AWAITING_APPROVAL, PAUSED, HALTED, ABORTED, ROLLED_BACK, SUCCEEDED -> null;
             };
             pass.save();
-            tx.rollouts().release(id, owner, after);
+            tx.leases(Leases.Table.ROLLOUTS).release(id, owner, after);
             return after;
         });
         signals.fire(Signals.Topic.RECONCILE);

@@ -8,7 +8,6 @@ import dev.tenantry.api.model.InstanceStatus;
 import dev.tenantry.server.domain.InstanceRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -41,6 +40,13 @@ public final class InstanceRepository {
     public List<InstanceRecord> restorable(String tenant, String name) {
         return h.createQuery("select * from instances where tenant = :t and name = :n and phase = 'DELETED' order by updated_at desc")
                 .bind("t", tenant).bind("n", name).map((rs, c) -> row(rs)).list();
+    }
+
+    /** Live instances that have a database (made, not dropped). */
+    public List<InstanceRecord> withDatabases() {
+        return h.createQuery("select i.* from instances i join instance_databases d on d.instance_uid = i.uid"
+                + " where " + LIVE + " and d.state not in ('dropping', 'dropped') and d.applied_release is not null order by i.uid")
+                .map((rs, c) -> row(rs)).list();
     }
 
     /** Up to {@code limit} DELETED instances whose purge time has come, oldest first. */
@@ -101,19 +107,8 @@ public final class InstanceRepository {
      * Claims up to {@code limit} instances whose reconcile time has come and whose lease is free or expired,
      * so that several server replicas never reconcile one instance at the same time.
      */
-    public List<String> claimDue(String owner, Duration lease, int limit) {
-        return leases().claimDue(owner, lease, limit);
-    }
 
-    /** Gives the lease back; {@code next} schedules the next pass (null: only when something changes). */
-    public void release(String uid, String owner, Duration next) {
-        leases().release(uid, owner, next);
-    }
 
-    /** Gives the lease back after a failed pass, the next one after {@code backoff} of the failures in a row; returns them. */
-    public int releaseAfterFailure(String uid, String owner, java.util.function.IntFunction<Duration> backoff) {
-        return leases().releaseAfterFailure(uid, owner, backoff);
-    }
 
     /** Asks for a reconcile pass now; a pass already running will run again when it ends. */
     public void requestReconcile(String uid) {
@@ -121,7 +116,7 @@ public final class InstanceRepository {
     }
 
     private Leases leases() {
-        return new Leases(h, "instances", "uid");
+        return new Leases(h, Leases.Table.INSTANCES);
     }
 
     /** Pins the instance to a release (null: unpins it). */

@@ -9,19 +9,32 @@ import org.jdbi.v3.core.Handle;
  * {@code lease_owner}, {@code lease_until}): several server replicas claim due rows with {@code FOR UPDATE SKIP
  * LOCKED}, so that one object is never worked on twice at a time, and a crashed replica's lease expires.
  */
-final class Leases {
+public final class Leases {
+    /** The tables of reconciled objects, with their keys. */
+    public enum Table {
+        INSTANCES("instances", "uid"), ROLLOUTS("rollouts", "id"), DATABASES("instance_databases", "instance_uid"), BACKUPS("database_backups", "id");
+
+        final String name;
+        final String key;
+
+        Table(String name, String key) {
+            this.name = name;
+            this.key = key;
+        }
+    }
+
     private final Handle h;
     private final String table;
     private final String key;
 
-    Leases(Handle h, String table, String key) {
+    Leases(Handle h, Table table) {
         this.h = h;
-        this.table = table;
-        this.key = key;
+        this.table = table.name;
+        this.key = table.key;
     }
 
     /** Claims up to {@code limit} rows whose reconcile time has come and whose lease is free or expired. */
-    List<String> claimDue(String owner, Duration lease, int limit) {
+    public List<String> claimDue(String owner, Duration lease, int limit) {
         return h.createQuery("update " + table + " set lease_owner = :owner, lease_until = now() + cast(:lease as interval)"
                         + " where " + key + " in (select " + key + " from " + table + " where reconcile_at <= now()"
                         + " and (lease_until is null or lease_until < now()) order by reconcile_at limit :limit"
@@ -31,7 +44,7 @@ final class Leases {
     }
 
     /** Gives the lease back; {@code next} schedules the next pass (null: only when something changes). */
-    void release(String id, String owner, Duration next) {
+    public void release(String id, String owner, Duration next) {
         h.createUpdate("update " + table + " set lease_owner = null, lease_until = null,"
                         + " reconcile_at = case when reconcile_requested then now()"
                         + " when :next::bigint is null then null else now() + cast(:next || ' milliseconds' as interval) end,"
@@ -44,7 +57,7 @@ final class Leases {
      * {@code backoff} of the failures in a row (a request for a pass meanwhile does not cut the wait short).
      * Returns the failures in a row; 0 when {@code owner} no longer held the lease.
      */
-    int releaseAfterFailure(String id, String owner, java.util.function.IntFunction<Duration> backoff) {
+    public int releaseAfterFailure(String id, String owner, java.util.function.IntFunction<Duration> backoff) {
         Integer failures = h.createQuery("select reconcile_failures + 1 from " + table + " where " + key + " = :id and lease_owner = :owner")
                 .bind("id", id).bind("owner", owner).mapTo(Integer.class).findOne().orElse(null);
         if (failures == null) return 0;
@@ -56,7 +69,7 @@ final class Leases {
     }
 
     /** Asks for a pass now; a pass already running will run again when it ends. */
-    void requestReconcile(String id) {
+    public void requestReconcile(String id) {
         h.createUpdate("update " + table + " set reconcile_at = least(reconcile_at, now()),"
                 + " reconcile_requested = lease_owner is not null where " + key + " = :id").bind("id", id).execute();
     }

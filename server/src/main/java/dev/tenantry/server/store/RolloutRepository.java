@@ -8,7 +8,6 @@ import dev.tenantry.api.model.RolloutStrategy;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -111,25 +110,15 @@ public final class RolloutRepository {
                 .bind("ended", item.endedAt() == null ? null : Timestamp.from(item.endedAt())).bind("reason", item.reason()).execute();
     }
 
-    public List<String> claimDue(String owner, Duration lease, int limit) {
-        return leases().claimDue(owner, lease, limit);
-    }
 
-    public void release(String id, String owner, Duration next) {
-        leases().release(id, owner, next);
-    }
 
-    /** Gives the lease back after a failed pass, the next one after {@code backoff} of the failures in a row; returns them. */
-    public int releaseAfterFailure(String id, String owner, java.util.function.IntFunction<Duration> backoff) {
-        return leases().releaseAfterFailure(id, owner, backoff);
-    }
 
     public void requestReconcile(String id) {
         leases().requestReconcile(id);
     }
 
     private Leases leases() {
-        return new Leases(h, "rollouts", "id");
+        return new Leases(h, Leases.Table.ROLLOUTS);
     }
 
     private Rollout withItems(Rollout r) {

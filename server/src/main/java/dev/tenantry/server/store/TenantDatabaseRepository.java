@@ -8,7 +8,6 @@ import dev.tenantry.server.tenantdb.TenantDatabase.Location;
 import dev.tenantry.server.tenantdb.TenantDatabase.Progress;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -87,24 +86,15 @@ public final class TenantDatabaseRepository {
                 .bind("u", instanceUid).bind("m", message).execute();
     }
 
-    public List<String> claimDue(String owner, Duration lease, int limit) {
-        return leases().claimDue(owner, lease, limit);
-    }
 
-    public void release(String instanceUid, String owner, Duration next) {
-        leases().release(instanceUid, owner, next);
-    }
 
-    public int releaseAfterFailure(String instanceUid, String owner, java.util.function.IntFunction<Duration> backoff) {
-        return leases().releaseAfterFailure(instanceUid, owner, backoff);
-    }
 
     public void requestReconcile(String instanceUid) {
         leases().requestReconcile(instanceUid);
     }
 
     private Leases leases() {
-        return new Leases(h, "instance_databases", "instance_uid");
+        return new Leases(h, Leases.Table.DATABASES);
     }
 
     private static TenantDatabase row(ResultSet rs) throws SQLException {

@@ -31,9 +31,12 @@ public final class Tx {
     public CertificateAuthorityRepository certificateAuthority() { return new CertificateAuthorityRepository(handle); }
     public SecretRepository secrets() { return new SecretRepository(handle); }
     public ServerKeyRepository serverKeys() { return new ServerKeyRepository(handle); }
+    /** Row leases on a table of reconciled objects. */
+    public Leases leases(Leases.Table table) { return new Leases(handle, table); }
     public TokenRepository tokens() { return new TokenRepository(handle); }
     public RolloutRepository rollouts() { return new RolloutRepository(handle); }
     public DatabaseServerRepository databaseServers() { return new DatabaseServerRepository(handle); }
     public TenantDatabaseRepository tenantDatabases() { return new TenantDatabaseRepository(handle); }
+    public BackupRepository backups() { return new BackupRepository(handle); }
     public ReleaseHistoryRepository releaseHistory() { return new ReleaseHistoryRepository(handle); }
 }

@@ -27,6 +27,8 @@ public final class Timers implements AutoCloseable {
     public static final Duration CERTIFICATE_EXPIRY_CHECK = Duration.ofMinutes(1);
     /** How often the whole audit chain is verified (checkpoints check only the records since the last one). */
     public static final Duration AUDIT_VERIFY = Duration.ofHours(1);
+    /** How often instances whose plan's backup schedule fired are looked for (a backup starts at most this long after its time). */
+    public static final Duration BACKUP_SCHEDULE_CHECK = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(Timers.class);
 
     private final Scheduler scheduler;
@@ -54,7 +56,12 @@ public final class Timers implements AutoCloseable {
                 });
         RecurringTask<Void> auditVerify = Tasks.recurring("audit-verify", FixedDelay.of(AUDIT_VERIFY))
                 .execute((instance, context) -> services.audit().verifyAndReport());
-        Timers timers = new Timers(dataSource, List.of(expireKeys, purgeDeleted, auditCheckpoint, auditVerify, certificateExpiry));
+        RecurringTask<Void> scheduledBackups = Tasks.recurring("scheduled-backups", FixedDelay.of(BACKUP_SCHEDULE_CHECK))
+                .execute((instance, context) -> {
+                    int queued = services.backups().enqueueScheduled();
+                    if (queued > 0) log.info("Backing up {} instance(s) on their plans' schedules", queued);
+                });
+        Timers timers = new Timers(dataSource, List.of(expireKeys, purgeDeleted, auditCheckpoint, auditVerify, certificateExpiry, scheduledBackups));
         timers.scheduler.start();
         return timers;
     }

@@ -114,7 +114,9 @@ public final class NotesApp {
     private Note add(HttpExchange ex) throws IOException, SQLException {
         String text = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String type = ex.getRequestHeaders().getFirst("Content-Type");
-        Map<String, String> form = type != null && type.startsWith("application/x-www-form-urlencoded") ? form(text) : Map.of("body", text.strip());
+        Map<String, String> form = type != null && type.startsWith("application/x-www-form-urlencoded") ? form(text) : Map.of();
+        // a form without a body field (curl -d 'buy milk'), or plain text: the whole text is the note
+        if (!form.containsKey("body")) form = Map.of("body", text.strip());
         String body = form.get("body");
         if (body == null || body.isBlank()) return null;
         String author = form.getOrDefault("author", "").isBlank() ? "anonymous" : form.get("author");
