@@ -186,6 +186,48 @@ class TenantDatabasesIT {
     }
 
     @Test
+    void rotatingTheCredentialsLosesNoRequestAndRevokesTheOldLogin() throws Exception {
+        assertThat(plane.post("/v1/tenants/acme/instances", Map.of("name", "r-schema", "service", "notes", "plan", "schema")).status()).isEqualTo(202);
+        plane.awaitPhase("acme", "r-schema", "RUNNING");
+        assertThat(addNote("acme", "r-schema", "kept across rotations").status()).isEqualTo(201);
+        Credentials before = credentials("acme", "r-schema");
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread load = Thread.ofPlatform().start(() -> {
+            while (running.get()) {
+                TestPlane.Reply r = plane.viaGateway(host("acme", "r-schema"), "/notes");
+                if (r.status() == 200) ok.incrementAndGet();
+                else failures.add(r.status() + " " + r.body());
+            }
+        });
+        try {
+            TestPlane.Reply rotate = plane.post("/v1/tenants/acme/instances/r-schema/database/rotate", null);
+            assertThat(rotate.status()).as(rotate.body()).isEqualTo(202);
+            JsonNode op = plane.awaitOperation(rotate.json().path("operation").path("id").asText());
+            assertThat(op.path("state").asText()).as(op.toString()).isEqualTo("SUCCEEDED");
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                try (Connection admin = admin("postgres"); Statement s = admin.createStatement()) {
+                    return count(s, "select count(*) from pg_roles where rolname = '" + before.user() + "'") == 0;
+                }
+            });
+        } finally {
+            running.set(false);
+            load.join();
+        }
+        assertThat(failures).as("requests during the rotation").isEmpty();
+        assertThat(ok.get()).isGreaterThan(10);
+        Credentials after = credentials("acme", "r-schema");
+        assertThat(after.user()).isEqualTo(before.role() + "_2");
+        assertThat(after.password()).isNotEqualTo(before.password());
+        assertThatThrownBy(() -> before.connect(before.database()).close()).as("the old login is gone").isInstanceOf(SQLException.class);
+        try (Connection c = after.connect(after.database()); Statement s = c.createStatement()) {
+            assertThat(count(s, "select count(*) from notes")).isEqualTo(1);
+        }
+        assertThat(bodies(notes("acme", "r-schema"))).containsExactly("kept across rotations");
+    }
+
+    @Test
     void badInputIsRefusedAndNamesTheField() throws Exception {
         TestPlane.Reply unknownModel = plane.post("/v1/services/notes/plans", Map.of("name", "odd", "database", Map.of("isolation", "sharded")));
         assertThat(unknownModel.status()).isEqualTo(400);

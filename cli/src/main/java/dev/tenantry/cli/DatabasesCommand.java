@@ -56,6 +56,13 @@ public final class DatabasesCommand {
         return Output.run(o, c -> c.delete("/v1/database-servers/" + ApiClient.enc(name)), r -> { });
     }
 
+    @Command(name = "rotate", description = "Rotate an instance's database credentials: a new login and password, its replicas"
+            + " replaced one at a time, then the old login dropped.")
+    int rotate(@Mixin ClientOptions o, @Mixin InstancesCommand.Change change, @Parameters(paramLabel = "TENANT") String tenant,
+               @Parameters(paramLabel = "INSTANCE") String instance) {
+        return change.run(o, "POST", tenant, instance, "/database/rotate", null);
+    }
+
     @Command(name = "get", description = "An instance's database: model, server, database and schema, login, migrations applied.")
     int get(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "INSTANCE") String instance) {
         return Output.run(o, c -> c.get("/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(instance) + "/database"), r -> {

@@ -155,6 +155,27 @@ public final class DatabaseService {
         });
     }
 
+    /**
+     * Rotates the instance's database credentials with zero failed requests: a new login with a new password (the next
+     * version of its password secret) is created, its replicas are replaced one at a time with it, and then the old
+     * login is dropped.
+     */
+    public InstanceService.Accepted rotate(Principal who, String tenant, String name, String ifMatch) {
+        return instances.changeSpec(who, tenant, name, ifMatch, "instance.rotate-database-credentials", (tx, locked) -> {
+            TenantDatabase db = tx.tenantDatabases().get(locked.uid())
+                    .orElseThrow(() -> new ConflictException("instance", "instance '" + name + "' has no database"));
+            if (db.progress().state() != TenantDatabase.State.ready) {
+                throw new ConflictException("instance", "the database of instance '" + name + "' is " + db.progress().state()
+                        + " (" + db.progress().message() + "); rotate when it is ready");
+            }
+            int generation = secrets.sealNext(tx, passwordScope(locked.uid()), PASSWORD_SECRET, randomPassword(), who.actor());
+            tx.tenantDatabases().startRotation(locked.uid(), generation);
+            tx.audit().record(who.actor(), "instance.rotate-database-credentials", "tenants/" + tenant + "/instances/" + name, tenant, "success",
+                    "login generation " + generation + " (was " + db.logins().current() + ")");
+            return locked.spec();
+        });
+    }
+
     public InstanceDatabase ofInstance(Principal who, String tenant, String name) {
         InstanceRecord instance = instances.get(who, tenant, name);
         return store.tx(tx -> {

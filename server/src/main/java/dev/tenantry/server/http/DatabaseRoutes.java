@@ -26,5 +26,11 @@ final class DatabaseRoutes {
         });
         r.get("/v1/tenants/{tenant}/instances/{name}/database", Access.TENANT_VIEWER, ctx -> Http.json(ctx, 200,
                 databases.ofInstance(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name"))));
+        r.post("/v1/tenants/{tenant}/instances/{name}/database/rotate", Access.TENANT_OPERATOR, ctx -> {
+            var accepted = databases.rotate(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"));
+            ctx.header("ETag", accepted.instance().etag());
+            ctx.header("Operation-Location", "/v1/operations/" + accepted.operation().id());
+            Http.json(ctx, 202, Map.of("instance", accepted.instance().toApi(), "operation", accepted.operation()));
+        });
     }
 }

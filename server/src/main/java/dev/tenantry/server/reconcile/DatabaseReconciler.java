@@ -42,7 +42,8 @@ public final class DatabaseReconciler implements Reconciler {
     /** A backup to load into the database once it is migrated. */
     private record Restore(String backupId, byte[] wrappedKey) {}
 
-    private record Work(TenantDatabase db, ServerAccess access, String password, List<Migration> migrations, Restore restore) {}
+    private record Work(TenantDatabase db, ServerAccess access, String password, List<Migration> migrations, Restore restore,
+                        boolean retireLogins) {}
 
     @Override
     public List<String> claimDue(Tx tx, String owner, Duration lease, int limit) {
@@ -80,6 +81,15 @@ public final class DatabaseReconciler implements Reconciler {
             return null;
         }
         TenantDatabaseAdmin.provision(work.access(), db.location(), db.login(), work.password());
+        if (work.retireLogins()) {
+            int current = db.logins().current();
+            int dropped = TenantDatabaseAdmin.retireLogins(work.access(), db.location(), current);
+            store.run(tx -> {
+                tx.tenantDatabases().loginsRetired(uid, current);
+                tx.events().append("database.logins-retired", "instances/" + uid + "/database", db.tenant(),
+                        Map.of("instance", uid, "dropped", dropped, "current", db.login()));
+            });
+        }
         String release = db.progress().desiredRelease();
         Progress result = migrate(work, release);
         String restoreError = result.state() == TenantDatabase.State.ready && work.restore() != null ? restore(work) : null;
@@ -129,7 +139,7 @@ public final class DatabaseReconciler implements Reconciler {
                 .filter(b -> b.hasDatabase()).map(b -> b.database().migrations()).orElse(List.of());
         Restore restore = tx.backups().restore(uid).filter(r -> r.error() == null)
                 .map(r -> new Restore(r.backupId(), tx.backups().stored(r.backupId()).map(b -> b.wrappedKey()).orElse(null))).orElse(null);
-        return new Work(db, access, password, migrations, restore);
+        return new Work(db, access, password, migrations, restore, tx.tenantDatabases().loginRetirementRequested(uid));
     }
 
     private static Progress migrate(Work work, String release) {

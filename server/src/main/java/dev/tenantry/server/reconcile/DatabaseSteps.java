@@ -71,7 +71,7 @@ final class DatabaseSteps {
             return Outcome.waiting("no database server", NO_SERVER_RECHECK);
         }
         TenantDatabase.Location location = DatabaseNames.locate(isolation, server, i.spec().service(), i.uid());
-        pass.tx.tenantDatabases().insert(new TenantDatabase(i.uid(), i.tenant(), i.spec().service(), location, 1,
+        pass.tx.tenantDatabases().insert(new TenantDatabase(i.uid(), i.tenant(), i.spec().service(), location, TenantDatabase.Logins.FIRST,
                 TenantDatabase.Progress.provisioning(release.version()), false, pass.now));
         pass.databasesChanged();
         pass.condition("DatabasePlaced", Condition.Status.True, "Placed", isolation + " database on server " + server);
@@ -88,6 +88,20 @@ final class DatabaseSteps {
             if (pool.isPresent()) return pool.get();
         }
         return candidates.stream().filter(s -> s.used() < s.capacity()).map(DatabaseServer::name).findFirst().orElse(null);
+    }
+
+    /**
+     * Once every replica runs with the current login (the instance is settled on its generation), the logins of earlier
+     * generations are dropped by the database workers.
+     */
+    static void retireOldLogins(InstancePass pass) {
+        pass.tx.tenantDatabases().get(pass.instance.uid())
+                .filter(db -> db.logins().oldOnesLeft() && db.progress().state() == TenantDatabase.State.ready)
+                .filter(db -> !pass.tx.tenantDatabases().loginRetirementRequested(db.instanceUid()))
+                .ifPresent(db -> {
+                    pass.tx.tenantDatabases().requestLoginRetirement(db.instanceUid());
+                    pass.databasesChanged();
+                });
     }
 
     /** On purge: the database (its rows, schema or database, and roles) is dropped before the instance is PURGED. */

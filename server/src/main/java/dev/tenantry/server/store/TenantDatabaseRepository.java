@@ -29,7 +29,7 @@ public final class TenantDatabaseRepository {
                         + " values (:uid, :t, :s, :i, :srv, :db, :sch, :role, :gen, :rel, :state, :msg, now())")
                 .bind("uid", d.instanceUid()).bind("t", d.tenant()).bind("s", d.service()).bind("i", l.isolation().name())
                 .bind("srv", l.server()).bind("db", l.database()).bind("sch", l.schema()).bind("role", l.role())
-                .bind("gen", d.loginGeneration()).bind("rel", d.progress().desiredRelease()).bind("state", d.progress().state().name())
+                .bind("gen", d.logins().current()).bind("rel", d.progress().desiredRelease()).bind("state", d.progress().state().name())
                 .bind("msg", d.progress().message()).execute();
     }
 
@@ -61,6 +61,36 @@ public final class TenantDatabaseRepository {
                         + " state = :state, message = :msg, updated_at = now() where instance_uid = :u and desired_release = :rel and not drop_requested")
                 .bind("u", instanceUid).bind("rel", forRelease).bind("applied", p.appliedRelease()).bind("failed", p.failedRelease())
                 .bind("m", JsonColumns.write(p.migrations())).bind("state", p.state().name()).bind("msg", p.message()).execute() == 1;
+    }
+
+    /**
+     * A new login generation (its password already stored as that version of the secret): the workers create it, and
+     * the instance renders with it once they have.
+     */
+    public void startRotation(String instanceUid, int generation) {
+        h.createUpdate("update instance_databases set login_generation = :g, retire_logins = false, state = 'provisioning', message = :m,"
+                        + " updated_at = now() where instance_uid = :u")
+                .bind("u", instanceUid).bind("g", generation).bind("m", "creating login generation " + generation).execute();
+        leases().requestReconcile(instanceUid);
+    }
+
+    /** The workload runs with the current login only: the workers may drop the older ones. */
+    public void requestLoginRetirement(String instanceUid) {
+        h.createUpdate("update instance_databases set retire_logins = true where instance_uid = :u and not retire_logins").bind("u", instanceUid).execute();
+        leases().requestReconcile(instanceUid);
+    }
+
+    /** Whether the older logins may be dropped now. */
+    public boolean loginRetirementRequested(String instanceUid) {
+        return h.createQuery("select retire_logins from instance_databases where instance_uid = :u").bind("u", instanceUid)
+                .mapTo(Boolean.class).findOne().orElse(false);
+    }
+
+    /** The logins below {@code below} were dropped. */
+    public void loginsRetired(String instanceUid, int below) {
+        h.createUpdate("update instance_databases set logins_retired_below = greatest(logins_retired_below, :b), retire_logins = false"
+                        + " where instance_uid = :u")
+                .bind("u", instanceUid).bind("b", below).execute();
     }
 
     /** The instance was purged: its database, roles and rows go. */
@@ -103,6 +133,6 @@ public final class TenantDatabaseRepository {
         Progress progress = new Progress(rs.getString("desired_release"), rs.getString("applied_release"), rs.getString("failed_release"),
                 JsonColumns.read(rs, "migrations", MIGRATIONS), TenantDatabase.State.valueOf(rs.getString("state")), rs.getString("message"));
         return new TenantDatabase(rs.getString("instance_uid"), rs.getString("tenant"), rs.getString("service"), location,
-                rs.getInt("login_generation"), progress, rs.getBoolean("drop_requested"), JsonColumns.instant(rs, "updated_at"));
+                new TenantDatabase.Logins(rs.getInt("login_generation"), rs.getInt("logins_retired_below")), progress, rs.getBoolean("drop_requested"), JsonColumns.instant(rs, "updated_at"));
     }
 }

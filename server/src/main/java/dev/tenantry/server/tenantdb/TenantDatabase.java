@@ -7,12 +7,23 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * An instance's database as the control plane keeps it: where it is ({@link Location}), the login generation its
- * workload uses (the password secret's version), how far its migrations are ({@link Progress}), and whether it is to be
- * dropped (the instance was purged).
+ * An instance's database as the control plane keeps it: where it is ({@link Location}), its login generations
+ * ({@link Logins}), how far its migrations are ({@link Progress}), and whether it is to be dropped (the instance was purged).
  */
-public record TenantDatabase(String instanceUid, String tenant, String service, Location location, int loginGeneration, Progress progress,
+public record TenantDatabase(String instanceUid, String tenant, String service, Location location, Logins logins, Progress progress,
                              boolean dropRequested, Instant updatedAt) {
+
+    /**
+     * The login generation the workload is given ({@code current}: the password secret's version), and the first one
+     * not dropped yet: after a rotation the older logins are dropped once every replica runs with the current one.
+     */
+    public record Logins(int current, int retiredBelow) {
+        public static final Logins FIRST = new Logins(1, 1);
+
+        public boolean oldOnesLeft() {
+            return retiredBelow < current;
+        }
+    }
 
     /** The server, the database and schema, and the group role that owns the tenant's objects and privileges. */
     public record Location(DatabaseIsolation isolation, String server, String database, String schema, String role) {
@@ -51,7 +62,7 @@ public record TenantDatabase(String instanceUid, String tenant, String service, 
     public enum State { provisioning, migrating, ready, failed, dropping, dropped }
 
     public String login() {
-        return location.login(loginGeneration);
+        return location.login(logins.current());
     }
 
     public InstanceDatabase toApi(String instanceName, String host, Integer port) {

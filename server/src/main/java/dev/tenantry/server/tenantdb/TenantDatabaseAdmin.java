@@ -104,6 +104,31 @@ public final class TenantDatabaseAdmin {
     }
 
     /**
+     * Drops the logins of generations before {@code current} (after ending their sessions; whatever they own in the
+     * tenant's database becomes the tenant's group role's); returns how many.
+     */
+    public static int retireLogins(ServerAccess access, TenantDatabase.Location l, int current) {
+        try (Connection admin = access.connect("postgres"); Connection db = access.connect(l.database())) {
+            int dropped = 0;
+            for (String login : loginsOf(admin, l.role())) {
+                int generation = Integer.parseInt(login.substring(login.lastIndexOf('_') + 1));
+                if (generation >= current) continue;
+                try (PreparedStatement ps = admin.prepareStatement("select pg_terminate_backend(pid) from pg_stat_activity where usename = ?")) {
+                    ps.setString(1, login);
+                    ps.executeQuery().close();
+                }
+                execute(db, "reassign owned by " + q(login) + " to " + q(l.role()));
+                execute(db, "drop owned by " + q(login));
+                execute(admin, "drop role " + q(login));
+                dropped++;
+            }
+            return dropped;
+        } catch (SQLException e) {
+            throw failure(access, "dropping old logins of " + l.role(), e);
+        }
+    }
+
+    /**
      * Removes everything of the tenant: its rows of the shared pool, its schema or its database, and its roles (after
      * ending their sessions). A pool or a schema database stays for the other tenants.
      */
