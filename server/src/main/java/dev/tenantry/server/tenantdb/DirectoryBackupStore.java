@@ -10,7 +10,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Backups as files in a directory (0600 files under a 0700 directory). A file is written under a temporary name and
- * renamed when complete, so a crash never leaves a truncated backup under its real name.
+ * renamed when complete, so a crash never leaves a truncated backup under its real name; the next attempt at the same
+ * backup deletes what the crashed one left.
  */
 public final class DirectoryBackupStore implements BackupStore {
     private final Path dir;
@@ -23,7 +24,8 @@ public final class DirectoryBackupStore implements BackupStore {
     public void write(String key, Writer writer) throws IOException {
         ensureDirectory();
         Path target = file(key);
-        Path tmp = Files.createTempFile(dir, ".partial-", ".tmp");
+        deletePartials(key);
+        Path tmp = Files.createTempFile(dir, ".partial-" + key + "-", ".tmp");
         try {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
             try (OutputStream out = Files.newOutputStream(tmp)) {
@@ -32,6 +34,13 @@ public final class DirectoryBackupStore implements BackupStore {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** What an earlier attempt at the same backup left when its process was killed half-way. */
+    private void deletePartials(String key) throws IOException {
+        try (var partials = Files.newDirectoryStream(dir, ".partial-" + key + "-*.tmp")) {
+            for (Path partial : partials) Files.deleteIfExists(partial);
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
 /**
  * Tenantry's example of a service with a database: its tenant's notes, in the PostgreSQL database Tenantry gives the
  * instance (JDBC_DATABASE_URL), whatever the plan's isolation model. {@code GET /} shows them with a form to add one;
- * {@code GET /notes} lists them as JSON; {@code POST /notes} (a form, or the note as plain text) adds one. With
+ * {@code GET /notes} lists them as JSON (the first {@value #PAGE}); {@code POST /notes} (a form, or the note as plain text) adds one. With
  * NOTES_AUTHORS=true (release 1.1.0, whose migration adds the column) a note also has an author.
  */
 public final class NotesApp {
@@ -33,6 +33,9 @@ public final class NotesApp {
     public static void main(String[] args) throws IOException {
         new NotesApp().serve(Integer.parseInt(env("PORT", "8080")));
     }
+
+    /** The most notes a page or a list shows (the oldest first). */
+    static final int PAGE = 100;
 
     record Note(long id, String body, String author, String createdAt) {}
 
@@ -102,7 +105,7 @@ public final class NotesApp {
     }
 
     private List<Note> list() throws SQLException {
-        String sql = "select id, body, " + (authors ? "author" : "null") + ", created_at::text from notes order by id";
+        String sql = "select id, body, " + (authors ? "author" : "null") + ", created_at::text from notes order by id limit " + PAGE;
         List<Note> notes = new ArrayList<>();
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) notes.add(new Note(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
