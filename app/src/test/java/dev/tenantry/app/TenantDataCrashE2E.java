@@ -27,14 +27,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code kill -9} of the whole control plane ({@code ./tenantry up}: server, agent and gateway in one process) in the
- * middle of a rollout's migration wave and of a database backup. After a restart on the same home, the rollout
- * finishes with every tenant's migrations applied exactly once and its notes intact, and the backup is taken again
- * from the start and restores every row.
+ * middle of a rollout's migration wave, of a database backup and of a move to another model (its copy in flight). After
+ * a restart on the same home, the rollout finishes with every tenant's migrations applied exactly once and its notes
+ * intact, the backup is taken again from the start and restores every row, and the move ends with every row in the
+ * new model and the old place cleaned up.
  */
 class TenantDataCrashE2E {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    private static final int INSTANCES = 6;
-    private static final int BIG_ROWS = 600_000;
+    private static final int INSTANCES = 3;
+    private static final int BIG_ROWS = 300_000;
+    private static final int MOVER_ROWS = 300_000;
     private Path home;
     private Process up;
     private String api;
@@ -53,7 +55,7 @@ class TenantDataCrashE2E {
     }
 
     @Test
-    void aKilledControlPlaneFinishesTheMigrationWaveAndTheBackupAfterItsRestart() throws Exception {
+    void aKilledControlPlaneFinishesTheMigrationWaveTheBackupAndTheMoveAfterItsRestarts() throws Exception {
         home = Files.createTempDirectory("tenantry-crash-data-");
         Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         up = UpLauncher.start(home, home.resolve("up-1.log"));
@@ -74,6 +76,15 @@ class TenantDataCrashE2E {
             s.execute("insert into \"" + big.path("schema").asText() + "\".notes (body) select 'filler ' || g from generate_series(1, " + BIG_ROWS + ") g");
         }
         publishSlowRelease();
+        // another tenant's instance (not in the rollout) that moves from the schema model to the database model
+        assertThat(call("POST", "/v1/tenants", Map.of("id", "globex")).statusCode()).isEqualTo(201);
+        assertThat(call("POST", "/v1/tenants/globex/instances", Map.of("name", "mover", "service", "notes", "plan", "schema")).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(90)).until(() -> json("GET", "/v1/tenants/globex/instances/mover").path("status").path("phase").asText().equals("RUNNING"));
+        JsonNode moverDb = json("GET", "/v1/tenants/globex/instances/mover/database");
+        String moverRole = moverDb.path("schema").asText();
+        try (Connection c = tenantData(moverDb.path("database").asText()); Statement s = c.createStatement()) {
+            s.execute("insert into \"" + moverRole + "\".notes (body) select 'moving ' || g from generate_series(1, " + MOVER_ROWS + ") g");
+        }
 
         HttpResponse<String> rollout = call("POST", "/v1/rollouts", Map.of("service", "notes", "release", "1.5.0", "selector", Map.of("tenants", List.of("acme")),
                 "strategy", Map.of("maxParallel", 3)));
@@ -120,6 +131,29 @@ class TenantDataCrashE2E {
             assertThat(files.map(f -> f.getFileName().toString()).toList()).as("the killed attempt's partial file is gone")
                     .containsExactly(backupId + ".backup");
         }
+        // the second kill: in the middle of a move's copy
+        HttpResponse<String> move = call("PATCH", "/v1/tenants/globex/instances/mover", Map.of("plan", "database"));
+        assertThat(move.statusCode()).as(move.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> copyingInto(moverRole));
+        up.destroyForcibly();
+        assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        up = UpLauncher.start(home, home.resolve("up-3.log"));
+        awaitReady(home.resolve("up-3.log"));
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> json("GET", "/v1/tenants/globex/instances/mover/database").path("isolation").asText().equals("database"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> json("GET", "/v1/tenants/globex/instances/mover").path("status").path("phase").asText().equals("RUNNING"));
+        try (Connection c = tenantData(moverRole); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from notes")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("every row in the new model").isEqualTo(MOVER_ROWS);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            try (Connection c = tenantData("schemas_notes"); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select count(*) from pg_namespace where nspname = '" + moverRole + "'")) {
+                rs.next();
+                return rs.getLong(1) == 0;
+            }
+        });
+
         HttpResponse<String> fork = call("POST", "/v1/tenants/acme/instances/n0/backups/" + backupId + "/restore", Map.of("instance", "n0-copy"));
         assertThat(fork.statusCode()).as(fork.body()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(120)).until(() -> json("GET", "/v1/tenants/acme/instances/n0-copy").path("status").path("phase").asText().equals("RUNNING"));
@@ -149,6 +183,15 @@ class TenantDataCrashE2E {
              ResultSet rs = s.executeQuery("select count(*) from pg_stat_activity where query like '%pg_sleep(3)%' and pid <> pg_backend_pid()")) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** Whether a move's copy is loading rows into the tenant's new database (the database model names it after the role). */
+    private boolean copyingInto(String role) throws Exception {
+        try (Connection c = tenantData("postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from pg_stat_activity where datname = '" + role + "' and query ilike 'copy %'")) {
+            rs.next();
+            return rs.getLong(1) > 0;
         }
     }
 

@@ -228,6 +228,45 @@ class TenantDatabasesIT {
     }
 
     @Test
+    void changingThePlanMovesTheDataToTheOtherModelAndCleansUpTheOldPlace() throws Exception {
+        assertThat(plane.post("/v1/tenants/acme/instances", Map.of("name", "mover", "service", "notes", "plan", "shared")).status()).isEqualTo(202);
+        plane.awaitPhase("acme", "mover", "RUNNING");
+        for (String note : List.of("first", "second")) assertThat(addNote("acme", "mover", note).status()).isEqualTo(201);
+        String role = credentials("acme", "mover").role();
+        for (String model : List.of("schema", "database", "shared")) {
+            TestPlane.Reply update = plane.call("PATCH", "/v1/tenants/acme/instances/mover", Map.of("plan", model), plane.admin);
+            assertThat(update.status()).as(update.body()).isEqualTo(202);
+            JsonNode op = plane.awaitOperation(update.json().path("operation").path("id").asText());
+            assertThat(op.path("state").asText()).as(op.toString()).isEqualTo("SUCCEEDED");
+            assertThat(op.toString()).contains("moved from the");
+            JsonNode db = plane.get("/v1/tenants/acme/instances/mover/database").json();
+            assertThat(db.path("isolation").asText()).isEqualTo(model);
+            assertThat(db.path("migrations").findValuesAsText("version")).as("the same migrations").containsExactly("1", "1.1");
+            assertThat(bodies(notes("acme", "mover"))).as("the data after the move to " + model).containsExactly("first", "second");
+            assertThat(addNote("acme", "mover", "in " + model).status()).isEqualTo(201);
+            assertThat(bodies(notes("acme", "mover"))).last().isEqualTo("in " + model);
+            plane.postViaGateway(host("acme", "mover"), "/notes", "x", "text/plain");
+            assertThat(bodies(notes("acme", "mover"))).hasSize(4);
+            // back to three notes for the next round: the move copies whatever there is
+            try (Connection admin = admin(db.path("database").asText()); Statement s = admin.createStatement()) {
+                s.execute("delete from \"" + db.path("schema").asText() + "\".notes where body in ('x', 'in " + model + "')");
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            try (Connection admin = admin("postgres"); Statement s = admin.createStatement()) {
+                assertThat(count(s, "select count(*) from pg_database where datname = '" + role + "'")).as("the database model's database").isZero();
+            }
+            try (Connection admin = admin("schemas_notes"); Statement s = admin.createStatement()) {
+                assertThat(count(s, "select count(*) from pg_namespace where nspname = '" + role + "'")).as("the schema model's schema").isZero();
+            }
+        });
+        try (Connection admin = admin("shared_notes"); Statement s = admin.createStatement()) {
+            assertThat(count(s, "select count(*) from notes where tenantry_tenant = '" + role + "'")).as("its rows, once").isEqualTo(2);
+        }
+        assertThat(bodies(notes("globex", "n-shared"))).as("the neighbour in the pool").contains("globex shared note");
+    }
+
+    @Test
     void badInputIsRefusedAndNamesTheField() throws Exception {
         TestPlane.Reply unknownModel = plane.post("/v1/services/notes/plans", Map.of("name", "odd", "database", Map.of("isolation", "sharded")));
         assertThat(unknownModel.status()).isEqualTo(400);

@@ -14,6 +14,8 @@ import dev.tenantry.server.tenantdb.ServerAccess;
 import dev.tenantry.server.tenantdb.TenantDatabase;
 import dev.tenantry.server.tenantdb.TenantDatabase.Progress;
 import dev.tenantry.server.tenantdb.TenantDatabaseAdmin;
+import dev.tenantry.server.tenantdb.TenantDatabaseTeardown;
+import dev.tenantry.server.tenantdb.TenantMove;
 import dev.tenantry.server.tenantdb.TenantMigrations;
 import java.time.Duration;
 import java.util.List;
@@ -42,8 +44,12 @@ public final class DatabaseReconciler implements Reconciler {
     /** A backup to load into the database once it is migrated. */
     private record Restore(String backupId, byte[] wrappedKey) {}
 
+    /**
+     * {@code moveAccess}: the server of the location the database moves to (while moving), or of the one it moved from
+     * (while that is cleaned up); {@code cleanup}: the old location may be dropped.
+     */
     private record Work(TenantDatabase db, ServerAccess access, String password, List<Migration> migrations, Restore restore,
-                        boolean retireLogins) {}
+                        boolean retireLogins, ServerAccess moveAccess, boolean cleanup) {}
 
     @Override
     public List<String> claimDue(Tx tx, String owner, Duration lease, int limit) {
@@ -70,7 +76,8 @@ public final class DatabaseReconciler implements Reconciler {
         }
         TenantDatabase db = work.db();
         if (db.dropRequested()) {
-            TenantDatabaseAdmin.drop(work.access(), db.location());
+            if (db.move().from() != null) TenantDatabaseTeardown.drop(work.moveAccess(), db.move().from());
+            TenantDatabaseTeardown.drop(work.access(), db.location());
             List<String> backupIds = store.tx(tx -> tx.backups().ofInstance(uid)).stream().map(dev.tenantry.api.model.Backup::id).toList();
             for (String id : backupIds) deleteBackupFile(id);
             finish(uid, owner, tx -> {
@@ -80,10 +87,15 @@ public final class DatabaseReconciler implements Reconciler {
             });
             return null;
         }
+        if (db.move().moving()) {
+            move(work, uid, owner);
+            return null;
+        }
+        if (work.cleanup()) cleanUpAfterMove(work, uid);
         TenantDatabaseAdmin.provision(work.access(), db.location(), db.login(), work.password());
         if (work.retireLogins()) {
             int current = db.logins().current();
-            int dropped = TenantDatabaseAdmin.retireLogins(work.access(), db.location(), current);
+            int dropped = TenantDatabaseTeardown.retireLogins(work.access(), db.location(), current);
             store.run(tx -> {
                 tx.tenantDatabases().loginsRetired(uid, current);
                 tx.events().append("database.logins-retired", "instances/" + uid + "/database", db.tenant(),
@@ -108,6 +120,48 @@ public final class DatabaseReconciler implements Reconciler {
             }
         });
         return null;
+    }
+
+    /**
+     * Moves the database to the location its row names: makes it there and migrates it, cuts the workload off the old
+     * location, copies the data, gives the login the new location's settings, and switches the row (the instance then
+     * renders with it). A failure gives the old location back and removes what was made; a crash repeats it all.
+     */
+    private void move(Work work, String uid, String owner) {
+        TenantDatabase db = work.db();
+        TenantDatabase.Location from = db.location();
+        TenantDatabase.Location to = db.move().to();
+        LogicalBackup.Summary copied;
+        try {
+            TenantDatabaseAdmin.provisionObjects(work.moveAccess(), to);
+            TenantMigrations.migrate(work.moveAccess(), to, work.migrations());
+            TenantDatabaseTeardown.cutAccess(work.access(), from);
+            copied = TenantMove.copy(work.access(), from, work.moveAccess(), to, uid);
+            TenantDatabaseAdmin.configureLogin(work.moveAccess(), to, db.login(), work.password());
+        } catch (MigrationFailedException | LogicalBackup.RestoreRefusedException | IllegalStateException e) {
+            TenantDatabaseTeardown.restoreAccess(work.access(), from);
+            if (from.server().equals(to.server())) TenantDatabaseTeardown.dropData(work.moveAccess(), to);
+            else TenantDatabaseTeardown.drop(work.moveAccess(), to);
+            finish(uid, owner, tx -> tx.tenantDatabases().moveFailed(uid, "moving to the " + to.isolation() + " model failed (the database stays "
+                    + from.isolation() + "): " + e.getMessage()));
+            return;
+        }
+        finish(uid, owner, tx -> {
+            tx.tenantDatabases().moved(uid, from, to, "moved from the " + from.isolation() + " model to the " + to.isolation() + " model ("
+                    + copied.rows() + " rows of " + copied.tables() + " tables); ready for release " + db.progress().appliedRelease());
+            tx.events().append("database.moved", "instances/" + uid + "/database", db.tenant(), Map.of("instance", uid, "from", from.isolation().name(),
+                    "to", to.isolation().name(), "rows", copied.rows()));
+        });
+    }
+
+    /** The old location of a moved database goes (on another server, with the tenant's roles there). */
+    private void cleanUpAfterMove(Work work, String uid) {
+        TenantDatabase.Location from = work.db().move().from();
+        if (from != null) {
+            if (from.server().equals(work.db().location().server())) TenantDatabaseTeardown.dropData(work.moveAccess(), from);
+            else TenantDatabaseTeardown.drop(work.moveAccess(), from);
+        }
+        store.run(tx -> tx.tenantDatabases().cleanedUp(uid));
     }
 
     private void deleteBackupFile(String id) {
@@ -139,7 +193,11 @@ public final class DatabaseReconciler implements Reconciler {
                 .filter(b -> b.hasDatabase()).map(b -> b.database().migrations()).orElse(List.of());
         Restore restore = tx.backups().restore(uid).filter(r -> r.error() == null)
                 .map(r -> new Restore(r.backupId(), tx.backups().stored(r.backupId()).map(b -> b.wrappedKey()).orElse(null))).orElse(null);
-        return new Work(db, access, password, migrations, restore, tx.tenantDatabases().loginRetirementRequested(uid));
+        TenantDatabase.Move move = db.move();
+        ServerAccess moveAccess = move.moving() ? databases.access(tx, move.to().server())
+                : move.from() != null ? databases.access(tx, move.from().server()) : null;
+        return new Work(db, access, password, migrations, restore, tx.tenantDatabases().loginRetirementRequested(uid), moveAccess,
+                tx.tenantDatabases().cleanupRequested(uid));
     }
 
     private static Progress migrate(Work work, String release) {

@@ -35,6 +35,8 @@ final class DatabaseSteps {
         Optional<TenantDatabase> found = pass.tx.tenantDatabases().get(i.uid());
         if (found.isEmpty()) return place(pass, release, plan);
         TenantDatabase.Progress progress = found.get().progress();
+        Outcome move = ensureModel(pass, found.get(), plan);
+        if (move != null) return move;
         Optional<dev.tenantry.server.store.BackupRepository.Restore> restore = pass.tx.backups().restore(i.uid());
         if (restore.isPresent() && restore.get().error() != null) {
             pass.tx.backups().restoreDone(i.uid());
@@ -72,12 +74,56 @@ final class DatabaseSteps {
         }
         TenantDatabase.Location location = DatabaseNames.locate(isolation, server, i.spec().service(), i.uid());
         pass.tx.tenantDatabases().insert(new TenantDatabase(i.uid(), i.tenant(), i.spec().service(), location, TenantDatabase.Logins.FIRST,
-                TenantDatabase.Progress.provisioning(release.version()), false, pass.now));
+                TenantDatabase.Progress.provisioning(release.version()), TenantDatabase.Move.NONE, false, pass.now));
         pass.databasesChanged();
         pass.condition("DatabasePlaced", Condition.Status.True, "Placed", isolation + " database on server " + server);
         pass.stepRunning(STEP, "creating a " + isolation + " database on server " + server);
         pass.audit("instance.database-place", "success", isolation + " database " + location.database() + " on server " + server);
         return Outcome.waiting("database", WORKER_RECHECK);
+    }
+
+    /**
+     * The database in the model its plan asks for: when the plan changed to another model, the database moves (the
+     * workers copy it and switch; its workload is cut off it for the copy); null when it is in that model.
+     */
+    private static Outcome ensureModel(InstancePass pass, TenantDatabase db, Plan plan) {
+        DatabaseIsolation wanted = PlanDatabase.isolationOf(plan);
+        DatabaseIsolation current = db.location().isolation();
+        if (db.move().moving()) {
+            pass.stepRunning(STEP, db.progress().message());
+            return Outcome.waiting("database move", WORKER_RECHECK);
+        }
+        if (wanted == current) return null;
+        if (wanted == db.move().failedTo()) return Outcome.failed(db.progress().message());
+        if (db.progress().state() != TenantDatabase.State.ready) {
+            pass.stepRunning(STEP, db.progress().message());
+            return Outcome.waiting("database busy", WORKER_RECHECK);
+        }
+        Cell cell = pass.tx.cells().get(pass.instance.cell()).orElseThrow();
+        String server = chooseServer(pass, db.service(), wanted, cell);
+        if (server == null) {
+            String reason = "no database server in region " + cell.region() + " has room for the move to the " + wanted + " model";
+            pass.stepRunning(STEP, "waiting: " + reason);
+            return Outcome.waiting("no database server", NO_SERVER_RECHECK);
+        }
+        TenantDatabase.Location to = DatabaseNames.locate(wanted, server, db.service(), db.instanceUid());
+        pass.tx.tenantDatabases().requestMove(db.instanceUid(), to);
+        pass.databasesChanged();
+        pass.stepRunning(STEP, "moving the data from the " + current + " model to the " + wanted + " model");
+        pass.audit("instance.database-move", "success", current + " database " + db.location().database() + " on " + db.location().server()
+                + " to " + wanted + " database " + to.database() + " on " + server);
+        return Outcome.waiting("database move", WORKER_RECHECK);
+    }
+
+    /** Once the workload runs on the new location only (the instance is settled), the old location is dropped. */
+    static void cleanUpAfterMove(InstancePass pass) {
+        pass.tx.tenantDatabases().get(pass.instance.uid())
+                .filter(db -> db.move().from() != null && !db.move().moving())
+                .filter(db -> !pass.tx.tenantDatabases().cleanupRequested(db.instanceUid()))
+                .ifPresent(db -> {
+                    pass.tx.tenantDatabases().requestCleanup(db.instanceUid());
+                    pass.databasesChanged();
+                });
     }
 
     /** A shared pool stays on its server; anything else goes to the first server with room (the cell's own first). */

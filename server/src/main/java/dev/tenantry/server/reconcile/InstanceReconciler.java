@@ -268,6 +268,7 @@ public final class InstanceReconciler implements Reconciler {
         pass.stepDone("apply", "generation " + i.generation() + " runs: all replicas healthy");
         pass.succeedOperation();
         DatabaseSteps.retireOldLogins(pass);
+        DatabaseSteps.cleanUpAfterMove(pass);
         if (becameRunning) {
             pass.event("instance.running", Map.of("instance", pass.target(), "uid", i.uid(), "endpoint", endpoint == null ? "" : endpoint));
             pass.audit("instance.running", "success", endpoint);

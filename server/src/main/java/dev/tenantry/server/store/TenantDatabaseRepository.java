@@ -93,6 +93,47 @@ public final class TenantDatabaseRepository {
                 .bind("u", instanceUid).bind("b", below).execute();
     }
 
+    /** Moves the database to {@code to} (another model): the workers copy it there and switch. */
+    public void requestMove(String instanceUid, Location to) {
+        h.createUpdate("update instance_databases set move_to = cast(:to as jsonb), move_failed_to = null, state = 'moving', message = :m,"
+                        + " updated_at = now() where instance_uid = :u")
+                .bind("u", instanceUid).bind("to", JsonColumns.write(to))
+                .bind("m", "moving to a " + to.isolation() + " database on server " + to.server()).execute();
+        leases().requestReconcile(instanceUid);
+    }
+
+    /** The move is done: the database is at its new location; the old one is cleaned up once the workload runs on the new one. */
+    public void moved(String instanceUid, Location from, Location to, String message) {
+        h.createUpdate("update instance_databases set isolation = :i, server = :srv, database_name = :db, schema_name = :sch, role_name = :role,"
+                        + " move_to = null, moved_from = cast(:from as jsonb), state = 'ready', message = :m, updated_at = now() where instance_uid = :u")
+                .bind("u", instanceUid).bind("i", to.isolation().name()).bind("srv", to.server()).bind("db", to.database()).bind("sch", to.schema())
+                .bind("role", to.role()).bind("from", JsonColumns.write(from)).bind("m", message).execute();
+    }
+
+    /** The move failed: the database stays where it was (and serves again); no new try until another model is asked for. */
+    public void moveFailed(String instanceUid, String message) {
+        h.createUpdate("update instance_databases set move_failed_to = move_to ->> 'isolation', move_to = null, state = 'ready', message = :m,"
+                        + " updated_at = now() where instance_uid = :u")
+                .bind("u", instanceUid).bind("m", message).execute();
+    }
+
+    /** The workload runs on the new location only: the workers may drop the old one. */
+    public void requestCleanup(String instanceUid) {
+        h.createUpdate("update instance_databases set cleanup_requested = true where instance_uid = :u and not cleanup_requested")
+                .bind("u", instanceUid).execute();
+        leases().requestReconcile(instanceUid);
+    }
+
+    public boolean cleanupRequested(String instanceUid) {
+        return h.createQuery("select cleanup_requested from instance_databases where instance_uid = :u").bind("u", instanceUid)
+                .mapTo(Boolean.class).findOne().orElse(false);
+    }
+
+    public void cleanedUp(String instanceUid) {
+        h.createUpdate("update instance_databases set moved_from = null, cleanup_requested = false where instance_uid = :u")
+                .bind("u", instanceUid).execute();
+    }
+
     /** The instance was purged: its database, roles and rows go. */
     public void requestDrop(String instanceUid) {
         h.createUpdate("update instance_databases set drop_requested = true, state = 'dropping', message = 'dropping the database and its roles',"
@@ -132,7 +173,10 @@ public final class TenantDatabaseRepository {
                 rs.getString("schema_name"), rs.getString("role_name"));
         Progress progress = new Progress(rs.getString("desired_release"), rs.getString("applied_release"), rs.getString("failed_release"),
                 JsonColumns.read(rs, "migrations", MIGRATIONS), TenantDatabase.State.valueOf(rs.getString("state")), rs.getString("message"));
+        String failedTo = rs.getString("move_failed_to");
+        TenantDatabase.Move move = new TenantDatabase.Move(JsonColumns.read(rs, "move_to", Location.class), JsonColumns.read(rs, "moved_from", Location.class),
+                failedTo == null ? null : DatabaseIsolation.valueOf(failedTo));
         return new TenantDatabase(rs.getString("instance_uid"), rs.getString("tenant"), rs.getString("service"), location,
-                new TenantDatabase.Logins(rs.getInt("login_generation"), rs.getInt("logins_retired_below")), progress, rs.getBoolean("drop_requested"), JsonColumns.instant(rs, "updated_at"));
+                new TenantDatabase.Logins(rs.getInt("login_generation"), rs.getInt("logins_retired_below")), progress, move, rs.getBoolean("drop_requested"), JsonColumns.instant(rs, "updated_at"));
     }
 }

@@ -91,7 +91,10 @@ public final class LogicalBackup {
             clear(c, l);
             long rows = 0;
             for (Table t : header.tables()) rows += load(c, l, t, in);
-            if (l.isolation() != DatabaseIsolation.shared) restoreSequences(c, l, header.sequences());
+            if (l.isolation() != DatabaseIsolation.shared) {
+                restoreSequences(c, l, header.sequences());
+                advanceSequencesPastRows(c, l);
+            }
             c.commit();
             return new Summary(header.migrationVersion(), header.tables().size(), rows);
         } catch (SQLException e) {
@@ -191,6 +194,31 @@ public final class LogicalBackup {
                 ps.setString(1, quoteAny(l.schema()) + "." + quoteAny(s.getKey()));
                 ps.setLong(2, s.getValue() == null ? 1 : s.getValue());
                 ps.setBoolean(3, s.getValue() != null);
+                ps.executeQuery().close();
+            }
+        }
+    }
+
+    /**
+     * Moves every sequence that feeds a column of the tenant's tables past the largest value in it: rows copied from a
+     * shared pool (whose sequences are the pool's, not in the backup) keep their ids, and new rows do not collide.
+     */
+    private static void advanceSequencesPastRows(Connection c, TenantDatabase.Location l) throws SQLException {
+        List<String[]> owned = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select s.relname, t.relname, a.attname from pg_class s"
+                + " join pg_namespace n on n.oid = s.relnamespace join pg_depend d on d.objid = s.oid and d.deptype in ('a', 'i')"
+                + " join pg_class t on t.oid = d.refobjid join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid"
+                + " where s.relkind = 'S' and n.nspname = ?")) {
+            ps.setString(1, l.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) owned.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+            }
+        }
+        for (String[] o : owned) {
+            String sequence = quoteAny(l.schema()) + "." + quoteAny(o[0]);
+            try (PreparedStatement ps = c.prepareStatement("select setval(?, m) from (select max(" + quoteAny(o[2]) + ") as m from "
+                    + qualified(l, o[1]) + ") x where m is not null and m >= (select last_value from " + sequence + ")")) {
+                ps.setString(1, sequence);
                 ps.executeQuery().close();
             }
         }

@@ -11,7 +11,19 @@ import java.util.List;
  * ({@link Logins}), how far its migrations are ({@link Progress}), and whether it is to be dropped (the instance was purged).
  */
 public record TenantDatabase(String instanceUid, String tenant, String service, Location location, Logins logins, Progress progress,
-                             boolean dropRequested, Instant updatedAt) {
+                             Move move, boolean dropRequested, Instant updatedAt) {
+
+    /**
+     * A move to another isolation model: the location it moves to (null: not moving), the one it moved from (null:
+     * cleaned up), and the model a move failed to go to (not tried again until the plan asks for another).
+     */
+    public record Move(Location to, Location from, DatabaseIsolation failedTo) {
+        public static final Move NONE = new Move(null, null, null);
+
+        public boolean moving() {
+            return to != null;
+        }
+    }
 
     /**
      * The login generation the workload is given ({@code current}: the password secret's version), and the first one
@@ -59,7 +71,7 @@ public record TenantDatabase(String instanceUid, String tenant, String service, 
         }
     }
 
-    public enum State { provisioning, migrating, ready, failed, dropping, dropped }
+    public enum State { provisioning, migrating, moving, ready, failed, dropping, dropped }
 
     public String login() {
         return location.login(logins.current());

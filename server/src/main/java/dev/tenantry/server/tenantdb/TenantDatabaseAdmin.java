@@ -33,11 +33,16 @@ public final class TenantDatabaseAdmin {
         }
     }
 
-    /** Creates whatever of the tenant's database is missing and sets the login's password. */
+    /** Creates whatever of the tenant's database is missing and sets the login's password and settings. */
     public static void provision(ServerAccess access, TenantDatabase.Location l, String login, String password) {
+        provisionObjects(access, l);
+        configureLogin(access, l, login, password);
+    }
+
+    /** The tenant's group role and what its model gives it (its rows' privileges, its schema or its database). */
+    public static void provisionObjects(ServerAccess access, TenantDatabase.Location l) {
         try (Connection admin = access.connect("postgres")) {
             ensureGroupRole(admin, l.role());
-            ensureLogin(admin, l.role(), login, password, l.isolation() == DatabaseIsolation.schema ? l.schema() : null);
             switch (l.isolation()) {
                 case shared -> provisionShared(access, admin, l);
                 case schema -> provisionSchema(access, admin, l);
@@ -45,6 +50,16 @@ public final class TenantDatabaseAdmin {
             }
         } catch (SQLException e) {
             throw failure(access, "provisioning " + l.database(), e);
+        }
+    }
+
+    /** The login of a generation, with its password, acting as the group role, with the model's search path. */
+    public static void configureLogin(ServerAccess access, TenantDatabase.Location l, String login, String password) {
+        try (Connection admin = access.connect("postgres")) {
+            ensureGroupRole(admin, l.role());
+            ensureLogin(admin, l.role(), login, password, l.isolation() == DatabaseIsolation.schema ? l.schema() : null);
+        } catch (SQLException e) {
+            throw failure(access, "configuring login " + login, e);
         }
     }
 
@@ -103,84 +118,6 @@ public final class TenantDatabaseAdmin {
         ensureDatabase(admin, l.database(), l.role());
     }
 
-    /**
-     * Drops the logins of generations before {@code current} (after ending their sessions; whatever they own in the
-     * tenant's database becomes the tenant's group role's); returns how many.
-     */
-    public static int retireLogins(ServerAccess access, TenantDatabase.Location l, int current) {
-        try (Connection admin = access.connect("postgres"); Connection db = access.connect(l.database())) {
-            int dropped = 0;
-            for (String login : loginsOf(admin, l.role())) {
-                int generation = Integer.parseInt(login.substring(login.lastIndexOf('_') + 1));
-                if (generation >= current) continue;
-                try (PreparedStatement ps = admin.prepareStatement("select pg_terminate_backend(pid) from pg_stat_activity where usename = ?")) {
-                    ps.setString(1, login);
-                    ps.executeQuery().close();
-                }
-                execute(db, "reassign owned by " + q(login) + " to " + q(l.role()));
-                execute(db, "drop owned by " + q(login));
-                execute(admin, "drop role " + q(login));
-                dropped++;
-            }
-            return dropped;
-        } catch (SQLException e) {
-            throw failure(access, "dropping old logins of " + l.role(), e);
-        }
-    }
-
-    /**
-     * Removes everything of the tenant: its rows of the shared pool, its schema or its database, and its roles (after
-     * ending their sessions). A pool or a schema database stays for the other tenants.
-     */
-    public static void drop(ServerAccess access, TenantDatabase.Location l) {
-        try (Connection admin = access.connect("postgres")) {
-            terminateSessionsOf(admin, l.role());
-            switch (l.isolation()) {
-                case shared -> {
-                    if (databaseExists(admin, l.database())) {
-                        try (Connection pool = access.connect(l.database())) {
-                            deleteTenantRows(pool, l.role());
-                            if (roleExists(admin, l.role())) execute(pool, "drop owned by " + q(l.role()));
-                        }
-                    }
-                }
-                case schema -> {
-                    if (databaseExists(admin, l.database())) {
-                        try (Connection db = access.connect(l.database())) {
-                            execute(db, "drop schema if exists " + q(l.schema()) + " cascade");
-                            if (roleExists(admin, l.role())) execute(db, "drop owned by " + q(l.role()));
-                        }
-                    }
-                }
-                case database, dedicated -> execute(admin, "drop database if exists " + q(l.database()) + " with (force)");
-            }
-            for (String login : loginsOf(admin, l.role())) execute(admin, "drop role if exists " + q(login));
-            if (roleExists(admin, l.role())) {
-                execute(admin, "drop owned by " + q(l.role()));
-                execute(admin, "drop role " + q(l.role()));
-            }
-        } catch (SQLException e) {
-            throw failure(access, "dropping " + l.database(), e);
-        }
-    }
-
-    private static void deleteTenantRows(Connection pool, String role) throws SQLException {
-        List<String> tables = new ArrayList<>();
-        try (PreparedStatement ps = pool.prepareStatement("select table_name from information_schema.columns"
-                + " where table_schema = 'public' and column_name = ?")) {
-            ps.setString(1, DatabaseNames.TENANT_COLUMN);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) tables.add(rs.getString(1));
-            }
-        }
-        for (String table : tables) {
-            try (PreparedStatement ps = pool.prepareStatement("delete from public." + quoteAny(table) + " where " + DatabaseNames.TENANT_COLUMN + " = ?")) {
-                ps.setString(1, role);
-                ps.executeUpdate();
-            }
-        }
-    }
-
     /** The login roles of a group role (its generations). */
     static List<String> loginsOf(Connection admin, String role) throws SQLException {
         List<String> logins = new ArrayList<>();
@@ -191,13 +128,6 @@ public final class TenantDatabaseAdmin {
             }
         }
         return logins;
-    }
-
-    private static void terminateSessionsOf(Connection admin, String role) throws SQLException {
-        try (PreparedStatement ps = admin.prepareStatement("select pg_terminate_backend(pid) from pg_stat_activity where usename ~ ?")) {
-            ps.setString(1, "^" + role + "(_[0-9]+)?$");
-            ps.executeQuery().close();
-        }
     }
 
     private static void ensureGroupRole(Connection admin, String role) throws SQLException {
@@ -213,7 +143,7 @@ public final class TenantDatabaseAdmin {
         // a password cannot be a bind parameter of ALTER ROLE: it is a literal, quoted by the server's own rules
         execute(admin, "alter role " + q(login) + " with login password " + literal(admin, password));
         execute(admin, "alter role " + q(login) + " set role = " + literal(admin, role));
-        if (searchPath != null) execute(admin, "alter role " + q(login) + " set search_path = " + q(searchPath));
+        execute(admin, "alter role " + q(login) + (searchPath != null ? " set search_path = " + q(searchPath) : " reset search_path"));
     }
 
     private static void ensureDatabase(Connection admin, String database, String owner) throws SQLException {
