@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.api.Json;
 import dev.tenantry.app.DevMode;
+import dev.tenantry.api.blueprint.Migration;
+import dev.tenantry.api.model.DatabaseIsolation;
 import dev.tenantry.server.domain.ApiLimits;
+import dev.tenantry.server.tenantdb.ServerAccess;
+import dev.tenantry.server.tenantdb.TenantDatabase;
+import dev.tenantry.server.tenantdb.TenantMigrations;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +70,40 @@ public final class MigrationWaveBenchmark {
                         + " (%.0f ms per tenant)%n", version, instances, parallel, seconds, seconds * 1000 / instances);
                 version++;
             }
+            migrationsAlone(plane, home, instances, migrations, version);
+        }
+    }
+
+    /**
+     * The same migrations as the database workers run them, without the rest of an upgrade (render, publish, the agent's
+     * apply, the rollout's pacing): each tenant's schema migrated by a pool of 10, then of 20 threads.
+     */
+    private static void migrationsAlone(BenchPlane plane, Path home, int instances, List<Object> migrations, int firstVersion) throws Exception {
+        JsonNode server = plane.get("/v1/database-servers/local");
+        ServerAccess access = new ServerAccess(server.path("host").asText(), server.path("port").asInt(), server.path("adminUser").asText(),
+                java.nio.file.Files.readString(home.resolve("tenant-data/pgdata.password")).strip());
+        List<TenantDatabase.Location> tenants = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            JsonNode db = plane.get("/v1/tenants/" + TENANT + "/instances/l-" + i + "/database");
+            tenants.add(new TenantDatabase.Location(DatabaseIsolation.schema, "local", db.path("database").asText(), db.path("schema").asText(),
+                    db.path("schema").asText()));
+        }
+        List<Migration> all = new ArrayList<>(migrations.stream().map(m -> Json.MAPPER.convertValue(m, Migration.class)).toList());
+        int version = firstVersion;
+        for (int threads : List.of(10, 20)) {
+            all.add(new Migration(String.valueOf(version), "expand " + version, "alter table entries add column tag" + version
+                    + " text; create index on entries (created_at, id);"));
+            List<Migration> release = List.copyOf(all);
+            long t = System.nanoTime();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (TenantDatabase.Location l : tenants) done.add(pool.submit(() -> TenantMigrations.migrate(access, l, release)));
+                for (var f : done) f.get();
+            }
+            double seconds = (System.nanoTime() - t) / 1e9;
+            System.out.printf("the migrations alone (Flyway per tenant schema, the database workers' part) over %d tenant schemas, %d at a time:"
+                    + " %.1f s (%.0f ms per tenant)%n", instances, threads, seconds, seconds * 1000 / instances);
+            version++;
         }
     }
 

@@ -69,10 +69,9 @@ public final class TenantDatabaseAdmin {
         ensureGroupRole(admin, owner);
         ensureGroupRole(admin, tenants);
         ensureDatabase(admin, l.database(), owner);
-        execute(admin, "grant connect on database " + q(l.database()) + " to " + q(tenants));
+        CatalogLock.onDatabase(admin, l.database(), () -> execute(admin, "grant connect on database " + q(l.database()) + " to " + q(tenants)));
         execute(admin, "grant " + q(tenants) + " to " + q(l.role()));
         try (Connection pool = access.connect(l.database())) {
-            execute(pool, "grant usage on schema public to " + q(tenants));
             protectSharedTables(pool, l);
         }
     }
@@ -83,7 +82,12 @@ public final class TenantDatabaseAdmin {
      * migration of the pool, so that tables a migration adds are protected before any tenant's workload sees them.
      */
     static void protectSharedTables(Connection pool, TenantDatabase.Location l) throws SQLException {
+        CatalogLock.onDatabase(pool, l.database() + "/public", () -> protectSharedTablesLocked(pool, l));
+    }
+
+    private static void protectSharedTablesLocked(Connection pool, TenantDatabase.Location l) throws SQLException {
         String tenants = DatabaseNames.poolTenants(l);
+        execute(pool, "grant usage on schema public to " + q(tenants));
         List<String> tables = new ArrayList<>();
         try (PreparedStatement ps = pool.prepareStatement("select tablename from pg_tables where schemaname = 'public' and tablename <> ?")) {
             ps.setString(1, DatabaseNames.HISTORY_TABLE);
@@ -108,7 +112,7 @@ public final class TenantDatabaseAdmin {
         String owner = DatabaseNames.schemasOwner(l);
         ensureGroupRole(admin, owner);
         ensureDatabase(admin, l.database(), owner);
-        execute(admin, "grant connect on database " + q(l.database()) + " to " + q(l.role()));
+        CatalogLock.onDatabase(admin, l.database(), () -> execute(admin, "grant connect on database " + q(l.database()) + " to " + q(l.role())));
         try (Connection db = access.connect(l.database())) {
             execute(db, "create schema if not exists " + q(l.schema()) + " authorization " + q(l.role()));
         }
@@ -147,8 +151,12 @@ public final class TenantDatabaseAdmin {
     }
 
     private static void ensureDatabase(Connection admin, String database, String owner) throws SQLException {
-        if (!databaseExists(admin, database)) execute(admin, "create database " + q(database) + " owner " + q(owner));
-        execute(admin, "revoke connect, temporary on database " + q(database) + " from public");
+        if (databaseExists(admin, database)) return;
+        CatalogLock.onDatabase(admin, database, () -> {
+            if (databaseExists(admin, database)) return;
+            execute(admin, "create database " + q(database) + " owner " + q(owner));
+            execute(admin, "revoke connect, temporary on database " + q(database) + " from public");
+        });
     }
 
     static boolean roleExists(Connection c, String role) throws SQLException {

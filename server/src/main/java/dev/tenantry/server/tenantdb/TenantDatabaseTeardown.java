@@ -60,7 +60,7 @@ public final class TenantDatabaseTeardown {
                     try (Connection db = access.connect(l.database())) {
                         execute(db, "drop schema if exists " + q(l.schema()) + " cascade");
                     }
-                    if (roleExists(admin, l.role())) execute(admin, "revoke connect on database " + q(l.database()) + " from " + q(l.role()));
+                    if (roleExists(admin, l.role())) revokeConnect(admin, l);
                 }
                 case database, dedicated -> execute(admin, "drop database if exists " + q(l.database()) + " with (force)");
             }
@@ -77,7 +77,7 @@ public final class TenantDatabaseTeardown {
         try (Connection admin = access.connect("postgres")) {
             switch (l.isolation()) {
                 case shared -> execute(admin, "revoke " + q(DatabaseNames.poolTenants(l)) + " from " + q(l.role()));
-                case schema, database, dedicated -> execute(admin, "revoke connect on database " + q(l.database()) + " from " + q(l.role()));
+                case schema, database, dedicated -> revokeConnect(admin, l);
             }
             terminateSessionsOf(admin, l.role());
         } catch (SQLException e) {
@@ -90,7 +90,8 @@ public final class TenantDatabaseTeardown {
         try (Connection admin = access.connect("postgres")) {
             switch (l.isolation()) {
                 case shared -> execute(admin, "grant " + q(DatabaseNames.poolTenants(l)) + " to " + q(l.role()));
-                case schema, database, dedicated -> execute(admin, "grant connect on database " + q(l.database()) + " to " + q(l.role()));
+                case schema, database, dedicated -> CatalogLock.onDatabase(admin, l.database(),
+                        () -> execute(admin, "grant connect on database " + q(l.database()) + " to " + q(l.role())));
             }
         } catch (SQLException e) {
             throw failure(access, "giving " + l.role() + " its access to " + l.database() + " back", e);
@@ -120,6 +121,10 @@ public final class TenantDatabaseTeardown {
         } catch (SQLException e) {
             throw failure(access, "dropping old logins of " + l.role(), e);
         }
+    }
+
+    private static void revokeConnect(Connection admin, TenantDatabase.Location l) throws SQLException {
+        CatalogLock.onDatabase(admin, l.database(), () -> execute(admin, "revoke connect on database " + q(l.database()) + " from " + q(l.role())));
     }
 
     private static void deleteTenantRows(Connection pool, String role) throws SQLException {

@@ -26,12 +26,11 @@ public final class TenantMigrations {
     private TenantMigrations() {}
 
     public static List<AppliedMigration> migrate(ServerAccess access, TenantDatabase.Location l, List<Migration> migrations) {
-        Path dir = write(migrations);
+        Path dir = write(migrations, "set role " + DatabaseNames.q(runAs(l)) + ";\n");
         Flyway flyway = null;
         try {
             flyway = Flyway.configure(TenantMigrations.class.getClassLoader())
                     .dataSource(access.jdbcUrl(l.database()), access.adminUser(), access.adminPassword())
-                    .initSql("set role " + DatabaseNames.q(runAs(l)))
                     .schemas(l.schema()).defaultSchema(l.schema()).createSchemas(false)
                     .table(DatabaseNames.HISTORY_TABLE)
                     .locations("filesystem:" + dir)
@@ -77,9 +76,11 @@ public final class TenantMigrations {
         return new AppliedMigration(m.getVersion().getVersion(), m.getDescription(), m.getInstalledOn() == null ? null : m.getInstalledOn().toInstant());
     }
 
-    private static Path write(List<Migration> migrations) {
+    /** The migrations as Flyway's files, and a callback that makes each of its connections act as {@code afterConnect} says. */
+    private static Path write(List<Migration> migrations, String afterConnect) {
         try {
             Path dir = Files.createTempDirectory("tenantry-migrations-");
+            Files.writeString(dir.resolve("afterConnect.sql"), afterConnect, StandardCharsets.UTF_8);
             for (Migration m : migrations) Files.writeString(dir.resolve(m.fileName()), m.sql(), StandardCharsets.UTF_8);
             return dir;
         } catch (IOException e) {
