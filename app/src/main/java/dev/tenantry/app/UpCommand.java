@@ -86,7 +86,8 @@ final class UpCommand implements Callable<Integer> {
             System.out.println("  admin token in " + dir.resolve("admin.token"));
         }
         System.out.println(dev.exampleRelease() == null ? "  example    not registered (see the error above)"
-                : "  example    service 'hello' (release " + dev.exampleRelease() + "), plan 'starter'");
+                : "  example    service 'hello' (release " + dev.exampleRelease() + "), plan 'starter'\n"
+                + "             service 'notes' (a database per tenant: releases 1.0.0 and 1.1.0), plans 'shared', 'schema', 'database'");
         System.out.println();
         System.out.println("Try, in another terminal:");
         System.out.println("  ./tenantry tenants create acme");

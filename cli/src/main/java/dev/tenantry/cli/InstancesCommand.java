@@ -276,7 +276,7 @@ public final class InstancesCommand {
             }, r -> System.out.println(r.has("operation")
                     ? r.path("operation").path("type").asText() + " of " + tenant + "/" + name + " accepted; operation "
                     + r.path("operation").path("id").asText() + " (follow it with: tenantry ops watch " + r.path("operation").path("id").asText() + ")"
-                    : r.path("type").asText() + " of " + tenant + "/" + name + " done"));
+                    : r.path("type").asText() + " of " + r.path("target").asText(tenant + "/" + name) + " done"));
         }
     }
 

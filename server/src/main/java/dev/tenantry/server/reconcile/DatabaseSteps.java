@@ -77,7 +77,7 @@ final class DatabaseSteps {
                 TenantDatabase.Progress.provisioning(release.version()), TenantDatabase.Move.NONE, false, pass.now));
         pass.databasesChanged();
         pass.condition("DatabasePlaced", Condition.Status.True, "Placed", isolation + " database on server " + server);
-        pass.stepRunning(STEP, "creating a " + isolation + " database on server " + server);
+        pass.stepRunning(STEP, "creating " + describe(location) + " on server " + server);
         pass.audit("instance.database-place", "success", isolation + " database " + location.database() + " on server " + server);
         return Outcome.waiting("database", WORKER_RECHECK);
     }
@@ -126,6 +126,15 @@ final class DatabaseSteps {
                 });
     }
 
+    /** What the tenant has in a location, in words: its rows of a pool, its schema, or its database. */
+    static String describe(TenantDatabase.Location l) {
+        return switch (l.isolation()) {
+            case shared -> "its rows in the shared pool " + l.database() + " (shared model)";
+            case schema -> "its schema " + l.schema() + " in " + l.database() + " (schema model)";
+            case database, dedicated -> "its database " + l.database() + " (" + l.isolation() + " model)";
+        };
+    }
+
     /** A shared pool stays on its server; anything else goes to the first server with room (the cell's own first). */
     private static String chooseServer(InstancePass pass, String service, DatabaseIsolation isolation, Cell cell) {
         List<DatabaseServer> candidates = pass.tx.databaseServers().lockCandidates(cell.region(), cell.id());
@@ -159,8 +168,7 @@ final class DatabaseSteps {
         }
         TenantDatabase db = found.get();
         if (db.progress().state() == TenantDatabase.State.dropped) {
-            pass.stepDone("drop-database", "dropped " + db.location().isolation() + " database " + db.location().database()
-                    + (db.location().isolation() == DatabaseIsolation.schema ? " (schema " + db.location().schema() + ")" : "") + " and its roles");
+            pass.stepDone("drop-database", "dropped " + describe(db.location()) + " and its roles");
             return Outcome.DONE;
         }
         if (!db.dropRequested()) {
