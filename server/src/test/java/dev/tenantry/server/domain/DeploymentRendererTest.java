@@ -88,4 +88,21 @@ class DeploymentRendererTest {
                 .containsEntry("GREETING", dev.tenantry.api.blueprint.Placeholders.literal("{{secrets.apiKey}}"));
         assertThat(d.components().get(0).command()).containsExactly("/bin/web", "--cert={{secretFiles.cert}}");
     }
+
+    @Test
+    void aReleaseWithADatabaseGivesEveryComponentItsEndpointAndItsOwnEnvWins() {
+        Component api = new Component("api", List.of("/bin/api", "--db-host={{database.host}}"), List.of(),
+                Map.of("DATABASE_URL", "{{database.jdbcUrl}}", "PGPORT", "6432"), List.of(new PortSpec("http")), null, null, 1);
+        Blueprint withDatabase = new Blueprint(List.of(api, worker), List.of(), null, null, null, null,
+                new dev.tenantry.api.blueprint.DatabaseDeclaration("postgres", List.of()));
+        Release r = new Release("hello", "2.0.0", withDatabase, null);
+        Plan plan = new Plan("hello", "pro", Plan.Isolation.dedicated, null, null, null, null, null, null, BigDecimal.ONE, null, null);
+        var endpoint = new dev.tenantry.server.tenantdb.DatabaseEndpoint("127.0.0.1", 5433, "schemas_hello", "t_1", "t_1_1");
+        Deployment d = DeploymentRenderer.render(instance, tenant, r, plan, "localhost", Map.of(), Map.of(), endpoint);
+        Component renderedApi = d.components().get(0);
+        assertThat(renderedApi.command()).containsExactly("/bin/api", "--db-host=127.0.0.1");
+        assertThat(renderedApi.env()).containsEntry("DATABASE_URL", endpoint.jdbcUrl()).containsEntry("PGPORT", "6432")
+                .containsEntry("PGUSER", "t_1_1").containsEntry("PGPASSWORD", "{{secrets.PGPASSWORD}}");
+        assertThat(d.components().get(1).env()).as("every component").containsEntry("PGDATABASE", "schemas_hello").containsEntry("PGPORT", "5433");
+    }
 }
