@@ -28,10 +28,15 @@ import org.junit.jupiter.api.Test;
  */
 class TenantDatabasesIT {
     private static final List<String> MODELS = List.of("shared", "schema", "database");
+    private static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+    /** Every tenant password the tests saw, and the server's admin password: none may be found anywhere but the tenant server. */
+    private static final java.util.Set<String> passwords = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static TestPlane plane;
 
     @BeforeAll
     static void start() throws Exception {
+        logs.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
         plane = TestPlane.startWithTenantData();
         plane.createTenant("acme");
         plane.createTenant("globex");
@@ -53,7 +58,43 @@ class TenantDatabasesIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (plane != null) plane.close();
+        try {
+            if (plane != null) assertNoPasswordLeaked();
+        } finally {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+            if (plane != null) plane.close();
+        }
+    }
+
+    /** No database password in the control plane's database, the agent's work directory (replica logs included) or the log. */
+    private static void assertNoPasswordLeaked() throws Exception {
+        passwords.add(adminPassword());
+        assertThat(passwords).as("passwords seen").hasSizeGreaterThan(6);
+        StringBuilder dump = new StringBuilder();
+        var db = plane.dev.database();
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); Statement s = c.createStatement()) {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet t = s.executeQuery("select tablename from pg_tables where schemaname = current_schema()")) {
+                while (t.next()) tables.add(t.getString(1));
+            }
+            for (String table : tables) {
+                try (ResultSet rows = s.executeQuery("select t::text from \"" + table + "\" t")) {
+                    while (rows.next()) dump.append(rows.getString(1)).append('\n');
+                }
+            }
+            assertThat(tables).contains("instance_databases", "database_servers", "secrets");
+        }
+        StringBuilder files = new StringBuilder();
+        try (var walk = Files.walk(plane.home.resolve("cells"))) {
+            for (var f : walk.filter(Files::isRegularFile).toList()) files.append(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        String log = String.join("\n", logs.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList());
+        assertThat(files.toString()).as("the agent's files are there").contains("PGUSER");
+        for (String password : passwords) {
+            assertThat(dump.toString()).as("the control plane's database").doesNotContain(password);
+            assertThat(files.toString()).as("the agent's work directory").doesNotContain(password);
+            assertThat(log).as("the log").doesNotContain(password);
+        }
     }
 
     @Test
@@ -315,6 +356,7 @@ class TenantDatabasesIT {
         String uid = plane.instance(tenant, name).path("uid").asText();
         String password = plane.asAgent("/v1/cells/local/instances/" + uid + "/secrets").json().path("values").path("PGPASSWORD").asText();
         assertThat(password).isNotEmpty();
+        passwords.add(password);
         return new Credentials(db.path("host").asText(), db.path("port").asInt(), db.path("database").asText(), db.path("schema").asText(),
                 db.path("user").asText(), password);
     }

@@ -104,9 +104,11 @@ public final class TenantryServer implements AutoCloseable {
                 new BackupCipher(config.security().keyEncryptionKey()));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
-        this.databaseLoop = new ReconcileLoop(store, signals, new DatabaseReconciler(store, services.databases(), backupFiles, signals))
+        this.databaseLoop = new ReconcileLoop(store, signals, new DatabaseReconciler(store, services.databases(), backupFiles, signals),
+                config.tenantData().lease())
                 .start(config.tenantData().workers());
-        this.backupLoop = new ReconcileLoop(store, signals, new BackupReconciler(store, services.databases(), backupFiles, signals, clock))
+        this.backupLoop = new ReconcileLoop(store, signals, new BackupReconciler(store, services.databases(), backupFiles, signals, clock),
+                config.tenantData().lease())
                 .start(config.tenantData().backupWorkers());
         this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval());
         this.api = new ApiServer(services, new RateLimits(config.limits()), apiTls, apiTls == null ? null

@@ -56,6 +56,11 @@ public final class BackupReconciler implements Reconciler {
     }
 
     @Override
+    public boolean extendLease(Tx tx, String id, String owner, Duration lease) {
+        return tx.leases(Leases.Table.BACKUPS).extend(id, owner, lease);
+    }
+
+    @Override
     public int failed(Tx tx, String id, String owner) {
         return tx.leases(Leases.Table.BACKUPS).releaseAfterFailure(id, owner, ReconcileBackoff::after);
     }

@@ -57,6 +57,11 @@ public final class DatabaseReconciler implements Reconciler {
     }
 
     @Override
+    public boolean extendLease(Tx tx, String id, String owner, Duration lease) {
+        return tx.leases(Leases.Table.DATABASES).extend(id, owner, lease);
+    }
+
+    @Override
     public int failed(Tx tx, String uid, String owner) {
         return tx.leases(Leases.Table.DATABASES).releaseAfterFailure(uid, owner, ReconcileBackoff::after);
     }

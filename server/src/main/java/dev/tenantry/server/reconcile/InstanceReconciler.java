@@ -43,7 +43,7 @@ public final class InstanceReconciler implements Reconciler {
     /** Periodic resync of a settled instance, catching anything a missed signal would have told. */
     static final Duration RESYNC = Duration.ofSeconds(30);
     private static final Duration NO_CAPACITY_RECHECK = Duration.ofSeconds(5);
-    private static final Duration AGENT_RECHECK = Duration.ofSeconds(10);
+    static final Duration AGENT_RECHECK = Duration.ofSeconds(10);
 
     private final Store store;
     private final Signals signals;
@@ -58,6 +58,11 @@ public final class InstanceReconciler implements Reconciler {
     @Override
     public java.util.List<String> claimDue(dev.tenantry.server.store.Tx tx, String owner, Duration lease, int limit) {
         return tx.leases(Leases.Table.INSTANCES).claimDue(owner, lease, limit);
+    }
+
+    @Override
+    public boolean extendLease(dev.tenantry.server.store.Tx tx, String id, String owner, Duration lease) {
+        return tx.leases(Leases.Table.INSTANCES).extend(id, owner, lease);
     }
 
     @Override
@@ -92,7 +97,7 @@ public final class InstanceReconciler implements Reconciler {
                 // a late pass (say, after a report) must never bring it back
                 case DELETED, PURGED -> Outcome.DONE;
                 case DELETING -> deletionSteps(pass);
-                case PURGING -> awaitPurged(pass);
+                case PURGING -> DeletionSteps.awaitPurged(pass);
                 default -> liveSteps(pass);
             };
             Duration next = switch (outcome) {
@@ -127,8 +132,8 @@ public final class InstanceReconciler implements Reconciler {
     }
 
     private Outcome deletionSteps(InstancePass pass) {
-        Outcome outcome = ensureUnpublished(pass);
-        if (outcome instanceof Outcome.Done) outcome = awaitStopped(pass);
+        Outcome outcome = DeletionSteps.ensureUnpublished(pass);
+        if (outcome instanceof Outcome.Done) outcome = DeletionSteps.awaitStopped(pass);
         return outcome;
     }
 
@@ -363,54 +368,6 @@ public final class InstanceReconciler implements Reconciler {
 
     private static boolean isServing(ObservedInstance observed) {
         return observed.replicas().stream().anyMatch(r -> r.healthy() && !r.standby());
-    }
-
-    private Outcome ensureUnpublished(InstancePass pass) {
-        if (!pass.instance.published()) return Outcome.DONE;
-        if (pass.instance.cell() == null) return Outcome.DONE;
-        long revision = pass.tx.cells().bumpRevision(pass.instance.cell());
-        pass.instance = pass.instance.withPublication(false, revision);
-        pass.cellChanged();
-        pass.stepDone("unpublish", "removed from cell " + pass.instance.cell() + " at revision " + revision);
-        pass.stepRunning("stop", "waiting for the agent to stop the replicas");
-        return Outcome.DONE;
-    }
-
-    private Outcome awaitStopped(InstancePass pass) {
-        InstanceRecord i = pass.instance;
-        boolean agentCaughtUp = i.cell() == null || (i.agentRevision() >= i.publishedRevision() && i.observed() == null);
-        if (!agentCaughtUp) return Outcome.waiting("waiting for the agent to stop the workload", AGENT_RECHECK);
-        Plan plan = pass.tx.catalog().plan(i.spec().service(), i.spec().plan()).orElse(null);
-        java.time.Instant purgeAt = pass.now.plusSeconds(plan == null ? Plan.DEFAULT_RETENTION_SECONDS : plan.retention());
-        pass.status(Phase.DELETED, i.status().observedGeneration(), null, Condition.Status.False, "Deleted",
-                "deleted; its data is kept until " + purgeAt + " and it can be restored until then");
-        pass.instance = pass.instance.withDeployment(null, false).withPurgeAt(purgeAt);
-        pass.stepDone("unpublish", "not published");
-        pass.stepDone("stop", "workload stopped and route removed");
-        pass.succeedOperation();
-        pass.event("instance.deleted", Map.of("instance", pass.target(), "uid", i.uid(), "purgeAt", purgeAt.toString()));
-        pass.audit("instance.deleted", "success", "data kept until " + purgeAt);
-        return Outcome.DONE;
-    }
-
-    /** Waits until the agent has removed the instance's data (its revision covers the purge); then erases its parameters. */
-    private Outcome awaitPurged(InstancePass pass) {
-        InstanceRecord i = pass.instance;
-        boolean agentCaughtUp = i.cell() == null || i.agentRevision() >= i.publishedRevision();
-        if (!agentCaughtUp) return Outcome.waiting("waiting for the agent to remove the data", AGENT_RECHECK);
-        Outcome dropped = DatabaseSteps.ensureDropped(pass);
-        if (!(dropped instanceof Outcome.Done)) return dropped;
-        pass.instance = i.withErasedSpec();
-        pass.tx.secrets().retireScope(InstanceSecrets.instanceScope(i.uid()), pass.now);
-        pass.status(Phase.PURGED, i.status().observedGeneration(), null, Condition.Status.False, "Purged",
-                "purged: its data and parameters are gone for good");
-        pass.stepDone("remove-data", i.cell() == null ? "the instance had no data" : "the agent of cell " + i.cell() + " removed the data");
-        pass.stepDone("erase", "parameters and secret parameters erased");
-        pass.tx.secrets().retireScope(dev.tenantry.server.domain.DatabaseService.passwordScope(i.uid()), pass.now);
-        pass.succeedOperation();
-        pass.event("instance.purged", Map.of("instance", pass.target(), "uid", i.uid()));
-        pass.audit("instance.purged", "success", null);
-        return Outcome.DONE;
     }
 
     private static String endpoint(InstancePass pass) {

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReconcileLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
-    private static final Duration LEASE = Duration.ofSeconds(30);
+    /** How long a claim holds without news from its worker; a running pass renews it every third of that (its heartbeat). */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     private static final Duration IDLE_WAIT = Duration.ofMillis(500);
     private static final int BATCH = 8;
     /** The longest a worker waits before it tries to claim work again after errors: work resumes soon after the database does. */
@@ -27,30 +28,34 @@ public final class ReconcileLoop implements AutoCloseable {
     private final Reconciler reconciler;
     private final String name;
     private final Signals.Topic topic;
+    private final Duration lease;
     private final String owner = Ids.newId("worker", 8);
     private final List<Thread> threads = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
 
     public ReconcileLoop(Store store, Signals signals, InstanceReconciler reconciler) {
-        this(store, signals, reconciler, "reconcile", Signals.Topic.RECONCILE);
+        this(store, signals, reconciler, "reconcile", Signals.Topic.RECONCILE, DEFAULT_LEASE);
     }
 
     public ReconcileLoop(Store store, Signals signals, RolloutReconciler reconciler) {
-        this(store, signals, reconciler, "rollout", Signals.Topic.ROLLOUTS);
+        this(store, signals, reconciler, "rollout", Signals.Topic.ROLLOUTS, DEFAULT_LEASE);
     }
 
-    public ReconcileLoop(Store store, Signals signals, DatabaseReconciler reconciler) {
-        this(store, signals, reconciler, "database", Signals.Topic.DATABASES);
+    /** Database passes can be long (migrations, copies): {@code lease} is renewed while one runs. */
+    public ReconcileLoop(Store store, Signals signals, DatabaseReconciler reconciler, Duration lease) {
+        this(store, signals, reconciler, "database", Signals.Topic.DATABASES, lease);
     }
 
-    public ReconcileLoop(Store store, Signals signals, BackupReconciler reconciler) {
-        this(store, signals, reconciler, "backup", Signals.Topic.BACKUPS);
+    /** A backup can take minutes: {@code lease} is renewed while it runs. */
+    public ReconcileLoop(Store store, Signals signals, BackupReconciler reconciler, Duration lease) {
+        this(store, signals, reconciler, "backup", Signals.Topic.BACKUPS, lease);
     }
 
     /** {@code topic}: the signal that wakes its idle workers (their own, so that instance reports do not wake rollout workers). */
-    private ReconcileLoop(Store store, Signals signals, Reconciler reconciler, String name, Signals.Topic topic) {
+    ReconcileLoop(Store store, Signals signals, Reconciler reconciler, String name, Signals.Topic topic, Duration lease) {
         this.store = store;
+        this.lease = lease;
         this.topic = topic;
         this.signals = signals;
         this.reconciler = reconciler;
@@ -69,7 +74,7 @@ public final class ReconcileLoop implements AutoCloseable {
         while (running) {
             try {
                 long mark = signals.mark(topic);
-                List<String> claimed = store.tx(tx -> reconciler.claimDue(tx, owner, LEASE, BATCH));
+                List<String> claimed = store.tx(tx -> reconciler.claimDue(tx, owner, lease, BATCH));
                 // a fire wakes one idle worker: a full batch may have left more due, for the next one
                 if (claimed.size() == BATCH) signals.fire(topic);
                 for (String uid : claimed) {
@@ -94,10 +99,12 @@ public final class ReconcileLoop implements AutoCloseable {
     }
 
     private void reconcileOne(String uid) {
+        Thread heartbeat = Thread.ofVirtual().name(name + "-lease-" + uid).start(() -> renewWhileRunning(uid));
         try {
             reconciler.reconcile(uid, owner);
             passes.incrementAndGet();
         } catch (RuntimeException e) {
+            heartbeat.interrupt();
             int failures = store.tx(tx -> reconciler.failed(tx, uid, owner));
             Duration next = ReconcileBackoff.after(failures);
             if (failures <= 1) {
@@ -109,6 +116,23 @@ public final class ReconcileLoop implements AutoCloseable {
                 store.run(tx -> reconciler.showFailure(tx, uid, e.toString(), failures));
             } catch (RuntimeException unshown) {
                 log.debug("Could not show the failure on {}: {}", uid, unshown.toString());
+            }
+        } finally {
+            heartbeat.interrupt();
+        }
+    }
+
+    /** Renews the lease on {@code id} every third of it until interrupted (the pass ended), so a long pass keeps its claim. */
+    private void renewWhileRunning(String id) {
+        Duration every = lease.dividedBy(3);
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(every.toMillis());
+                if (!store.tx(tx -> reconciler.extendLease(tx, id, owner, lease))) return;
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.debug("Could not renew the lease on {} (the next try in {} ms): {}", id, every.toMillis(), e.toString());
             }
         }
     }

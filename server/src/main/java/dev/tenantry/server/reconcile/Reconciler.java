@@ -9,6 +9,9 @@ interface Reconciler {
     /** Claims up to {@code limit} objects whose pass is due. */
     List<String> claimDue(Tx tx, String owner, Duration lease, int limit);
 
+    /** Extends the lease on an object whose pass is still running (false: it is no longer {@code owner}'s). */
+    boolean extendLease(Tx tx, String id, String owner, Duration lease);
+
     /** Runs one pass over a claimed object and gives its lease back; returns when the next pass is due (null: on a change). */
     Duration reconcile(String id, String owner);
 

@@ -64,6 +64,11 @@ public final class RolloutReconciler implements Reconciler {
     }
 
     @Override
+    public boolean extendLease(Tx tx, String id, String owner, Duration lease) {
+        return tx.leases(Leases.Table.ROLLOUTS).extend(id, owner, lease);
+    }
+
+    @Override
     public int failed(Tx tx, String id, String owner) {
         return tx.leases(Leases.Table.ROLLOUTS).releaseAfterFailure(id, owner, ReconcileBackoff::after);
     }

@@ -43,6 +43,12 @@ public final class Leases {
                 .mapTo(String.class).list();
     }
 
+    /** Extends a lease its owner still holds by {@code lease} from now (a long pass's heartbeat); false when it is no longer theirs. */
+    public boolean extend(String id, String owner, Duration lease) {
+        return h.createUpdate("update " + table + " set lease_until = now() + cast(:lease as interval) where " + key + " = :id and lease_owner = :owner")
+                .bind("id", id).bind("owner", owner).bind("lease", lease.toMillis() + " milliseconds").execute() == 1;
+    }
+
     /** Gives the lease back; {@code next} schedules the next pass (null: only when something changes). */
     public void release(String id, String owner, Duration next) {
         h.createUpdate("update " + table + " set lease_owner = null, lease_until = null,"
