@@ -150,7 +150,7 @@ class TenantDatabasesIT {
     }
 
     @Test
-    void anUpgradeRunsItsMigrationsForEachTenantAndAFailingOneLeavesTheOldReleaseServing() {
+    void anUpgradeRunsItsMigrationsForEachTenantAndAFailingOneLeavesTheOldReleaseServing() throws Exception {
         JsonNode rollout = plane.post("/v1/rollouts", Map.of("service", "notes", "release", "1.1.0",
                 "selector", Map.of("tenants", List.of("acme")), "strategy", Map.of("maxParallel", 3))).json();
         awaitRollout(rollout.path("id").asText(), "SUCCEEDED");
@@ -166,7 +166,22 @@ class TenantDatabasesIT {
         // globex still runs 1.0.0; in the shared pool it runs on the expanded table (expand: the old release lives with it)
         assertThat(addNote("globex", "n-shared", "still on 1.0.0").status()).isEqualTo(201);
 
-        publish("1.2.0", "alter table notes add column priority int; select * from no_such_table;");
+        // contract (not on the shared pool, where globex still runs 1.0.0): a write as 1.0.0 makes it (no author) is refused from then on
+        publish("1.3.0", "1.2", "require author", dev.tenantry.examples.notes.NotesBlueprint.migration(dev.tenantry.examples.notes.NotesBlueprint.CONTRACT_MIGRATION));
+        JsonNode contract = plane.post("/v1/rollouts", Map.of("service", "notes", "release", "1.3.0",
+                "selector", Map.of("tenants", List.of("acme"), "plans", List.of("database")))).json();
+        awaitRollout(contract.path("id").asText(), "SUCCEEDED");
+        JsonNode contracted = plane.get("/v1/tenants/acme/instances/n-database/database").json();
+        assertThat(contracted.path("migrations").findValuesAsText("version")).containsExactly("1", "1.1", "1.2");
+        Credentials acme = credentials("acme", "n-database");
+        try (Connection c = acme.connect(acme.database()); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.execute("insert into notes (body) values ('as 1.0.0 writes')")).hasMessageContaining("author");
+            assertThat(count(s, "select count(*) from notes where author is null")).as("old notes were given an author").isZero();
+        }
+        assertThat(plane.postViaGateway(host("acme", "n-database"), "/notes", "body=after the contract&author=grace",
+                "application/x-www-form-urlencoded").status()).isEqualTo(201);
+
+        publish("1.2.0", "2", "add priority", "alter table notes add column priority int; select * from no_such_table;");
         JsonNode failing = plane.post("/v1/rollouts", Map.of("service", "notes", "release", "1.2.0",
                 "selector", Map.of("tenants", List.of("globex"), "plans", List.of("schema")))).json();
         awaitRollout(failing.path("id").asText(), "HALTED");
@@ -185,7 +200,7 @@ class TenantDatabasesIT {
         assertThat(notes("globex", "n-schema").size()).as("the old release keeps serving").isEqualTo(1);
         assertThat(plane.viaGateway(host("globex", "n-schema"), "/").body()).contains("release 1.0.0");
 
-        publish("1.2.1", "alter table notes add column priority int;");
+        publish("1.2.1", "2", "add priority", "alter table notes add column priority int;");
         JsonNode fixed = plane.post("/v1/rollouts", Map.of("service", "notes", "release", "1.2.1",
                 "selector", Map.of("tenants", List.of("globex"), "plans", List.of("schema")))).json();
         awaitRollout(fixed.path("id").asText(), "SUCCEEDED");
@@ -361,12 +376,13 @@ class TenantDatabasesIT {
                 db.path("user").asText(), password);
     }
 
-    private static void publish(String version, String sql) {
+    /** A release of notes: 1.1.0 with one more migration. */
+    private static void publish(String version, String migrationVersion, String description, String sql) {
         JsonNode base = plane.get("/v1/services/notes/releases/1.1.0").json().path("blueprint");
         List<Object> migrations = new ArrayList<>();
         base.path("database").path("migrations").forEach(m -> migrations.add(Map.of("version", m.path("version").asText(),
                 "description", m.path("description").asText(), "sql", m.path("sql").asText())));
-        migrations.add(Map.of("version", "2", "description", "add priority", "sql", sql));
+        migrations.add(Map.of("version", migrationVersion, "description", description, "sql", sql));
         Map<String, Object> blueprint = new java.util.LinkedHashMap<>(dev.tenantry.api.Json.MAPPER.convertValue(base, Map.class));
         blueprint.put("database", Map.of("engine", "postgres", "migrations", migrations));
         TestPlane.Reply r = plane.post("/v1/services/notes/releases", Map.of("version", version, "blueprint", blueprint));
