@@ -27,7 +27,7 @@ public final class DatabasesCommand {
     }
 
     @Command(name = "add-server", description = "Register a PostgreSQL server (Tenantry connects as its admin first). The admin password"
-            + " is read from a file or standard input, never from the command line.")
+            + " is read from a file or standard input (typed without echo at a terminal), never from the command line.")
     int addServer(@Mixin ClientOptions o, @Parameters(paramLabel = "NAME") String name,
                   @Option(names = "--region", required = true) String region,
                   @Option(names = "--cell", description = "Only for this cell's instances (default: the whole region)") String cell,
@@ -36,8 +36,7 @@ public final class DatabasesCommand {
                   @Option(names = "--admin-user", required = true, description = "A superuser of the server") String adminUser,
                   @Option(names = "--admin-password-file", paramLabel = "FILE", description = "default: standard input") Path passwordFile,
                   @Option(names = "--capacity", description = "Tenant databases it takes (default: 500)") Integer capacity) throws IOException {
-        String password = passwordFile != null ? Files.readString(passwordFile, StandardCharsets.UTF_8).strip()
-                : new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        String password = (passwordFile != null ? Files.readString(passwordFile, StandardCharsets.UTF_8) : SecretsCommand.readStandardInput()).strip();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("region", region);

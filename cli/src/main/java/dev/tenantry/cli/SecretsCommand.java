@@ -63,7 +63,7 @@ public final class SecretsCommand {
     }
 
     /** The value typed (without echo) at a terminal, or all of standard input less one final newline. */
-    private static String readStandardInput() throws IOException {
+    static String readStandardInput() throws IOException {
         if (System.console() != null && System.in.available() == 0) {
             char[] typed = System.console().readPassword("value: ");
             return typed == null ? "" : new String(typed);

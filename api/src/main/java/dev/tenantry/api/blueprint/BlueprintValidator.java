@@ -139,8 +139,7 @@ public final class BlueprintValidator {
         if (blueprint.secret(DATABASE_PASSWORD) != null || blueprint.parameter(DATABASE_PASSWORD) != null) {
             errors.add(field, "'" + DATABASE_PASSWORD + "' is the database password's name: give your secret or parameter another");
         }
-        Set<String> versions = new HashSet<>();
-        int[] previous = null;
+        String highest = null;
         long total = 0;
         for (int i = 0; i < db.migrations().size(); i++) {
             Migration m = db.migrations().get(i);
@@ -152,12 +151,10 @@ public final class BlueprintValidator {
             if (m.version() == null || !m.version().matches(Migration.VERSION)) {
                 errors.add(at + ".version", "must be a dotted number such as 1, 1.1 or 2 (at most 5 parts)");
             } else {
-                int[] version = java.util.Arrays.stream(m.version().split("\\.")).mapToInt(Integer::parseInt).toArray();
-                if (!versions.add(java.util.Arrays.toString(version))) errors.add(at + ".version", "duplicate migration version " + m.version());
-                else if (previous != null && java.util.Arrays.compare(previous, version) >= 0) {
-                    errors.add(at + ".version", "must be greater than the version before it (migrations run in ascending order)");
-                }
-                previous = version;
+                int order = highest == null ? 1 : Migration.compareVersions(m.version(), highest);
+                if (order == 0) errors.add(at + ".version", "duplicate migration version " + m.version());
+                else if (order < 0) errors.add(at + ".version", "must be greater than the versions before it (migrations run in ascending order)");
+                else highest = m.version();
             }
             if (m.description() == null || !m.description().matches(Migration.DESCRIPTION)) {
                 errors.add(at + ".description", "must be 1-100 letters, digits, spaces, '_' or '-'");

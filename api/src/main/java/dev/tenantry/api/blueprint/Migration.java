@@ -21,11 +21,19 @@ public record Migration(String version, String description, String sql) {
     }
 
     /** Orders versions as numbers (1.10 after 1.9). */
-    public static final java.util.Comparator<Migration> BY_VERSION = (a, b) -> java.util.Arrays.compare(parts(a.version()), parts(b.version()));
+    public static final java.util.Comparator<Migration> BY_VERSION = (a, b) -> compareVersions(a.version(), b.version());
+
+    /** Compares two dotted versions as Flyway does: part by part as numbers, trailing zeros not counting (1 and 1.0 are one version). */
+    public static int compareVersions(String a, String b) {
+        return java.util.Arrays.compare(parts(a), parts(b));
+    }
 
     private static int[] parts(String version) {
         try {
-            return java.util.Arrays.stream(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
+            int[] parts = java.util.Arrays.stream(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
+            int length = parts.length;
+            while (length > 1 && parts[length - 1] == 0) length--;
+            return java.util.Arrays.copyOf(parts, length);
         } catch (NumberFormatException e) {
             return new int[] {Integer.MAX_VALUE};
         }

@@ -62,11 +62,13 @@ class DatabaseDeclarationTest {
                     - {version: "1", description: one, sql: "select 1"}
                     - {version: "x", description: "!", sql: " "}
                     - {version: "2", description: again, sql: "select 2"}
+                    - {version: "2.0", description: same, sql: "select 2"}
                 """);
         ValidationException e = catchThrowableOfType(ValidationException.class, () -> BlueprintValidator.validate(b));
         assertThat(e.errors()).extracting(FieldError::field).contains("blueprint.database.engine", "blueprint.database",
                 "blueprint.database.migrations[1].version", "blueprint.database.migrations[2].version",
-                "blueprint.database.migrations[2].description", "blueprint.database.migrations[2].sql", "blueprint.database.migrations[3].version");
+                "blueprint.database.migrations[2].description", "blueprint.database.migrations[2].sql", "blueprint.database.migrations[3].version",
+                "blueprint.database.migrations[4].version");
     }
 
     @Test
@@ -85,6 +87,7 @@ class DatabaseDeclarationTest {
         assertThat(m.description()).isEqualTo("add author");
         assertThat(m.fileName()).isEqualTo("V1.1__add_author.sql");
         assertThat(Migration.fromFile("notes.sql", "")).isNull();
+        assertThat(Migration.compareVersions("1.0", "1")).as("trailing zeros do not count, as for Flyway").isZero();
         List<Migration> sorted = new ArrayList<>(List.of(new Migration("1.10", "a", "-"), new Migration("2", "b", "-"), new Migration("1.9", "c", "-")));
         sorted.sort(Migration.BY_VERSION);
         assertThat(sorted).extracting(Migration::version).containsExactly("1.9", "1.10", "2");

@@ -1,21 +1,18 @@
 package dev.tenantry.server.domain;
 
 import dev.tenantry.api.model.Backup;
-import dev.tenantry.api.model.BackupPolicy;
 import dev.tenantry.api.model.BackupRestore;
 import dev.tenantry.api.model.InstanceCreate;
 import dev.tenantry.api.model.Operation;
 import dev.tenantry.api.model.Phase;
-import dev.tenantry.api.model.Plan;
-import dev.tenantry.api.model.PlanDatabase;
 import dev.tenantry.api.validation.Slugs;
+import dev.tenantry.server.store.BackupRepository;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.store.Tx;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Backups of instances' databases, on demand and on their plan's schedule, and restores: into the instance the backup
@@ -105,11 +102,7 @@ public final class BackupService {
         dev.tenantry.api.validation.Errors errors = new dev.tenantry.api.validation.Errors();
         Slugs.check(errors, "instance", newName);
         errors.throwIfAny();
-        Backup backup = store.tx(tx -> {
-            Backup b = ownBackup(tx, source, id);
-            if (!b.state().equals("succeeded")) throw new ConflictException("backup", "backup " + id + " is " + b.state() + ", not succeeded");
-            return b;
-        });
+        Backup backup = store.tx(tx -> succeededBackup(tx, source, id));
         InstanceCreate create = new InstanceCreate(newName, source.spec().service(), source.spec().plan(), source.spec().release(),
                 publicParameters(source));
         InstanceService.Accepted accepted = instances.create(who, source.tenant(), create, null, (tx, created) -> {
@@ -130,13 +123,19 @@ public final class BackupService {
 
     private static void requireRestorable(Tx tx, InstanceRecord instance, String id) {
         requireDatabase(tx, instance);
+        succeededBackup(tx, instance, id);
+    }
+
+    /** The instance's backup, taken to the end (one that is not, or another instance's or tenant's, is refused). */
+    private static Backup succeededBackup(Tx tx, InstanceRecord instance, String id) {
         Backup b = ownBackup(tx, instance, id);
         if (!b.state().equals("succeeded")) throw new ConflictException("backup", "backup " + id + " is " + b.state() + ", not succeeded");
+        return b;
     }
 
     /** The backup, when it is of this instance (another instance's, or another tenant's, is not found here). */
     private static Backup ownBackup(Tx tx, InstanceRecord instance, String id) {
-        return tx.backups().get(id).filter(b -> tx.backups().instanceOf(id).equals(instance.uid()))
+        return tx.backups().find(instance.uid(), id)
                 .orElseThrow(() -> new NotFoundException("backup", "instance '" + instance.name() + "' has no backup '" + id + "'"));
     }
 
@@ -155,16 +154,13 @@ public final class BackupService {
         Instant now = clock.instant();
         int count = store.tx(tx -> {
             int queued = 0;
-            for (InstanceRecord instance : tx.instances().withDatabases()) {
-                Optional<Plan> plan = tx.catalog().plan(instance.spec().service(), instance.spec().plan());
-                BackupPolicy policy = plan.map(Plan::database).map(PlanDatabase::backups).orElse(null);
-                if (policy == null || tx.backups().inProgress(instance.uid())) continue;
-                Instant last = tx.backups().lastScheduled(instance.uid());
-                Instant since = last != null ? last : instance.createdAt();
-                if (BackupSchedules.firedBetween(policy.schedule(), since, now)) {
-                    enqueue(tx, instance, "scheduled", "system (schedule " + policy.schedule() + ")");
-                    queued++;
-                }
+            for (BackupRepository.ScheduleCandidate c : tx.backups().scheduleCandidates()) {
+                if (!BackupSchedules.firedBetween(c.schedule(), c.since(), now)) continue;
+                InstanceRecord instance = tx.instances().lockByUid(c.instanceUid()).orElseThrow();
+                // another caller may have asked for it since the query: the lock makes this look final
+                if (tx.backups().inProgress(instance.uid())) continue;
+                enqueue(tx, instance, "scheduled", "system (schedule " + c.schedule() + ")");
+                queued++;
             }
             return queued;
         });

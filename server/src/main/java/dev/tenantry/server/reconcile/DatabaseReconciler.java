@@ -44,12 +44,9 @@ public final class DatabaseReconciler implements Reconciler {
     /** A backup to load into the database once it is migrated. */
     private record Restore(String backupId, byte[] wrappedKey) {}
 
-    /**
-     * {@code moveAccess}: the server of the location the database moves to (while moving), or of the one it moved from
-     * (while that is cleaned up); {@code cleanup}: the old location may be dropped.
-     */
+    /** {@code moveAccess}: the server of the location the database moves to (while moving), or of the one it moved from (until cleaned up). */
     private record Work(TenantDatabase db, ServerAccess access, String password, List<Migration> migrations, Restore restore,
-                        boolean retireLogins, ServerAccess moveAccess, boolean cleanup) {}
+                        ServerAccess moveAccess) {}
 
     @Override
     public List<String> claimDue(Tx tx, String owner, Duration lease, int limit) {
@@ -96,9 +93,9 @@ public final class DatabaseReconciler implements Reconciler {
             move(work, uid, owner);
             return null;
         }
-        if (work.cleanup()) cleanUpAfterMove(work, uid);
+        if (db.move().cleanupRequested()) cleanUpAfterMove(work, uid);
         TenantDatabaseAdmin.provision(work.access(), db.location(), db.login(), work.password());
-        if (work.retireLogins()) {
+        if (db.logins().retireRequested()) {
             int current = db.logins().current();
             int dropped = TenantDatabaseTeardown.retireLogins(work.access(), db.location(), current);
             store.run(tx -> {
@@ -201,8 +198,7 @@ public final class DatabaseReconciler implements Reconciler {
         TenantDatabase.Move move = db.move();
         ServerAccess moveAccess = move.moving() ? databases.access(tx, move.to().server())
                 : move.from() != null ? databases.access(tx, move.from().server()) : null;
-        return new Work(db, access, password, migrations, restore, tx.tenantDatabases().loginRetirementRequested(uid), moveAccess,
-                tx.tenantDatabases().cleanupRequested(uid));
+        return new Work(db, access, password, migrations, restore, moveAccess);
     }
 
     private static Progress migrate(Work work, String release) {

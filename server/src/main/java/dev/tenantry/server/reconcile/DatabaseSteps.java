@@ -26,12 +26,9 @@ final class DatabaseSteps {
 
     private DatabaseSteps() {}
 
+    /** For a release that declares a database. */
     static Outcome ensureReady(InstancePass pass, Release release, Plan plan) {
         InstanceRecord i = pass.instance;
-        if (!release.blueprint().hasDatabase()) {
-            pass.stepDone(STEP, "release " + release.version() + " declares no database");
-            return Outcome.DONE;
-        }
         Optional<TenantDatabase> found = pass.tx.tenantDatabases().get(i.uid());
         if (found.isEmpty()) return place(pass, release, plan);
         TenantDatabase.Progress progress = found.get().progress();
@@ -115,17 +112,6 @@ final class DatabaseSteps {
         return Outcome.waiting("database move", WORKER_RECHECK);
     }
 
-    /** Once the workload runs on the new location only (the instance is settled), the old location is dropped. */
-    static void cleanUpAfterMove(InstancePass pass) {
-        pass.tx.tenantDatabases().get(pass.instance.uid())
-                .filter(db -> db.move().from() != null && !db.move().moving())
-                .filter(db -> !pass.tx.tenantDatabases().cleanupRequested(db.instanceUid()))
-                .ifPresent(db -> {
-                    pass.tx.tenantDatabases().requestCleanup(db.instanceUid());
-                    pass.databasesChanged();
-                });
-    }
-
     /** What the tenant has in a location, in words: its rows of a pool, its schema, or its database. */
     static String describe(TenantDatabase.Location l) {
         return switch (l.isolation()) {
@@ -146,17 +132,22 @@ final class DatabaseSteps {
     }
 
     /**
-     * Once every replica runs with the current login (the instance is settled on its generation), the logins of earlier
-     * generations are dropped by the database workers.
+     * Once the instance is settled (every replica runs its current generation), what waited for its workload to switch
+     * may go: the logins of earlier generations (after a rotation), the old location (after a move).
      */
-    static void retireOldLogins(InstancePass pass) {
-        pass.tx.tenantDatabases().get(pass.instance.uid())
-                .filter(db -> db.logins().oldOnesLeft() && db.progress().state() == TenantDatabase.State.ready)
-                .filter(db -> !pass.tx.tenantDatabases().loginRetirementRequested(db.instanceUid()))
-                .ifPresent(db -> {
-                    pass.tx.tenantDatabases().requestLoginRetirement(db.instanceUid());
-                    pass.databasesChanged();
-                });
+    static void afterSettled(InstancePass pass) {
+        Optional<TenantDatabase> found = pass.tx.tenantDatabases().get(pass.instance.uid());
+        if (found.isEmpty()) return;
+        TenantDatabase db = found.get();
+        boolean ready = db.progress().state() == TenantDatabase.State.ready;
+        if (ready && db.logins().oldOnesLeft() && !db.logins().retireRequested()) {
+            pass.tx.tenantDatabases().requestLoginRetirement(db.instanceUid());
+            pass.databasesChanged();
+        }
+        if (db.move().from() != null && !db.move().moving() && !db.move().cleanupRequested()) {
+            pass.tx.tenantDatabases().requestCleanup(db.instanceUid());
+            pass.databasesChanged();
+        }
     }
 
     /** On purge: the database (its rows, schema or database, and roles) is dropped before the instance is PURGED. */

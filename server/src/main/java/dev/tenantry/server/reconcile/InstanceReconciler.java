@@ -157,11 +157,17 @@ public final class InstanceReconciler implements Reconciler {
         return Outcome.DONE;
     }
 
+    /** The plan is read only for a release with a database: every resync of every other instance passes through here. */
     private Outcome ensureDatabaseReady(InstancePass pass) {
         InstanceRecord i = pass.instance;
         Release release = pass.tx.catalog().release(i.spec().service(), i.spec().release()).orElse(null);
+        if (release == null) return Outcome.failed("release or plan of the instance no longer exists");
+        if (!release.blueprint().hasDatabase()) {
+            pass.stepDone(DatabaseSteps.STEP, "release " + release.version() + " declares no database");
+            return Outcome.DONE;
+        }
         Plan plan = pass.tx.catalog().plan(i.spec().service(), i.spec().plan()).orElse(null);
-        if (release == null || plan == null) return Outcome.failed("release or plan of the instance no longer exists");
+        if (plan == null) return Outcome.failed("release or plan of the instance no longer exists");
         return DatabaseSteps.ensureReady(pass, release, plan);
     }
 
@@ -272,8 +278,7 @@ public final class InstanceReconciler implements Reconciler {
         pass.stepDone("route", endpoint == null ? "no ingress declared" : "routed at " + endpoint);
         pass.stepDone("apply", "generation " + i.generation() + " runs: all replicas healthy");
         pass.succeedOperation();
-        DatabaseSteps.retireOldLogins(pass);
-        DatabaseSteps.cleanUpAfterMove(pass);
+        DatabaseSteps.afterSettled(pass);
         if (becameRunning) {
             pass.event("instance.running", Map.of("instance", pass.target(), "uid", i.uid(), "endpoint", endpoint == null ? "" : endpoint));
             pass.audit("instance.running", "success", endpoint);

@@ -30,6 +30,12 @@ public final class BackupRepository {
         return h.createQuery("select * from database_backups where id = :id").bind("id", id).map((rs, c) -> row(rs)).findOne();
     }
 
+    /** The backup, when it is one of that instance's. */
+    public Optional<Backup> find(String instanceUid, String id) {
+        return h.createQuery("select * from database_backups where id = :id and instance_uid = :u").bind("id", id).bind("u", instanceUid)
+                .map((rs, c) -> row(rs)).findOne();
+    }
+
     /** The encrypted key of a taken backup and the instance it is of. */
     public record Stored(String id, String instanceUid, byte[] wrappedKey, String migrationVersion) {}
 
@@ -49,11 +55,24 @@ public final class BackupRepository {
                 .map((rs, c) -> row(rs)).list();
     }
 
-    /** When the instance's last scheduled backup was asked for (null: never). */
-    public Instant lastScheduled(String instanceUid) {
-        return h.createQuery("select max(created_at) from database_backups where instance_uid = :u and trigger = 'scheduled'")
-                .bind("u", instanceUid).mapTo(Instant.class).findOne().orElse(null);
+    /**
+     * A live instance with a database whose plan backs it up on a schedule, and no backup of it waiting or running: its
+     * schedule, and since when it counts (its last scheduled backup, else its creation).
+     */
+    public record ScheduleCandidate(String instanceUid, String schedule, Instant since) {}
+
+    /** Every schedule candidate, in one query (the timer looks every 30 s). */
+    public List<ScheduleCandidate> scheduleCandidates() {
+        return h.createQuery("select i.uid, p.database -> 'backups' ->> 'schedule' as schedule,"
+                        + " coalesce((select max(b.created_at) from database_backups b where b.instance_uid = i.uid and b.trigger = 'scheduled'),"
+                        + " i.created_at) as since from instances i join instance_databases d on d.instance_uid = i.uid"
+                        + " join plans p on p.service = i.spec ->> 'service' and p.name = i.spec ->> 'plan'"
+                        + " where " + InstanceRepository.LIVE + " and d.state not in ('dropping', 'dropped') and d.applied_release is not null"
+                        + " and p.database -> 'backups' ->> 'schedule' is not null and not exists (select 1 from database_backups b"
+                        + " where b.instance_uid = i.uid and b.state in ('pending', 'running')) order by i.uid")
+                .map((rs, c) -> new ScheduleCandidate(rs.getString("uid"), rs.getString("schedule"), JsonColumns.instant(rs, "since"))).list();
     }
+
 
     /** Whether a backup of the instance is waiting or being taken. */
     public boolean inProgress(String instanceUid) {

@@ -42,12 +42,6 @@ public final class InstanceRepository {
                 .bind("t", tenant).bind("n", name).map((rs, c) -> row(rs)).list();
     }
 
-    /** Live instances that have a database (made, not dropped). */
-    public List<InstanceRecord> withDatabases() {
-        return h.createQuery("select i.* from instances i join instance_databases d on d.instance_uid = i.uid"
-                + " where " + LIVE + " and d.state not in ('dropping', 'dropped') and d.applied_release is not null order by i.uid")
-                .map((rs, c) -> row(rs)).list();
-    }
 
     /** Up to {@code limit} DELETED instances whose purge time has come, oldest first. */
     public List<String> purgeDue(int limit) {

@@ -80,11 +80,6 @@ public final class TenantDatabaseRepository {
         leases().requestReconcile(instanceUid);
     }
 
-    /** Whether the older logins may be dropped now. */
-    public boolean loginRetirementRequested(String instanceUid) {
-        return h.createQuery("select retire_logins from instance_databases where instance_uid = :u").bind("u", instanceUid)
-                .mapTo(Boolean.class).findOne().orElse(false);
-    }
 
     /** The logins below {@code below} were dropped. */
     public void loginsRetired(String instanceUid, int below) {
@@ -124,10 +119,6 @@ public final class TenantDatabaseRepository {
         leases().requestReconcile(instanceUid);
     }
 
-    public boolean cleanupRequested(String instanceUid) {
-        return h.createQuery("select cleanup_requested from instance_databases where instance_uid = :u").bind("u", instanceUid)
-                .mapTo(Boolean.class).findOne().orElse(false);
-    }
 
     public void cleanedUp(String instanceUid) {
         h.createUpdate("update instance_databases set moved_from = null, cleanup_requested = false where instance_uid = :u")
@@ -175,8 +166,8 @@ public final class TenantDatabaseRepository {
                 JsonColumns.read(rs, "migrations", MIGRATIONS), TenantDatabase.State.valueOf(rs.getString("state")), rs.getString("message"));
         String failedTo = rs.getString("move_failed_to");
         TenantDatabase.Move move = new TenantDatabase.Move(JsonColumns.read(rs, "move_to", Location.class), JsonColumns.read(rs, "moved_from", Location.class),
-                failedTo == null ? null : DatabaseIsolation.valueOf(failedTo));
+                failedTo == null ? null : DatabaseIsolation.valueOf(failedTo), rs.getBoolean("cleanup_requested"));
         return new TenantDatabase(rs.getString("instance_uid"), rs.getString("tenant"), rs.getString("service"), location,
-                new TenantDatabase.Logins(rs.getInt("login_generation"), rs.getInt("logins_retired_below")), progress, move, rs.getBoolean("drop_requested"), JsonColumns.instant(rs, "updated_at"));
+                new TenantDatabase.Logins(rs.getInt("login_generation"), rs.getInt("logins_retired_below"), rs.getBoolean("retire_logins")), progress, move, rs.getBoolean("drop_requested"), JsonColumns.instant(rs, "updated_at"));
     }
 }

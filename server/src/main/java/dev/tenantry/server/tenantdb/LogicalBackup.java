@@ -83,7 +83,7 @@ public final class LogicalBackup {
         try (Connection c = access.connect(l.database())) {
             c.setAutoCommit(false);
             String current = migrationVersion(c, l);
-            if (header.migrationVersion() != null && (current == null || newer(header.migrationVersion(), current))) {
+            if (header.migrationVersion() != null && (current == null || Migration.compareVersions(header.migrationVersion(), current) > 0)) {
                 throw new RestoreRefusedException("the backup is of migration version " + header.migrationVersion() + " and the database is at "
                         + (current == null ? "none" : current) + ": move the instance to a release with those migrations first");
             }
@@ -139,9 +139,6 @@ public final class LogicalBackup {
         }
     }
 
-    private static boolean newer(String a, String b) {
-        return Migration.BY_VERSION.compare(new Migration(a, "a", "-"), new Migration(b, "b", "-")) > 0;
-    }
 
     /** Empties the tenant's tables (its rows of a shared pool's). */
     private static void clear(Connection c, TenantDatabase.Location l) throws SQLException {

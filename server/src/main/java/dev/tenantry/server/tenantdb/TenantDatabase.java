@@ -15,10 +15,11 @@ public record TenantDatabase(String instanceUid, String tenant, String service, 
 
     /**
      * A move to another isolation model: the location it moves to (null: not moving), the one it moved from (null:
-     * cleaned up), and the model a move failed to go to (not tried again until the plan asks for another).
+     * cleaned up), the model a move failed to go to (not tried again until the plan asks for another), and whether the
+     * workload runs on the new location only, so that the old one may be dropped.
      */
-    public record Move(Location to, Location from, DatabaseIsolation failedTo) {
-        public static final Move NONE = new Move(null, null, null);
+    public record Move(Location to, Location from, DatabaseIsolation failedTo, boolean cleanupRequested) {
+        public static final Move NONE = new Move(null, null, null, false);
 
         public boolean moving() {
             return to != null;
@@ -26,11 +27,11 @@ public record TenantDatabase(String instanceUid, String tenant, String service, 
     }
 
     /**
-     * The login generation the workload is given ({@code current}: the password secret's version), and the first one
-     * not dropped yet: after a rotation the older logins are dropped once every replica runs with the current one.
+     * The login generation the workload is given ({@code current}: the password secret's version), the first one not
+     * dropped yet, and whether every replica runs with the current one, so that the older ones may be dropped.
      */
-    public record Logins(int current, int retiredBelow) {
-        public static final Logins FIRST = new Logins(1, 1);
+    public record Logins(int current, int retiredBelow, boolean retireRequested) {
+        public static final Logins FIRST = new Logins(1, 1, false);
 
         public boolean oldOnesLeft() {
             return retiredBelow < current;
