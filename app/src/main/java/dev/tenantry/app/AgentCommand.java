@@ -67,6 +67,10 @@ final class AgentCommand implements Callable<Integer> {
             + " (default: one per core)")
     Integer startConcurrency;
 
+    @Option(names = "--postgres-bin", paramLabel = "DIR", description = "PostgreSQL binaries (initdb, postgres) for the dedicated database"
+            + " servers of this cell (default: the bundled ones)")
+    Path postgresBin;
+
     @Override
     public Integer call() throws Exception {
         String secret = token != null ? token : System.getenv("TENANTRY_AGENT_TOKEN");
@@ -89,7 +93,8 @@ final class AgentCommand implements Callable<Integer> {
         String endpoint = gateway != null ? "http://{host}:" + gateway.port() + "/" : endpointTemplate(gatewayUrl);
         Agent agent = new Agent(new Agent.Config(server, secret, cell,
                 new CellRegistration(region, "process", capacity, baseDomain, endpoint),
-                workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice).withStartConcurrency(startConcurrency), tls),
+                workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice).withStartConcurrency(startConcurrency)
+                        .withPostgresBin(postgresBin != null ? postgresBin.toAbsolutePath() : dev.tenantry.server.store.EmbeddedPostgres.binaries()), tls),
                 gateway != null ? gateway.routes() : routes -> { }, gateway != null ? gateway.routes()::traffic : new TrafficFile(workDir.toAbsolutePath()),
                 gateway != null && gatewayTlsPort != null ? gateway.certificates()::replaceAll : null, java.time.Clock.systemUTC()).start();
         if (gateway != null) gateway.onWake(agent::wake, Duration.ofSeconds(wakeTimeout));

@@ -9,6 +9,7 @@ import dev.tenantry.gateway.Gateway;
 import dev.tenantry.gateway.TrustedProxies;
 import dev.tenantry.server.SecuritySettings;
 import dev.tenantry.server.TenantDataSettings;
+import dev.tenantry.server.store.EmbeddedPostgres;
 import dev.tenantry.server.TenantryServer;
 import dev.tenantry.server.domain.ApiLimits;
 import java.nio.file.Files;
@@ -114,10 +115,16 @@ public final class DevMode implements AutoCloseable {
         agent = new Agent(new Agent.Config(server.url(), HomeFiles.token(home.resolve("agent.token"),
                 server.services().tokens(), new TokenCreate("agent of cell " + CELL, Role.agent, null, CELL)).secret(), CELL,
                 new CellRegistration("local", "process", options.capacity(), "localhost", endpointTemplate),
-                home.resolve("cells").resolve(CELL), options.driver()), gateway.routes(), gateway.routes()::traffic,
+                home.resolve("cells").resolve(CELL), agentDriver()), gateway.routes(), gateway.routes()::traffic,
                 options.gatewayTlsPort() != null ? gateway.certificates()::replaceAll : null, clock).start();
         gateway.onWake(agent::wake, Gateway.DEFAULT_WAKE_TIMEOUT);
         server.markReady();
+    }
+
+    /** The agent's settings; with tenant data it runs dedicated database servers with the embedded PostgreSQL's binaries. */
+    private DriverSettings agentDriver() throws java.io.IOException {
+        DriverSettings driver = options.driver();
+        return options.tenantData() && driver.postgresBin() == null ? driver.withPostgresBin(EmbeddedPostgres.binaries()) : driver;
     }
 
     /** The example's release, or null when it could not be registered: dev mode then runs without it, and says why. */

@@ -39,7 +39,7 @@ final class ExampleCatalog {
     static final String PLAN = "starter";
     static final String NOTES = "notes";
     /** The notes plans, one per isolation model that dev mode offers. */
-    static final List<DatabaseIsolation> NOTES_MODELS = List.of(DatabaseIsolation.shared, DatabaseIsolation.schema, DatabaseIsolation.database);
+    static final List<DatabaseIsolation> NOTES_MODELS = List.of(DatabaseIsolation.values());
     private static final String VERSION = "1.0.0";
 
     private ExampleCatalog() {}

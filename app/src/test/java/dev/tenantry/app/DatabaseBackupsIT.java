@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * instance in every model and into a fork, kept as the plan says, refused across tenants, and gone with a purge.
  */
 class DatabaseBackupsIT {
-    private static final List<String> MODELS = List.of("shared", "schema", "database");
+    private static final List<String> MODELS = List.of("shared", "schema", "database", "dedicated");
     private static final MovableClock clock = new MovableClock();
     private static TestPlane plane;
 

@@ -27,10 +27,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code kill -9} of the whole control plane ({@code ./tenantry up}: server, agent and gateway in one process) in the
- * middle of a rollout's migration wave, of a database backup and of a move to another model (its copy in flight). After
- * a restart on the same home, the rollout finishes with every tenant's migrations applied exactly once and its notes
- * intact, the backup is taken again from the start and restores every row, and the move ends with every row in the
- * new model and the old place cleaned up.
+ * middle of a rollout's migration wave, of a database backup and of a move to the dedicated model (its copy in flight
+ * into the instance's own PostgreSQL server, which the agent runs and adopts across the kill). After a restart on the
+ * same home, the rollout finishes with every tenant's migrations applied exactly once and its notes intact, the backup
+ * is taken again from the start and restores every row, and the move ends with every row on the own server and the old
+ * place cleaned up.
  */
 class TenantDataCrashE2E {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -76,7 +77,7 @@ class TenantDataCrashE2E {
             s.execute("insert into \"" + big.path("schema").asText() + "\".notes (body) select 'filler ' || g from generate_series(1, " + BIG_ROWS + ") g");
         }
         publishSlowRelease();
-        // another tenant's instance (not in the rollout) that moves from the schema model to the database model
+        // another tenant's instance (not in the rollout) that moves from the schema model to the dedicated model
         assertThat(call("POST", "/v1/tenants", Map.of("id", "globex")).statusCode()).isEqualTo(201);
         assertThat(call("POST", "/v1/tenants/globex/instances", Map.of("name", "mover", "service", "notes", "plan", "schema")).statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(90)).until(() -> json("GET", "/v1/tenants/globex/instances/mover").path("status").path("phase").asText().equals("RUNNING"));
@@ -132,17 +133,18 @@ class TenantDataCrashE2E {
                     .containsExactly(backupId + ".backup");
         }
         // the second kill: in the middle of a move's copy
-        HttpResponse<String> move = call("PATCH", "/v1/tenants/globex/instances/mover", Map.of("plan", "database"));
+        HttpResponse<String> move = call("PATCH", "/v1/tenants/globex/instances/mover", Map.of("plan", "dedicated"));
         assertThat(move.statusCode()).as(move.body()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> copyingInto(moverRole));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> copyingFrom("schemas_notes"));
         up.destroyForcibly();
         assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
         up = UpLauncher.start(home, home.resolve("up-3.log"));
         awaitReady(home.resolve("up-3.log"));
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> json("GET", "/v1/tenants/globex/instances/mover/database").path("isolation").asText().equals("database"));
+                .until(() -> json("GET", "/v1/tenants/globex/instances/mover/database").path("isolation").asText().equals("dedicated"));
         await().atMost(Duration.ofSeconds(60)).until(() -> json("GET", "/v1/tenants/globex/instances/mover").path("status").path("phase").asText().equals("RUNNING"));
-        try (Connection c = tenantData(moverRole); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from notes")) {
+        String ownServer = json("GET", "/v1/tenants/globex/instances/mover/database").path("server").asText();
+        try (Connection c = ownServer(ownServer, moverRole); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from notes")) {
             rs.next();
             assertThat(rs.getLong(1)).as("every row in the new model").isEqualTo(MOVER_ROWS);
         }
@@ -186,13 +188,27 @@ class TenantDataCrashE2E {
         }
     }
 
-    /** Whether a move's copy is loading rows into the tenant's new database (the database model names it after the role). */
-    private boolean copyingInto(String role) throws Exception {
+    /** Whether a move's copy is reading rows out of the tenant's old place in that database. */
+    private boolean copyingFrom(String database) throws Exception {
         try (Connection c = tenantData("postgres"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select count(*) from pg_stat_activity where datname = '" + role + "' and query ilike 'copy %'")) {
+             ResultSet rs = s.executeQuery("select count(*) from pg_stat_activity where datname = '" + database + "' and query ilike 'copy %'"
+                     + " and pid <> pg_backend_pid()")) {
             rs.next();
             return rs.getLong(1) > 0;
         }
+    }
+
+    /** An instance's own server as its admin (the password as the cell's agent is given it). */
+    private Connection ownServer(String server, String database) throws Exception {
+        String agentToken = Files.readString(home.resolve("agent.token")).strip();
+        HttpResponse<String> secrets = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/v1/cells/local/instances/" + server + "/secrets"))
+                .header("Authorization", "Bearer " + agentToken).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(secrets.statusCode()).as(secrets.body()).isEqualTo(200);
+        JsonNode row = json("GET", "/v1/database-servers/" + server);
+        Properties props = new Properties();
+        props.setProperty("user", row.path("adminUser").asText());
+        props.setProperty("password", Json.MAPPER.readTree(secrets.body()).path("values").path("admin_password").asText());
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + row.path("port").asInt() + "/" + database, props);
     }
 
     private Connection tenantData(String database) throws Exception {

@@ -21,13 +21,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tenant databases for real: dev mode's second embedded PostgreSQL holds the notes example's data in each isolation
- * model (shared tables under row-level security, a schema per tenant, a database per tenant). Each tenant's own
+ * Tenant databases for real: dev mode's second embedded PostgreSQL holds the notes example's data in three isolation
+ * models (shared tables under row-level security, a schema per tenant, a database per tenant), and the agent runs a
+ * PostgreSQL server of each dedicated instance's own (from the same embedded binaries) for the fourth. Each tenant's own
  * credentials (as the agent hands them to its replicas) are used to try to read another tenant's data; migrations run
  * inside a rollout, a failing one fails the upgrade while the old release serves, and a purge leaves nothing behind.
  */
 class TenantDatabasesIT {
-    private static final List<String> MODELS = List.of("shared", "schema", "database");
+    private static final List<String> MODELS = List.of("shared", "schema", "database", "dedicated");
     private static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
     /** Every tenant password the tests saw, and the server's admin password: none may be found anywhere but the tenant server. */
     private static final java.util.Set<String> passwords = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -86,7 +87,8 @@ class TenantDatabasesIT {
         }
         StringBuilder files = new StringBuilder();
         try (var walk = Files.walk(plane.home.resolve("cells"))) {
-            for (var f : walk.filter(Files::isRegularFile).toList()) files.append(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1));
+            // dedicated servers' own data (their SCRAM verifiers, like the tenant server's) is not the agent's to check
+            for (var f : walk.filter(Files::isRegularFile).filter(f -> !f.toString().contains("/pgdata")).toList()) files.append(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1));
         }
         String log = String.join("\n", logs.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList());
         assertThat(files.toString()).as("the agent's files are there").contains("PGUSER");
@@ -147,6 +149,23 @@ class TenantDatabasesIT {
         }
         assertThatThrownBy(() -> acmeDb.connect(globexDb.database()).close()).isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
         assertThatThrownBy(() -> acmeDb.connect(globexSchema.database()).close()).isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+
+        // dedicated: a server of its own, which knows no other tenant's login (and the shared server none of its own)
+        Credentials acmeOwn = credentials("acme", "n-dedicated");
+        Credentials globexOwn = credentials("globex", "n-dedicated");
+        assertThat(acmeOwn.port()).isNotEqualTo(globexOwn.port()).isNotEqualTo(tenantDataPort());
+        try (Connection c = acmeOwn.connect(acmeOwn.database()); Statement s = c.createStatement()) {
+            assertThat(count(s, "select count(*) from notes")).isEqualTo(1);
+            assertThat(count(s, "select count(*) from pg_roles where left(rolname, 2) = 't_' and left(rolname, " + acmeOwn.role().length() + ") <> '" + acmeOwn.role() + "'"))
+                    .as("no other tenant's role on its server").isZero();
+            assertThatThrownBy(() -> s.execute("create database stolen")).hasMessageContaining("permission denied");
+        }
+        Credentials acmeOnGlobexServer = new Credentials(globexOwn.host(), globexOwn.port(), globexOwn.database(), null, acmeOwn.user(), acmeOwn.password());
+        assertThatThrownBy(() -> acmeOnGlobexServer.connect(globexOwn.database()).close()).isInstanceOf(SQLException.class)
+                .hasMessageContaining("authentication failed");
+        Credentials acmeOnSharedServer = new Credentials(acmeDb.host(), acmeDb.port(), acmeDb.database(), null, acmeOwn.user(), acmeOwn.password());
+        assertThatThrownBy(() -> acmeOnSharedServer.connect(globexDb.database()).close()).isInstanceOf(SQLException.class)
+                .hasMessageContaining("authentication failed");
     }
 
     @Test
@@ -213,12 +232,21 @@ class TenantDatabasesIT {
     @Test
     void purgingAnInstanceLeavesNothingOfItsDatabase() throws Exception {
         List<String> roles = new ArrayList<>();
+        String ownServer = null;
+        java.nio.file.Path ownServerDir = null;
+        int ownServerPort = 0;
         for (String model : MODELS) {
             String name = "gone-" + model;
             assertThat(plane.post("/v1/tenants/acme/instances", Map.of("name", name, "service", "notes", "plan", model)).status()).isEqualTo(202);
             plane.awaitPhase("acme", name, "RUNNING");
             assertThat(addNote("acme", name, "doomed").status()).isEqualTo(201);
             roles.add(credentials("acme", name).role());
+            if (model.equals("dedicated")) {
+                ownServer = plane.get("/v1/tenants/acme/instances/" + name + "/database").json().path("server").asText();
+                ownServerPort = plane.get("/v1/database-servers/" + ownServer).json().path("port").asInt();
+                ownServerDir = plane.home.resolve("cells").resolve("local").resolve("instances").resolve(ownServer);
+                assertThat(ownServerDir.resolve("data").resolve("pgdata").resolve("PG_VERSION")).exists();
+            }
         }
         for (String model : MODELS) {
             assertThat(plane.delete("/v1/tenants/acme/instances/gone-" + model).status()).isEqualTo(202);
@@ -226,6 +254,10 @@ class TenantDatabasesIT {
             assertThat(plane.post("/v1/tenants/acme/instances/gone-" + model + "/purge", null).status()).isEqualTo(202);
         }
         for (String model : MODELS) plane.awaitPhase("acme", "gone-" + model, "PURGED");
+        assertThat(plane.get("/v1/database-servers/" + ownServer).status()).as("the own server is deregistered").isEqualTo(404);
+        assertThat(ownServerDir).as("its data directory is removed").doesNotExist();
+        int port = ownServerPort;
+        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close()).as("it no longer listens").isInstanceOf(java.io.IOException.class);
         try (Connection admin = admin("postgres"); Statement s = admin.createStatement()) {
             for (String role : roles) {
                 assertThat(count(s, "select count(*) from pg_roles where rolname like '" + role + "%'")).as("roles of " + role).isZero();
@@ -289,7 +321,8 @@ class TenantDatabasesIT {
         plane.awaitPhase("acme", "mover", "RUNNING");
         for (String note : List.of("first", "second")) assertThat(addNote("acme", "mover", note).status()).isEqualTo(201);
         String role = credentials("acme", "mover").role();
-        for (String model : List.of("schema", "database", "shared")) {
+        String ownServer = null;
+        for (String model : List.of("schema", "database", "dedicated", "shared")) {
             TestPlane.Reply update = plane.call("PATCH", "/v1/tenants/acme/instances/mover", Map.of("plan", model), plane.admin);
             assertThat(update.status()).as(update.body()).isEqualTo(202);
             JsonNode op = plane.awaitOperation(update.json().path("operation").path("id").asText());
@@ -304,10 +337,14 @@ class TenantDatabasesIT {
             plane.postViaGateway(host("acme", "mover"), "/notes", "x", "text/plain");
             assertThat(bodies(notes("acme", "mover"))).hasSize(4);
             // back to three notes for the next round: the move copies whatever there is
-            try (Connection admin = admin(db.path("database").asText()); Statement s = admin.createStatement()) {
+            try (Connection admin = adminOf(db.path("server").asText(), db.path("database").asText()); Statement s = admin.createStatement()) {
                 s.execute("delete from \"" + db.path("schema").asText() + "\".notes where body in ('x', 'in " + model + "')");
             }
+            if (model.equals("dedicated")) ownServer = db.path("server").asText();
         }
+        String moved = ownServer;
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plane.get("/v1/database-servers/" + moved).status())
+                .as("the own server goes after the move out of the dedicated model").isEqualTo(404));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             try (Connection admin = admin("postgres"); Statement s = admin.createStatement()) {
                 assertThat(count(s, "select count(*) from pg_database where datname = '" + role + "'")).as("the database model's database").isZero();
@@ -320,6 +357,35 @@ class TenantDatabasesIT {
             assertThat(count(s, "select count(*) from notes where tenantry_tenant = '" + role + "'")).as("its rows, once").isEqualTo(2);
         }
         assertThat(bodies(notes("globex", "n-shared"))).as("the neighbour in the pool").contains("globex shared note");
+    }
+
+    @Test
+    void aKilledOwnServerIsRestartedByTheAgentWithItsDataAtItsAddress() throws Exception {
+        JsonNode before = plane.get("/v1/tenants/globex/instances/n-dedicated/database").json();
+        String server = before.path("server").asText();
+        ProcessHandle postmaster = postmasterOf(server).orElseThrow();
+        assertThat(postmaster.destroyForcibly()).isTrue();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> postmasterOf(server).filter(p -> p.pid() != postmaster.pid()).isPresent()
+                        && plane.viaGateway(host("globex", "n-dedicated"), "/notes").status() == 200);
+        assertThat(bodies(notes("globex", "n-dedicated"))).as("its data after the kill").contains("globex dedicated note");
+        assertThat(addNote("globex", "n-dedicated", "after the kill").status()).isEqualTo(201);
+        JsonNode after = plane.get("/v1/tenants/globex/instances/n-dedicated/database").json();
+        assertThat(after.path("port").asInt()).as("the same address").isEqualTo(before.path("port").asInt());
+        assertThat(after.path("state").asText()).isEqualTo("ready");
+    }
+
+    /** The postmaster of an instance's own server: the process whose command line names the server's data directory. */
+    private static java.util.Optional<ProcessHandle> postmasterOf(String server) {
+        String dataDir = "/instances/" + server + "/data/pgdata";
+        return ProcessHandle.allProcesses().filter(p -> {
+            try {
+                String cmdline = Files.readString(java.nio.file.Path.of("/proc", String.valueOf(p.pid()), "cmdline")).replace('\0', ' ');
+                return cmdline.contains("bin/postgres") && cmdline.contains(dataDir);
+            } catch (java.io.IOException | java.io.UncheckedIOException gone) {
+                return false;
+            }
+        }).findFirst();
     }
 
     @Test
@@ -344,7 +410,14 @@ class TenantDatabasesIT {
                 "port", tenantDataPort(), "adminUser", "lowly", "adminPassword", "lowly-password"));
         assertThat(notSuper.status()).isEqualTo(400);
         assertThat(notSuper.body()).contains("adminUser").contains("superuser");
-        assertThat(plane.get("/v1/database-servers").json().path("items").findValuesAsText("name")).containsExactly("local");
+        JsonNode servers = plane.get("/v1/database-servers").json().path("items");
+        List<String> registered = new ArrayList<>();
+        servers.forEach(server -> {
+            if (server.path("dedicatedTo").isNull() || server.path("dedicatedTo").isMissingNode()) registered.add(server.path("name").asText());
+        });
+        assertThat(registered).containsExactly("local");
+        String own = plane.get("/v1/tenants/acme/instances/n-dedicated/database").json().path("server").asText();
+        assertThat(plane.delete("/v1/database-servers/" + own).status()).as("an instance's own server goes with it").isEqualTo(409);
         assertThat(plane.get("/v1/database-servers").body()).doesNotContain(adminPassword());
         assertThat(plane.get("/v1/tenants/acme/instances/nosuch/database").status()).isEqualTo(404);
         assertThat(plane.delete("/v1/database-servers/local").status()).as("it holds tenant databases").isEqualTo(409);
@@ -425,6 +498,19 @@ class TenantDatabasesIT {
 
     private static String adminPassword() throws Exception {
         return Files.readString(plane.home.resolve("tenant-data").resolve("pgdata.password")).strip();
+    }
+
+    /** The admin of a server: dev mode's, or an instance's own (its password as its agent is given it). */
+    private static Connection adminOf(String server, String db) throws Exception {
+        if (server.equals("local")) return admin(db);
+        JsonNode row = plane.get("/v1/database-servers/" + server).json();
+        String password = plane.asAgent("/v1/cells/local/instances/" + server + "/secrets").json().path("values").path("admin_password").asText();
+        assertThat(password).isNotEmpty();
+        passwords.add(password);
+        Properties props = new Properties();
+        props.setProperty("user", row.path("adminUser").asText());
+        props.setProperty("password", password);
+        return DriverManager.getConnection("jdbc:postgresql://" + row.path("host").asText() + ":" + row.path("port").asInt() + "/" + db, props);
     }
 
     private static Connection admin(String db) throws Exception {

@@ -15,13 +15,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "databases", mixinStandardHelpOptions = true,
         description = "PostgreSQL servers for tenant data, and an instance's database (never a password).")
 public final class DatabasesCommand {
-    @Command(name = "servers", description = "The registered database servers and how many tenant databases each holds.")
+    @Command(name = "servers", description = "The database servers (registered ones, and instances' own: DEDICATED TO names the instance's uid)"
+            + " and how many tenant databases each holds.")
     int servers(@Mixin ClientOptions o) {
         return Output.run(o, c -> c.get("/v1/database-servers"), r -> {
-            Table t = new Table("NAME", "REGION", "CELL", "ADDRESS", "USED", "CAPACITY", "VERSION");
+            Table t = new Table("NAME", "REGION", "CELL", "ADDRESS", "USED", "CAPACITY", "VERSION", "DEDICATED TO");
             r.path("items").forEach(x -> t.row(x.path("name").asText(), x.path("region").asText(), Output.text(x, "cell"),
                     x.path("host").asText() + ":" + x.path("port").asText(), x.path("used").asText(), x.path("capacity").asText(),
-                    x.path("version").asText()));
+                    Output.text(x, "version"), Output.text(x, "dedicatedTo")));
             t.print(System.out);
         });
     }

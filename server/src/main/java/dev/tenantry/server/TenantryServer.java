@@ -102,7 +102,8 @@ public final class TenantryServer implements AutoCloseable {
                 new BackupService(store, instances, signals, clock));
         BackupFiles backupFiles = new BackupFiles(new DirectoryBackupStore(config.tenantData().backupDirectory()),
                 new BackupCipher(config.security().keyEncryptionKey()));
-        this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock)).start(config.reconcileWorkers());
+        this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock, services.databases()))
+                .start(config.reconcileWorkers());
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
         this.databaseLoop = new ReconcileLoop(store, signals, new DatabaseReconciler(store, services.databases(), backupFiles, signals),
                 config.tenantData().lease())

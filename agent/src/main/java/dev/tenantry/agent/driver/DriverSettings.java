@@ -10,10 +10,12 @@ import java.time.Duration;
  * left the routes keeps running before it is stopped, so that requests the gateway already sent it finish.
  * {@code startConcurrency} is how many replicas may be starting at once (0: no limit), each for at most
  * {@code startSlotHold} (see {@link StartSlots}). {@code enforceSizes}: replicas' sizes become kernel limits where the
- * host allows it (see {@link CgroupLimits}); on by default.
+ * host allows it (see {@link CgroupLimits}); on by default. {@code postgresBin}: the directory of the PostgreSQL
+ * binaries ({@code initdb}, {@code postgres}) that dedicated database servers run ({@code {{postgres.bin}}}); null: this
+ * cell runs none.
  */
 public record DriverSettings(Duration stopGrace, int workloadNice, Duration drainDelay, int startConcurrency, Duration startSlotHold,
-                             boolean enforceSizes) {
+                             boolean enforceSizes, java.nio.file.Path postgresBin) {
     public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofMillis(300);
     public static final Duration DEFAULT_START_SLOT_HOLD = Duration.ofSeconds(5);
     public static final DriverSettings DEFAULT = new DriverSettings(Duration.ofSeconds(10), 10);
@@ -23,6 +25,11 @@ public record DriverSettings(Duration stopGrace, int workloadNice, Duration drai
         if (drainDelay == null || drainDelay.isNegative()) throw new IllegalArgumentException("drain delay must be zero or more");
         if (startConcurrency < 0) throw new IllegalArgumentException("start concurrency must be zero (no limit) or more");
         if (startSlotHold == null || startSlotHold.isNegative()) throw new IllegalArgumentException("start slot hold must be zero or more");
+    }
+
+    public DriverSettings(Duration stopGrace, int workloadNice, Duration drainDelay, int startConcurrency, Duration startSlotHold,
+                          boolean enforceSizes) {
+        this(stopGrace, workloadNice, drainDelay, startConcurrency, startSlotHold, enforceSizes, null);
     }
 
     public DriverSettings(Duration stopGrace, int workloadNice, Duration drainDelay) {
@@ -35,12 +42,18 @@ public record DriverSettings(Duration stopGrace, int workloadNice, Duration drai
 
     /** The same settings with another start concurrency (0: no limit; null: these settings' own). */
     public DriverSettings withStartConcurrency(Integer concurrency) {
-        return concurrency == null ? this : new DriverSettings(stopGrace, workloadNice, drainDelay, concurrency, startSlotHold, enforceSizes);
+        return concurrency == null ? this : new DriverSettings(stopGrace, workloadNice, drainDelay, concurrency, startSlotHold, enforceSizes,
+                postgresBin);
     }
 
     /** The same settings with sizes enforced as kernel limits or not. */
     public DriverSettings withEnforcedSizes(boolean enforce) {
-        return new DriverSettings(stopGrace, workloadNice, drainDelay, startConcurrency, startSlotHold, enforce);
+        return new DriverSettings(stopGrace, workloadNice, drainDelay, startConcurrency, startSlotHold, enforce, postgresBin);
+    }
+
+    /** The same settings running dedicated database servers with the PostgreSQL binaries in {@code bin}. */
+    public DriverSettings withPostgresBin(java.nio.file.Path bin) {
+        return new DriverSettings(stopGrace, workloadNice, drainDelay, startConcurrency, startSlotHold, enforceSizes, bin);
     }
 
     /** One starting replica per core of the machine. */

@@ -259,6 +259,7 @@ public final class ProcessDriver implements AutoCloseable {
                 case "resources.memoryMb" -> String.valueOf(res.memoryMb());
                 case "resources.cpuMillis" -> String.valueOf(res.cpuMillis());
                 case "instance.dataDir" -> dataDir.toString();
+                case "postgres.bin" -> settings.postgresBin() == null ? "" : settings.postgresBin().toString();
                 default -> null;
             };
         };

@@ -102,9 +102,6 @@ public final class CatalogService {
         }
         if (request.pricePerHour() != null && request.pricePerHour().compareTo(BigDecimal.ZERO) < 0) errors.add("pricePerHour", "must not be negative");
         dev.tenantry.api.model.Quota.check(errors, "tenantQuota", request.tenantQuota());
-        if (request.database() != null && request.database().isolation() == dev.tenantry.api.model.DatabaseIsolation.dedicated) {
-            errors.add("database.isolation", "dedicated database servers are not available yet: use shared, schema or database");
-        }
         if (request.database() != null) BackupSchedules.check(errors, "database.backups", request.database().backups());
         errors.throwIfAny();
         Plan plan = new Plan(service, request.name(), request.isolation() == null ? Plan.Isolation.dedicated : request.isolation(),

@@ -64,7 +64,7 @@ public final class CellService {
             boolean waitOver = !Instant.now().isBefore(deadline);
             Optional<CellDesiredState> state = store.tx(tx -> {
                 long revision = tx.cells().revision(cell).orElseThrow(() -> new NotFoundException("cell", "no cell '" + cell + "'"));
-                return revision > afterRevision || waitOver ? Optional.of(tx.instances().desiredState(cell, revision, afterRevision)) : Optional.empty();
+                return revision > afterRevision || waitOver ? Optional.of(desiredState(tx, cell, revision, afterRevision)) : Optional.empty();
             });
             if (state.isPresent()) return state.get();
             Duration left = Duration.between(Instant.now(), deadline);
@@ -72,12 +72,28 @@ public final class CellService {
         }
     }
 
-    /** Stores what the agent observes; instances whose observation changed get a reconcile pass. */
+    /** What the cell runs: its instances' deployments and its dedicated database servers. */
+    private static CellDesiredState desiredState(dev.tenantry.server.store.Tx tx, String cell, long revision, long afterRevision) {
+        CellDesiredState instances = tx.instances().desiredState(cell, revision, afterRevision);
+        List<dev.tenantry.api.cell.Deployment> run = new java.util.ArrayList<>(instances.deployments());
+        List<String> purged = new java.util.ArrayList<>(instances.purged());
+        tx.databaseServers().addToDesiredState(cell, revision, instances.full(), afterRevision, run, purged);
+        return new CellDesiredState(cell, revision, instances.full(), run, instances.removed(), purged);
+    }
+
+    /**
+     * Stores what the agent observes; instances whose observation changed get a reconcile pass. Dedicated database
+     * servers the agent has purged are forgotten, with their admin passwords.
+     */
     public void report(Principal who, String cell, CellReport report) {
         checkCellAccess(who, cell);
         // instances first, the cell row last: the order in which reconcile passes lock them
         int changed = store.tx(tx -> {
             int saved = tx.instances().saveReport(cell, report.appliedRevision(), report.full(), report.instances(), report.removed());
+            for (String server : tx.databaseServers().saveReport(cell, report.appliedRevision(), report.full(), report.instances(), report.removed())) {
+                tx.secrets().retireScope(DatabaseService.serverScope(server), Instant.now());
+                tx.events().append("database-server.removed", "database-servers/" + server, null, Map.of("server", server, "cell", cell));
+            }
             if (!tx.cells().seen(cell, report.agentId())) throw new NotFoundException("cell", "no cell '" + cell + "'");
             return saved;
         });

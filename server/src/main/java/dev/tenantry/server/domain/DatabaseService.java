@@ -8,6 +8,7 @@ import dev.tenantry.api.validation.Slugs;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.store.Tx;
 import dev.tenantry.server.tenantdb.DatabaseUnreachableException;
+import dev.tenantry.server.tenantdb.DedicatedServer;
 import dev.tenantry.server.tenantdb.ServerAccess;
 import dev.tenantry.server.tenantdb.TenantDatabase;
 import dev.tenantry.server.tenantdb.TenantDatabaseAdmin;
@@ -21,7 +22,7 @@ import java.util.Map;
 public final class DatabaseService {
     /** The secret that holds each instance's database password (its versions are the login generations). */
     public static final String PASSWORD_SECRET = dev.tenantry.api.blueprint.BlueprintValidator.DATABASE_PASSWORD;
-    private static final String ADMIN_PASSWORD_SECRET = "admin_password";
+    private static final String ADMIN_PASSWORD_SECRET = DedicatedServer.ADMIN_PASSWORD;
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Store store;
@@ -38,7 +39,7 @@ public final class DatabaseService {
         return "database:" + instanceUid;
     }
 
-    private static String serverScope(String server) {
+    public static String serverScope(String server) {
         return "database-server:" + server;
     }
 
@@ -127,6 +128,10 @@ public final class DatabaseService {
     public void deregister(Principal who, String name) {
         store.run(tx -> {
             DatabaseServer server = tx.databaseServers().get(name).orElseThrow(() -> new NotFoundException("server", "no database server '" + name + "'"));
+            if (server.dedicatedTo() != null) {
+                throw new ConflictException("server", "database server '" + name + "' is the own server of instance " + server.dedicatedTo()
+                        + ": it goes when that instance is purged or moves to another database model");
+            }
             if (server.used() > 0) {
                 throw new ConflictException("server", "database server '" + name + "' holds " + server.used() + " tenant database(s): purge or move them first");
             }
@@ -135,6 +140,19 @@ public final class DatabaseService {
             tx.secrets().retireScope(serverScope(name), java.time.Instant.now());
             tx.audit().record(who.actor(), "database-server.deregister", "database-servers/" + name, null, "success", null);
         });
+    }
+
+    /**
+     * Makes the instance's own server (dedicated model): its admin password (a secret the agent gives the server's
+     * initdb as a file), and its row and deployment, published to the instance's cell at {@code revision}.
+     */
+    public void createDedicated(Tx tx, InstanceRecord instance, String region, long revision) {
+        String name = DedicatedServer.name(instance.uid());
+        int version = secrets.sealNext(tx, serverScope(name), ADMIN_PASSWORD_SECRET, randomPassword(), "system");
+        dev.tenantry.api.cell.Deployment deployment = DedicatedServer.deployment(instance.uid(), instance.tenant(), instance.name(),
+                new dev.tenantry.api.cell.SecretRef(serverScope(name), version));
+        tx.databaseServers().insertDedicated(new DatabaseServer(name, region, instance.cell(), DedicatedServer.HOST, 0, DedicatedServer.ADMIN_USER,
+                1, 0, null, null, instance.uid()), deployment, revision);
     }
 
     /** How the database workers reach a server as its admin. */

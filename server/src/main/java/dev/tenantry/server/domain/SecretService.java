@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -121,6 +122,8 @@ public final class SecretService {
      */
     public Map<String, String> valuesFor(String cell, String instanceUid) {
         return store.tx(tx -> {
+            Optional<dev.tenantry.api.cell.Deployment> server = tx.databaseServers().deployment(cell, instanceUid);
+            if (server.isPresent()) return ownValues(tx, server.get());
             InstanceRecord instance = tx.instances().byUid(instanceUid).filter(i -> cell.equals(i.cell()) && i.deployment() != null)
                     .orElseThrow(() -> new NotFoundException("id", "no instance '" + instanceUid + "' on cell '" + cell + "'"));
             Map<String, String> values = new TreeMap<>();
@@ -134,6 +137,17 @@ public final class SecretService {
             }
             return values;
         });
+    }
+
+    /** The values of the secrets a deployment the control plane made names (a dedicated database server's admin password). */
+    private Map<String, String> ownValues(Tx tx, dev.tenantry.api.cell.Deployment d) {
+        Map<String, String> values = new TreeMap<>();
+        d.secrets().forEach((name, ref) -> {
+            Sealed sealed = tx.secrets().current(ref.scope(), name)
+                    .orElseThrow(() -> new ConflictException("secrets." + name, "secret '" + name + "' has no value any more"));
+            values.put(name, box.open(sealed.value(), context(sealed.scope(), name, sealed.version())));
+        });
+        return values;
     }
 
     /**

@@ -78,8 +78,8 @@ public final class DatabaseReconciler implements Reconciler {
         }
         TenantDatabase db = work.db();
         if (db.dropRequested()) {
-            if (db.move().from() != null) TenantDatabaseTeardown.drop(work.moveAccess(), db.move().from());
-            TenantDatabaseTeardown.drop(work.access(), db.location());
+            if (db.move().from() != null) drop(work.moveAccess(), db.move().from());
+            drop(work.access(), db.location());
             List<String> backupIds = store.tx(tx -> tx.backups().ofInstance(uid)).stream().map(dev.tenantry.api.model.Backup::id).toList();
             for (String id : backupIds) deleteBackupFile(id);
             finish(uid, owner, tx -> {
@@ -143,7 +143,7 @@ public final class DatabaseReconciler implements Reconciler {
         } catch (MigrationFailedException | LogicalBackup.RestoreRefusedException | IllegalStateException e) {
             TenantDatabaseTeardown.restoreAccess(work.access(), from);
             if (from.server().equals(to.server())) TenantDatabaseTeardown.dropData(work.moveAccess(), to);
-            else TenantDatabaseTeardown.drop(work.moveAccess(), to);
+            else drop(work.moveAccess(), to);
             finish(uid, owner, tx -> tx.tenantDatabases().moveFailed(uid, "moving to the " + to.isolation() + " model failed (the database stays "
                     + from.isolation() + "): " + e.getMessage()));
             return;
@@ -161,9 +161,21 @@ public final class DatabaseReconciler implements Reconciler {
         TenantDatabase.Location from = work.db().move().from();
         if (from != null) {
             if (from.server().equals(work.db().location().server())) TenantDatabaseTeardown.dropData(work.moveAccess(), from);
-            else TenantDatabaseTeardown.drop(work.moveAccess(), from);
+            else drop(work.moveAccess(), from);
         }
         store.run(tx -> tx.tenantDatabases().cleanedUp(uid));
+    }
+
+    /**
+     * Drops what the tenant has in a location with its roles; an own server (dedicated model) goes as a whole instead:
+     * the agent stops it and removes its data directory.
+     */
+    private void drop(ServerAccess access, TenantDatabase.Location location) {
+        if (location.isolation() != dev.tenantry.api.model.DatabaseIsolation.dedicated) {
+            TenantDatabaseTeardown.drop(access, location);
+            return;
+        }
+        if (store.tx(tx -> DedicatedServerSteps.remove(tx, location.server()))) signals.fire(Signals.Topic.CELLS);
     }
 
     private void deleteBackupFile(String id) {
@@ -189,16 +201,22 @@ public final class DatabaseReconciler implements Reconciler {
     private Work read(Tx tx, String uid) {
         TenantDatabase db = tx.tenantDatabases().get(uid).orElse(null);
         if (db == null || db.progress().state() == TenantDatabase.State.dropped) return null;
-        ServerAccess access = databases.access(tx, db.location().server());
+        ServerAccess access = access(tx, db.location());
         String password = db.dropRequested() ? null : databases.loginPassword(tx, uid);
         List<Migration> migrations = tx.catalog().release(db.service(), db.progress().desiredRelease()).map(Release::blueprint)
                 .filter(b -> b.hasDatabase()).map(b -> b.database().migrations()).orElse(List.of());
         Restore restore = tx.backups().restore(uid).filter(r -> r.error() == null)
                 .map(r -> new Restore(r.backupId(), tx.backups().stored(r.backupId()).map(b -> b.wrappedKey()).orElse(null))).orElse(null);
         TenantDatabase.Move move = db.move();
-        ServerAccess moveAccess = move.moving() ? databases.access(tx, move.to().server())
-                : move.from() != null ? databases.access(tx, move.from().server()) : null;
+        ServerAccess moveAccess = move.moving() ? access(tx, move.to()) : move.from() != null ? access(tx, move.from()) : null;
         return new Work(db, access, password, migrations, restore, moveAccess);
+    }
+
+    /** How to reach the location's server; null for an own server (dedicated model) the agent has removed already. */
+    private ServerAccess access(Tx tx, TenantDatabase.Location location) {
+        boolean removed = location.isolation() == dev.tenantry.api.model.DatabaseIsolation.dedicated
+                && (location.server() == null || tx.databaseServers().get(location.server()).isEmpty());
+        return removed ? null : databases.access(tx, location.server());
     }
 
     private static Progress migrate(Work work, String release) {

@@ -7,6 +7,7 @@ import dev.tenantry.api.model.DatabaseServer;
 import dev.tenantry.api.model.Plan;
 import dev.tenantry.api.model.PlanDatabase;
 import dev.tenantry.api.model.Release;
+import dev.tenantry.server.domain.DatabaseService;
 import dev.tenantry.server.domain.InstanceRecord;
 import dev.tenantry.server.tenantdb.DatabaseNames;
 import dev.tenantry.server.tenantdb.TenantDatabase;
@@ -27,12 +28,19 @@ final class DatabaseSteps {
     private DatabaseSteps() {}
 
     /** For a release that declares a database. */
-    static Outcome ensureReady(InstancePass pass, Release release, Plan plan) {
+    static Outcome ensureReady(InstancePass pass, Release release, Plan plan, DatabaseService databases) {
         InstanceRecord i = pass.instance;
         Optional<TenantDatabase> found = pass.tx.tenantDatabases().get(i.uid());
-        if (found.isEmpty()) return place(pass, release, plan);
+        if (found.isEmpty()) {
+            if (PlanDatabase.isolationOf(plan) == DatabaseIsolation.dedicated) {
+                Outcome server = DedicatedServerSteps.ensureRunning(pass, databases);
+                if (server != null) return server;
+            }
+            return place(pass, release, plan);
+        }
         TenantDatabase.Progress progress = found.get().progress();
-        Outcome move = ensureModel(pass, found.get(), plan);
+        if (found.get().location().isolation() == DatabaseIsolation.dedicated) DedicatedServerSteps.followAddress(pass);
+        Outcome move = ensureModel(pass, found.get(), plan, databases);
         if (move != null) return move;
         Optional<dev.tenantry.server.store.BackupRepository.Restore> restore = pass.tx.backups().restore(i.uid());
         if (restore.isPresent() && restore.get().error() != null) {
@@ -83,7 +91,7 @@ final class DatabaseSteps {
      * The database in the model its plan asks for: when the plan changed to another model, the database moves (the
      * workers copy it and switch; its workload is cut off it for the copy); null when it is in that model.
      */
-    private static Outcome ensureModel(InstancePass pass, TenantDatabase db, Plan plan) {
+    private static Outcome ensureModel(InstancePass pass, TenantDatabase db, Plan plan, DatabaseService databases) {
         DatabaseIsolation wanted = PlanDatabase.isolationOf(plan);
         DatabaseIsolation current = db.location().isolation();
         if (db.move().moving()) {
@@ -95,6 +103,10 @@ final class DatabaseSteps {
         if (db.progress().state() != TenantDatabase.State.ready) {
             pass.stepRunning(STEP, db.progress().message());
             return Outcome.waiting("database busy", WORKER_RECHECK);
+        }
+        if (wanted == DatabaseIsolation.dedicated) {
+            Outcome server = DedicatedServerSteps.ensureRunning(pass, databases);
+            if (server != null) return server;
         }
         Cell cell = pass.tx.cells().get(pass.instance.cell()).orElseThrow();
         String server = chooseServer(pass, db.service(), wanted, cell);
@@ -121,8 +133,12 @@ final class DatabaseSteps {
         };
     }
 
-    /** A shared pool stays on its server; anything else goes to the first server with room (the cell's own first). */
+    /**
+     * A dedicated database goes to the instance's own server; a shared pool stays on its server; anything else goes to
+     * the first registered server with room (the cell's own first).
+     */
     private static String chooseServer(InstancePass pass, String service, DatabaseIsolation isolation, Cell cell) {
+        if (isolation == DatabaseIsolation.dedicated) return dev.tenantry.server.tenantdb.DedicatedServer.name(pass.instance.uid());
         List<DatabaseServer> candidates = pass.tx.databaseServers().lockCandidates(cell.region(), cell.id());
         if (isolation == DatabaseIsolation.shared) {
             Optional<String> pool = pass.tx.tenantDatabases().poolServer(service, cell.region());
@@ -133,7 +149,8 @@ final class DatabaseSteps {
 
     /**
      * Once the instance is settled (every replica runs its current generation), what waited for its workload to switch
-     * may go: the logins of earlier generations (after a rotation), the old location (after a move).
+     * may go: the logins of earlier generations (after a rotation), the old location (after a move), an own server it
+     * does not use (after a move out of the dedicated model, or one started for a move its plan no longer asks for).
      */
     static void afterSettled(InstancePass pass) {
         Optional<TenantDatabase> found = pass.tx.tenantDatabases().get(pass.instance.uid());
@@ -144,6 +161,7 @@ final class DatabaseSteps {
             pass.tx.tenantDatabases().requestLoginRetirement(db.instanceUid());
             pass.databasesChanged();
         }
+        if (db.location().isolation() != DatabaseIsolation.dedicated && !db.move().moving()) DedicatedServerSteps.removeUnused(pass);
         if (db.move().from() != null && !db.move().moving() && !db.move().cleanupRequested()) {
             pass.tx.tenantDatabases().requestCleanup(db.instanceUid());
             pass.databasesChanged();
@@ -154,12 +172,22 @@ final class DatabaseSteps {
     static Outcome ensureDropped(InstancePass pass) {
         Optional<TenantDatabase> found = pass.tx.tenantDatabases().get(pass.instance.uid());
         if (found.isEmpty()) {
+            // its own server may have been started for a database that was never made
+            if (DedicatedServerSteps.removeUnused(pass)) {
+                pass.stepRunning("drop-database", "waiting for the agent to remove its own PostgreSQL server");
+                return Outcome.waiting("own database server removal", WORKER_RECHECK);
+            }
             pass.stepDone("drop-database", "the instance had no database");
             return Outcome.DONE;
         }
         TenantDatabase db = found.get();
         if (db.progress().state() == TenantDatabase.State.dropped) {
-            pass.stepDone("drop-database", "dropped " + describe(db.location()) + " and its roles");
+            if (DedicatedServerSteps.removeUnused(pass)) {
+                pass.stepRunning("drop-database", "waiting for the agent to remove its own PostgreSQL server and its data");
+                return Outcome.waiting("own database server removal", WORKER_RECHECK);
+            }
+            pass.stepDone("drop-database", db.location().isolation() == DatabaseIsolation.dedicated
+                    ? "removed its own PostgreSQL server and its data" : "dropped " + describe(db.location()) + " and its roles");
             return Outcome.DONE;
         }
         if (!db.dropRequested()) {

@@ -10,6 +10,7 @@ import dev.tenantry.api.model.Phase;
 import dev.tenantry.api.model.Plan;
 import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.Tenant;
+import dev.tenantry.server.domain.DatabaseService;
 import dev.tenantry.server.domain.DeploymentRenderer;
 import dev.tenantry.server.domain.InstanceRecord;
 import dev.tenantry.server.domain.InstanceSecrets;
@@ -48,11 +49,13 @@ public final class InstanceReconciler implements Reconciler {
     private final Store store;
     private final Signals signals;
     private final Clock clock;
+    private final DatabaseService databases;
 
-    public InstanceReconciler(Store store, Signals signals, Clock clock) {
+    public InstanceReconciler(Store store, Signals signals, Clock clock, DatabaseService databases) {
         this.store = store;
         this.signals = signals;
         this.clock = clock;
+        this.databases = databases;
     }
 
     @Override
@@ -168,7 +171,7 @@ public final class InstanceReconciler implements Reconciler {
         }
         Plan plan = pass.tx.catalog().plan(i.spec().service(), i.spec().plan()).orElse(null);
         if (plan == null) return Outcome.failed("release or plan of the instance no longer exists");
-        return DatabaseSteps.ensureReady(pass, release, plan);
+        return DatabaseSteps.ensureReady(pass, release, plan, databases);
     }
 
     /**

@@ -51,7 +51,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** Starts (or adopts) the server whose data lives in {@code dataDir}, initialising it on first use. */
     public static EmbeddedPostgres start(Path dataDir) throws IOException {
-        Path binDir = extractBinaries();
+        Path binDir = binaries();
         Files.createDirectories(dataDir.getParent());
         Path passwordFile = dataDir.getParent().resolve(dataDir.getFileName() + ".password");
         if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
@@ -170,10 +170,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    /** Extracts zonky's PostgreSQL bundle once per machine (into the temp directory) and returns its bin directory. */
-    private static Path extractBinaries() throws IOException {
+    /**
+     * The bin directory of zonky's PostgreSQL bundle, extracted once per machine (into the temp directory): what dev
+     * mode's servers and the agents' dedicated database servers run.
+     */
+    public static Path binaries() throws IOException {
         Path target = Path.of(System.getProperty("java.io.tmpdir"), "tenantry-postgres-" + BINARIES_VERSION);
-        if (Files.exists(target.resolve(".complete"))) return target.resolve("bin");
+        if (Files.exists(target.resolve(".complete"))) return openToWorkloads(target).resolve("bin");
         Path tmp = Files.createTempDirectory(target.getParent(), "tenantry-postgres-extract-");
         try (InputStream bundle = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", "x86_64");
              TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(bundle))) {
@@ -194,6 +197,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             }
         }
         Files.writeString(tmp.resolve(".complete"), BINARIES_VERSION);
+        openToWorkloads(tmp);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException alreadyThere) {
@@ -201,6 +205,17 @@ public final class EmbeddedPostgres implements AutoCloseable {
             Directories.deleteTree(tmp); // another process won the race
         }
         return target.resolve("bin");
+    }
+
+    /**
+     * The binaries readable by every user (a temporary directory is its owner's only): an agent running as root runs
+     * dedicated database servers as each tenant's user. Only a directory of this user's own is changed.
+     */
+    private static Path openToWorkloads(Path dir) throws IOException {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> open = java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x");
+        boolean own = Files.getOwner(dir).getName().equals(System.getProperty("user.name"));
+        if (own && !Files.getPosixFilePermissions(dir).equals(open)) Files.setPosixFilePermissions(dir, open);
+        return dir;
     }
 
     private static Path portFile(Path dataDir) {
