@@ -71,6 +71,10 @@ final class AgentCommand implements Callable<Integer> {
             + " servers of this cell (default: the bundled ones)")
     Path postgresBin;
 
+    @Option(names = "--database-address", paramLabel = "HOST", description = "The address of this host at which the control plane reaches"
+            + " the cell's dedicated database servers (default: none; they listen on 127.0.0.1 only)")
+    String databaseAddress;
+
     @Override
     public Integer call() throws Exception {
         String secret = token != null ? token : System.getenv("TENANTRY_AGENT_TOKEN");
@@ -92,7 +96,7 @@ final class AgentCommand implements Callable<Integer> {
         if (gateway != null) gateway.start();
         String endpoint = gateway != null ? "http://{host}:" + gateway.port() + "/" : endpointTemplate(gatewayUrl);
         Agent agent = new Agent(new Agent.Config(server, secret, cell,
-                new CellRegistration(region, "process", capacity, baseDomain, endpoint),
+                new CellRegistration(region, "process", capacity, baseDomain, endpoint, databaseAddress),
                 workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice).withStartConcurrency(startConcurrency)
                         .withPostgresBin(postgresBin != null ? postgresBin.toAbsolutePath() : dev.tenantry.server.store.EmbeddedPostgres.binaries()), tls),
                 gateway != null ? gateway.routes() : routes -> { }, gateway != null ? gateway.routes()::traffic : new TrafficFile(workDir.toAbsolutePath()),

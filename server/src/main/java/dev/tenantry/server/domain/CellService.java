@@ -35,9 +35,12 @@ public final class CellService {
         if (r.capacity() < 1 || r.capacity() > 100_000) errors.add("capacity", "must be between 1 and 100000");
         if (r.baseDomain() == null || !r.baseDomain().matches("[a-z0-9]([a-z0-9.-]{0,200}[a-z0-9])?")) errors.add("baseDomain", "must be a DNS name");
         if (r.endpointTemplate() == null || !r.endpointTemplate().contains("{host}")) errors.add("endpointTemplate", "must contain {host}");
+        if (r.databaseAddress() != null && !r.databaseAddress().matches("[A-Za-z0-9.:-]{1,253}")) {
+            errors.add("databaseAddress", "must be a host name or IP address");
+        }
         errors.throwIfAny();
         store.run(tx -> {
-            tx.cells().upsert(id, r.region(), r.driver(), r.capacity(), r.baseDomain(), r.endpointTemplate());
+            tx.cells().upsert(id, r);
             tx.events().append("cell.registered", "cells/" + id, null, Map.of("cell", id, "region", r.region(), "capacity", r.capacity()));
         });
         signals.fire(Signals.Topic.RECONCILE);

@@ -144,14 +144,16 @@ public final class DatabaseService {
 
     /**
      * Makes the instance's own server (dedicated model): its admin password (a secret the agent gives the server's
-     * initdb as a file), and its row and deployment, published to the instance's cell at {@code revision}.
+     * initdb as a file), and its row and deployment, published to the instance's cell at {@code revision}, reached at
+     * the cell's {@code address} for dedicated servers (null: none).
      */
-    public void createDedicated(Tx tx, InstanceRecord instance, String region, long revision) {
+    public void createDedicated(Tx tx, InstanceRecord instance, String region, String address, long revision) {
         String name = DedicatedServer.name(instance.uid());
         int version = secrets.sealNext(tx, serverScope(name), ADMIN_PASSWORD_SECRET, randomPassword(), "system");
         dev.tenantry.api.cell.Deployment deployment = DedicatedServer.deployment(instance.uid(), instance.tenant(), instance.name(),
-                new dev.tenantry.api.cell.SecretRef(serverScope(name), version));
-        tx.databaseServers().insertDedicated(new DatabaseServer(name, region, instance.cell(), DedicatedServer.HOST, 0, DedicatedServer.ADMIN_USER,
+                new dev.tenantry.api.cell.SecretRef(serverScope(name), version), address);
+        tx.databaseServers().insertDedicated(new DatabaseServer(name, region, instance.cell(), DedicatedServer.host(address), 0,
+                DedicatedServer.ADMIN_USER,
                 1, 0, null, null, instance.uid()), deployment, revision);
     }
 

@@ -27,7 +27,7 @@ final class DedicatedServerSteps {
         Cell cell = pass.tx.cells().get(pass.instance.cell()).orElseThrow();
         if (found.isEmpty()) {
             long revision = pass.tx.cells().bumpRevision(cell.id());
-            databases.createDedicated(pass.tx, pass.instance, cell.region(), revision);
+            databases.createDedicated(pass.tx, pass.instance, cell.region(), cell.databaseAddress(), revision);
             pass.cellChanged();
             pass.stepRunning(DatabaseSteps.STEP, "starting its own PostgreSQL server on cell " + cell.id());
             pass.audit("instance.database-server-start", "success", "own PostgreSQL server " + DedicatedServer.name(pass.instance.uid())
@@ -70,7 +70,7 @@ final class DedicatedServerSteps {
 
     private static boolean followAddress(InstancePass pass, Dedicated server, int port) {
         if (server.server().port() == port) return false;
-        pass.tx.databaseServers().updateAddress(server.server().name(), DedicatedServer.HOST, port, DedicatedServer.ADMIN_USER,
+        pass.tx.databaseServers().updateAddress(server.server().name(), server.server().host(), port, DedicatedServer.ADMIN_USER,
                 server.server().version());
         return true;
     }

@@ -22,11 +22,12 @@ public final class CellRepository {
     }
 
     /** Registers a cell, or updates its region, driver and capacity if it exists. */
-    public void upsert(String id, String region, String driver, int capacity, String baseDomain, String endpointTemplate) {
-        h.createUpdate("insert into cells (id, region, driver, capacity, base_domain, endpoint_template) values (:id, :r, :d, :c, :b, :e)"
-                        + " on conflict (id) do update set region = :r, driver = :d, capacity = :c, base_domain = :b, endpoint_template = :e")
-                .bind("id", id).bind("r", region).bind("d", driver).bind("c", capacity).bind("b", baseDomain)
-                .bind("e", endpointTemplate).execute();
+    public void upsert(String id, dev.tenantry.api.cell.CellRegistration r) {
+        h.createUpdate("insert into cells (id, region, driver, capacity, base_domain, endpoint_template, database_address)"
+                        + " values (:id, :r, :d, :c, :b, :e, :db) on conflict (id) do update set region = :r, driver = :d, capacity = :c,"
+                        + " base_domain = :b, endpoint_template = :e, database_address = :db")
+                .bind("id", id).bind("r", r.region()).bind("d", r.driver()).bind("c", r.capacity()).bind("b", r.baseDomain())
+                .bind("e", r.endpointTemplate()).bind("db", r.databaseAddress()).execute();
     }
 
     public List<Cell> list() {
@@ -91,6 +92,6 @@ public final class CellRepository {
         return new Cell(rs.getString("id"), rs.getString("region"), rs.getString("driver"), rs.getString("base_domain"),
                 rs.getString("endpoint_template"), rs.getBoolean("online"),
                 JsonColumns.instant(rs, "last_seen"), rs.getLong("revision"), rs.getInt("instance_count"), rs.getInt("capacity"),
-                JsonColumns.instant(rs, "created_at"));
+                JsonColumns.instant(rs, "created_at"), rs.getString("database_address"));
     }
 }

@@ -16,13 +16,14 @@ import java.util.OptionalInt;
  * The PostgreSQL server of an instance of the {@code dedicated} model: a deployment of its own on the instance's cell
  * (one replica of the agent's PostgreSQL binaries, {@code {{postgres.bin}}}), with its data in the deployment's data
  * directory, made by {@code initdb} on its first start with the admin password the control plane made (a secret file,
- * never on a command line), listening on the cell host's loopback at the port the agent allocates.
+ * never on a command line), listening at the port the agent allocates on the cell host's loopback (for its health
+ * check and, where the control plane runs on that host, for everyone) and at the address the cell gives for them.
  */
 public final class DedicatedServer {
     public static final String ADMIN_USER = "tenantry";
     public static final String ADMIN_PASSWORD = "admin_password";
-    /** Where the control plane and the instance's workload reach it: the cell's host, which they share. */
-    public static final String HOST = "127.0.0.1";
+    /** Where the control plane and the instance's workload reach it when its cell gives no address: the host's loopback. */
+    public static final String LOOPBACK = "127.0.0.1";
     static final String PORT = "postgres";
     static final Resources SIZE = new Resources(256, 500);
     private static final HealthCheck LISTENING = new HealthCheck(HealthCheck.Type.tcp, PORT, null, 500, 1000, 3, 180);
@@ -36,7 +37,7 @@ public final class DedicatedServer {
      */
     private static final String START = """
             set -e
-            bin="$1"; data="$2/pgdata"; port="$3"; password_file="$4"
+            bin="$1"; data="$2/pgdata"; port="$3"; password_file="$4"; listen="$5"
             if [ ! -x "$bin/postgres" ]; then
               echo "this cell's agent has no PostgreSQL binaries for dedicated database servers (start it with --postgres-bin DIR)" >&2
               exit 1
@@ -52,9 +53,9 @@ public final class DedicatedServer {
               echo "host all all all scram-sha-256" >> "$data.init/pg_hba.conf"
               mv "$data.init" "$data"
             fi
-            exec $as_owner "$bin/postgres" -D "$data" -p "$port" -c listen_addresses=%s -c unix_socket_directories= \
+            exec $as_owner "$bin/postgres" -D "$data" -p "$port" -c listen_addresses="$listen" -c unix_socket_directories= \
               -c max_connections=60 -c shared_buffers=16MB
-            """.formatted(ADMIN_USER, HOST);
+            """.formatted(ADMIN_USER);
 
     private DedicatedServer() {}
 
@@ -63,10 +64,19 @@ public final class DedicatedServer {
         return "pg-" + instanceUid;
     }
 
-    /** What the cell runs for the server of {@code instanceUid}, given the admin password's secret. */
-    public static Deployment deployment(String instanceUid, String tenant, String instance, SecretRef adminPassword) {
+    /** Where the server is reached on a cell that gives {@code address} (null: none) for its dedicated servers. */
+    public static String host(String address) {
+        return address == null ? LOOPBACK : address;
+    }
+
+    /**
+     * What the cell runs for the server of {@code instanceUid}, given the admin password's secret and the address the
+     * cell gives for its dedicated servers (null: none).
+     */
+    public static Deployment deployment(String instanceUid, String tenant, String instance, SecretRef adminPassword, String address) {
+        String listen = address == null || address.equals(LOOPBACK) ? LOOPBACK : LOOPBACK + "," + address;
         List<String> args = List.of("sh", "{{postgres.bin}}", "{{instance.dataDir}}", "{{ports." + PORT + "}}",
-                "{{secretFiles." + ADMIN_PASSWORD + "}}");
+                "{{secretFiles." + ADMIN_PASSWORD + "}}", listen);
         Component postgres = new Component("postgres", List.of("/bin/sh", "-c", START), args, Map.of(), List.of(new PortSpec(PORT)),
                 LISTENING, SIZE, 1);
         return new Deployment(name(instanceUid), tenant, instance + "-database", 1, "postgres", "dedicated", List.of(postgres), null, null,

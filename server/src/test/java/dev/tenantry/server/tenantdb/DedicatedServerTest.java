@@ -17,7 +17,7 @@ class DedicatedServerTest {
 
     @Test
     void theServerIsADeploymentOfItsOwnWithoutRouteAndWithThePasswordAsASecretFile() {
-        Deployment d = DedicatedServer.deployment("ins_abc", "acme", "notes", PASSWORD);
+        Deployment d = DedicatedServer.deployment("ins_abc", "acme", "notes", PASSWORD, null);
         assertThat(d.instanceUid()).isEqualTo(DedicatedServer.name("ins_abc")).isEqualTo("pg-ins_abc");
         assertThat(d.tenant()).isEqualTo("acme");
         assertThat(d.ingress()).isNull();
@@ -31,7 +31,16 @@ class DedicatedServerTest {
         assertThat(postgres.args()).contains("{{postgres.bin}}", "{{instance.dataDir}}", "{{ports.postgres}}", "{{secretFiles.admin_password}}");
         String everything = String.join(" ", postgres.command()) + " " + String.join(" ", postgres.args());
         assertThat(everything).as("no password on a command line").doesNotContain("{{secrets.");
-        assertThat(everything).contains("--pwfile").contains("listen_addresses=" + DedicatedServer.HOST);
+        assertThat(everything).contains("--pwfile");
+        assertThat(postgres.args()).last().isEqualTo("127.0.0.1");
+        assertThat(DedicatedServer.host(null)).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void onACellThatGivesAnAddressItListensThereTooAndIsReachedThere() {
+        Deployment d = DedicatedServer.deployment("ins_abc", "acme", "notes", PASSWORD, "10.0.0.7");
+        assertThat(d.components().getFirst().args()).last().as("loopback stays, for the agent's health check").isEqualTo("127.0.0.1,10.0.0.7");
+        assertThat(DedicatedServer.host("10.0.0.7")).isEqualTo("10.0.0.7");
     }
 
     @Test
