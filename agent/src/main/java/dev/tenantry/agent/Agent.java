@@ -307,6 +307,11 @@ public final class Agent implements AutoCloseable {
     }
 
     /** Wakes a hibernated instance of this cell at once, without the server: its gateway holds a request for it. */
+    /** The cell's per-instance metrics, collected when scraped. */
+    public dev.tenantry.agent.metrics.CellMetrics metrics() {
+        return new dev.tenantry.agent.metrics.CellMetrics(config.cell(), driver::running, traffic);
+    }
+
     public void wake(String instanceUid) {
         if (driver.wake(instanceUid)) log.info("Waking instance {} for a request", instanceUid);
     }

@@ -71,6 +71,12 @@ final class AgentCommand implements Callable<Integer> {
             + " servers of this cell (default: the bundled ones)")
     Path postgresBin;
 
+    @Option(names = "--metrics-port", description = "Serve the cell's per-instance metrics (Prometheus) at /metrics on this port (default: none)")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = "127.0.0.1", description = "Where --metrics-port listens")
+    String metricsHost;
+
     @Option(names = "--database-address", paramLabel = "HOST", description = "The address of this host at which the control plane reaches"
             + " the cell's dedicated database servers (default: none; they listen on 127.0.0.1 only)")
     String databaseAddress;
@@ -102,6 +108,10 @@ final class AgentCommand implements Callable<Integer> {
                 gateway != null ? gateway.routes() : routes -> { }, gateway != null ? gateway.routes()::traffic : new TrafficFile(workDir.toAbsolutePath()),
                 gateway != null && gatewayTlsPort != null ? gateway.certificates()::replaceAll : null, java.time.Clock.systemUTC()).start();
         if (gateway != null) gateway.onWake(agent::wake, Duration.ofSeconds(wakeTimeout));
+        if (metricsPort != null) {
+            var metrics = dev.tenantry.agent.metrics.MetricsEndpoint.start(metricsHost, metricsPort, agent.metrics());
+            System.out.println("Metrics of cell " + cell + " at http://" + metricsHost + ":" + metrics.port() + "/metrics");
+        }
         System.out.println("Agent of cell " + cell + " started; " + (gateway != null ? "gateway on port " + gateway.port()
                 + (gateway.tlsPort() > 0 ? " (HTTPS on " + gateway.tlsPort() + ")" : "")
                 : "routes for the gateway at " + gatewayUrl + " in " + workDir.toAbsolutePath().resolve(dev.tenantry.api.cell.Route.FILE)));

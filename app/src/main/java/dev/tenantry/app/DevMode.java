@@ -118,6 +118,7 @@ public final class DevMode implements AutoCloseable {
                 home.resolve("cells").resolve(CELL), agentDriver()), gateway.routes(), gateway.routes()::traffic,
                 options.gatewayTlsPort() != null ? gateway.certificates()::replaceAll : null, clock).start();
         gateway.onWake(agent::wake, Gateway.DEFAULT_WAKE_TIMEOUT);
+        server.metrics().register(agent.metrics());
         server.markReady();
     }
 

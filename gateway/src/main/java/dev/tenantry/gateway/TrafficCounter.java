@@ -12,6 +12,7 @@ final class TrafficCounter {
     private final LongAdder requests = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LatencyHistogram latency = new LatencyHistogram();
+    private final LongAdder latencyNanos = new LongAdder();
 
     TrafficCounter(String release) {
         this.release = release;
@@ -25,9 +26,10 @@ final class TrafficCounter {
         requests.increment();
         if (status >= 500) errors.increment();
         latency.record(nanos);
+        latencyNanos.add(nanos);
     }
 
     TrafficStats snapshot() {
-        return new TrafficStats(release, since, requests.sum(), errors.sum(), latency.snapshot());
+        return new TrafficStats(release, since, requests.sum(), errors.sum(), latency.snapshot(), latencyNanos.sum() / 1e9);
     }
 }

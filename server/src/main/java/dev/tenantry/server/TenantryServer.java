@@ -1,5 +1,6 @@
 package dev.tenantry.server;
 
+import dev.tenantry.server.metrics.ServerMetrics;
 import dev.tenantry.server.domain.ApiLimits;
 import dev.tenantry.server.domain.AuditService;
 import dev.tenantry.server.domain.RateLimits;
@@ -69,6 +70,7 @@ public final class TenantryServer implements AutoCloseable {
     private final ReconcileLoop backupLoop;
     private final Timers timers;
     private final ApiServer api;
+    private final ServerMetrics metrics;
     private final String url;
     private final Config config;
 
@@ -112,10 +114,11 @@ public final class TenantryServer implements AutoCloseable {
                 config.tenantData().lease())
                 .start(config.tenantData().backupWorkers());
         this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval());
+        this.metrics = new ServerMetrics(store, database.pool());
         this.api = new ApiServer(services, new RateLimits(config.limits()), apiTls, apiTls == null ? null
                 : providedApiCertificate != null ? providedApiCertificate
                 : new RenewingCertificate(certificates.authority(), apiTls.names(), config.security().certificateLifetime(), realTime),
-                config.security().agentTokens())
+                config.security().agentTokens(), metrics)
                 .start(config.apiHost(), config.apiPort());
         this.url = "http://" + ("0.0.0.0".equals(config.apiHost()) ? "127.0.0.1" : config.apiHost()) + ":" + api.port();
     }
@@ -147,6 +150,11 @@ public final class TenantryServer implements AutoCloseable {
 
     public void markReady() {
         api.markReady();
+    }
+
+    /** Its metrics ({@code GET /metrics}); an embedder adds its own collectors (dev mode: the agent's). */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     public Services services() {

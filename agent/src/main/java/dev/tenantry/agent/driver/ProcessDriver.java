@@ -360,6 +360,14 @@ public final class ProcessDriver implements AutoCloseable {
         return result;
     }
 
+    /** A deployment the driver runs and what runs of it now. */
+    public record Running(Deployment deployment, ObservedInstance observed) {}
+
+    /** Every deployment it runs, with what runs of it now (for metrics). */
+    public List<Running> running() {
+        return running.values().stream().map(r -> new Running(r.deployment(), r.observe())).toList();
+    }
+
     /** Gateway routes: each deployment's host to its healthy, not draining ingress replicas. */
     public List<Route> routes() {
         List<Route> routes = new ArrayList<>();

@@ -19,18 +19,26 @@ import java.util.Map;
  * {@code upgrade.keepWarmSeconds}. {@code secrets} names the version of each secret the replicas are given (a new
  * version replaces them one at a time), never a value. {@code domains}: the custom domains the gateway also serves the
  * instance at, each with a fingerprint of its uploaded certificate (the agent fetches certificate and key when it changes).
- * {@code httpsOnly}: its plan has plain HTTP redirected to HTTPS.
+ * {@code httpsOnly}: its plan has plain HTTP redirected to HTTPS. {@code plan}: the name of its plan (a label of its
+ * metrics; null in deployments rendered before it was given).
  */
 public record Deployment(String instanceUid, String tenant, String instance, long generation, String service,
                          String release, List<Component> components, Ingress ingress, String host, Instant restartedAt,
                          boolean hibernated, Hooks hooks, Upgrade upgrade, Map<String, SecretRef> secrets, Map<String, String> domains,
-                         boolean httpsOnly) {
+                         boolean httpsOnly, String plan) {
     public Deployment {
         domains = domains == null ? Map.of() : SortedMaps.copyOf(domains);
         components = components == null ? List.of() : List.copyOf(components);
         hooks = hooks == null ? Hooks.NONE : hooks;
         upgrade = upgrade == null ? Upgrade.DEFAULT : upgrade;
         secrets = secrets == null ? Map.of() : SortedMaps.copyOf(secrets);
+    }
+
+    public Deployment(String instanceUid, String tenant, String instance, long generation, String service, String release,
+                      List<Component> components, Ingress ingress, String host, Instant restartedAt, boolean hibernated, Hooks hooks,
+                      Upgrade upgrade, Map<String, SecretRef> secrets, Map<String, String> domains, boolean httpsOnly) {
+        this(instanceUid, tenant, instance, generation, service, release, components, ingress, host, restartedAt, hibernated, hooks, upgrade,
+                secrets, domains, httpsOnly, null);
     }
 
     public Deployment(String instanceUid, String tenant, String instance, long generation, String service, String release,

@@ -69,7 +69,7 @@ public final class DeploymentRenderer {
                 render(blueprint.hooks().postUpgrade(), resolver), blueprint.hooks().timeoutSeconds());
         return new Deployment(instance.uid(), tenant.id(), instance.name(), instance.generation(), release.service(),
                 release.version(), components, ingress, host, instance.spec().restartedAt(), instance.spec().hibernated(), hooks,
-                blueprint.upgrade(), secrets, ingress == null ? Map.of() : domains, plan.redirectsToHttps());
+                blueprint.upgrade(), secrets, ingress == null ? Map.of() : domains, plan.redirectsToHttps(), plan.name());
     }
 
     private static List<String> render(List<String> words, Function<String, String> resolver) {

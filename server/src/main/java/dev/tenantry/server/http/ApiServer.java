@@ -7,6 +7,7 @@ import dev.tenantry.server.domain.Principal;
 import dev.tenantry.server.domain.RateLimits;
 import dev.tenantry.server.SecuritySettings;
 import dev.tenantry.server.domain.Services;
+import dev.tenantry.server.metrics.ServerMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -27,17 +28,20 @@ public final class ApiServer implements AutoCloseable {
     private final boolean agentTokens;
     private final Javalin app;
     private final JsonNode openApi;
+    private final ServerMetrics metrics;
+    private static final String STARTED = "tenantry.started";
     private final Map<String, Access> declared = new TreeMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
 
-    public ApiServer(Services services, RateLimits rateLimits) {
-        this(services, rateLimits, null, null, true);
+    public ApiServer(Services services, RateLimits rateLimits, ServerMetrics metrics) {
+        this(services, rateLimits, null, null, true, metrics);
     }
 
     /** With HTTPS on {@code tlsHost}:{@code tls.port()} too (null: none), its certificate from {@code certificate}. */
     public ApiServer(Services services, RateLimits rateLimits, SecuritySettings.ApiTls tls, javax.net.ssl.X509ExtendedKeyManager certificate,
-                     boolean agentTokens) {
+                     boolean agentTokens, ServerMetrics metrics) {
         this.services = services;
+        this.metrics = metrics;
         this.agentTokens = agentTokens;
         this.rateLimits = rateLimits;
         this.openApi = loadOpenApi();
@@ -45,10 +49,13 @@ public final class ApiServer implements AutoCloseable {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = Bodies.MAX_BYTES;
             config.startup.showJavalinBanner = false;
+            config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
             config.routes.beforeMatched(this::authenticate);
             config.routes.afterMatched(this::audit);
+            config.routes.after(this::measure);
             Routes routes = new Routes(config.routes);
             routes.get("/readyz", Access.PUBLIC, this::readiness);
+            routes.get("/metrics", Access.PROVIDER_VIEWER, ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
             routes.get("/v1/openapi.json", Access.PUBLIC, ctx -> ctx.contentType("application/json").result(Json.write(openApi)));
             new CatalogRoutes(services.catalog()).register(routes);
             new TenantRoutes(services.tenants()).register(routes);
@@ -234,6 +241,14 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The matched route's path template, e.g. {@code /v1/tenants/{tenant}}. */
+    /** Every request, matched or not (then its route is "unmatched": raw paths would make the series unbounded). */
+    private void measure(Context ctx) {
+        Long started = ctx.attribute(STARTED);
+        if (started == null) return;
+        var endpoint = ctx.endpoints().matchedHttpEndpoint();
+        metrics.recordRequest(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.status().getCode(), System.nanoTime() - started);
+    }
+
     private static String routePath(Context ctx) {
         var endpoint = ctx.endpoints().matchedHttpEndpoint();
         return endpoint == null ? ctx.path() : endpoint.path;

@@ -41,6 +41,11 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
+    /** The pool's own figures (connections in use, idle, waited for), for metrics. */
+    public com.zaxxer.hikari.HikariPoolMXBean pool() {
+        return dataSource.getHikariPoolMXBean();
+    }
+
     @Override
     public void close() {
         dataSource.close();

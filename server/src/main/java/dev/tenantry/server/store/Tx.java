@@ -19,6 +19,7 @@ public final class Tx {
     public CatalogRepository catalog() { return new CatalogRepository(handle); }
     public InstanceRepository instances() { return new InstanceRepository(handle); }
     public OperationRepository operations() { return new OperationRepository(handle); }
+    public FleetCounts.Reader fleetCounts() { return new FleetCounts.Reader(handle); }
     public IdempotencyRepository idempotency() { return new IdempotencyRepository(handle); }
     public CellRepository cells() { return new CellRepository(handle); }
     /** The same repository for the whole transaction: it takes the event-append lock once. */
