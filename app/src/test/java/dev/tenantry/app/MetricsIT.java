@@ -67,6 +67,18 @@ class MetricsIT {
     }
 
     @Test
+    void theGrafanaDashboardAsksOnlyForSeriesThatExist() throws Exception {
+        var dashboard = dev.tenantry.api.Json.MAPPER.readTree(java.nio.file.Path.of("..", "docs", "monitoring", "grafana-dashboard.json").toFile());
+        java.util.Set<String> asked = new java.util.TreeSet<>();
+        dashboard.findValues("expr").forEach(e -> java.util.regex.Pattern.compile("tenantry_[a-z_]+").matcher(e.asText()).results()
+                .forEach(m -> asked.add(m.group())));
+        assertThat(asked).hasSizeGreaterThan(10);
+        java.util.Set<String> served = new java.util.HashSet<>();
+        scrape().samples.forEach(s -> served.add(s.name()));
+        assertThat(served).as("every series the dashboard queries").containsAll(asked);
+    }
+
+    @Test
     void anUnknownPathIsCountedUnderOneRoute() {
         assertThat(plane.get("/v1/nosuch-" + System.nanoTime()).status()).isEqualTo(404);
         assertThat(plane.get("/v1/nosuch-" + System.nanoTime()).status()).isEqualTo(404);

@@ -56,6 +56,7 @@ public final class CellMetrics implements MultiCollector {
                 .help("Times the agent restarted the replica since it started supervising it");
         GaugeSnapshot.Builder up = GaugeSnapshot.builder().name("tenantry_replica_up").help("1 while the replica's process runs");
         GaugeSnapshot.Builder ready = GaugeSnapshot.builder().name("tenantry_replica_ready").help("1 while the replica passes its health check");
+        ProcessUsage.Table processes = ProcessUsage.Table.read();
         for (ProcessDriver.Running running : instances.get()) {
             Deployment d = running.deployment();
             InstanceTraffic seen = traffic.apply(d.instanceUid());
@@ -74,7 +75,7 @@ public final class CellMetrics implements MultiCollector {
             for (ObservedReplica r : running.observed().replicas()) {
                 if (r.standby()) continue;
                 Labels replica = labels.add("replica", r.component() + "-" + r.index());
-                ProcessUsage usage = r.pid() == null ? ProcessUsage.NONE : ProcessUsage.of(r.pid());
+                ProcessUsage usage = r.pid() == null ? ProcessUsage.NONE : processes.usage(r.pid());
                 cpu.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(replica).value(usage.cpuSeconds()).build());
                 memory.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(replica).value(usage.residentBytes()).build());
                 restarts.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(replica).value(r.restarts()).build());

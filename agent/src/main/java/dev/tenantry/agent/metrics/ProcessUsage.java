@@ -1,8 +1,13 @@
 package dev.tenantry.agent.metrics;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What a replica's processes use, from Linux's {@code /proc}: CPU seconds (the process's own, its waited-for children's,
@@ -14,37 +19,70 @@ public record ProcessUsage(double cpuSeconds, long residentBytes) {
     static final double TICKS_PER_SECOND = 100;
     static final ProcessUsage NONE = new ProcessUsage(0, 0);
 
-    public static ProcessUsage of(long pid) {
-        ProcessHandle root = ProcessHandle.of(pid).orElse(null);
-        if (root == null) return NONE;
-        double cpu = ticks(pid, true) / TICKS_PER_SECOND;
-        long resident = residentBytes(pid);
-        for (ProcessHandle child : root.descendants().toList()) {
-            cpu += ticks(child.pid(), false) / TICKS_PER_SECOND;
-            resident += residentBytes(child.pid());
+    /** Every process's parent and CPU ticks, read once (one {@code stat} file each), to look up many process trees. */
+    public static final class Table {
+        private record Entry(long parent, long ownTicks, long childrenTicks) {}
+
+        private final Map<Long, Entry> entries = new HashMap<>();
+        private final Map<Long, List<Long>> children = new HashMap<>();
+
+        public static Table read() {
+            Table table = new Table();
+            try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("[0-9]+"))) {
+                for (Path dir : proc) {
+                    String stat = readOrNull(dir.resolve("stat"));
+                    if (stat == null) continue;
+                    long pid = Long.parseLong(dir.getFileName().toString());
+                    String[] f = fieldsAfterCommand(stat);
+                    long parent = Long.parseLong(f[1]);
+                    table.entries.put(pid, new Entry(parent, ticksOf(stat, false), ticksOf(stat, true) - ticksOf(stat, false)));
+                    table.children.computeIfAbsent(parent, k -> new ArrayList<>()).add(pid);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot list /proc", e);
+            }
+            return table;
         }
-        return new ProcessUsage(cpu, resident);
+
+        /** The use of the process {@code pid} and its descendants; nothing when it is gone. */
+        public ProcessUsage usage(long pid) {
+            Entry root = entries.get(pid);
+            if (root == null) return NONE;
+            long ticks = root.ownTicks() + root.childrenTicks();
+            long resident = residentBytes(pid);
+            List<Long> pending = new ArrayList<>(children.getOrDefault(pid, List.of()));
+            while (!pending.isEmpty()) {
+                long child = pending.removeLast();
+                Entry e = entries.get(child);
+                if (e == null) continue;
+                ticks += e.ownTicks();
+                resident += residentBytes(child);
+                pending.addAll(children.getOrDefault(child, List.of()));
+            }
+            return new ProcessUsage(ticks / TICKS_PER_SECOND, resident);
+        }
     }
 
-    /** utime + stime (+ cutime + cstime with {@code withChildren}) of {@code /proc/<pid>/stat}; 0 when it is gone. */
-    static long ticks(long pid, boolean withChildren) {
-        String stat = read(Path.of("/proc", String.valueOf(pid), "stat"));
-        if (stat == null) return 0;
-        return ticksOf(stat, withChildren);
+    /** One process tree's use (reads every process's {@code stat}: for many trees read a {@link Table} once). */
+    public static ProcessUsage of(long pid) {
+        return Table.read().usage(pid);
     }
 
-    /** The times of a {@code stat} line: fields 14-17 counted after the command, which may hold spaces and parentheses. */
+    /** The fields of a {@code stat} line after the command, which may hold spaces and parentheses: [0] is field 3. */
+    private static String[] fieldsAfterCommand(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
+    /** utime + stime (+ cutime + cstime with {@code withChildren}): fields 14-17. */
     static long ticksOf(String stat, boolean withChildren) {
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // f[0] is field 3 (state): utime is field 14, stime 15, cutime 16, cstime 17
+        String[] f = fieldsAfterCommand(stat);
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
         return withChildren ? ticks + Long.parseLong(f[13]) + Long.parseLong(f[14]) : ticks;
     }
 
     static long residentBytes(long pid) {
-        String status = read(Path.of("/proc", String.valueOf(pid), "status"));
-        if (status == null) return 0;
-        return residentOf(status);
+        String status = readOrNull(Path.of("/proc", String.valueOf(pid), "status"));
+        return status == null ? 0 : residentOf(status);
     }
 
     static long residentOf(String status) {
@@ -54,7 +92,7 @@ public record ProcessUsage(double cpuSeconds, long residentBytes) {
         return 0; // a zombie or a kernel thread has no VmRSS
     }
 
-    private static String read(Path file) {
+    private static String readOrNull(Path file) {
         try {
             return Files.readString(file);
         } catch (IOException ended) {
