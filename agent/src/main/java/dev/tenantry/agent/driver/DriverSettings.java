@@ -12,24 +12,26 @@ import java.time.Duration;
  * {@code startSlotHold} (see {@link StartSlots}). {@code enforceSizes}: replicas' sizes become kernel limits where the
  * host allows it (see {@link CgroupLimits}); on by default. {@code postgresBin}: the directory of the PostgreSQL
  * binaries ({@code initdb}, {@code postgres}) that dedicated database servers run ({@code {{postgres.bin}}}); null: this
- * cell runs none.
+ * cell runs none. {@code replicaLogBytes}: the size past which a replica's log is rotated (see {@link LogRotation}).
  */
 public record DriverSettings(Duration stopGrace, int workloadNice, Duration drainDelay, int startConcurrency, Duration startSlotHold,
-                             boolean enforceSizes, java.nio.file.Path postgresBin) {
+                             boolean enforceSizes, java.nio.file.Path postgresBin, long replicaLogBytes) {
     public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofMillis(300);
     public static final Duration DEFAULT_START_SLOT_HOLD = Duration.ofSeconds(5);
     public static final DriverSettings DEFAULT = new DriverSettings(Duration.ofSeconds(10), 10);
+    public static final long DEFAULT_REPLICA_LOG_BYTES = 10L * 1024 * 1024;
 
     public DriverSettings {
         if (workloadNice < 0 || workloadNice > 19) throw new IllegalArgumentException("workload niceness must be between 0 and 19");
         if (drainDelay == null || drainDelay.isNegative()) throw new IllegalArgumentException("drain delay must be zero or more");
         if (startConcurrency < 0) throw new IllegalArgumentException("start concurrency must be zero (no limit) or more");
         if (startSlotHold == null || startSlotHold.isNegative()) throw new IllegalArgumentException("start slot hold must be zero or more");
+        if (replicaLogBytes < 4096) throw new IllegalArgumentException("a replica's log must be allowed at least 4 KiB");
     }
 
     public DriverSettings(Duration stopGrace, int workloadNice, Duration drainDelay, int startConcurrency, Duration startSlotHold,
                           boolean enforceSizes) {
-        this(stopGrace, workloadNice, drainDelay, startConcurrency, startSlotHold, enforceSizes, null);
+        this(stopGrace, workloadNice, drainDelay, startConcurrency, startSlotHold, enforceSizes, null, DEFAULT_REPLICA_LOG_BYTES);
     }
 
     public DriverSettings(Duration stopGrace, int workloadNice, Duration drainDelay) {
@@ -43,17 +45,22 @@ public record DriverSettings(Duration stopGrace, int workloadNice, Duration drai
     /** The same settings with another start concurrency (0: no limit; null: these settings' own). */
     public DriverSettings withStartConcurrency(Integer concurrency) {
         return concurrency == null ? this : new DriverSettings(stopGrace, workloadNice, drainDelay, concurrency, startSlotHold, enforceSizes,
-                postgresBin);
+                postgresBin, replicaLogBytes);
     }
 
     /** The same settings with sizes enforced as kernel limits or not. */
     public DriverSettings withEnforcedSizes(boolean enforce) {
-        return new DriverSettings(stopGrace, workloadNice, drainDelay, startConcurrency, startSlotHold, enforce, postgresBin);
+        return new DriverSettings(stopGrace, workloadNice, drainDelay, startConcurrency, startSlotHold, enforce, postgresBin, replicaLogBytes);
     }
 
     /** The same settings running dedicated database servers with the PostgreSQL binaries in {@code bin}. */
     public DriverSettings withPostgresBin(java.nio.file.Path bin) {
-        return new DriverSettings(stopGrace, workloadNice, drainDelay, startConcurrency, startSlotHold, enforceSizes, bin);
+        return new DriverSettings(stopGrace, workloadNice, drainDelay, startConcurrency, startSlotHold, enforceSizes, bin, replicaLogBytes);
+    }
+
+    /** The same settings rotating replicas' logs past {@code bytes}. */
+    public DriverSettings withReplicaLogBytes(long bytes) {
+        return new DriverSettings(stopGrace, workloadNice, drainDelay, startConcurrency, startSlotHold, enforceSizes, postgresBin, bytes);
     }
 
     /** One starting replica per core of the machine. */

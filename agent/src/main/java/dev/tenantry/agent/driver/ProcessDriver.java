@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * {workDir}/instances/{uid}/data/                        the instance's data ({{instance.dataDir}}), shared by its replicas
  * {workDir}/instances/{uid}/replicas/{component}-{n}/    working directory of one replica
- * {workDir}/instances/{uid}/logs/{component}-{n}.log     its stdout and stderr
+ * {workDir}/instances/{uid}/logs/{component}-{n}.log     its stdout and stderr (rotated to .log.1 past a cap: {@link LogRotation})
  * {workDir}/instances/{uid}/run/{component}-{n}.g{generation}.json  its process, ports and template (for adoption)
  * </pre>
  *
@@ -52,6 +52,7 @@ public final class ProcessDriver implements AutoCloseable {
     private final Runnable onChange;
     private final Runnable onRoutesChanged;
     private final StartSlots startSlots;
+    private final LogRotation logRotation;
     private final Map<String, InstanceRuntime> running = new ConcurrentHashMap<>();
     private final Set<Integer> allocatedPorts = ConcurrentHashMap.newKeySet();
     private final Map<String, Map<String, ReplicaState>> adoptable = new LinkedHashMap<>();
@@ -74,6 +75,7 @@ public final class ProcessDriver implements AutoCloseable {
         this.onChange = onChange;
         this.onRoutesChanged = onRoutesChanged;
         this.startSlots = new StartSlots(settings.startConcurrency(), settings.startSlotHold());
+        this.logRotation = LogRotation.every(instancesDir, settings.replicaLogBytes());
     }
 
     public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange) {
@@ -405,6 +407,7 @@ public final class ProcessDriver implements AutoCloseable {
     /** Stops supervising and leaves every workload running, for the next agent to adopt (static stability). */
     public synchronized void detach() {
         closed = true;
+        logRotation.close();
         running.values().forEach(InstanceRuntime::detach);
         running.clear();
     }
@@ -413,6 +416,7 @@ public final class ProcessDriver implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        logRotation.close();
         new ArrayList<>(running.values()).parallelStream().forEach(InstanceRuntime::close);
         running.clear();
         limits.removeIfEmpty();

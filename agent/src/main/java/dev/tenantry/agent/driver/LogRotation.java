@@ -1,0 +1,87 @@
+package dev.tenantry.agent.driver;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every replica's log (and each instance's hook log) under a cap, so that a chatty workload cannot fill the
+ * cell's disk: a log past {@code maxBytes} is copied to {@code <name>.log.1} (replacing the one before) and emptied
+ * in place, which its process, writing in append mode, goes on filling from the start. So a replica keeps at most
+ * twice the cap; what it writes during the copy itself is lost (copy-truncate).
+ */
+final class LogRotation implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LogRotation.class);
+    static final long CHECK_EVERY_SECONDS = 5;
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("log-rotation").factory());
+
+    private LogRotation() {}
+
+    /** Checks the logs under {@code instancesDir} every {@value #CHECK_EVERY_SECONDS} s. */
+    static LogRotation every(Path instancesDir, long maxBytes) {
+        LogRotation rotation = new LogRotation();
+        rotation.timer.scheduleWithFixedDelay(() -> {
+            try {
+                rotateLarge(instancesDir, maxBytes);
+            } catch (IOException | RuntimeException e) {
+                log.warn("Checking the workloads' log sizes failed (next try in {} s): {}", CHECK_EVERY_SECONDS, e.toString());
+            }
+        }, CHECK_EVERY_SECONDS, CHECK_EVERY_SECONDS, TimeUnit.SECONDS);
+        return rotation;
+    }
+
+    /** Rotates each {@code instances/<uid>/logs/*.log} past {@code maxBytes}; returns how many it rotated. */
+    static int rotateLarge(Path instancesDir, long maxBytes) throws IOException {
+        if (!Files.isDirectory(instancesDir)) return 0;
+        int rotated = 0;
+        try (DirectoryStream<Path> instances = Files.newDirectoryStream(instancesDir)) {
+            for (Path instance : instances) {
+                Path logs = instance.resolve("logs");
+                if (!Files.isDirectory(logs)) continue;
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(logs, "*.log")) {
+                    for (Path file : files) {
+                        if (sizeOf(file) > maxBytes && rotate(file)) rotated++;
+                    }
+                }
+            }
+        }
+        return rotated;
+    }
+
+    /** Copies the log aside and empties it; false when it went away meanwhile (its instance purged). */
+    static boolean rotate(Path file) throws IOException {
+        try {
+            Files.copy(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.truncate(0);
+            }
+            return true;
+        } catch (NoSuchFileException purged) {
+            return false;
+        }
+    }
+
+    private static long sizeOf(Path file) throws IOException {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException purged) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tenantry.agent.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogRotationTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void aChattyProcessLogStaysUnderTwiceTheCapAndGoesOnWriting() throws Exception {
+        Path logs = Files.createDirectories(work.resolve("instances/ins_1/logs"));
+        Path log = logs.resolve("web-0.log");
+        // a real process writing as fast as it can, its output appended to the log as the supervisor arranges it
+        Process chatty = new ProcessBuilder("sh", "-c", "while true; do echo 'a line of a chatty workload, over and over'; done")
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long cap = 256 * 1024;
+        int rotations = 0;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (rotations < 3 && System.nanoTime() < deadline) {
+                rotations += LogRotation.rotateLarge(work.resolve("instances"), cap);
+                Thread.sleep(50);
+            }
+            assertThat(rotations).as("rotated again and again").isGreaterThanOrEqualTo(3);
+            Thread.sleep(100);
+            assertThat(Files.size(log)).as("it keeps writing into the emptied log").isPositive();
+            LogRotation.rotateLarge(work.resolve("instances"), cap);
+        } finally {
+            chatty.destroyForcibly().waitFor();
+        }
+        Path old = logs.resolve("web-0.log.1");
+        assertThat(Files.size(old)).isGreaterThan(cap);
+        assertThat(Files.readString(old).lines().limit(5)).allMatch(l -> l.isEmpty() || l.contains("chatty"));
+        try (var files = Files.list(logs)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("one old log, not a growing pile").containsExactlyInAnyOrder("web-0.log", "web-0.log.1");
+        }
+    }
+
+    @Test
+    void smallLogsAndMissingDirectoriesAreLeftAlone() throws Exception {
+        assertThat(LogRotation.rotateLarge(work.resolve("nothing-here"), 1024)).isZero();
+        Path logs = Files.createDirectories(work.resolve("instances/ins_2/logs"));
+        Files.writeString(logs.resolve("web-0.log"), "short\n");
+        assertThat(LogRotation.rotateLarge(work.resolve("instances"), 1024)).isZero();
+        assertThat(Files.readString(logs.resolve("web-0.log"))).isEqualTo("short\n");
+    }
+}
