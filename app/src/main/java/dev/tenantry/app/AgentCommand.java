@@ -84,8 +84,12 @@ final class AgentCommand implements Callable<Integer> {
             + " the cell's dedicated database servers (default: none; they listen on 127.0.0.1 only)")
     String databaseAddress;
 
+    @picocli.CommandLine.Mixin
+    LogFormat logFormat;
+
     @Override
     public Integer call() throws Exception {
+        logFormat.apply();
         String secret = token != null ? token : System.getenv("TENANTRY_AGENT_TOKEN");
         String join = joinToken != null ? joinToken : System.getenv("TENANTRY_JOIN_TOKEN");
         javax.net.ssl.SSLContext tls = null;

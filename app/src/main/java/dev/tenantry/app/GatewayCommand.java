@@ -32,8 +32,12 @@ final class GatewayCommand implements Callable<Integer> {
                     + " default: none, a client's own are replaced)")
     java.util.List<String> trustedProxies = java.util.List.of();
 
+    @picocli.CommandLine.Mixin
+    LogFormat logFormat;
+
     @Override
     public Integer call() throws Exception {
+        logFormat.apply();
         Gateway gateway = new Gateway(host, port, TrustedProxies.of(trustedProxies));
         // the routes first, then the port: a restarted gateway never answers 404 for an instance it has not read yet
         RoutesFile routes = RoutesFile.follow(routesFile.toAbsolutePath(), gateway.routes(), Duration.ofMillis(100));

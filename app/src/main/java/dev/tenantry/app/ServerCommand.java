@@ -44,8 +44,12 @@ final class ServerCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})")
     int databaseWorkers;
 
+    @picocli.CommandLine.Mixin
+    LogFormat logFormat;
+
     @Override
     public Integer call() throws Exception {
+        logFormat.apply();
         Path dir = (home != null ? home : ClientOptions.home()).toAbsolutePath();
         DatabaseOptions.Connection db = DatabaseOptions.Connection.open(dir, database.url(), database.user(), database.password());
         TenantryServer server = TenantryServer.start(new TenantryServer.Config(db.url(), db.user(), db.password(), host, apiPort, workers, null,

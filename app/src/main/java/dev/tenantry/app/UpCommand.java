@@ -56,8 +56,12 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     SecurityOptions security;
 
+    @picocli.CommandLine.Mixin
+    LogFormat logFormat;
+
     @Override
     public Integer call() throws Exception {
+        logFormat.apply();
         Path dir = home != null ? home : ClientOptions.home();
         DevMode dev = DevMode.start(new DevMode.Options(dir.toAbsolutePath(), database.url(), database.user(), database.password(), host,
                 apiPort, gatewayPort, capacity,

@@ -50,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
             config.http.maxRequestSize = Bodies.MAX_BYTES;
             config.startup.showJavalinBanner = false;
             config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+            config.routes.beforeMatched(ctx -> dev.tenantry.server.LogContext.of(ctx.pathParamMap().get("tenant"), ctx.pathParamMap().get("name")));
             config.routes.beforeMatched(this::authenticate);
             config.routes.afterMatched(this::audit);
             config.routes.after(this::measure);
@@ -243,6 +244,7 @@ public final class ApiServer implements AutoCloseable {
     /** The matched route's path template, e.g. {@code /v1/tenants/{tenant}}. */
     /** Every request, matched or not (then its route is "unmatched": raw paths would make the series unbounded). */
     private void measure(Context ctx) {
+        dev.tenantry.server.LogContext.clear();
         Long started = ctx.attribute(STARTED);
         if (started == null) return;
         var endpoint = ctx.endpoints().matchedHttpEndpoint();

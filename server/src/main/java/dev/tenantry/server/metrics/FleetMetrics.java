@@ -35,7 +35,7 @@ final class FleetMetrics implements MultiCollector {
                 .help("Operations on record by type and state");
         counts.operations().forEach(o -> operations.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
                 .labels(Labels.of("type", o.type(), "state", o.state())).value(o.count()).build()));
-        GaugeSnapshot.Builder rollouts = GaugeSnapshot.builder().name("tenantry_rollouts").help("Rollouts by state");
+        GaugeSnapshot.Builder rollouts = GaugeSnapshot.builder().name("tenantry_rollouts").help("Rollouts on record by state (every state, 0 when none)");
         counts.rollouts().forEach((state, n) -> rollouts.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
                 .labels(Labels.of("state", state)).value(n).build()));
         GaugeSnapshot.Builder reportAge = GaugeSnapshot.builder().name("tenantry_cell_report_age_seconds").unit(Unit.SECONDS)

@@ -90,36 +90,45 @@ public final class InstanceReconciler implements Reconciler {
      */
     @Override
     public Duration reconcile(String uid, String owner) {
-        PassResult result = store.tx(tx -> {
-            Optional<InstanceRecord> found = tx.instances().lockByUid(uid);
-            if (found.isEmpty()) return new PassResult(null, false, false, false);
-            InstanceRecord instance = found.get();
-            Operation op = instance.lastOperation() == null ? null : tx.operations().get(instance.lastOperation()).orElse(null);
-            InstancePass pass = new InstancePass(tx, instance, op, clock.instant());
-            Outcome outcome = switch (instance.phase()) {
-                // a late pass (say, after a report) must never bring it back
-                case DELETED, PURGED -> Outcome.DONE;
-                case DELETING -> deletionSteps(pass);
-                case PURGING -> DeletionSteps.awaitPurged(pass);
-                default -> liveSteps(pass);
-            };
-            Duration next = switch (outcome) {
-                case Outcome.Done d -> pass.instance.phase().isDeleted() ? null : RESYNC;
-                case Outcome.Waiting w -> w.recheck();
-                case Outcome.Failed f -> {
-                    fail(pass, f.reason());
-                    yield RESYNC;
-                }
-            };
-            pass.clearCondition("Reconciled");
-            boolean changed = pass.save();
-            tx.leases(Leases.Table.INSTANCES).release(uid, owner, next);
-            return new PassResult(next, changed, pass.isCellChanged(), pass.isDatabasesChanged());
-        });
+        PassResult result;
+        try {
+            result = store.tx(tx -> pass(tx, uid, owner));
+        } finally {
+            dev.tenantry.server.LogContext.clear();
+        }
         if (result.cellChanged()) signals.fire(Signals.Topic.CELLS);
         if (result.databasesChanged()) signals.fire(Signals.Topic.DATABASES);
         if (result.changed()) signals.fire(Signals.Topic.EVENTS);
         return result.next();
+    }
+
+    /** One pass in the transaction {@code tx}: the instance locked, its steps run, its lease given back. */
+    private PassResult pass(dev.tenantry.server.store.Tx tx, String uid, String owner) {
+        Optional<InstanceRecord> found = tx.instances().lockByUid(uid);
+        if (found.isEmpty()) return new PassResult(null, false, false, false);
+        InstanceRecord instance = found.get();
+        dev.tenantry.server.LogContext.of(instance.tenant(), instance.name());
+        Operation op = instance.lastOperation() == null ? null : tx.operations().get(instance.lastOperation()).orElse(null);
+        InstancePass pass = new InstancePass(tx, instance, op, clock.instant());
+        Outcome outcome = switch (instance.phase()) {
+            // a late pass (say, after a report) must never bring it back
+            case DELETED, PURGED -> Outcome.DONE;
+            case DELETING -> deletionSteps(pass);
+            case PURGING -> DeletionSteps.awaitPurged(pass);
+            default -> liveSteps(pass);
+        };
+        Duration next = switch (outcome) {
+            case Outcome.Done d -> pass.instance.phase().isDeleted() ? null : RESYNC;
+            case Outcome.Waiting w -> w.recheck();
+            case Outcome.Failed f -> {
+                fail(pass, f.reason());
+                yield RESYNC;
+            }
+        };
+        pass.clearCondition("Reconciled");
+        boolean changed = pass.save();
+        tx.leases(Leases.Table.INSTANCES).release(uid, owner, next);
+        return new PassResult(next, changed, pass.isCellChanged(), pass.isDatabasesChanged());
     }
 
     private record PassResult(Duration next, boolean changed, boolean cellChanged, boolean databasesChanged) {}

@@ -29,6 +29,8 @@ public record FleetCounts(List<Queue> queues, List<Operations> operations, Map<S
             List<Operations> operations = h.createQuery("select type, state, count(*) as n from operations group by type, state order by type, state")
                     .map((rs, c) -> new Operations(rs.getString("type"), rs.getString("state"), rs.getLong("n"))).list();
             Map<String, Long> rollouts = new TreeMap<>();
+            // every state, 0 where there is none, so that a query of a state always finds its series
+            for (dev.tenantry.api.model.Rollout.State state : dev.tenantry.api.model.Rollout.State.values()) rollouts.put(state.name(), 0L);
             h.createQuery("select state, count(*) as n from rollouts group by state")
                     .map((rs, c) -> Map.entry(rs.getString("state"), rs.getLong("n"))).forEach(e -> rollouts.put(e.getKey(), e.getValue()));
             Map<String, Double> ages = new TreeMap<>();
