@@ -57,6 +57,7 @@ public final class Agent implements AutoCloseable {
 
     private final Config config;
     private final ServerClient server;
+    private LogShipper logShipper;
     private final DesiredStateCache cache;
     private final ProcessDriver driver;
     private final Consumer<List<Route>> routeSink;
@@ -117,6 +118,7 @@ public final class Agent implements AutoCloseable {
         pollThread = Thread.ofPlatform().name("agent-poll").daemon().start(() -> pollLoop(registered));
         wakeThread = Thread.ofPlatform().name("agent-wake").daemon().start(this::wakeRequestLoop);
         reportThread = Thread.ofPlatform().name("agent-report").daemon().start(this::reportLoop);
+        logShipper = new LogShipper(server, config.workDir().resolve("instances")).start();
         if (certificates != null) certificates.start();
         return this;
     }
@@ -337,6 +339,7 @@ public final class Agent implements AutoCloseable {
         running = false;
         if (pollThread != null) pollThread.interrupt();
         if (reportThread != null) reportThread.interrupt();
+        if (logShipper != null) logShipper.stop();
         if (wakeThread != null) wakeThread.interrupt();
         if (certificates != null) certificates.close();
     }

@@ -93,6 +93,24 @@ final class ServerClient {
         return served;
     }
 
+    /** Clients' requests for replicas' logs on this cell, waiting up to {@code wait} for one. */
+    List<dev.tenantry.api.cell.LogRequest> logRequests(Duration wait) throws IOException, InterruptedException {
+        HttpRequest request = request("/v1/cells/" + cell + "/log-requests?wait=" + wait.toSeconds()).timeout(wait.plusSeconds(15)).GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) throw new IOException("log requests: HTTP " + response.statusCode() + " " + response.body());
+        return Json.MAPPER.readerForListOf(dev.tenantry.api.cell.LogRequest.class).readValue(Json.MAPPER.readTree(response.body()).path("items"));
+    }
+
+    /** Posts a chunk of a requested log; false when its reader is gone (stop sending). */
+    boolean postLog(String requestId, byte[] chunk, boolean end) throws IOException, InterruptedException {
+        HttpRequest request = request("/v1/cells/" + cell + "/log-requests/" + requestId + "?end=" + end).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(chunk)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 410) return false;
+        if (response.statusCode() != 204) throw new IOException("log " + requestId + ": HTTP " + response.statusCode() + " " + response.body());
+        return true;
+    }
+
     void report(CellReport report) throws IOException, InterruptedException {
         HttpRequest request = request("/v1/cells/" + cell + "/status")
                 .timeout(Duration.ofSeconds(15))

@@ -147,6 +147,25 @@ public final class ApiClient {
         return response.body();
     }
 
+    /** Copies a streamed text answer (a replica's log) to {@code out} as it arrives, until it ends. */
+    public void stream(String path, java.io.OutputStream out) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        HttpResponse<java.io.InputStream> response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream in = response.body()) {
+            if (response.statusCode() != 200) {
+                JsonNode json = parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                String detail = json != null && json.hasNonNull("detail") ? json.get("detail").asText() : "";
+                throw new ApiException(response.statusCode(), json, "HTTP " + response.statusCode() + ": " + detail);
+            }
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        }
+    }
+
     /** Streams server-sent events until the consumer throws or the stream ends. */
     public void events(String query, Consumer<JsonNode> onEvent) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/events" + query))

@@ -67,6 +67,22 @@ public final class InstancesCommand {
         });
     }
 
+    @Command(name = "logs", description = "A replica's log: its last lines, and with -f what it writes from then on (Ctrl-C to stop).")
+    int logs(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name,
+             @Option(names = "--replica", description = "e.g. web-1 (default: the first)") String replica,
+             @Option(names = "--tail", defaultValue = "100", description = "How many of the last lines (0-10000)") int tail,
+             @Option(names = {"-f", "--follow"}, description = "Then what it writes, as it writes it") boolean follow) throws Exception {
+        String path = "/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(name) + "/logs?tail=" + tail + "&follow=" + follow
+                + (replica == null ? "" : "&replica=" + ApiClient.enc(replica));
+        try {
+            o.client().stream(path, System.out);
+            return 0;
+        } catch (ApiClient.ApiException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
     @Command(name = "get", description = "Show an instance: spec, status, conditions and replicas; --watch follows its changes live.")
     int get(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name,
             @Option(names = {"-w", "--watch"}, description = "Then print a line at every change of its status, until it is deleted (Ctrl-C to stop)")

@@ -1,6 +1,7 @@
 package dev.tenantry.server;
 
 import dev.tenantry.server.metrics.ServerMetrics;
+import dev.tenantry.server.domain.LogRelay;
 import dev.tenantry.server.domain.ApiLimits;
 import dev.tenantry.server.domain.AuditService;
 import dev.tenantry.server.domain.RateLimits;
@@ -101,7 +102,7 @@ public final class TenantryServer implements AutoCloseable {
                 new CellService(store, signals), tokens, audit, new EventService(store, signals),
                 new RolloutService(store, signals, clock), new Health(store), secrets, certificates, agents,
                 new CustomDomainService(store, box, signals, realTime), new DatabaseService(store, secrets, instances),
-                new BackupService(store, instances, signals, clock));
+                new BackupService(store, instances, signals, clock), new LogRelay(instances, signals));
         BackupFiles backupFiles = new BackupFiles(new DirectoryBackupStore(config.tenantData().backupDirectory()),
                 new BackupCipher(config.security().keyEncryptionKey()));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock, services.databases()))

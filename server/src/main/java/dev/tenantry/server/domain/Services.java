@@ -4,4 +4,5 @@ package dev.tenantry.server.domain;
 public record Services(CatalogService catalog, TenantService tenants, InstanceService instances, CellService cells,
                        TokenService tokens, AuditService audit, EventService events, RolloutService rollouts,
                        Health health, SecretService secrets, CertificateService certificates, AgentIdentityService agents,
-                       CustomDomainService domains, DatabaseService databases, BackupService backups) {}
+                       CustomDomainService domains, DatabaseService databases, BackupService backups,
+                       LogRelay logs) {}

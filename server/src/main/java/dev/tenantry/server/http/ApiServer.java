@@ -69,6 +69,7 @@ public final class ApiServer implements AutoCloseable {
             new CustomDomainRoutes(services.domains()).register(routes);
             new DatabaseRoutes(services.databases()).register(routes);
             new BackupRoutes(services.backups()).register(routes);
+            new LogRoutes(services.logs()).register(routes);
             routes.get("/v1/ca", Access.PUBLIC, ctx -> ctx.contentType("application/x-pem-file").result(services.certificates().authorityPem()));
             routes.post("/v1/cells/{cell}/certificates", Access.CELL_AGENT, ctx -> Http.json(ctx, 201,
                     services.certificates().issue(ctx.pathParam("cell"), Bodies.read(ctx, dev.tenantry.api.cell.CertificateRequest.class))));
@@ -229,8 +230,8 @@ public final class ApiServer implements AutoCloseable {
         Principal who = ctx.attribute(Http.PRINCIPAL);
         if (who == null) return;
         int status = ctx.status().getCode();
-        // an agent's own status reports are telemetry (what they cause is audited as system actions); anyone else's are not
-        if (status < 400 && who.role() == Role.agent && routePath(ctx).endsWith("/status")) return;
+        // an agent's own status reports and log chunks are telemetry (what they cause is audited as system actions); anyone else's are not
+        if (status < 400 && who.role() == Role.agent && (routePath(ctx).endsWith("/status") || routePath(ctx).contains("/log-requests/"))) return;
         String result = status < 400 ? "success" : status == 401 || status == 403 ? "denied" : "failure";
         String tenant = ctx.pathParamMap().get("tenant");
         try {

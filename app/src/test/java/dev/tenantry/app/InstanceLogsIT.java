@@ -1,0 +1,105 @@
+package dev.tenantry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A replica's log through the API for real: relayed from the agent (which takes the request with its long poll) to
+ * the client, its last lines and then followed live while the workload writes; scoped to the tenant's own.
+ */
+class InstanceLogsIT {
+    private static TestPlane plane;
+
+    @BeforeAll
+    static void start() throws Exception {
+        plane = TestPlane.start();
+        plane.createTenant("acme");
+        plane.createTenant("globex");
+        assertThat(plane.post("/v1/services", Map.of("name", "ticker")).status()).isEqualTo(201);
+        Map<String, Object> blueprint = Map.of("components", List.of(Map.of("name", "tick", "command", List.of("/bin/sh", "-c",
+                "i=0; while true; do i=$((i+1)); echo \"tick $i\"; sleep 0.2; done"), "replicas", 2)));
+        assertThat(plane.post("/v1/services/ticker/releases", Map.of("version", "1", "blueprint", blueprint)).status()).isEqualTo(201);
+        assertThat(plane.post("/v1/services/ticker/plans", Map.of("name", "basic")).status()).isEqualTo(201);
+        assertThat(plane.post("/v1/tenants/acme/instances", Map.of("name", "t", "service", "ticker", "plan", "basic")).status()).isEqualTo(202);
+        plane.awaitPhase("acme", "t", "RUNNING");
+        Thread.sleep(1500); // a few ticks written
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (plane != null) plane.close();
+    }
+
+    @Test
+    void theLastLinesOfAReplicaComeFromItsCell() {
+        TestPlane.Reply reply = plane.get("/v1/tenants/acme/instances/t/logs?tail=3&replica=tick-1");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.contentType()).startsWith("text/plain");
+        List<Integer> ticks = reply.body().lines().map(l -> Integer.parseInt(l.replace("tick ", ""))).toList();
+        assertThat(ticks).hasSize(3);
+        assertThat(ticks.get(1)).isEqualTo(ticks.get(0) + 1);
+        assertThat(ticks.get(2)).isEqualTo(ticks.get(1) + 1);
+        assertThat(plane.get("/v1/tenants/acme/instances/t/logs").body().lines().count()).as("default: the first replica's, up to 100 lines").isBetween(3L, 100L);
+    }
+
+    @Test
+    void aFollowedLogShowsLinesAsTheyAreWritten() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(plane.dev.apiUrl() + "/v1/tenants/acme/instances/t/logs?tail=1&follow=true"))
+                .header("Authorization", "Bearer " + plane.admin).timeout(Duration.ofSeconds(20)).build();
+        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<Integer> seen = new ArrayList<>();
+        long started = System.nanoTime();
+        java.io.InputStream body = response.body();
+        // a reader that stops the test instead of hanging if the stream stalls
+        Thread watchdog = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(Duration.ofSeconds(30));
+                body.close();
+            } catch (Exception stopped) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            while (seen.size() < 8) {
+                String line = lines.readLine();
+                assertThat(line).as("the stream goes on").isNotNull();
+                seen.add(Integer.parseInt(line.replace("tick ", "")));
+            }
+        }
+        watchdog.interrupt();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertThat(seen).as("consecutive lines, none lost or repeated").isEqualTo(java.util.stream.IntStream.range(0, 8).map(i -> seen.get(0) + i).boxed().toList());
+        assertThat(seconds).as("written every 0.2 s: they came live, not all at once from before").isGreaterThan(1.0);
+    }
+
+    @Test
+    void badRequestsAndOtherTenantsAreRefused() {
+        String globex = plane.post("/v1/tokens", Map.of("name", "globex-viewer", "role", "viewer", "tenant", "globex")).json().path("secret").asText();
+        assertThat(plane.call("GET", "/v1/tenants/acme/instances/t/logs", null, globex).status()).isEqualTo(403);
+        TestPlane.Reply noReplica = plane.get("/v1/tenants/acme/instances/t/logs?replica=tick-7");
+        assertThat(noReplica.status()).isEqualTo(404);
+        assertThat(noReplica.body()).contains("replica").contains("tick-0, tick-1");
+        TestPlane.Reply traversal = plane.get("/v1/tenants/acme/instances/t/logs?replica=../../etc/passwd");
+        assertThat(traversal.status()).isEqualTo(400);
+        assertThat(traversal.body()).contains("replica");
+        TestPlane.Reply tooMany = plane.get("/v1/tenants/acme/instances/t/logs?tail=100000");
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(tooMany.body()).contains("tail");
+        assertThat(plane.get("/v1/tenants/acme/instances/nosuch/logs").status()).isEqualTo(404);
+    }
+}
