@@ -53,6 +53,7 @@ public final class ProcessDriver implements AutoCloseable {
     private final Runnable onRoutesChanged;
     private final StartSlots startSlots;
     private final LogRotation logRotation;
+    private final HookRunner hooks;
     private final Map<String, InstanceRuntime> running = new ConcurrentHashMap<>();
     private final Set<Integer> allocatedPorts = ConcurrentHashMap.newKeySet();
     private final Map<String, Map<String, ReplicaState>> adoptable = new LinkedHashMap<>();
@@ -76,6 +77,7 @@ public final class ProcessDriver implements AutoCloseable {
         this.onRoutesChanged = onRoutesChanged;
         this.startSlots = new StartSlots(settings.startConcurrency(), settings.startSlotHold());
         this.logRotation = LogRotation.every(instancesDir, settings.replicaLogBytes());
+        this.hooks = new HookRunner(instancesDir, users, settings.stopGrace());
     }
 
     public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange) {
@@ -235,7 +237,7 @@ public final class ProcessDriver implements AutoCloseable {
 
             @Override
             public Optional<String> runHook(Deployment deployment, String name, List<String> command, Duration timeout) {
-                return ProcessDriver.this.runHook(deployment, name, command, timeout);
+                return hooks.run(deployment, name, command, timeout);
             }
         };
     }
@@ -265,7 +267,7 @@ public final class ProcessDriver implements AutoCloseable {
                 default -> null;
             };
         };
-        Map<String, String> env = environment(d, dataDir, workingDir);
+        Map<String, String> env = environment(instancesDir, d, dataDir, workingDir);
         env.put("TENANTRY_REPLICA", String.valueOf(index));
         ports.forEach((name, port) -> env.put("PORT_" + name.toUpperCase().replace('-', '_'), String.valueOf(port)));
         if (!ports.isEmpty()) env.put("PORT", String.valueOf(ports.values().iterator().next()));
@@ -286,7 +288,7 @@ public final class ProcessDriver implements AutoCloseable {
     }
 
     /** The clean environment of a workload process of the instance: nothing of the agent's but a few locale and path variables. */
-    private Map<String, String> environment(Deployment d, Path dataDir, Path home) {
+    static Map<String, String> environment(Path instancesDir, Deployment d, Path dataDir, Path home) {
         Map<String, String> env = new LinkedHashMap<>();
         INHERITED_ENV.forEach(k -> {
             if (System.getenv(k) != null) env.put(k, System.getenv(k));
@@ -299,42 +301,6 @@ public final class ProcessDriver implements AutoCloseable {
         env.put("TENANTRY_DATA_DIR", dataDir.toString());
         env.put(OrphanSweep.MARKER, instancesDir.toAbsolutePath().toString());
         return env;
-    }
-
-    /**
-     * Runs a release hook of the instance in its directory, with its environment and data directory, its output
-     * appended to {@code logs/hooks.log}; empty when it exits 0 in time, else why it failed.
-     */
-    private Optional<String> runHook(Deployment d, String name, List<String> command, Duration timeout) {
-        Path dir = instanceDir(d.instanceUid());
-        Path dataDir = dir.resolve("data");
-        Path logFile = dir.resolve("logs").resolve("hooks.log");
-        Function<String, String> resolver = key -> key.equals("instance.dataDir") ? dataDir.toString() : null;
-        List<String> words = command.stream().map(s -> Placeholders.render(s, resolver)).toList();
-        try {
-            WorkloadUser user = users.of(d.tenant()).orElse(null);
-            InstanceDirectories.create(dir, List.of(logFile.getParent()), List.of(dataDir), user);
-            Files.writeString(logFile, "--- " + name + " hook of release " + d.release() + ": " + String.join(" ", words) + "\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            List<String> asUser = user == null ? words : java.util.stream.Stream.concat(user.dropPrivileges().stream(), words.stream()).toList();
-            ProcessBuilder pb = new ProcessBuilder(asUser).directory(dataDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-            pb.environment().clear();
-            pb.environment().putAll(environment(d, dataDir, dir));
-            log.info("Running the {} hook of {} (release {})", name, d.key(), d.release());
-            Process p = pb.start();
-            if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                ReplicaSupervisor.terminate(p.toHandle(), settings.stopGrace());
-                return Optional.of(name + " hook did not finish within " + timeout.toSeconds() + " s");
-            }
-            if (p.exitValue() == 0) return Optional.empty();
-            return Optional.of(name + " hook exited with code " + p.exitValue() + ReplicaSupervisor.lastLine(logFile).map(l -> ": " + l).orElse(""));
-        } catch (IOException e) {
-            return Optional.of(name + " hook could not run: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of(name + " hook was interrupted");
-        }
     }
 
     private int allocatePort() {
