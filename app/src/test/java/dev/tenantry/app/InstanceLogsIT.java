@@ -36,7 +36,8 @@ class InstanceLogsIT {
         assertThat(plane.post("/v1/services/ticker/plans", Map.of("name", "basic")).status()).isEqualTo(201);
         assertThat(plane.post("/v1/tenants/acme/instances", Map.of("name", "t", "service", "ticker", "plan", "basic")).status()).isEqualTo(202);
         plane.awaitPhase("acme", "t", "RUNNING");
-        Thread.sleep(1500); // a few ticks written
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                plane.get("/v1/tenants/acme/instances/t/logs?tail=3&replica=tick-1").body().lines().count() == 3);
     }
 
     @AfterAll

@@ -22,13 +22,12 @@ import java.util.function.Supplier;
  * Each instance of the cell as Prometheus sees it, collected when scraped: its requests, 5xx answers and latencies as
  * the gateway counted them (labels {@code tenant instance service plan release cell}), and per replica (with
  * {@code replica}, e.g. {@code web-0}) its CPU seconds, resident memory, restarts, and whether it is up and ready.
- * Cardinality: one series per instance for each traffic metric (and {@value #BUCKET_COUNT} buckets), one per replica
+ * Cardinality: one series per instance for each traffic metric (and one per latency bound), one per replica
  * for each replica metric; the release label changes with an upgrade (its counters start again, as the gateway's do).
  */
 public final class CellMetrics implements MultiCollector {
     /** Latency bucket bounds in seconds: each of the gateway's finer buckets counts in the first bound at or above its own. */
     static final double[] BOUNDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, Double.POSITIVE_INFINITY};
-    static final int BUCKET_COUNT = 12;
 
     private final String cell;
     private final Supplier<List<ProcessDriver.Running>> instances;

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LogRelay {
     public static final int DEFAULT_TAIL = 100;
     public static final int MAX_TAIL = 10_000;
+    /** Log requests a cell serves at once (each holds a thread here and a tail on the cell, a followed one up to an hour). */
+    static final int MAX_OPEN_PER_CELL = 100;
     /** Chunks queued for a client that reads slowly; an agent's post waits for room up to {@link #DELIVERY_WAIT}. */
     private static final int QUEUE = 256;
     private static final Duration DELIVERY_WAIT = Duration.ofSeconds(10);
@@ -80,6 +82,10 @@ public final class LogRelay {
         String chosen = replica == null ? running.getFirst() : replica;
         if (!running.contains(chosen)) {
             throw new NotFoundException("replica", "instance '" + name + "' has no replica '" + chosen + "' (it runs " + String.join(", ", running) + ")");
+        }
+        if (sessions.values().stream().filter(s -> s.cell.equals(instance.cell())).count() >= MAX_OPEN_PER_CELL) {
+            throw new QuotaExceededException("logs", "cell '" + instance.cell() + "' already serves " + MAX_OPEN_PER_CELL
+                    + " log requests; close a followed log (or wait for one to end) and ask again");
         }
         Session session = new Session(instance.cell(), new LogRequest(Ids.newId("log", 16), instance.uid(), chosen, lines, follow));
         sessions.put(session.request.id(), session);

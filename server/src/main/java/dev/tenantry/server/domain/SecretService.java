@@ -122,10 +122,13 @@ public final class SecretService {
      */
     public Map<String, String> valuesFor(String cell, String instanceUid) {
         return store.tx(tx -> {
-            Optional<dev.tenantry.api.cell.Deployment> server = tx.databaseServers().deployment(cell, instanceUid);
-            if (server.isPresent()) return ownValues(tx, server.get());
-            InstanceRecord instance = tx.instances().byUid(instanceUid).filter(i -> cell.equals(i.cell()) && i.deployment() != null)
-                    .orElseThrow(() -> new NotFoundException("id", "no instance '" + instanceUid + "' on cell '" + cell + "'"));
+            Optional<InstanceRecord> found = tx.instances().byUid(instanceUid).filter(i -> cell.equals(i.cell()) && i.deployment() != null);
+            if (found.isEmpty()) {
+                // a deployment the control plane made itself: a dedicated database server
+                return tx.databaseServers().deployment(cell, instanceUid).map(d -> ownValues(tx, d))
+                        .orElseThrow(() -> new NotFoundException("id", "no instance '" + instanceUid + "' on cell '" + cell + "'"));
+            }
+            InstanceRecord instance = found.get();
             Map<String, String> values = new TreeMap<>();
             for (Map.Entry<String, SecretRef> e : instance.deployment().secrets().entrySet()) {
                 Sealed sealed = tx.secrets().current(e.getValue().scope(), e.getKey())
