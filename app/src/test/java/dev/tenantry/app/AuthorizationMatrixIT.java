@@ -113,7 +113,7 @@ class AuthorizationMatrixIT extends WithPlane {
     /** The path with its parameters filled: the caller's tenant, the local cell, and objects that do not exist. */
     private static String concrete(String template, String tenant) {
         String path = template.replace("{tenant}", tenant).replace("{cell}", CELL).replace("{service}", "hello")
-                .replace("{name}", "nosuch").replace("{id}", "nosuch").replace("{domain}", "www.example.com").replace("{version}", "9.9.9").replace("{plan}", "nosuch").replace("{server}", "nosuch").replace("{backup}", "nosuch");
+                .replace("{name}", "nosuch").replace("{id}", "nosuch").replace("{domain}", "www.example.com").replace("{version}", "9.9.9").replace("{plan}", "nosuch").replace("{server}", "nosuch").replace("{backup}", "nosuch").replace("{rule}", "nosuch");
         return path.endsWith("/desired") ? path + "?wait=0" : path;
     }
 

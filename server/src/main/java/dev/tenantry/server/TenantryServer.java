@@ -102,7 +102,7 @@ public final class TenantryServer implements AutoCloseable {
                 new CellService(store, signals), tokens, audit, new EventService(store, signals),
                 new RolloutService(store, signals, clock), new Health(store), secrets, certificates, agents,
                 new CustomDomainService(store, box, signals, realTime), new DatabaseService(store, secrets, instances),
-                new BackupService(store, instances, signals, clock), new LogRelay(instances, signals));
+                new BackupService(store, instances, signals, clock), new LogRelay(instances, signals), new dev.tenantry.server.domain.AlertService(store, signals, clock));
         BackupFiles backupFiles = new BackupFiles(new DirectoryBackupStore(config.tenantData().backupDirectory()),
                 new BackupCipher(config.security().keyEncryptionKey()));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock, services.databases()))

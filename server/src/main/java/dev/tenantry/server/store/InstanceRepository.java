@@ -88,6 +88,11 @@ public final class InstanceRepository {
     }
 
     /** The tenant's instances that are not deleted. */
+    /** The uids of the instances on the cell that are not deleted, in uid order. */
+    public List<String> liveUidsOn(String cell) {
+        return h.createQuery("select uid from instances i where cell = :c and " + LIVE + " order by uid").bind("c", cell).mapTo(String.class).list();
+    }
+
     public List<InstanceRecord> liveOfTenant(String tenant) {
         return h.createQuery("select * from instances i where i.tenant = :t and " + LIVE).bind("t", tenant).map((rs, c) -> row(rs)).list();
     }
@@ -133,6 +138,18 @@ public final class InstanceRepository {
         h.createUpdate("insert into tenant_pins (tenant, service, release) values (:t, :s, :r)"
                         + " on conflict (tenant, service) do update set release = :r, created_at = now()")
                 .bind("t", tenant).bind("s", service).bind("r", release).execute();
+    }
+
+    /**
+     * After a live instance was moved off {@code from} (whose agent is silent): forgets what that agent observed and
+     * asks for a pass; {@code from}'s next desired state after {@code fromRevision} names it as removed.
+     */
+    public void markDeparted(String uid, String from, long fromRevision) {
+        h.createUpdate("update instances set observed = null, agent_revision = 0, reconcile_at = now(),"
+                        + " reconcile_requested = lease_owner is not null where uid = :uid").bind("uid", uid).execute();
+        h.createUpdate("insert into cell_departures (cell, instance_uid, revision) values (:c, :uid, :rev)"
+                        + " on conflict (cell, instance_uid) do update set revision = excluded.revision")
+                .bind("c", from).bind("uid", uid).bind("rev", fromRevision).execute();
     }
 
     public void saveSpec(InstanceRecord r) {
@@ -216,6 +233,10 @@ public final class InstanceRepository {
                     }
                     return rs.getString("uid");
                 }).list();
+        if (!full) {
+            removed.addAll(h.createQuery("select instance_uid from cell_departures where cell = :c and revision > :after and revision <= :revision")
+                    .bind("c", cell).bind("after", after).bind("revision", revision).mapTo(String.class).list());
+        }
         return new CellDesiredState(cell, revision, full, deployments, removed, purged);
     }
 

@@ -40,4 +40,5 @@ public final class Tx {
     public TenantDatabaseRepository tenantDatabases() { return new TenantDatabaseRepository(handle); }
     public BackupRepository backups() { return new BackupRepository(handle); }
     public ReleaseHistoryRepository releaseHistory() { return new ReleaseHistoryRepository(handle); }
+    public AlertRepository alerts() { return new AlertRepository(handle); }
 }

@@ -29,6 +29,8 @@ public final class Timers implements AutoCloseable {
     public static final Duration AUDIT_VERIFY = Duration.ofHours(1);
     /** How often instances whose plan's backup schedule fired are looked for (a backup starts at most this long after its time). */
     public static final Duration BACKUP_SCHEDULE_CHECK = Duration.ofSeconds(30);
+    /** How often the alert rules are evaluated (an alert fires at most this long, plus polling, after its condition holds). */
+    public static final Duration ALERT_CHECK = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(Timers.class);
 
     private final Scheduler scheduler;
@@ -61,7 +63,16 @@ public final class Timers implements AutoCloseable {
                     int queued = services.backups().enqueueScheduled();
                     if (queued > 0) log.info("Backing up {} instance(s) on their plans' schedules", queued);
                 });
-        Timers timers = new Timers(dataSource, List.of(expireKeys, purgeDeleted, auditCheckpoint, auditVerify, certificateExpiry, scheduledBackups));
+        RecurringTask<Void> alerts = Tasks.recurring("alerts", FixedDelay.of(ALERT_CHECK))
+                .execute((instance, context) -> {
+                    var evaluation = services.alerts().evaluate();
+                    if (evaluation.fired() + evaluation.resolved() > 0) {
+                        log.info("Alerts: {} fired, {} resolved, {} firing", evaluation.fired(), evaluation.resolved(), evaluation.firing());
+                    }
+                    if (!evaluation.replaced().isEmpty()) log.warn("Re-placed instances of silent cells: {}", evaluation.replaced());
+                });
+        Timers timers = new Timers(dataSource, List.of(expireKeys, purgeDeleted, auditCheckpoint, auditVerify, certificateExpiry, scheduledBackups,
+                alerts));
         timers.scheduler.start();
         return timers;
     }
