@@ -4,15 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tenantry.api.Json;
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +33,7 @@ class AlertsIT {
         plane.createTenant("globex");
         acmeViewer = token(Map.of("name", "acme viewer", "role", "viewer", "tenant", "acme"));
         globexViewer = token(Map.of("name", "globex viewer", "role", "viewer", "tenant", "globex"));
-        followEvents();
+        plane.followEvents("/v1/events", events);
     }
 
     @AfterAll
@@ -245,22 +237,5 @@ class AlertsIT {
         TestPlane.Reply reply = plane.post("/v1/tokens", body);
         assertThat(reply.status()).as(reply.body()).isEqualTo(201);
         return reply.json().path("secret").asText();
-    }
-
-    private static void followEvents() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(plane.api + "/v1/events"))
-                .header("Authorization", "Bearer " + plane.admin).header("Accept", "text/event-stream").GET().build();
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(response.statusCode()).isEqualTo(200);
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (line.startsWith("data:")) events.add(Json.MAPPER.readTree(line.substring(5).strip()));
-                }
-            } catch (java.io.IOException e) {
-                // the plane closed
-            }
-        });
     }
 }

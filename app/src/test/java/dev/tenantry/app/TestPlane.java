@@ -244,6 +244,22 @@ final class TestPlane implements AutoCloseable {
         return last[0];
     }
 
+    /** Follows the event stream at {@code path} (e.g. {@code /v1/events?tenant=acme}) as the admin, adding each event to {@code into}. */
+    void followEvents(String path, java.util.List<JsonNode> into) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(api + path))
+                .header("Authorization", "Bearer " + admin).header("Accept", "text/event-stream").GET().build();
+        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) throw new AssertionError("the event stream answered " + response.statusCode());
+        Thread.ofVirtual().start(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) if (line.startsWith("data:")) into.add(Json.MAPPER.readTree(line.substring(5).strip()));
+            } catch (IOException e) {
+                into.add(Json.MAPPER.createObjectNode().put("type", "stream.closed").put("error", e.toString()));
+            }
+        });
+    }
+
     @Override
     public void close() throws IOException {
         dev.close();

@@ -41,6 +41,11 @@ final class CpuMeter {
                 (postgresTicks() - postgresStart) / TICKS_PER_SECOND);
     }
 
+    /** CPU seconds of this JVM and the PostgreSQL processes since the start. */
+    double jvmAndPostgresSeconds() throws IOException {
+        return (jvmNanos() - jvmStart) / 1e9 + (postgresTicks() - postgresStart) / TICKS_PER_SECOND;
+    }
+
     /** The JVM's CPU by thread group (thread names with their numbers removed), largest first. */
     String threadGroups() throws IOException {
         Map<String, Long> end = threadGroupTicks();

@@ -69,6 +69,9 @@ public final class TenantryServer implements AutoCloseable {
     private final ReconcileLoop rolloutLoop;
     private final ReconcileLoop databaseLoop;
     private final ReconcileLoop backupLoop;
+    private final ReconcileLoop webhookLoop;
+    /** Subscriptions delivered to at a time (each waits up to the sender's timeout for a slow subscriber). */
+    public static final int WEBHOOK_WORKERS = 4;
     private final Timers timers;
     private final ApiServer api;
     private final ServerMetrics metrics;
@@ -95,6 +98,7 @@ public final class TenantryServer implements AutoCloseable {
         CertificateService certificates = new CertificateService(CertificateAuthorities.loadOrCreate(store, box, realTime.instant()), store, signals,
                 realTime, config.security().certificateLifetime());
         InstanceService instances = new InstanceService(store, signals, clock, secrets);
+        var webhookSender = new dev.tenantry.server.webhooks.WebhookSender();
         TokenService tokens = new TokenService(store, clock);
         AgentIdentityService agents = new AgentIdentityService(store, tokens, certificates.authority(), clock, realTime,
                 config.security().certificateLifetime());
@@ -102,7 +106,8 @@ public final class TenantryServer implements AutoCloseable {
                 new CellService(store, signals), tokens, audit, new EventService(store, signals),
                 new RolloutService(store, signals, clock), new Health(store), secrets, certificates, agents,
                 new CustomDomainService(store, box, signals, realTime), new DatabaseService(store, secrets, instances),
-                new BackupService(store, instances, signals, clock), new LogRelay(instances, signals), new dev.tenantry.server.domain.AlertService(store, signals, clock));
+                new BackupService(store, instances, signals, clock), new LogRelay(instances, signals), new dev.tenantry.server.domain.AlertService(store, signals, clock),
+                new dev.tenantry.server.domain.WebhookService(store, box, webhookSender, signals, clock));
         BackupFiles backupFiles = new BackupFiles(new DirectoryBackupStore(config.tenantData().backupDirectory()),
                 new BackupCipher(config.security().keyEncryptionKey()));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock, services.databases()))
@@ -114,6 +119,8 @@ public final class TenantryServer implements AutoCloseable {
         this.backupLoop = new ReconcileLoop(store, signals, new BackupReconciler(store, services.databases(), backupFiles, signals, clock),
                 config.tenantData().lease())
                 .start(config.tenantData().backupWorkers());
+        this.webhookLoop = new ReconcileLoop(store, signals, new dev.tenantry.server.reconcile.WebhookReconciler(store, box, webhookSender, clock))
+                .start(WEBHOOK_WORKERS);
         this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval());
         this.metrics = new ServerMetrics(store, database.pool());
         this.api = new ApiServer(services, new RateLimits(config.limits()), apiTls, apiTls == null ? null
@@ -189,6 +196,7 @@ public final class TenantryServer implements AutoCloseable {
         rolloutLoop.close();
         databaseLoop.close();
         backupLoop.close();
+        webhookLoop.close();
         reconcileLoop.close();
         timers.close();
         database.close();

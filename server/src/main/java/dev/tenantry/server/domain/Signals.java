@@ -16,7 +16,7 @@ public final class Signals {
      * (and wakes the next if there is more, see {@code ReconcileLoop}); waking all would have the others claim nothing.
      */
     public enum Topic {
-        CELLS(false), EVENTS(false), RECONCILE(true), ROLLOUTS(true), DATABASES(true), BACKUPS(true), LOGS(false);
+        CELLS(false), EVENTS(false), RECONCILE(true), ROLLOUTS(true), DATABASES(true), BACKUPS(true), LOGS(false), WEBHOOKS(true);
 
         private final boolean wakesOne;
 

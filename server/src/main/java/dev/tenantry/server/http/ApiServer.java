@@ -71,6 +71,7 @@ public final class ApiServer implements AutoCloseable {
             new BackupRoutes(services.backups()).register(routes);
             new LogRoutes(services.logs()).register(routes);
             new AlertRoutes(services.alerts()).register(routes);
+            new WebhookRoutes(services.webhooks()).register(routes);
             routes.get("/v1/ca", Access.PUBLIC, ctx -> ctx.contentType("application/x-pem-file").result(services.certificates().authorityPem()));
             routes.post("/v1/cells/{cell}/certificates", Access.CELL_AGENT, ctx -> Http.json(ctx, 201,
                     services.certificates().issue(ctx.pathParam("cell"), Bodies.read(ctx, dev.tenantry.api.cell.CertificateRequest.class))));

@@ -52,6 +52,11 @@ public final class ReconcileLoop implements AutoCloseable {
         this(store, signals, reconciler, "backup", Signals.Topic.BACKUPS, lease);
     }
 
+    /** Webhook deliveries: a slow subscriber holds a worker for up to the sender's timeout. */
+    public ReconcileLoop(Store store, Signals signals, WebhookReconciler reconciler) {
+        this(store, signals, reconciler, "webhook", Signals.Topic.WEBHOOKS, DEFAULT_LEASE);
+    }
+
     /** {@code topic}: the signal that wakes its idle workers (their own, so that instance reports do not wake rollout workers). */
     ReconcileLoop(Store store, Signals signals, Reconciler reconciler, String name, Signals.Topic topic, Duration lease) {
         this.store = store;

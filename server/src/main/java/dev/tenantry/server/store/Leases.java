@@ -12,7 +12,7 @@ import org.jdbi.v3.core.Handle;
 public final class Leases {
     /** The tables of reconciled objects, with their keys. */
     public enum Table {
-        INSTANCES("instances", "uid"), ROLLOUTS("rollouts", "id"), DATABASES("instance_databases", "instance_uid"), BACKUPS("database_backups", "id");
+        INSTANCES("instances", "uid"), ROLLOUTS("rollouts", "id"), DATABASES("instance_databases", "instance_uid"), BACKUPS("database_backups", "id"), WEBHOOKS("webhooks", "id");
 
         final String name;
         final String key;

@@ -41,4 +41,5 @@ public final class Tx {
     public BackupRepository backups() { return new BackupRepository(handle); }
     public ReleaseHistoryRepository releaseHistory() { return new ReleaseHistoryRepository(handle); }
     public AlertRepository alerts() { return new AlertRepository(handle); }
+    public WebhookRepository webhooks() { return new WebhookRepository(handle); }
 }
