@@ -63,6 +63,7 @@ public final class Agent implements AutoCloseable {
     private final Consumer<List<Route>> routeSink;
     private final Function<String, InstanceTraffic> traffic;
     private final CertificateKeeper certificates;
+    private final dev.tenantry.agent.usage.UsageRecorder usage;
     private final String agentId = "agent-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Deployment> desired = new LinkedHashMap<>();
     /** Instances whose data was purged, to name as removed in the next report (so the server sees the purge done). */
@@ -102,6 +103,8 @@ public final class Agent implements AutoCloseable {
         this.driver = new ProcessDriver(config.workDir(), config.driver(), this::changed, this::publishRoutes, server::secrets);
         this.routeSink = routeSink;
         this.traffic = traffic;
+        this.usage = new dev.tenantry.agent.usage.UsageRecorder(config.workDir(), driver::running, traffic, server::postUsage, clock,
+                config.driver().usageInterval());
         this.certificates = certificates == null ? null
                 : new CertificateKeeper(server::issueCertificate, driver::hosts, server::domains, driver::domains, certificates, clock);
     }
@@ -119,6 +122,7 @@ public final class Agent implements AutoCloseable {
         wakeThread = Thread.ofPlatform().name("agent-wake").daemon().start(this::wakeRequestLoop);
         reportThread = Thread.ofPlatform().name("agent-report").daemon().start(this::reportLoop);
         logShipper = new LogShipper(server, config.workDir().resolve("instances")).start();
+        usage.start();
         if (certificates != null) certificates.start();
         return this;
     }
@@ -340,6 +344,7 @@ public final class Agent implements AutoCloseable {
         if (pollThread != null) pollThread.interrupt();
         if (reportThread != null) reportThread.interrupt();
         if (logShipper != null) logShipper.stop();
+        usage.stop();
         if (wakeThread != null) wakeThread.interrupt();
         if (certificates != null) certificates.close();
     }

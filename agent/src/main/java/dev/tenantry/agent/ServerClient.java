@@ -111,6 +111,15 @@ final class ServerClient {
         return true;
     }
 
+    /** Sends a usage report; true once the server has it (recorded now, or before: it counts each once). */
+    boolean postUsage(dev.tenantry.api.cell.UsageReport report) throws IOException, InterruptedException {
+        HttpRequest request = request("/v1/cells/" + cell + "/usage").timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(report))).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 204) throw new IOException("usage report " + report.seq() + ": HTTP " + response.statusCode() + " " + response.body());
+        return true;
+    }
+
     void report(CellReport report) throws IOException, InterruptedException {
         HttpRequest request = request("/v1/cells/" + cell + "/status")
                 .timeout(Duration.ofSeconds(15))

@@ -74,6 +74,9 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--log-limit-mb", defaultValue = "10", description = "A replica's log is rotated past this size (one old log is kept)")
     long logLimitMb;
 
+    @Option(names = "--usage-interval-seconds", defaultValue = "60", description = "How often the instances' usage is metered (default: 60)")
+    long usageIntervalSeconds;
+
     @Option(names = "--metrics-port", description = "Serve the cell's per-instance metrics (Prometheus) at /metrics on this port (default: none)")
     Integer metricsPort;
 
@@ -111,7 +114,7 @@ final class AgentCommand implements Callable<Integer> {
         Agent agent = new Agent(new Agent.Config(server, secret, cell,
                 new CellRegistration(region, "process", capacity, baseDomain, endpoint, databaseAddress),
                 workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice).withStartConcurrency(startConcurrency)
-                        .withReplicaLogBytes(logLimitMb * 1024 * 1024)
+                        .withReplicaLogBytes(logLimitMb * 1024 * 1024).withUsageInterval(Duration.ofSeconds(usageIntervalSeconds))
                         .withPostgresBin(postgresBin != null ? postgresBin.toAbsolutePath() : dev.tenantry.server.store.EmbeddedPostgres.binaries()), tls),
                 gateway != null ? gateway.routes() : routes -> { }, gateway != null ? gateway.routes()::traffic : new TrafficFile(workDir.toAbsolutePath()),
                 gateway != null && gatewayTlsPort != null ? gateway.certificates()::replaceAll : null, java.time.Clock.systemUTC()).start();

@@ -38,6 +38,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--workload-nice", defaultValue = "10", description = "CPU niceness of workload processes, 0-19 (default: ${DEFAULT-VALUE})")
     int workloadNice;
 
+    @Option(names = "--usage-interval-seconds", defaultValue = "60", description = "How often the instances' usage is metered (default: ${DEFAULT-VALUE})")
+    long usageIntervalSeconds;
+
     @Option(names = "--stop-grace-seconds", defaultValue = "10", description = "SIGTERM-to-SIGKILL grace when stopping workloads (default: ${DEFAULT-VALUE})")
     int stopGrace;
 
@@ -65,7 +68,8 @@ final class UpCommand implements Callable<Integer> {
         Path dir = home != null ? home : ClientOptions.home();
         DevMode dev = DevMode.start(new DevMode.Options(dir.toAbsolutePath(), database.url(), database.user(), database.password(), host,
                 apiPort, gatewayPort, capacity,
-                new DriverSettings(Duration.ofSeconds(stopGrace), workloadNice).withStartConcurrency(startConcurrency), null,
+                new DriverSettings(Duration.ofSeconds(stopGrace), workloadNice).withStartConcurrency(startConcurrency)
+                        .withUsageInterval(Duration.ofSeconds(usageIntervalSeconds)), null,
                 TrustedProxies.of(trustedProxies), limits.toApiLimits(), security.toSettings(dir.toAbsolutePath()), gatewayTlsPort, true));
         printBanner(dev, dir);
         UntilStopped.await(() -> System.out.println("Stopping Tenantry…"), dev::close);

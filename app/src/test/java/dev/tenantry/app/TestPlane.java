@@ -63,6 +63,14 @@ final class TestPlane implements AutoCloseable {
         return new TestPlane(dev, home);
     }
 
+    /** A plane whose agent meters usage every {@code usageInterval}. */
+    static TestPlane startMeteringEvery(Duration usageInterval) throws Exception {
+        Path home = Files.createTempDirectory("tenantry-it-");
+        DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 50,
+                new DriverSettings(Duration.ofSeconds(3), 10).withUsageInterval(usageInterval), null).withApiLimits(ApiLimits.UNLIMITED));
+        return new TestPlane(dev, home);
+    }
+
     /** A plane with a second embedded PostgreSQL for tenant data, registered as database server "local". */
     static TestPlane startWithTenantData() throws Exception {
         return startWithTenantData(null);

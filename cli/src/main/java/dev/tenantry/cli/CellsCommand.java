@@ -33,4 +33,23 @@ public final class CellsCommand {
         return Output.run(o, c -> c.post("/v1/cells/" + ApiClient.enc(cell) + "/revoke", java.util.Map.of()),
                 r -> System.out.println("cell " + cell + " revoked: its agent must join again"));
     }
+
+    @Command(name = "cost-model", description = "Show the cell's cost model, or set it: what a core-hour of CPU, a GB-hour of memory and of storage cost.")
+    int costModel(@Mixin ClientOptions o, @Parameters(paramLabel = "CELL") String cell,
+                  @Option(names = "--core-hour", description = "Per core-hour of CPU used") java.math.BigDecimal coreHour,
+                  @Option(names = "--memory-gb-hour", description = "Per GB-hour of resident memory") java.math.BigDecimal memoryGbHour,
+                  @Option(names = "--storage-gb-hour", description = "Per GB-hour of data on disk") java.math.BigDecimal storageGbHour) {
+        String path = "/v1/cells/" + ApiClient.enc(cell) + "/cost-model";
+        boolean set = coreHour != null || memoryGbHour != null || storageGbHour != null;
+        return Output.run(o, c -> {
+            if (!set) return c.get(path);
+            var current = c.get(path);
+            java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("perCoreHour", coreHour != null ? coreHour : current.path("perCoreHour").decimalValue());
+            body.put("perGbHourMemory", memoryGbHour != null ? memoryGbHour : current.path("perGbHourMemory").decimalValue());
+            body.put("perGbHourStorage", storageGbHour != null ? storageGbHour : current.path("perGbHourStorage").decimalValue());
+            return c.change("PUT", path, body, null);
+        }, r -> System.out.println("cell " + cell + ": " + r.path("perCoreHour").asText() + " per core-hour, " + r.path("perGbHourMemory").asText()
+                + " per GB-hour of memory, " + r.path("perGbHourStorage").asText() + " per GB-hour of storage"));
+    }
 }

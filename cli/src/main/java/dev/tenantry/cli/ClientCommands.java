@@ -9,6 +9,7 @@ public final class ClientCommands {
     public static List<Object> all() {
         return List.of(new TenantsCommand(), new InstancesCommand(), new OpsCommand(), new ServicesCommand(), new CellsCommand(),
                 new TokensCommand(), new AuditCommand(), new EventsCommand(),
-                new RolloutsCommand(), new SecretsCommand(), new DatabasesCommand(), new BackupsCommand(), new AlertsCommand(), new WebhooksCommand());
+                new RolloutsCommand(), new SecretsCommand(), new DatabasesCommand(), new BackupsCommand(), new AlertsCommand(), new WebhooksCommand(),
+                new UsageCommand(), new MarginCommand());
     }
 }

@@ -99,4 +99,21 @@ public final class ServicesCommand {
             t.print(System.out);
         });
     }
+
+    @Command(name = "unit-prices", description = "Show a plan's unit prices, or set them: per million requests and per GB sent to clients,"
+            + " charged on top of its hourly price.")
+    int unitPrices(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service, @Parameters(paramLabel = "PLAN") String plan,
+                   @Option(names = "--per-million-requests") java.math.BigDecimal perMillionRequests,
+                   @Option(names = "--per-gb-out") java.math.BigDecimal perGbOut) {
+        String path = "/v1/services/" + ApiClient.enc(service) + "/plans/" + ApiClient.enc(plan) + "/unit-prices";
+        return Output.run(o, c -> {
+            if (perMillionRequests == null && perGbOut == null) return c.get(path);
+            var current = c.get(path);
+            java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("perMillionRequests", perMillionRequests != null ? perMillionRequests : current.path("perMillionRequests").decimalValue());
+            body.put("perGbOut", perGbOut != null ? perGbOut : current.path("perGbOut").decimalValue());
+            return c.change("PUT", path, body, null);
+        }, r -> System.out.println("plan " + service + "/" + plan + ": " + r.path("perMillionRequests").asText() + " per million requests, "
+                + r.path("perGbOut").asText() + " per GB out"));
+    }
 }

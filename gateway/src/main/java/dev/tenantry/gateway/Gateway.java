@@ -143,7 +143,7 @@ public final class Gateway implements AutoCloseable {
             int httpsPort = tlsPort.getAsInt();
             if (entry.route().httpsOnly() && !request.isSecure() && httpsPort > 0) return redirectToHttps(request, response, callback, host, httpsPort);
             entry.lastRequestMillis().set(clock.millis());
-            Callback counted = counted(entry, response, callback);
+            Callback counted = counted(entry, request, response, callback);
             String backend = entry.pick();
             if (backend == null && entry.route().hibernated() && waker != null) return holdWhileWaking(host, entry, request, response, counted);
             if (backend == null && entry.route().stopped()) {
@@ -168,19 +168,20 @@ public final class Gateway implements AutoCloseable {
         }
 
         /** The request's callback, counting its status and latency for the route's release once it completes. */
-        private static Callback counted(RoutingTable.Entry entry, Response response, Callback callback) {
+        private static Callback counted(RoutingTable.Entry entry, Request request, Response response, Callback callback) {
             long started = System.nanoTime();
             TrafficCounter traffic = entry.traffic();
             return new Callback.Nested(callback) {
                 @Override
                 public void succeeded() {
-                    traffic.record(response.getStatus(), System.nanoTime() - started);
+                    traffic.record(response.getStatus(), System.nanoTime() - started, Request.getContentBytesRead(request),
+                            Response.getContentBytesWritten(response));
                     super.succeeded();
                 }
 
                 @Override
                 public void failed(Throwable x) {
-                    traffic.record(500, System.nanoTime() - started);
+                    traffic.record(500, System.nanoTime() - started, Request.getContentBytesRead(request), Response.getContentBytesWritten(response));
                     super.failed(x);
                 }
             };

@@ -5,7 +5,7 @@ import dev.tenantry.api.cell.TrafficStats;
 import java.time.Instant;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counts one route's requests while it serves one release: how many, how many answered 5xx, and how fast. */
+/** Counts one route's requests while it serves one release: how many, how many answered 5xx, how fast, and their body bytes. */
 final class TrafficCounter {
     private final String release;
     private final Instant since = Instant.now();
@@ -13,6 +13,8 @@ final class TrafficCounter {
     private final LongAdder errors = new LongAdder();
     private final LatencyHistogram latency = new LatencyHistogram();
     private final LongAdder latencyNanos = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
 
     TrafficCounter(String release) {
         this.release = release;
@@ -22,7 +24,9 @@ final class TrafficCounter {
         return release;
     }
 
-    void record(int status, long nanos) {
+    void record(int status, long nanos, long bodyBytesIn, long bodyBytesOut) {
+        bytesIn.add(bodyBytesIn);
+        bytesOut.add(bodyBytesOut);
         requests.increment();
         if (status >= 500) errors.increment();
         latency.record(nanos);
@@ -30,6 +34,7 @@ final class TrafficCounter {
     }
 
     TrafficStats snapshot() {
-        return new TrafficStats(release, since, requests.sum(), errors.sum(), latency.snapshot(), latencyNanos.sum() / 1e9);
+        return new TrafficStats(release, since, requests.sum(), errors.sum(), latency.snapshot(), latencyNanos.sum() / 1e9, bytesIn.sum(),
+                bytesOut.sum());
     }
 }

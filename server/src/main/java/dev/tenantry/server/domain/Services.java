@@ -5,4 +5,5 @@ public record Services(CatalogService catalog, TenantService tenants, InstanceSe
                        TokenService tokens, AuditService audit, EventService events, RolloutService rollouts,
                        Health health, SecretService secrets, CertificateService certificates, AgentIdentityService agents,
                        CustomDomainService domains, DatabaseService databases, BackupService backups,
-                       LogRelay logs, AlertService alerts, WebhookService webhooks) {}
+                       LogRelay logs, AlertService alerts, WebhookService webhooks,
+                       UsageService usage) {}

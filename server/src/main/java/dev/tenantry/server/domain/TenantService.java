@@ -15,9 +15,18 @@ import java.util.Map;
 
 public final class TenantService {
     private final Store store;
+    private final Signals signals;
 
-    public TenantService(Store store) {
+    public TenantService(Store store, Signals signals) {
         this.store = store;
+        this.signals = signals;
+    }
+
+    /** A change that appends events: streams and webhooks are woken once it is committed. */
+    private <T> T change(java.util.function.Function<dev.tenantry.server.store.Tx, T> work) {
+        T result = store.tx(work);
+        signals.fire(Signals.Topic.EVENTS);
+        return result;
     }
 
     public Tenant create(Principal who, TenantCreate request) {
@@ -29,7 +38,7 @@ public final class TenantService {
         errors.throwIfAny();
         if (!who.canSeeTenant(request.id())) throw new ForbiddenException("a token of tenant '" + who.tenant() + "' cannot create other tenants");
         String name = request.name() == null ? request.id() : request.name();
-        return store.tx(tx -> {
+        return change(tx -> {
             if (tx.tenants().get(request.id()).isPresent()) throw new ConflictException("id", "tenant '" + request.id() + "' already exists");
             tx.tenants().insert(request.id(), name, request.labels(), request.maintenanceWindow());
             tx.events().append("tenant.created", "tenants/" + request.id(), request.id(), Map.of("tenant", request.id(), "actor", who.actor()));
@@ -43,7 +52,7 @@ public final class TenantService {
         MaintenanceWindow.check(errors, "maintenanceWindow", window);
         errors.throwIfAny();
         Tenant tenant = get(who, id);
-        return store.tx(tx -> {
+        return change(tx -> {
             tx.tenants().setMaintenanceWindow(tenant.id(), window);
             tx.rollouts().requestReconcileOfTenant(tenant.id());
             tx.events().append("tenant.maintenance-window", "tenants/" + id, id,
@@ -58,7 +67,7 @@ public final class TenantService {
         Labels.check(errors, "labels", labels);
         errors.throwIfAny();
         Tenant tenant = get(who, id);
-        return store.tx(tx -> {
+        return change(tx -> {
             tx.tenants().setLabels(tenant.id(), labels);
             tx.audit().record(who.actor(), "tenant.labels", "tenants/" + id, id, "success", "labels " + tenant.labels() + " -> " + labels);
             tx.events().append("tenant.labeled", "tenants/" + id, id, Map.of("tenant", id, "actor", who.actor(), "labels", labels));
@@ -72,7 +81,7 @@ public final class TenantService {
         Quota.check(errors, "quota", quota);
         errors.throwIfAny();
         Tenant tenant = get(who, id);
-        return store.tx(tx -> {
+        return change(tx -> {
             tx.tenants().setQuota(tenant.id(), quota);
             tx.audit().record(who.actor(), "tenant.quota", "tenants/" + id, id, "success", "quota " + tenant.quota() + " -> " + quota);
             tx.events().append("tenant.quota", "tenants/" + id, id, quota == null ? Map.of("tenant", id, "actor", who.actor())
@@ -106,5 +115,6 @@ public final class TenantService {
             tx.tenants().delete(id);
             tx.events().append("tenant.deleted", "tenants/" + id, id, Map.of("tenant", id, "actor", who.actor()));
         });
+        signals.fire(Signals.Topic.EVENTS);
     }
 }

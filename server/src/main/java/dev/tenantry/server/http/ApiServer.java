@@ -72,6 +72,7 @@ public final class ApiServer implements AutoCloseable {
             new LogRoutes(services.logs()).register(routes);
             new AlertRoutes(services.alerts()).register(routes);
             new WebhookRoutes(services.webhooks()).register(routes);
+            new UsageRoutes(services.usage()).register(routes);
             routes.get("/v1/ca", Access.PUBLIC, ctx -> ctx.contentType("application/x-pem-file").result(services.certificates().authorityPem()));
             routes.post("/v1/cells/{cell}/certificates", Access.CELL_AGENT, ctx -> Http.json(ctx, 201,
                     services.certificates().issue(ctx.pathParam("cell"), Bodies.read(ctx, dev.tenantry.api.cell.CertificateRequest.class))));
@@ -229,11 +230,19 @@ public final class ApiServer implements AutoCloseable {
     private void audit(Context ctx) {
         HandlerType method = ctx.method();
         if (method == HandlerType.GET || method == HandlerType.HEAD || method == HandlerType.OPTIONS) return;
-        Principal who = ctx.attribute(Http.PRINCIPAL);
+        Principal who;
+        try {
+            who = ctx.attribute(Http.PRINCIPAL);
+        } catch (NullPointerException | IllegalStateException e) {
+            if (ErrorMapping.isRecycled(e)) return; // the server stopped under the request: nobody is left to answer, nothing was done
+            throw e;
+        }
         if (who == null) return;
         int status = ctx.status().getCode();
-        // an agent's own status reports and log chunks are telemetry (what they cause is audited as system actions); anyone else's are not
-        if (status < 400 && who.role() == Role.agent && (routePath(ctx).endsWith("/status") || routePath(ctx).contains("/log-requests/"))) return;
+        // an agent's own status reports, log chunks and usage reports are telemetry (what they cause is audited as system actions);
+        // anyone else's are not
+        if (status < 400 && who.role() == Role.agent && (routePath(ctx).endsWith("/status") || routePath(ctx).contains("/log-requests/")
+                || routePath(ctx).endsWith("/usage"))) return;
         String result = status < 400 ? "success" : status == 401 || status == 403 ? "denied" : "failure";
         String tenant = ctx.pathParamMap().get("tenant");
         try {
@@ -248,7 +257,14 @@ public final class ApiServer implements AutoCloseable {
     /** Every request, matched or not (then its route is "unmatched": raw paths would make the series unbounded). */
     private void measure(Context ctx) {
         dev.tenantry.server.LogContext.clear();
-        Long started = ctx.attribute(STARTED);
+        Long started;
+        try {
+            started = ctx.attribute(STARTED);
+        } catch (NullPointerException | IllegalStateException e) {
+            // an after-handler must not throw: Javalin would run the after-handlers again, and again
+            if (ErrorMapping.isRecycled(e)) return;
+            throw e;
+        }
         if (started == null) return;
         var endpoint = ctx.endpoints().matchedHttpEndpoint();
         metrics.recordRequest(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.status().getCode(), System.nanoTime() - started);

@@ -59,9 +59,15 @@ final class ErrorMapping {
         });
     }
 
-    /** Jetty's answer to writing to an exchange it already recycled: there is no one left to answer. */
-    private static boolean isRecycled(Exception e) {
-        return e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().contains("(likely recycled)");
+    /**
+     * Jetty's answer to using an exchange it already recycled (writing to it, or reading its request once the server
+     * stopped under a long-running request): there is no one left to answer.
+     */
+    static boolean isRecycled(Exception e) {
+        String message = e.getMessage();
+        if (message == null) return false;
+        return e instanceof IllegalStateException && message.contains("(likely recycled)")
+                || e instanceof NullPointerException && message.contains("ServletApiRequest.getRequest()");
     }
 
     private static List<FieldError> fields(String field, String message) {

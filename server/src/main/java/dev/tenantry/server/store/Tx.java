@@ -42,4 +42,5 @@ public final class Tx {
     public ReleaseHistoryRepository releaseHistory() { return new ReleaseHistoryRepository(handle); }
     public AlertRepository alerts() { return new AlertRepository(handle); }
     public WebhookRepository webhooks() { return new WebhookRepository(handle); }
+    public UsageRepository usage() { return new UsageRepository(handle); }
 }
