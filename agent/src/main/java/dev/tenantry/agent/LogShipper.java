@@ -6,6 +6,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.tenantry.agent.driver.LogIndex;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +24,7 @@ final class LogShipper {
     private static final Duration FOLLOW_EVERY = Duration.ofMillis(500);
     private static final Duration FOLLOW_AT_MOST = Duration.ofHours(1);
     private static final int CHUNK = 256 * 1024;
+    private static final long SINCE_MAX_BYTES = 10L * 1024 * 1024;
 
     private final ServerClient server;
     private final Path instancesDir;
@@ -65,7 +67,7 @@ final class LogShipper {
                 if (!request.follow() || file == null) return;
             }
             long position = Files.exists(file) ? Files.size(file) : 0;
-            byte[] last = lastLines(file, request.tail());
+            byte[] last = request.since() == null ? lastLines(file, request.tail()) : linesSince(file, request.since(), request.tail(), position);
             if (!server.postLog(request.id(), last, !request.follow()) || !request.follow()) return;
             Instant until = Instant.now().plus(FOLLOW_AT_MOST);
             while (running && Instant.now().isBefore(until)) {
@@ -97,6 +99,29 @@ final class LogShipper {
         long size = Files.size(file);
         int window = (int) Math.min(size, 10L * 1024 * 1024);
         List<String> all = new String(read(file, size - window, window), StandardCharsets.UTF_8).lines().toList();
+        List<String> last = all.subList(Math.max(0, all.size() - lines), all.size());
+        return last.isEmpty() ? new byte[0] : (String.join("\n", last) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The last {@code lines} of the lines written at or after {@code since} (up to a second older may come: the index
+     * notes sizes each second), from the rotated log too when the current one began after {@code since}; at most 10 MiB.
+     */
+    static byte[] linesSince(Path file, Instant since, int lines, long size) throws IOException {
+        long from = LogIndex.offsetSince(LogIndex.of(file), since);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        if (from < 0) {
+            Path old = file.resolveSibling(file.getFileName() + ".1");
+            if (Files.exists(old)) {
+                long oldFrom = Math.max(0, LogIndex.offsetSince(LogIndex.rotated(file), since));
+                long oldSize = Files.size(old);
+                if (oldFrom < oldSize) out.write(read(old, Math.max(oldFrom, oldSize - SINCE_MAX_BYTES), (int) Math.min(oldSize - oldFrom, SINCE_MAX_BYTES)));
+            }
+            from = 0;
+        }
+        long start = Math.max(from, size - SINCE_MAX_BYTES);
+        if (start < size) out.write(read(file, start, (int) (size - start)));
+        List<String> all = new String(out.toByteArray(), StandardCharsets.UTF_8).lines().toList();
         List<String> last = all.subList(Math.max(0, all.size() - lines), all.size());
         return last.isEmpty() ? new byte[0] : (String.join("\n", last) + "\n").getBytes(StandardCharsets.UTF_8);
     }

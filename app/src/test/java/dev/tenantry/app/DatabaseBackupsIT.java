@@ -140,6 +140,30 @@ class DatabaseBackupsIT {
 
     // --- helpers
 
+    @Test
+    void tenantDatabasesOfTheirOwnAreMeasuredIntoStorageUsage() {
+        plane.createTenant("initech");
+        create("initech", "u-schema", "schema");
+        create("initech", "u-database", "database");
+        addNote("initech", "u-schema", "measured");
+        var usage = plane.dev.server().services().usage();
+        assertThat(usage.measureDatabases()).as("the databases of their own").isGreaterThanOrEqualTo(2);
+        clock.moveForward(Duration.ofHours(1));
+        usage.measureDatabases();
+        java.time.Instant now = clock.instant();
+        JsonNode rows = plane.get("/v1/usage?tenant=initech&groupBy=instance&from=" + now.minus(Duration.ofDays(1)) + "&to=" + now.plus(Duration.ofDays(1)))
+                .json().path("items");
+        double schema = 0;
+        double database = 0;
+        for (JsonNode r : rows) {
+            if (r.path("keys").path("instance").asText().equals("u-schema")) schema = r.path("storageGbHours").asDouble();
+            if (r.path("keys").path("instance").asText().equals("u-database")) database = r.path("storageGbHours").asDouble();
+        }
+        // an hour at the database's size: a new PostgreSQL database takes several MB, a schema with one table far less
+        assertThat(database).as("GB-hours of a database of its own, " + rows).isBetween(0.002, 0.05);
+        assertThat(schema).as("GB-hours of a schema of its own").isGreaterThan(0).isLessThan(database);
+    }
+
     private static void create(String tenant, String name, String plan) {
         TestPlane.Reply r = plane.post("/v1/tenants/" + tenant + "/instances", Map.of("name", name, "service", "notes", "plan", plan));
         assertThat(r.status()).as(r.body()).isEqualTo(202);

@@ -58,6 +58,26 @@ class InstanceLogsIT {
     }
 
     @Test
+    void sinceGivesTheLinesWrittenFromThenToTheSecond() throws Exception {
+        Thread.sleep(2500); // lines from before
+        java.time.Instant mark = java.time.Instant.now();
+        Thread.sleep(3000); // about 15 lines, one every 0.2 s
+        TestPlane.Reply reply = plane.get("/v1/tenants/acme/instances/t/logs?replica=tick-0&since=" + mark);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        List<Integer> ticks = reply.body().lines().map(l -> Integer.parseInt(l.replace("tick ", ""))).toList();
+        assertThat(ticks).as("the lines of the last 3 s, and at most a second more (the index notes sizes each second): " + ticks)
+                .hasSizeBetween(12, 24);
+        for (int i = 1; i < ticks.size(); i++) assertThat(ticks.get(i)).isEqualTo(ticks.get(i - 1) + 1);
+        List<Integer> all = plane.get("/v1/tenants/acme/instances/t/logs?replica=tick-0&tail=10000").body().lines()
+                .map(l -> Integer.parseInt(l.replace("tick ", ""))).toList();
+        assertThat(all.getFirst()).as("older lines were left out").isLessThan(ticks.getFirst() - 5);
+        assertThat(plane.get("/v1/tenants/acme/instances/t/logs?replica=tick-0&since=2s").body().lines().count()).as("2 s ago, ±1 s").isBetween(5L, 17L);
+        assertThat(plane.get("/v1/tenants/acme/instances/t/logs?replica=tick-0&since=2s&tail=3").body().lines().count()).isEqualTo(3);
+        assertThat(plane.get("/v1/tenants/acme/instances/t/logs?since=yesterday").status()).isEqualTo(400);
+        assertThat(plane.get("/v1/tenants/acme/instances/t/logs?since=" + java.time.Instant.now().plusSeconds(60)).body()).contains("\"since\"");
+    }
+
+    @Test
     void aFollowedLogShowsLinesAsTheyAreWritten() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(plane.dev.apiUrl() + "/v1/tenants/acme/instances/t/logs?tail=1&follow=true"))
                 .header("Authorization", "Bearer " + plane.admin).timeout(Duration.ofSeconds(20)).build();

@@ -70,9 +70,12 @@ public final class InstancesCommand {
     @Command(name = "logs", description = "A replica's log: its last lines, and with -f what it writes from then on (Ctrl-C to stop).")
     int logs(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name,
              @Option(names = "--replica", description = "e.g. web-1 (default: the first)") String replica,
-             @Option(names = "--tail", defaultValue = "100", description = "How many of the last lines (0-10000)") int tail,
+             @Option(names = "--tail", description = "How many of the last lines (0-10000; default 100, with --since all of them up to 10000)")
+             Integer tail,
+             @Option(names = "--since", description = "Only lines written since then: 10m, 2h, 90s, 1d or a time (2026-12-02T10:00:00Z)") String since,
              @Option(names = {"-f", "--follow"}, description = "Then what it writes, as it writes it") boolean follow) throws Exception {
-        String path = "/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(name) + "/logs?tail=" + tail + "&follow=" + follow
+        String path = "/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(name) + "/logs?follow=" + follow
+                + (tail == null ? "" : "&tail=" + tail) + (since == null ? "" : "&since=" + ApiClient.enc(since))
                 + (replica == null ? "" : "&replica=" + ApiClient.enc(replica));
         try {
             o.client().stream(path, System.out);

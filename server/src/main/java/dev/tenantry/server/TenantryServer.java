@@ -99,16 +99,17 @@ public final class TenantryServer implements AutoCloseable {
                 realTime, config.security().certificateLifetime());
         InstanceService instances = new InstanceService(store, signals, clock, secrets);
         var webhookSender = new dev.tenantry.server.webhooks.WebhookSender();
+        DatabaseService databaseService = new DatabaseService(store, secrets, instances);
         TokenService tokens = new TokenService(store, clock);
         AgentIdentityService agents = new AgentIdentityService(store, tokens, certificates.authority(), clock, realTime,
                 config.security().certificateLifetime());
         this.services = new Services(new CatalogService(store, clock), new TenantService(store, signals), instances,
                 new CellService(store, signals), tokens, audit, new EventService(store, signals),
                 new RolloutService(store, signals, clock), new Health(store), secrets, certificates, agents,
-                new CustomDomainService(store, box, signals, realTime), new DatabaseService(store, secrets, instances),
+                new CustomDomainService(store, box, signals, realTime), databaseService,
                 new BackupService(store, instances, signals, clock), new LogRelay(instances, signals), new dev.tenantry.server.domain.AlertService(store, signals, clock),
                 new dev.tenantry.server.domain.WebhookService(store, box, webhookSender, signals, clock),
-                new dev.tenantry.server.domain.UsageService(store, clock));
+                new dev.tenantry.server.domain.UsageService(store, databaseService, clock));
         BackupFiles backupFiles = new BackupFiles(new DirectoryBackupStore(config.tenantData().backupDirectory()),
                 new BackupCipher(config.security().keyEncryptionKey()));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock, services.databases()))

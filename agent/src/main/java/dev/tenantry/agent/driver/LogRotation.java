@@ -18,12 +18,14 @@ import org.slf4j.LoggerFactory;
  * Keeps every replica's log (and each instance's hook log) under a cap, so that a chatty workload cannot fill the
  * cell's disk: a log past {@code maxBytes} is copied to {@code <name>.log.1} (replacing the one before) and emptied
  * in place, which its process, writing in append mode, goes on filling from the start. So a replica keeps at most
- * twice the cap; what it writes during the copy itself is lost (copy-truncate).
+ * twice the cap; what it writes during the copy itself is lost (copy-truncate). Each check also notes in the log's
+ * {@link LogIndex} how far it had grown, so that a reader can ask for the lines since a time.
  */
 final class LogRotation implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogRotation.class);
-    static final long CHECK_EVERY_SECONDS = 5;
+    static final long CHECK_EVERY_SECONDS = 1;
 
+    private final java.util.Map<Path, Long> indexed = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("log-rotation").factory());
 
     private LogRotation() {}
@@ -33,12 +35,37 @@ final class LogRotation implements AutoCloseable {
         LogRotation rotation = new LogRotation();
         rotation.timer.scheduleWithFixedDelay(() -> {
             try {
-                rotateLarge(instancesDir, maxBytes);
+                rotation.check(instancesDir, maxBytes, java.time.Instant.now());
             } catch (IOException | RuntimeException e) {
                 log.warn("Checking the workloads' log sizes failed (next try in {} s): {}", CHECK_EVERY_SECONDS, e.toString());
             }
         }, CHECK_EVERY_SECONDS, CHECK_EVERY_SECONDS, TimeUnit.SECONDS);
         return rotation;
+    }
+
+    /** Rotates each log past {@code maxBytes} and notes in each log's index how far it grew since the last check. */
+    void check(Path instancesDir, long maxBytes, java.time.Instant now) throws IOException {
+        rotateLarge(instancesDir, maxBytes);
+        if (!Files.isDirectory(instancesDir)) return;
+        try (DirectoryStream<Path> instances = Files.newDirectoryStream(instancesDir)) {
+            for (Path instance : instances) {
+                Path logs = instance.resolve("logs");
+                if (!Files.isDirectory(logs)) continue;
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(logs, "*.log")) {
+                    for (Path file : files) {
+                        long size = sizeOf(file);
+                        Long before = indexed.get(file);
+                        if (before != null && before == size || size == 0) continue;
+                        try {
+                            LogIndex.record(file, size, now);
+                            indexed.put(file, size);
+                        } catch (NoSuchFileException purged) {
+                            indexed.remove(file);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** Rotates each {@code instances/<uid>/logs/*.log} past {@code maxBytes}; returns how many it rotated. */
@@ -66,6 +93,7 @@ final class LogRotation implements AutoCloseable {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 channel.truncate(0);
             }
+            LogIndex.rotate(file);
             return true;
         } catch (NoSuchFileException purged) {
             return false;

@@ -64,12 +64,13 @@ public final class LogRelay {
     }
 
     /**
-     * A client's request for a replica's log ({@code replica} null: the instance's first replica), after checking the
-     * caller may see the instance; the agent of its cell is woken to take it.
+     * A client's request for a replica's log ({@code replica} null: the instance's first replica; {@code tail} null: the
+     * last {@value #DEFAULT_TAIL} lines, or with {@code since} all of those since then up to {@value #MAX_TAIL}), after
+     * checking the caller may see the instance; the agent of its cell is woken to take it.
      */
-    public Session open(Principal who, String tenant, String name, String replica, Integer tail, boolean follow) {
+    public Session open(Principal who, String tenant, String name, String replica, Integer tail, boolean follow, java.time.Instant since) {
         Errors errors = new Errors();
-        int lines = tail == null ? DEFAULT_TAIL : tail;
+        int lines = tail != null ? tail : since != null ? MAX_TAIL : DEFAULT_TAIL;
         if (lines < 0 || lines > MAX_TAIL) errors.add("tail", "must be between 0 and " + MAX_TAIL);
         if (replica != null && !replica.matches("[a-z0-9][a-z0-9-]{0,62}-[0-9]{1,4}")) errors.add("replica", "must name a replica, like web-0");
         errors.throwIfAny();
@@ -87,7 +88,7 @@ public final class LogRelay {
             throw new QuotaExceededException("logs", "cell '" + instance.cell() + "' already serves " + MAX_OPEN_PER_CELL
                     + " log requests; close a followed log (or wait for one to end) and ask again");
         }
-        Session session = new Session(instance.cell(), new LogRequest(Ids.newId("log", 16), instance.uid(), chosen, lines, follow));
+        Session session = new Session(instance.cell(), new LogRequest(Ids.newId("log", 16), instance.uid(), chosen, lines, follow, since));
         sessions.put(session.request.id(), session);
         signals.fire(Signals.Topic.LOGS);
         return session;

@@ -37,10 +37,17 @@ public final class UsageService {
 
     private final Store store;
     private final Clock clock;
+    private final DatabaseSizes databaseSizes;
 
-    public UsageService(Store store, Clock clock) {
+    public UsageService(Store store, DatabaseService databases, Clock clock) {
         this.store = store;
         this.clock = clock;
+        this.databaseSizes = new DatabaseSizes(store, databases, clock);
+    }
+
+    /** Measures the tenant databases of their own and adds their storage since the last measurement; returns how many it measured. */
+    public int measureDatabases() {
+        return databaseSizes.measure();
     }
 
     private static Map<String, String> keys(String... pairs) {

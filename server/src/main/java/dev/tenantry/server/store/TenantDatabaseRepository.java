@@ -37,6 +37,15 @@ public final class TenantDatabaseRepository {
         return h.createQuery("select * from instance_databases where instance_uid = :u").bind("u", instanceUid).map((rs, c) -> row(rs)).findOne();
     }
 
+    /** A tenant database of its own (not a shared pool's rows) of a live instance, with the instance's cell. */
+    public record Measurable(TenantDatabase database, String cell) {}
+
+    public List<Measurable> measurable() {
+        return h.createQuery("select d.*, i.cell as instance_cell from instance_databases d join instances i on i.uid = d.instance_uid"
+                        + " where i.phase not in ('DELETED', 'PURGING', 'PURGED') and d.state <> 'dropped' and d.isolation <> 'shared' and i.cell is not null")
+                .map((rs, c) -> new Measurable(row(rs), rs.getString("instance_cell"))).list();
+    }
+
     /** The server of the service's shared pool in the region, if it has one. */
     public Optional<String> poolServer(String service, String region) {
         return h.createQuery("select d.server from instance_databases d join database_servers s on s.name = d.server"

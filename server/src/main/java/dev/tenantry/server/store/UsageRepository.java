@@ -113,6 +113,20 @@ public final class UsageRepository {
                 .list();
     }
 
+    /** A database's size when last measured: when, and how many bytes. */
+    public record DatabaseSize(Instant at, long bytes) {}
+
+    public Optional<DatabaseSize> databaseSize(String instanceUid) {
+        return h.createQuery("select measured_at, bytes from database_sizes where instance_uid = :u").bind("u", instanceUid)
+                .map((rs, c) -> new DatabaseSize(JsonColumns.instant(rs, "measured_at"), rs.getLong("bytes"))).findOne();
+    }
+
+    public void putDatabaseSize(String instanceUid, DatabaseSize size) {
+        h.createUpdate("insert into database_sizes (instance_uid, measured_at, bytes) values (:u, :at, :b)"
+                        + " on conflict (instance_uid) do update set measured_at = excluded.measured_at, bytes = excluded.bytes")
+                .bind("u", instanceUid).bind("at", size.at()).bind("b", size.bytes()).execute();
+    }
+
     public void putCost(String cell, CostModel m) {
         h.createUpdate("insert into cell_costs (cell, per_core_hour, per_gb_hour_memory, per_gb_hour_storage) values (:c, :cpu, :mem, :sto)"
                         + " on conflict (cell) do update set per_core_hour = excluded.per_core_hour, per_gb_hour_memory = excluded.per_gb_hour_memory,"

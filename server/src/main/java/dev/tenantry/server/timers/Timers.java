@@ -31,6 +31,8 @@ public final class Timers implements AutoCloseable {
     public static final Duration BACKUP_SCHEDULE_CHECK = Duration.ofSeconds(30);
     /** How often the alert rules are evaluated (an alert fires at most this long, plus polling, after its condition holds). */
     public static final Duration ALERT_CHECK = Duration.ofSeconds(10);
+    /** How often tenant databases are measured for usage (storage between two measurements counts at their mean size). */
+    public static final Duration DATABASE_SIZE_CHECK = Duration.ofMinutes(5);
     private static final Logger log = LoggerFactory.getLogger(Timers.class);
 
     private final Scheduler scheduler;
@@ -71,7 +73,9 @@ public final class Timers implements AutoCloseable {
                     }
                     if (!evaluation.replaced().isEmpty()) log.warn("Re-placed instances of silent cells: {}", evaluation.replaced());
                 });
-        Timers timers = new Timers(dataSource, List.of(expireKeys, purgeDeleted, auditCheckpoint, auditVerify, certificateExpiry, scheduledBackups,
+        RecurringTask<Void> databaseSizes = Tasks.recurring("database-sizes", FixedDelay.of(DATABASE_SIZE_CHECK))
+                .execute((instance, context) -> services.usage().measureDatabases());
+        Timers timers = new Timers(dataSource, List.of(databaseSizes, expireKeys, purgeDeleted, auditCheckpoint, auditVerify, certificateExpiry, scheduledBackups,
                 alerts));
         timers.scheduler.start();
         return timers;
