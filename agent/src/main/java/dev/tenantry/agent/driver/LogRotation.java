@@ -46,44 +46,42 @@ final class LogRotation implements AutoCloseable {
     /** Rotates each log past {@code maxBytes} and notes in each log's index how far it grew since the last check. */
     void check(Path instancesDir, long maxBytes, java.time.Instant now) throws IOException {
         rotateLarge(instancesDir, maxBytes);
-        if (!Files.isDirectory(instancesDir)) return;
-        try (DirectoryStream<Path> instances = Files.newDirectoryStream(instancesDir)) {
-            for (Path instance : instances) {
-                Path logs = instance.resolve("logs");
-                if (!Files.isDirectory(logs)) continue;
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(logs, "*.log")) {
-                    for (Path file : files) {
-                        long size = sizeOf(file);
-                        Long before = indexed.get(file);
-                        if (before != null && before == size || size == 0) continue;
-                        try {
-                            LogIndex.record(file, size, now);
-                            indexed.put(file, size);
-                        } catch (NoSuchFileException purged) {
-                            indexed.remove(file);
-                        }
-                    }
-                }
+        for (Path file : logs(instancesDir)) {
+            long size = sizeOf(file);
+            Long before = indexed.get(file);
+            if (before != null && before == size || size == 0) continue;
+            try {
+                LogIndex.record(file, size, now);
+                indexed.put(file, size);
+            } catch (NoSuchFileException purged) {
+                indexed.remove(file);
             }
         }
     }
 
     /** Rotates each {@code instances/<uid>/logs/*.log} past {@code maxBytes}; returns how many it rotated. */
     static int rotateLarge(Path instancesDir, long maxBytes) throws IOException {
-        if (!Files.isDirectory(instancesDir)) return 0;
         int rotated = 0;
+        for (Path file : logs(instancesDir)) {
+            if (sizeOf(file) > maxBytes && rotate(file)) rotated++;
+        }
+        return rotated;
+    }
+
+    /** Every {@code instances/<uid>/logs/*.log}. */
+    private static java.util.List<Path> logs(Path instancesDir) throws IOException {
+        java.util.List<Path> all = new java.util.ArrayList<>();
+        if (!Files.isDirectory(instancesDir)) return all;
         try (DirectoryStream<Path> instances = Files.newDirectoryStream(instancesDir)) {
             for (Path instance : instances) {
                 Path logs = instance.resolve("logs");
                 if (!Files.isDirectory(logs)) continue;
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(logs, "*.log")) {
-                    for (Path file : files) {
-                        if (sizeOf(file) > maxBytes && rotate(file)) rotated++;
-                    }
+                    files.forEach(all::add);
                 }
             }
         }
-        return rotated;
+        return all;
     }
 
     /** Copies the log aside and empties it; false when it went away meanwhile (its instance purged). */
