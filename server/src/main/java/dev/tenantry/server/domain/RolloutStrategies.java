@@ -20,15 +20,20 @@ final class RolloutStrategies {
             errors.add("strategy.canaryPercent", "must be between 1 and 100");
         }
         int previous = 0;
-        for (int n = 0; n < s.waves().size(); n++) {
+        boolean growing = true;
+        for (int n = 0; n < s.waves().size() && growing; n++) {
             Integer wave = s.waves().get(n);
-            if (wave == null || wave <= previous || wave > 100) {
-                errors.add("strategy.waves[" + n + "]", "waves are cumulative percentages that grow, each from 1 to 100");
-                break;
+            if (wave == null || wave < 1 || wave > 100) {
+                errors.add("strategy.waves[" + n + "]", "each wave is a cumulative percentage from 1 to 100");
+                growing = false;
+            } else if (wave <= previous) {
+                errors.add("strategy.waves[" + n + "]", "must be above the wave before it (" + previous + "): waves are cumulative percentages that grow");
+                growing = false;
+            } else {
+                previous = wave;
             }
-            previous = wave;
         }
-        if (previous != 0 && previous != 100) errors.add("strategy.waves", "the last wave must reach 100 (percent)");
+        if (growing && previous != 0 && previous != 100) errors.add("strategy.waves", "the last wave must reach 100 (percent)");
         if (s.isExponential() && !s.waves().equals(RolloutStrategy.DEFAULT_WAVES)) {
             errors.add("strategy.exponential", "give waves or exponential, not both");
         }

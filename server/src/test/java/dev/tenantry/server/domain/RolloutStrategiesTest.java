@@ -61,4 +61,15 @@ class RolloutStrategiesTest {
             return e.errors().stream().map(dev.tenantry.api.validation.FieldError::field).toList();
         }
     }
+
+    @Test
+    void wavesOutOfOrderAreNamedAsSuchNotAsFallingShortOf100() {
+        dev.tenantry.api.validation.Errors errors = new dev.tenantry.api.validation.Errors();
+        RolloutStrategies.check(errors, strategy(null, null, List.of(50, 25, 100)));
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(errors::throwIfAny)).hasMessageContaining("strategy.waves[1]")
+                .hasMessageContaining("above the wave before it (50)").hasMessageNotContaining("must reach 100");
+        dev.tenantry.api.validation.Errors shortOf = new dev.tenantry.api.validation.Errors();
+        RolloutStrategies.check(shortOf, strategy(null, null, List.of(25, 50)));
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(shortOf::throwIfAny)).hasMessageContaining("must reach 100");
+    }
 }
