@@ -130,7 +130,7 @@ public final class RolloutsCommand {
         String last = "";
         while (true) {
             JsonNode r = c.get("/v1/rollouts/" + ApiClient.enc(id));
-            String line = r.path("state").asText() + "  wave " + wave(r) + "  " + counts(r) + "  " + Output.text(r, "reason");
+            String line = r.path("state").asText() + "  wave " + wave(r) + "  " + counts(r) + baking(r) + "  " + Output.text(r, "reason");
             if (!quiet && !line.equals(last)) System.out.println(java.time.LocalTime.now().withNano(0) + "  " + line);
             last = line;
             String state = r.path("state").asText();
@@ -148,9 +148,17 @@ public final class RolloutsCommand {
         }
     }
 
+    /** "  baking until 10:42:05 UTC" while the current wave bakes before its health gate; empty otherwise. */
+    static String baking(JsonNode r) {
+        if (!r.hasNonNull("bakeUntil")) return "";
+        Instant until = Instant.parse(r.path("bakeUntil").asText());
+        if (!until.isAfter(Instant.now())) return "";
+        return "  baking until " + until.atZone(java.time.ZoneOffset.UTC).toLocalTime().withNano(0) + " UTC";
+    }
+
     private static void print(JsonNode r) {
         System.out.println("rollout " + r.path("id").asText() + " of " + r.path("service").asText() + " to " + r.path("release").asText()
-                + ": " + r.path("state").asText() + ", wave " + wave(r) + ", " + counts(r)
+                + ": " + r.path("state").asText() + ", wave " + wave(r) + ", " + counts(r) + baking(r)
                 + (r.hasNonNull("reason") ? " (" + r.path("reason").asText() + ")" : ""));
         Table t = new Table("WAVE", "INSTANCE", "FROM", "TO", "STATE", "STARTED", "ENDED", "REASON");
         r.path("instances").forEach(i -> t.row(i.path("wave").asText(), i.path("tenant").asText() + "/" + i.path("name").asText(),
