@@ -19,10 +19,17 @@ public final class Main {
         cmd.addSubcommand(new AgentCommand());
         cmd.addSubcommand(new GatewayCommand());
         ClientCommands.all().forEach(cmd::addSubcommand);
+        withHelp(cmd);
         cmd.setExecutionExceptionHandler((e, c, parseResult) -> {
             c.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
         });
         return cmd;
+    }
+
+    /** Every command answers --help (and -h) with its usage and exit code 0, leaves as well as groups. */
+    private static void withHelp(CommandLine command) {
+        if (!command.getCommandSpec().mixinStandardHelpOptions()) command.getCommandSpec().mixinStandardHelpOptions(true);
+        command.getSubcommands().values().forEach(Main::withHelp);
     }
 }

@@ -1,0 +1,47 @@
+package dev.tenantry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Every command of the launcher, groups and leaves, prints its usage for --help and exits 0. */
+class CommandHelpTest {
+    @Test
+    void everyCommandAnswersHelpWithItsUsage() {
+        CommandLine cmd = Main.commandLine();
+        List<List<String>> paths = new ArrayList<>();
+        collect(cmd, new ArrayList<>(), paths);
+        assertThat(paths).as("the launcher's commands").hasSizeGreaterThan(60);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        SoftAssertions softly = new SoftAssertions();
+        for (List<String> path : paths) {
+            out.getBuffer().setLength(0);
+            err.getBuffer().setLength(0);
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            int code = cmd.execute(args.toArray(String[]::new));
+            softly.assertThat(code).as(String.join(" ", args) + ": " + err).isZero();
+            softly.assertThat(out.toString()).as(String.join(" ", args)).startsWith("Usage: tenantry");
+        }
+        softly.assertAll();
+    }
+
+    private static void collect(CommandLine command, List<String> prefix, List<List<String>> into) {
+        for (var sub : command.getSubcommands().entrySet()) {
+            if (sub.getValue().getCommandSpec().aliases().length > 0 && !sub.getKey().equals(sub.getValue().getCommandName())) continue;
+            List<String> path = new ArrayList<>(prefix);
+            path.add(sub.getKey());
+            into.add(path);
+            collect(sub.getValue(), path, into);
+        }
+    }
+}
