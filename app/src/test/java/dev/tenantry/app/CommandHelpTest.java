@@ -44,4 +44,14 @@ class CommandHelpTest {
             collect(sub.getValue(), path, into);
         }
     }
+
+    @Test
+    void anUnknownOutputFormatIsRefusedBeforeAnythingIsCalled() {
+        CommandLine cmd = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cmd.setErr(new PrintWriter(err, true));
+        cmd.setOut(new PrintWriter(new StringWriter(), true));
+        assertThat(cmd.execute("tenants", "list", "-o", "jsn", "--api-url", "http://127.0.0.1:9")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--output'").contains("table, json, yaml");
+    }
 }

@@ -16,8 +16,11 @@ public final class ClientOptions {
     @Option(names = "--token", description = "API token (env TENANTRY_TOKEN; default: $TENANTRY_HOME/admin.token)")
     String token;
 
-    @Option(names = {"-o", "--output"}, description = "Output format: table or json (default: table)", defaultValue = "table")
-    String output;
+    /** How a command prints what it got: a table for people, or the API's answer as JSON or YAML. */
+    enum Format { table, json, yaml }
+
+    @Option(names = {"-o", "--output"}, description = "Output format: ${COMPLETION-CANDIDATES} (default: table)", defaultValue = "table")
+    Format output;
 
     /**
      * {@code TENANTRY_HOME}, else {@code ~/.tenantry}; for root {@code /var/lib/tenantry}, which (unlike {@code /root})
@@ -43,8 +46,13 @@ public final class ClientOptions {
         return readFile(home().resolve("admin.token"), null);
     }
 
+    /** Machine-readable output (JSON or YAML): no progress lines, errors in the same format. */
     boolean json() {
-        return "json".equalsIgnoreCase(output);
+        return output != Format.table;
+    }
+
+    Format format() {
+        return output;
     }
 
     @Option(names = "--ca-file", description = "Trust the API's HTTPS certificate by this CA (PEM, from GET /v1/ca; env TENANTRY_CA_FILE)")

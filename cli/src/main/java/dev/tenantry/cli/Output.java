@@ -15,18 +15,30 @@ final class Output {
         PrintStream out = System.out;
         try {
             JsonNode result = action.apply(options.client());
-            if (options.json()) {
-                if (result != null) out.println(Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
-            } else if (result != null) {
-                table.accept(result);
+            if (result == null) return 0;
+            switch (options.format()) {
+                case json -> out.println(Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+                case yaml -> out.print(Json.YAML.writeValueAsString(result));
+                case table -> table.accept(result);
             }
             return 0;
         } catch (ApiClient.ApiException e) {
-            printProblem(e);
+            if (options.json()) printProblemAs(options.format(), e);
+            else printProblem(e);
             return 1;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             System.err.println("error: " + e.getOriginalMessage());
             return 1;
+        }
+    }
+
+    /** The error as the API's problem document (or one made of the message), in JSON or YAML, on standard error. */
+    static void printProblemAs(ClientOptions.Format format, ApiClient.ApiException e) {
+        JsonNode problem = e.problem != null ? e.problem : Json.MAPPER.createObjectNode().put("title", "error").put("detail", e.getMessage());
+        try {
+            System.err.print(format == ClientOptions.Format.yaml ? Json.YAML.writeValueAsString(problem) : Json.write(problem) + "\n");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException unwritable) {
+            printProblem(e);
         }
     }
 
