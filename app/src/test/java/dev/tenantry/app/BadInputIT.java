@@ -47,6 +47,10 @@ class BadInputIT extends WithPlane {
         TestPlane.Reply plan = plane.createInstance("acme", "web", "hello", "platinum");
         assertThat(plan.status()).isEqualTo(400);
         assertThat(fields(plan)).containsExactly("plan");
+        assertThat(plan.body()).as("the plans there are, for the typo").contains("has no plan 'platinum'").contains("its plans: ").contains("starter");
+        TestPlane.Reply release = plane.post("/v1/tenants/acme/instances", Map.of("name", "web", "service", "hello", "plan", "starter", "release", "9.9"));
+        assertThat(release.status()).isEqualTo(400);
+        assertThat(release.body()).contains("has no release '9.9'").contains("its releases: ");
         assertNoInstances();
     }
 

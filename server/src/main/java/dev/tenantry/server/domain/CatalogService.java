@@ -120,7 +120,7 @@ public final class CatalogService {
     public Plan plan(String service, String name) {
         return store.tx(tx -> {
             service(tx, service);
-            return tx.catalog().plan(service, name).orElseThrow(() -> new NotFoundException("plan", "no plan '" + name + "' of '" + service + "'"));
+            return tx.catalog().plan(service, name).orElseThrow(() -> new NotFoundException("plan", CatalogNames.noPlan(tx, service, name)));
         });
     }
 

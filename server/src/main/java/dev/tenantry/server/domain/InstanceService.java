@@ -96,7 +96,7 @@ public final class InstanceService {
             Service service = tx.catalog().service(request.service())
                     .orElseThrow(() -> new ValidationFailure("service", "no service '" + request.service() + "'"));
             Plan plan = tx.catalog().plan(service.name(), request.plan())
-                    .orElseThrow(() -> new ValidationFailure("plan", "service '" + service.name() + "' has no plan '" + request.plan() + "'"));
+                    .orElseThrow(() -> new ValidationFailure("plan", CatalogNames.noPlan(tx, service.name(), request.plan())));
             Release release = resolveRelease(tx, service, request.release());
             Map<String, Object> bound = ParameterBinder.bindRequest(release.blueprint(), request.parameters(), null);
             InstanceSecrets.requireSet(tx, release.blueprint(), tenant, service.name());
@@ -303,7 +303,7 @@ public final class InstanceService {
         return change(who, tenant, name, ifMatch, "instance.update", (tx, current) -> {
             InstanceSpec spec = current.spec();
             Plan plan = tx.catalog().plan(spec.service(), request.plan() == null ? spec.plan() : request.plan())
-                    .orElseThrow(() -> new ValidationFailure("plan", "service '" + spec.service() + "' has no plan '" + request.plan() + "'"));
+                    .orElseThrow(() -> new ValidationFailure("plan", CatalogNames.noPlan(tx, spec.service(), request.plan())));
             Release release = tx.catalog().release(spec.service(), spec.release())
                     .orElseThrow(() -> new ConflictException("release", "release " + spec.release() + " of the instance no longer exists"));
             Map<String, Object> parameters = request.parameters() == null ? spec.parameters()
@@ -448,7 +448,7 @@ public final class InstanceService {
         if (runningOperation(tx, locked) != null) return java.util.Optional.empty();
         InstanceSpec spec = locked.spec();
         Release target = tx.catalog().release(spec.service(), release)
-                .orElseThrow(() -> new ValidationFailure("release", "service '" + spec.service() + "' has no release '" + release + "'"));
+                .orElseThrow(() -> new ValidationFailure("release", CatalogNames.noRelease(tx, spec.service(), release)));
         Map<String, Object> parameters = ParameterBinder.bind(target.blueprint(), spec.parameters());
         InstanceSpec upgraded = new InstanceSpec(spec.service(), spec.plan(), release, parameters, spec.replicas(), spec.size(), spec.stopped(),
                 spec.hibernated(), spec.restartedAt());
@@ -510,7 +510,7 @@ public final class InstanceService {
     private static Release resolveRelease(Tx tx, Service service, String version) {
         if (version != null) {
             return tx.catalog().release(service.name(), version)
-                    .orElseThrow(() -> new ValidationFailure("release", "service '" + service.name() + "' has no release '" + version + "'"));
+                    .orElseThrow(() -> new ValidationFailure("release", CatalogNames.noRelease(tx, service.name(), version)));
         }
         if (service.latestRelease() == null) throw new ValidationFailure("service", "service '" + service.name() + "' has no release yet");
         return tx.catalog().release(service.name(), service.latestRelease()).orElseThrow();

@@ -43,7 +43,7 @@ public final class RolloutService {
             tx.catalog().service(request.service())
                     .orElseThrow(() -> new ValidationFailure("service", "no service '" + request.service() + "'"));
             tx.catalog().release(request.service(), request.release()).orElseThrow(() ->
-                    new ValidationFailure("release", "service '" + request.service() + "' has no release '" + request.release() + "'"));
+                    new ValidationFailure("release", CatalogNames.noRelease(tx, request.service(), request.release())));
             Map<String, Map<String, String>> labels = new java.util.HashMap<>();
             java.util.function.Function<String, Map<String, String>> labelsOf = tenant -> labels.computeIfAbsent(tenant,
                     t -> tx.tenants().get(t).map(dev.tenantry.api.model.Tenant::labels).orElse(Map.of()));
@@ -123,7 +123,7 @@ public final class RolloutService {
 
     private static void checkRelease(Tx tx, String service, String release) {
         tx.catalog().release(service, release)
-                .orElseThrow(() -> new ValidationFailure("release", "service '" + service + "' has no release '" + release + "'"));
+                .orElseThrow(() -> new ValidationFailure("release", CatalogNames.noRelease(tx, service, release)));
     }
 
     private static void checkTenant(Principal who, String tenant) {
