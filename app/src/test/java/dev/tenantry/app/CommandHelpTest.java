@@ -54,4 +54,17 @@ class CommandHelpTest {
         assertThat(cmd.execute("tenants", "list", "-o", "jsn", "--api-url", "http://127.0.0.1:9")).isEqualTo(2);
         assertThat(err.toString()).contains("Invalid value for option '--output'").contains("table, json, yaml");
     }
+
+    @Test
+    void aMistypedCommandIsNamedOnceWithTheClosestNames() {
+        CommandLine cmd = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cmd.setErr(new PrintWriter(err, true));
+        assertThat(cmd.execute("instances", "lst")).isEqualTo(2);
+        assertThat(err.toString()).contains("Did you mean: list?").contains("See 'tenantry instances --help'.");
+        assertThat(err.toString().split("Unmatched argument", -1)).as("said once: " + err).hasSize(2);
+        assertThat(Main.isClose("rstart", "restart")).isTrue();
+        assertThat(Main.isClose("lsit", "list")).as("a transposition").isTrue();
+        assertThat(Main.isClose("stop", "list")).isFalse();
+    }
 }
