@@ -115,6 +115,10 @@ class AlertsIT {
         assertThat(offline.path("tenant").isNull() || offline.path("tenant").isMissingNode()).isTrue();
         assertThat(alerts("", acmeViewer)).as("the provider's own alerts are not a tenant's").noneMatch(a -> a.path("rule").asText().equals("cell-offline"));
 
+        await().atMost(ALERT_WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            plane.dev.server().services().alerts().evaluate();
+            return "local".equals(plane.instance("acme", "roamer").path("status").path("cell").asText());
+        });
         JsonNode moved = plane.awaitPhase("acme", "roamer", "RUNNING");
         assertThat(moved.path("status").path("cell").asText()).isEqualTo("local");
         JsonNode operation = plane.get("/v1/operations/" + moved.path("lastOperation").asText()).json();
@@ -212,7 +216,9 @@ class AlertsIT {
 
     private static JsonNode awaitAlert(String tenant, String rule, String target, String state, String token) {
         JsonNode[] found = new JsonNode[1];
-        await().atMost(ALERT_WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+        await().atMost(ALERT_WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            // the rules run every 10 s on their timer; evaluating now as well only shortens the wait (evaluations take turns)
+            plane.dev.server().services().alerts().evaluate();
             for (JsonNode a : alerts("rule=" + rule + "&state=" + state + (tenant == null ? "" : "&tenant=" + tenant), token)) {
                 if (a.path("target").asText().equals(target)) {
                     found[0] = a;

@@ -54,6 +54,7 @@ public final class AlertService {
     public Evaluation evaluate() {
         Instant now = clock.instant();
         Evaluation result = store.tx(tx -> {
+            tx.alerts().lockEvaluation();
             AlertThresholds thresholds = new AlertThresholds(tx.alerts().overrides());
             AlertInputs inputs = inputs(tx, now);
             List<Finding> findings = new ArrayList<>(AlertRules.evaluate(inputs, thresholds));
@@ -98,8 +99,9 @@ public final class AlertService {
                 tx.alerts().fire(id, f, now);
                 tx.events().append("alert.firing", f.subject(), f.tenant(), tx.alerts().get(id).orElseThrow());
                 fired++;
-            } else if (!open.message().equals(f.message()) || !open.figures().equals(normalized(f.figures()))) {
-                tx.alerts().refresh(open.id(), f);
+            } else {
+                Finding kept = keepingReplaced(open, f);
+                if (!open.message().equals(kept.message()) || !open.figures().equals(normalized(kept.figures()))) tx.alerts().refresh(open.id(), kept);
             }
         }
         for (var e : firing.entrySet()) {
@@ -109,6 +111,17 @@ public final class AlertService {
             resolved++;
         }
         return new Evaluation(fired, resolved, holding.size(), replaced);
+    }
+
+    /** A still-firing alert keeps the instances its recovery re-placed while it fired (later evaluations find none left to move). */
+    private static Finding keepingReplaced(Alert open, Finding f) {
+        Object before = open.figures().get("replaced");
+        if (!(before instanceof List<?> earlier) || earlier.isEmpty()) return f;
+        Map<String, Object> figures = new LinkedHashMap<>(f.figures());
+        java.util.LinkedHashSet<Object> all = new java.util.LinkedHashSet<>(earlier);
+        if (f.figures().get("replaced") instanceof List<?> now) all.addAll(now);
+        figures.put("replaced", List.copyOf(all));
+        return new Finding(f.rule(), f.subject(), f.tenant(), f.target(), f.message(), figures);
     }
 
     /** The figures as they read back from the database (numbers as JSON numbers), to tell a real change from none. */

@@ -23,11 +23,17 @@ import org.jdbi.v3.core.Handle;
 
 /** Alerts, the rules' overrides, and the instance samples their windows are measured with. */
 public final class AlertRepository {
+    private static final int EVALUATION_LOCK = 7303;
     private static final String WATCHED = "i.phase in ('PENDING', 'PROVISIONING', 'RUNNING', 'FAILED')";
     private final Handle h;
 
     AlertRepository(Handle h) {
         this.h = h;
+    }
+
+    /** Serialises evaluations (the timer's, and any other caller's) until the transaction ends: one settles, the next sees it. */
+    public void lockEvaluation() {
+        h.createQuery("select pg_advisory_xact_lock(" + EVALUATION_LOCK + ", 0)").mapTo(String.class).one();
     }
 
     // --- alerts
