@@ -19,7 +19,6 @@ public final class Main {
         cmd.addSubcommand(new AgentCommand());
         cmd.addSubcommand(new GatewayCommand());
         ClientCommands.all().forEach(cmd::addSubcommand);
-        withHelp(cmd);
         cmd.setParameterExceptionHandler(Main::badArguments);
         cmd.setExecutionExceptionHandler((e, c, parseResult) -> {
             c.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
@@ -60,11 +59,5 @@ public final class Main {
             }
         }
         return d[typed.length()][name.length()] <= (typed.length() <= 3 ? 1 : 2);
-    }
-
-    /** Every command answers --help (and -h) with its usage and exit code 0, leaves as well as groups. */
-    private static void withHelp(CommandLine command) {
-        if (!command.getCommandSpec().mixinStandardHelpOptions()) command.getCommandSpec().mixinStandardHelpOptions(true);
-        command.getSubcommands().values().forEach(Main::withHelp);
     }
 }

@@ -67,4 +67,21 @@ class CommandHelpTest {
         assertThat(Main.isClose("lsit", "list")).as("a transposition").isTrue();
         assertThat(Main.isClose("stop", "list")).isFalse();
     }
+
+    @Test
+    void aLeafCommandStillRunsItsBodyWithItsArguments() {
+        CommandLine cmd = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cmd.setErr(new PrintWriter(err, true));
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = System.err;
+        System.setErr(new java.io.PrintStream(stderr, true));
+        try {
+            int code = cmd.execute("tenants", "create", "acme", "--name", "Acme Corp", "--api-url", "http://127.0.0.1:9", "--token", "t");
+            assertThat(code).isEqualTo(1);
+        } finally {
+            System.setErr(was);
+        }
+        assertThat(err + stderr.toString()).as("it got as far as calling the API").doesNotContain("argument type mismatch").contains("error");
+    }
 }

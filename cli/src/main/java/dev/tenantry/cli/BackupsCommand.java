@@ -14,7 +14,7 @@ public final class BackupsCommand {
         return "/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(instance) + "/backups";
     }
 
-    @Command(name = "create", description = "Back the instance's database up now.")
+    @Command(mixinStandardHelpOptions = true, name = "create", description = "Back the instance's database up now.")
     int create(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "INSTANCE") String instance,
                @Option(names = "--wait", description = "Wait until it is taken (or failed)") boolean wait,
                @Option(names = "--timeout", defaultValue = "600", description = "Seconds to wait (default: 600)") long timeout) {
@@ -31,7 +31,7 @@ public final class BackupsCommand {
                 + (r.path("state").asText().equals("succeeded") ? ": " + r.path("message").asText() : "")));
     }
 
-    @Command(name = "list", description = "The instance's backups, the newest first.")
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "The instance's backups, the newest first.")
     int list(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "INSTANCE") String instance) {
         return Output.run(o, c -> c.get(base(tenant, instance)), r -> {
             Table t = new Table("ID", "TRIGGER", "STATE", "RELEASE", "MIGRATION", "ROWS", "BYTES", "CREATED");
@@ -42,7 +42,7 @@ public final class BackupsCommand {
         });
     }
 
-    @Command(name = "restore", description = "Restore a backup into the instance (its data replaced at once, then its replicas restart),"
+    @Command(mixinStandardHelpOptions = true, name = "restore", description = "Restore a backup into the instance (its data replaced at once, then its replicas restart),"
             + " or with --into into a new instance of the tenant (a fork).")
     int restore(@Mixin ClientOptions o, @Mixin InstancesCommand.Change change, @Parameters(paramLabel = "TENANT") String tenant,
                 @Parameters(paramLabel = "INSTANCE") String instance, @Parameters(paramLabel = "BACKUP") String backup,

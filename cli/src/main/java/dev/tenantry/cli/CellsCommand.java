@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "cells", description = "Cells: units of capacity, each served by one agent.", mixinStandardHelpOptions = true)
 public final class CellsCommand {
 
-    @Command(name = "list", description = "List cells.")
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "List cells.")
     int list(@Mixin ClientOptions o) {
         return Output.run(o, c -> c.get("/v1/cells"), r -> {
             Table t = new Table("ID", "REGION", "DRIVER", "ONLINE", "INSTANCES", "CAPACITY", "REVISION", "LAST SEEN");
@@ -19,7 +19,7 @@ public final class CellsCommand {
         });
     }
 
-    @Command(name = "join-token", description = "A one-time join token for the cell's agent (tenantry agent --join-token …), shown once.")
+    @Command(mixinStandardHelpOptions = true, name = "join-token", description = "A one-time join token for the cell's agent (tenantry agent --join-token …), shown once.")
     int joinToken(@Mixin ClientOptions o, @Parameters(paramLabel = "CELL") String cell,
                   @Option(names = "--ttl-minutes", defaultValue = "60", description = "How long it may be used (default: ${DEFAULT-VALUE})") int ttl) {
         return Output.run(o, c -> c.post("/v1/cells/" + ApiClient.enc(cell) + "/join-tokens", java.util.Map.of("ttlMinutes", ttl)), r -> {
@@ -28,13 +28,13 @@ public final class CellsCommand {
         });
     }
 
-    @Command(name = "revoke", description = "Cut the cell's agents off at once: its certificates issued before now and its agent tokens.")
+    @Command(mixinStandardHelpOptions = true, name = "revoke", description = "Cut the cell's agents off at once: its certificates issued before now and its agent tokens.")
     int revoke(@Mixin ClientOptions o, @Parameters(paramLabel = "CELL") String cell) {
         return Output.run(o, c -> c.post("/v1/cells/" + ApiClient.enc(cell) + "/revoke", java.util.Map.of()),
                 r -> System.out.println("cell " + cell + " revoked: its agent must join again"));
     }
 
-    @Command(name = "cost-model", description = "Show the cell's cost model, or set it: what a core-hour of CPU, a GB-hour of memory and of storage cost.")
+    @Command(mixinStandardHelpOptions = true, name = "cost-model", description = "Show the cell's cost model, or set it: what a core-hour of CPU, a GB-hour of memory and of storage cost.")
     int costModel(@Mixin ClientOptions o, @Parameters(paramLabel = "CELL") String cell,
                   @Option(names = "--core-hour", description = "Per core-hour of CPU used") java.math.BigDecimal coreHour,
                   @Option(names = "--memory-gb-hour", description = "Per GB-hour of resident memory") java.math.BigDecimal memoryGbHour,

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "databases", mixinStandardHelpOptions = true,
         description = "PostgreSQL servers for tenant data, and an instance's database (never a password).")
 public final class DatabasesCommand {
-    @Command(name = "servers", description = "The database servers (registered ones, and instances' own: DEDICATED TO names the instance's uid)"
+    @Command(mixinStandardHelpOptions = true, name = "servers", description = "The database servers (registered ones, and instances' own: DEDICATED TO names the instance's uid)"
             + " and how many tenant databases each holds.")
     int servers(@Mixin ClientOptions o) {
         return Output.run(o, c -> c.get("/v1/database-servers"), r -> {
@@ -27,7 +27,7 @@ public final class DatabasesCommand {
         });
     }
 
-    @Command(name = "add-server", description = "Register a PostgreSQL server (Tenantry connects as its admin first). The admin password"
+    @Command(mixinStandardHelpOptions = true, name = "add-server", description = "Register a PostgreSQL server (Tenantry connects as its admin first). The admin password"
             + " is read from a file or standard input (typed without echo at a terminal), never from the command line.")
     int addServer(@Mixin ClientOptions o, @Parameters(paramLabel = "NAME") String name,
                   @Option(names = "--region", required = true) String region,
@@ -51,19 +51,19 @@ public final class DatabasesCommand {
                 r -> System.out.println("database server " + name + " registered: PostgreSQL " + r.path("version").asText()));
     }
 
-    @Command(name = "remove-server", description = "Deregister a server that holds no tenant database.")
+    @Command(mixinStandardHelpOptions = true, name = "remove-server", description = "Deregister a server that holds no tenant database.")
     int removeServer(@Mixin ClientOptions o, @Parameters(paramLabel = "NAME") String name) {
         return Output.run(o, c -> c.delete("/v1/database-servers/" + ApiClient.enc(name)), r -> { });
     }
 
-    @Command(name = "rotate", description = "Rotate an instance's database credentials: a new login and password, its replicas"
+    @Command(mixinStandardHelpOptions = true, name = "rotate", description = "Rotate an instance's database credentials: a new login and password, its replicas"
             + " replaced one at a time, then the old login dropped.")
     int rotate(@Mixin ClientOptions o, @Mixin InstancesCommand.Change change, @Parameters(paramLabel = "TENANT") String tenant,
                @Parameters(paramLabel = "INSTANCE") String instance) {
         return change.run(o, "POST", tenant, instance, "/database/rotate", null);
     }
 
-    @Command(name = "get", description = "An instance's database: model, server, database and schema, login, migrations applied.")
+    @Command(mixinStandardHelpOptions = true, name = "get", description = "An instance's database: model, server, database and schema, login, migrations applied.")
     int get(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "INSTANCE") String instance) {
         return Output.run(o, c -> c.get("/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(instance) + "/database"), r -> {
             System.out.println("isolation   " + r.path("isolation").asText());

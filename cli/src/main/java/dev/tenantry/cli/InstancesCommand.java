@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "instances", description = "Provision, list, show, change, delete, restore and purge tenants' instances.", mixinStandardHelpOptions = true)
 public final class InstancesCommand {
 
-    @Command(name = "create", description = "Provision an instance of a service plan for a tenant.")
+    @Command(mixinStandardHelpOptions = true, name = "create", description = "Provision an instance of a service plan for a tenant.")
     int create(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name,
                @Option(names = "--service", required = true) String service, @Option(names = "--plan", required = true) String plan,
                @Option(names = "--release", description = "Release version (default: the service's latest)") String release,
@@ -50,7 +50,7 @@ public final class InstancesCommand {
         });
     }
 
-    @Command(name = "list", description = "List a tenant's instances.")
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "List a tenant's instances.")
     int list(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant,
              @Option(names = "--include-deleted") boolean includeDeleted) {
         return Output.run(o, c -> c.get("/v1/tenants/" + ApiClient.enc(tenant) + "/instances?limit=1000&includeDeleted=" + includeDeleted), page -> {
@@ -67,7 +67,7 @@ public final class InstancesCommand {
         });
     }
 
-    @Command(name = "logs", description = "A replica's log: its last lines, and with -f what it writes from then on (Ctrl-C to stop).")
+    @Command(mixinStandardHelpOptions = true, name = "logs", description = "A replica's log: its last lines, and with -f what it writes from then on (Ctrl-C to stop).")
     int logs(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name,
              @Option(names = "--replica", description = "e.g. web-1 (default: the first)") String replica,
              @Option(names = "--tail", description = "How many of the last lines (0-10000; default 100, with --since all of them up to 10000)")
@@ -86,7 +86,7 @@ public final class InstancesCommand {
         }
     }
 
-    @Command(name = "get", description = "Show an instance: spec, status, conditions and replicas; --watch follows its changes live.")
+    @Command(mixinStandardHelpOptions = true, name = "get", description = "Show an instance: spec, status, conditions and replicas; --watch follows its changes live.")
     int get(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name,
             @Option(names = {"-w", "--watch"}, description = "Then print a line at every change of its status, until it is deleted (Ctrl-C to stop)")
             boolean watch) {
@@ -179,7 +179,7 @@ public final class InstancesCommand {
         });
     }
 
-    @Command(name = "delete", description = "Delete an instance: stop its processes and remove its route; its data is kept for the plan's retention.")
+    @Command(mixinStandardHelpOptions = true, name = "delete", description = "Delete an instance: stop its processes and remove its route; its data is kept for the plan's retention.")
     int delete(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name,
                @Option(names = "--wait", description = "Wait until it is deleted") boolean wait,
                @Option(names = "--timeout", defaultValue = "120") long timeout) {
@@ -192,24 +192,24 @@ public final class InstancesCommand {
                 : "instance " + tenant + "/" + name + " deleted"));
     }
 
-    @Command(name = "restore", description = "Bring a deleted instance back with its data (before its purge time).")
+    @Command(mixinStandardHelpOptions = true, name = "restore", description = "Bring a deleted instance back with its data (before its purge time).")
     int restore(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
         return change.run(o, "POST", tenant, name, "/restore", null);
     }
 
-    @Command(name = "purge", description = "Remove a deleted instance's data and parameters for good, now rather than at its purge time.")
+    @Command(mixinStandardHelpOptions = true, name = "purge", description = "Remove a deleted instance's data and parameters for good, now rather than at its purge time.")
     int purge(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
         return change.run(o, "POST", tenant, name, "/purge", null);
     }
 
-    @Command(name = "pin", description = "Pin an instance to a release: rollouts pass it by (unless they move it to that release).")
+    @Command(mixinStandardHelpOptions = true, name = "pin", description = "Pin an instance to a release: rollouts pass it by (unless they move it to that release).")
     int pin(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name,
             @Parameters(paramLabel = "RELEASE") String release) {
         return Output.run(o, c -> c.change("PUT", "/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(name) + "/pin",
                 Map.of("release", release), null), i -> System.out.println("instance " + tenant + "/" + name + " pinned to release " + release));
     }
 
-    @Command(name = "releases", description = "An instance's release history: creation, upgrades and rollbacks, newest first.")
+    @Command(mixinStandardHelpOptions = true, name = "releases", description = "An instance's release history: creation, upgrades and rollbacks, newest first.")
     int releases(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
         return Output.run(o, c -> c.get("/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(name) + "/releases"), r -> {
             Table t = new Table("AT", "RELEASE", "FROM", "BY", "OPERATION", "STATE", "ENDED");
@@ -219,13 +219,13 @@ public final class InstancesCommand {
         });
     }
 
-    @Command(name = "unpin", description = "Unpin an instance.")
+    @Command(mixinStandardHelpOptions = true, name = "unpin", description = "Unpin an instance.")
     int unpin(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
         return Output.run(o, c -> c.change("DELETE", "/v1/tenants/" + ApiClient.enc(tenant) + "/instances/" + ApiClient.enc(name) + "/pin",
                 null, null), i -> System.out.println("instance " + tenant + "/" + name + " unpinned"));
     }
 
-    @Command(name = "update", description = "Change an instance's plan and/or parameters; replicas are replaced one at a time.")
+    @Command(mixinStandardHelpOptions = true, name = "update", description = "Change an instance's plan and/or parameters; replicas are replaced one at a time.")
     int update(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant,
                @Parameters(paramLabel = "NAME") String name, @Option(names = "--plan") String plan,
                @Option(names = {"-p", "--param"}, description = "Parameter as key=value (the given parameters replace the old ones;"
@@ -238,7 +238,7 @@ public final class InstancesCommand {
         return change.run(o, "PATCH", tenant, name, "", body);
     }
 
-    @Command(name = "scale", description = "Scale an instance's replicas and/or size within its plan's limits.")
+    @Command(mixinStandardHelpOptions = true, name = "scale", description = "Scale an instance's replicas and/or size within its plan's limits.")
     int scale(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant,
               @Parameters(paramLabel = "NAME") String name, @Option(names = "--replicas") Integer replicas,
               @Option(names = "--memory-mb") Integer memoryMb, @Option(names = "--cpu-millis") Integer cpuMillis) {
@@ -248,27 +248,27 @@ public final class InstancesCommand {
         return change.run(o, "POST", tenant, name, "/scale", body);
     }
 
-    @Command(name = "stop", description = "Stop every replica of an instance; it keeps its data and route (503 until started).")
+    @Command(mixinStandardHelpOptions = true, name = "stop", description = "Stop every replica of an instance; it keeps its data and route (503 until started).")
     int stop(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
         return change.run(o, "POST", tenant, name, "/stop", null);
     }
 
-    @Command(name = "start", description = "Start a stopped instance.")
+    @Command(mixinStandardHelpOptions = true, name = "start", description = "Start a stopped instance.")
     int start(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
         return change.run(o, "POST", tenant, name, "/start", null);
     }
 
-    @Command(name = "hibernate", description = "Scale an instance to zero; the first request through the gateway wakes it.")
+    @Command(mixinStandardHelpOptions = true, name = "hibernate", description = "Scale an instance to zero; the first request through the gateway wakes it.")
     int hibernate(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
         return change.run(o, "POST", tenant, name, "/hibernate", null);
     }
 
-    @Command(name = "wake", description = "Wake a hibernated instance now.")
+    @Command(mixinStandardHelpOptions = true, name = "wake", description = "Wake a hibernated instance now.")
     int wake(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
         return change.run(o, "POST", tenant, name, "/wake", null);
     }
 
-    @Command(name = "restart", description = "Rolling restart: replace every replica, each new one healthy before its old one stops.")
+    @Command(mixinStandardHelpOptions = true, name = "restart", description = "Rolling restart: replace every replica, each new one healthy before its old one stops.")
     int restart(@Mixin ClientOptions o, @Mixin Change change, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "NAME") String name) {
         return change.run(o, "POST", tenant, name, "/restart", null);
     }

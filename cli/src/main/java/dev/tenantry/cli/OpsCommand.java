@@ -10,12 +10,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "ops", description = "Operations: the progress of lifecycle requests.", mixinStandardHelpOptions = true)
 public final class OpsCommand {
 
-    @Command(name = "get", description = "Show an operation and its steps.")
+    @Command(mixinStandardHelpOptions = true, name = "get", description = "Show an operation and its steps.")
     int get(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.get("/v1/operations/" + ApiClient.enc(id)), OpsCommand::print);
     }
 
-    @Command(name = "watch", description = "Follow an operation live until it ends; exit code 1 if it failed.")
+    @Command(mixinStandardHelpOptions = true, name = "watch", description = "Follow an operation live until it ends; exit code 1 if it failed.")
     int watch(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id,
               @Option(names = "--timeout", defaultValue = "600") long timeout) {
         int[] code = {0};

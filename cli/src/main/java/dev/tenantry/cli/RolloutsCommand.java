@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "rollouts", description = "Upgrade a service's instances to a release in health-gated waves.", mixinStandardHelpOptions = true)
 public final class RolloutsCommand {
 
-    @Command(name = "create", description = "Start a rollout: a canary, then waves, each baked and health-gated; a spent error budget rolls the wave back.")
+    @Command(mixinStandardHelpOptions = true, name = "create", description = "Start a rollout: a canary, then waves, each baked and health-gated; a spent error budget rolls the wave back.")
     int create(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service, @Parameters(paramLabel = "RELEASE") String release,
                @Option(names = "--tenant", description = "Only instances of these tenants") List<String> tenants,
                @Option(names = "--tenant-label", description = "Only tenants with this label (key=value)") Map<String, String> tenantLabels,
@@ -62,7 +62,7 @@ public final class RolloutsCommand {
         }, RolloutsCommand::print);
     }
 
-    @Command(name = "list", description = "List rollouts, newest first.")
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "List rollouts, newest first.")
     int list(@Mixin ClientOptions o) {
         return Output.run(o, c -> c.get("/v1/rollouts?limit=100"), r -> {
             Table t = new Table("ID", "SERVICE", "RELEASE", "STATE", "WAVE", "INSTANCES", "CREATED", "REASON");
@@ -72,33 +72,33 @@ public final class RolloutsCommand {
         });
     }
 
-    @Command(name = "get", description = "Show a rollout: its state, and each instance's upgrade by wave.")
+    @Command(mixinStandardHelpOptions = true, name = "get", description = "Show a rollout: its state, and each instance's upgrade by wave.")
     int get(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.get("/v1/rollouts/" + ApiClient.enc(id)), RolloutsCommand::print);
     }
 
-    @Command(name = "watch", description = "Follow a rollout until it ends, printing each change.")
+    @Command(mixinStandardHelpOptions = true, name = "watch", description = "Follow a rollout until it ends, printing each change.")
     int watch(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id,
               @Option(names = "--timeout", defaultValue = "3600") long timeout) {
         return Output.run(o, c -> follow(c, id, Duration.ofSeconds(timeout), o.json()), RolloutsCommand::print);
     }
 
-    @Command(name = "pause", description = "Start no new upgrades; those under way finish.")
+    @Command(mixinStandardHelpOptions = true, name = "pause", description = "Start no new upgrades; those under way finish.")
     int pause(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.post("/v1/rollouts/" + ApiClient.enc(id) + "/pause", null), RolloutsCommand::print);
     }
 
-    @Command(name = "resume", description = "Resume a paused rollout.")
+    @Command(mixinStandardHelpOptions = true, name = "resume", description = "Resume a paused rollout.")
     int resume(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.post("/v1/rollouts/" + ApiClient.enc(id) + "/resume", null), RolloutsCommand::print);
     }
 
-    @Command(name = "approve", description = "Approve a rollout that touches something protected (not its creator).")
+    @Command(mixinStandardHelpOptions = true, name = "approve", description = "Approve a rollout that touches something protected (not its creator).")
     int approve(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.post("/v1/rollouts/" + ApiClient.enc(id) + "/approve", null), RolloutsCommand::print);
     }
 
-    @Command(name = "protect", description = "Show or replace the protection policy: rollouts touching these services or tenant labels need an approval.")
+    @Command(mixinStandardHelpOptions = true, name = "protect", description = "Show or replace the protection policy: rollouts touching these services or tenant labels need an approval.")
     int protect(@Mixin ClientOptions o, @Option(names = "--service", description = "A protected service") List<String> services,
                 @Option(names = "--tenant-label", description = "A protected tenant label as key=value") Map<String, String> labels,
                 @Option(names = "--none", description = "Protect nothing") boolean none) {
@@ -108,18 +108,18 @@ public final class RolloutsCommand {
                 p -> System.out.println("protected services: " + p.path("services") + "; protected tenant labels: " + p.path("tenantLabels")));
     }
 
-    @Command(name = "rollback", description = "Return every instance the rollout changed to the release it came from.")
+    @Command(mixinStandardHelpOptions = true, name = "rollback", description = "Return every instance the rollout changed to the release it came from.")
     int rollback(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.post("/v1/rollouts/" + ApiClient.enc(id) + "/rollback", null), RolloutsCommand::print);
     }
 
-    @Command(name = "skip", description = "Leave a pending instance out of the rollout.")
+    @Command(mixinStandardHelpOptions = true, name = "skip", description = "Leave a pending instance out of the rollout.")
     int skip(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "TENANT") String tenant,
              @Parameters(paramLabel = "NAME") String name) {
         return Output.run(o, c -> c.post("/v1/rollouts/" + ApiClient.enc(id) + "/skip", Map.of("tenant", tenant, "name", name)), RolloutsCommand::print);
     }
 
-    @Command(name = "abort", description = "Stop the rollout and roll its current wave back.")
+    @Command(mixinStandardHelpOptions = true, name = "abort", description = "Stop the rollout and roll its current wave back.")
     int abort(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.post("/v1/rollouts/" + ApiClient.enc(id) + "/abort", null), RolloutsCommand::print);
     }

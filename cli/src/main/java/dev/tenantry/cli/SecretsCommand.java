@@ -26,7 +26,7 @@ public final class SecretsCommand {
         }
     }
 
-    @Command(name = "set", description = "Set the secret's next version from a file or standard input (never from the command line,"
+    @Command(mixinStandardHelpOptions = true, name = "set", description = "Set the secret's next version from a file or standard input (never from the command line,"
             + " which other users of the machine can see); instances that use it are updated one replica at a time.")
     int set(@Mixin ClientOptions o, @ArgGroup(multiplicity = "1") Where where, @Parameters(paramLabel = "NAME") String name,
             @Option(names = "--from-file", paramLabel = "FILE", description = "Read the value from FILE (default: standard input)") Path file)
@@ -36,7 +36,7 @@ public final class SecretsCommand {
                 r -> System.out.println("secret " + name + " set: version " + r.path("version").asInt()));
     }
 
-    @Command(name = "list", description = "The secrets set (names and versions).")
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "The secrets set (names and versions).")
     int list(@Mixin ClientOptions o, @ArgGroup(multiplicity = "1") Where where) {
         return Output.run(o, c -> c.get(where.path()), r -> {
             Table t = new Table("NAME", "VERSION", "UPDATED", "BY");
@@ -46,7 +46,7 @@ public final class SecretsCommand {
         });
     }
 
-    @Command(name = "get", description = "A secret's versions: when each was set and by whom, and when it was replaced.")
+    @Command(mixinStandardHelpOptions = true, name = "get", description = "A secret's versions: when each was set and by whom, and when it was replaced.")
     int get(@Mixin ClientOptions o, @ArgGroup(multiplicity = "1") Where where, @Parameters(paramLabel = "NAME") String name) {
         return Output.run(o, c -> c.get(where.path() + "/" + ApiClient.enc(name)), r -> {
             Table t = new Table("VERSION", "SET", "BY", "RETIRED");
@@ -57,7 +57,7 @@ public final class SecretsCommand {
         });
     }
 
-    @Command(name = "delete", description = "Retire the secret (refused while an instance that uses it would have no value left).")
+    @Command(mixinStandardHelpOptions = true, name = "delete", description = "Retire the secret (refused while an instance that uses it would have no value left).")
     int delete(@Mixin ClientOptions o, @ArgGroup(multiplicity = "1") Where where, @Parameters(paramLabel = "NAME") String name) {
         return Output.run(o, c -> c.delete(where.path() + "/" + ApiClient.enc(name)), r -> { });
     }

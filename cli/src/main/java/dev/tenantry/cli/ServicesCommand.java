@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "services", description = "The service catalog: services, their releases and plans.", mixinStandardHelpOptions = true)
 public final class ServicesCommand {
 
-    @Command(name = "list", description = "List services.")
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "List services.")
     int list(@Mixin ClientOptions o) {
         return Output.run(o, c -> c.get("/v1/services"), r -> {
             Table t = new Table("NAME", "LATEST RELEASE", "DESCRIPTION");
@@ -26,7 +26,7 @@ public final class ServicesCommand {
         });
     }
 
-    @Command(name = "create", description = "Create a service.")
+    @Command(mixinStandardHelpOptions = true, name = "create", description = "Create a service.")
     int create(@Mixin ClientOptions o, @Parameters(paramLabel = "NAME") String name,
                @Option(names = "--description") String description) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -35,7 +35,7 @@ public final class ServicesCommand {
         return Output.run(o, c -> c.post("/v1/services", body), s -> System.out.println("service " + name + " created"));
     }
 
-    @Command(name = "release", description = "Create an immutable release from a blueprint file (YAML or JSON). A database section's"
+    @Command(mixinStandardHelpOptions = true, name = "release", description = "Create an immutable release from a blueprint file (YAML or JSON). A database section's"
             + " migrationsDir (relative to the file) is read into its migrations: every V<version>__<description>.sql in it, by version.")
     int release(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service, @Parameters(paramLabel = "VERSION") String version,
                 @Option(names = {"-f", "--blueprint"}, required = true, description = "Blueprint file") Path file) {
@@ -49,7 +49,7 @@ public final class ServicesCommand {
         }, r -> System.out.println("release " + version + " of " + service + " created"));
     }
 
-    @Command(name = "releases", description = "List a service's releases.")
+    @Command(mixinStandardHelpOptions = true, name = "releases", description = "List a service's releases.")
     int releases(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service) {
         return Output.run(o, c -> c.get("/v1/services/" + ApiClient.enc(service) + "/releases"), r -> {
             Table t = new Table("VERSION", "COMPONENTS", "CREATED");
@@ -58,7 +58,7 @@ public final class ServicesCommand {
         });
     }
 
-    @Command(name = "plan", description = "Create a plan of a service.")
+    @Command(mixinStandardHelpOptions = true, name = "plan", description = "Create a plan of a service.")
     int plan(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service, @Parameters(paramLabel = "NAME") String name,
              @Option(names = "--replicas") Integer replicas, @Option(names = "--memory-mb") Integer memoryMb,
              @Option(names = "--cpu-millis") Integer cpuMillis, @Option(names = "--price-per-hour") BigDecimal price,
@@ -90,7 +90,7 @@ public final class ServicesCommand {
                 p -> System.out.println("plan " + name + " of " + service + " created"));
     }
 
-    @Command(name = "plans", description = "List a service's plans.")
+    @Command(mixinStandardHelpOptions = true, name = "plans", description = "List a service's plans.")
     int plans(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service) {
         return Output.run(o, c -> c.get("/v1/services/" + ApiClient.enc(service) + "/plans"), r -> {
             Table t = new Table("NAME", "ISOLATION", "REPLICAS", "MEMORY MB", "CPU MILLIS", "PRICE/HOUR");
@@ -100,7 +100,7 @@ public final class ServicesCommand {
         });
     }
 
-    @Command(name = "unit-prices", description = "Show a plan's unit prices, or set them: per million requests and per GB sent to clients,"
+    @Command(mixinStandardHelpOptions = true, name = "unit-prices", description = "Show a plan's unit prices, or set them: per million requests and per GB sent to clients,"
             + " charged on top of its hourly price.")
     int unitPrices(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service, @Parameters(paramLabel = "PLAN") String plan,
                    @Option(names = "--per-million-requests") java.math.BigDecimal perMillionRequests,

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "tenants", description = "Create, list, show and delete tenants.", mixinStandardHelpOptions = true)
 public final class TenantsCommand {
 
-    @Command(name = "create", description = "Create a tenant.")
+    @Command(name = "create", description = "Create a tenant.", mixinStandardHelpOptions = true)
     int create(@Mixin ClientOptions o, @Parameters(paramLabel = "ID", description = "DNS-safe slug, e.g. acme") String id,
                @Option(names = "--name", description = "Display name (default: the id)") String name) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -20,7 +20,7 @@ public final class TenantsCommand {
         return Output.run(o, c -> c.post("/v1/tenants", body), t -> System.out.println("tenant " + t.path("id").asText() + " created"));
     }
 
-    @Command(name = "list", description = "List tenants.")
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "List tenants.")
     int list(@Mixin ClientOptions o) {
         return Output.run(o, c -> c.get("/v1/tenants?limit=1000"), page -> {
             Table table = new Table("ID", "NAME", "CREATED");
@@ -29,19 +29,19 @@ public final class TenantsCommand {
         });
     }
 
-    @Command(name = "get", description = "Show a tenant.")
+    @Command(mixinStandardHelpOptions = true, name = "get", description = "Show a tenant.")
     int get(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.get("/v1/tenants/" + ApiClient.enc(id)), t -> new Table("ID", "NAME", "CREATED")
                 .row(t.path("id").asText(), t.path("name").asText(), t.path("createdAt").asText()).print(System.out));
     }
 
-    @Command(name = "label", description = "Replace a tenant's labels (key=value …; none: no labels).")
+    @Command(mixinStandardHelpOptions = true, name = "label", description = "Replace a tenant's labels (key=value …; none: no labels).")
     int label(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "KEY=VALUE", arity = "0..*") Map<String, String> labels) {
         return Output.run(o, c -> c.change("PUT", "/v1/tenants/" + ApiClient.enc(id) + "/labels", Map.of("labels", labels == null ? Map.of() : labels), null),
                 t -> System.out.println("tenant " + id + " labels: " + t.path("labels")));
     }
 
-    @Command(name = "quota", description = "Show the tenant's quota and usage; with limits, set its own quota (provider admin); --clear: its plans' apply.")
+    @Command(mixinStandardHelpOptions = true, name = "quota", description = "Show the tenant's quota and usage; with limits, set its own quota (provider admin); --clear: its plans' apply.")
     int quota(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id,
               @Option(names = "--instances", description = "live instances at most") Integer instances,
               @Option(names = "--cpu-millis", description = "CPU millicores over all replicas at most") Integer cpuMillis,
@@ -65,7 +65,7 @@ public final class TenantsCommand {
         });
     }
 
-    @Command(name = "window", description = "Set the maintenance window (UTC) in which rollouts may upgrade the tenant's instances.")
+    @Command(mixinStandardHelpOptions = true, name = "window", description = "Set the maintenance window (UTC) in which rollouts may upgrade the tenant's instances.")
     int window(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id,
                @Option(names = "--start", description = "HH:mm, UTC") String start,
                @Option(names = "--duration-minutes", defaultValue = "120") int minutes,
@@ -82,19 +82,19 @@ public final class TenantsCommand {
                 + t.path("maintenanceWindow")));
     }
 
-    @Command(name = "pin", description = "Pin the tenant's instances of a service to a release: rollouts pass them by.")
+    @Command(mixinStandardHelpOptions = true, name = "pin", description = "Pin the tenant's instances of a service to a release: rollouts pass them by.")
     int pin(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "SERVICE") String service,
             @Parameters(paramLabel = "RELEASE") String release) {
         return Output.run(o, c -> c.change("PUT", "/v1/tenants/" + ApiClient.enc(id) + "/pins/" + ApiClient.enc(service), Map.of("release", release), null),
                 p -> System.out.println("tenant " + id + "'s instances of " + service + " pinned to release " + release));
     }
 
-    @Command(name = "unpin", description = "Unpin the tenant's instances of a service.")
+    @Command(mixinStandardHelpOptions = true, name = "unpin", description = "Unpin the tenant's instances of a service.")
     int unpin(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "SERVICE") String service) {
         return Output.run(o, c -> c.delete("/v1/tenants/" + ApiClient.enc(id) + "/pins/" + ApiClient.enc(service)), p -> { });
     }
 
-    @Command(name = "delete", description = "Delete a tenant that has no instances left.")
+    @Command(mixinStandardHelpOptions = true, name = "delete", description = "Delete a tenant that has no instances left.")
     int delete(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.delete("/v1/tenants/" + ApiClient.enc(id)), t -> { });
     }

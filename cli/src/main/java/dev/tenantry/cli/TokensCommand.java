@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "tokens", description = "API tokens (admin).", mixinStandardHelpOptions = true)
 public final class TokensCommand {
 
-    @Command(name = "create", description = "Create a token; its secret is printed once.")
+    @Command(mixinStandardHelpOptions = true, name = "create", description = "Create a token; its secret is printed once.")
     int create(@Mixin ClientOptions o, @Parameters(paramLabel = "NAME") String name,
                @Option(names = "--role", required = true, description = "admin, operator, viewer or agent") String role,
                @Option(names = "--tenant", description = "Limit the token to one tenant") String tenant,
@@ -26,7 +26,7 @@ public final class TokensCommand {
         });
     }
 
-    @Command(name = "list", description = "List tokens (never their secrets).")
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "List tokens (never their secrets).")
     int list(@Mixin ClientOptions o) {
         return Output.run(o, c -> c.get("/v1/tokens"), r -> {
             Table t = new Table("ID", "NAME", "ROLE", "TENANT", "CELL", "CREATED", "REVOKED");
@@ -36,7 +36,7 @@ public final class TokensCommand {
         });
     }
 
-    @Command(name = "revoke", description = "Revoke a token.")
+    @Command(mixinStandardHelpOptions = true, name = "revoke", description = "Revoke a token.")
     int revoke(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.delete("/v1/tokens/" + ApiClient.enc(id)), t -> { });
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "webhooks", mixinStandardHelpOptions = true,
         description = "Webhook subscriptions: events posted to a URL in order, signed per Standard Webhooks (CloudEvents JSON or Slack text).")
 public final class WebhooksCommand {
-    @Command(name = "create", description = "Subscribe URL to the events from now on; prints the signing secret once.")
+    @Command(mixinStandardHelpOptions = true, name = "create", description = "Subscribe URL to the events from now on; prints the signing secret once.")
     int create(@Mixin ClientOptions o, @Parameters(paramLabel = "URL") String url,
                @Option(names = "--type", paramLabel = "TYPE", description = "An event type, a prefix such as alert.*, or * (repeatable; default: *)")
                List<String> types,
@@ -28,7 +28,7 @@ public final class WebhooksCommand {
         });
     }
 
-    @Command(name = "list", description = "The subscriptions and how their deliveries go.")
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "The subscriptions and how their deliveries go.")
     int list(@Mixin ClientOptions o) {
         return Output.run(o, c -> c.get("/v1/webhooks"), r -> {
             Table t = new Table("ID", "URL", "TYPES", "TENANT", "FORMAT", "DELIVERED", "FAILURES", "LAST ERROR");
@@ -38,7 +38,7 @@ public final class WebhooksCommand {
         });
     }
 
-    @Command(name = "deliveries", description = "A subscription's delivery log, newest first.")
+    @Command(mixinStandardHelpOptions = true, name = "deliveries", description = "A subscription's delivery log, newest first.")
     int deliveries(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id,
                    @Option(names = "--limit", defaultValue = "50") int limit) {
         return Output.run(o, c -> c.get("/v1/webhooks/" + ApiClient.enc(id) + "/deliveries?limit=" + limit), r -> {
@@ -49,14 +49,14 @@ public final class WebhooksCommand {
         });
     }
 
-    @Command(name = "test", description = "Post a webhook.test message now and show how it went.")
+    @Command(mixinStandardHelpOptions = true, name = "test", description = "Post a webhook.test message now and show how it went.")
     int test(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> c.post("/v1/webhooks/" + ApiClient.enc(id) + "/test", null), r -> System.out.println(r.path("outcome").asText()
                 + (r.hasNonNull("httpStatus") ? " (HTTP " + r.path("httpStatus").asText() + ")" : "")
                 + (r.hasNonNull("error") ? ": " + r.path("error").asText() : "") + " in " + r.path("durationMillis").asText() + " ms"));
     }
 
-    @Command(name = "delete", description = "Unsubscribe.")
+    @Command(mixinStandardHelpOptions = true, name = "delete", description = "Unsubscribe.")
     int delete(@Mixin ClientOptions o, @Parameters(paramLabel = "ID") String id) {
         return Output.run(o, c -> {
             c.delete("/v1/webhooks/" + ApiClient.enc(id));
