@@ -101,4 +101,20 @@ class EventsIT extends WithPlane {
         assertThat(reply.status()).isEqualTo(406);
         assertThat(reply.json().path("detail").asText()).contains("text/event-stream");
     }
+
+    @Test
+    void sinceReplaysTheRecentHistoryFirst() throws Exception {
+        plane.createTenant("historic");
+        java.util.List<JsonNode> replayed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        plane.followEvents("/v1/events?tenant=historic&since=5m", replayed);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> replayed.stream().anyMatch(e -> e.path("type").asText().equals("tenant.created")));
+        java.util.List<JsonNode> none = new java.util.concurrent.CopyOnWriteArrayList<>();
+        plane.followEvents("/v1/events?tenant=historic", none);
+        Thread.sleep(1000);
+        assertThat(none).as("without since, only what happens from now").isEmpty();
+        TestPlane.Reply bad = plane.callWithHeaders("GET", "/v1/events?since=lately", null, java.util.Map.of("Accept", "text/event-stream"));
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.body()).contains("\"since\"");
+    }
 }

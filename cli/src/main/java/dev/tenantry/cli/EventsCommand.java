@@ -18,12 +18,16 @@ public final class EventsCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--after", description = "Replay events after this id")
     Long after;
 
+    @Option(names = "--since", description = "First the events of the last 10m, 2h, 1d… (or since a time: 2026-12-02T10:00:00Z), then live")
+    String since;
+
     @Override
     public Integer call() throws Exception {
         StringBuilder q = new StringBuilder("?");
         if (tenant != null) q.append("tenant=").append(ApiClient.enc(tenant)).append('&');
         if (instance != null) q.append("instance=").append(ApiClient.enc(instance)).append('&');
-        if (after != null) q.append("after=").append(after);
+        if (after != null) q.append("after=").append(after).append('&');
+        if (since != null) q.append("since=").append(ApiClient.enc(since));
         try {
             o.client().events(q.toString(), e -> {
                 if (o.json()) System.out.println(Json.write(e));

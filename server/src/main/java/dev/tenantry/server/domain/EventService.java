@@ -20,6 +20,11 @@ public final class EventService {
         return store.tx(tx -> tx.events().lastId());
     }
 
+    /** The id of the last event appended before {@code time}: a stream from there replays what happened since. */
+    public long lastIdBefore(java.time.Instant time) {
+        return store.tx(tx -> tx.events().lastIdBefore(time));
+    }
+
     /** A stream's position in the outbox: events after {@code afterId} visible to {@code who}, optionally filtered. */
     public Feed follow(Principal who, long afterId, String tenant, String subject) {
         if (tenant != null && !who.canSeeTenant(tenant)) throw new NotFoundException("tenant", "no tenant '" + tenant + "'");

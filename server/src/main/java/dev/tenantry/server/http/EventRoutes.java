@@ -15,6 +15,7 @@ import java.util.List;
  */
 final class EventRoutes {
     private static final Duration POLL = Duration.ofSeconds(15);
+    private static final String SINCE_ID = "tenantry.events.sinceId";
     private final EventService events;
 
     EventRoutes(EventService events) {
@@ -27,6 +28,8 @@ final class EventRoutes {
             if (!"text/event-stream".equals(ctx.header("Accept"))) {
                 throw new ProblemException(406, "not-acceptable", "this is a server-sent-events stream: send 'Accept: text/event-stream'", null);
             }
+            java.time.Instant since = Http.since(ctx.queryParam("since"));
+            if (since != null) ctx.attribute(SINCE_ID, events.lastIdBefore(since));
             sse.handle(ctx);
         });
     }
@@ -42,8 +45,9 @@ final class EventRoutes {
         }
         String subject = instance == null ? null : "tenants/" + tenant + "/" + instance;
         String lastEventId = ctx.header("Last-Event-ID");
+        Long sinceId = ctx.attribute(SINCE_ID);
         long after = lastEventId != null && lastEventId.matches("[0-9]{1,18}") ? Long.parseLong(lastEventId)
-                : Http.longParam(ctx, "after", events.lastId());
+                : sinceId != null ? sinceId : Http.longParam(ctx, "after", events.lastId());
         EventService.Feed feed = events.follow(who, after, tenant, subject);
         client.sendComment("connected");
         try {

@@ -41,4 +41,30 @@ final class Http {
             throw ProblemException.badRequest(name, name + " must be a number");
         }
     }
+
+    /** {@code since}: a time (2026-12-02T10:00:00Z) or how long ago (90s, 10m, 2h); not in the future. */
+    static java.time.Instant since(String value) {
+        if (value == null) return null;
+        java.time.Instant now = java.time.Instant.now();
+        java.time.Instant since;
+        var ago = java.util.regex.Pattern.compile("([0-9]{1,7})([smhd])").matcher(value);
+        if (ago.matches()) {
+            long n = Long.parseLong(ago.group(1));
+            since = now.minus(switch (ago.group(2)) {
+                case "s" -> java.time.Duration.ofSeconds(n);
+                case "m" -> java.time.Duration.ofMinutes(n);
+                case "h" -> java.time.Duration.ofHours(n);
+                default -> java.time.Duration.ofDays(n);
+            });
+        } else {
+            try {
+                since = java.time.Instant.parse(value);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw ProblemException.badRequest("since", "since must be a time (2026-12-02T10:00:00Z) or a duration ago (90s, 10m, 2h, 1d)");
+            }
+        }
+        if (since.isAfter(now.plusSeconds(1))) throw ProblemException.badRequest("since", "since must not be in the future");
+        return since;
+    }
+
 }

@@ -41,6 +41,10 @@ public final class EventRepository {
                 .list();
     }
 
+    public long lastIdBefore(java.time.Instant time) {
+        return h.createQuery("select coalesce(max(id), 0) from events where time < :t").bind("t", time).mapTo(Long.class).one();
+    }
+
     public long lastId() {
         return h.createQuery("select coalesce(max(id), 0) from events").mapTo(Long.class).one();
     }
