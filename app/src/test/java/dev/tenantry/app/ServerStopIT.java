@@ -25,10 +25,9 @@ class ServerStopIT {
         try {
             TestPlane plane = TestPlane.start();
             List<com.fasterxml.jackson.databind.JsonNode> events = new CopyOnWriteArrayList<>();
-            plane.followEvents("/v1/events", events);
-            Thread.sleep(1000); // the stream starts from the events appended after it is set up
             plane.createTenant("acme");
             plane.createInstance("acme", "web", "hello", "starter");
+            plane.followEvents("/v1/events?since=1m", events); // replays them: no race with the stream's start
             org.awaitility.Awaitility.await().until(() -> events.stream().anyMatch(e -> e.path("type").asText().equals("instance.created")));
             plane.close();
             Thread.sleep(3000);

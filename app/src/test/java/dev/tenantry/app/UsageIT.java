@@ -108,6 +108,11 @@ class UsageIT {
                 "estimated", false, "instances", List.of(Map.of("instanceUid", uid, "runningSeconds", 3600, "cpuSeconds", 36, "memoryGbSeconds", 360,
                         "requests", 1000, "bytesIn", 0, "bytesOut", 5000, "storageGbSeconds", 0)));
         for (int i = 0; i < 2; i++) assertThat(plane.call("POST", "/v1/cells/local/usage", report, agent).status()).isEqualTo(204);
+        // another cell's agent cannot bill globex/api, which runs on local
+        String farAgent = token(Map.of("name", "far agent", "role", "agent", "cell", "far"));
+        Map<String, Object> forged = new java.util.HashMap<>(report);
+        forged.put("meterId", "meter-forged");
+        assertThat(plane.call("POST", "/v1/cells/far/usage", forged, farAgent).status()).isEqualTo(204);
         JsonNode day = plane.get("/v1/usage?tenant=globex&groupBy=hour&from=2026-01-05&to=2026-01-06").json();
         assertThat(day.path("items")).hasSize(1);
         assertThat(day.path("items").get(0).path("instanceHours").asDouble()).as("counted once").isEqualTo(1.0);

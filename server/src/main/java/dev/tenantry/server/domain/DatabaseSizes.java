@@ -39,13 +39,14 @@ final class DatabaseSizes {
     /** Measures every database once; returns how many it measured. */
     int measure() {
         List<Measurable> all = store.tx(tx -> tx.tenantDatabases().measurable());
+        java.util.Map<String, ServerAccess> servers = new java.util.HashMap<>();
         int measured = 0;
         for (Measurable m : all) {
             TenantDatabase.Location l = m.database().location();
             String uid = m.database().instanceUid();
             long bytes;
             try {
-                ServerAccess access = store.tx(tx -> databases.access(tx, l.server()));
+                ServerAccess access = servers.computeIfAbsent(l.server(), name -> store.tx(tx -> databases.access(tx, name)));
                 bytes = sizeOf(access, l);
             } catch (SQLException | RuntimeException e) {
                 log.debug("Cannot measure the database of {} on {} now: {}", uid, l.server(), e.toString());

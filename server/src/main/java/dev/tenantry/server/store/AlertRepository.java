@@ -141,16 +141,16 @@ public final class AlertRepository {
 
     /** Records the instances' counters as samples, for those whose latest sample is at least {@code every} old; forgets samples older than {@code keep}. */
     public void sample(List<AlertInputs.InstanceFacts> instances, Instant now, Duration every, Duration keep) {
+        org.jdbi.v3.core.statement.PreparedBatch batch = h.prepareBatch("insert into instance_samples (instance_uid, at, release, counting_since,"
+                + " requests, errors, latency_buckets, restarts) values (:uid, :at, :release, :since, :requests, :errors, cast(:buckets as jsonb),"
+                + " :restarts) on conflict do nothing");
         for (AlertInputs.InstanceFacts i : instances) {
             Sample s = i.now();
-            if (s == null) continue;
-            boolean recent = i.earlier().stream().anyMatch(e -> e.at().isAfter(now.minus(every)));
-            if (recent) continue;
-            h.createUpdate("insert into instance_samples (instance_uid, at, release, counting_since, requests, errors, latency_buckets, restarts)"
-                            + " values (:uid, :at, :release, :since, :requests, :errors, cast(:buckets as jsonb), :restarts) on conflict do nothing")
-                    .bind("uid", i.uid()).bind("at", now).bind("release", s.release()).bind("since", s.countingSince()).bind("requests", s.requests())
-                    .bind("errors", s.errors()).bind("buckets", JsonColumns.write(s.latencyBuckets())).bind("restarts", s.restarts()).execute();
+            if (s == null || i.earlier().stream().anyMatch(e -> e.at().isAfter(now.minus(every)))) continue;
+            batch.bind("uid", i.uid()).bind("at", now).bind("release", s.release()).bind("since", s.countingSince()).bind("requests", s.requests())
+                    .bind("errors", s.errors()).bind("buckets", JsonColumns.write(s.latencyBuckets())).bind("restarts", s.restarts()).add();
         }
+        if (batch.size() > 0) batch.execute();
         h.createUpdate("delete from instance_samples where at < :before").bind("before", now.minus(keep)).execute();
     }
 

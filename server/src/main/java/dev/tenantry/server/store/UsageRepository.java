@@ -59,14 +59,17 @@ public final class UsageRepository {
                 .list();
     }
 
-    /** Adds the report's figures to its instances' hours, each share in proportion to the time of the hour it covers. */
+    /**
+     * Adds the report's figures to its instances' hours, each share in proportion to the time of the hour it covers;
+     * only for instances placed on {@code cell} (an agent cannot bill another cell's instances).
+     */
     public void add(String cell, UsageReport report) {
         double total = Duration.between(report.from(), report.to()).toNanos();
         if (total <= 0) return;
         PreparedBatch batch = h.prepareBatch("insert into usage_hours (instance_uid, hour, tenant, instance, service, plan, cell, running_seconds,"
                 + " cpu_seconds, memory_gb_seconds, requests, bytes_in, bytes_out, storage_gb_seconds)"
                 + " select i.uid, :hour, i.tenant, i.name, i.spec->>'service', i.spec->>'plan', :cell, :run, :cpu, :mem, :req, :in, :out, :sto"
-                + " from instances i where i.uid = :uid"
+                + " from instances i where i.uid = :uid and i.cell = :cell"
                 + " on conflict (instance_uid, hour, plan, cell) do update set running_seconds = usage_hours.running_seconds + excluded.running_seconds,"
                 + " cpu_seconds = usage_hours.cpu_seconds + excluded.cpu_seconds, memory_gb_seconds = usage_hours.memory_gb_seconds + excluded.memory_gb_seconds,"
                 + " requests = usage_hours.requests + excluded.requests, bytes_in = usage_hours.bytes_in + excluded.bytes_in,"
