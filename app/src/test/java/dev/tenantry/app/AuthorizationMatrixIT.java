@@ -48,6 +48,7 @@ class AuthorizationMatrixIT extends WithPlane {
     @Test
     void everyOperationAnswersEveryCallerAsItsAccessPolicySays() {
         JsonNode doc = plane.dev.server().api().openApi();
+        OpenApiContract contract = new OpenApiContract(doc);
         SoftAssertions softly = new SoftAssertions();
         int calls = 0;
         for (var path : doc.path("paths").properties()) {
@@ -64,6 +65,8 @@ class AuthorizationMatrixIT extends WithPlane {
                         TestPlane.Reply reply = plane.call(method, url, method.equals("GET") || method.equals("DELETE") ? null : Map.of(), caller.token());
                         calls++;
                         String what = method + " " + url + " [" + access + "] by " + caller.label();
+                        softly.assertThat(contract.check(method, url, reply.status(), reply.raw().headers().map(), reply.body()))
+                                .as(what + ": the answer as the OpenAPI document describes it").isEmpty();
                         String cell = !path.getKey().contains("{cell}") ? null : path.getKey().endsWith("/revoke") ? "revocable" : CELL;
                         int expected = expected(access, caller, path.getKey().contains("{tenant}") ? tenant : null, cell);
                         if (expected == 0) {
@@ -113,7 +116,7 @@ class AuthorizationMatrixIT extends WithPlane {
     /** The path with its parameters filled: the caller's tenant, the local cell, and objects that do not exist. */
     private static String concrete(String template, String tenant) {
         String path = template.replace("{tenant}", tenant).replace("{cell}", CELL).replace("{service}", "hello")
-                .replace("{name}", "nosuch").replace("{id}", "nosuch").replace("{domain}", "www.example.com").replace("{version}", "9.9.9").replace("{plan}", "nosuch").replace("{server}", "nosuch").replace("{backup}", "nosuch").replace("{rule}", "nosuch");
+                .replace("{name}", "nosuch").replace("{id}", "nosuch").replace("{domain}", "www.example.com").replace("{version}", "9.9.9").replace("{plan}", "nosuch").replace("{server}", "nosuch").replace("{backup}", "nosuch").replace("{rule}", "nosuch").replace("{file}", "swagger-ui.css");
         return path.endsWith("/desired") ? path + "?wait=0" : path;
     }
 

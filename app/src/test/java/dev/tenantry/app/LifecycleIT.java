@@ -204,7 +204,7 @@ class LifecycleIT extends WithPlane {
 
         TestPlane.Reply other = plane.callWithHeaders("POST", "/v1/tenants/globex/instances",
                 Map.of("name", "idem2", "service", "hello", "plan", "starter"), key);
-        assertThat(other.status()).isEqualTo(400);
+        assertThat(other.status()).isEqualTo(422);
         assertThat(other.json().path("errors").get(0).path("field").asText()).isEqualTo("Idempotency-Key");
         List<String> names = new ArrayList<>();
         plane.get("/v1/tenants/globex/instances").json().path("items").forEach(i -> names.add(i.path("name").asText()));

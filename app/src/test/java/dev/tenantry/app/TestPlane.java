@@ -193,10 +193,16 @@ final class TestPlane implements AutoCloseable {
         return execute(request);
     }
 
-    private static Reply execute(HttpRequest request) {
+    /** Called with every request to the API and its reply (for contract checks); null: none. */
+    volatile java.util.function.BiConsumer<HttpRequest, Reply> apiObserver;
+
+    private Reply execute(HttpRequest request) {
         try {
             HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.body(), r);
+            Reply reply = new Reply(r.statusCode(), r.body(), r);
+            var observer = apiObserver;
+            if (observer != null && request.uri().toString().startsWith(api)) observer.accept(request, reply);
+            return reply;
         } catch (IOException e) {
             throw new AssertionError("request failed: " + request.uri(), e);
         } catch (InterruptedException e) {

@@ -47,6 +47,20 @@ public final class ApiClient {
         return send("GET", path, null, null);
     }
 
+    /** Every item of a paged list, following nextCursor: {"items": [...]}. */
+    public JsonNode list(String path) {
+        com.fasterxml.jackson.databind.node.ArrayNode items = Json.MAPPER.createArrayNode();
+        String cursor = null;
+        String separator = path.contains("?") ? "&" : "?";
+        do {
+            JsonNode page = get(path + separator + "limit=1000" + (cursor == null ? ""
+                    : "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8)));
+            page.path("items").forEach(items::add);
+            cursor = page.hasNonNull("nextCursor") ? page.path("nextCursor").asText() : null;
+        } while (cursor != null);
+        return Json.MAPPER.createObjectNode().set("items", items);
+    }
+
     public JsonNode post(String path, Object body) {
         return send("POST", path, Json.write(body), "application/json");
     }

@@ -33,7 +33,7 @@ public final class BackupsCommand {
 
     @Command(mixinStandardHelpOptions = true, name = "list", description = "The instance's backups, the newest first.")
     int list(@Mixin ClientOptions o, @Parameters(paramLabel = "TENANT") String tenant, @Parameters(paramLabel = "INSTANCE") String instance) {
-        return Output.run(o, c -> c.get(base(tenant, instance)), r -> {
+        return Output.run(o, c -> c.list(base(tenant, instance)), r -> {
             Table t = new Table("ID", "TRIGGER", "STATE", "RELEASE", "MIGRATION", "ROWS", "BYTES", "CREATED");
             r.path("items").forEach(x -> t.row(x.path("id").asText(), x.path("trigger").asText(), x.path("state").asText(),
                     Output.text(x, "release"), Output.text(x, "migrationVersion"), Output.text(x, "rows"), Output.text(x, "sizeBytes"),

@@ -10,7 +10,7 @@ public final class CellsCommand {
 
     @Command(mixinStandardHelpOptions = true, name = "list", description = "List cells.")
     int list(@Mixin ClientOptions o) {
-        return Output.run(o, c -> c.get("/v1/cells"), r -> {
+        return Output.run(o, c -> c.list("/v1/cells"), r -> {
             Table t = new Table("ID", "REGION", "DRIVER", "ONLINE", "INSTANCES", "CAPACITY", "REVISION", "LAST SEEN");
             r.path("items").forEach(x -> t.row(x.path("id").asText(), x.path("region").asText(), x.path("driver").asText(),
                     x.path("online").asText(), x.path("instances").asText(), x.path("capacity").asText(), x.path("revision").asText(),

@@ -18,7 +18,7 @@ public final class DatabasesCommand {
     @Command(mixinStandardHelpOptions = true, name = "servers", description = "The database servers (registered ones, and instances' own: DEDICATED TO names the instance's uid)"
             + " and how many tenant databases each holds.")
     int servers(@Mixin ClientOptions o) {
-        return Output.run(o, c -> c.get("/v1/database-servers"), r -> {
+        return Output.run(o, c -> c.list("/v1/database-servers"), r -> {
             Table t = new Table("NAME", "REGION", "CELL", "ADDRESS", "USED", "CAPACITY", "VERSION", "DEDICATED TO");
             r.path("items").forEach(x -> t.row(x.path("name").asText(), x.path("region").asText(), Output.text(x, "cell"),
                     x.path("host").asText() + ":" + x.path("port").asText(), x.path("used").asText(), x.path("capacity").asText(),

@@ -42,13 +42,28 @@ final class Output {
         }
     }
 
+    /** The error once: its message, the field errors it does not already say, and a hint where one helps. */
     static void printProblem(ApiClient.ApiException e) {
         System.err.println("error: " + e.getMessage());
         if (e.problem != null && e.problem.has("errors")) {
             for (JsonNode err : e.problem.get("errors")) {
-                System.err.println("  " + err.path("field").asText() + ": " + err.path("message").asText());
+                String line = err.path("field").asText() + ": " + err.path("message").asText();
+                if (!e.getMessage().contains(err.path("message").asText())) System.err.println("  " + line);
             }
         }
+        String hint = hint(e.status);
+        if (hint != null) System.err.println("hint: " + hint);
+    }
+
+    static String hint(int status) {
+        return switch (status) {
+            case 0 -> "is the control plane running? './tenantry up' starts one; --url, TENANTRY_URL or 'tenantry context use' choose another";
+            case 401 -> "the token is missing, unknown or revoked: --token-file, TENANTRY_TOKEN or 'tenantry context add' set another";
+            case 403 -> "this token's role or tenant does not allow it ('tenantry tokens list' as an admin shows tokens and roles)";
+            case 429 -> "too many requests with this token: wait a few seconds and retry";
+            case 503 -> "the control plane cannot reach its database: retry in a moment, or see its log";
+            default -> null;
+        };
     }
 
     static String text(JsonNode node, String field) {

@@ -67,7 +67,7 @@ public final class RolloutsCommand {
         return Output.run(o, c -> c.get("/v1/rollouts?limit=100"), r -> {
             Table t = new Table("ID", "SERVICE", "RELEASE", "STATE", "WAVE", "INSTANCES", "CREATED", "REASON");
             r.path("items").forEach(x -> t.row(x.path("id").asText(), x.path("service").asText(), x.path("release").asText(),
-                    x.path("state").asText(), wave(x), x.path("instances").size(), x.path("createdAt").asText(), Output.text(x, "reason")));
+                    x.path("state").asText(), wave(x), x.path("instanceCount").asInt(x.path("instances").size()), x.path("createdAt").asText(), Output.text(x, "reason")));
             t.print(System.out);
         });
     }

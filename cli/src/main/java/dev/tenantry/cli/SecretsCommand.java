@@ -38,7 +38,7 @@ public final class SecretsCommand {
 
     @Command(mixinStandardHelpOptions = true, name = "list", description = "The secrets set (names and versions).")
     int list(@Mixin ClientOptions o, @ArgGroup(multiplicity = "1") Where where) {
-        return Output.run(o, c -> c.get(where.path()), r -> {
+        return Output.run(o, c -> c.list(where.path()), r -> {
             Table t = new Table("NAME", "VERSION", "UPDATED", "BY");
             r.path("items").forEach(x -> t.row(x.path("name").asText(), x.path("version").asText(), x.path("updated").asText(),
                     x.path("updatedBy").asText()));

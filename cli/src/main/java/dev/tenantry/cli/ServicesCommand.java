@@ -19,7 +19,7 @@ public final class ServicesCommand {
 
     @Command(mixinStandardHelpOptions = true, name = "list", description = "List services.")
     int list(@Mixin ClientOptions o) {
-        return Output.run(o, c -> c.get("/v1/services"), r -> {
+        return Output.run(o, c -> c.list("/v1/services"), r -> {
             Table t = new Table("NAME", "LATEST RELEASE", "DESCRIPTION");
             r.path("items").forEach(s -> t.row(s.path("name").asText(), Output.text(s, "latestRelease"), Output.text(s, "description")));
             t.print(System.out);
@@ -51,7 +51,7 @@ public final class ServicesCommand {
 
     @Command(mixinStandardHelpOptions = true, name = "releases", description = "List a service's releases.")
     int releases(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service) {
-        return Output.run(o, c -> c.get("/v1/services/" + ApiClient.enc(service) + "/releases"), r -> {
+        return Output.run(o, c -> c.list("/v1/services/" + ApiClient.enc(service) + "/releases"), r -> {
             Table t = new Table("VERSION", "COMPONENTS", "CREATED");
             r.path("items").forEach(x -> t.row(x.path("version").asText(), x.path("blueprint").path("components").size(), x.path("createdAt").asText()));
             t.print(System.out);
@@ -92,7 +92,7 @@ public final class ServicesCommand {
 
     @Command(mixinStandardHelpOptions = true, name = "plans", description = "List a service's plans.")
     int plans(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service) {
-        return Output.run(o, c -> c.get("/v1/services/" + ApiClient.enc(service) + "/plans"), r -> {
+        return Output.run(o, c -> c.list("/v1/services/" + ApiClient.enc(service) + "/plans"), r -> {
             Table t = new Table("NAME", "ISOLATION", "REPLICAS", "MEMORY MB", "CPU MILLIS", "PRICE/HOUR");
             r.path("items").forEach(p -> t.row(p.path("name").asText(), p.path("isolation").asText(), Output.text(p, "replicas"),
                     Output.text(p.path("size"), "memoryMb"), Output.text(p.path("size"), "cpuMillis"), Output.text(p, "pricePerHour")));

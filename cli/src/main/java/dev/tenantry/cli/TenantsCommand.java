@@ -22,7 +22,7 @@ public final class TenantsCommand {
 
     @Command(mixinStandardHelpOptions = true, name = "list", description = "List tenants.")
     int list(@Mixin ClientOptions o) {
-        return Output.run(o, c -> c.get("/v1/tenants?limit=1000"), page -> {
+        return Output.run(o, c -> c.list("/v1/tenants"), page -> {
             Table table = new Table("ID", "NAME", "CREATED");
             page.path("items").forEach(t -> table.row(t.path("id").asText(), t.path("name").asText(), t.path("createdAt").asText()));
             table.print(System.out);

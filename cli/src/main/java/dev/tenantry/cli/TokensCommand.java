@@ -28,7 +28,7 @@ public final class TokensCommand {
 
     @Command(mixinStandardHelpOptions = true, name = "list", description = "List tokens (never their secrets).")
     int list(@Mixin ClientOptions o) {
-        return Output.run(o, c -> c.get("/v1/tokens"), r -> {
+        return Output.run(o, c -> c.list("/v1/tokens"), r -> {
             Table t = new Table("ID", "NAME", "ROLE", "TENANT", "CELL", "CREATED", "REVOKED");
             r.path("items").forEach(x -> t.row(x.path("id").asText(), x.path("name").asText(), x.path("role").asText(),
                     Output.text(x, "tenant"), Output.text(x, "cell"), x.path("createdAt").asText(), Output.text(x, "revokedAt")));

@@ -109,7 +109,8 @@ public final class TenantryServer implements AutoCloseable {
                 new CustomDomainService(store, box, signals, realTime), databaseService,
                 new BackupService(store, instances, signals, clock), new LogRelay(instances, signals), new dev.tenantry.server.domain.AlertService(store, signals, clock),
                 new dev.tenantry.server.domain.WebhookService(store, box, webhookSender, signals, clock),
-                new dev.tenantry.server.domain.UsageService(store, databaseService, clock));
+                new dev.tenantry.server.domain.UsageService(store, databaseService, clock),
+                new dev.tenantry.server.domain.IdempotentRequests(store, box, clock));
         BackupFiles backupFiles = new BackupFiles(new DirectoryBackupStore(config.tenantData().backupDirectory()),
                 new BackupCipher(config.security().keyEncryptionKey()));
         this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock, services.databases()))

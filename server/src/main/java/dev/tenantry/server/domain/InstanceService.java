@@ -145,7 +145,7 @@ public final class InstanceService {
 
     private static Accepted replay(Tx tx, IdempotencyRepository.Entry first, String requestHash) {
         if (!first.requestHash().equals(requestHash)) {
-            throw new ValidationFailure("Idempotency-Key", "this key was used with a different request; use a new key for a new request");
+            throw new IdempotencyKeyReusedException();
         }
         return new Accepted(tx.instances().byUid(first.instanceUid()).orElseThrow(), tx.operations().get(first.operationId()).orElseThrow(), true);
     }

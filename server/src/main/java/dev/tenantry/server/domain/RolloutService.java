@@ -80,7 +80,7 @@ public final class RolloutService {
             String approval = approvalNeeded(tx.rollouts().protection(), request.service(), selected, labelsOf);
             Rollout rollout = new Rollout(Ids.newId("ro", 12), request.service(), request.release(), selector, strategy, request.isEmergency(),
                     approval == null ? Rollout.State.RUNNING : Rollout.State.AWAITING_APPROVAL,
-                    0, waveCount, null, null, items, who.actor(), approval, null, now, now, null);
+                    0, waveCount, null, null, items, who.actor(), approval, null, now, now, null, 0);
             tx.rollouts().insert(rollout, who.tokenId());
             tx.events().append("rollout.created", "rollouts/" + rollout.id(), null, Map.of("rollout", rollout.id(), "service", rollout.service(),
                     "release", rollout.release(), "instances", items.size(), "waves", waveCount, "actor", who.actor()));

@@ -6,4 +6,4 @@ public record Services(CatalogService catalog, TenantService tenants, InstanceSe
                        Health health, SecretService secrets, CertificateService certificates, AgentIdentityService agents,
                        CustomDomainService domains, DatabaseService databases, BackupService backups,
                        LogRelay logs, AlertService alerts, WebhookService webhooks,
-                       UsageService usage) {}
+                       UsageService usage, IdempotentRequests idempotentRequests) {}

@@ -47,12 +47,13 @@ public final class TenantService {
     }
 
     /** Sets (or, with null, clears) the window in which rollouts may upgrade the tenant's instances. */
-    public Tenant setMaintenanceWindow(Principal who, String id, MaintenanceWindow window) {
+    public Tenant setMaintenanceWindow(Principal who, String id, MaintenanceWindow window, String ifMatch) {
         Errors errors = new Errors();
         MaintenanceWindow.check(errors, "maintenanceWindow", window);
         errors.throwIfAny();
-        Tenant tenant = get(who, id);
+        get(who, id);
         return change(tx -> {
+            Tenant tenant = locked(tx, id, ifMatch);
             tx.tenants().setMaintenanceWindow(tenant.id(), window);
             tx.rollouts().requestReconcileOfTenant(tenant.id());
             tx.events().append("tenant.maintenance-window", "tenants/" + id, id,
@@ -62,12 +63,13 @@ public final class TenantService {
     }
 
     /** Replaces the tenant's labels (they decide protection and rollout selection: provider admins only), audited from and to. */
-    public Tenant setLabels(Principal who, String id, Map<String, String> labels) {
+    public Tenant setLabels(Principal who, String id, Map<String, String> labels, String ifMatch) {
         Errors errors = new Errors();
         Labels.check(errors, "labels", labels);
         errors.throwIfAny();
-        Tenant tenant = get(who, id);
+        get(who, id);
         return change(tx -> {
+            Tenant tenant = locked(tx, id, ifMatch);
             tx.tenants().setLabels(tenant.id(), labels);
             tx.audit().record(who.actor(), "tenant.labels", "tenants/" + id, id, "success", "labels " + tenant.labels() + " -> " + labels);
             tx.events().append("tenant.labeled", "tenants/" + id, id, Map.of("tenant", id, "actor", who.actor(), "labels", labels));
@@ -76,12 +78,13 @@ public final class TenantService {
     }
 
     /** Sets (null: clears, so that the plans' quotas apply) the tenant's own quota; audited from and to. */
-    public Tenant setQuota(Principal who, String id, Quota quota) {
+    public Tenant setQuota(Principal who, String id, Quota quota, String ifMatch) {
         Errors errors = new Errors();
         Quota.check(errors, "quota", quota);
         errors.throwIfAny();
-        Tenant tenant = get(who, id);
+        get(who, id);
         return change(tx -> {
+            Tenant tenant = locked(tx, id, ifMatch);
             tx.tenants().setQuota(tenant.id(), quota);
             tx.audit().record(who.actor(), "tenant.quota", "tenants/" + id, id, "success", "quota " + tenant.quota() + " -> " + quota);
             tx.events().append("tenant.quota", "tenants/" + id, id, quota == null ? Map.of("tenant", id, "actor", who.actor())
@@ -96,6 +99,15 @@ public final class TenantService {
         return store.tx(tx -> new QuotaUsage(id, tenant.quota(), Quotas.usage(tx, id, null, null)));
     }
 
+    /** The tenant, its row locked until the transaction ends, if it is still at {@code ifMatch} (null or *: any version). */
+    private static Tenant locked(dev.tenantry.server.store.Tx tx, String id, String ifMatch) {
+        Tenant tenant = tx.tenants().lock(id).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + id + "'"));
+        if (ifMatch != null && !ifMatch.strip().equals("*") && !ifMatch.strip().equals(tenant.etag())) {
+            throw new PreconditionFailedException("the tenant changed since " + ifMatch.strip() + "; it is now " + tenant.etag());
+        }
+        return tenant;
+    }
+
     public Tenant get(Principal who, String id) {
         if (!who.canSeeTenant(id)) throw new NotFoundException("tenant", "no tenant '" + id + "'");
         return store.tx(tx -> tx.tenants().get(id)).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + id + "'"));
@@ -107,9 +119,10 @@ public final class TenantService {
     }
 
     /** Deletes a tenant that has no live instances left. */
-    public void delete(Principal who, String id) {
+    public void delete(Principal who, String id, String ifMatch) {
         get(who, id);
         store.run(tx -> {
+            locked(tx, id, ifMatch);
             int live = tx.instances().countLive(id);
             if (live > 0) throw new ConflictException("tenant", "tenant '" + id + "' still has " + live + " instance(s); delete them first");
             tx.tenants().delete(id);

@@ -16,7 +16,7 @@ final class AlertRoutes {
         r.get("/v1/alerts", Access.MEMBER_VIEWER, ctx -> Http.json(ctx, 200, alerts.list(Http.principal(ctx), ctx.queryParam("tenant"),
                 ctx.queryParam("state"), ctx.queryParam("rule"), ctx.queryParam("cursor"), Http.limit(ctx))));
         r.get("/v1/alerts/{id}", Access.MEMBER_VIEWER, ctx -> Http.json(ctx, 200, alerts.get(Http.principal(ctx), ctx.pathParam("id"))));
-        r.get("/v1/alert-rules", Access.MEMBER_VIEWER, ctx -> Http.json(ctx, 200, Map.of("items", alerts.rules(Http.principal(ctx)))));
+        r.get("/v1/alert-rules", Access.MEMBER_VIEWER, ctx -> Http.page(ctx, alerts.rules(Http.principal(ctx)), dev.tenantry.api.model.AlertRuleInfo::name));
         r.put("/v1/alert-rules/{rule}/overrides", Access.PROVIDER_ADMIN, ctx -> Http.json(ctx, 200,
                 alerts.putOverride(Http.principal(ctx), ctx.pathParam("rule"), Bodies.read(ctx, AlertOverride.class))));
         r.delete("/v1/alert-rules/{rule}/overrides", Access.PROVIDER_ADMIN, ctx -> {

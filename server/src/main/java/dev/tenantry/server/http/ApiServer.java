@@ -45,6 +45,8 @@ public final class ApiServer implements AutoCloseable {
         this.agentTokens = agentTokens;
         this.rateLimits = rateLimits;
         this.openApi = loadOpenApi();
+        ContentNegotiation negotiation = new ContentNegotiation(openApi);
+        IdempotencyKeys idempotencyKeys = new IdempotencyKeys(services.idempotentRequests());
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = Bodies.MAX_BYTES;
@@ -52,12 +54,17 @@ public final class ApiServer implements AutoCloseable {
             config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
             config.routes.beforeMatched(ctx -> dev.tenantry.server.LogContext.of(ctx.pathParamMap().get("tenant"), ctx.pathParamMap().get("name")));
             config.routes.beforeMatched(this::authenticate);
+            config.routes.beforeMatched(ctx -> negotiation.check(ctx, routePath(ctx)));
+            config.routes.beforeMatched(ctx -> idempotencyKeys.before(ctx, routePath(ctx), accessOf(ctx)));
             config.routes.afterMatched(this::audit);
+            config.routes.afterMatched(idempotencyKeys::after);
             config.routes.after(this::measure);
             Routes routes = new Routes(config.routes);
             routes.get("/readyz", Access.PUBLIC, this::readiness);
             routes.get("/metrics", Access.PROVIDER_VIEWER, ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
             routes.get("/v1/openapi.json", Access.PUBLIC, ctx -> ctx.contentType("application/json").result(Json.write(openApi)));
+            routes.get("/docs", Access.PUBLIC, ApiReferencePage::page);
+            routes.get("/docs/assets/{file}", Access.PUBLIC, ApiReferencePage::asset);
             new CatalogRoutes(services.catalog()).register(routes);
             new TenantRoutes(services.tenants()).register(routes);
             new InstanceRoutes(services.instances()).register(routes);
@@ -191,9 +198,13 @@ public final class ApiServer implements AutoCloseable {
     /** Where the servlet request keeps the client's certificate chain of a mutual TLS connection. */
     private static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
 
-    private void authenticate(Context ctx) {
-        Access access = ctx.routeRoles().stream().filter(Access.class::isInstance).map(Access.class::cast).findFirst()
+    private static Access accessOf(Context ctx) {
+        return ctx.routeRoles().stream().filter(Access.class::isInstance).map(Access.class::cast).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no access policy on " + routePath(ctx)));
+    }
+
+    private void authenticate(Context ctx) {
+        Access access = accessOf(ctx);
         if (access == Access.PUBLIC) return;
         if (ctx.contentLength() > Bodies.MAX_BYTES) {
             throw new ProblemException(413, "content-too-large", "the request body is larger than " + Bodies.MAX_BYTES + " bytes", null);

@@ -16,8 +16,8 @@ final class BackupRoutes {
     }
 
     void register(Routes r) {
-        r.get(BASE, Access.TENANT_VIEWER, ctx -> Http.json(ctx, 200,
-                Map.of("items", backups.list(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")))));
+        r.get(BASE, Access.TENANT_VIEWER, ctx -> Http.page(ctx,
+                backups.list(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")), dev.tenantry.api.model.Backup::id));
         r.post(BASE, Access.TENANT_OPERATOR, ctx -> {
             Backup backup = backups.request(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name"));
             ctx.header("Location", "/v1/tenants/" + backup.tenant() + "/instances/" + backup.instance() + "/backups/" + backup.id());
@@ -30,7 +30,7 @@ final class BackupRoutes {
             String body = ctx.body();
             BackupRestore request = body.isBlank() ? new BackupRestore(null) : Bodies.read(ctx, BackupRestore.class);
             InstanceService.Accepted accepted = backups.restore(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name"),
-                    ctx.pathParam("backup"), request, ctx.header("If-Match"));
+                    ctx.pathParam("backup"), request, Http.ifMatch(ctx));
             ctx.header("ETag", accepted.instance().etag());
             ctx.header("Operation-Location", "/v1/operations/" + accepted.operation().id());
             Http.json(ctx, 202, Map.of("instance", accepted.instance().toApi(), "operation", accepted.operation()));

@@ -16,7 +16,7 @@ final class CellRoutes {
     }
 
     void register(Routes r) {
-        r.get("/v1/cells", Access.PROVIDER_VIEWER, ctx -> Http.json(ctx, 200, Map.of("items", cells.list())));
+        r.get("/v1/cells", Access.PROVIDER_VIEWER, ctx -> Http.page(ctx, cells.list(), dev.tenantry.api.model.Cell::id));
         r.get("/v1/cells/{cell}", Access.PROVIDER_VIEWER, ctx -> Http.json(ctx, 200, cells.get(ctx.pathParam("cell"))));
         r.put("/v1/cells/{cell}", Access.CELL_AGENT, ctx -> {
             CellRegistration body = Bodies.read(ctx, CellRegistration.class);

@@ -14,7 +14,7 @@ final class CustomDomainRoutes {
     }
 
     void register(Routes r) {
-        r.get(BASE, Access.TENANT_VIEWER, ctx -> Http.json(ctx, 200, Map.of("items", domains.list(ctx.pathParam("tenant"), ctx.pathParam("name")))));
+        r.get(BASE, Access.TENANT_VIEWER, ctx -> Http.page(ctx, domains.list(ctx.pathParam("tenant"), ctx.pathParam("name")), dev.tenantry.api.model.CustomDomain::domain));
         r.put(BASE + "/{domain}", Access.PROVIDER_ADMIN, ctx -> Http.json(ctx, 200, domains.put(Http.principal(ctx), ctx.pathParam("tenant"),
                 ctx.pathParam("name"), ctx.pathParam("domain"), Bodies.readSecret(ctx, CustomDomain.Upload.class))));
         r.get("/v1/cells/{cell}/instances/{id}/domains", Access.CELL_AGENT,

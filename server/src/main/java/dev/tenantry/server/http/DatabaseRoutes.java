@@ -13,7 +13,7 @@ final class DatabaseRoutes {
     }
 
     void register(Routes r) {
-        r.get("/v1/database-servers", Access.PROVIDER_VIEWER, ctx -> Http.json(ctx, 200, Map.of("items", databases.servers())));
+        r.get("/v1/database-servers", Access.PROVIDER_VIEWER, ctx -> Http.page(ctx, databases.servers(), dev.tenantry.api.model.DatabaseServer::name));
         r.post("/v1/database-servers", Access.PROVIDER_ADMIN, ctx -> {
             var server = databases.register(Http.principal(ctx), Bodies.readSecret(ctx, DatabaseServerCreate.class));
             ctx.header("Location", "/v1/database-servers/" + server.name());
@@ -27,7 +27,7 @@ final class DatabaseRoutes {
         r.get("/v1/tenants/{tenant}/instances/{name}/database", Access.TENANT_VIEWER, ctx -> Http.json(ctx, 200,
                 databases.ofInstance(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name"))));
         r.post("/v1/tenants/{tenant}/instances/{name}/database/rotate", Access.TENANT_OPERATOR, ctx -> {
-            var accepted = databases.rotate(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"));
+            var accepted = databases.rotate(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name"), Http.ifMatch(ctx));
             ctx.header("ETag", accepted.instance().etag());
             ctx.header("Operation-Location", "/v1/operations/" + accepted.operation().id());
             Http.json(ctx, 202, Map.of("instance", accepted.instance().toApi(), "operation", accepted.operation()));

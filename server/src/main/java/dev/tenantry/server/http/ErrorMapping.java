@@ -30,6 +30,8 @@ final class ErrorMapping {
         routes.exception(ConflictException.class, (e, ctx) -> Problems.write(ctx, 409, "conflict", e.getMessage(), fields(e.field(), e.getMessage())));
         routes.exception(PreconditionFailedException.class, (e, ctx) -> Problems.write(ctx, 412, "precondition-failed", e.getMessage(),
                 fields("If-Match", e.getMessage())));
+        routes.exception(dev.tenantry.server.domain.IdempotencyKeyReusedException.class, (e, ctx) -> Problems.write(ctx, 422,
+                "idempotency-key-reused", e.getMessage(), fields(IdempotencyKeys.HEADER, "used with another request")));
         routes.exception(QuotaExceededException.class, (e, ctx) -> Problems.write(ctx, 409, "quota-exceeded", e.getMessage(),
                 fields(e.field(), e.getMessage())));
         routes.exception(ForbiddenException.class, (e, ctx) -> Problems.write(ctx, 403, "forbidden", e.getMessage(), List.of()));

@@ -11,13 +11,49 @@ final class Http {
     private Http() {}
 
     static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType("application/json").result(Json.write(body));
+        String json = Json.write(body);
+        if (status == 200 && ctx.method() == io.javalin.http.HandlerType.GET) ctx.header("ETag", representationTag(ctx.res().getHeader("ETag"), json));
+        ctx.status(status).contentType("application/json").result(json);
+    }
+
+    /**
+     * The entity tag of a representation: the object's version tag (when it has one, for If-Match) with a digest of the
+     * body after a '~', so that If-None-Match sees every change, also of an instance's status, while If-Match compares
+     * versions only ({@link #ifMatch}). Javalin answers a GET whose If-None-Match equals it with 304.
+     */
+    static String representationTag(String versionTag, String body) {
+        String digest;
+        try {
+            digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        if (versionTag == null) return "\"" + digest + "\"";
+        return versionTag.substring(0, versionTag.length() - 1) + "~" + digest + "\"";
+    }
+
+    /** The If-Match header as the version it names (a representation's digest after '~' dropped); null if none. */
+    static String ifMatch(Context ctx) {
+        String header = ctx.header("If-Match");
+        return header == null ? null : header.strip().replaceFirst("~[0-9a-f]{16}\"$", "\"");
+    }
+
+    /** 201 with the created object and where it is. */
+    static void created(Context ctx, String location, Object body) {
+        ctx.header("Location", location);
+        json(ctx, 201, body);
     }
 
     static Principal principal(Context ctx) {
         Principal p = ctx.attribute(PRINCIPAL);
         if (p == null) throw ProblemException.unauthorized("missing bearer token");
         return p;
+    }
+
+    /** A page of {@code all} after the request's {@code cursor}, of at most its {@code limit} items, keyed by {@code key}. */
+    static <T> void page(Context ctx, java.util.List<T> all, java.util.function.Function<T, String> key) {
+        json(ctx, 200, dev.tenantry.server.domain.Pages.after(all, ctx.queryParam("cursor"), limit(ctx), key));
     }
 
     static int limit(Context ctx) {

@@ -34,31 +34,31 @@ final class InstanceRoutes {
             ctx.header("ETag", instance.etag());
             Http.json(ctx, 200, instance.toApi());
         });
-        r.get("/v1/tenants/{tenant}/instances/{name}/releases", Access.TENANT_VIEWER, ctx -> Http.json(ctx, 200,
-                Map.of("items", instances.releases(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")))));
+        r.get("/v1/tenants/{tenant}/instances/{name}/releases", Access.TENANT_VIEWER, ctx -> Http.page(ctx,
+                instances.releases(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")), dev.tenantry.api.model.ReleaseChange::operation));
         r.patch("/v1/tenants/{tenant}/instances/{name}", Access.TENANT_OPERATOR, ctx -> accepted(ctx, instances.update(Http.principal(ctx),
-                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"), Bodies.read(ctx, InstanceUpdate.class))));
+                ctx.pathParam("tenant"), ctx.pathParam("name"), Http.ifMatch(ctx), Bodies.read(ctx, InstanceUpdate.class))));
         r.post("/v1/tenants/{tenant}/instances/{name}/scale", Access.TENANT_OPERATOR, ctx -> accepted(ctx, instances.scale(Http.principal(ctx),
-                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"), Bodies.read(ctx, InstanceScale.class))));
+                ctx.pathParam("tenant"), ctx.pathParam("name"), Http.ifMatch(ctx), Bodies.read(ctx, InstanceScale.class))));
         r.post("/v1/tenants/{tenant}/instances/{name}/stop", Access.TENANT_OPERATOR, ctx -> accepted(ctx, instances.stop(Http.principal(ctx),
-                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
+                ctx.pathParam("tenant"), ctx.pathParam("name"), Http.ifMatch(ctx))));
         r.post("/v1/tenants/{tenant}/instances/{name}/start", Access.TENANT_OPERATOR, ctx -> accepted(ctx, instances.start(Http.principal(ctx),
-                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
+                ctx.pathParam("tenant"), ctx.pathParam("name"), Http.ifMatch(ctx))));
         r.post("/v1/tenants/{tenant}/instances/{name}/hibernate", Access.TENANT_OPERATOR, ctx -> accepted(ctx, instances.hibernate(Http.principal(ctx),
-                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
+                ctx.pathParam("tenant"), ctx.pathParam("name"), Http.ifMatch(ctx))));
         r.post("/v1/tenants/{tenant}/instances/{name}/wake", Access.TENANT_OPERATOR, ctx -> accepted(ctx, instances.wake(Http.principal(ctx),
-                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
+                ctx.pathParam("tenant"), ctx.pathParam("name"), Http.ifMatch(ctx))));
         r.post("/v1/tenants/{tenant}/instances/{name}/restart", Access.TENANT_OPERATOR, ctx -> accepted(ctx, instances.restart(Http.principal(ctx),
-                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
+                ctx.pathParam("tenant"), ctx.pathParam("name"), Http.ifMatch(ctx))));
         r.delete("/v1/tenants/{tenant}/instances/{name}", Access.TENANT_OPERATOR, ctx -> {
             InstanceService.Accepted accepted = instances.delete(Http.principal(ctx), ctx.pathParam("tenant"), ctx.pathParam("name"));
             ctx.header("Operation-Location", "/v1/operations/" + accepted.operation().id());
             Http.json(ctx, 202, Map.of("instance", accepted.instance().toApi(), "operation", accepted.operation()));
         });
         r.post("/v1/tenants/{tenant}/instances/{name}/restore", Access.TENANT_OPERATOR, ctx -> accepted(ctx, instances.restore(Http.principal(ctx),
-                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
+                ctx.pathParam("tenant"), ctx.pathParam("name"), Http.ifMatch(ctx))));
         r.post("/v1/tenants/{tenant}/instances/{name}/purge", Access.TENANT_OPERATOR, ctx -> accepted(ctx, instances.purge(Http.principal(ctx),
-                ctx.pathParam("tenant"), ctx.pathParam("name"), ctx.header("If-Match"))));
+                ctx.pathParam("tenant"), ctx.pathParam("name"), Http.ifMatch(ctx))));
         r.get("/v1/operations/{id}", Access.MEMBER_VIEWER, ctx -> Http.json(ctx, 200, instances.operation(Http.principal(ctx), ctx.pathParam("id"))));
     }
 

@@ -26,7 +26,7 @@ final class SecretRoutes {
     }
 
     private void register(Routes r, String base, Function<Context, Scope> scope, Access readers) {
-        r.get(base, readers, ctx -> Http.json(ctx, 200, Map.of("items", secrets.list(scope.apply(ctx)))));
+        r.get(base, readers, ctx -> Http.page(ctx, secrets.list(scope.apply(ctx)), dev.tenantry.api.model.SecretInfo::name));
         r.get(base + "/{name}", readers, ctx -> Http.json(ctx, 200, secrets.get(scope.apply(ctx), ctx.pathParam("name"))));
         r.put(base + "/{name}", Access.PROVIDER_ADMIN, ctx -> Http.json(ctx, 200,
                 secrets.set(Http.principal(ctx), scope.apply(ctx), ctx.pathParam("name"), Bodies.readSecret(ctx, SecretValue.class))));

@@ -13,7 +13,7 @@ final class TokenRoutes {
     }
 
     void register(Routes r) {
-        r.get("/v1/tokens", Access.MEMBER_ADMIN, ctx -> Http.json(ctx, 200, Map.of("items", tokens.list(Http.principal(ctx)))));
+        r.get("/v1/tokens", Access.MEMBER_ADMIN, ctx -> Http.page(ctx, tokens.list(Http.principal(ctx)), dev.tenantry.api.model.Token::id));
         r.post("/v1/tokens", Access.MEMBER_ADMIN, ctx -> Http.json(ctx, 201, tokens.create(Http.principal(ctx), Bodies.read(ctx, TokenCreate.class))));
         r.delete("/v1/tokens/{id}", Access.MEMBER_ADMIN, ctx -> {
             tokens.revoke(Http.principal(ctx), ctx.pathParam("id"));

@@ -13,7 +13,10 @@ final class WebhookRoutes {
 
     void register(Routes r) {
         r.get("/v1/webhooks", Access.PROVIDER_VIEWER, ctx -> Http.json(ctx, 200, webhooks.list(ctx.queryParam("cursor"), Http.limit(ctx))));
-        r.post("/v1/webhooks", Access.PROVIDER_ADMIN, ctx -> Http.json(ctx, 201, webhooks.create(Http.principal(ctx), Bodies.read(ctx, WebhookCreate.class))));
+        r.post("/v1/webhooks", Access.PROVIDER_ADMIN, ctx -> {
+            var webhook = webhooks.create(Http.principal(ctx), Bodies.read(ctx, WebhookCreate.class));
+            Http.created(ctx, "/v1/webhooks/" + webhook.id(), webhook);
+        });
         r.get("/v1/webhooks/{id}", Access.PROVIDER_VIEWER, ctx -> Http.json(ctx, 200, webhooks.get(ctx.pathParam("id"))));
         r.delete("/v1/webhooks/{id}", Access.PROVIDER_ADMIN, ctx -> {
             webhooks.delete(Http.principal(ctx), ctx.pathParam("id"));

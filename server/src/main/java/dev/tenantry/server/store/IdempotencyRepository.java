@@ -7,6 +7,9 @@ import org.jdbi.v3.core.Handle;
 public final class IdempotencyRepository {
     public record Entry(String requestHash, String instanceUid, String operationId) {}
 
+    /** A request's kept answer (status 0: not answered yet), claimed at {@code claimedAt}. */
+    public record Answer(String requestHash, int status, java.util.Map<String, String> headers, String body, java.time.Instant claimedAt) {}
+
     private final Handle h;
 
     IdempotencyRepository(Handle h) {
@@ -38,4 +41,34 @@ public final class IdempotencyRepository {
         h.createUpdate("update idempotency_keys set instance_uid = :u, operation_id = :o where scope = :s and key = :k")
                 .bind("s", scope).bind("k", key).bind("u", instanceUid).bind("o", operationId).execute();
     }
+
+    /** The claim of a generic request with its kept answer, if the key was used. */
+    public Optional<Answer> answer(String scope, String key) {
+        return h.createQuery("select request_hash, response_status, response_headers, response_body, created_at from idempotency_keys"
+                        + " where scope = :s and key = :k")
+                .bind("s", scope).bind("k", key)
+                .map((rs, c) -> new Answer(rs.getString("request_hash"), rs.getInt("response_status"),
+                        JsonColumns.read(rs, "response_headers", HEADERS), rs.getString("response_body"), JsonColumns.instant(rs, "created_at")))
+                .findOne();
+    }
+
+    /** Claims again a key whose request never got an answer recorded since {@code before} (its server died); true if it did. */
+    public boolean reclaim(String scope, String key, String requestHash, java.time.Instant before, java.time.Instant now) {
+        return h.createUpdate("update idempotency_keys set created_at = :now where scope = :s and key = :k and request_hash = :h"
+                        + " and response_status is null and created_at < :before")
+                .bind("s", scope).bind("k", key).bind("h", requestHash).bind("before", before).bind("now", now).execute() == 1;
+    }
+
+    public void answer(String scope, String key, int status, java.util.Map<String, String> headers, String body) {
+        h.createUpdate("update idempotency_keys set response_status = :st, response_headers = cast(:hd as jsonb), response_body = :b"
+                        + " where scope = :s and key = :k")
+                .bind("s", scope).bind("k", key).bind("st", status).bind("hd", JsonColumns.write(headers)).bind("b", body).execute();
+    }
+
+    /** Forgets a claim whose request failed, so that the key can be used again. */
+    public void release(String scope, String key) {
+        h.createUpdate("delete from idempotency_keys where scope = :s and key = :k and response_status is null").bind("s", scope).bind("k", key).execute();
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>> HEADERS = new com.fasterxml.jackson.core.type.TypeReference<>() { };
 }

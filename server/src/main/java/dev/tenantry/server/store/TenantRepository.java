@@ -22,12 +22,12 @@ public final class TenantRepository {
     }
 
     public void setLabels(String id, Map<String, String> labels) {
-        h.createUpdate("update tenants set labels = cast(:l as jsonb) where id = :id").bind("id", id).bind("l", JsonColumns.write(labels)).execute();
+        h.createUpdate("update tenants set labels = cast(:l as jsonb), version = version + 1 where id = :id").bind("id", id).bind("l", JsonColumns.write(labels)).execute();
     }
 
     /** Sets the tenant's maintenance window (null: upgrades at any time). */
     public void setMaintenanceWindow(String id, MaintenanceWindow window) {
-        h.createUpdate("update tenants set maintenance_window = cast(:w as jsonb) where id = :id").bind("id", id)
+        h.createUpdate("update tenants set maintenance_window = cast(:w as jsonb), version = version + 1 where id = :id").bind("id", id)
                 .bind("w", window == null ? null : JsonColumns.write(window)).execute();
     }
 
@@ -48,12 +48,13 @@ public final class TenantRepository {
     private static Tenant row(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Tenant(rs.getString("id"), rs.getString("name"), JsonColumns.read(rs, "labels", LABELS),
                 JsonColumns.read(rs, "maintenance_window", MaintenanceWindow.class),
-                JsonColumns.instant(rs, "created_at"), JsonColumns.read(rs, "quota", dev.tenantry.api.model.Quota.class));
+                JsonColumns.instant(rs, "created_at"), JsonColumns.read(rs, "quota", dev.tenantry.api.model.Quota.class),
+                Tenant.etag(JsonColumns.instant(rs, "created_at"), rs.getLong("version")));
     }
 
     /** Sets (null: clears) the tenant's own quota. */
     public void setQuota(String id, dev.tenantry.api.model.Quota quota) {
-        h.createUpdate("update tenants set quota = cast(:q as jsonb) where id = :id").bind("id", id)
+        h.createUpdate("update tenants set quota = cast(:q as jsonb), version = version + 1 where id = :id").bind("id", id)
                 .bind("q", quota == null ? null : dev.tenantry.api.Json.write(quota)).execute();
     }
 

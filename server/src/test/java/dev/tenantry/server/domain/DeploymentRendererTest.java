@@ -27,7 +27,7 @@ class DeploymentRendererTest {
     private final Blueprint blueprint = new Blueprint(List.of(web, worker),
             List.of(new Parameter("greeting", Parameter.Type.string, "Hello", List.of(), false, null)), null);
     private final Release release = new Release("hello", "2.0.0", blueprint, null);
-    private final Tenant tenant = new Tenant("acme", "Acme Corp", null, null, null, null);
+    private final Tenant tenant = new Tenant("acme", "Acme Corp", null, null, null, null, null);
     private final InstanceRecord instance = new InstanceRecord("ins_1", "acme", "web", 7,
             new InstanceSpec("hello", "pro", "2.0.0", Map.of("greeting", "Hi")),
             new InstanceStatus(Phase.PENDING, 0, null, null, null, null, List.of(), List.of()), null, "local", null, false, 0, 0, null, null, null, null, null);
