@@ -4,7 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-. "$ROOT/scripts/java-home.sh"
+TENANTRY_REQUIRE_JAVAC=1 . "$ROOT/scripts/java-home.sh"
 echo "Using JDK at $JAVA_HOME"
 "$ROOT/scripts/lint-openapi.sh"
 exec ./mvnw -B -ntp verify "$@"

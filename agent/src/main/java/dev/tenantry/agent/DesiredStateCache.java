@@ -18,7 +18,11 @@ final class DesiredStateCache {
     }
 
     Optional<CellDesiredState> load() {
-        return Json.readFile(file, CellDesiredState.class);
+        try {
+            return java.util.Optional.of(Json.readTolerant(java.nio.file.Files.readString(file), CellDesiredState.class));
+        } catch (IOException | IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     void save(CellDesiredState state) throws IOException {

@@ -45,7 +45,7 @@ final class ServerClient {
                 .timeout(wait.plusSeconds(15)).GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) throw new IOException("desired state: HTTP " + response.statusCode() + " " + response.body());
-        return Json.read(response.body(), CellDesiredState.class);
+        return Json.readTolerant(response.body(), CellDesiredState.class);
     }
 
     void register(CellRegistration registration) throws IOException, InterruptedException {

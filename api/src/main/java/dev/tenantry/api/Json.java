@@ -82,6 +82,18 @@ public final class Json {
         }
     }
 
+    /**
+     * The JSON as {@code type}, fields it does not know ignored: for what another version of Tenantry wrote (the desired
+     * state an upgraded server sends to an agent not upgraded yet, a cache an older agent left).
+     */
+    public static <T> T readTolerant(String json, Class<T> type) {
+        try {
+            return MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot parse " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
     public static <T> T read(String json, Class<T> type) {
         try {
             return MAPPER.readValue(json, type);

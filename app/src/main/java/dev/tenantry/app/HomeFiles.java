@@ -28,6 +28,18 @@ final class HomeFiles {
         return new StoredToken(token.secret(), true);
     }
 
+    /** The token in {@code file}, registered if the database does not know it; else a new one, written there. */
+    static StoredToken adoptedToken(Path file, TokenService tokens, TokenCreate request) throws IOException {
+        if (Files.exists(file)) {
+            String existing = Files.readString(file, StandardCharsets.UTF_8).strip();
+            tokens.adopt(request, existing);
+            return new StoredToken(existing, false);
+        }
+        Token token = tokens.issue(request);
+        write(file, token.secret());
+        return new StoredToken(token.secret(), true);
+    }
+
     static void write(Path file, String content) throws IOException {
         Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");

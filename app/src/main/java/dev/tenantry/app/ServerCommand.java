@@ -47,6 +47,14 @@ final class ServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     LogFormat logFormat;
 
+    @Option(names = "--admin-token-file", paramLabel = "FILE", description = "The bootstrap admin token: if the file exists, the token in it"
+            + " (registered if the database does not know it, so that replicas can share one from a secret store); else a new one is"
+            + " written there (default: admin.token in the home). Never printed.")
+    Path adminTokenFile;
+
+    @Option(names = "--no-admin-token", description = "Make no bootstrap admin token")
+    boolean noAdminToken;
+
     @Override
     public Integer call() throws Exception {
         logFormat.apply();
@@ -55,11 +63,14 @@ final class ServerCommand implements Callable<Integer> {
         TenantryServer server = TenantryServer.start(new TenantryServer.Config(db.url(), db.user(), db.password(), host, apiPort, workers, null,
                 limits.toApiLimits(), security.toSettings(dir).withAgentTokens(agentTokens),
                 new TenantDataSettings(databaseWorkers, 0, backupDir != null ? backupDir : dir.resolve("backups"))));
-        HomeFiles.StoredToken token = HomeFiles.token(dir.resolve("admin.token"), server.services().tokens(),
-                new TokenCreate("admin", Role.admin, null, null));
         HomeFiles.write(dir.resolve("api.url"), server.url());
-        System.out.println("Tenantry server listening on " + server.url() + (token.created() ? "; admin token: " + token.secret()
-                : "; admin token in " + dir.resolve("admin.token")));
+        String admin = "";
+        if (!noAdminToken) {
+            Path file = adminTokenFile != null ? adminTokenFile : dir.resolve("admin.token");
+            HomeFiles.StoredToken token = HomeFiles.adoptedToken(file, server.services().tokens(), new TokenCreate("admin", Role.admin, null, null));
+            admin = token.created() ? "; a new admin token is in " + file : "; admin token in " + file;
+        }
+        System.out.println("Tenantry server listening on " + server.url() + admin);
         UntilStopped.await(server::close, db::close);
         return 0;
     }

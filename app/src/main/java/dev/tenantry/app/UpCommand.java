@@ -80,7 +80,7 @@ final class UpCommand implements Callable<Integer> {
         String gw = "http://web.acme.localhost:" + dev.gateway().port() + "/";
         System.out.println();
         System.out.println("Tenantry is up (dev mode).");
-        System.out.println("  API        " + dev.apiUrl() + "   (OpenAPI: " + dev.apiUrl() + "/v1/openapi.json)"
+        System.out.println("  API        " + dev.apiUrl() + "   (reference: " + dev.apiUrl() + "/docs)"
                 + (dev.server().tlsUrl() != null ? "  and " + dev.server().tlsUrl() : ""));
         System.out.println("  gateway    http://{instance}.{tenant}.localhost:" + dev.gateway().port() + "/"
                 + (dev.gateway().tlsPort() > 0 ? "  and https://…:" + dev.gateway().tlsPort() + "/ (CA: " + dev.apiUrl() + "/v1/ca)" : ""));

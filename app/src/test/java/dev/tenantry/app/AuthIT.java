@@ -170,4 +170,30 @@ class AuthIT extends WithPlane {
         assertThat(created).isTrue();
         assertThat(denied).as("a denied call by a viewer is audited").isTrue();
     }
+
+    @Test
+    void serverReplicasShareOneBootstrapAdminTokenFromAFile() throws Exception {
+        var tokens = plane.dev.server().services().tokens();
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("admin-", ".token");
+        String secret = "tnt_" + "k".repeat(43);
+        java.nio.file.Files.writeString(file, secret + "\n");
+        var request = new dev.tenantry.api.model.TokenCreate("admin (shared)", dev.tenantry.api.model.Role.admin, null, null);
+        HomeFiles.StoredToken first = HomeFiles.adoptedToken(file, tokens, request);
+        HomeFiles.StoredToken second = HomeFiles.adoptedToken(file, tokens, request);
+        assertThat(first.created()).as("a token in the file is taken, not replaced").isFalse();
+        assertThat(second.secret()).isEqualTo(secret);
+        assertThat(plane.call("GET", "/v1/tenants", null, secret).status()).isEqualTo(200);
+        long registered = 0;
+        for (JsonNode t : plane.get("/v1/tokens").json().path("items")) if (t.path("name").asText().equals("admin (shared)")) registered++;
+        assertThat(registered).as("registered once, whatever the number of replicas").isEqualTo(1);
+
+        java.nio.file.Path empty = java.nio.file.Files.createTempDirectory("admin-").resolve("admin.token");
+        HomeFiles.StoredToken made = HomeFiles.adoptedToken(empty, tokens, request);
+        assertThat(made.created()).isTrue();
+        assertThat(java.nio.file.Files.readString(empty).strip()).isEqualTo(made.secret());
+
+        java.nio.file.Files.writeString(file, "not a token");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HomeFiles.adoptedToken(file, tokens, request))
+                .hasMessageContaining("tnt_");
+    }
 }

@@ -63,9 +63,9 @@ class CommandHelpTest {
         assertThat(cmd.execute("instances", "lst")).isEqualTo(2);
         assertThat(err.toString()).contains("Did you mean: list?").contains("See 'tenantry instances --help'.");
         assertThat(err.toString().split("Unmatched argument", -1)).as("said once: " + err).hasSize(2);
-        assertThat(Main.isClose("rstart", "restart")).isTrue();
-        assertThat(Main.isClose("lsit", "list")).as("a transposition").isTrue();
-        assertThat(Main.isClose("stop", "list")).isFalse();
+        assertThat(dev.tenantry.cli.CommandErrors.isClose("rstart", "restart")).isTrue();
+        assertThat(dev.tenantry.cli.CommandErrors.isClose("lsit", "list")).as("a transposition").isTrue();
+        assertThat(dev.tenantry.cli.CommandErrors.isClose("stop", "list")).isFalse();
     }
 
     @Test
@@ -83,5 +83,64 @@ class CommandHelpTest {
             System.setErr(was);
         }
         assertThat(err + stderr.toString()).as("it got as far as calling the API").doesNotContain("argument type mismatch").contains("error");
+    }
+
+    /**
+     * The launcher prints tenantry --help and tenantry up --help before the first build from text kept beside the
+     * sources: it must be what the commands print. {@code -Dhelp.update=true} rewrites it.
+     */
+    @Test
+    void theHelpKeptForUnbuiltCheckoutsIsCurrent() throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of("..", "cli", "src", "main", "help");
+        java.util.Map<String, String> expected = java.util.Map.of(
+                "tenantry.txt", usage(new String[] {"--help"}), "up.txt", usage(new String[] {"up", "--help"}));
+        for (var e : expected.entrySet()) {
+            java.nio.file.Path file = dir.resolve(e.getKey());
+            if (Boolean.getBoolean("help.update")) {
+                java.nio.file.Files.createDirectories(dir);
+                java.nio.file.Files.writeString(file, e.getValue());
+            }
+            assertThat(java.nio.file.Files.readString(file)).as(file + " (rewrite it with -Dhelp.update=true)").isEqualTo(e.getValue());
+        }
+    }
+
+    @Test
+    void aCheckoutThatWasNeverBuiltAnswersHelpWithoutBuilding() throws Exception {
+        java.nio.file.Path root = java.nio.file.Path.of("..").toAbsolutePath().normalize();
+        java.nio.file.Path copy = java.nio.file.Files.createTempDirectory("tenantry-unbuilt-");
+        java.nio.file.Files.copy(root.resolve("tenantry"), copy.resolve("tenantry"));
+        java.nio.file.Files.createDirectories(copy.resolve("cli/src/main/help"));
+        for (String f : List.of("tenantry.txt", "up.txt")) {
+            java.nio.file.Files.copy(root.resolve("cli/src/main/help").resolve(f), copy.resolve("cli/src/main/help").resolve(f));
+        }
+        java.nio.file.Files.writeString(copy.resolve("pom.xml"), "<project/>");
+        for (List<String> args : List.of(List.of("--help"), List.of("up", "--help"))) {
+            List<String> command = new ArrayList<>(List.of("bash", copy.resolve("tenantry").toString()));
+            command.addAll(args);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isZero();
+            assertThat(out).as("no build was started").doesNotContain("building").startsWith("Usage: tenantry");
+        }
+        assertThat(copy.resolve("app/target")).as("nothing was built").doesNotExist();
+        new ProcessBuilder("rm", "-rf", copy.toString()).start().waitFor();
+    }
+
+    private static String usage(String[] args) {
+        CommandLine cmd = Main.commandLine();
+        StringWriter out = new StringWriter();
+        cmd.setOut(new PrintWriter(out, true));
+        assertThat(cmd.execute(args)).isZero();
+        return out.toString();
+    }
+
+    @Test
+    void theQuickClientKnowsEveryClientCommandByTheNameItsAnnotationGives() {
+        CommandLine cmd = Main.commandLine();
+        for (String name : dev.tenantry.cli.ClientCommands.names()) {
+            assertThat(cmd.getSubcommands()).as(name).containsKey(name);
+        }
+        assertThat(dev.tenantry.cli.ClientCommands.all()).extracting(c -> new CommandLine(c).getCommandName())
+                .containsExactlyElementsOf(dev.tenantry.cli.ClientCommands.names());
     }
 }

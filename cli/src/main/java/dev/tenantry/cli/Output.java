@@ -57,8 +57,8 @@ final class Output {
 
     static String hint(int status) {
         return switch (status) {
-            case 0 -> "is the control plane running? './tenantry up' starts one; --url, TENANTRY_URL or 'tenantry context use' choose another";
-            case 401 -> "the token is missing, unknown or revoked: --token-file, TENANTRY_TOKEN or 'tenantry context add' set another";
+            case 0 -> "is the control plane running? './tenantry up' starts one; --api-url, TENANTRY_API_URL or 'tenantry context use' choose another";
+            case 401 -> "the token is missing, unknown or revoked: --token, TENANTRY_TOKEN or 'tenantry context add' give another";
             case 403 -> "this token's role or tenant does not allow it ('tenantry tokens list' as an admin shows tokens and roles)";
             case 429 -> "too many requests with this token: wait a few seconds and retry";
             case 503 -> "the control plane cannot reach its database: retry in a moment, or see its log";

@@ -49,6 +49,23 @@ public final class ServicesCommand {
         }, r -> System.out.println("release " + version + " of " + service + " created"));
     }
 
+    @Command(mixinStandardHelpOptions = true, name = "blueprint", description = "Print a release's blueprint as YAML (default: the latest"
+            + " release), to edit into the next: tenantry services blueprint hello > hello-2.0.0.yaml")
+    int blueprint(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service,
+                  @Parameters(paramLabel = "VERSION", arity = "0..1", description = "Default: the service's latest release") String version) {
+        return Output.run(o, c -> {
+            String release = version != null ? version : c.get("/v1/services/" + ApiClient.enc(service)).path("latestRelease").asText(null);
+            if (release == null) throw new ApiClient.ApiException(404, null, "service " + service + " has no release yet");
+            return c.get("/v1/services/" + ApiClient.enc(service) + "/releases/" + ApiClient.enc(release)).path("blueprint");
+        }, blueprint -> {
+            try {
+                System.out.print(Json.YAML.writeValueAsString(blueprint));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
     @Command(mixinStandardHelpOptions = true, name = "releases", description = "List a service's releases.")
     int releases(@Mixin ClientOptions o, @Parameters(paramLabel = "SERVICE") String service) {
         return Output.run(o, c -> c.list("/v1/services/" + ApiClient.enc(service) + "/releases"), r -> {

@@ -80,6 +80,29 @@ public final class TokenService {
         return store.tx(tx -> issue(tx, request));
     }
 
+    /**
+     * The token {@code request} describes with the given {@code secret}, registered unless the database knows it
+     * already: a bootstrap admin token kept in a secret store and shared by several server replicas. A revoked one
+     * is refused (put a new secret in its place).
+     */
+    public Token adopt(TokenCreate request, String secret) {
+        if (secret == null || !secret.startsWith(PREFIX) || secret.length() < PREFIX.length() + 32 || secret.length() > 200) {
+            throw new IllegalArgumentException("a token is tnt_ followed by at least 32 letters, digits, '-' or '_'");
+        }
+        String hash = hash(secret);
+        try {
+            return store.tx(tx -> tx.tokens().activeByHash(hash).orElseGet(() -> {
+                Token token = new Token(Ids.newId("tok", 12), request.name(), request.role(), request.tenant(), request.cell(), clock.instant(), null, null);
+                tx.tokens().insert(token, hash);
+                return token;
+            }));
+        } catch (RuntimeException e) {
+            // another replica registered it at the same time, or it was revoked (the hash is unique)
+            return store.tx(tx -> tx.tokens().activeByHash(hash))
+                    .orElseThrow(() -> new IllegalStateException("this admin token was revoked; put a new one (tnt_…) in its file", e));
+        }
+    }
+
     private Token issue(dev.tenantry.server.store.Tx tx, TokenCreate request) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
