@@ -68,7 +68,9 @@ public final class Agent implements AutoCloseable {
     private final Map<String, Deployment> desired = new LinkedHashMap<>();
     /** Instances whose data was purged, to name as removed in the next report (so the server sees the purge done). */
     private final Set<String> purgedToReport = new java.util.HashSet<>();
-    private final Object changeLock = new Object();
+    /** Guards {@code changed}; a lock rather than a monitor, which a waiting virtual thread would pin on JDK 21-23. */
+    private final java.util.concurrent.locks.ReentrantLock changeLock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.Condition changeSignal = changeLock.newCondition();
     private final Object routesLock = new Object();
     private volatile boolean running = true;
     private volatile long appliedRevision = -1;
@@ -190,9 +192,12 @@ public final class Agent implements AutoCloseable {
     }
 
     private void changed() {
-        synchronized (changeLock) {
+        changeLock.lock();
+        try {
             changed = true;
-            changeLock.notifyAll();
+            changeSignal.signalAll();
+        } finally {
+            changeLock.unlock();
         }
     }
 
@@ -206,10 +211,13 @@ public final class Agent implements AutoCloseable {
         while (running) {
             try {
                 boolean wasChanged;
-                synchronized (changeLock) {
-                    if (!changed) changeLock.wait(TRAFFIC_CHECK.toMillis());
+                changeLock.lock();
+                try {
+                    if (!changed) changeSignal.await(TRAFFIC_CHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                     wasChanged = changed;
                     changed = false;
+                } finally {
+                    changeLock.unlock();
                 }
                 boolean heartbeatDue = System.nanoTime() - lastFull >= HEARTBEAT.toNanos() || lastFull == 0;
                 if (!wasChanged && !heartbeatDue && !trafficMoved(reported)) continue;

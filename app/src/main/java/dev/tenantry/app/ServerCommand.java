@@ -63,13 +63,14 @@ final class ServerCommand implements Callable<Integer> {
         TenantryServer server = TenantryServer.start(new TenantryServer.Config(db.url(), db.user(), db.password(), host, apiPort, workers, null,
                 limits.toApiLimits(), security.toSettings(dir).withAgentTokens(agentTokens),
                 new TenantDataSettings(databaseWorkers, 0, backupDir != null ? backupDir : dir.resolve("backups"))));
-        HomeFiles.write(dir.resolve("api.url"), server.url());
         String admin = "";
         if (!noAdminToken) {
             Path file = adminTokenFile != null ? adminTokenFile : dir.resolve("admin.token");
             HomeFiles.StoredToken token = HomeFiles.adoptedToken(file, server.services().tokens(), new TokenCreate("admin", Role.admin, null, null));
             admin = token.created() ? "; a new admin token is in " + file : "; admin token in " + file;
         }
+        // last: whoever waits for api.url finds the admin token written already
+        HomeFiles.write(dir.resolve("api.url"), server.url());
         System.out.println("Tenantry server listening on " + server.url() + admin);
         UntilStopped.await(server::close, db::close);
         return 0;

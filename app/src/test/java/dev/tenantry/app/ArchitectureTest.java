@@ -22,6 +22,16 @@ class ArchitectureTest {
         }
     }
 
+    /** On JDK 21-23 a virtual thread that waits in a monitor (Object.wait, Process.waitFor) pins its carrier thread. */
+    @Test
+    void nothingWaitsInAMonitor() {
+        noClasses().should().callMethod(Object.class, "wait").orShould().callMethod(Object.class, "wait", long.class)
+                .orShould().callMethod(Process.class, "waitFor")
+                .orShould().callMethod(Process.class, "waitFor", long.class, java.util.concurrent.TimeUnit.class)
+                .because("a virtual thread waiting in a monitor pins its carrier on JDK 21-23: use locks, conditions and onExit()")
+                .check(classes);
+    }
+
     @Test
     void apiDependsOnNothingOfOurs() {
         noClasses().that().resideInAPackage("dev.tenantry.api..")

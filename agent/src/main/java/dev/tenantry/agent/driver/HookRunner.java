@@ -48,9 +48,14 @@ final class HookRunner {
             pb.environment().putAll(ProcessDriver.environment(instancesDir, d, dataDir, dir));
             log.info("Running the {} hook of {} (release {})", name, d.key(), d.release());
             Process p = pb.start();
-            if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            try {
+                // onExit parks; Process.waitFor would pin a virtual thread on JDK 21-23
+                p.onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
                 ReplicaSupervisor.terminate(p.toHandle(), stopGrace);
                 return Optional.of(name + " hook did not finish within " + timeout.toSeconds() + " s");
+            } catch (java.util.concurrent.ExecutionException e) {
+                return Optional.of(name + " hook could not be waited for: " + e.getCause());
             }
             if (p.exitValue() == 0) return Optional.empty();
             return Optional.of(name + " hook exited with code " + p.exitValue() + ReplicaSupervisor.lastLine(logFile).map(l -> ": " + l).orElse(""));

@@ -102,11 +102,13 @@ final class ReplicaSupervisor {
             return child != null ? child.isAlive() : handle.isAlive();
         }
 
-        /** Waits up to {@code millis} for the process to end; true if it did. */
+        /**
+         * Waits up to {@code millis} for the process to end; true if it did. Through {@code onExit()}, which parks:
+         * {@code Process.waitFor} waits in a monitor, which pins a virtual thread to its carrier on JDK 21–23.
+         */
         boolean awaitExit(long millis) throws InterruptedException {
-            if (child != null) return child.waitFor(millis, TimeUnit.MILLISECONDS);
             try {
-                handle.onExit().get(millis, TimeUnit.MILLISECONDS);
+                (child != null ? child.onExit() : handle.onExit()).get(millis, TimeUnit.MILLISECONDS);
                 return true;
             } catch (java.util.concurrent.TimeoutException e) {
                 return false;

@@ -137,9 +137,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
         try {
             Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(output.toFile())
                     .directory(binDir.toFile()).start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            try {
+                // onExit parks; Process.waitFor would pin a virtual thread on JDK 21-23
+                p.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
                 p.destroyForcibly();
                 throw new IOException(command.get(0) + " did not finish within " + timeout);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("cannot wait for " + command.get(0), e.getCause());
             }
             if (p.exitValue() != 0) {
                 throw new IOException(Path.of(command.get(0)).getFileName() + " failed (exit " + p.exitValue() + "): "
