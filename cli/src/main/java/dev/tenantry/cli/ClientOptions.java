@@ -66,6 +66,18 @@ public final class ClientOptions {
      * TENANTRY_HOME names a dev-mode home to use, if any.
      */
     private Optional<Contexts.Context> chosenContext() {
+        // looked up once per command (URL, token and CA all come from it); a command line run again may name another
+        if (chosen == null || !java.util.Objects.equals(chosenFor, context)) {
+            chosen = findContext();
+            chosenFor = context;
+        }
+        return chosen;
+    }
+
+    private Optional<Contexts.Context> chosen;
+    private String chosenFor;
+
+    private Optional<Contexts.Context> findContext() {
         String named = context != null ? context : System.getenv("TENANTRY_CONTEXT");
         Contexts contexts = Contexts.load();
         if (named != null && !named.isBlank()) {

@@ -40,7 +40,6 @@ public final class InstanceService {
     public static final List<String> RESTORE_STEPS = List.of("database", "render", "publish", "start", "route");
     /** The agent removes the instance's data directory; its database is dropped; then its parameters are erased. */
     public static final List<String> PURGE_STEPS = List.of("remove-data", "drop-database", "erase");
-    private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
     private final Store store;
     private final Signals signals;
@@ -82,7 +81,7 @@ public final class InstanceService {
         Slugs.check(errors, "name", request.name());
         if (request.service() == null) errors.add("service", "is required");
         if (request.plan() == null) errors.add("plan", "is required");
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > IdempotentRequests.MAX_KEY_LENGTH)) {
             errors.add("Idempotency-Key", "must be 1 to 200 characters");
         }
         errors.throwIfAny();

@@ -22,13 +22,7 @@ final class Http {
      * versions only ({@link #ifMatch}). Javalin answers a GET whose If-None-Match equals it with 304.
      */
     static String representationTag(String versionTag, String body) {
-        String digest;
-        try {
-            digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        String digest = dev.tenantry.api.Hashes.sha256(body).substring(0, 16);
         if (versionTag == null) return "\"" + digest + "\"";
         return versionTag.substring(0, versionTag.length() - 1) + "~" + digest + "\"";
     }

@@ -59,7 +59,7 @@ public final class RolloutRepository {
         return h.createQuery("select r.*, (select count(*) from rollout_instances ri where ri.rollout_id = r.id) as instance_count"
                         + " from rollouts r where (cast(:before as text) is null"
                         + " or created_at < (select created_at from rollouts where id = :before)) order by created_at desc limit :limit")
-                .bind("before", before).bind("limit", limit).map((rs, c) -> row(rs)).list();
+                .bind("before", before).bind("limit", limit).map((rs, c) -> row(rs, rs.getInt("instance_count"))).list();
     }
 
     /** The uids among {@code uids} that an unfinished rollout holds. */
@@ -146,20 +146,19 @@ public final class RolloutRepository {
                 JsonColumns.instant(rs, "at"));
     }
 
-    private static boolean hasColumn(ResultSet rs, String column) throws SQLException {
-        var meta = rs.getMetaData();
-        for (int i = 1; i <= meta.getColumnCount(); i++) if (meta.getColumnLabel(i).equals(column)) return true;
-        return false;
+    private static Rollout row(ResultSet rs) throws SQLException {
+        return row(rs, 0);
     }
 
-    private static Rollout row(ResultSet rs) throws SQLException {
+    /** A rollout without its instances; {@code instanceCount}: how many it moves (0: counted from the instances added later). */
+    private static Rollout row(ResultSet rs, int instanceCount) throws SQLException {
         return new Rollout(rs.getString("id"), rs.getString("service"), rs.getString("release"),
                 JsonColumns.read(rs, "selector", RolloutSelector.class), JsonColumns.read(rs, "strategy", RolloutStrategy.class),
                 rs.getBoolean("emergency"), Rollout.State.valueOf(rs.getString("state")), rs.getInt("current_wave"), rs.getInt("wave_count"), JsonColumns.instant(rs, "bake_until"),
                 rs.getString("reason"),
                 List.of(), rs.getString("created_by"), rs.getString("approval_reason"), rs.getString("approved_by"),
                 JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at"), null,
-                hasColumn(rs, "instance_count") ? rs.getInt("instance_count") : 0);
+                instanceCount);
     }
 
     private static Rollout.Item item(ResultSet rs) throws SQLException {
