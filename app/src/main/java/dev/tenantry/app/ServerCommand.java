@@ -69,9 +69,13 @@ final class ServerCommand implements Callable<Integer> {
             HomeFiles.StoredToken token = HomeFiles.adoptedToken(file, server.services().tokens(), new TokenCreate("admin", Role.admin, null, null));
             admin = token.created() ? "; a new admin token is in " + file : "; admin token in " + file;
         }
-        // last: whoever waits for api.url finds the admin token written already
+        String tls = server.tlsUrl();
+        if (tls != null) {
+            HomeFiles.write(dir.resolve("api-tls.url"), tls);
+        }
+        // last: whoever waits for api.url finds the admin token and the HTTPS URL written already
         HomeFiles.write(dir.resolve("api.url"), server.url());
-        System.out.println("Tenantry server listening on " + server.url() + admin);
+        System.out.println("Tenantry server listening on " + server.url() + (tls != null ? " and " + tls : "") + admin);
         UntilStopped.await(server::close, db::close);
         return 0;
     }

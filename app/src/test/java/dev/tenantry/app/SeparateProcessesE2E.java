@@ -24,12 +24,13 @@ class SeparateProcessesE2E extends SplitProcesses {
     @Test
     void anAgentInItsOwnProcessRunsInstancesForTheServer() throws Exception {
         home = Files.createTempDirectory("tenantry-e2e-split-");
-        int tlsPort = freePort();
-        startServer(home.resolve("server.log"), 0, "--api-tls-port", String.valueOf(tlsPort));
+        // any free port, chosen by the server (one chosen here could go to embedded PostgreSQL first)
+        startServer(home.resolve("server.log"), 0, "--api-tls-port", "0");
         Path ca = home.resolve("ca.pem");
         Files.writeString(ca, HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/v1/ca")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body());
-        String server = "https://localhost:" + tlsPort;
+        String server = Files.readString(home.resolve("server").resolve("api-tls.url")).strip();
+        assertThat(server).startsWith("https://localhost:");
         String joinToken = call("POST", "/v1/cells/edge/join-tokens", Map.of()).path("token").asText();
         String agentToken = call("POST", "/v1/tokens", Map.of("name", "edge agent", "role", "agent", "cell", "edge")).path("secret").asText();
         HttpResponse<String> refused = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/v1/cells/edge/desired?wait=0"))

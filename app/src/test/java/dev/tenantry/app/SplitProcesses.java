@@ -132,9 +132,20 @@ abstract class SplitProcesses {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A free port for a process to bind later, below Linux's ephemeral range (32768 and up): one from that range, closed
+     * again, can go to another bind to port 0 first (embedded PostgreSQL's, say) before the process it was meant for starts.
+     */
     static int freePort() throws IOException {
-        try (var socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (var socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (java.net.BindException taken) {
+                // another one
+            }
         }
+        throw new IOException("no free port between 20000 and 32000 after 100 tries");
     }
 }
