@@ -1,7 +1,7 @@
 package dev.tenantry.agent;
 
 import dev.tenantry.agent.driver.DriverSettings;
-import dev.tenantry.agent.driver.ProcessDriver;
+import dev.tenantry.agent.driver.Driver;
 import dev.tenantry.api.cell.CellDesiredState;
 import dev.tenantry.api.cell.CellRegistration;
 import dev.tenantry.api.cell.CellReport;
@@ -59,7 +59,7 @@ public final class Agent implements AutoCloseable {
     private final ServerClient server;
     private LogShipper logShipper;
     private final DesiredStateCache cache;
-    private final ProcessDriver driver;
+    private final Driver driver;
     private final Consumer<List<Route>> routeSink;
     private final Function<String, InstanceTraffic> traffic;
     private final CertificateKeeper certificates;
@@ -74,6 +74,8 @@ public final class Agent implements AutoCloseable {
     private final Object routesLock = new Object();
     private volatile boolean running = true;
     private volatile long appliedRevision = -1;
+    /** Whether it has applied a full desired state from the server since it started (before that it runs its cached one). */
+    private volatile boolean synced;
     private boolean changed = true;
     private Thread pollThread;
     private Thread reportThread;
@@ -99,10 +101,16 @@ public final class Agent implements AutoCloseable {
      */
     public Agent(Config config, Consumer<List<Route>> routeSink, Function<String, InstanceTraffic> traffic,
                  Consumer<List<dev.tenantry.api.cell.ServedCertificate>> certificates, java.time.Clock clock) {
+        this(config, routeSink, traffic, certificates, clock, Driver.PROCESSES);
+    }
+
+    /** {@code drivers}: what runs the cell's deployments ({@link Driver#PROCESSES}; a hollow driver in benchmarks of scale). */
+    public Agent(Config config, Consumer<List<Route>> routeSink, Function<String, InstanceTraffic> traffic,
+                 Consumer<List<dev.tenantry.api.cell.ServedCertificate>> certificates, java.time.Clock clock, Driver.Factory drivers) {
         this.config = config;
         this.server = new ServerClient(config.serverUrl(), config.token(), config.cell(), config.tls());
         this.cache = new DesiredStateCache(config.workDir());
-        this.driver = new ProcessDriver(config.workDir(), config.driver(), this::changed, this::publishRoutes, server::secrets);
+        this.driver = drivers.create(config.workDir(), config.driver(), this::changed, this::publishRoutes, server::secrets);
         this.routeSink = routeSink;
         this.traffic = traffic;
         this.usage = new dev.tenantry.agent.usage.UsageRecorder(config.workDir(), driver::running, traffic, server::postUsage, clock,
@@ -155,8 +163,10 @@ public final class Agent implements AutoCloseable {
                 }
             }
             try {
-                CellDesiredState state = server.awaitDesired(appliedRevision, LONG_POLL);
+                // the first poll asks for everything: a cached state may miss changes (or be ahead of a restored server)
+                CellDesiredState state = server.awaitDesired(synced ? appliedRevision : -1, LONG_POLL);
                 if (state.revision() != appliedRevision || state.full()) apply(state);
+                synced = synced || state.full();
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
@@ -320,12 +330,17 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Wakes a hibernated instance of this cell at once, without the server: its gateway holds a request for it. */
+    /** Whether it has applied a full desired state from the server since it started (before that it runs its cached one). */
+    public boolean synced() {
+        return synced;
+    }
+
     /** The cell's per-instance metrics, collected when scraped. */
     public dev.tenantry.agent.metrics.CellMetrics metrics() {
         return new dev.tenantry.agent.metrics.CellMetrics(config.cell(), driver::running, traffic);
     }
 
+    /** Wakes a hibernated instance of this cell at once, without the server: its gateway holds a request for it. */
     public void wake(String instanceUid) {
         if (driver.wake(instanceUid)) log.info("Waking instance {} for a request", instanceUid);
     }

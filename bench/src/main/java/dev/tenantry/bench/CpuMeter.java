@@ -79,6 +79,17 @@ final class CpuMeter {
         return groups;
     }
 
+    /** CPU seconds a process has used so far (user and system). */
+    static double processSeconds(long pid) {
+        ProcStat stat = ProcStat.read(Path.of("/proc", String.valueOf(pid), "stat"));
+        return stat == null ? 0 : stat.ticks() / TICKS_PER_SECOND;
+    }
+
+    /** CPU seconds the PostgreSQL processes have used so far, those of their exited children included. */
+    static double postgresSeconds() throws IOException {
+        return postgresTicks() / TICKS_PER_SECOND;
+    }
+
     /** User and system ticks of the running postgres processes plus those of their exited children. */
     private static long postgresTicks() throws IOException {
         long total = 0;

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * An instance that is no longer wanted (deleted) keeps its data and logs until it is purged.
  */
-public final class ProcessDriver implements AutoCloseable {
+public final class ProcessDriver implements Driver {
     private static final Logger log = LoggerFactory.getLogger(ProcessDriver.class);
     private static final List<String> INHERITED_ENV = List.of("PATH", "LANG", "LC_ALL", "TZ", "JAVA_HOME");
 
@@ -91,6 +91,7 @@ public final class ProcessDriver implements AutoCloseable {
      * instances, extra replicas, processes whose state file is missing (an agent killed while it started them) —
      * is stopped, so that no replica ever runs twice.
      */
+    @Override
     public synchronized void adoptRunning(List<Deployment> desired) throws IOException {
         Map<String, Deployment> wanted = new LinkedHashMap<>();
         desired.forEach(d -> wanted.put(d.instanceUid(), d));
@@ -152,6 +153,7 @@ public final class ProcessDriver implements AutoCloseable {
      * Makes the running workloads match {@code desired}: stops what is gone, starts what is new, and hands a
      * changed deployment to its instance's runtime, which replaces replicas one at a time.
      */
+    @Override
     public synchronized void apply(List<Deployment> desired) {
         if (closed) return;
         Map<String, Deployment> wanted = new LinkedHashMap<>();
@@ -188,6 +190,7 @@ public final class ProcessDriver implements AutoCloseable {
      * Removes, for good, the data and logs of instances that no longer run here (purged). An instance still running
      * is left alone: the server stops it first. Returns the uids whose directory is gone now.
      */
+    @Override
     public synchronized List<String> purge(List<String> instanceUids) {
         List<String> purged = new ArrayList<>();
         for (String uid : instanceUids) {
@@ -316,27 +319,28 @@ public final class ProcessDriver implements AutoCloseable {
     }
 
     /** Wakes a hibernated instance (a request for it waits at the gateway); false if it is unknown or not asleep. */
+    @Override
     public boolean wake(String instanceUid) {
         InstanceRuntime runtime = running.get(instanceUid);
         return runtime != null && runtime.wake();
     }
 
     /** What runs now, one entry per deployment. */
+    @Override
     public List<ObservedInstance> observe() {
         List<ObservedInstance> result = new ArrayList<>(running.values().stream().map(InstanceRuntime::observe).toList());
         result.sort(Comparator.comparing(ObservedInstance::instanceUid));
         return result;
     }
 
-    /** A deployment the driver runs and what runs of it now. */
-    public record Running(Deployment deployment, ObservedInstance observed) {}
-
     /** Every deployment it runs, with what runs of it now (for metrics). */
+    @Override
     public List<Running> running() {
         return running.values().stream().map(r -> new Running(r.deployment(), r.observe())).toList();
     }
 
     /** Gateway routes: each deployment's host to its healthy, not draining ingress replicas. */
+    @Override
     public List<Route> routes() {
         List<Route> routes = new ArrayList<>();
         for (InstanceRuntime r : running.values()) {
@@ -353,6 +357,7 @@ public final class ProcessDriver implements AutoCloseable {
     }
 
     /** The host names the cell's instances are served at by the CA's certificates (their custom domains aside). */
+    @Override
     public Set<String> hosts() {
         Set<String> hosts = new java.util.TreeSet<>();
         running.values().forEach(r -> {
@@ -362,6 +367,7 @@ public final class ProcessDriver implements AutoCloseable {
     }
 
     /** The custom domains of the running instances, by instance uid: domain → fingerprint of its uploaded certificate. */
+    @Override
     public Map<String, Map<String, String>> domains() {
         Map<String, Map<String, String>> domains = new java.util.TreeMap<>();
         running.values().forEach(r -> {
@@ -371,6 +377,7 @@ public final class ProcessDriver implements AutoCloseable {
     }
 
     /** Stops supervising and leaves every workload running, for the next agent to adopt (static stability). */
+    @Override
     public synchronized void detach() {
         closed = true;
         logRotation.close();

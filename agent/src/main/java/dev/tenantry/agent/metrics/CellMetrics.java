@@ -1,6 +1,6 @@
 package dev.tenantry.agent.metrics;
 
-import dev.tenantry.agent.driver.ProcessDriver;
+import dev.tenantry.agent.driver.Driver;
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.InstanceTraffic;
 import dev.tenantry.api.cell.LatencyHistogram;
@@ -30,10 +30,10 @@ public final class CellMetrics implements MultiCollector {
     static final double[] BOUNDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, Double.POSITIVE_INFINITY};
 
     private final String cell;
-    private final Supplier<List<ProcessDriver.Running>> instances;
+    private final Supplier<List<Driver.Running>> instances;
     private final Function<String, InstanceTraffic> traffic;
 
-    public CellMetrics(String cell, Supplier<List<ProcessDriver.Running>> instances, Function<String, InstanceTraffic> traffic) {
+    public CellMetrics(String cell, Supplier<List<Driver.Running>> instances, Function<String, InstanceTraffic> traffic) {
         this.cell = cell;
         this.instances = instances;
         this.traffic = traffic;
@@ -56,7 +56,7 @@ public final class CellMetrics implements MultiCollector {
         GaugeSnapshot.Builder up = GaugeSnapshot.builder().name("tenantry_replica_up").help("1 while the replica's process runs");
         GaugeSnapshot.Builder ready = GaugeSnapshot.builder().name("tenantry_replica_ready").help("1 while the replica passes its health check");
         ProcessUsage.Table processes = ProcessUsage.Table.read();
-        for (ProcessDriver.Running running : instances.get()) {
+        for (Driver.Running running : instances.get()) {
             Deployment d = running.deployment();
             InstanceTraffic seen = traffic.apply(d.instanceUid());
             TrafficStats stats = seen == null ? null : seen.stats();

@@ -1,6 +1,6 @@
 package dev.tenantry.agent.usage;
 
-import dev.tenantry.agent.driver.ProcessDriver;
+import dev.tenantry.agent.driver.Driver;
 import dev.tenantry.agent.metrics.ProcessUsage;
 import dev.tenantry.api.Json;
 import dev.tenantry.api.cell.InstanceTraffic;
@@ -40,7 +40,7 @@ public final class UsageRecorder {
 
     private final Path file;
     private final Path instancesDir;
-    private final Supplier<List<ProcessDriver.Running>> running;
+    private final Supplier<List<Driver.Running>> running;
     private final Function<String, InstanceTraffic> traffic;
     private final Sink sink;
     private final Clock clock;
@@ -49,7 +49,7 @@ public final class UsageRecorder {
     private boolean resumed;
     private Thread thread;
 
-    public UsageRecorder(Path workDir, Supplier<List<ProcessDriver.Running>> running, Function<String, InstanceTraffic> traffic, Sink sink,
+    public UsageRecorder(Path workDir, Supplier<List<Driver.Running>> running, Function<String, InstanceTraffic> traffic, Sink sink,
                          Clock clock, Duration interval) {
         this.file = workDir.resolve("usage.json");
         this.instancesDir = workDir.resolve("instances");
@@ -109,7 +109,7 @@ public final class UsageRecorder {
     void sampleOnce() throws IOException {
         ProcessUsage.Table processes = ProcessUsage.Table.read();
         List<UsageMeter.Observation> observed = new ArrayList<>();
-        for (ProcessDriver.Running r : running.get()) {
+        for (Driver.Running r : running.get()) {
             String uid = r.deployment().instanceUid();
             Map<Long, Double> cpu = new HashMap<>();
             long resident = 0;

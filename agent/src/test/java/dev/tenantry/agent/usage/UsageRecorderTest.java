@@ -3,7 +3,7 @@ package dev.tenantry.agent.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tenantry.agent.driver.ProcessDriver;
+import dev.tenantry.agent.driver.Driver;
 import dev.tenantry.api.cell.UsageReport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ class UsageRecorderTest {
     }
 
     private UsageRecorder recorder(Clock clock, UsageRecorder.Sink sink) {
-        return new UsageRecorder(work, List::<ProcessDriver.Running>of, uid -> null, sink, clock, Duration.ofMinutes(1));
+        return new UsageRecorder(work, List::<Driver.Running>of, uid -> null, sink, clock, Duration.ofMinutes(1));
     }
 
     @Test

@@ -31,7 +31,8 @@ public final class CellService {
         Errors errors = new Errors();
         Slugs.check(errors, "cell", id);
         Slugs.check(errors, "region", r.region());
-        if (r.driver() == null || !r.driver().equals("process")) errors.add("driver", "must be 'process'");
+        // hollow: simulated replicas, the driver of benchmarks and tests of scale (dev.tenantry.agent.driver.HollowDriver)
+        if (r.driver() == null || !List.of("process", "hollow").contains(r.driver())) errors.add("driver", "must be 'process' or 'hollow'");
         if (r.capacity() < 1 || r.capacity() > 100_000) errors.add("capacity", "must be between 1 and 100000");
         if (r.baseDomain() == null || !r.baseDomain().matches("[a-z0-9]([a-z0-9.-]{0,200}[a-z0-9])?")) errors.add("baseDomain", "must be a DNS name");
         if (r.endpointTemplate() == null || !r.endpointTemplate().contains("{host}")) errors.add("endpointTemplate", "must contain {host}");

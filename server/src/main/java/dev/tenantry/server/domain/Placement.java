@@ -21,6 +21,29 @@ public final class Placement {
                 .toList();
     }
 
+    /** A cell's placement lock and its count of live instances then; the try does not wait and is empty when the lock is taken. */
+    public interface Locks {
+        java.util.OptionalInt tryLockAndCount(Cell cell);
+
+        int lockAndCount(Cell cell);
+    }
+
+    /**
+     * The cell an instance goes to: the first of {@code candidates} (best first) whose placement lock is free and that
+     * still has room once it is held; when every candidate's lock is taken (more placements at once than cells), the
+     * first with room, waiting for each lock in turn. Empty when none has room.
+     */
+    public static java.util.Optional<Cell> choose(List<Cell> candidates, Locks locks) {
+        boolean someBusy = false;
+        for (Cell c : candidates) {
+            java.util.OptionalInt count = locks.tryLockAndCount(c);
+            if (count.isEmpty()) someBusy = true;
+            else if (count.getAsInt() < c.capacity()) return java.util.Optional.of(c);
+        }
+        if (!someBusy) return java.util.Optional.empty();
+        return candidates.stream().filter(c -> locks.lockAndCount(c) < c.capacity()).findFirst();
+    }
+
     /** Why no cell takes the instance, naming each cell's state (for the instance's condition). */
     public static String noRoom(List<Cell> cells) {
         if (cells.isEmpty()) return "no cell is registered";

@@ -152,8 +152,7 @@ public final class InstanceReconciler implements Reconciler {
     private Outcome ensurePlaced(InstancePass pass) {
         if (pass.instance.cell() != null) return Outcome.DONE;
         List<Cell> cells = pass.tx.cells().list();
-        Optional<Cell> cell = Placement.candidates(cells).stream()
-                .filter(c -> pass.tx.cells().lockAndCountInstances(c.id()) < c.capacity()).findFirst();
+        Optional<Cell> cell = Placement.choose(Placement.candidates(cells), placementLocks(pass.tx));
         if (cell.isEmpty()) {
             String reason = Placement.noRoom(cells);
             pass.condition("Placed", Condition.Status.False, "NoCapacity", reason);
@@ -167,6 +166,20 @@ public final class InstanceReconciler implements Reconciler {
         pass.stepDone("place", "placed on cell " + cell.get().id() + " (" + cell.get().region() + ")");
         pass.audit("instance.place", "success", "cell " + cell.get().id());
         return Outcome.DONE;
+    }
+
+    static Placement.Locks placementLocks(dev.tenantry.server.store.Tx tx) {
+        return new Placement.Locks() {
+            @Override
+            public java.util.OptionalInt tryLockAndCount(Cell cell) {
+                return tx.cells().tryLockAndCountInstances(cell.id());
+            }
+
+            @Override
+            public int lockAndCount(Cell cell) {
+                return tx.cells().lockAndCountInstances(cell.id());
+            }
+        };
     }
 
     /** The plan is read only for a release with a database: every resync of every other instance passes through here. */

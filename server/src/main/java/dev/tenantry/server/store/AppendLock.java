@@ -3,10 +3,9 @@ package dev.tenantry.server.store;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The transaction-scoped advisory lock that orders appends to the event outbox and to the audit chain: a transaction
- * that appends to either takes it once and holds it until it ends, so appends become visible in the order they were
- * numbered (events by id, audit records by seq and hash). One lock for both, so two transactions never take them in
- * opposite orders.
+ * The transaction-scoped advisory lock that orders appends to the audit chain: a transaction takes it once, as it writes
+ * its records at its end, and holds it until it commits, so records become visible in the order of their seqs and
+ * hashes. (The event outbox needs no lock: {@link EventRepository}.)
  */
 final class AppendLock {
     private static final long KEY = 0x7e4e_0001L;

@@ -16,8 +16,9 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The audit trail, a hash chain: each record carries its seq (1, 2, … without gaps) and the hash of the record before
- * it ({@link AuditChain}). Appends take the transaction's {@link AppendLock} and read the chain's head once, so the
- * chain follows commit order even with several server replicas.
+ * it ({@link AuditChain}). A transaction's records are chained and written at its end ({@link #flush}, called by
+ * {@link Store#tx}) under the {@link AppendLock}, after reading the chain's head, so the chain follows commit order
+ * even with several server replicas and the lock is held only for those inserts and the commit.
  */
 public final class AuditRepository {
     private static final String CHAINED_COLUMNS = "id, seq, time, actor, action, target, tenant, result, detail, prev_hash, hash";
@@ -34,14 +35,28 @@ public final class AuditRepository {
         this.appendLock = appendLock;
     }
 
+    private record Pending(String actor, String action, String target, String tenant, String result, String detail) {}
+
+    private final List<Pending> pending = new java.util.ArrayList<>();
+
+    /** Records an action when the transaction's work is done (in the order of the calls). */
     public void record(String actor, String action, String target, String tenant, String result, String detail) {
+        pending.add(new Pending(actor, action, target, tenant, result, detail));
+    }
+
+    /** Chains and writes the records made so far, taking the append lock (held to the end of the transaction). */
+    void flush() {
+        if (pending.isEmpty()) return;
         appendLock.take();
         if (head == null) head = readHead();
-        AuditFields fields = new AuditFields(head.seq() + 1, Instant.now().truncatedTo(ChronoUnit.MICROS), actor, action, target,
-                tenant, result, detail);
-        byte[] hash = AuditChain.hash(head.hash(), fields);
-        insert(fields, head.hash(), hash);
-        head = new Head(fields.seq(), hash);
+        for (Pending p : pending) {
+            AuditFields fields = new AuditFields(head.seq() + 1, Instant.now().truncatedTo(ChronoUnit.MICROS), p.actor(), p.action(),
+                    p.target(), p.tenant(), p.result(), p.detail());
+            byte[] hash = AuditChain.hash(head.hash(), fields);
+            insert(fields, head.hash(), hash);
+            head = new Head(fields.seq(), hash);
+        }
+        pending.clear();
     }
 
     private void insert(AuditFields f, byte[] previousHash, byte[] hash) {

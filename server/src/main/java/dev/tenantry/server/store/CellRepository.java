@@ -9,8 +9,9 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 public final class CellRepository {
-    private static final String SELECT = "select c.*, (select count(*) from instances i where i.cell = c.id and " + InstanceRepository.LIVE + ")"
-            + " as instance_count, coalesce(c.last_seen > now() - cast(:online as interval), false) as online from cells c";
+    /** live_instances: kept by a trigger on instances (V36), so that no query counts the fleet's instances. */
+    private static final String SELECT = "select c.*, c.live_instances as instance_count,"
+            + " coalesce(c.last_seen > now() - cast(:online as interval), false) as online from cells c";
     private static final Duration ONLINE = Duration.ofSeconds(45);
     private static final Duration SEEN_RESOLUTION = Duration.ofSeconds(2);
     /** The first key of the two-key advisory locks that serialise placement per cell. */
@@ -59,8 +60,18 @@ public final class CellRepository {
      */
     public int lockAndCountInstances(String id) {
         h.createQuery("select pg_advisory_xact_lock(" + PLACEMENT_LOCK + ", hashtext(:id))").bind("id", id).mapTo(String.class).one();
-        return h.createQuery("select count(*) from instances i where i.cell = :id and " + InstanceRepository.LIVE).bind("id", id)
-                .mapTo(Integer.class).one();
+        return liveInstances(id);
+    }
+
+    /** The same without waiting: empty when another transaction holds the cell's placement lock. */
+    public java.util.OptionalInt tryLockAndCountInstances(String id) {
+        boolean locked = h.createQuery("select pg_try_advisory_xact_lock(" + PLACEMENT_LOCK + ", hashtext(:id))").bind("id", id)
+                .mapTo(Boolean.class).one();
+        return locked ? java.util.OptionalInt.of(liveInstances(id)) : java.util.OptionalInt.empty();
+    }
+
+    private int liveInstances(String id) {
+        return h.createQuery("select live_instances from cells where id = :id").bind("id", id).mapTo(Integer.class).findOne().orElse(0);
     }
 
     /** Bumps the cell's desired-state revision, so that its agent's long poll returns; returns the new revision. */

@@ -6,34 +6,54 @@ import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The event outbox: events are appended in the same transaction as the change they describe.
+ * The event outbox: events are appended in the same transaction as the change they describe, with no lock.
  *
- * <p>Readers follow the outbox by id, so ids must become visible in order: a transaction that
- * appends events first takes the {@link AppendLock}, which makes event-writing transactions commit
- * one after the other from that point. Without it, a reader could see event 106 (committed) before
- * event 105 (still in flight) and skip 105 for good.
+ * <p>Readers must never skip an event: with ids alone, a reader could see event 106 (committed) before event 105
+ * (still in flight) and pass 105 for good. So each event carries the id of the transaction that wrote it
+ * ({@code tx}, PostgreSQL's {@code pg_current_xact_id()}), and readers take events in {@code (tx, id)} order, only those
+ * of transactions below their snapshot's xmin: every such transaction has ended, and any transaction that ends later
+ * has a larger id, so its events sort after everything read before. An event's API id stays its {@code id}; a cursor
+ * (an event id) is turned into its {@code (tx, id)} place. The cost: a transaction that stays open holds back the
+ * delivery of events written after it began (never their writing).
  */
 public final class EventRepository {
     private final Handle h;
-    private final AppendLock appendLock;
 
-    /** One per transaction ({@link Tx#events}), sharing the transaction's append lock. */
-    EventRepository(Handle h, AppendLock appendLock) {
+    /** One per transaction ({@link Tx#events}). */
+    EventRepository(Handle h) {
         this.h = h;
-        this.appendLock = appendLock;
     }
 
+    private record Pending(String type, String subject, String tenant, String data) {}
+
+    private final List<Pending> pending = new java.util.ArrayList<>();
+
+    /** Appends an event when the transaction's work is done (in the order of the calls; one batch of inserts). */
     public void append(String type, String subject, String tenant, Object data) {
-        appendLock.take();
-        h.createUpdate("insert into events (type, subject, tenant, data) values (:t, :s, :tenant, cast(:d as jsonb))")
-                .bind("t", type).bind("s", subject).bind("tenant", tenant).bind("d", JsonColumns.write(data)).execute();
+        pending.add(new Pending(type, subject, tenant, JsonColumns.write(data)));
     }
 
-    /** Events after id {@code after}, oldest first; filters are optional (subject matches exactly or as a prefix path). */
+    /** Writes the events appended so far. */
+    void flush() {
+        if (pending.isEmpty()) return;
+        var batch = h.prepareBatch("insert into events (type, subject, tenant, data) values (:t, :s, :tenant, cast(:d as jsonb))");
+        for (Pending e : pending) batch.bind("t", e.type()).bind("s", e.subject()).bind("tenant", e.tenant()).bind("d", e.data()).add();
+        batch.execute();
+        pending.clear();
+    }
+
+    /** Transactions below this have all ended: their events are final. */
+    private static final String ENDED = "e.tx < pg_snapshot_xmin(pg_current_snapshot())";
+
+    /**
+     * Events after the event with id {@code after} (0: from the first; an id no longer kept: from the oldest kept) in
+     * outbox order, those of ended transactions only; filters are optional (subject matches exactly or as a prefix path).
+     */
     public List<Event> after(long after, String tenant, String subject, int limit) {
-        return h.createQuery("select * from events where id > :after and (:tenant::text is null or tenant = :tenant)"
-                        + " and (:subject::text is null or subject = :subject or subject like :subject || '/%')"
-                        + " order by id limit :limit")
+        return h.createQuery("select e.* from events e where (e.tx, e.id) > (coalesce((select c.tx from events c where c.id = :after), '0'::xid8), :after)"
+                        + " and " + ENDED + " and (:tenant::text is null or e.tenant = :tenant)"
+                        + " and (:subject::text is null or e.subject = :subject or e.subject like :subject || '/%')"
+                        + " order by e.tx, e.id limit :limit")
                 .bind("after", after).bind("tenant", tenant).bind("subject", subject).bind("limit", limit)
                 .map((rs, c) -> new Event("1.0", String.valueOf(rs.getLong("id")), "tenantry", rs.getString("type"),
                         rs.getString("subject"), rs.getString("tenant"), JsonColumns.instant(rs, "time"),
@@ -41,12 +61,18 @@ public final class EventRepository {
                 .list();
     }
 
+    /** The last final event appended before {@code time} in outbox order (0: none): a cursor that replays what came since. */
     public long lastIdBefore(java.time.Instant time) {
-        return h.createQuery("select coalesce(max(id), 0) from events where time < :t").bind("t", time).mapTo(Long.class).one();
+        return h.createQuery("select e.id from events e where e.time < :t and " + ENDED + " order by e.tx desc, e.id desc limit 1")
+                .bind("t", time).mapTo(Long.class).findOne().orElse(0L);
     }
 
+    /**
+     * The last final event in outbox order (0: none): a cursor for what comes next. Events of transactions still open
+     * come after it, even those that wrote before a later one committed.
+     */
     public long lastId() {
-        return h.createQuery("select coalesce(max(id), 0) from events").mapTo(Long.class).one();
+        return h.createQuery("select e.id from events e where " + ENDED + " order by e.tx desc, e.id desc limit 1").mapTo(Long.class)
+                .findOne().orElse(0L);
     }
-
 }

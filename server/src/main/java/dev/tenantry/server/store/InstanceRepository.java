@@ -186,12 +186,14 @@ public final class InstanceRepository {
         String[] gone = removed.toArray(String[]::new);
         String goneOnes = full ? " and i.uid <> all(cast(:uids as text[]))" : " and i.uid = any(cast(:removed as text[]))";
         String goneToUpdate = "(i.observed is not null or (i.phase in ('DELETING', 'PURGING') and i.agent_revision < :rev))";
+        // a report of changes names every row it may touch: found by key, not by reading the cell's every instance
+        String reportedOnly = full ? "" : " and (i.uid = any(cast(:uids as text[])) or i.uid = any(cast(:removed as text[])))";
         // the rows the two updates below change are locked in uid order first, as every transaction that locks several
         // instances does: the updates would lock them in whatever order their plan visits them, and deadlock with a
         // rollout's pass; rows whose observation did not change (most of a heartbeat's) are not locked
         h.createQuery("select i.uid from instances i left join unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o) on v.uid = i.uid"
                         + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED') and (v.uid is not null and i.observed is distinct from"
-                        + " cast(v.o as jsonb) or v.uid is null" + goneOnes + " and " + goneToUpdate + ") order by i.uid for update of i")
+                        + " cast(v.o as jsonb) or v.uid is null" + goneOnes + " and " + goneToUpdate + ")" + reportedOnly + " order by i.uid for update of i")
                 .bind("cell", cell).bind("uids", uids).bind("obs", json).bind("removed", gone).bind("rev", agentRevision)
                 .mapTo(String.class).list();
         int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev,"

@@ -25,7 +25,12 @@ public final class Store {
     public <T> T tx(Function<Tx, T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return jdbi.inTransaction(handle -> work.apply(new Tx(handle)));
+                return jdbi.inTransaction(handle -> {
+                    Tx tx = new Tx(handle);
+                    T result = work.apply(tx);
+                    tx.finish();
+                    return result;
+                });
             } catch (StatementException e) {
                 if (attempt < ATTEMPTS && isTransient(e)) continue;
                 throw translate(e);

@@ -11,7 +11,7 @@ public final class Tx {
     Tx(Handle handle) {
         this.handle = handle;
         AppendLock appendLock = new AppendLock(handle);
-        this.events = new EventRepository(handle, appendLock);
+        this.events = new EventRepository(handle);
         this.audit = new AuditRepository(handle, appendLock);
     }
 
@@ -22,9 +22,15 @@ public final class Tx {
     public FleetCounts.Reader fleetCounts() { return new FleetCounts.Reader(handle); }
     public IdempotencyRepository idempotency() { return new IdempotencyRepository(handle); }
     public CellRepository cells() { return new CellRepository(handle); }
-    /** The same repository for the whole transaction: it takes the event-append lock once. */
+    /** Writes what the transaction's work appended to the audit chain and the event outbox, just before it commits. */
+    void finish() {
+        audit.flush();
+        events.flush();
+    }
+
+    /** The same repository for the whole transaction: its events are written at the transaction's end. */
     public EventRepository events() { return events; }
-    /** The same repository for the whole transaction: it takes the append lock and reads the chain's head once. */
+    /** The same repository for the whole transaction: its records are chained and written at the transaction's end. */
     public AuditRepository audit() { return audit; }
     public AgentIdentityRepository agentIdentities() { return new AgentIdentityRepository(handle); }
     public CustomDomainRepository customDomains() { return new CustomDomainRepository(handle); }

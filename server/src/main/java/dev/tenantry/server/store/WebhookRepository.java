@@ -52,7 +52,8 @@ public final class WebhookRepository {
 
     /** The worker holding the lease moved the cursor past {@code eventId} (delivered, or not for this subscription). */
     public boolean advance(String id, String owner, long eventId, boolean delivered, Instant now) {
-        return h.createUpdate("update webhooks set after_event = greatest(after_event, :event),"
+        // events come in outbox order, not id order: the cursor is the last one passed, whatever its id
+        return h.createUpdate("update webhooks set after_event = :event,"
                         + " delivered = delivered + case when :delivered then 1 else 0 end,"
                         + " last_delivered_at = case when :delivered then :now else last_delivered_at end,"
                         + " last_error = case when :delivered then null else last_error end, reconcile_failures = case when :delivered then 0 else reconcile_failures end"

@@ -35,4 +35,43 @@ class PlacementTest {
     void breaksTiesByIdSoThatTheChoiceIsStable() {
         assertThat(Placement.candidates(List.of(cell("z", true, 0, 10), cell("m", true, 0, 10)))).extracting(Cell::id).containsExactly("m", "z");
     }
+
+    /** Placement locks of a test: the cells whose lock another placement holds, and the live counts once locked. */
+    private record Locks(java.util.Set<String> busy, java.util.Map<String, Integer> counts, List<String> waitedFor) implements Placement.Locks {
+        @Override
+        public java.util.OptionalInt tryLockAndCount(Cell cell) {
+            return busy.contains(cell.id()) ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(counts.get(cell.id()));
+        }
+
+        @Override
+        public int lockAndCount(Cell cell) {
+            waitedFor.add(cell.id());
+            return counts.get(cell.id());
+        }
+    }
+
+    @Test
+    void takesTheBestCellWhoseLockIsFreeWithoutWaiting() {
+        List<Cell> candidates = List.of(cell("a", true, 1, 10), cell("b", true, 2, 10));
+        Locks locks = new Locks(java.util.Set.of("a"), java.util.Map.of("a", 1, "b", 2), new java.util.ArrayList<>());
+        assertThat(Placement.choose(candidates, locks)).map(Cell::id).contains("b");
+        assertThat(locks.waitedFor()).isEmpty();
+    }
+
+    @Test
+    void countsOnceLockedSoThatACellFilledMeanwhileIsPassedOver() {
+        List<Cell> candidates = List.of(cell("a", true, 8, 10), cell("b", true, 9, 10));
+        Locks locks = new Locks(java.util.Set.of(), java.util.Map.of("a", 10, "b", 9), new java.util.ArrayList<>());
+        assertThat(Placement.choose(candidates, locks)).map(Cell::id).contains("b");
+        assertThat(Placement.choose(candidates, new Locks(java.util.Set.of(), java.util.Map.of("a", 10, "b", 10), new java.util.ArrayList<>())))
+                .as("every cell filled meanwhile and none busy: no waiting").isEmpty();
+    }
+
+    @Test
+    void waitsInTurnWhenEveryCandidateIsBeingPlacedOn() {
+        List<Cell> candidates = List.of(cell("a", true, 1, 10), cell("b", true, 2, 10));
+        Locks locks = new Locks(java.util.Set.of("a", "b"), java.util.Map.of("a", 10, "b", 3), new java.util.ArrayList<>());
+        assertThat(Placement.choose(candidates, locks)).map(Cell::id).contains("b");
+        assertThat(locks.waitedFor()).containsExactly("a", "b");
+    }
 }

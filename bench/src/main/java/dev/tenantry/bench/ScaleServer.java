@@ -1,0 +1,103 @@
+package dev.tenantry.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.api.Json;
+import dev.tenantry.server.store.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code tenantry server} in its own JVM (the launcher's default flags, so that its memory and CPU are its own) on a
+ * PostgreSQL of the benchmark's, with the API's rate limits off and agents' bearer tokens accepted; the benchmark reads
+ * the database directly only to count and size what it measures.
+ */
+final class ScaleServer implements AutoCloseable {
+    private final EmbeddedPostgres postgres;
+    private final Process process;
+    final String url;
+    final String admin;
+
+    private ScaleServer(EmbeddedPostgres postgres, Process process, String url, String admin) {
+        this.postgres = postgres;
+        this.process = process;
+        this.url = url;
+        this.admin = admin;
+    }
+
+    static ScaleServer start(Path home) throws Exception {
+        EmbeddedPostgres postgres = EmbeddedPostgres.start(home.resolve("postgres"));
+        Path serverHome = Files.createDirectories(home.resolve("server"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of(System.getenv().getOrDefault("SCALE_SERVER_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC").split(" ")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.tenantry.app.Main", "server", "--home", serverHome.toString(),
+                "--api-port", "0", "--agent-tokens", "--api-reads-per-second", "0", "--api-writes-per-second", "0",
+                "--db-url", postgres.jdbcUrl(), "--db-user", postgres.user(), "--db-password", postgres.password()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(home.resolve("server.log").toFile()).start();
+        Path urlFile = serverHome.resolve("api.url");
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!Files.exists(urlFile)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                postgres.close();
+                throw new IllegalStateException("the server did not start: " + Files.readString(home.resolve("server.log")));
+            }
+            Thread.sleep(100);
+        }
+        return new ScaleServer(postgres, process, Files.readString(urlFile).strip(), Files.readString(serverHome.resolve("admin.token")).strip());
+    }
+
+    HttpResponse<String> send(String method, String path, Object body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        return BenchPlane.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A change that must succeed (2xx), else the benchmark stops with the answer. */
+    JsonNode call(String method, String path, Object body) throws IOException, InterruptedException {
+        HttpResponse<String> r = send(method, path, body);
+        if (r.statusCode() >= 300) throw new IllegalStateException(method + " " + path + ": HTTP " + r.statusCode() + " " + r.body());
+        return r.body().isEmpty() ? null : Json.MAPPER.readTree(r.body());
+    }
+
+    Connection database() throws SQLException {
+        return DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
+    }
+
+    long count(String sql) throws SQLException {
+        try (Connection c = database(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The server JVM's resident memory, from the kernel. */
+    long residentMegabytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+        throw new IOException("no VmRSS for process " + process.pid());
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        postgres.close();
+    }
+}
