@@ -38,8 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
-    private static final Duration LONG_POLL = Duration.ofSeconds(25);
-    private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     /** How often the report loop looks for instances that got requests since the last report (their last-request time is reported). */
     private static final Duration TRAFFIC_CHECK = Duration.ofSeconds(1);
     private static final Duration RETRY = Duration.ofSeconds(1);
@@ -49,9 +47,36 @@ public final class Agent implements AutoCloseable {
      * who calls); {@code tls}: the TLS context for an https server (null: the JDK's default).
      */
     public record Config(String serverUrl, String token, String cell, CellRegistration registration, Path workDir, DriverSettings driver,
-                         javax.net.ssl.SSLContext tls) {
+                         javax.net.ssl.SSLContext tls, Timing timing) {
+        public Config {
+            timing = timing == null ? Timing.DEFAULT : timing;
+        }
+
+        public Config(String serverUrl, String token, String cell, CellRegistration registration, Path workDir, DriverSettings driver,
+                      javax.net.ssl.SSLContext tls) {
+            this(serverUrl, token, cell, registration, workDir, driver, tls, null);
+        }
+
         public Config(String serverUrl, String token, String cell, CellRegistration registration, Path workDir, DriverSettings driver) {
-            this(serverUrl, token, cell, registration, workDir, driver, null);
+            this(serverUrl, token, cell, registration, workDir, driver, null, null);
+        }
+    }
+
+    /**
+     * How an agent talks to its server: {@code longPoll}, how long one request for the desired state waits for a change
+     * (default 25 s; below the proxies' idle timeouts); {@code heartbeat}, how often it reports everything even when
+     * nothing changed (default 10 s; the server counts a cell online for 45 s after its last report).
+     */
+    public record Timing(Duration longPoll, Duration heartbeat) {
+        public static final Timing DEFAULT = new Timing(Duration.ofSeconds(25), Duration.ofSeconds(10));
+
+        public Timing {
+            if (longPoll == null || longPoll.toSeconds() < 1 || longPoll.toSeconds() > 300) {
+                throw new IllegalArgumentException("longPoll must be between 1 and 300 s, not " + longPoll);
+            }
+            if (heartbeat == null || heartbeat.toSeconds() < 1 || heartbeat.toSeconds() > 300) {
+                throw new IllegalArgumentException("heartbeat must be between 1 and 300 s, not " + heartbeat);
+            }
         }
     }
 
@@ -164,7 +189,7 @@ public final class Agent implements AutoCloseable {
             }
             try {
                 // the first poll asks for everything: a cached state may miss changes (or be ahead of a restored server)
-                CellDesiredState state = server.awaitDesired(synced ? appliedRevision : -1, LONG_POLL);
+                CellDesiredState state = server.awaitDesired(synced ? appliedRevision : -1, config.timing().longPoll());
                 if (state.revision() != appliedRevision || state.full()) apply(state);
                 synced = synced || state.full();
             } catch (InterruptedException e) {
@@ -229,7 +254,7 @@ public final class Agent implements AutoCloseable {
                 } finally {
                     changeLock.unlock();
                 }
-                boolean heartbeatDue = System.nanoTime() - lastFull >= HEARTBEAT.toNanos() || lastFull == 0;
+                boolean heartbeatDue = System.nanoTime() - lastFull >= config.timing().heartbeat().toNanos() || lastFull == 0;
                 if (!wasChanged && !heartbeatDue && !trafficMoved(reported)) continue;
                 publishRoutes();
                 Map.Entry<Long, List<String>> applied = appliedWithPurges();

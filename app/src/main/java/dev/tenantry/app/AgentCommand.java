@@ -44,6 +44,20 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--gateway-port", defaultValue = "8080") int gatewayPort;
 
+    @Option(names = "--gateway-threads", paramLabel = "N", defaultValue = "" + Gateway.DEFAULT_THREADS,
+            description = "Requests the cell's gateway serves at a time (default: ${DEFAULT-VALUE})")
+    int gatewayThreads;
+
+    @Option(names = "--long-poll-seconds", paramLabel = "SECONDS", defaultValue = "25",
+            description = "How long one request for the desired state waits for a change; keep it below the idle timeout of proxies"
+                    + " between agent and server (default: ${DEFAULT-VALUE})")
+    int longPollSeconds;
+
+    @Option(names = "--heartbeat-seconds", paramLabel = "SECONDS", defaultValue = "10",
+            description = "How often the agent reports everything even when nothing changed; well below the server's"
+                    + " --cell-online-seconds (default: ${DEFAULT-VALUE})")
+    int heartbeatSeconds;
+
     @Option(names = "--gateway-tls-port", description = "Serve HTTPS on this port too, with a certificate from the server's CA for each"
             + " instance's host name (SNI), renewed at two thirds of its life (0: any free port; default: no HTTPS)")
     Integer gatewayTlsPort;
@@ -93,6 +107,9 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         logFormat.apply();
+        if (longPollSeconds < 1 || longPollSeconds > 300) throw new IllegalArgumentException("--long-poll-seconds must be between 1 and 300, not " + longPollSeconds);
+        if (heartbeatSeconds < 1 || heartbeatSeconds > 300) throw new IllegalArgumentException("--heartbeat-seconds must be between 1 and 300, not " + heartbeatSeconds);
+        if (gatewayThreads < 8 || gatewayThreads > 10_000) throw new IllegalArgumentException("--gateway-threads must be between 8 and 10000, not " + gatewayThreads);
         String secret = token != null ? token : System.getenv("TENANTRY_AGENT_TOKEN");
         String join = joinToken != null ? joinToken : System.getenv("TENANTRY_JOIN_TOKEN");
         javax.net.ssl.SSLContext tls = null;
@@ -107,7 +124,8 @@ final class AgentCommand implements Callable<Integer> {
         } else if (serverCa != null) {
             tls = TrustedCa.context(serverCa);
         }
-        Gateway gateway = gatewayUrl == null ? new Gateway(gatewayHost, gatewayPort) : null;
+        Gateway gateway = gatewayUrl == null ? new Gateway(gatewayHost, gatewayPort, dev.tenantry.gateway.TrustedProxies.NONE,
+                java.time.Clock.systemUTC(), gatewayThreads) : null;
         if (gateway != null && gatewayTlsPort != null) gateway.withTls(gatewayHost, gatewayTlsPort);
         if (gateway != null) gateway.start();
         String endpoint = gateway != null ? "http://{host}:" + gateway.port() + "/" : endpointTemplate(gatewayUrl);
@@ -115,7 +133,8 @@ final class AgentCommand implements Callable<Integer> {
                 new CellRegistration(region, "process", capacity, baseDomain, endpoint, databaseAddress),
                 workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice).withStartConcurrency(startConcurrency)
                         .withReplicaLogBytes(logLimitMb * 1024 * 1024).withUsageInterval(Duration.ofSeconds(usageIntervalSeconds))
-                        .withPostgresBin(postgresBin != null ? postgresBin.toAbsolutePath() : dev.tenantry.server.store.EmbeddedPostgres.binaries()), tls),
+                        .withPostgresBin(postgresBin != null ? postgresBin.toAbsolutePath() : dev.tenantry.server.store.EmbeddedPostgres.binaries()), tls,
+                new Agent.Timing(Duration.ofSeconds(longPollSeconds), Duration.ofSeconds(heartbeatSeconds))),
                 gateway != null ? gateway.routes() : routes -> { }, gateway != null ? gateway.routes()::traffic : new TrafficFile(workDir.toAbsolutePath()),
                 gateway != null && gatewayTlsPort != null ? gateway.certificates()::replaceAll : null, java.time.Clock.systemUTC()).start();
         if (gateway != null) gateway.onWake(agent::wake, Duration.ofSeconds(wakeTimeout));

@@ -32,13 +32,18 @@ final class GatewayCommand implements Callable<Integer> {
                     + " default: none, a client's own are replaced)")
     java.util.List<String> trustedProxies = java.util.List.of();
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "" + Gateway.DEFAULT_THREADS,
+            description = "Requests served at a time; a request held while its instance wakes holds one (default: ${DEFAULT-VALUE})")
+    int threads;
+
     @picocli.CommandLine.Mixin
     LogFormat logFormat;
 
     @Override
     public Integer call() throws Exception {
         logFormat.apply();
-        Gateway gateway = new Gateway(host, port, TrustedProxies.of(trustedProxies));
+        if (threads < 8 || threads > 10_000) throw new IllegalArgumentException("--threads must be between 8 and 10000, not " + threads);
+        Gateway gateway = new Gateway(host, port, TrustedProxies.of(trustedProxies), java.time.Clock.systemUTC(), threads);
         // the routes first, then the port: a restarted gateway never answers 404 for an instance it has not read yet
         RoutesFile routes = RoutesFile.follow(routesFile.toAbsolutePath(), gateway.routes(), Duration.ofMillis(100));
         gateway.start();

@@ -52,17 +52,26 @@ final class ServerCommand implements Callable<Integer> {
             + " written there (default: admin.token in the home). Never printed.")
     Path adminTokenFile;
 
+    @Mixin
+    RetentionOptions retention;
+
+    @Mixin
+    TuningOptions tuning;
+
     @Option(names = "--no-admin-token", description = "Make no bootstrap admin token")
     boolean noAdminToken;
 
     @Override
     public Integer call() throws Exception {
         logFormat.apply();
+        // bad settings stop the start before anything is opened
+        var retentionSettings = retention.toRetention();
+        var tuningSettings = tuning.toTuning();
         Path dir = (home != null ? home : ClientOptions.home()).toAbsolutePath();
         DatabaseOptions.Connection db = DatabaseOptions.Connection.open(dir, database.url(), database.user(), database.password());
         TenantryServer server = TenantryServer.start(new TenantryServer.Config(db.url(), db.user(), db.password(), host, apiPort, workers, null,
                 limits.toApiLimits(), security.toSettings(dir).withAgentTokens(agentTokens),
-                new TenantDataSettings(databaseWorkers, 0, backupDir != null ? backupDir : dir.resolve("backups"))));
+                new TenantDataSettings(databaseWorkers, 0, backupDir != null ? backupDir : dir.resolve("backups")), retentionSettings, tuningSettings));
         String admin = "";
         if (!noAdminToken) {
             Path file = adminTokenFile != null ? adminTokenFile : dir.resolve("admin.token");

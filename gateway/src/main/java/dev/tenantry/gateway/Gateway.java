@@ -40,9 +40,18 @@ public final class Gateway implements AutoCloseable {
         this(host, port, trusted, java.time.Clock.systemUTC());
     }
 
+    /** Requests served at a time by default (threads of its pool). */
+    public static final int DEFAULT_THREADS = 200;
+
     /** {@code clock}: the time each instance's last request is recorded at (idle hibernation decides by it). */
     public Gateway(String host, int port, TrustedProxies trusted, java.time.Clock clock) {
-        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        this(host, port, trusted, clock, DEFAULT_THREADS);
+    }
+
+    /** {@code maxThreads}: requests served at a time (a request held while its instance wakes holds one). */
+    public Gateway(String host, int port, TrustedProxies trusted, java.time.Clock clock, int maxThreads) {
+        if (maxThreads < 8) throw new IllegalArgumentException("a gateway needs at least 8 threads, not " + maxThreads);
+        QueuedThreadPool threads = new QueuedThreadPool(maxThreads, 8);
         threads.setName("gateway");
         server = new Server(threads);
         connector = new ServerConnector(server);

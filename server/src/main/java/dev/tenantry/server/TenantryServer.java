@@ -48,12 +48,28 @@ public final class TenantryServer implements AutoCloseable {
      * {@code tenantData}: how tenant databases are worked on and where their backups go (null: {@link TenantDataSettings#DEFAULT}).
      */
     public record Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers, Clock clock,
-                         ApiLimits limits, SecuritySettings security, TenantDataSettings tenantData) {
+                         ApiLimits limits, SecuritySettings security, TenantDataSettings tenantData, dev.tenantry.server.domain.Retention retention,
+                         ServerTuning tuning) {
         public Config {
             clock = clock == null ? Clock.systemUTC() : clock;
             limits = limits == null ? ApiLimits.DEFAULT : limits;
             java.util.Objects.requireNonNull(security, "security");
             tenantData = tenantData == null ? TenantDataSettings.DEFAULT : tenantData;
+            retention = retention == null ? dev.tenantry.server.domain.Retention.DEFAULT : retention;
+            tuning = tuning == null ? ServerTuning.DEFAULT : tuning;
+        }
+
+        public Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers, Clock clock,
+                      ApiLimits limits, SecuritySettings security, TenantDataSettings tenantData) {
+            this(jdbcUrl, dbUser, dbPassword, apiHost, apiPort, reconcileWorkers, clock, limits, security, tenantData, null, null);
+        }
+
+        public Config withRetention(dev.tenantry.server.domain.Retention retention) {
+            return new Config(jdbcUrl, dbUser, dbPassword, apiHost, apiPort, reconcileWorkers, clock, limits, security, tenantData, retention, tuning);
+        }
+
+        public Config withTuning(ServerTuning tuning) {
+            return new Config(jdbcUrl, dbUser, dbPassword, apiHost, apiPort, reconcileWorkers, clock, limits, security, tenantData, retention, tuning);
         }
 
         public Config(String jdbcUrl, String dbUser, String dbPassword, String apiHost, int apiPort, int reconcileWorkers, Clock clock,
@@ -64,6 +80,7 @@ public final class TenantryServer implements AutoCloseable {
 
     private final Database database;
     private final Signals signals;
+    private final dev.tenantry.server.store.ReplicaSignals replicaSignals;
     private final Services services;
     private final ReconcileLoop reconcileLoop;
     private final ReconcileLoop rolloutLoop;
@@ -86,8 +103,9 @@ public final class TenantryServer implements AutoCloseable {
         RenewingCertificate providedApiCertificate = apiTls == null || apiTls.provided() == null ? null
                 : RenewingCertificate.provided(UploadedCertificate.check(apiTls.names().getFirst(), apiTls.provided().certificatePem(),
                         apiTls.provided().keyPem(), Clock.systemUTC().instant()));
-        this.database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword());
-        Store store = new Store(database);
+        ServerTuning tuning = config.tuning();
+        this.database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), tuning.databasePool());
+        Store store = new Store(database, tuning.cellOnlineWindow());
         this.signals = new Signals();
         // first: it tells a wrong key-encryption key apart, and closes the pool then
         AuditService audit = openAudit(store, config, database);
@@ -100,7 +118,7 @@ public final class TenantryServer implements AutoCloseable {
         InstanceService instances = new InstanceService(store, signals, clock, secrets);
         var webhookSender = new dev.tenantry.server.webhooks.WebhookSender();
         DatabaseService databaseService = new DatabaseService(store, secrets, instances);
-        TokenService tokens = new TokenService(store, clock);
+        TokenService tokens = new TokenService(store, clock, tuning.tokenCache());
         AgentIdentityService agents = new AgentIdentityService(store, tokens, certificates.authority(), clock, realTime,
                 config.security().certificateLifetime());
         this.services = new Services(new CatalogService(store, clock), new TenantService(store, signals), instances,
@@ -113,18 +131,21 @@ public final class TenantryServer implements AutoCloseable {
                 new dev.tenantry.server.domain.IdempotentRequests(store, box, clock));
         BackupFiles backupFiles = new BackupFiles(new DirectoryBackupStore(config.tenantData().backupDirectory()),
                 new BackupCipher(config.security().keyEncryptionKey()));
-        this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock, services.databases()))
+        ReconcileLoop.Claims claims = new ReconcileLoop.Claims(tuning.lease(), tuning.claimBatch());
+        this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock, services.databases()), claims)
                 .start(config.reconcileWorkers());
-        this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances)).start(1);
+        this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances), claims).start(1);
         this.databaseLoop = new ReconcileLoop(store, signals, new DatabaseReconciler(store, services.databases(), backupFiles, signals),
-                config.tenantData().lease())
+                claims.withLease(config.tenantData().lease()))
                 .start(config.tenantData().workers());
         this.backupLoop = new ReconcileLoop(store, signals, new BackupReconciler(store, services.databases(), backupFiles, signals, clock),
-                config.tenantData().lease())
+                claims.withLease(config.tenantData().lease()))
                 .start(config.tenantData().backupWorkers());
-        this.webhookLoop = new ReconcileLoop(store, signals, new dev.tenantry.server.reconcile.WebhookReconciler(store, box, webhookSender, clock))
+        this.webhookLoop = new ReconcileLoop(store, signals, new dev.tenantry.server.reconcile.WebhookReconciler(store, box, webhookSender, clock), claims)
                 .start(WEBHOOK_WORKERS);
-        this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval());
+        this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval(),
+                new dev.tenantry.server.domain.RetentionService(store, audit, clock, config.retention()));
+        this.replicaSignals = dev.tenantry.server.store.ReplicaSignals.start(config.jdbcUrl(), config.dbUser(), config.dbPassword(), signals);
         this.metrics = new ServerMetrics(store, database.pool());
         this.api = new ApiServer(services, new RateLimits(config.limits()), apiTls, apiTls == null ? null
                 : providedApiCertificate != null ? providedApiCertificate
@@ -194,6 +215,7 @@ public final class TenantryServer implements AutoCloseable {
 
     @Override
     public void close() {
+        replicaSignals.close();
         signals.close();
         api.close();
         rolloutLoop.close();

@@ -130,7 +130,15 @@ public final class AuditService {
     /** Checks the whole chain, its checkpoints' signatures and that the chain still has every record they signed. */
     public AuditVerification verify() {
         long upTo = store.tx(tx -> Math.max(tx.audit().readHead().seq(), tx.audit().lastCheckpoint().map(Checkpoint::seq).orElse(0L)));
-        return verify(null, upTo);
+        long first = store.tx(tx -> tx.audit().firstSeq());
+        if (first <= 1) return verify(null, upTo);
+        // retention removed the records before a checkpoint: the chain is checked from that checkpoint's signature on
+        Optional<Checkpoint> anchor = store.tx(tx -> tx.audit().checkpointAt(first));
+        if (anchor.isEmpty() || !signingKey.verifies(anchor.get().signature(), anchor.get().statement())) {
+            return new AuditVerification(false, 0, null, 0, null, 0, List.of(new AuditVerification.Problem("deleted", first, null,
+                    "the trail starts at record " + first + ", which no valid checkpoint signed: records before it were removed")));
+        }
+        return verify(anchor.get(), upTo);
     }
 
     private AuditVerification verify(Checkpoint anchor, long upTo) {

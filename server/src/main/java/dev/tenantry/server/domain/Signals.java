@@ -5,10 +5,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * In-process wake-ups after a commit: a cell's desired state changed (agents' long polls), events were
- * appended (SSE streams), reconciling was requested (instance reconcile workers), a rollout changed (rollout workers). They only shorten waits:
- * every waiter re-reads the database and also wakes on its own timeout, so replicas that share the
- * database but not this object still converge.
+ * Wake-ups after a commit: a cell's desired state changed (agents' long polls), events were appended (SSE streams),
+ * reconciling was requested (instance reconcile workers), a rollout changed (rollout workers). Fired in this process and
+ * relayed to the other server replicas (LISTEN/NOTIFY, {@code store.ReplicaSignals}). They only shorten waits: every
+ * waiter re-reads the database and also wakes on its own timeout, so replicas converge even without the relay.
  */
 public final class Signals {
     /**
@@ -29,12 +29,25 @@ public final class Signals {
     private final Condition[] conditions = new Condition[Topic.values().length];
     private final long[] counters = new long[Topic.values().length];
     private volatile boolean closed;
+    private volatile java.util.function.Consumer<Topic> relay = topic -> { };
 
     public Signals() {
         for (int i = 0; i < conditions.length; i++) conditions[i] = lock.newCondition();
     }
 
+    /** Wakes this replica's waiters for the topic, and the other replicas' through the relay. */
     public void fire(Topic topic) {
+        receive(topic);
+        relay.accept(topic);
+    }
+
+    /** Passes every fire on to {@code relay} too (to the other server replicas: {@code store.ReplicaSignals}). */
+    public void relayTo(java.util.function.Consumer<Topic> relay) {
+        this.relay = relay;
+    }
+
+    /** A fire from another replica: wakes this replica's waiters, without relaying it back. */
+    public void receive(Topic topic) {
         lock.lock();
         try {
             counters[topic.ordinal()]++;

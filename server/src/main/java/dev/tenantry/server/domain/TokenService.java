@@ -23,17 +23,20 @@ import java.time.Duration;
 public final class TokenService {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String PREFIX = "tnt_";
-    /** How long a verified token is trusted without a database lookup; revocation on this server clears it at once. */
-    private static final Duration CACHE_TTL = Duration.ofSeconds(5);
     private final Store store;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(Principal principal, long expiresAtNanos) {}
 
-    public TokenService(Store store, Clock clock) {
+    /** How long a verified token is trusted without a database lookup; revocation on this server clears it at once. */
+    private final Duration cacheTtl;
+
+    /** {@code cacheTtl}: how long a checked token is trusted without looking it up again. */
+    public TokenService(Store store, Clock clock, Duration cacheTtl) {
         this.store = store;
         this.clock = clock;
+        this.cacheTtl = cacheTtl;
     }
 
     /** Forgets every cached authentication (after a revocation that did not go through {@link #revoke}). */
@@ -50,7 +53,7 @@ public final class TokenService {
                 .map(t -> new Principal(t.id(), t.name(), t.role(), t.tenant(), t.cell()));
         if (principal.isPresent()) {
             if (cache.size() > 10_000) cache.clear();
-            cache.put(hash, new Cached(principal.get(), System.nanoTime() + CACHE_TTL.toNanos()));
+            cache.put(hash, new Cached(principal.get(), System.nanoTime() + cacheTtl.toNanos()));
         } else {
             cache.remove(hash);
         }

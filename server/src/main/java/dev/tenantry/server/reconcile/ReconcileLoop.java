@@ -19,9 +19,20 @@ public final class ReconcileLoop implements AutoCloseable {
     /** How long a claim holds without news from its worker; a running pass renews it every third of that (its heartbeat). */
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     private static final Duration IDLE_WAIT = Duration.ofMillis(500);
-    private static final int BATCH = 8;
     /** The longest a worker waits before it tries to claim work again after errors: work resumes soon after the database does. */
     private static final Duration CLAIM_RETRY_CAP = Duration.ofSeconds(10);
+
+    /** How a worker claims: {@code lease}, how long a claim holds without its heartbeat; {@code batch}, objects claimed at a time. */
+    public record Claims(Duration lease, int batch) {
+        public Claims {
+            if (lease == null || lease.isNegative() || lease.isZero()) throw new IllegalArgumentException("lease must be positive, not " + lease);
+            if (batch < 1) throw new IllegalArgumentException("batch must be positive, not " + batch);
+        }
+
+        public Claims withLease(Duration other) {
+            return new Claims(other, batch);
+        }
+    }
 
     private final Store store;
     private final Signals signals;
@@ -29,38 +40,40 @@ public final class ReconcileLoop implements AutoCloseable {
     private final String name;
     private final Signals.Topic topic;
     private final Duration lease;
+    private final int batch;
     private final String owner = Ids.newId("worker", 8);
     private final List<Thread> threads = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
 
-    public ReconcileLoop(Store store, Signals signals, InstanceReconciler reconciler) {
-        this(store, signals, reconciler, "reconcile", Signals.Topic.RECONCILE, DEFAULT_LEASE);
+    public ReconcileLoop(Store store, Signals signals, InstanceReconciler reconciler, Claims claims) {
+        this(store, signals, reconciler, "reconcile", Signals.Topic.RECONCILE, claims);
     }
 
-    public ReconcileLoop(Store store, Signals signals, RolloutReconciler reconciler) {
-        this(store, signals, reconciler, "rollout", Signals.Topic.ROLLOUTS, DEFAULT_LEASE);
+    public ReconcileLoop(Store store, Signals signals, RolloutReconciler reconciler, Claims claims) {
+        this(store, signals, reconciler, "rollout", Signals.Topic.ROLLOUTS, claims);
     }
 
-    /** Database passes can be long (migrations, copies): {@code lease} is renewed while one runs. */
-    public ReconcileLoop(Store store, Signals signals, DatabaseReconciler reconciler, Duration lease) {
-        this(store, signals, reconciler, "database", Signals.Topic.DATABASES, lease);
+    /** Database passes can be long (migrations, copies): the lease is renewed while one runs. */
+    public ReconcileLoop(Store store, Signals signals, DatabaseReconciler reconciler, Claims claims) {
+        this(store, signals, reconciler, "database", Signals.Topic.DATABASES, claims);
     }
 
-    /** A backup can take minutes: {@code lease} is renewed while it runs. */
-    public ReconcileLoop(Store store, Signals signals, BackupReconciler reconciler, Duration lease) {
-        this(store, signals, reconciler, "backup", Signals.Topic.BACKUPS, lease);
+    /** A backup can take minutes: the lease is renewed while it runs. */
+    public ReconcileLoop(Store store, Signals signals, BackupReconciler reconciler, Claims claims) {
+        this(store, signals, reconciler, "backup", Signals.Topic.BACKUPS, claims);
     }
 
     /** Webhook deliveries: a slow subscriber holds a worker for up to the sender's timeout. */
-    public ReconcileLoop(Store store, Signals signals, WebhookReconciler reconciler) {
-        this(store, signals, reconciler, "webhook", Signals.Topic.WEBHOOKS, DEFAULT_LEASE);
+    public ReconcileLoop(Store store, Signals signals, WebhookReconciler reconciler, Claims claims) {
+        this(store, signals, reconciler, "webhook", Signals.Topic.WEBHOOKS, claims);
     }
 
     /** {@code topic}: the signal that wakes its idle workers (their own, so that instance reports do not wake rollout workers). */
-    ReconcileLoop(Store store, Signals signals, Reconciler reconciler, String name, Signals.Topic topic, Duration lease) {
+    ReconcileLoop(Store store, Signals signals, Reconciler reconciler, String name, Signals.Topic topic, Claims claims) {
         this.store = store;
-        this.lease = lease;
+        this.lease = claims.lease();
+        this.batch = claims.batch();
         this.topic = topic;
         this.signals = signals;
         this.reconciler = reconciler;
@@ -79,9 +92,9 @@ public final class ReconcileLoop implements AutoCloseable {
         while (running) {
             try {
                 long mark = signals.mark(topic);
-                List<String> claimed = store.tx(tx -> reconciler.claimDue(tx, owner, lease, BATCH));
+                List<String> claimed = store.tx(tx -> reconciler.claimDue(tx, owner, lease, batch));
                 // a fire wakes one idle worker: a full batch may have left more due, for the next one
-                if (claimed.size() == BATCH) signals.fire(topic);
+                if (claimed.size() == batch) signals.fire(topic);
                 for (String uid : claimed) {
                     if (!running) break;
                     reconcileOne(uid);

@@ -125,6 +125,33 @@ public final class AuditRepository {
                 .bind("sig", c.signature()).execute();
     }
 
+    /** The newest checkpoint signed before {@code time}. */
+    public Optional<Checkpoint> newestCheckpointBefore(Instant time) {
+        return h.createQuery("select * from audit_checkpoints where time < :t order by seq desc limit 1").bind("t", Timestamp.from(time))
+                .map((rs, c) -> checkpoint(rs)).findOne();
+    }
+
+    /** The checkpoint that signed record {@code seq}, if any. */
+    public Optional<Checkpoint> checkpointAt(long seq) {
+        return h.createQuery("select * from audit_checkpoints where seq = :seq").bind("seq", seq).map((rs, c) -> checkpoint(rs)).findOne();
+    }
+
+    /** The seq of the first record the chain keeps (1 unless retention removed some; 0 for an empty chain). */
+    public long firstSeq() {
+        return h.createQuery("select coalesce(min(seq), 0) from audit where seq is not null").mapTo(Long.class).one();
+    }
+
+    /**
+     * Removes up to {@code limit} chained records before seq {@code seq}, and the checkpoints before it (retention: the
+     * record at {@code seq} stays, with the checkpoint that signed it); returns how many records.
+     */
+    public int deleteBefore(long seq, int limit) {
+        int records = h.createUpdate("delete from audit where id in (select id from audit where seq < :seq limit :limit)")
+                .bind("seq", seq).bind("limit", limit).execute();
+        h.createUpdate("delete from audit_checkpoints where seq < :seq").bind("seq", seq).execute();
+        return records;
+    }
+
     public Optional<Checkpoint> lastCheckpoint() {
         return h.createQuery("select * from audit_checkpoints order by seq desc limit 1").map((rs, c) -> checkpoint(rs)).findOne();
     }

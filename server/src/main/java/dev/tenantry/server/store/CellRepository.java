@@ -12,14 +12,15 @@ public final class CellRepository {
     /** live_instances: kept by a trigger on instances (V36), so that no query counts the fleet's instances. */
     private static final String SELECT = "select c.*, c.live_instances as instance_count,"
             + " coalesce(c.last_seen > now() - cast(:online as interval), false) as online from cells c";
-    private static final Duration ONLINE = Duration.ofSeconds(45);
     private static final Duration SEEN_RESOLUTION = Duration.ofSeconds(2);
     /** The first key of the two-key advisory locks that serialise placement per cell. */
     private static final int PLACEMENT_LOCK = 7301;
     private final Handle h;
+    private final Duration online;
 
-    CellRepository(Handle h) {
+    CellRepository(Handle h, Duration online) {
         this.h = h;
+        this.online = online;
     }
 
     /** Registers a cell, or updates its region, driver and capacity if it exists. */
@@ -32,11 +33,11 @@ public final class CellRepository {
     }
 
     public List<Cell> list() {
-        return h.createQuery(SELECT + " order by c.id").bind("online", ONLINE.toSeconds() + " seconds").map((rs, c) -> row(rs)).list();
+        return h.createQuery(SELECT + " order by c.id").bind("online", online.toMillis() + " milliseconds").map((rs, c) -> row(rs)).list();
     }
 
     public Optional<Cell> get(String id) {
-        return h.createQuery(SELECT + " where c.id = :id").bind("id", id).bind("online", ONLINE.toSeconds() + " seconds")
+        return h.createQuery(SELECT + " where c.id = :id").bind("id", id).bind("online", online.toMillis() + " milliseconds")
                 .map((rs, c) -> row(rs)).findOne();
     }
 

@@ -12,18 +12,22 @@ public final class Database implements AutoCloseable {
      * PostgreSQL down callers hear so in about a second instead of hanging (and a saturated pool pushes back).
      */
     public static final java.time.Duration CONNECTION_TIMEOUT = java.time.Duration.ofMillis(1000);
-    /** Connections kept open to PostgreSQL. */
-    public static final int POOL_SIZE = 16;
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
 
+    /** With the default pool of {@value dev.tenantry.server.ServerTuning#DEFAULT_DATABASE_POOL} connections. */
     public Database(String jdbcUrl, String user, String password) {
+        this(jdbcUrl, user, password, dev.tenantry.server.ServerTuning.DEFAULT_DATABASE_POOL);
+    }
+
+    /** With at most {@code poolSize} connections open to PostgreSQL. */
+    public Database(String jdbcUrl, String user, String password, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMaximumPoolSize(poolSize);
         config.setPoolName("tenantry");
         config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         config.setValidationTimeout(CONNECTION_TIMEOUT.toMillis() / 2);

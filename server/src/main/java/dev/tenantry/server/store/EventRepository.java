@@ -75,4 +75,19 @@ public final class EventRepository {
         return h.createQuery("select e.id from events e where " + ENDED + " order by e.tx desc, e.id desc limit 1").mapTo(Long.class)
                 .findOne().orElse(0L);
     }
+
+    /**
+     * Removes up to {@code limit} events older than {@code age}, but those a webhook has yet to pass (after its place in
+     * the outbox; all of them while a webhook has no place yet) until they are older than {@code maxAge}; returns how
+     * many. A webhook's own place (the event it passed last) stays while it is its place.
+     */
+    public int deleteOlderThan(java.time.Duration age, java.time.Duration maxAge, int limit) {
+        return h.createUpdate("with floor as (select c.tx, c.id from webhooks w join events c on c.id = w.after_event order by c.tx, c.id limit 1),"
+                        + " unplaced as (select count(*) as n from webhooks w where not exists (select 1 from events c where c.id = w.after_event))"
+                        + " delete from events where id in (select e.id from events e where"
+                        + " (e.time < now() - cast(:age as interval) and (select n from unplaced) = 0"
+                        + "  and (not exists (select 1 from floor) or (e.tx, e.id) < (select f.tx, f.id from floor f)))"
+                        + " or e.time < now() - cast(:maxAge as interval) limit :limit)")
+                .bind("age", age.toSeconds() + " seconds").bind("maxAge", maxAge.toSeconds() + " seconds").bind("limit", limit).execute();
+    }
 }

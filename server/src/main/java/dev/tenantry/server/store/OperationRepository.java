@@ -16,6 +16,13 @@ public final class OperationRepository {
         this.h = h;
     }
 
+    /** Removes up to {@code limit} finished operations last changed before {@code cutoff} (retention); returns how many. */
+    public int deleteFinishedBefore(java.time.Instant cutoff, int limit) {
+        return h.createUpdate("delete from operations where id in (select id from operations where state in ('SUCCEEDED', 'FAILED')"
+                        + " and updated_at < :cutoff limit :limit)")
+                .bind("cutoff", java.sql.Timestamp.from(cutoff)).bind("limit", limit).execute();
+    }
+
     public void insert(Operation op, String instanceUid) {
         h.createUpdate("insert into operations (id, type, tenant, target, instance_uid, state, steps, error, actor, created_at, updated_at)"
                         + " values (:id, :type, :tenant, :target, :uid, :state, cast(:steps as jsonb), :error, :actor, :created, :updated)")

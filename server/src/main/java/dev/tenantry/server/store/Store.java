@@ -13,9 +13,17 @@ import org.jdbi.v3.core.statement.StatementException;
  */
 public final class Store {
     private final Jdbi jdbi;
+    private final java.time.Duration cellOnlineWindow;
 
+    /** With the default window in which a cell counts as online (45 s since its last report). */
     public Store(Database database) {
+        this(database, dev.tenantry.server.ServerTuning.DEFAULT.cellOnlineWindow());
+    }
+
+    /** {@code cellOnlineWindow}: a cell is online while its agent's last report is younger than this. */
+    public Store(Database database, java.time.Duration cellOnlineWindow) {
         this.jdbi = database.jdbi();
+        this.cellOnlineWindow = cellOnlineWindow;
     }
 
     /**
@@ -26,7 +34,7 @@ public final class Store {
         for (int attempt = 1; ; attempt++) {
             try {
                 return jdbi.inTransaction(handle -> {
-                    Tx tx = new Tx(handle);
+                    Tx tx = new Tx(handle, cellOnlineWindow);
                     T result = work.apply(tx);
                     tx.finish();
                     return result;

@@ -8,8 +8,11 @@ public final class Tx {
     private final EventRepository events;
     private final AuditRepository audit;
 
-    Tx(Handle handle) {
+    private final java.time.Duration cellOnlineWindow;
+
+    Tx(Handle handle, java.time.Duration cellOnlineWindow) {
         this.handle = handle;
+        this.cellOnlineWindow = cellOnlineWindow;
         AppendLock appendLock = new AppendLock(handle);
         this.events = new EventRepository(handle);
         this.audit = new AuditRepository(handle, appendLock);
@@ -21,7 +24,7 @@ public final class Tx {
     public OperationRepository operations() { return new OperationRepository(handle); }
     public FleetCounts.Reader fleetCounts() { return new FleetCounts.Reader(handle); }
     public IdempotencyRepository idempotency() { return new IdempotencyRepository(handle); }
-    public CellRepository cells() { return new CellRepository(handle); }
+    public CellRepository cells() { return new CellRepository(handle, cellOnlineWindow); }
     /** Writes what the transaction's work appended to the audit chain and the event outbox, just before it commits. */
     void finish() {
         audit.flush();

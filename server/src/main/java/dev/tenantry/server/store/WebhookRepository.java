@@ -61,6 +61,13 @@ public final class WebhookRepository {
                 .bind("id", id).bind("owner", owner).bind("event", eventId).bind("delivered", delivered).bind("now", now).execute() == 1;
     }
 
+    /** Removes up to {@code limit} delivery logs older than {@code age} (retention); returns how many. */
+    public int deleteDeliveriesOlderThan(java.time.Duration age, int limit) {
+        return h.createUpdate("delete from webhook_deliveries where id in (select id from webhook_deliveries"
+                        + " where at < now() - cast(:age as interval) limit :limit)")
+                .bind("age", age.toSeconds() + " seconds").bind("limit", limit).execute();
+    }
+
     public void failed(String id, String error) {
         h.createUpdate("update webhooks set last_error = :error where id = :id").bind("id", id).bind("error", error).execute();
     }

@@ -42,7 +42,11 @@ public final class Timers implements AutoCloseable {
                 .build();
     }
 
-    public static Timers start(DataSource dataSource, Store store, Services services, Clock clock, Duration auditCheckpointInterval) {
+    /** How often what is older than its retention is removed. */
+    public static final Duration RETENTION_CHECK = Duration.ofHours(1);
+
+    public static Timers start(DataSource dataSource, Store store, Services services, Clock clock, Duration auditCheckpointInterval,
+                               dev.tenantry.server.domain.RetentionService retention) {
         InstanceService instances = services.instances();
         RecurringTask<Void> expireKeys = Tasks.recurring("expire-idempotency-keys", FixedDelay.of(Duration.ofMinutes(10)))
                 .execute((instance, context) -> expireIdempotencyKeys(store, clock));
@@ -75,7 +79,12 @@ public final class Timers implements AutoCloseable {
                 });
         RecurringTask<Void> databaseSizes = Tasks.recurring("database-sizes", FixedDelay.of(DATABASE_SIZE_CHECK))
                 .execute((instance, context) -> services.usage().measureDatabases());
-        Timers timers = new Timers(dataSource, List.of(databaseSizes, expireKeys, purgeDeleted, auditCheckpoint, auditVerify, certificateExpiry, scheduledBackups,
+        RecurringTask<Void> removeOld = Tasks.recurring("retention", FixedDelay.of(RETENTION_CHECK))
+                .execute((instance, context) -> {
+                    var removed = retention.removeOld();
+                    if (removed.any()) log.info("Removed what is past its retention: {}", removed);
+                });
+        Timers timers = new Timers(dataSource, List.of(removeOld, databaseSizes, expireKeys, purgeDeleted, auditCheckpoint, auditVerify, certificateExpiry, scheduledBackups,
                 alerts));
         timers.scheduler.start();
         return timers;

@@ -40,8 +40,8 @@ class LeaseHeartbeatIT {
             }
             List<String> passes = new CopyOnWriteArrayList<>();
             Signals signals = new Signals();
-            try (ReconcileLoop a = new ReconcileLoop(store, signals, new SlowReconciler(store, passes, "a"), "a", Signals.Topic.RECONCILE, LEASE).start(1);
-                 ReconcileLoop b = new ReconcileLoop(store, signals, new SlowReconciler(store, passes, "b"), "b", Signals.Topic.RECONCILE, LEASE).start(1)) {
+            try (ReconcileLoop a = new ReconcileLoop(store, signals, new SlowReconciler(store, passes, "a"), "a", Signals.Topic.RECONCILE, new ReconcileLoop.Claims(LEASE, 8)).start(1);
+                 ReconcileLoop b = new ReconcileLoop(store, signals, new SlowReconciler(store, passes, "b"), "b", Signals.Topic.RECONCILE, new ReconcileLoop.Claims(LEASE, 8)).start(1)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> !passes.isEmpty());
                 Thread.sleep(PASS.toMillis() + LEASE.toMillis());
                 assertThat(passes).as("one pass, by one replica, for all its %d ms (its lease is %d ms)", PASS.toMillis(), LEASE.toMillis()).hasSize(1);

@@ -1,0 +1,34 @@
+package dev.tenantry.server;
+
+import java.time.Duration;
+
+/**
+ * A server replica's operational settings, each with its documented default (docs/operations.md, Tuning).
+ *
+ * @param databasePool     connections to PostgreSQL this replica keeps at most (default {@value #DEFAULT_DATABASE_POOL})
+ * @param lease            how long a reconcile worker's claim on an object holds without its heartbeat (renewed every third
+ *                         of it while a pass runs; after a crash the object is taken up again this long after; default 30 s)
+ * @param claimBatch       objects a reconcile worker claims at a time (default {@value #DEFAULT_CLAIM_BATCH})
+ * @param cellOnlineWindow a cell is online while its agent's last report is younger than this (default 45 s: four
+ *                         missed heartbeats of 10 s)
+ * @param tokenCache       how long a checked API token is trusted without looking it up again (a revoked token works at
+ *                         most this long after; default 5 s)
+ */
+public record ServerTuning(int databasePool, Duration lease, int claimBatch, Duration cellOnlineWindow, Duration tokenCache) {
+    public static final int DEFAULT_DATABASE_POOL = 16;
+    public static final int DEFAULT_CLAIM_BATCH = 8;
+    public static final ServerTuning DEFAULT = new ServerTuning(DEFAULT_DATABASE_POOL, dev.tenantry.server.reconcile.ReconcileLoop.DEFAULT_LEASE, DEFAULT_CLAIM_BATCH,
+            Duration.ofSeconds(45), Duration.ofSeconds(5));
+
+    public ServerTuning {
+        if (databasePool < 2 || databasePool > 1000) throw new IllegalArgumentException("databasePool must be between 2 and 1000, not " + databasePool);
+        if (claimBatch < 1 || claimBatch > 1000) throw new IllegalArgumentException("claimBatch must be between 1 and 1000, not " + claimBatch);
+        positive("lease", lease);
+        positive("cellOnlineWindow", cellOnlineWindow);
+        if (tokenCache == null || tokenCache.isNegative()) throw new IllegalArgumentException("tokenCache must not be negative, not " + tokenCache);
+    }
+
+    private static void positive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive, not " + d);
+    }
+}

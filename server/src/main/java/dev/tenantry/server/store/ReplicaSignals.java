@@ -1,0 +1,173 @@
+package dev.tenantry.server.store;
+
+import dev.tenantry.server.domain.Signals;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries {@link Signals} between the server replicas that share one database, through PostgreSQL's LISTEN/NOTIFY: a
+ * topic fired on one replica is fired on every other at once (a cell's desired state changed: the long polls of its
+ * agent return whichever replica they wait on; work was queued: idle workers of every replica look). Each replica
+ * uses two connections of its own, outside the pool: one listens, one notifies; fires that come while a notification
+ * is being sent are sent together after it (one per topic). Without the database the replicas still converge, by
+ * their waiters' timeouts; a lost connection is opened again, backing off.
+ */
+public final class ReplicaSignals implements AutoCloseable {
+    static final String CHANNEL = "tenantry_signals";
+    private static final Logger log = LoggerFactory.getLogger(ReplicaSignals.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration RECONNECT_CAP = Duration.ofSeconds(10);
+
+    private final String url;
+    private final String user;
+    private final String password;
+    private final Signals signals;
+    private final String self = UUID.randomUUID().toString().substring(0, 8);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition firedHere = lock.newCondition();
+    private final Set<Signals.Topic> toAnnounce = EnumSet.noneOf(Signals.Topic.class);
+    private final Thread listener;
+    private final Thread notifier;
+    private volatile boolean running = true;
+    private volatile Connection listening;
+
+    private ReplicaSignals(String url, String user, String password, Signals signals) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.signals = signals;
+        this.listener = Thread.ofPlatform().name("replica-signals-listen").daemon().unstarted(this::listen);
+        this.notifier = Thread.ofPlatform().name("replica-signals-notify").daemon().unstarted(this::announce);
+    }
+
+    /** Starts relaying {@code signals} fired here to the other replicas and theirs here. */
+    public static ReplicaSignals start(String url, String user, String password, Signals signals) {
+        ReplicaSignals replicas = new ReplicaSignals(url, user, password, signals);
+        signals.relayTo(replicas::firedHere);
+        replicas.listener.start();
+        replicas.notifier.start();
+        return replicas;
+    }
+
+    private void firedHere(Signals.Topic topic) {
+        lock.lock();
+        try {
+            if (toAnnounce.add(topic)) firedHere.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void listen() {
+        int failures = 0;
+        while (running) {
+            try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+                s.execute("LISTEN " + CHANNEL);
+                listening = c;
+                if (failures > 0) log.info("Listening for the other server replicas' signals again");
+                failures = 0;
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] received = pg.getNotifications((int) POLL.toMillis());
+                    if (received == null) continue;
+                    for (PGNotification n : received) receive(n.getParameter());
+                }
+            } catch (SQLException e) {
+                if (!running) return;
+                if (failures++ == 0) log.warn("Not hearing the other server replicas' signals (they still converge, more slowly): {}", e.getMessage());
+                if (!pause(backoff(failures))) return;
+            }
+        }
+    }
+
+    /** A notification: {@code replica:TOPIC}; this replica's own are already fired here. */
+    private void receive(String payload) {
+        int colon = payload.indexOf(':');
+        if (colon < 0 || payload.substring(0, colon).equals(self)) return;
+        try {
+            signals.receive(Signals.Topic.valueOf(payload.substring(colon + 1)));
+        } catch (IllegalArgumentException unknown) {
+            log.debug("Ignoring signal {} (a replica of another version?)", payload);
+        }
+    }
+
+    private void announce() {
+        int failures = 0;
+        while (running) {
+            try (Connection c = DriverManager.getConnection(url, user, password);
+                 PreparedStatement notify = c.prepareStatement("select pg_notify(?, ?)")) {
+                c.setAutoCommit(true);
+                failures = 0;
+                while (running) {
+                    Set<Signals.Topic> topics = nextToAnnounce();
+                    for (Signals.Topic t : topics) {
+                        notify.setString(1, CHANNEL);
+                        notify.setString(2, self + ":" + t.name());
+                        notify.execute();
+                    }
+                }
+            } catch (SQLException e) {
+                if (!running) return;
+                if (failures++ == 0) log.warn("Cannot tell the other server replicas of changes (they still converge, more slowly): {}", e.getMessage());
+                if (!pause(backoff(failures))) return;
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private Set<Signals.Topic> nextToAnnounce() throws InterruptedException {
+        lock.lock();
+        try {
+            while (toAnnounce.isEmpty()) firedHere.await();
+            Set<Signals.Topic> topics = EnumSet.copyOf(toAnnounce);
+            toAnnounce.clear();
+            return topics;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static Duration backoff(int failures) {
+        Duration d = Duration.ofMillis(500L << Math.min(failures, 5));
+        return d.compareTo(RECONNECT_CAP) > 0 ? RECONNECT_CAP : d;
+    }
+
+    private boolean pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        signals.relayTo(topic -> { });
+        notifier.interrupt();
+        listener.interrupt();
+        Connection c = listening;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing: the listener ends either way
+            }
+        }
+    }
+}
