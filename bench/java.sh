@@ -9,5 +9,5 @@ cd "$ROOT"
 main="$1"
 shift
 # the same JVM flags as ./tenantry uses for dev mode
-exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -Xmx512m -XX:+UseSerialGC -Djdk.httpclient.allowRestrictedHeaders=host \
+exec "$JAVA_HOME/bin/java" -Xmx512m -XX:+UseSerialGC ${BENCH_JAVA_OPTS:-} -Djdk.httpclient.allowRestrictedHeaders=host \
   -cp "bench/target/lib/*" "dev.tenantry.bench.$main" "$@"

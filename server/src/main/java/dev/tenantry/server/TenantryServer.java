@@ -157,12 +157,13 @@ public final class TenantryServer implements AutoCloseable {
 
     /** The audit trail, its signing key read with the key-encryption key (a wrong key stops the start here, with the pool closed). */
     private static AuditService openAudit(Store store, Config config, Database database) {
+        AuditService audit = null;
         try {
-            AuditService audit = new AuditService(store, AuditSigningKey.load(new StoredKeysets(store, config.security().keyEncryptionKey())),
-                    config.clock());
+            audit = new AuditService(store, AuditSigningKey.load(new StoredKeysets(store, config.security().keyEncryptionKey())), config.clock());
             audit.chainRecordsFromBefore();
             return audit;
         } catch (RuntimeException e) {
+            if (audit != null) audit.close();
             database.close();
             throw e;
         }
@@ -218,6 +219,7 @@ public final class TenantryServer implements AutoCloseable {
         replicaSignals.close();
         signals.close();
         api.close();
+        services.audit().close();
         rolloutLoop.close();
         databaseLoop.close();
         backupLoop.close();

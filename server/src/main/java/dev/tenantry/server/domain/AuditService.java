@@ -27,34 +27,48 @@ import org.slf4j.LoggerFactory;
  * The audit trail: every mutating API call and every system action, in a hash chain whose head is signed at
  * intervals ({@link #checkpoint}); {@link #verify} checks both.
  */
-public final class AuditService {
+public final class AuditService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditService.class);
     /** Records read per query while verifying or exporting. */
     static final int PAGE = 1000;
     private final Store store;
     private final AuditSigningKey signingKey;
     private final Clock clock;
+    private final AuditBatches batches;
 
     public AuditService(Store store, AuditSigningKey signingKey, Clock clock) {
         this.store = store;
         this.signingKey = signingKey;
         this.clock = clock;
+        this.batches = new AuditBatches(this::write);
     }
 
     /**
-     * Records an API call in a transaction of its own, after the call's own. A database out of reach for a moment (too busy
-     * to give a connection within its timeout) is tried again a few times, so that a burst does not leave a change without its record.
+     * Records an API call after the call's own transaction and returns once the record is committed: written with the
+     * other calls' records waiting at that moment, in one transaction ({@link AuditBatches}). A database out of reach for
+     * a moment (too busy to give a connection within its timeout) is tried again a few times, so that a burst does not
+     * leave a change without its record.
      */
     public void record(Principal who, String action, String target, String tenant, String result, String detail) {
+        batches.writeAndWait(new AuditBatches.Entry(who.actor(), action, target, tenant, result, detail));
+    }
+
+    private void write(List<AuditBatches.Entry> batch) {
         for (int attempt = 1; ; attempt++) {
             try {
-                store.run(tx -> tx.audit().record(who.actor(), action, target, tenant, result, detail));
+                store.run(tx -> batch.forEach(e -> tx.audit().record(e.actor(), e.action(), e.target(), e.tenant(), e.result(), e.detail())));
                 return;
             } catch (RuntimeException e) {
                 if (attempt >= RECORD_ATTEMPTS || !Store.isUnavailable(e)) throw e;
                 pause(Duration.ofMillis(250L * attempt));
             }
         }
+    }
+
+    /** Stops taking records of API calls (the server is stopping, its API closed). */
+    @Override
+    public void close() {
+        batches.close();
     }
 
     private static final int RECORD_ATTEMPTS = 4;

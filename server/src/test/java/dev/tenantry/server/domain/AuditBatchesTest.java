@@ -1,0 +1,60 @@
+package dev.tenantry.server.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Group commit of API calls' audit records: the records that wait while a batch is written go together in the next. */
+class AuditBatchesTest {
+    private static AuditBatches.Entry entry(int i) {
+        return new AuditBatches.Entry("tester", "POST /v1/things", "/v1/things/" + i, null, "success", "HTTP 201");
+    }
+
+    @Test
+    void recordsThatWaitWhileABatchIsWrittenShareTheNext() throws Exception {
+        CountDownLatch firstWriting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        try (AuditBatches batches = new AuditBatches(batch -> {
+                 batchSizes.add(batch.size());
+                 firstWriting.countDown();
+                 try {
+                     release.await();
+                 } catch (InterruptedException e) {
+                     throw new IllegalStateException(e);
+                 }
+             });
+             ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> first = calls.submit(() -> batches.writeAndWait(entry(0)));
+            firstWriting.await();
+            List<Future<?>> others = new java.util.ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                int n = i;
+                others.add(calls.submit(() -> batches.writeAndWait(entry(n))));
+            }
+            Thread.sleep(200); // the five are queued behind the batch being written
+            assertThat(first.isDone()).as("a call goes on only once its record is committed").isFalse();
+            release.countDown();
+            first.get();
+            for (Future<?> f : others) f.get();
+            assertThat(batchSizes).containsExactly(1, 5);
+        }
+    }
+
+    @Test
+    void aFailedBatchFailsEveryCallInItAndAClosedOneTakesNoMore() {
+        AuditBatches batches = new AuditBatches(batch -> {
+            throw new IllegalStateException("database gone");
+        });
+        assertThatThrownBy(() -> batches.writeAndWait(entry(1))).isInstanceOf(IllegalStateException.class).hasMessage("database gone");
+        batches.close();
+        assertThatThrownBy(() -> batches.writeAndWait(entry(2))).hasMessageContaining("stopping");
+    }
+}
