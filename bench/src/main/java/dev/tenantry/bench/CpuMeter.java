@@ -85,9 +85,25 @@ final class CpuMeter {
         return stat == null ? 0 : stat.ticks() / TICKS_PER_SECOND;
     }
 
-    /** CPU seconds the PostgreSQL processes have used so far, those of their exited children included. */
-    static double postgresSeconds() throws IOException {
-        return postgresTicks() / TICKS_PER_SECOND;
+    /**
+     * CPU seconds used so far by the PostgreSQL of {@code dataDir}: its postmaster (the pid in postmaster.pid), with the
+     * backends it has reaped, and its live backends. Other PostgreSQL servers on the machine (one still stopping, say)
+     * do not count.
+     */
+    static double postgresSeconds(Path dataDir) throws IOException {
+        long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).getFirst().strip());
+        long total = 0;
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                String name = proc.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) continue;
+                ProcStat stat = ProcStat.read(proc.resolve("stat"));
+                if (stat == null) continue;
+                if (Long.parseLong(name) == postmaster) total += stat.ticks() + stat.childTicks();
+                else if (stat.parent() == postmaster) total += stat.ticks();
+            }
+        }
+        return total / TICKS_PER_SECOND;
     }
 
     /** User and system ticks of the running postgres processes plus those of their exited children. */
@@ -103,7 +119,7 @@ final class CpuMeter {
         return total;
     }
 
-    private record ProcStat(String comm, long ticks, long childTicks) {
+    private record ProcStat(String comm, long ticks, long childTicks, long parent) {
         static ProcStat read(Path file) {
             String line;
             try {
@@ -114,7 +130,8 @@ final class CpuMeter {
             String comm = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
             String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
             // fields after the name: state is f[0]; utime, stime, cutime, cstime are fields 14-17 of the whole line
-            return new ProcStat(comm, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14]));
+            return new ProcStat(comm, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14]),
+                    Long.parseLong(f[1]));
         }
     }
 }

@@ -126,7 +126,7 @@ public final class ScaleBenchmark {
     /** Creates every instance, CREATORS at a time, and waits until all run (or progress stops for two minutes). */
     private Creates createAll() throws Exception {
         double serverCpu = CpuMeter.processSeconds(server.pid());
-        double postgresCpu = CpuMeter.postgresSeconds();
+        double postgresCpu = CpuMeter.postgresSeconds(server.postgresData());
         long start = System.nanoTime();
         AtomicInteger next = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
@@ -159,7 +159,7 @@ public final class ScaleBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         progress.interrupt();
-        Creates result = new Creates(running, seconds, CpuMeter.processSeconds(server.pid()) - serverCpu, CpuMeter.postgresSeconds() - postgresCpu);
+        Creates result = new Creates(running, seconds, CpuMeter.processSeconds(server.pid()) - serverCpu, CpuMeter.postgresSeconds(server.postgresData()) - postgresCpu);
         System.out.printf("creates: %d of %d running after %.1f s (%.1f/s; the count is read every second), %d refused, %d retried after a 503;"
                 + " the hollow machines run %d%n", running, args.instances(), seconds, result.perSecond(), refused.get(), retried.get(), cells.running());
         return result;

@@ -25,11 +25,13 @@ import java.util.List;
 final class ScaleServer implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final Process process;
+    private final Path postgresDataDir;
     final String url;
     final String admin;
 
-    private ScaleServer(EmbeddedPostgres postgres, Process process, String url, String admin) {
+    private ScaleServer(EmbeddedPostgres postgres, Path postgresDataDir, Process process, String url, String admin) {
         this.postgres = postgres;
+        this.postgresDataDir = postgresDataDir;
         this.process = process;
         this.url = url;
         this.admin = admin;
@@ -54,7 +56,7 @@ final class ScaleServer implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        return new ScaleServer(postgres, process, Files.readString(urlFile).strip(), Files.readString(serverHome.resolve("admin.token")).strip());
+        return new ScaleServer(postgres, home.resolve("postgres"), process, Files.readString(urlFile).strip(), Files.readString(serverHome.resolve("admin.token")).strip());
     }
 
     HttpResponse<String> send(String method, String path, Object body) throws IOException, InterruptedException {
@@ -80,6 +82,11 @@ final class ScaleServer implements AutoCloseable {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** The PostgreSQL's data directory. */
+    Path postgresData() {
+        return postgresDataDir;
     }
 
     long pid() {
