@@ -75,6 +75,11 @@ final class AuditBatches implements AutoCloseable {
         left.forEach(w -> w.committed().completeExceptionally(new IllegalStateException("the server stopped before the audit record was written")));
     }
 
+    /** How many records wait for the next batch now. */
+    int waiting() {
+        return queue.size();
+    }
+
     /** Stops the writer once the batch it is writing is done; records still waiting fail. */
     @Override
     public void close() {

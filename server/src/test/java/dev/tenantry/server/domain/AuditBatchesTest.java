@@ -2,7 +2,9 @@ package dev.tenantry.server.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +41,7 @@ class AuditBatchesTest {
                 int n = i;
                 others.add(calls.submit(() -> batches.writeAndWait(entry(n))));
             }
-            Thread.sleep(200); // the five are queued behind the batch being written
+            await().atMost(Duration.ofSeconds(10)).until(() -> batches.waiting() == 5); // queued behind the batch being written
             assertThat(first.isDone()).as("a call goes on only once its record is committed").isFalse();
             release.countDown();
             first.get();

@@ -24,25 +24,19 @@ class ReplicaSignalsIT {
              ReplicaSignals relayA = ReplicaSignals.start(pg.jdbcUrl(), pg.user(), pg.password(), a);
              ReplicaSignals relayB = ReplicaSignals.start(pg.jdbcUrl(), pg.user(), pg.password(), b)) {
             // both listen once a fire gets through: the first ones may come before LISTEN
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                long before = b.mark(Signals.Topic.EVENTS);
-                a.fire(Signals.Topic.EVENTS);
-                Thread.sleep(100);
-                return b.mark(Signals.Topic.EVENTS) != before;
-            });
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                long before = a.mark(Signals.Topic.EVENTS);
-                b.fire(Signals.Topic.EVENTS);
-                Thread.sleep(100);
-                return a.mark(Signals.Topic.EVENTS) != before;
-            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard(a, b, Signals.Topic.EVENTS));
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard(b, a, Signals.Topic.EVENTS));
 
             long markA = a.mark(Signals.Topic.CELLS);
             long markB = b.mark(Signals.Topic.CELLS);
             a.fire(Signals.Topic.CELLS);
             b.await(Signals.Topic.CELLS, markB, Duration.ofSeconds(5));
             assertThat(b.mark(Signals.Topic.CELLS)).as("the other replica was woken (nothing else fires it)").isEqualTo(markB + 1);
-            Thread.sleep(300);
+            // notifications arrive in the order they were sent: once b's next one reaches a, an echo would have too
+            long logsA = a.mark(Signals.Topic.LOGS);
+            b.fire(Signals.Topic.LOGS);
+            a.await(Signals.Topic.LOGS, logsA, Duration.ofSeconds(5));
+            assertThat(a.mark(Signals.Topic.LOGS)).isEqualTo(logsA + 1);
             assertThat(a.mark(Signals.Topic.CELLS)).as("fired once here, not echoed back").isEqualTo(markA + 1);
             assertThat(b.mark(Signals.Topic.CELLS)).isEqualTo(markB + 1);
         } finally {
@@ -50,5 +44,13 @@ class ReplicaSignalsIT {
             b.close();
             Directories.deleteTree(home);
         }
+    }
+
+    /** Whether a fire of {@code topic} on {@code from} wakes {@code to} within a short wait (false before both listen). */
+    private static boolean heard(Signals from, Signals to, Signals.Topic topic) throws InterruptedException {
+        long before = to.mark(topic);
+        from.fire(topic);
+        to.await(topic, before, Duration.ofMillis(200));
+        return to.mark(topic) != before;
     }
 }
