@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -204,13 +203,11 @@ public final class Agent implements AutoCloseable {
 
     /** Merges a full or incremental desired state into the cell's, caches the result, runs it, and removes purged data. */
     private synchronized void apply(CellDesiredState state) throws IOException {
-        if (state.full()) desired.clear();
-        state.removed().forEach(desired::remove);
-        state.purged().forEach(desired::remove);
-        state.deployments().forEach(d -> desired.put(d.instanceUid(), d));
-        CellDesiredState merged = new CellDesiredState(config.cell(), state.revision(), true, List.copyOf(desired.values()), List.of(), List.of());
-        cache.save(merged);
-        driver.apply(merged.deployments());
+        DesiredStateCache.merge(desired, state);
+        List<Deployment> deployments = List.copyOf(desired.values());
+        // cached before it runs: an agent that restarts adopts nothing the cache does not name
+        cache.save(state, () -> new CellDesiredState(config.cell(), state.revision(), true, deployments, List.of(), List.of()));
+        driver.apply(deployments);
         List<String> purged = driver.purge(state.purged());
         appliedRevision = state.revision();
         purgedToReport.addAll(purged);
@@ -254,30 +251,22 @@ public final class Agent implements AutoCloseable {
                 } finally {
                     changeLock.unlock();
                 }
-                boolean heartbeatDue = System.nanoTime() - lastFull >= config.timing().heartbeat().toNanos() || lastFull == 0;
-                if (!wasChanged && !heartbeatDue && !trafficMoved(reported)) continue;
+                boolean full = System.nanoTime() - lastFull >= config.timing().heartbeat().toNanos() || lastFull == 0;
+                Set<String> trafficMoved = trafficMoved(reported);
+                if (!wasChanged && !full && trafficMoved.isEmpty()) continue;
                 publishRoutes();
                 Map.Entry<Long, List<String>> applied = appliedWithPurges();
-                long revision = applied.getKey();
-                List<ObservedInstance> observed = driver.observe().stream()
-                        .map(o -> o.withTraffic(traffic.apply(o.instanceUid()))).toList();
-                boolean full = heartbeatDue;
-                List<ObservedInstance> changedOnes = full ? observed
-                        : observed.stream().filter(o -> !o.equals(reported.get(o.instanceUid()))).toList();
-                Set<String> runningUids = observed.stream().map(ObservedInstance::instanceUid).collect(Collectors.toSet());
-                List<String> removed = full ? List.of() : java.util.stream.Stream.concat(
-                        reported.keySet().stream().filter(uid -> !runningUids.contains(uid)), applied.getValue().stream()).distinct().toList();
-                if (!full && changedOnes.isEmpty() && removed.isEmpty()) continue;
+                ReportDelta delta = ReportDelta.of(reported, observe(full, trafficMoved), applied.getValue(), full);
+                if (delta.isEmpty()) continue;
                 try {
-                    server.report(new CellReport(config.cell(), agentId, revision, full, changedOnes, removed));
+                    server.report(new CellReport(config.cell(), agentId, applied.getKey(), full, delta.changed(), delta.removed()));
                 } catch (IOException | RuntimeException e) {
                     lastFull = 0; // after a failed report, the next one says everything
                     throw e;
                 }
                 if (full) lastFull = System.nanoTime();
                 purgesReported(applied.getValue());
-                reported.clear();
-                observed.forEach(o -> reported.put(o.instanceUid(), o));
+                delta.applyTo(reported);
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
@@ -289,12 +278,30 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Whether the gateway routed a request to a reported instance since its last report (a cheap check, every second). */
-    private boolean trafficMoved(Map<String, ObservedInstance> reported) {
-        return reported.values().stream().anyMatch(o -> {
+    /**
+     * What runs now, with the gateway's traffic: of every instance for a heartbeat or when the driver cannot say what
+     * changed, else only of the instances the driver names as changed and those whose traffic moved.
+     */
+    private ReportDelta.Observed observe(boolean full, Set<String> trafficMoved) {
+        dev.tenantry.agent.driver.ChangedInstances.Taken changes = driver.changes(); // taken first: a later change is seen next time
+        boolean everything = full || changes.all();
+        Set<String> looked = new java.util.HashSet<>(changes.uids());
+        looked.addAll(trafficMoved);
+        List<ObservedInstance> observed = (everything ? driver.observe() : driver.observe(looked)).stream()
+                .map(o -> o.withTraffic(traffic.apply(o.instanceUid()))).toList();
+        return new ReportDelta.Observed(observed, everything ? null : looked);
+    }
+
+    /** The reported instances the gateway routed a request to since their last report (a cheap check, every second). */
+    private Set<String> trafficMoved(Map<String, ObservedInstance> reported) {
+        Set<String> moved = new java.util.HashSet<>();
+        reported.values().forEach(o -> {
             InstanceTraffic now = traffic.apply(o.instanceUid());
-            return now != null && (!Objects.equals(o.lastRequestAt(), now.lastRequestAt()) || !Objects.equals(o.traffic(), now.stats()));
+            if (now != null && (!Objects.equals(o.lastRequestAt(), now.lastRequestAt()) || !Objects.equals(o.traffic(), now.stats()))) {
+                moved.add(o.instanceUid());
+            }
         });
+        return moved;
     }
 
     /**

@@ -65,11 +65,16 @@ public final class Json {
      * The file is readable and writable by its owner only (0600): these files hold tenants' parameters and routes.
      */
     public static void writeAtomically(Path file, Object value) throws IOException {
+        writeAtomically(file, write(value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes the bytes through a temporary file and an atomic rename, readable and writable by the owner only (0600). */
+    public static void writeAtomically(Path file, byte[] content) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, write(value), StandardCharsets.UTF_8);
+        Files.write(tmp, content);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -5,6 +5,7 @@ import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.cell.Route;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +41,12 @@ public interface Driver extends AutoCloseable {
 
     /** What runs now, one entry per deployment, by instance uid. */
     List<ObservedInstance> observe();
+
+    /** What runs now of these instances, one entry per deployment among them that runs (the others are left out). */
+    List<ObservedInstance> observe(Collection<String> instanceUids);
+
+    /** The instances whose observation may have changed since the last call (every one before the first). */
+    ChangedInstances.Taken changes();
 
     /** Every deployment it runs, with what runs of it now. */
     List<Running> running();

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class HollowDriver implements Driver {
     private final Machine machine;
     private final Duration healthyAfter;
     private final Runnable onChange;
+    private final ChangedInstances changes = new ChangedInstances();
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private boolean closed;
@@ -83,23 +85,31 @@ public final class HollowDriver implements Driver {
     public synchronized void apply(List<Deployment> desired) {
         if (closed) return;
         Set<String> wanted = new HashSet<>();
-        boolean started = false;
+        List<String> started = new ArrayList<>();
         for (Deployment d : desired) {
             wanted.add(d.instanceUid());
             HollowInstance current = machine.instances.get(d.instanceUid());
             if (current == null || current.deployment().generation() != d.generation()) {
                 machine.instances.put(d.instanceUid(), new HollowInstance(d, clock.instant(), false));
-                started = true;
+                started.add(d.instanceUid());
             }
         }
-        machine.instances.keySet().retainAll(wanted);
-        if (started) healthyLater();
+        machine.instances.keySet().removeIf(uid -> {
+            boolean gone = !wanted.contains(uid);
+            if (gone) changes.mark(uid);
+            return gone;
+        });
+        started.forEach(changes::mark);
+        if (!started.isEmpty()) healthyLater(started);
         onChange.run();
     }
 
-    /** Says that something changed once the replicas started now are healthy. */
-    private void healthyLater() {
-        timer.schedule(onChange, healthyAfter.toMillis(), TimeUnit.MILLISECONDS);
+    /** Says that the instances changed once the replicas started now are healthy. */
+    private void healthyLater(List<String> started) {
+        timer.schedule(() -> {
+            started.forEach(changes::mark);
+            onChange.run();
+        }, healthyAfter.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -112,7 +122,8 @@ public final class HollowDriver implements Driver {
         HollowInstance instance = machine.instances.get(instanceUid);
         if (closed || instance == null || instance.runsReplicas()) return false;
         machine.instances.put(instanceUid, new HollowInstance(instance.deployment(), clock.instant(), true));
-        healthyLater();
+        changes.mark(instanceUid);
+        healthyLater(List.of(instanceUid));
         onChange.run();
         return true;
     }
@@ -120,6 +131,22 @@ public final class HollowDriver implements Driver {
     @Override
     public List<ObservedInstance> observe() {
         return running().stream().map(Running::observed).toList();
+    }
+
+    @Override
+    public List<ObservedInstance> observe(Collection<String> instanceUids) {
+        Instant now = clock.instant();
+        List<ObservedInstance> result = new ArrayList<>();
+        for (String uid : instanceUids) {
+            HollowInstance instance = machine.instances.get(uid);
+            if (instance != null) result.add(observe(instance, healthyAfter, now));
+        }
+        return result;
+    }
+
+    @Override
+    public ChangedInstances.Taken changes() {
+        return changes.take();
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class ProcessDriver implements Driver {
     private final CgroupLimits limits;
     private final DriverSettings settings;
     private final Runnable onChange;
+    private final ChangedInstances changes = new ChangedInstances();
     private final Runnable onRoutesChanged;
     private final StartSlots startSlots;
     private final LogRotation logRotation;
@@ -159,6 +161,7 @@ public final class ProcessDriver implements Driver {
         Map<String, Deployment> wanted = new LinkedHashMap<>();
         desired.forEach(d -> wanted.put(d.instanceUid(), d));
         List<InstanceRuntime> gone = running.values().stream().filter(r -> !wanted.containsKey(r.deployment().instanceUid())).toList();
+        gone.forEach(r -> changes.mark(r.deployment().instanceUid()));
         gone.parallelStream().forEach(this::remove);
         adoptable.keySet().removeIf(uid -> !wanted.containsKey(uid) || running.containsKey(uid));
         for (Deployment d : wanted.values()) {
@@ -166,13 +169,24 @@ public final class ProcessDriver implements Driver {
             if (runtime == null) {
                 log.info("Starting {} ({} release {}, generation {})", d.key(), d.service(), d.release(), d.generation());
                 Map<String, ReplicaState> adopted = adoptable.getOrDefault(d.instanceUid(), Map.of());
-                running.put(d.instanceUid(), new InstanceRuntime(d, adopted, replicas(), settings, onChange, onRoutesChanged));
+                changes.mark(d.instanceUid());
+                running.put(d.instanceUid(), new InstanceRuntime(d, adopted, replicas(), settings, changedOf(d), onRoutesChanged));
             } else if (runtime.deployment().generation() != d.generation()) {
                 log.info("Converging {} to generation {} (release {})", d.key(), d.generation(), d.release());
+                changes.mark(d.instanceUid());
                 runtime.retarget(d);
             }
         }
         onChange.run();
+    }
+
+    /** What runs when the observation of the deployment's instance may have changed. */
+    private Runnable changedOf(Deployment deployment) {
+        String uid = deployment.instanceUid();
+        return () -> {
+            changes.mark(uid);
+            onChange.run();
+        };
     }
 
     private void remove(InstanceRuntime runtime) {
@@ -220,7 +234,7 @@ public final class ProcessDriver implements Driver {
             public ReplicaSupervisor create(Deployment deployment, Component component, int index, String template) {
                 Map<String, Integer> ports = new LinkedHashMap<>();
                 component.ports().forEach(p -> ports.put(p.name(), allocatePort()));
-                return new ReplicaSupervisor(replicaSpec(deployment, component, index, ports, template, deployment.release()), onChange, startSlots,
+                return new ReplicaSupervisor(replicaSpec(deployment, component, index, ports, template, deployment.release()), changedOf(deployment), startSlots,
                         limits);
             }
 
@@ -229,7 +243,7 @@ public final class ProcessDriver implements Driver {
                 allocatedPorts.addAll(running.ports().values());
                 String release = running.release() == null ? deployment.release() : running.release();
                 ReplicaSpec spec = replicaSpec(deployment, component, index, running.ports(), running.template(), release);
-                return new ReplicaSupervisor(spec, onChange, startSlots, limits, running);
+                return new ReplicaSupervisor(spec, changedOf(deployment), startSlots, limits, running);
             }
 
             @Override
@@ -331,6 +345,21 @@ public final class ProcessDriver implements Driver {
         List<ObservedInstance> result = new ArrayList<>(running.values().stream().map(InstanceRuntime::observe).toList());
         result.sort(Comparator.comparing(ObservedInstance::instanceUid));
         return result;
+    }
+
+    @Override
+    public List<ObservedInstance> observe(Collection<String> instanceUids) {
+        List<ObservedInstance> result = new ArrayList<>();
+        for (String uid : instanceUids) {
+            InstanceRuntime runtime = running.get(uid);
+            if (runtime != null) result.add(runtime.observe());
+        }
+        return result;
+    }
+
+    @Override
+    public ChangedInstances.Taken changes() {
+        return changes.take();
     }
 
     /** Every deployment it runs, with what runs of it now (for metrics). */

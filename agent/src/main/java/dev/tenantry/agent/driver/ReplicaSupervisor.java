@@ -171,6 +171,7 @@ final class ReplicaSupervisor {
             synchronized (lock) {
                 restarts++;
             }
+            onChange.run();
             failedStarts = becameHealthy ? 0 : failedStarts + 1;
             crashesInARow = becameHealthy ? 1 : crashesInARow + 1;
             log.info("Replica {} of {} {}; restarting", spec.name(), spec.instanceUid(), reason);

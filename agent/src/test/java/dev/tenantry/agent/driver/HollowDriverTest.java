@@ -113,4 +113,29 @@ class HollowDriverTest {
         again.close();
         b.close();
     }
+
+    @Test
+    void itNamesTheInstancesWhoseObservationChangedSinceItWasLastAsked() {
+        HollowDriver driver = driver(T0);
+        assertThat(driver.changes().all()).as("a new driver has not said anything yet").isTrue();
+        driver.apply(List.of(deployment("u1", 1, 1, false), deployment("u2", 1, 1, false)));
+        assertThat(driver.changes()).isEqualTo(new ChangedInstances.Taken(false, java.util.Set.of("u1", "u2")));
+        assertThat(driver.changes().uids()).as("taken: nothing since").isEmpty();
+        driver.apply(List.of(deployment("u1", 1, 1, false), deployment("u3", 1, 1, false)));
+        assertThat(driver.changes().uids()).as("u2 stopped, u3 started, u1 unchanged").containsExactlyInAnyOrder("u2", "u3");
+        assertThat(driver.observe(List.of("u2", "u3", "nope"))).extracting(ObservedInstance::instanceUid).containsExactly("u3");
+        driver.close();
+    }
+
+    @Test
+    void anInstanceBecomingHealthyIsNamedAsChanged() throws InterruptedException {
+        HollowDriver driver = new HollowDriver(machine, Duration.ofMillis(50), changes::incrementAndGet, Clock.systemUTC());
+        driver.apply(List.of(deployment("u1", 1, 1, false)));
+        driver.changes();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (changes.get() < 2 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(driver.changes().uids()).containsExactly("u1");
+        assertThat(driver.observe(List.of("u1")).getFirst().state()).isEqualTo(ObservedInstance.State.RUNNING);
+        driver.close();
+    }
 }
