@@ -23,18 +23,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingStream;
 import org.junit.jupiter.api.Test;
 
 /**
  * A fleet far larger than one machine's processes: 1,000 instances on two cells whose agents run the hollow driver
  * (simulated replicas; the agents, server, API and PostgreSQL are real). Every instance runs; then both agents stop and
  * new ones start at once, and they adopt every instance (the same replicas, started when they were) with no instance
- * leaving RUNNING. The agents' threads run on whatever JDK runs the suite (25 here; no JDK 21 can be installed on
- * these machines): nothing of theirs waits in a monitor (ArchitectureTest).
+ * leaving RUNNING. The suite runs it twice: on the JDK that builds (25 here) and on JDK 21 ({@code scripts/jdk21.sh}),
+ * where a virtual thread that parks inside a monitor or a native frame pins its carrier; a JFR stream of
+ * {@code jdk.VirtualThreadPinned} over the whole run must see no pin of 20 ms or more.
  */
 class HollowFleetIT extends SplitProcesses {
     private static final int INSTANCES = 1000;
@@ -46,9 +50,14 @@ class HollowFleetIT extends SplitProcesses {
         home = Files.createTempDirectory("tenantry-hollow-");
         Map<Path, HollowDriver.Machine> machines = new ConcurrentHashMap<>();
         List<Agent> agents = new ArrayList<>();
-        try (EmbeddedPostgres pg = EmbeddedPostgres.start(home.resolve("postgres"));
+        List<String> pinned = new CopyOnWriteArrayList<>();
+        try (RecordingStream pins = new RecordingStream();
+             EmbeddedPostgres pg = EmbeddedPostgres.start(home.resolve("postgres"));
              TenantryServer server = TenantryServer.start(new TenantryServer.Config(pg.jdbcUrl(), pg.user(), pg.password(), "127.0.0.1", 0, 4,
                      null, new ApiLimits(0, 0), SecurityOptions.settings(home.resolve("master.key"), null).withAgentTokens(true)))) {
+            pins.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ofMillis(20)).withStackTrace();
+            pins.onEvent("jdk.VirtualThreadPinned", e -> pinned.add(e.getDuration().toMillis() + " ms at " + frames(e)));
+            pins.startAsync();
             api = server.url();
             admin = HomeFiles.token(home.resolve("admin.token"), server.services().tokens(), new TokenCreate("admin", Role.admin, null, null)).secret();
             call("POST", "/v1/services", Map.of("name", "hello"));
@@ -92,9 +101,19 @@ class HollowFleetIT extends SplitProcesses {
             }
             assertThat(startedAt("t3", "i170")).as("adopted, not started again").isEqualTo(startedBefore);
             assertThat(machines.values().stream().mapToInt(HollowDriver.Machine::size).sum()).isEqualTo(INSTANCES);
+            pins.stop(); // delivers what was recorded
+            assertThat(pinned).as("virtual threads that pinned their carrier on Java " + Runtime.version()).isEmpty();
         } finally {
             agents.forEach(Agent::close);
         }
+    }
+
+    /** The top frames of the event's stack, where the virtual thread parked while pinned. */
+    private static String frames(RecordedEvent event) {
+        if (event.getStackTrace() == null) return "(no stack)";
+        return event.getStackTrace().getFrames().stream().limit(12)
+                .map(f -> f.getMethod().getType().getName() + "." + f.getMethod().getName() + ":" + f.getLineNumber())
+                .collect(java.util.stream.Collectors.joining(" < "));
     }
 
     private Agent agent(Path home, String cell, String token, Map<Path, HollowDriver.Machine> machines) {
