@@ -63,11 +63,14 @@ public final class Agent implements AutoCloseable {
 
     /**
      * How an agent talks to its server: {@code longPoll}, how long one request for the desired state waits for a change
-     * (default 25 s; below the proxies' idle timeouts); {@code heartbeat}, how often it reports everything even when
-     * nothing changed (default 10 s; the server counts a cell online for 45 s after its last report).
+     * (default 25 s; below the proxies' idle timeouts); {@code heartbeat}, how often it looks at every instance and
+     * reports, even when nothing changed (default 10 s; the server counts a cell online for 45 s after its last report);
+     * {@code fullReport}, how often that report lists every instance rather than what changed since the last one
+     * (default 5 min; and always after a start or a failed report), so that a cell of thousands of instances does not
+     * make the server compare them all every few seconds.
      */
-    public record Timing(Duration longPoll, Duration heartbeat) {
-        public static final Timing DEFAULT = new Timing(Duration.ofSeconds(25), Duration.ofSeconds(10));
+    public record Timing(Duration longPoll, Duration heartbeat, Duration fullReport) {
+        public static final Timing DEFAULT = new Timing(Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofMinutes(5));
 
         public Timing {
             if (longPoll == null || longPoll.toSeconds() < 1 || longPoll.toSeconds() > 300) {
@@ -75,6 +78,9 @@ public final class Agent implements AutoCloseable {
             }
             if (heartbeat == null || heartbeat.toSeconds() < 1 || heartbeat.toSeconds() > 300) {
                 throw new IllegalArgumentException("heartbeat must be between 1 and 300 s, not " + heartbeat);
+            }
+            if (fullReport == null || fullReport.compareTo(heartbeat) < 0 || fullReport.toHours() > 24) {
+                throw new IllegalArgumentException("fullReport must be between the heartbeat (" + heartbeat + ") and 24 h, not " + fullReport);
             }
         }
     }
@@ -235,11 +241,14 @@ public final class Agent implements AutoCloseable {
 
     /**
      * Publishes routes and reports after each change (coalescing bursts): only the instances whose observation
-     * changed since the last report and those stopped, and everything at every heartbeat or after a failure.
+     * changed since the last report and those stopped. At every heartbeat it looks at every instance (and reports, even
+     * if nothing changed: the server counts the cell online by its reports); at every full report, after its start and
+     * after a failed report, it lists them all.
      */
     private void reportLoop() {
         Map<String, ObservedInstance> reported = new HashMap<>();
         long lastFull = 0;
+        long lastHeartbeat = 0;
         while (running) {
             try {
                 boolean wasChanged;
@@ -251,20 +260,23 @@ public final class Agent implements AutoCloseable {
                 } finally {
                     changeLock.unlock();
                 }
-                boolean full = System.nanoTime() - lastFull >= config.timing().heartbeat().toNanos() || lastFull == 0;
+                long now = System.nanoTime();
+                boolean full = lastFull == 0 || now - lastFull >= config.timing().fullReport().toNanos();
+                boolean heartbeat = full || now - lastHeartbeat >= config.timing().heartbeat().toNanos();
                 Set<String> trafficMoved = trafficMoved(reported);
-                if (!wasChanged && !full && trafficMoved.isEmpty()) continue;
+                if (!wasChanged && !heartbeat && trafficMoved.isEmpty()) continue;
                 publishRoutes();
                 Map.Entry<Long, List<String>> applied = appliedWithPurges();
-                ReportDelta delta = ReportDelta.of(reported, observe(full, trafficMoved), applied.getValue(), full);
-                if (delta.isEmpty()) continue;
+                ReportDelta delta = ReportDelta.of(reported, observe(heartbeat, trafficMoved), applied.getValue(), full);
+                if (delta.isEmpty() && !heartbeat) continue;
                 try {
                     server.report(new CellReport(config.cell(), agentId, applied.getKey(), full, delta.changed(), delta.removed()));
                 } catch (IOException | RuntimeException e) {
                     lastFull = 0; // after a failed report, the next one says everything
                     throw e;
                 }
-                if (full) lastFull = System.nanoTime();
+                if (full) lastFull = now;
+                if (heartbeat) lastHeartbeat = now;
                 purgesReported(applied.getValue());
                 delta.applyTo(reported);
             } catch (InterruptedException e) {
@@ -279,12 +291,12 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * What runs now, with the gateway's traffic: of every instance for a heartbeat or when the driver cannot say what
+     * What runs now, with the gateway's traffic: of every instance at a heartbeat or when the driver cannot say what
      * changed, else only of the instances the driver names as changed and those whose traffic moved.
      */
-    private ReportDelta.Observed observe(boolean full, Set<String> trafficMoved) {
+    private ReportDelta.Observed observe(boolean heartbeat, Set<String> trafficMoved) {
         dev.tenantry.agent.driver.ChangedInstances.Taken changes = driver.changes(); // taken first: a later change is seen next time
-        boolean everything = full || changes.all();
+        boolean everything = heartbeat || changes.all();
         Set<String> looked = new java.util.HashSet<>(changes.uids());
         looked.addAll(trafficMoved);
         List<ObservedInstance> observed = (everything ? driver.observe() : driver.observe(looked)).stream()

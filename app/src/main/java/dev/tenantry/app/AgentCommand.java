@@ -54,9 +54,14 @@ final class AgentCommand implements Callable<Integer> {
     int longPollSeconds;
 
     @Option(names = "--heartbeat-seconds", paramLabel = "SECONDS", defaultValue = "10",
-            description = "How often the agent reports everything even when nothing changed; well below the server's"
-                    + " --cell-online-seconds (default: ${DEFAULT-VALUE})")
+            description = "How often the agent looks at every instance and reports, even when nothing changed; well below the"
+                    + " server's --cell-online-seconds (default: ${DEFAULT-VALUE})")
     int heartbeatSeconds;
+
+    @Option(names = "--full-report-seconds", paramLabel = "SECONDS", defaultValue = "300",
+            description = "How often a report lists every instance rather than what changed since the last one (also after the"
+                    + " agent starts and after a failed report); at least --heartbeat-seconds (default: ${DEFAULT-VALUE})")
+    int fullReportSeconds;
 
     @Option(names = "--gateway-tls-port", description = "Serve HTTPS on this port too, with a certificate from the server's CA for each"
             + " instance's host name (SNI), renewed at two thirds of its life (0: any free port; default: no HTTPS)")
@@ -109,6 +114,10 @@ final class AgentCommand implements Callable<Integer> {
         logFormat.apply();
         if (longPollSeconds < 1 || longPollSeconds > 300) throw new IllegalArgumentException("--long-poll-seconds must be between 1 and 300, not " + longPollSeconds);
         if (heartbeatSeconds < 1 || heartbeatSeconds > 300) throw new IllegalArgumentException("--heartbeat-seconds must be between 1 and 300, not " + heartbeatSeconds);
+        if (fullReportSeconds < heartbeatSeconds || fullReportSeconds > 86_400) {
+            throw new IllegalArgumentException("--full-report-seconds must be between --heartbeat-seconds (" + heartbeatSeconds + ") and 86400, not "
+                    + fullReportSeconds);
+        }
         if (gatewayThreads < 8 || gatewayThreads > 10_000) throw new IllegalArgumentException("--gateway-threads must be between 8 and 10000, not " + gatewayThreads);
         String secret = token != null ? token : System.getenv("TENANTRY_AGENT_TOKEN");
         String join = joinToken != null ? joinToken : System.getenv("TENANTRY_JOIN_TOKEN");
@@ -134,7 +143,8 @@ final class AgentCommand implements Callable<Integer> {
                 workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice).withStartConcurrency(startConcurrency)
                         .withReplicaLogBytes(logLimitMb * 1024 * 1024).withUsageInterval(Duration.ofSeconds(usageIntervalSeconds))
                         .withPostgresBin(postgresBin != null ? postgresBin.toAbsolutePath() : dev.tenantry.server.store.EmbeddedPostgres.binaries()), tls,
-                new Agent.Timing(Duration.ofSeconds(longPollSeconds), Duration.ofSeconds(heartbeatSeconds))),
+                new Agent.Timing(Duration.ofSeconds(longPollSeconds), Duration.ofSeconds(heartbeatSeconds),
+                        Duration.ofSeconds(fullReportSeconds))),
                 gateway != null ? gateway.routes() : routes -> { }, gateway != null ? gateway.routes()::traffic : new TrafficFile(workDir.toAbsolutePath()),
                 gateway != null && gatewayTlsPort != null ? gateway.certificates()::replaceAll : null, java.time.Clock.systemUTC()).start();
         if (gateway != null) gateway.onWake(agent::wake, Duration.ofSeconds(wakeTimeout));
