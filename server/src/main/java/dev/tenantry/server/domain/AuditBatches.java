@@ -8,14 +8,18 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * Group commit for the audit records of API calls: each call's record is handed to one writer thread, which writes
- * every record waiting at that moment in one transaction (one turn of the chain's lock, one commit), and the call goes
- * on once its record is committed. Under load, many calls share a commit instead of queuing for the lock one by one;
- * alone, a call waits for its own commit as before.
+ * Group commit for the audit chain: one writer thread writes, in one transaction (one turn of the chain's lock, one
+ * commit), the records of API calls waiting at that moment together with the records other transactions left to be
+ * chained, and each call goes on once its record is committed. Under load, many calls share a commit instead of queuing
+ * for the lock one by one; alone, a call waits for its own commit. A {@link #poke} (a transaction committed records to
+ * chain) or {@link #SWEEP} without one (another replica's, a crash's) makes it write with no call waiting.
  */
 final class AuditBatches implements AutoCloseable {
-    /** Records written in one transaction at most. */
+    /** Records of calls written in one transaction at most. */
     static final int MAX_BATCH = 500;
+    /** How long the writer waits, without a call or a poke, before it writes what may wait anyway. */
+    static final java.time.Duration SWEEP = java.time.Duration.ofSeconds(1);
+    private static final Waiting POKE = new Waiting(null, null);
 
     /** One audit record of an API call. */
     record Entry(String actor, String action, String target, String tenant, String result, String detail) {}
@@ -25,9 +29,13 @@ final class AuditBatches implements AutoCloseable {
     private final LinkedBlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
     private final Consumer<List<Entry>> writer;
     private final Thread thread;
+    private final java.util.concurrent.atomic.AtomicBoolean poked = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
-    /** {@code writer}: writes a batch in one transaction, or throws (every call of the batch then fails with it). */
+    /**
+     * {@code writer}: writes a batch of calls' records (empty: none waits) in one transaction with the records left to
+     * chain, or throws (every call of the batch then fails with it).
+     */
     AuditBatches(Consumer<List<Entry>> writer) {
         this.writer = writer;
         this.thread = Thread.ofPlatform().name("audit-writer").daemon().start(this::writeBatches);
@@ -49,20 +57,28 @@ final class AuditBatches implements AutoCloseable {
         }
     }
 
+    /** Records wait to be chained: the writer writes them soon, with or without a call's record. */
+    void poke() {
+        if (!closed && poked.compareAndSet(false, true)) queue.add(POKE);
+    }
+
     private void writeBatches() {
         List<Waiting> batch = new ArrayList<>();
         while (!closed) {
             try {
-                batch.add(queue.take());
+                Waiting first = queue.poll(SWEEP.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first != null) batch.add(first);
             } catch (InterruptedException e) {
                 break;
             }
             queue.drainTo(batch, MAX_BATCH - 1);
+            poked.set(false); // a poke from now on asks for the next batch
+            List<Waiting> calls = batch.stream().filter(w -> w != POKE).toList();
             try {
-                writer.accept(batch.stream().map(Waiting::entry).toList());
-                batch.forEach(w -> w.committed().complete(null));
+                writer.accept(calls.stream().map(Waiting::entry).toList());
+                calls.forEach(w -> w.committed().complete(null));
             } catch (RuntimeException e) {
-                batch.forEach(w -> w.committed().completeExceptionally(e));
+                calls.forEach(w -> w.committed().completeExceptionally(e));
             }
             batch.clear();
         }
@@ -72,12 +88,13 @@ final class AuditBatches implements AutoCloseable {
     private void failWaiting() {
         List<Waiting> left = new ArrayList<>();
         queue.drainTo(left);
+        left.removeIf(w -> w == POKE);
         left.forEach(w -> w.committed().completeExceptionally(new IllegalStateException("the server stopped before the audit record was written")));
     }
 
-    /** How many records wait for the next batch now. */
+    /** How many calls' records wait for the next batch now. */
     int waiting() {
-        return queue.size();
+        return (int) queue.stream().filter(w -> w != POKE).count();
     }
 
     /** Stops the writer once the batch it is writing is done; records still waiting fail. */

@@ -41,6 +41,7 @@ public final class AuditService implements AutoCloseable {
         this.signingKey = signingKey;
         this.clock = clock;
         this.batches = new AuditBatches(this::write);
+        store.onAuditRecordsWritten(batches::poke);
     }
 
     /**
@@ -53,17 +54,30 @@ public final class AuditService implements AutoCloseable {
         batches.writeAndWait(new AuditBatches.Entry(who.actor(), action, target, tenant, result, detail));
     }
 
+    /**
+     * Chains the calls' records with those other transactions left to chain, in one transaction; then, while a whole
+     * batch of the latter was chained, the rest in further ones.
+     */
     private void write(List<AuditBatches.Entry> batch) {
+        if (batch.isEmpty() && !store.tx(tx -> tx.audit().hasPending())) return;
+        int chained;
         for (int attempt = 1; ; attempt++) {
             try {
-                store.run(tx -> batch.forEach(e -> tx.audit().record(e.actor(), e.action(), e.target(), e.tenant(), e.result(), e.detail())));
-                return;
+                chained = store.tx(tx -> {
+                    batch.forEach(e -> tx.audit().record(e.actor(), e.action(), e.target(), e.tenant(), e.result(), e.detail()));
+                    return tx.audit().chainPending(CHAIN_BATCH);
+                });
+                break;
             } catch (RuntimeException e) {
                 if (attempt >= RECORD_ATTEMPTS || !Store.isUnavailable(e)) throw e;
                 pause(Duration.ofMillis(250L * attempt));
             }
         }
+        while (chained == CHAIN_BATCH) chained = store.tx(tx -> tx.audit().chainPending(CHAIN_BATCH));
     }
+
+    /** Records left by other transactions chained in one transaction at most. */
+    private static final int CHAIN_BATCH = 1000;
 
     /** Stops taking records of API calls (the server is stopping, its API closed). */
     @Override

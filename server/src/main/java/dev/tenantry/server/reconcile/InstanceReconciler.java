@@ -45,6 +45,8 @@ public final class InstanceReconciler implements Reconciler {
     static final Duration RESYNC = Duration.ofSeconds(30);
     private static final Duration NO_CAPACITY_RECHECK = Duration.ofSeconds(5);
     static final Duration AGENT_RECHECK = Duration.ofSeconds(10);
+    /** The least loaded cells a placement reads (more only when all of them filled up meanwhile). */
+    static final int PLACEMENT_CANDIDATES = 16;
 
     private final Store store;
     private final Signals signals;
@@ -151,10 +153,14 @@ public final class InstanceReconciler implements Reconciler {
 
     private Outcome ensurePlaced(InstancePass pass) {
         if (pass.instance.cell() != null) return Outcome.DONE;
-        List<Cell> cells = pass.tx.cells().list();
-        Optional<Cell> cell = Placement.choose(Placement.candidates(cells), placementLocks(pass.tx));
+        List<Cell> best = pass.tx.cells().placementCandidates(PLACEMENT_CANDIDATES);
+        Optional<Cell> cell = Placement.choose(best, placementLocks(pass.tx));
+        if (cell.isEmpty() && best.size() == PLACEMENT_CANDIDATES) {
+            // the least loaded filled up meanwhile: every cell, as rare as it is slow
+            cell = Placement.choose(Placement.candidates(pass.tx.cells().list()), placementLocks(pass.tx));
+        }
         if (cell.isEmpty()) {
-            String reason = Placement.noRoom(cells);
+            String reason = Placement.noRoom(pass.tx.cells().list());
             pass.condition("Placed", Condition.Status.False, "NoCapacity", reason);
             pass.stepRunning("place", "waiting: " + reason);
             return Outcome.waiting("no capacity", NO_CAPACITY_RECHECK);

@@ -16,15 +16,18 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The audit trail, a hash chain: each record carries its seq (1, 2, … without gaps) and the hash of the record before
- * it ({@link AuditChain}). A transaction's records are chained and written at its end ({@link #flush}, called by
- * {@link Store#tx}) under the {@link AppendLock}, after reading the chain's head, so the chain follows commit order
- * even with several server replicas and the lock is held only for those inserts and the commit.
+ * it ({@link AuditChain}). A transaction's records are written at its end ({@link #flush}, called by {@link Store#tx})
+ * into {@code audit_pending}, without a lock; {@link #chainPending} moves them into the chain in batches, under the
+ * {@link AppendLock} (held to the end of that transaction), after reading the chain's head, so the chain follows the
+ * order of those batches' commits even with several server replicas. A record is kept from the moment its transaction
+ * commits; it is in the chain (and listed) once a batch has moved it, normally within milliseconds.
  */
 public final class AuditRepository {
     private static final String CHAINED_COLUMNS = "id, seq, time, actor, action, target, tenant, result, detail, prev_hash, hash";
     private final Handle h;
     private final AppendLock appendLock;
     private Head head;
+    private boolean wrotePending;
 
     /** The chain's last record: its seq and hash (0 and the genesis hash for an empty chain). */
     public record Head(long seq, byte[] hash) {}
@@ -35,37 +38,68 @@ public final class AuditRepository {
         this.appendLock = appendLock;
     }
 
-    private record Pending(String actor, String action, String target, String tenant, String result, String detail) {}
+    private record Pending(Instant time, String actor, String action, String target, String tenant, String result, String detail) {}
 
     private final List<Pending> pending = new java.util.ArrayList<>();
 
     /** Records an action when the transaction's work is done (in the order of the calls). */
     public void record(String actor, String action, String target, String tenant, String result, String detail) {
-        pending.add(new Pending(actor, action, target, tenant, result, detail));
+        pending.add(new Pending(Instant.now().truncatedTo(ChronoUnit.MICROS), actor, action, target, tenant, result, detail));
     }
 
-    /** Chains and writes the records made so far, taking the append lock (held to the end of the transaction). */
+    /** Writes the records made so far to be chained (no lock: a batch chains them once this transaction has committed). */
     void flush() {
         if (pending.isEmpty()) return;
-        appendLock.take();
-        if (head == null) head = readHead();
+        var batch = h.prepareBatch("insert into audit_pending (time, actor, action, target, tenant, result, detail)"
+                + " values (:time, :a, :ac, :t, :tenant, :r, :d)");
         for (Pending p : pending) {
-            AuditFields fields = new AuditFields(head.seq() + 1, Instant.now().truncatedTo(ChronoUnit.MICROS), p.actor(), p.action(),
-                    p.target(), p.tenant(), p.result(), p.detail());
-            byte[] hash = AuditChain.hash(head.hash(), fields);
-            insert(fields, head.hash(), hash);
-            head = new Head(fields.seq(), hash);
+            batch.bind("time", Timestamp.from(p.time())).bind("a", p.actor()).bind("ac", p.action()).bind("t", p.target())
+                    .bind("tenant", p.tenant()).bind("r", p.result()).bind("d", p.detail()).add();
         }
+        batch.execute();
         pending.clear();
+        wrotePending = true;
     }
 
-    private void insert(AuditFields f, byte[] previousHash, byte[] hash) {
-        h.createUpdate("insert into audit (seq, time, actor, action, target, tenant, result, detail, prev_hash, hash)"
-                        + " values (:seq, :time, :a, :ac, :t, :tenant, :r, :d, :prev, :hash)")
-                .bind("seq", f.seq()).bind("time", Timestamp.from(f.time())).bind("a", f.actor()).bind("ac", f.action())
-                .bind("t", f.target()).bind("tenant", f.tenant()).bind("r", f.result()).bind("d", f.detail())
-                .bind("prev", previousHash).bind("hash", hash)
-                .execute();
+    /** Whether this transaction wrote records for a batch to chain. */
+    boolean wrotePending() {
+        return wrotePending;
+    }
+
+    /**
+     * Chains, under the append lock, up to {@code limit} records written by transactions that committed (oldest first),
+     * then the records made so far in this one; returns how many of the former it chained.
+     */
+    public int chainPending(int limit) {
+        appendLock.take();
+        if (head == null) head = readHead();
+        List<Pending> waiting = new java.util.ArrayList<>();
+        List<Long> ids = new java.util.ArrayList<>();
+        h.createQuery("select * from audit_pending order by id limit :limit").bind("limit", limit).map((rs, c) -> {
+            ids.add(rs.getLong("id"));
+            return waiting.add(new Pending(JsonColumns.instant(rs, "time").truncatedTo(ChronoUnit.MICROS), rs.getString("actor"),
+                    rs.getString("action"), rs.getString("target"), rs.getString("tenant"), rs.getString("result"), rs.getString("detail")));
+        }).list();
+        waiting.addAll(pending);
+        pending.clear();
+        var inserts = h.prepareBatch("insert into audit (seq, time, actor, action, target, tenant, result, detail, prev_hash, hash)"
+                + " values (:seq, :time, :a, :ac, :t, :tenant, :r, :d, :prev, :hash)");
+        for (Pending p : waiting) {
+            AuditFields f = new AuditFields(head.seq() + 1, p.time(), p.actor(), p.action(), p.target(), p.tenant(), p.result(), p.detail());
+            byte[] hash = AuditChain.hash(head.hash(), f);
+            inserts.bind("seq", f.seq()).bind("time", Timestamp.from(f.time())).bind("a", f.actor()).bind("ac", f.action())
+                    .bind("t", f.target()).bind("tenant", f.tenant()).bind("r", f.result()).bind("d", f.detail())
+                    .bind("prev", head.hash()).bind("hash", hash).add();
+            head = new Head(f.seq(), hash);
+        }
+        if (!waiting.isEmpty()) inserts.execute();
+        if (!ids.isEmpty()) h.createUpdate("delete from audit_pending where id = any(:ids)").bind("ids", ids.toArray(Long[]::new)).execute();
+        return ids.size();
+    }
+
+    /** Whether records wait to be chained. */
+    public boolean hasPending() {
+        return h.createQuery("select exists (select 1 from audit_pending)").mapTo(Boolean.class).one();
     }
 
     /** The chain's head as committed now (call with the append lock held to append after it). */

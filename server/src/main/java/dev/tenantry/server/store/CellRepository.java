@@ -36,6 +36,16 @@ public final class CellRepository {
         return h.createQuery(SELECT + " order by c.id").bind("online", online.toMillis() + " milliseconds").map((rs, c) -> row(rs)).list();
     }
 
+    /**
+     * Up to {@code limit} online cells with room, in {@link dev.tenantry.server.domain.Placement#candidates}' order (the
+     * least loaded first, then by id): what a placement reads, however many cells there are.
+     */
+    public List<Cell> placementCandidates(int limit) {
+        return h.createQuery(SELECT + " where c.last_seen > now() - cast(:online as interval) and c.live_instances < c.capacity"
+                        + " order by cast(c.live_instances as float8) / c.capacity, c.id limit :limit")
+                .bind("online", online.toMillis() + " milliseconds").bind("limit", limit).map((rs, c) -> row(rs)).list();
+    }
+
     public Optional<Cell> get(String id) {
         return h.createQuery(SELECT + " where c.id = :id").bind("id", id).bind("online", online.toMillis() + " milliseconds")
                 .map((rs, c) -> row(rs)).findOne();

@@ -33,12 +33,16 @@ public final class Store {
     public <T> T tx(Function<Tx, T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return jdbi.inTransaction(handle -> {
+                boolean[] audited = {false};
+                T committed = jdbi.inTransaction(handle -> {
                     Tx tx = new Tx(handle, cellOnlineWindow);
                     T result = work.apply(tx);
                     tx.finish();
+                    audited[0] = tx.wroteAuditRecords();
                     return result;
                 });
+                if (audited[0]) auditRecordsWritten.run();
+                return committed;
             } catch (StatementException e) {
                 if (attempt < ATTEMPTS && isTransient(e)) continue;
                 throw translate(e);
@@ -47,6 +51,12 @@ public final class Store {
     }
 
     private static final int ATTEMPTS = 3;
+    private volatile Runnable auditRecordsWritten = () -> { };
+
+    /** Runs after every transaction that committed audit records, for whoever chains them (the audit service). */
+    public void onAuditRecordsWritten(Runnable listener) {
+        this.auditRecordsWritten = listener;
+    }
 
     private static boolean isTransient(StatementException e) {
         return e.getCause() instanceof SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()));

@@ -31,6 +31,11 @@ public final class Tx {
         events.flush();
     }
 
+    /** Whether it wrote audit records for a batch to chain once it has committed. */
+    boolean wroteAuditRecords() {
+        return audit.wrotePending();
+    }
+
     /** The same repository for the whole transaction: its events are written at the transaction's end. */
     public EventRepository events() { return events; }
     /** The same repository for the whole transaction: its records are chained and written at the transaction's end. */

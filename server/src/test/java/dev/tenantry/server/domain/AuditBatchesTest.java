@@ -13,7 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** Group commit of API calls' audit records: the records that wait while a batch is written go together in the next. */
+/**
+ * Group commit of the audit chain: the calls' records that wait while a batch is written go together in the next; a
+ * poke (records another transaction left to chain) makes a batch without a call.
+ */
 class AuditBatchesTest {
     private static AuditBatches.Entry entry(int i) {
         return new AuditBatches.Entry("tester", "POST /v1/things", "/v1/things/" + i, null, "success", "HTTP 201");
@@ -46,7 +49,7 @@ class AuditBatchesTest {
             release.countDown();
             first.get();
             for (Future<?> f : others) f.get();
-            assertThat(batchSizes).containsExactly(1, 5);
+            assertThat(batchSizes).as("calls per batch (a batch of none: a sweep)").filteredOn(n -> n > 0).containsExactly(1, 5);
         }
     }
 
@@ -58,5 +61,23 @@ class AuditBatchesTest {
         assertThatThrownBy(() -> batches.writeAndWait(entry(1))).isInstanceOf(IllegalStateException.class).hasMessage("database gone");
         batches.close();
         assertThatThrownBy(() -> batches.writeAndWait(entry(2))).hasMessageContaining("stopping");
+    }
+
+    @Test
+    void aPokeWritesABatchWithoutACallAndPokesWhileOneWaitsShareIt() throws Exception {
+        CountDownLatch written = new CountDownLatch(1);
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        try (AuditBatches batches = new AuditBatches(batch -> {
+            batchSizes.add(batch.size());
+            written.countDown();
+        })) {
+            batches.poke();
+            batches.poke();
+            assertThat(written.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)).as("written at once, not at the next sweep").isTrue();
+            assertThat(batches.waiting()).as("a poke is no call").isZero();
+            batches.writeAndWait(entry(1));
+            assertThat(batchSizes).as("the two pokes made one batch of no call; the call its own").startsWith(0).contains(1);
+            assertThat(batchSizes.stream().filter(n -> n == 0).count()).isLessThanOrEqualTo(2);
+        }
     }
 }
