@@ -30,6 +30,7 @@ final class BenchPlane {
     static Path temporaryHome(String prefix) throws IOException {
         Path home = java.nio.file.Files.createTempDirectory(prefix);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            closeWhatRuns();
             try {
                 Directories.deleteTree(home);
             } catch (IOException e) {
@@ -37,6 +38,29 @@ final class BenchPlane {
             }
         }));
         return home;
+    }
+
+    private static final List<AutoCloseable> RUNNING = Collections.synchronizedList(new ArrayList<>());
+
+    /** Closed when the JVM exits, also on a signal, before the homes are deleted (a server process, a PostgreSQL). */
+    static <T extends AutoCloseable> T closedOnExit(T running) {
+        RUNNING.add(running);
+        return running;
+    }
+
+    private static void closeWhatRuns() {
+        List<AutoCloseable> all;
+        synchronized (RUNNING) {
+            all = new ArrayList<>(RUNNING.reversed());
+            RUNNING.clear();
+        }
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("could not stop " + c + ": " + e);
+            }
+        }
     }
 
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();

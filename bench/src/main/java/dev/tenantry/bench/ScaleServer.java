@@ -56,7 +56,8 @@ final class ScaleServer implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        return new ScaleServer(postgres, home.resolve("postgres"), process, Files.readString(urlFile).strip(), Files.readString(serverHome.resolve("admin.token")).strip());
+        return BenchPlane.closedOnExit(new ScaleServer(postgres, home.resolve("postgres"), process, Files.readString(urlFile).strip(),
+                Files.readString(serverHome.resolve("admin.token")).strip()));
     }
 
     HttpResponse<String> send(String method, String path, Object body) throws IOException, InterruptedException {
@@ -101,8 +102,11 @@ final class ScaleServer implements AutoCloseable {
         throw new IOException("no VmRSS for process " + process.pid());
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
     @Override
     public void close() throws Exception {
+        if (!closed.compareAndSet(false, true)) return;
         process.destroy();
         if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
         postgres.close();

@@ -1,12 +1,10 @@
 package dev.tenantry.server.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.tenantry.api.cell.ObservedInstance;
-import dev.tenantry.api.cell.ObservedReplica;
+import dev.tenantry.api.cell.TrafficStats;
 import dev.tenantry.api.model.Alert;
 import dev.tenantry.api.model.AlertOverride;
 import dev.tenantry.api.model.Condition;
-import dev.tenantry.api.model.InstanceStatus;
 import dev.tenantry.server.alerts.AlertInputs;
 import dev.tenantry.server.alerts.AlertInputs.Sample;
 import dev.tenantry.server.alerts.Finding;
@@ -112,24 +110,26 @@ public final class AlertRepository {
                 .bind("from", now.minus(lookBack))
                 .map((rs, c) -> Map.entry(rs.getString("instance_uid"), sample(rs)))
                 .forEach(e -> samples.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
-        return h.createQuery("select i.uid, i.tenant, i.name, i.spec->>'service' as service, i.spec->>'plan' as plan, i.phase, i.status, i.observed"
-                        + " from instances i where " + WATCHED)
+        // only the few fields the rules read, taken out by PostgreSQL: every instance is looked at every 10 s, and parsing
+        // each one's whole status and observation was most of the server's work at 100,000 instances
+        return h.createQuery("select i.uid, i.tenant, i.name, i.spec->>'service' as service, i.spec->>'plan' as plan, i.phase,"
+                        + " r.ready->>'status' as ready_status, r.ready->>'since' as ready_since, i.observed is not null as observed,"
+                        + " (select coalesce(sum(cast(x->>'restarts' as integer)), 0) from jsonb_array_elements(i.observed->'replicas') x) as restarts,"
+                        + " i.observed->'traffic' as traffic"
+                        + " from instances i, lateral (select jsonb_path_query_first(i.status, '$.conditions[*] ? (@.type == \"Ready\")') as ready) r"
+                        + " where " + WATCHED)
                 .map((rs, c) -> {
-                    InstanceStatus status = JsonColumns.read(rs, "status", InstanceStatus.class);
-                    Condition ready = status.conditions().stream().filter(x -> x.type().equals("Ready")).findFirst().orElse(null);
-                    ObservedInstance observed = JsonColumns.read(rs, "observed", ObservedInstance.class);
                     String uid = rs.getString("uid");
+                    String readySince = rs.getString("ready_since");
+                    Sample current = rs.getBoolean("observed") ? current(JsonColumns.read(rs, "traffic", TrafficStats.class), rs.getInt("restarts"), now) : null;
                     return new AlertInputs.InstanceFacts(uid, rs.getString("tenant"), rs.getString("name"), rs.getString("service"),
-                            rs.getString("plan"), rs.getString("phase"), ready != null && ready.status() == Condition.Status.True,
-                            ready == null ? null : ready.since(), current(observed, now), samples.getOrDefault(uid, List.of()));
+                            rs.getString("plan"), rs.getString("phase"), Condition.Status.True.name().equals(rs.getString("ready_status")),
+                            readySince == null ? null : Instant.parse(readySince), current, samples.getOrDefault(uid, List.of()));
                 })
                 .list();
     }
 
-    private static Sample current(ObservedInstance observed, Instant now) {
-        if (observed == null) return null;
-        int restarts = observed.replicas().stream().mapToInt(ObservedReplica::restarts).sum();
-        var t = observed.traffic();
+    private static Sample current(TrafficStats t, int restarts, Instant now) {
         return t == null ? new Sample(now, null, null, 0, 0, List.of(), restarts)
                 : new Sample(now, t.release(), t.since(), t.requests(), t.errors(), t.latencyBuckets(), restarts);
     }
