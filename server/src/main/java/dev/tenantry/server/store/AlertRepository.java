@@ -139,7 +139,12 @@ public final class AlertRepository {
                 rs.getLong("errors"), JsonColumns.read(rs, "latency_buckets", new TypeReference<List<Long>>() {}), rs.getInt("restarts"));
     }
 
-    /** Records the instances' counters as samples, for those whose latest sample is at least {@code every} old; forgets samples older than {@code keep}. */
+    /**
+     * Records the instances' counters as samples, for those whose latest sample is at least {@code every} old, except
+     * where it holds the same counters and is younger than half of {@code keep} (an idle instance: the rules' baseline
+     * is the latest sample at or before their window's start, which that one still is); forgets samples older than
+     * {@code keep}.
+     */
     public void sample(List<AlertInputs.InstanceFacts> instances, Instant now, Duration every, Duration keep) {
         org.jdbi.v3.core.statement.PreparedBatch batch = h.prepareBatch("insert into instance_samples (instance_uid, at, release, counting_since,"
                 + " requests, errors, latency_buckets, restarts) values (:uid, :at, :release, :since, :requests, :errors, cast(:buckets as jsonb),"
@@ -147,11 +152,19 @@ public final class AlertRepository {
         for (AlertInputs.InstanceFacts i : instances) {
             Sample s = i.now();
             if (s == null || i.earlier().stream().anyMatch(e -> e.at().isAfter(now.minus(every)))) continue;
+            Sample latest = i.earlier().stream().max(java.util.Comparator.comparing(Sample::at)).orElse(null);
+            if (latest != null && sameCounters(latest, s) && latest.at().isAfter(now.minus(keep.dividedBy(2)))) continue;
             batch.bind("uid", i.uid()).bind("at", now).bind("release", s.release()).bind("since", s.countingSince()).bind("requests", s.requests())
                     .bind("errors", s.errors()).bind("buckets", JsonColumns.write(s.latencyBuckets())).bind("restarts", s.restarts()).add();
         }
         if (batch.size() > 0) batch.execute();
         h.createUpdate("delete from instance_samples where at < :before").bind("before", now.minus(keep)).execute();
+    }
+
+    private static boolean sameCounters(Sample a, Sample b) {
+        return java.util.Objects.equals(a.release(), b.release()) && java.util.Objects.equals(a.countingSince(), b.countingSince())
+                && a.requests() == b.requests() && a.errors() == b.errors() && a.restarts() == b.restarts()
+                && java.util.Objects.equals(a.latencyBuckets(), b.latencyBuckets());
     }
 
     public List<AlertInputs.CertificateFacts> certificatesInUse() {
