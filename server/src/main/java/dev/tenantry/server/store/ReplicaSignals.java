@@ -109,12 +109,7 @@ public final class ReplicaSignals implements AutoCloseable {
         while (running) {
             try (Connection c = DriverManager.getConnection(url, user, password);
                  PreparedStatement notify = c.prepareStatement("select pg_notify(?, ?)")) {
-                // a notification is a hint (the others re-read on a timer too): its commit need not wait for the WAL's flush,
-                // which every commit of the cluster queues for
-                try (var async = c.createStatement()) {
-                    async.execute("set synchronous_commit = off");
-                }
-                c.setAutoCommit(false);
+                c.setAutoCommit(true);
                 failures = 0;
                 while (running) {
                     Set<Signals.Topic> topics = nextToAnnounce();
@@ -123,7 +118,6 @@ public final class ReplicaSignals implements AutoCloseable {
                         notify.setString(2, self + ":" + t.name());
                         notify.execute();
                     }
-                    c.commit(); // the topics taken together in one transaction
                 }
             } catch (SQLException e) {
                 if (!running) return;
