@@ -21,7 +21,8 @@ launcher="$cache/bin/java"
 works() { [ -x "$launcher" ] && grep -q launchMechanism "$launcher" && "$launcher" -version 2>&1 | grep -q 'version "21\.'; }
 if works; then echo "$launcher"; exit 0; fi
 command -v apt-get > /dev/null || { echo "jdk21: no JDK 21 here and no apt-get to fetch Debian's; set TENANTRY_JDK21" >&2; exit 1; }
-exec 9> "${cache%/*}.jdk21.lock" 2> /dev/null || { mkdir -p "${cache%/*}"; exec 9> "${cache%/*}.jdk21.lock"; }
+mkdir -p "${cache%/*}"
+exec 9> "${cache%/*}.jdk21.lock"
 flock 9
 if works; then echo "$launcher"; exit 0; fi
 echo "jdk21: fetching Debian 13's OpenJDK 21 into $cache (once)" >&2
@@ -35,21 +36,26 @@ apt-get "${apt[@]}" update > "$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; 
 (cd "$work" && apt-get "${apt[@]}" download openjdk-21-jre-headless libc6 libstdc++6 libgcc-s1 zlib1g >> "$work/apt.log" 2>&1) \
   || { cat "$work/apt.log" >&2; echo "jdk21: cannot download Debian 13's OpenJDK 21" >&2; exit 1; }
 for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$work/root"; done
-jdk="$work/root/usr/lib/jvm/java-21-openjdk-amd64"
+# where the packages put the JDK and the dynamic loader, found rather than named (they differ by architecture)
+java_bin="$(find "$work/root" -path '*/jvm/*/bin/java' -type f | head -1)"
+loader="$(find "$work/root" -name 'ld-linux*.so.*' \( -type f -o -type l \) | head -1)"
+[ -n "$java_bin" ] && [ -n "$loader" ] || { echo "jdk21: the packages hold no java or no dynamic loader" >&2; exit 1; }
+jdk="${java_bin%/bin/java}"
 # the package points its configuration at /etc/java-21-openjdk: point it at the unpacked copy
 find "$jdk" -type l -lname '/etc/*' | while read -r link; do
   target="$(readlink "$link")"
   if [ -e "$work/root$target" ]; then ln -sfn "$cache/root$target" "$link"; fi
 done
+# the same places once $work is moved to $cache
+final() { echo "$cache/${1#"$work"/}"; }
 mkdir -p "$work/bin"
 cat > "$work/bin/java" <<LAUNCHER
 #!/bin/sh
 # OpenJDK 21 from Debian 13, run by Debian 13's dynamic loader on its own C libraries (made by scripts/jdk21.sh);
 # processes are started by vfork, not by the JDK's jspawnhelper (an executable of its own, which this system's C
 # library cannot run)
-exec "$cache/root/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" \\
-  --library-path "$cache/root/usr/lib/x86_64-linux-gnu:$cache/root/usr/lib/jvm/java-21-openjdk-amd64/lib" \\
-  "$cache/root/usr/lib/jvm/java-21-openjdk-amd64/bin/java" -Djdk.lang.Process.launchMechanism=VFORK "\$@"
+exec "$(final "$loader")" --library-path "$(final "$(dirname "$loader")"):$(final "$jdk")/lib" \\
+  "$(final "$java_bin")" -Djdk.lang.Process.launchMechanism=VFORK "\$@"
 LAUNCHER
 chmod +x "$work/bin/java"
 cp "$jdk/release" "$work/release" # what tools read to know the version of the java beside it

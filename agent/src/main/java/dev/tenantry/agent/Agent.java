@@ -296,12 +296,14 @@ public final class Agent implements AutoCloseable {
      */
     private ReportDelta.Observed observe(boolean heartbeat, Set<String> trafficMoved) {
         dev.tenantry.agent.driver.ChangedInstances.Taken changes = driver.changes(); // taken first: a later change is seen next time
-        boolean everything = heartbeat || changes.all();
-        Set<String> looked = new java.util.HashSet<>(changes.uids());
-        looked.addAll(trafficMoved);
-        List<ObservedInstance> observed = (everything ? driver.observe() : driver.observe(looked)).stream()
+        Set<String> looked = null; // null: every instance
+        if (!heartbeat && !changes.all()) {
+            looked = new java.util.HashSet<>(changes.uids());
+            looked.addAll(trafficMoved);
+        }
+        List<ObservedInstance> observed = (looked == null ? driver.observe() : driver.observe(looked)).stream()
                 .map(o -> o.withTraffic(traffic.apply(o.instanceUid()))).toList();
-        return new ReportDelta.Observed(observed, everything ? null : looked);
+        return new ReportDelta.Observed(observed, looked);
     }
 
     /** The reported instances the gateway routed a request to since their last report (a cheap check, every second). */

@@ -49,9 +49,9 @@ public final class GatewayVsNginxBenchmark {
             plane.awaitSucceeded(accepted.path("operation").path("id").asText());
             int gatewayPort = dev.gateway().port();
             BenchPlane.awaitOk(URI.create("http://127.0.0.1:" + gatewayPort + "/healthz"), HOST);
-            JsonNode replica = plane.get("/v1/tenants/bench/instances/web").path("status").path("replicas").get(0);
-            int backendPort = replica.path("ports").path("http").asInt();
-            String uid = plane.get("/v1/tenants/bench/instances/web").path("uid").asText();
+            JsonNode instance = plane.get("/v1/tenants/bench/instances/web");
+            int backendPort = instance.path("status").path("replicas").get(0).path("ports").path("http").asInt();
+            String uid = instance.path("uid").asText();
             Path nginxDir = Files.createTempDirectory(home, "nginx-");
             int nginxPort = freePort();
             Process nginx = startNginx(nginxDir, nginxPort, backendPort);

@@ -155,12 +155,14 @@ public final class InstanceReconciler implements Reconciler {
         if (pass.instance.cell() != null) return Outcome.DONE;
         List<Cell> best = pass.tx.cells().placementCandidates(PLACEMENT_CANDIDATES);
         Optional<Cell> cell = Placement.choose(best, placementLocks(pass.tx));
+        List<Cell> all = null;
         if (cell.isEmpty() && best.size() == PLACEMENT_CANDIDATES) {
             // the least loaded filled up meanwhile: every cell, as rare as it is slow
-            cell = Placement.choose(Placement.candidates(pass.tx.cells().list()), placementLocks(pass.tx));
+            all = pass.tx.cells().list();
+            cell = Placement.choose(Placement.candidates(all), placementLocks(pass.tx));
         }
         if (cell.isEmpty()) {
-            String reason = Placement.noRoom(pass.tx.cells().list());
+            String reason = Placement.noRoom(all != null ? all : pass.tx.cells().list());
             pass.condition("Placed", Condition.Status.False, "NoCapacity", reason);
             pass.stepRunning("place", "waiting: " + reason);
             return Outcome.waiting("no capacity", NO_CAPACITY_RECHECK);

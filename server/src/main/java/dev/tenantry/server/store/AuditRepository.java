@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -73,13 +74,13 @@ public final class AuditRepository {
     public int chainPending(int limit) {
         appendLock.take();
         if (head == null) head = readHead();
-        List<Pending> waiting = new java.util.ArrayList<>();
-        List<Long> ids = new java.util.ArrayList<>();
-        h.createQuery("select * from audit_pending order by id limit :limit").bind("limit", limit).map((rs, c) -> {
-            ids.add(rs.getLong("id"));
-            return waiting.add(new Pending(JsonColumns.instant(rs, "time").truncatedTo(ChronoUnit.MICROS), rs.getString("actor"),
-                    rs.getString("action"), rs.getString("target"), rs.getString("tenant"), rs.getString("result"), rs.getString("detail")));
-        }).list();
+        List<Map.Entry<Long, Pending>> left = h.createQuery("select * from audit_pending order by id limit :limit").bind("limit", limit)
+                .map((rs, c) -> Map.entry(rs.getLong("id"), new Pending(JsonColumns.instant(rs, "time").truncatedTo(ChronoUnit.MICROS),
+                        rs.getString("actor"), rs.getString("action"), rs.getString("target"), rs.getString("tenant"), rs.getString("result"),
+                        rs.getString("detail"))))
+                .list();
+        List<Long> ids = left.stream().map(Map.Entry::getKey).toList();
+        List<Pending> waiting = new java.util.ArrayList<>(left.stream().map(Map.Entry::getValue).toList());
         waiting.addAll(pending);
         pending.clear();
         var inserts = h.prepareBatch("insert into audit (seq, time, actor, action, target, tenant, result, detail, prev_hash, hash)"
