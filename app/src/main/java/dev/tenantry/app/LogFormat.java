@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code --log-format text|json} of the processes (up, server, agent, gateway): JSON writes one object per line
  * (timestamp, level, thread, logger, message, throwable) with the MDC's fields, {@code tenant} and {@code instance}
- * where a line is about one ({@link dev.tenantry.server.LogContext}).
+ * where a line is about one ({@link dev.tenantry.server.logging.LogContext}).
  */
 final class LogFormat {
     enum Format { text, json }

@@ -9,6 +9,7 @@ import dev.tenantry.server.keys.KeyFile;
 import dev.tenantry.server.keys.StoredKeysets;
 import dev.tenantry.server.store.Database;
 import dev.tenantry.server.store.EmbeddedPostgres;
+import dev.tenantry.server.store.ServerKeyRepository;
 import dev.tenantry.server.store.Store;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,7 +54,8 @@ public final class AuditChainBenchmark {
             }
             appends(store, database, records, 1);
             appends(store, database, records, writers);
-            AuditService audit = new AuditService(store, AuditSigningKey.load(new StoredKeysets(store, KeyFile.openOrCreate(home.resolve("master.key")))),
+            AuditService audit = new AuditService(store, AuditSigningKey.load(new StoredKeysets((name, created) -> ServerKeyRepository.getOrInsert(store, name, created),
+                    KeyFile.openOrCreate(home.resolve("master.key")))),
                     Clock.systemUTC());
             for (int round = 1; round <= 3; round++) {
                 long start = System.nanoTime();

@@ -15,10 +15,10 @@ import java.time.Duration;
  *                         most this long after; default 5 s)
  */
 public record ServerTuning(int databasePool, Duration lease, int claimBatch, Duration cellOnlineWindow, Duration tokenCache) {
-    public static final int DEFAULT_DATABASE_POOL = 16;
+    public static final int DEFAULT_DATABASE_POOL = dev.tenantry.server.store.Database.DEFAULT_POOL;
     public static final int DEFAULT_CLAIM_BATCH = 8;
     public static final ServerTuning DEFAULT = new ServerTuning(DEFAULT_DATABASE_POOL, dev.tenantry.server.reconcile.ReconcileLoop.DEFAULT_LEASE, DEFAULT_CLAIM_BATCH,
-            Duration.ofSeconds(45), Duration.ofSeconds(5));
+            dev.tenantry.server.store.Store.DEFAULT_CELL_ONLINE_WINDOW, Duration.ofSeconds(5));
 
     public ServerTuning {
         if (databasePool < 2 || databasePool > 1000) throw new IllegalArgumentException("databasePool must be between 2 and 1000, not " + databasePool);

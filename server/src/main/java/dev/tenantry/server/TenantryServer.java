@@ -12,7 +12,7 @@ import dev.tenantry.server.domain.Health;
 import dev.tenantry.server.domain.InstanceService;
 import dev.tenantry.server.domain.RolloutService;
 import dev.tenantry.server.domain.Services;
-import dev.tenantry.server.domain.Signals;
+import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.domain.TenantService;
 import dev.tenantry.server.domain.TokenService;
 import dev.tenantry.server.http.ApiServer;
@@ -32,6 +32,7 @@ import dev.tenantry.server.domain.DatabaseService;
 import dev.tenantry.server.domain.BackupService;
 import dev.tenantry.server.keys.BackupCipher;
 import dev.tenantry.server.reconcile.BackupReconciler;
+import dev.tenantry.server.store.ServerKeyRepository;
 import dev.tenantry.server.tenantdb.BackupFiles;
 import dev.tenantry.server.tenantdb.DirectoryBackupStore;
 import dev.tenantry.server.reconcile.ReconcileLoop;
@@ -80,7 +81,7 @@ public final class TenantryServer implements AutoCloseable {
 
     private final Database database;
     private final Signals signals;
-    private final dev.tenantry.server.store.ReplicaSignals replicaSignals;
+    private final dev.tenantry.server.signals.ReplicaSignals replicaSignals;
     private final Services services;
     private final ReconcileLoop reconcileLoop;
     private final ReconcileLoop rolloutLoop;
@@ -145,9 +146,9 @@ public final class TenantryServer implements AutoCloseable {
                 .start(WEBHOOK_WORKERS);
         this.timers = Timers.start(database.dataSource(), store, services, clock, config.security().auditCheckpointInterval(),
                 new dev.tenantry.server.domain.RetentionService(store, audit, clock, config.retention()));
-        this.replicaSignals = dev.tenantry.server.store.ReplicaSignals.start(config.jdbcUrl(), config.dbUser(), config.dbPassword(), signals);
+        this.replicaSignals = dev.tenantry.server.signals.ReplicaSignals.start(config.jdbcUrl(), config.dbUser(), config.dbPassword(), signals);
         this.metrics = new ServerMetrics(store, database.pool());
-        this.api = new ApiServer(services, new RateLimits(config.limits()), apiTls, apiTls == null ? null
+        this.api = new ApiServer(services, new RateLimits(config.limits()), apiTls == null ? null : apiTls.port(), apiTls == null ? null
                 : providedApiCertificate != null ? providedApiCertificate
                 : new RenewingCertificate(certificates.authority(), apiTls.names(), config.security().certificateLifetime(), realTime),
                 config.security().agentTokens(), metrics)
@@ -159,7 +160,9 @@ public final class TenantryServer implements AutoCloseable {
     private static AuditService openAudit(Store store, Config config, Database database) {
         AuditService audit = null;
         try {
-            audit = new AuditService(store, AuditSigningKey.load(new StoredKeysets(store, config.security().keyEncryptionKey())), config.clock());
+            StoredKeysets keysets = new StoredKeysets((name, created) -> ServerKeyRepository.getOrInsert(store, name, created),
+                    config.security().keyEncryptionKey());
+            audit = new AuditService(store, AuditSigningKey.load(keysets), config.clock());
             audit.chainRecordsFromBefore();
             return audit;
         } catch (RuntimeException e) {

@@ -14,6 +14,7 @@ import dev.tenantry.server.alerts.AlertRule;
 import dev.tenantry.server.alerts.AlertRules;
 import dev.tenantry.server.alerts.AlertThresholds;
 import dev.tenantry.server.alerts.Finding;
+import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.store.Tx;
 import java.time.Clock;

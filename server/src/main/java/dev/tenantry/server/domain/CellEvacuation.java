@@ -5,6 +5,7 @@ import dev.tenantry.api.model.Condition;
 import dev.tenantry.api.model.InstanceStatus;
 import dev.tenantry.api.model.Operation;
 import dev.tenantry.api.model.Phase;
+import dev.tenantry.server.store.InstanceRecord;
 import dev.tenantry.server.store.Tx;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,6 +7,7 @@ import dev.tenantry.api.validation.Slugs;
 import dev.tenantry.api.cell.CellReport;
 import dev.tenantry.api.model.Cell;
 import dev.tenantry.api.model.Role;
+import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.store.Store;
 import java.time.Duration;
 import java.time.Instant;

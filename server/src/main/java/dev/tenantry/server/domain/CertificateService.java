@@ -7,6 +7,7 @@ import dev.tenantry.api.model.InstanceStatus;
 import dev.tenantry.api.validation.Errors;
 import dev.tenantry.server.pki.CertificateAuthority;
 import dev.tenantry.server.pki.Pem;
+import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.store.CertificateRepository.Issued;
 import dev.tenantry.server.store.CertificateRepository.ServedHost;
 import dev.tenantry.server.store.Store;

@@ -5,6 +5,7 @@ import dev.tenantry.api.model.DatabaseServerCreate;
 import dev.tenantry.api.model.InstanceDatabase;
 import dev.tenantry.api.validation.Errors;
 import dev.tenantry.api.validation.Slugs;
+import dev.tenantry.server.store.InstanceRecord;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.store.Tx;
 import dev.tenantry.server.tenantdb.DatabaseUnreachableException;

@@ -12,6 +12,7 @@ import dev.tenantry.api.model.InstanceSpec;
 import dev.tenantry.api.model.Plan;
 import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.Tenant;
+import dev.tenantry.server.store.InstanceRecord;
 import dev.tenantry.server.tenantdb.DatabaseEndpoint;
 import java.util.LinkedHashMap;
 import java.util.List;

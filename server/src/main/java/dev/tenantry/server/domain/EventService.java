@@ -1,6 +1,7 @@
 package dev.tenantry.server.domain;
 
 import dev.tenantry.api.model.Event;
+import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.store.Store;
 import java.time.Duration;
 import java.util.List;

@@ -2,6 +2,8 @@ package dev.tenantry.server.domain;
 
 import dev.tenantry.api.cell.LogRequest;
 import dev.tenantry.api.validation.Errors;
+import dev.tenantry.server.signals.Signals;
+import dev.tenantry.server.store.InstanceRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import dev.tenantry.api.model.QuotaUsage.Usage;
 import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.Tenant;
 import dev.tenantry.api.model.InstanceSpec;
+import dev.tenantry.server.store.InstanceRecord;
 import dev.tenantry.server.store.Tx;
 import java.util.HashMap;
 import java.util.Map;

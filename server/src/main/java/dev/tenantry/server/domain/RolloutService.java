@@ -7,6 +7,8 @@ import dev.tenantry.api.model.RolloutCreate;
 import dev.tenantry.api.model.RolloutSelector;
 import dev.tenantry.api.model.RolloutStrategy;
 import dev.tenantry.api.validation.Errors;
+import dev.tenantry.server.signals.Signals;
+import dev.tenantry.server.store.InstanceRecord;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.store.Tx;
 import java.time.Clock;

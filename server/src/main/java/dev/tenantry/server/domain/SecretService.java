@@ -9,6 +9,8 @@ import dev.tenantry.api.model.SecretInfo;
 import dev.tenantry.api.model.SecretValue;
 import dev.tenantry.api.validation.Errors;
 import dev.tenantry.server.keys.SecretBox;
+import dev.tenantry.server.signals.Signals;
+import dev.tenantry.server.store.InstanceRecord;
 import dev.tenantry.server.store.SecretRepository.Sealed;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.store.Tx;

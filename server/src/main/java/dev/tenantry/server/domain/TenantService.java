@@ -9,6 +9,7 @@ import dev.tenantry.api.model.TenantCreate;
 import dev.tenantry.api.validation.Errors;
 import dev.tenantry.api.validation.Labels;
 import dev.tenantry.api.validation.Slugs;
+import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.store.Store;
 import java.util.List;
 import java.util.Map;

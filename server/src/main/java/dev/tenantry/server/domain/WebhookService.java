@@ -7,6 +7,7 @@ import dev.tenantry.api.model.WebhookCreate;
 import dev.tenantry.api.model.WebhookDelivery;
 import dev.tenantry.api.validation.Errors;
 import dev.tenantry.server.keys.SecretBox;
+import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.webhooks.Payloads;
 import dev.tenantry.server.webhooks.StandardWebhooks;

@@ -5,7 +5,6 @@ import dev.tenantry.api.Json;
 import dev.tenantry.api.model.Role;
 import dev.tenantry.server.domain.Principal;
 import dev.tenantry.server.domain.RateLimits;
-import dev.tenantry.server.SecuritySettings;
 import dev.tenantry.server.domain.Services;
 import dev.tenantry.server.metrics.ServerMetrics;
 import io.javalin.Javalin;
@@ -37,8 +36,8 @@ public final class ApiServer implements AutoCloseable {
         this(services, rateLimits, null, null, true, metrics);
     }
 
-    /** With HTTPS on {@code tlsHost}:{@code tls.port()} too (null: none), its certificate from {@code certificate}. */
-    public ApiServer(Services services, RateLimits rateLimits, SecuritySettings.ApiTls tls, javax.net.ssl.X509ExtendedKeyManager certificate,
+    /** With HTTPS on {@code tlsPort} too (null: none; 0: any free one), its certificate from {@code certificate}. */
+    public ApiServer(Services services, RateLimits rateLimits, Integer tlsPort, javax.net.ssl.X509ExtendedKeyManager certificate,
                      boolean agentTokens, ServerMetrics metrics) {
         this.services = services;
         this.metrics = metrics;
@@ -52,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
             config.http.maxRequestSize = Bodies.MAX_BYTES;
             config.startup.showJavalinBanner = false;
             config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
-            config.routes.beforeMatched(ctx -> dev.tenantry.server.LogContext.of(ctx.pathParamMap().get("tenant"), ctx.pathParamMap().get("name")));
+            config.routes.beforeMatched(ctx -> dev.tenantry.server.logging.LogContext.of(ctx.pathParamMap().get("tenant"), ctx.pathParamMap().get("name")));
             config.routes.beforeMatched(this::authenticate);
             config.routes.beforeMatched(ctx -> negotiation.check(ctx, routePath(ctx)));
             config.routes.beforeMatched(ctx -> idempotencyKeys.before(ctx, routePath(ctx), accessOf(ctx)));
@@ -89,7 +88,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.before(RequestChecks::check);
             config.http.prefer405over404 = true;
             config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
-            if (tls != null) {
+            if (tlsPort != null) {
                 // with connectors of its own, Javalin opens no default one: plain HTTP first (port() reports it), then HTTPS
                 config.jetty.addConnector((server, http) -> {
                     plainConnector = new org.eclipse.jetty.server.ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
@@ -97,7 +96,7 @@ public final class ApiServer implements AutoCloseable {
                     plainConnector.setPort(plainPort);
                     return plainConnector;
                 });
-                config.jetty.addConnector((server, http) -> tlsConnector(server, http, tls.port(), certificate));
+                config.jetty.addConnector((server, http) -> tlsConnector(server, http, tlsPort, certificate));
             }
             declared.putAll(routes.declared());
         });
@@ -267,7 +266,7 @@ public final class ApiServer implements AutoCloseable {
     /** The matched route's path template, e.g. {@code /v1/tenants/{tenant}}. */
     /** Every request, matched or not (then its route is "unmatched": raw paths would make the series unbounded). */
     private void measure(Context ctx) {
-        dev.tenantry.server.LogContext.clear();
+        dev.tenantry.server.logging.LogContext.clear();
         Long started;
         try {
             started = ctx.attribute(STARTED);

@@ -7,6 +7,7 @@ import dev.tenantry.server.domain.ForbiddenException;
 import dev.tenantry.server.domain.NotFoundException;
 import dev.tenantry.server.domain.PreconditionFailedException;
 import dev.tenantry.server.domain.QuotaExceededException;
+import dev.tenantry.server.store.DuplicateKeyException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpResponseException;
 import java.util.List;
@@ -28,6 +29,7 @@ final class ErrorMapping {
         routes.exception(ValidationException.class, (e, ctx) -> Problems.write(ctx, 400, "invalid-request", e.getMessage(), e.errors()));
         routes.exception(NotFoundException.class, (e, ctx) -> Problems.write(ctx, 404, "not-found", e.getMessage(), fields(e.field(), e.getMessage())));
         routes.exception(ConflictException.class, (e, ctx) -> Problems.write(ctx, 409, "conflict", e.getMessage(), fields(e.field(), e.getMessage())));
+        routes.exception(DuplicateKeyException.class, (e, ctx) -> Problems.write(ctx, 409, "conflict", e.getMessage(), List.of()));
         routes.exception(PreconditionFailedException.class, (e, ctx) -> Problems.write(ctx, 412, "precondition-failed", e.getMessage(),
                 fields("If-Match", e.getMessage())));
         routes.exception(dev.tenantry.server.domain.IdempotencyKeyReusedException.class, (e, ctx) -> Problems.write(ctx, 422,

@@ -4,7 +4,7 @@ import dev.tenantry.api.model.InstanceCreate;
 import dev.tenantry.api.model.InstanceScale;
 import dev.tenantry.api.model.InstanceUpdate;
 import dev.tenantry.api.model.Page;
-import dev.tenantry.server.domain.InstanceRecord;
+import dev.tenantry.server.store.InstanceRecord;
 import dev.tenantry.server.domain.InstanceService;
 import java.util.Map;
 
@@ -55,9 +55,9 @@ final class InstanceRoutes {
             ctx.header("Operation-Location", "/v1/operations/" + accepted.operation().id());
             Http.json(ctx, 202, Map.of("instance", accepted.instance().toApi(), "operation", accepted.operation()));
         });
-        r.post("/v1/tenants/{tenant}/instances/{name}/restore", Access.TENANT_OPERATOR, ctx -> accepted(ctx, instances.restore(Http.principal(ctx),
+        r.post("/v1/tenants/{tenant}/instances/{name}/restore", Access.TENANT_OPERATOR, ctx -> accepted(ctx, instances.deleted().restore(Http.principal(ctx),
                 ctx.pathParam("tenant"), ctx.pathParam("name"), Http.ifMatch(ctx))));
-        r.post("/v1/tenants/{tenant}/instances/{name}/purge", Access.TENANT_OPERATOR, ctx -> accepted(ctx, instances.purge(Http.principal(ctx),
+        r.post("/v1/tenants/{tenant}/instances/{name}/purge", Access.TENANT_OPERATOR, ctx -> accepted(ctx, instances.deleted().purge(Http.principal(ctx),
                 ctx.pathParam("tenant"), ctx.pathParam("name"), Http.ifMatch(ctx))));
         r.get("/v1/operations/{id}", Access.MEMBER_VIEWER, ctx -> Http.json(ctx, 200, instances.operation(Http.principal(ctx), ctx.pathParam("id"))));
     }

@@ -3,9 +3,9 @@ package dev.tenantry.server.keys;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.Parameters;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import dev.tenantry.server.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.function.Supplier;
 
 /**
  * Keys the control plane makes for itself and keeps in its database, each a Tink keyset encrypted with the
@@ -13,21 +13,24 @@ import java.security.GeneralSecurityException;
  * not decrypt. The first replica to ask for a key makes it; the others read that one.
  */
 public final class StoredKeysets {
-    private final Store store;
+    /** Where the encrypted keysets are kept (the database's {@code server_keys}). */
+    public interface Storage {
+        /** The keyset stored under {@code name}; if there is none, {@code created} is stored first (the first replica's wins). */
+        String getOrInsert(String name, Supplier<String> created);
+    }
+
+    private final Storage storage;
     private final KeyEncryptionKey kek;
 
-    public StoredKeysets(Store store, KeyEncryptionKey kek) {
+    public StoredKeysets(Storage storage, KeyEncryptionKey kek) {
         Tink.register();
-        this.store = store;
+        this.storage = storage;
         this.kek = kek;
     }
 
     public KeysetHandle getOrCreate(String name, Parameters parameters) {
         byte[] associatedData = ("tenantry:server-key:" + name).getBytes(StandardCharsets.UTF_8);
-        String stored = store.tx(tx -> tx.serverKeys().get(name).orElseGet(() -> {
-            tx.serverKeys().insertIfAbsent(name, encrypt(parameters, associatedData));
-            return tx.serverKeys().get(name).orElseThrow();
-        }));
+        String stored = storage.getOrInsert(name, () -> encrypt(parameters, associatedData));
         try {
             return TinkJsonProtoKeysetFormat.parseEncryptedKeyset(stored, kek.aead(), associatedData);
         } catch (GeneralSecurityException e) {

@@ -3,7 +3,7 @@ package dev.tenantry.server.reconcile;
 import dev.tenantry.api.blueprint.Migration;
 import dev.tenantry.api.model.Release;
 import dev.tenantry.server.domain.DatabaseService;
-import dev.tenantry.server.domain.Signals;
+import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.store.Leases;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.store.Tx;

@@ -8,7 +8,7 @@ import dev.tenantry.api.model.Plan;
 import dev.tenantry.api.model.PlanDatabase;
 import dev.tenantry.api.model.Release;
 import dev.tenantry.server.domain.DatabaseService;
-import dev.tenantry.server.domain.InstanceRecord;
+import dev.tenantry.server.store.InstanceRecord;
 import dev.tenantry.server.tenantdb.DatabaseNames;
 import dev.tenantry.server.tenantdb.TenantDatabase;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.tenantry.server.reconcile;
 import dev.tenantry.api.model.Condition;
 import dev.tenantry.api.model.Phase;
 import dev.tenantry.api.model.Plan;
-import dev.tenantry.server.domain.InstanceRecord;
+import dev.tenantry.server.store.InstanceRecord;
 import dev.tenantry.server.domain.InstanceSecrets;
 import java.util.Map;
 

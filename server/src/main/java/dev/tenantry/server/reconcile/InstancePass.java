@@ -5,7 +5,7 @@ import dev.tenantry.api.model.InstanceSpec;
 import dev.tenantry.api.model.InstanceStatus;
 import dev.tenantry.api.model.Operation;
 import dev.tenantry.api.model.Phase;
-import dev.tenantry.server.domain.InstanceRecord;
+import dev.tenantry.server.store.InstanceRecord;
 import dev.tenantry.server.domain.InstanceService;
 import dev.tenantry.server.domain.OperationProgress;
 import dev.tenantry.server.store.Tx;

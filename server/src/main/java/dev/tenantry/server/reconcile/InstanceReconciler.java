@@ -12,10 +12,10 @@ import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.Tenant;
 import dev.tenantry.server.domain.DatabaseService;
 import dev.tenantry.server.domain.DeploymentRenderer;
-import dev.tenantry.server.domain.InstanceRecord;
+import dev.tenantry.server.store.InstanceRecord;
 import dev.tenantry.server.domain.InstanceSecrets;
 import dev.tenantry.server.domain.Placement;
-import dev.tenantry.server.domain.Signals;
+import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.store.Leases;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.tenantdb.DatabaseEndpoint;
@@ -96,7 +96,7 @@ public final class InstanceReconciler implements Reconciler {
         try {
             result = store.tx(tx -> pass(tx, uid, owner));
         } finally {
-            dev.tenantry.server.LogContext.clear();
+            dev.tenantry.server.logging.LogContext.clear();
         }
         if (result.cellChanged()) signals.fire(Signals.Topic.CELLS);
         if (result.databasesChanged()) signals.fire(Signals.Topic.DATABASES);
@@ -109,7 +109,7 @@ public final class InstanceReconciler implements Reconciler {
         Optional<InstanceRecord> found = tx.instances().lockByUid(uid);
         if (found.isEmpty()) return new PassResult(null, false, false, false);
         InstanceRecord instance = found.get();
-        dev.tenantry.server.LogContext.of(instance.tenant(), instance.name());
+        dev.tenantry.server.logging.LogContext.of(instance.tenant(), instance.name());
         Operation op = instance.lastOperation() == null ? null : tx.operations().get(instance.lastOperation()).orElse(null);
         InstancePass pass = new InstancePass(tx, instance, op, clock.instant());
         Outcome outcome = switch (instance.phase()) {

@@ -1,7 +1,7 @@
 package dev.tenantry.server.reconcile;
 
 import dev.tenantry.server.domain.Ids;
-import dev.tenantry.server.domain.Signals;
+import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.store.Store;
 import java.time.Duration;
 import java.util.ArrayList;

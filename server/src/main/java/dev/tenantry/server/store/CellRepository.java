@@ -37,7 +37,7 @@ public final class CellRepository {
     }
 
     /**
-     * Up to {@code limit} online cells with room, in {@link dev.tenantry.server.domain.Placement#candidates}' order (the
+     * Up to {@code limit} online cells with room, in {@code domain.Placement.candidates}' order (the
      * least loaded first, then by id): what a placement reads, however many cells there are.
      */
     public List<Cell> placementCandidates(int limit) {

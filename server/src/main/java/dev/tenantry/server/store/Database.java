@@ -16,9 +16,12 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
 
-    /** With the default pool of {@value dev.tenantry.server.ServerTuning#DEFAULT_DATABASE_POOL} connections. */
+    /** The connections to PostgreSQL a server replica keeps at most, unless configured otherwise. */
+    public static final int DEFAULT_POOL = 16;
+
+    /** With the default pool of {@value #DEFAULT_POOL} connections. */
     public Database(String jdbcUrl, String user, String password) {
-        this(jdbcUrl, user, password, dev.tenantry.server.ServerTuning.DEFAULT_DATABASE_POOL);
+        this(jdbcUrl, user, password, DEFAULT_POOL);
     }
 
     /** With at most {@code poolSize} connections open to PostgreSQL. */

@@ -5,7 +5,6 @@ import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.model.InstanceSpec;
 import dev.tenantry.api.model.InstanceStatus;
-import dev.tenantry.server.domain.InstanceRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;

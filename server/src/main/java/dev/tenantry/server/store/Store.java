@@ -1,6 +1,5 @@
 package dev.tenantry.server.store;
 
-import dev.tenantry.server.domain.ConflictException;
 import java.sql.SQLException;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -9,15 +8,18 @@ import org.jdbi.v3.core.statement.StatementException;
 
 /**
  * Runs units of work in PostgreSQL transactions. Domain code sees {@link Tx} and the repositories,
- * never JDBI itself. A unique-key violation becomes a {@link ConflictException}.
+ * never JDBI itself. A unique-key violation becomes a {@link DuplicateKeyException}.
  */
 public final class Store {
+    /** A cell is online while its agent's last report is younger than this, unless configured otherwise. */
+    public static final java.time.Duration DEFAULT_CELL_ONLINE_WINDOW = java.time.Duration.ofSeconds(45);
+
     private final Jdbi jdbi;
     private final java.time.Duration cellOnlineWindow;
 
     /** With the default window in which a cell counts as online (45 s since its last report). */
     public Store(Database database) {
-        this(database, dev.tenantry.server.ServerTuning.DEFAULT.cellOnlineWindow());
+        this(database, DEFAULT_CELL_ONLINE_WINDOW);
     }
 
     /** {@code cellOnlineWindow}: a cell is online while its agent's last report is younger than this. */
@@ -93,7 +95,7 @@ public final class Store {
 
     private static RuntimeException translate(StatementException e) {
         if (e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-            return new ConflictException(null, "already exists");
+            return new DuplicateKeyException();
         }
         return e;
     }

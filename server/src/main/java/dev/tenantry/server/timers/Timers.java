@@ -52,7 +52,7 @@ public final class Timers implements AutoCloseable {
                 .execute((instance, context) -> expireIdempotencyKeys(store, clock));
         RecurringTask<Void> purgeDeleted = Tasks.recurring("purge-deleted-instances", FixedDelay.of(PURGE_CHECK))
                 .execute((instance, context) -> {
-                    int started = instances.purgeExpired();
+                    int started = instances.deleted().purgeExpired();
                     if (started > 0) log.info("Purging {} deleted instance(s) whose retention ended", started);
                 });
         RecurringTask<Void> auditCheckpoint = Tasks.recurring("audit-checkpoint", FixedDelay.of(auditCheckpointInterval))

@@ -14,6 +14,7 @@ import dev.tenantry.api.model.Phase;
 import dev.tenantry.api.model.Plan;
 import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.Tenant;
+import dev.tenantry.server.store.InstanceRecord;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tenantry.api.Directories;
-import dev.tenantry.server.domain.Signals;
+import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.store.Database;
 import dev.tenantry.server.store.EmbeddedPostgres;
 import dev.tenantry.server.store.Leases;

@@ -1,4 +1,4 @@
-package dev.tenantry.server.domain;
+package dev.tenantry.server.store;
 
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;

@@ -1,6 +1,5 @@
-package dev.tenantry.server.store;
+package dev.tenantry.server.signals;
 
-import dev.tenantry.server.domain.Signals;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package dev.tenantry.server;
+package dev.tenantry.server.logging;
 
 import org.slf4j.MDC;
 

@@ -1,4 +1,4 @@
-package dev.tenantry.server.domain;
+package dev.tenantry.server.signals;
 
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;

@@ -1,10 +1,10 @@
-package dev.tenantry.server.store;
+package dev.tenantry.server.signals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tenantry.api.Directories;
-import dev.tenantry.server.domain.Signals;
+import dev.tenantry.server.store.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.tenantry.server.domain;
+package dev.tenantry.server.signals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
