@@ -20,15 +20,18 @@ import org.slf4j.LoggerFactory;
  * Carries {@link Signals} between the server replicas that share one database, through PostgreSQL's LISTEN/NOTIFY: a
  * topic fired on one replica is fired on every other at once (a cell's desired state changed: the long polls of its
  * agent return whichever replica they wait on; work was queued: idle workers of every replica look). Each replica
- * uses two connections of its own, outside the pool: one listens, one notifies; fires that come while a notification
- * is being sent are sent together after it (one per topic). Without the database the replicas still converge, by
- * their waiters' timeouts; a lost connection is opened again, backing off.
+ * uses two connections of its own, outside the pool: one listens, one notifies. The topics fired within
+ * {@link #COALESCE} of each other, or while a notification is being sent, go together in one notification (each one is
+ * a commit, and so a flush of PostgreSQL's log). Without the database the replicas still converge, by their waiters'
+ * timeouts; a lost connection is opened again, backing off.
  */
 public final class ReplicaSignals implements AutoCloseable {
     static final String CHANNEL = "tenantry_signals";
     private static final Logger log = LoggerFactory.getLogger(ReplicaSignals.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration RECONNECT_CAP = Duration.ofSeconds(10);
+    /** How long a fire waits for others to go in the same notification. */
+    static final Duration COALESCE = Duration.ofMillis(5);
 
     private final String url;
     private final String user;
@@ -92,15 +95,22 @@ public final class ReplicaSignals implements AutoCloseable {
         }
     }
 
-    /** A notification: {@code replica:TOPIC}; this replica's own are already fired here. */
+    /** A notification: {@code replica:TOPIC,TOPIC,…}; this replica's own are already fired here. */
     private void receive(String payload) {
         int colon = payload.indexOf(':');
         if (colon < 0 || payload.substring(0, colon).equals(self)) return;
-        try {
-            signals.receive(Signals.Topic.valueOf(payload.substring(colon + 1)));
-        } catch (IllegalArgumentException unknown) {
-            log.debug("Ignoring signal {} (a replica of another version?)", payload);
+        for (String topic : payload.substring(colon + 1).split(",")) {
+            try {
+                signals.receive(Signals.Topic.valueOf(topic));
+            } catch (IllegalArgumentException unknown) {
+                log.debug("Ignoring signal {} of {} (a replica of another version?)", topic, payload);
+            }
         }
+    }
+
+    /** The payload announcing {@code topics}: {@code replica:TOPIC,TOPIC,…}. */
+    static String payload(String replica, Set<Signals.Topic> topics) {
+        return replica + ":" + String.join(",", topics.stream().map(Enum::name).toList());
     }
 
     private void announce() {
@@ -111,12 +121,9 @@ public final class ReplicaSignals implements AutoCloseable {
                 c.setAutoCommit(true);
                 failures = 0;
                 while (running) {
-                    Set<Signals.Topic> topics = nextToAnnounce();
-                    for (Signals.Topic t : topics) {
-                        notify.setString(1, CHANNEL);
-                        notify.setString(2, self + ":" + t.name());
-                        notify.execute();
-                    }
+                    notify.setString(1, CHANNEL);
+                    notify.setString(2, payload(self, nextToAnnounce()));
+                    notify.execute();
                 }
             } catch (SQLException e) {
                 if (!running) return;
@@ -132,6 +139,8 @@ public final class ReplicaSignals implements AutoCloseable {
         lock.lock();
         try {
             while (toAnnounce.isEmpty()) firedHere.await();
+            long left = COALESCE.toNanos();
+            while (left > 0 && toAnnounce.size() < Signals.Topic.values().length) left = firedHere.awaitNanos(left);
             Set<Signals.Topic> topics = EnumSet.copyOf(toAnnounce);
             toAnnounce.clear();
             return topics;

@@ -6,13 +6,18 @@ import static org.awaitility.Awaitility.await;
 import dev.tenantry.api.Directories;
 import dev.tenantry.server.store.EmbeddedPostgres;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * Two server replicas' signals on one PostgreSQL: a topic fired on one wakes a waiter on the other, and is not echoed
- * back. Real PostgreSQL (embedded); how soon is measured by bench/, not here.
+ * back; topics fired together are announced in one notification. Real PostgreSQL (embedded); how soon is measured by bench/, not here.
  */
 class ReplicaSignalsIT {
     @Test
@@ -39,6 +44,23 @@ class ReplicaSignalsIT {
             assertThat(a.mark(Signals.Topic.LOGS)).isEqualTo(logsA + 1);
             assertThat(a.mark(Signals.Topic.CELLS)).as("fired once here, not echoed back").isEqualTo(markA + 1);
             assertThat(b.mark(Signals.Topic.CELLS)).isEqualTo(markB + 1);
+
+            // topics fired together go in one notification (one commit), and every one of them is fired on the other replica
+            try (Connection raw = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement listen = raw.createStatement()) {
+                listen.execute("LISTEN " + ReplicaSignals.CHANNEL);
+                long rollouts = b.mark(Signals.Topic.ROLLOUTS);
+                long backups = b.mark(Signals.Topic.BACKUPS);
+                long webhooks = b.mark(Signals.Topic.WEBHOOKS);
+                a.fire(Signals.Topic.ROLLOUTS);
+                a.fire(Signals.Topic.BACKUPS);
+                a.fire(Signals.Topic.WEBHOOKS);
+                b.await(Signals.Topic.WEBHOOKS, webhooks, Duration.ofSeconds(5));
+                await().atMost(Duration.ofSeconds(5)).until(() -> b.mark(Signals.Topic.ROLLOUTS) > rollouts && b.mark(Signals.Topic.BACKUPS) > backups
+                        && b.mark(Signals.Topic.WEBHOOKS) > webhooks);
+                PGNotification[] received = raw.unwrap(PGConnection.class).getNotifications(1000);
+                assertThat(received).hasSize(1);
+                assertThat(received[0].getParameter()).endsWith(":ROLLOUTS,BACKUPS,WEBHOOKS");
+            }
         } finally {
             a.close();
             b.close();
