@@ -16,12 +16,20 @@ import org.slf4j.LoggerFactory;
  * the {@code memory} and {@code cpu} hierarchies) with {@code memory.limit_in_bytes} = its memory and a CFS quota of
  * its CPU millicores per 100 ms. A replica that goes over its memory is killed by the kernel, which the group's
  * {@code oom_kill} count tells. Where the host does not allow it (not root, cgroup v2, no writable hierarchy) the
- * agent says so once at start and sizes are not enforced.
+ * agent says so once at start and sizes are not enforced. A starting replica weighs {@link #STARTING_SHARES} against the
+ * other replicas ({@code cpu.shares}) until it gives its start slot back.
  */
 final class CgroupLimits {
     private static final Logger log = LoggerFactory.getLogger(CgroupLimits.class);
     private static final Path ROOT = Path.of("/sys/fs/cgroup");
     private static final long CFS_PERIOD_US = 100_000;
+    /** The kernel's default CPU weight of a group: a replica's once it is healthy. */
+    static final int NORMAL_SHARES = 1024;
+    /**
+     * The CPU weight of a replica while it starts (holds one of the cell's start slots): eight running replicas' worth,
+     * so that a start is not spread thin among hundreds of serving replicas. Its quota (its size) still bounds it.
+     */
+    static final int STARTING_SHARES = 8 * NORMAL_SHARES;
     static final CgroupLimits NONE = new CgroupLimits(null, null);
 
     private final Path memoryParent;
@@ -134,6 +142,15 @@ final class CgroupLimits {
                 return 0;
             }
             return 0;
+        }
+
+        /** Weighs the group's CPU as {@code shares} against the other replicas' (a group already gone: nothing to do). */
+        void weighCpu(int shares) {
+            try {
+                write(cpu.resolve("cpu.shares"), String.valueOf(shares));
+            } catch (IOException gone) {
+                log.debug("Cannot weigh {}: {}", cpu, gone.getMessage());
+            }
         }
 
         /** Removes the groups once no process is in them (the kernel refuses while one is). */

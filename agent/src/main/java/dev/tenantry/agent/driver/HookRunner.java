@@ -52,13 +52,13 @@ final class HookRunner {
                 // onExit parks; Process.waitFor would pin a virtual thread on JDK 21-23
                 p.onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
-                ReplicaSupervisor.terminate(p.toHandle(), stopGrace);
+                WatchedProcess.terminate(p.toHandle(), stopGrace);
                 return Optional.of(name + " hook did not finish within " + timeout.toSeconds() + " s");
             } catch (java.util.concurrent.ExecutionException e) {
                 return Optional.of(name + " hook could not be waited for: " + e.getCause());
             }
             if (p.exitValue() == 0) return Optional.empty();
-            return Optional.of(name + " hook exited with code " + p.exitValue() + ReplicaSupervisor.lastLine(logFile).map(l -> ": " + l).orElse(""));
+            return Optional.of(name + " hook exited with code " + p.exitValue() + WatchedProcess.lastLine(logFile).map(l -> ": " + l).orElse(""));
         } catch (IOException e) {
             return Optional.of(name + " hook could not run: " + e.getMessage());
         } catch (InterruptedException e) {

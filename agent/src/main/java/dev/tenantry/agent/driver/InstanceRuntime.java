@@ -4,6 +4,13 @@ import dev.tenantry.api.blueprint.Component;
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.cell.Route;
+import dev.tenantry.agent.driver.ConvergePlan.Add;
+import dev.tenantry.agent.driver.ConvergePlan.Change;
+import dev.tenantry.agent.driver.ConvergePlan.Flip;
+import dev.tenantry.agent.driver.ConvergePlan.Remove;
+import dev.tenantry.agent.driver.ConvergePlan.Replace;
+import dev.tenantry.agent.driver.ConvergePlan.SlotChange;
+import dev.tenantry.agent.driver.InstanceReplicas.Replica;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,32 +61,6 @@ final class InstanceRuntime {
         Optional<String> runHook(Deployment deployment, String name, List<String> command, Duration timeout);
     }
 
-    private record Replica(ReplicaSupervisor supervisor, String template) {
-        String release() {
-            return supervisor.spec().release();
-        }
-    }
-
-    private sealed interface Change {}
-
-    /** A change of one slot, to be started beside what runs. */
-    private sealed interface SlotChange extends Change {
-        String slot();
-
-        Component component();
-
-        int index();
-    }
-
-    private record Add(String slot, Component component, int index) implements SlotChange {}
-
-    private record Replace(String slot, Component component, int index, Replica old) implements SlotChange {}
-
-    /** Blue-green to a new release: every changed slot's new replica starts, then the routes flip to all at once. */
-    private record Flip(List<SlotChange> slots) implements Change {}
-
-    private record Remove(String slot, Replica old) implements Change {}
-
     private final Replicas replicas;
     private final DriverSettings settings;
     private final Runnable onChange;
@@ -87,25 +68,17 @@ final class InstanceRuntime {
     private final Object lock = new Object();
     /** Wakes the converging thread: a new target, a wake, a close (released under the lock, awaited outside it). */
     private final java.util.concurrent.Semaphore kicks = new java.util.concurrent.Semaphore(0);
-    private final Map<String, Replica> slots = new LinkedHashMap<>();
-    /** The previous release's ingress replicas after a flip, by slot: running, out of the routes, until {@link #warmUntil}. */
-    private final Map<String, Replica> warm = new LinkedHashMap<>();
-    /** The new release's replicas of a flip in progress: started, not routed to until all are healthy. */
-    private final List<Replica> green = new ArrayList<>();
+    /** Guarded by {@link #lock}. */
+    private final InstanceReplicas all = new InstanceReplicas();
     private final Thread thread;
     private Deployment target;
-    /** The new replica of a rolling replacement: routed to beside the old one once healthy. */
-    private Replica incoming;
-    private Instant warmUntil = Instant.MIN;
     private boolean woken;
     private String progress;
     private boolean converged;
     private String failure;
     private boolean closed;
-    /** The release the replicas run, once converged (null: not yet known); moving away from it runs the target's hooks. */
-    private String runningRelease;
-    /** The release whose pre-upgrade hook ran for the current upgrade (the converging thread only). */
-    private String preHookRanFor;
+    /** The converging thread's. */
+    private final UpgradeHooks hooks;
 
     /** A runtime for {@code deployment} that first takes over {@code running} replicas of an earlier agent (by slot). */
     InstanceRuntime(Deployment deployment, Map<String, ReplicaState> running, Replicas replicas, DriverSettings settings, Runnable onChange,
@@ -120,11 +93,11 @@ final class InstanceRuntime {
                 ReplicaState state = running.get(c.name() + "-" + i);
                 if (state == null) continue;
                 ReplicaSupervisor supervisor = replicas.adopt(deployment, c, i, state);
-                slots.put(c.name() + "-" + i, new Replica(supervisor, state.template()));
+                all.slots.put(c.name() + "-" + i, new Replica(supervisor, state.template()));
                 supervisor.start();
             }
         }
-        if (!slots.isEmpty()) runningRelease = deployment.release();
+        this.hooks = new UpgradeHooks(all.slots.isEmpty() ? null : deployment.release());
         this.thread = Thread.ofVirtual().name("converge-" + deployment.instanceUid()).start(this::convergeLoop);
     }
 
@@ -166,7 +139,7 @@ final class InstanceRuntime {
     private void convergeLoop() {
         while (true) {
             Deployment d;
-            Optional<Change> change;
+            Optional<Change<Replica>> change;
             boolean postHookDue = false;
             long idleMillis = -1; // converged: wait for a kick (0: without a deadline), or until the warm replicas cool
             List<Replica> cooled;
@@ -174,21 +147,18 @@ final class InstanceRuntime {
                 if (closed) return;
                 d = target;
                 cooled = takeCooledWarm(d);
-                change = cooled.isEmpty() ? nextChange(d) : Optional.empty();
+                change = cooled.isEmpty() ? ConvergePlan.next(d, woken, all.slots) : Optional.empty();
                 if (!cooled.isEmpty()) {
                     progress = "stopping the previous release's warm replicas";
-                } else if (change.isEmpty() && failure == null && upgrading(d)) {
+                } else if (change.isEmpty() && failure == null && hooks.upgrading(d)) {
                     postHookDue = true;
                 } else if (change.isEmpty() || failure != null) {
                     boolean changed = !converged && failure == null;
                     converged = failure == null;
-                    if (converged) {
-                        runningRelease = d.release();
-                        preHookRanFor = null;
-                    }
+                    if (converged) hooks.converged(d);
                     progress = null;
                     if (changed) onChange.run();
-                    idleMillis = warm.isEmpty() ? 0 : Math.max(1, Duration.between(Instant.now(), warmUntil).toMillis());
+                    idleMillis = all.hasWarm() ? all.millisUntilCool(Instant.now()) : 0;
                 }
             }
             if (idleMillis >= 0) {
@@ -205,7 +175,7 @@ final class InstanceRuntime {
                 continue;
             }
             if (!cooled.isEmpty()) {
-                cooled.parallelStream().forEach(r -> stopAndRelease(r.supervisor()));
+                InParallel.forEach(cooled, r -> stopAndRelease(r.supervisor()));
                 onChange.run();
                 continue;
             }
@@ -213,13 +183,13 @@ final class InstanceRuntime {
                 runPostUpgradeHook(d);
                 continue;
             }
-            if (upgrading(d) && !d.release().equals(preHookRanFor) && !runPreUpgradeHook(d)) continue;
+            if (hooks.preHookDue(d) && !runPreUpgradeHook(d)) continue;
             try {
                 switch (change.get()) {
-                    case Add a -> add(d, a);
-                    case Replace r -> replace(d, r);
-                    case Flip f -> flip(d, f);
-                    case Remove r -> remove(r);
+                    case Add<Replica> a -> add(d, a);
+                    case Replace<Replica> r -> replace(d, r);
+                    case Flip<Replica> f -> flip(d, f);
+                    case Remove<Replica> r -> remove(r);
                 }
             } catch (RuntimeException e) {
                 log.warn("Converging {} failed: {}", d.key(), e.toString());
@@ -231,16 +201,9 @@ final class InstanceRuntime {
         }
     }
 
-    /** Whether {@code d} moves the instance to another release than its replicas ran (an upgrade, or a rollback). */
-    private boolean upgrading(Deployment d) {
-        return runningRelease != null && !runningRelease.equals(d.release());
-    }
-
     /** Runs the target release's pre-upgrade hook once, before its first new replica; false (and a failed rollout) if it fails. */
     private boolean runPreUpgradeHook(Deployment d) {
-        preHookRanFor = d.release();
-        if (d.hooks().preUpgrade().isEmpty()) return true;
-        Optional<String> failed = hook(d, "pre-upgrade", d.hooks().preUpgrade());
+        Optional<String> failed = hooks.runPre(d, this::hook);
         if (failed.isEmpty()) return true;
         synchronized (lock) {
             if (target == d) failure = failed.get() + "; the previous replicas keep serving";
@@ -251,10 +214,8 @@ final class InstanceRuntime {
 
     /** Every replica runs the new release: its post-upgrade hook runs, and the release counts as the running one. */
     private void runPostUpgradeHook(Deployment d) {
-        Optional<String> failed = d.hooks().postUpgrade().isEmpty() ? Optional.empty() : hook(d, "post-upgrade", d.hooks().postUpgrade());
+        Optional<String> failed = hooks.runPost(d, this::hook);
         synchronized (lock) {
-            runningRelease = d.release();
-            preHookRanFor = null;
             if (failed.isPresent() && target == d) failure = failed.get();
         }
         onChange.run();
@@ -268,48 +229,9 @@ final class InstanceRuntime {
         return replicas.runHook(d, name, command, Duration.ofSeconds(d.hooks().timeoutOrDefault()));
     }
 
-    /**
-     * What to do next to run {@code d}: a flip of every changed slot if a replica runs another release, else the first
-     * difference in slot order; removals last.
-     */
-    private Optional<Change> nextChange(Deployment d) {
-        List<String> wanted = wantedSlots(d);
-        List<SlotChange> changes = new ArrayList<>();
-        boolean newRelease = false;
-        for (Component c : d.components()) {
-            for (int i = 0; wanted.contains(c.name() + "-" + i); i++) {
-                String slot = c.name() + "-" + i;
-                Replica current = slots.get(slot);
-                if (current == null) {
-                    changes.add(new Add(slot, c, i));
-                } else if (!current.template().equals(ReplicaTemplate.of(d, c))) {
-                    changes.add(new Replace(slot, c, i, current));
-                    newRelease |= !current.release().equals(d.release());
-                }
-            }
-        }
-        if (newRelease) return Optional.of(new Flip(changes));
-        if (!changes.isEmpty()) return Optional.of(changes.getFirst());
-        return slots.entrySet().stream().filter(e -> !wanted.contains(e.getKey())).findFirst()
-                .map(e -> new Remove(e.getKey(), e.getValue()));
-    }
-
-    private List<String> wantedSlots(Deployment d) {
-        List<String> wanted = new ArrayList<>();
-        for (Component c : d.components()) {
-            int count = d.hibernated() && !woken ? 0 : c.replicasOrDefault();
-            for (int i = 0; i < count; i++) wanted.add(c.name() + "-" + i);
-        }
-        return wanted;
-    }
-
-    /** Takes the warm replicas whose time is up, or whose slot {@code d} no longer has, out of {@link #warm}. */
+    /** Takes the warm replicas whose time is up, or whose slot {@code d} no longer has, out of the warm ones. */
     private List<Replica> takeCooledWarm(Deployment d) {
-        if (warm.isEmpty()) return List.of();
-        boolean expired = !Instant.now().isBefore(warmUntil);
-        List<String> wanted = wantedSlots(d);
-        List<String> cooled = warm.keySet().stream().filter(slot -> expired || !wanted.contains(slot)).toList();
-        return cooled.stream().map(warm::remove).toList();
+        return all.takeCooledWarm(ConvergePlan.wantedSlots(d, woken), Instant.now());
     }
 
     /**
@@ -330,9 +252,9 @@ final class InstanceRuntime {
         return Optional.empty();
     }
 
-    private void add(Deployment d, Add a) {
+    private void add(Deployment d, Add<Replica> a) {
         Replica replica = newReplica(d, a.component(), a.index(), r -> {
-            slots.put(a.slot(), r);
+            all.slots.put(a.slot(), r);
             progress = "starting " + a.slot();
         }).orElse(null);
         if (replica == null) return;
@@ -340,9 +262,9 @@ final class InstanceRuntime {
         onChange.run();
     }
 
-    private void replace(Deployment d, Replace r) {
+    private void replace(Deployment d, Replace<Replica> r) {
         Replica replacement = newReplica(d, r.component(), r.index(), n -> {
-            incoming = n;
+            all.incoming = n;
             progress = "replacing " + r.slot() + ": starting its new replica";
         }).orElse(null);
         if (replacement == null) return;
@@ -352,15 +274,15 @@ final class InstanceRuntime {
         if (failed.isPresent()) {
             stopAndRelease(replacement.supervisor());
             synchronized (lock) {
-                incoming = null;
+                all.incoming = null;
                 if (target == d) failure = "replacing " + r.slot() + " failed: " + failed.get() + "; the previous replica keeps serving";
             }
             onChange.run();
             return;
         }
         synchronized (lock) {
-            incoming = null;
-            slots.put(r.slot(), replacement);
+            all.incoming = null;
+            all.slots.put(r.slot(), replacement);
             progress = "replacing " + r.slot() + ": stopping its old replica";
         }
         retire(r.old());
@@ -372,18 +294,18 @@ final class InstanceRuntime {
      * The old ingress replicas stay warm; the others drain and stop. If any new replica fails, what was started
      * stops and the old replicas keep serving.
      */
-    private void flip(Deployment d, Flip f) {
+    private void flip(Deployment d, Flip<Replica> f) {
         List<Replica> started = new ArrayList<>();
         Map<String, Replica> next = new LinkedHashMap<>();
         int rewarmed = 0;
-        for (SlotChange change : f.slots()) {
+        for (SlotChange<Replica> change : f.slots()) {
             Replica back = takeWarm(change.slot(), ReplicaTemplate.of(d, change.component()));
             if (back != null) {
                 next.put(change.slot(), back);
                 rewarmed++;
                 continue;
             }
-            Replica fresh = newReplica(d, change.component(), change.index(), green::add).orElse(null);
+            Replica fresh = newReplica(d, change.component(), change.index(), all::addGreen).orElse(null);
             if (fresh == null) return;
             fresh.supervisor().start();
             started.add(fresh);
@@ -396,12 +318,9 @@ final class InstanceRuntime {
         onChange.run();
         Optional<String> failed = awaitAllHealthy(next.values(), d);
         if (failed.isPresent()) {
-            started.parallelStream().forEach(r -> stopAndRelease(r.supervisor()));
+            InParallel.forEach(started, r -> stopAndRelease(r.supervisor()));
             synchronized (lock) {
-                green.removeAll(next.values());
-                next.forEach((slot, r) -> {
-                    if (!started.contains(r)) warm.put(slot, r);
-                });
+                all.abandonFlip(next, started);
                 if (target == d) failure = "release " + d.release() + " failed: " + failed.get() + "; the previous replicas keep serving";
             }
             onChange.run();
@@ -412,18 +331,14 @@ final class InstanceRuntime {
         onChange.run();
         if (retiring.isEmpty()) return;
         sleep(settings.drainDelay());
-        retiring.parallelStream().forEach(r -> stopAndRelease(r.supervisor()));
+        InParallel.forEach(retiring, r -> stopAndRelease(r.supervisor()));
         onChange.run();
     }
 
-    /** The warm replica of {@code slot} if it runs {@code template}, taken out of {@link #warm} as a replica of the flip. */
+    /** The warm replica of {@code slot} if it runs {@code template}, taken out of the warm ones as a replica of the flip. */
     private Replica takeWarm(String slot, String template) {
         synchronized (lock) {
-            Replica r = warm.get(slot);
-            if (r == null || !r.template().equals(template)) return null;
-            warm.remove(slot);
-            green.add(r);
-            return r;
+            return all.takeWarm(slot, template);
         }
     }
 
@@ -434,28 +349,17 @@ final class InstanceRuntime {
      */
     private List<Replica> switchRoutes(Deployment d, Map<String, Replica> next) {
         boolean keepWarm = d.keepWarm().compareTo(settings.drainDelay()) > 0;
-        List<Replica> retiring = new ArrayList<>();
         synchronized (lock) {
-            green.removeAll(next.values());
-            next.forEach((slot, replica) -> {
-                replica.supervisor().admit();
-                Replica old = slots.put(slot, replica);
-                if (old == null) return;
-                old.supervisor().drain();
-                boolean ingress = d.ingress() != null && old.supervisor().spec().component().equals(d.ingress().component());
-                Replica displaced = keepWarm && ingress ? warm.put(slot, old) : old;
-                if (displaced != null) retiring.add(displaced);
-            });
-            if (!warm.isEmpty()) warmUntil = Instant.now().plus(d.keepWarm());
+            List<Replica> retiring = all.flip(d, next, keepWarm, Instant.now());
             progress = "release " + d.release() + " serves; stopping the previous replicas";
             kicks.release();
+            return retiring;
         }
-        return retiring;
     }
 
-    private void remove(Remove r) {
+    private void remove(Remove<Replica> r) {
         synchronized (lock) {
-            slots.remove(r.slot());
+            all.slots.remove(r.slot());
             progress = "stopping " + r.slot();
         }
         retire(r.old());
@@ -486,8 +390,8 @@ final class InstanceRuntime {
     }
 
     /** Waits until every replica is healthy (empty), one fails, or the target moves on (a reason). */
-    private Optional<String> awaitAllHealthy(java.util.Collection<Replica> all, Deployment d) {
-        for (Replica r : all) {
+    private Optional<String> awaitAllHealthy(java.util.Collection<Replica> replicasOfFlip, Deployment d) {
+        for (Replica r : replicasOfFlip) {
             Optional<String> failed = awaitHealthy(r.supervisor(), d).map(reason -> r.supervisor().spec().name() + ": " + reason);
             if (failed.isPresent()) return failed;
         }
@@ -503,11 +407,7 @@ final class InstanceRuntime {
     ObservedInstance observe() {
         InstanceObservation view;
         synchronized (lock) {
-            List<ReplicaSupervisor> replacements = new ArrayList<>();
-            if (incoming != null) replacements.add(incoming.supervisor());
-            green.forEach(r -> replacements.add(r.supervisor()));
-            view = new InstanceObservation(target, supervisors(), warm.values().stream().map(Replica::supervisor).toList(), replacements,
-                    failure, progress, converged);
+            view = new InstanceObservation(target, all.supervisors(), all.warmSupervisors(), all.replacements(), failure, progress, converged);
         }
         return view.observe();
     }
@@ -519,25 +419,8 @@ final class InstanceRuntime {
      */
     Route route() {
         synchronized (lock) {
-            Deployment d = target;
-            List<ReplicaSupervisor> serving = new ArrayList<>(slots.values().stream().map(Replica::supervisor).toList());
-            if (incoming != null) serving.add(incoming.supervisor());
-            serving.removeIf(s -> d.ingress() == null || !s.spec().component().equals(d.ingress().component()) || !s.isServing());
-            List<String> backends = serving.stream().map(s -> "127.0.0.1:" + s.spec().ports().get(d.ingress().port())).toList();
-            String release = serving.isEmpty() ? d.release() : serving.getFirst().spec().release();
-            boolean stopped = !d.hibernated() && d.ingress() != null && d.components().stream()
-                    .filter(c -> c.name().equals(d.ingress().component())).allMatch(c -> c.replicasOrDefault() == 0);
-            // hibernated, also while it wakes: a request that finds no replica is held until one serves, never refused
-            return new Route(d.host(), d.instanceUid(), backends, d.hibernated(), release, stopped, d.httpsOnly());
+            return all.route(target);
         }
-    }
-
-    /** Every replica the instance's slots run, and the new ones being started. Called holding the lock. */
-    private List<ReplicaSupervisor> supervisors() {
-        List<ReplicaSupervisor> all = new ArrayList<>(slots.values().stream().map(Replica::supervisor).toList());
-        if (incoming != null) all.add(incoming.supervisor());
-        green.forEach(r -> all.add(r.supervisor()));
-        return all;
     }
 
     /** Stops converging and supervising, and leaves every replica running for the next agent to adopt. */
@@ -547,7 +430,7 @@ final class InstanceRuntime {
 
     /** Stops the converging thread and every replica, in parallel. */
     void close() {
-        shutDown().parallelStream().forEach(this::stopAndRelease);
+        InParallel.forEach(shutDown(), this::stopAndRelease);
         try {
             thread.join(settings.stopGrace().plusSeconds(5).toMillis());
         } catch (InterruptedException e) {
@@ -557,19 +440,14 @@ final class InstanceRuntime {
 
     /** Ends the converging thread; returns the replicas, which the runtime no longer tracks. */
     private List<ReplicaSupervisor> shutDown() {
-        List<ReplicaSupervisor> all;
+        List<ReplicaSupervisor> stopped;
         synchronized (lock) {
             closed = true;
             kicks.release();
-            all = supervisors();
-            warm.values().forEach(r -> all.add(r.supervisor()));
-            slots.clear();
-            incoming = null;
-            green.clear();
-            warm.clear();
+            stopped = all.clear();
         }
         thread.interrupt();
-        return all;
+        return stopped;
     }
 
     private static void sleep(Duration d) {

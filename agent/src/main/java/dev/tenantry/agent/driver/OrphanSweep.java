@@ -35,7 +35,7 @@ final class OrphanSweep {
                 Optional<ProcessHandle> handle = ProcessHandle.of(pid);
                 if (handle.isEmpty() || descendsFromKept(handle.get(), kept)) continue;
                 log.warn("Stopping workload process {} that no replica accounts for", pid);
-                ReplicaSupervisor.terminate(handle.get(), grace);
+                WatchedProcess.terminate(handle.get(), grace);
             }
         }
     }

@@ -130,7 +130,7 @@ public final class ProcessDriver implements Driver {
             Files.deleteIfExists(fileOf.get(s.pid()));
             log.info("Stopping workload process {} of instance {} that is no longer wanted", s.pid(), s.instanceUid());
         }
-        extra.parallelStream().forEach(s -> s.liveProcess().ifPresent(h -> ReplicaSupervisor.terminate(h, settings.stopGrace())));
+        InParallel.forEach(extra, s -> s.liveProcess().ifPresent(h -> WatchedProcess.terminate(h, settings.stopGrace())));
         Set<Long> kept = new java.util.HashSet<>();
         found.values().forEach(slots -> slots.values().forEach(s -> kept.add(s.pid())));
         OrphanSweep.stopUnknown(instancesDir, kept, settings.stopGrace());
@@ -162,7 +162,7 @@ public final class ProcessDriver implements Driver {
         desired.forEach(d -> wanted.put(d.instanceUid(), d));
         List<InstanceRuntime> gone = running.values().stream().filter(r -> !wanted.containsKey(r.deployment().instanceUid())).toList();
         gone.forEach(r -> changes.mark(r.deployment().instanceUid()));
-        gone.parallelStream().forEach(this::remove);
+        InParallel.forEach(gone, this::remove);
         adoptable.keySet().removeIf(uid -> !wanted.containsKey(uid) || running.containsKey(uid));
         for (Deployment d : wanted.values()) {
             InstanceRuntime runtime = running.get(d.instanceUid());
@@ -419,7 +419,7 @@ public final class ProcessDriver implements Driver {
     public synchronized void close() {
         closed = true;
         logRotation.close();
-        new ArrayList<>(running.values()).parallelStream().forEach(InstanceRuntime::close);
+        InParallel.forEach(new ArrayList<>(running.values()), InstanceRuntime::close);
         running.clear();
         limits.removeIfEmpty();
     }

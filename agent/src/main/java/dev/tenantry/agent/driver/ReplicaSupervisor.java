@@ -96,38 +96,12 @@ final class ReplicaSupervisor {
         }
     }
 
-    /** A process this supervisor watches: one it started (exit code known) or one it adopted (only its handle). */
-    private record Watched(ProcessHandle handle, Process child) {
-        boolean isAlive() {
-            return child != null ? child.isAlive() : handle.isAlive();
-        }
-
-        /**
-         * Waits up to {@code millis} for the process to end; true if it did. Through {@code onExit()}, which parks:
-         * {@code Process.waitFor} waits in a monitor, which pins a virtual thread to its carrier on JDK 21–23.
-         */
-        boolean awaitExit(long millis) throws InterruptedException {
-            try {
-                (child != null ? child.onExit() : handle.onExit()).get(millis, TimeUnit.MILLISECONDS);
-                return true;
-            } catch (java.util.concurrent.TimeoutException e) {
-                return false;
-            } catch (java.util.concurrent.ExecutionException e) {
-                return !handle.isAlive();
-            }
-        }
-
-        String exit() {
-            return child != null ? "exited with code " + child.exitValue() : "exited (adopted process: exit code unknown)";
-        }
-    }
-
     private void superviseLoop() {
         int failedStarts = 0;
         int crashesInARow = 0;
-        Optional<Watched> adoptedProcess = adopt();
+        Optional<WatchedProcess> adoptedProcess = adopt();
         while (!stopping) {
-            Watched p;
+            WatchedProcess p;
             if (adoptedProcess.isPresent()) {
                 p = adoptedProcess.get();
                 adoptedProcess = Optional.empty();
@@ -159,7 +133,7 @@ final class ReplicaSupervisor {
             if (stopping) {
                 // stop() may have run between the launch and the moment the process became visible to it
                 if (!detached) {
-                    terminate(p.handle(), stopGrace);
+                    WatchedProcess.terminate(p.handle(), stopGrace);
                     if (group != null) group.remove();
                 }
                 return;
@@ -225,18 +199,15 @@ final class ReplicaSupervisor {
         return group != null && group.oomKills() > oomKillsBefore;
     }
 
-    /** The CPU time the process used so far, in nanoseconds; -1 if the system does not say. */
-    private static long cpuNanos(ProcessHandle process) {
-        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
-    }
-
     private void releaseStartSlot() {
-        if (startSlot != null) startSlot.release();
+        if (startSlot == null) return;
+        startSlot.release();
         startSlot = null;
+        if (group != null) group.weighCpu(CgroupLimits.NORMAL_SHARES);
     }
 
     /** The running process of an earlier agent, if this supervisor was given one and it still runs. */
-    private Optional<Watched> adopt() {
+    private Optional<WatchedProcess> adopt() {
         if (adopted == null) return Optional.empty();
         Optional<ProcessHandle> live = adopted.liveProcess();
         if (live.isEmpty()) return Optional.empty();
@@ -253,12 +224,13 @@ final class ReplicaSupervisor {
         }
         vouchedFor = true;
         onChange.run();
-        return Optional.of(new Watched(live.get(), null));
+        return Optional.of(new WatchedProcess(live.get(), null));
     }
 
-    private Watched launch() throws IOException {
+    private WatchedProcess launch() throws IOException {
         InstanceDirectories.create(spec.instanceDir(), spec.agentDirectories(), spec.workloadDirectories(), spec.user());
         group = limits.groupFor(spec, spec.size()).orElse(null);
+        if (group != null && startSlot != null) group.weighCpu(CgroupLimits.STARTING_SHARES);
         oomKillsBefore = group == null ? 0 : group.oomKills();
         List<Path> groupFiles = group == null ? List.of() : group.procsFiles();
         ProcessBuilder pb = new ProcessBuilder(Launcher.command(spec.command(), spec.nice(), spec.user(), groupFiles))
@@ -278,11 +250,11 @@ final class ReplicaSupervisor {
             healthySince = null;
         }
         onChange.run();
-        return new Watched(handle, p);
+        return new WatchedProcess(handle, p);
     }
 
     /** Health-checks the process until it exits or the replica is stopped; returns whether it ever became healthy. */
-    private boolean watch(Watched p) {
+    private boolean watch(WatchedProcess p) {
         boolean everHealthy = false;
         int failures = 0;
         long started = System.nanoTime();
@@ -298,7 +270,7 @@ final class ReplicaSupervisor {
             if (!ok && !everHealthy && spec.health() != null
                     && System.nanoTime() - started >= Duration.ofSeconds(spec.health().startupTimeoutOrDefault()).toNanos()) {
                 startupTimedOut = true;
-                terminate(p.handle(), stopGrace);
+                WatchedProcess.terminate(p.handle(), stopGrace);
                 break;
             }
             if (ok) {
@@ -314,7 +286,7 @@ final class ReplicaSupervisor {
                 set(State.UNHEALTHY, "health check failing " + failures + " times in a row");
             }
             // only after healthySince is recorded: the next start must not begin before this one's health is on record
-            if (startSlot != null && (ok || startSlot.expired() || startSlot.idle(() -> cpuNanos(p.handle()), System.nanoTime()))) releaseStartSlot();
+            if (startSlot != null && (ok || startSlot.expired() || startSlot.idle(p::cpuNanos, System.nanoTime()))) releaseStartSlot();
             if (vouchedFor && !ok) onChange.run(); // it no longer serves: routes change
             vouchedFor = false; // only now: the state above already says whether it serves
             Duration wait = !everHealthy || spec.health() == null ? startupProbeDelay(System.nanoTime() - started)
@@ -376,7 +348,7 @@ final class ReplicaSupervisor {
             p = process;
         }
         if (thread != null) thread.interrupt();
-        if (p != null) terminate(p, grace);
+        if (p != null) WatchedProcess.terminate(p, grace);
         if (thread != null) {
             try {
                 thread.join(grace.plusSeconds(5).toMillis());
@@ -390,22 +362,6 @@ final class ReplicaSupervisor {
             log.warn("Could not remove the state file {}: {}", spec.stateFile(), e.getMessage());
         }
         set(State.STOPPED, "stopped");
-    }
-
-    static void terminate(ProcessHandle root, Duration grace) {
-        List<ProcessHandle> all = new ArrayList<>(root.descendants().toList());
-        all.add(0, root);
-        all.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + grace.toNanos();
-        for (ProcessHandle h : all) {
-            long left = deadline - System.nanoTime();
-            try {
-                if (left > 0) h.onExit().get(left, TimeUnit.NANOSECONDS);
-            } catch (Exception timeoutOrInterrupt) {
-                // still alive after the grace period: killed below
-            }
-        }
-        all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     private boolean pause(Duration d) {
@@ -429,25 +385,6 @@ final class ReplicaSupervisor {
     }
 
     private Optional<String> lastLogLine() {
-        return lastLine(spec.logFile());
-    }
-
-    /** The last non-blank line of a log file (at most 300 characters), read from its end. */
-    static Optional<String> lastLine(java.nio.file.Path logFile) {
-        try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
-            long len = f.length();
-            int n = (int) Math.min(len, 2048);
-            byte[] buf = new byte[n];
-            f.seek(len - n);
-            f.readFully(buf);
-            String[] lines = new String(buf, StandardCharsets.UTF_8).split("\n");
-            for (int i = lines.length - 1; i >= 0; i--) {
-                String line = lines[i].strip();
-                if (!line.isEmpty()) return Optional.of(line.length() > 300 ? line.substring(0, 300) : line);
-            }
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        return Optional.empty();
+        return WatchedProcess.lastLine(spec.logFile());
     }
 }

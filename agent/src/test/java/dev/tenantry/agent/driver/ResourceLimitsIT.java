@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tenantry.api.blueprint.Component;
+import dev.tenantry.api.blueprint.HealthCheck;
+import dev.tenantry.api.blueprint.PortSpec;
 import dev.tenantry.api.blueprint.Resources;
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedReplica;
@@ -65,6 +67,22 @@ class ResourceLimitsIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> replica("greedy") != null && replica("greedy").message() != null
                 && replica("greedy").message().contains("over its memory limit of 32 MiB"));
         assertThat(replica("greedy").message()).as("the kernel's kill is the exit status").contains("exited with code 137");
+    }
+
+    @Test
+    void aStartingReplicaWeighsMoreUntilItGivesItsStartSlotBack() throws Exception {
+        // busy and never healthy (nothing listens on its port): it holds its start slot until the slot's hold (5 s) runs out
+        Component c = new Component("web", List.of("/bin/sh", "-c", "while :; do :; done"), List.of(), Map.of(), List.of(new PortSpec("http")),
+                new HealthCheck(HealthCheck.Type.tcp, "http", null, 200, 200, 3, 120), new Resources(32, 1000), 1);
+        driver.apply(List.of(new Deployment("busy", "acme", "busy", 1, "svc", "1.0.0", List.of(c), null, null, null, false)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica("busy") != null && replica("busy").pid() != null);
+        Path shares = Path.of("/sys/fs/cgroup/cpu" + group(replica("busy").pid(), "cpu"), "cpu.shares");
+        long since = System.nanoTime();
+        assertThat(Files.readString(shares).strip()).as("while it starts").isEqualTo(String.valueOf(CgroupLimits.STARTING_SHARES));
+        await().atMost(Duration.ofSeconds(15)).until(() -> Files.readString(shares).strip().equals(String.valueOf(CgroupLimits.NORMAL_SHARES)));
+        assertThat(Duration.ofNanos(System.nanoTime() - since)).as("a busy start keeps its slot for the hold").isGreaterThan(Duration.ofSeconds(3));
+        assertThat(replica("busy").healthy()).as("still starting: only its slot's hold ran out").isFalse();
     }
 
     /** The process's group in a cgroup v1 hierarchy, from /proc/PID/cgroup. */

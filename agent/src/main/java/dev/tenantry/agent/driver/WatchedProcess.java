@@ -1,0 +1,83 @@
+package dev.tenantry.agent.driver;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A process the agent watches: one it started (exit code known) or one it adopted from an earlier agent (only its
+ * handle); and what the agent does with processes: stop a tree of them, read the last line of a log.
+ */
+record WatchedProcess(ProcessHandle handle, Process child) {
+    boolean isAlive() {
+        return child != null ? child.isAlive() : handle.isAlive();
+    }
+
+    /**
+     * Waits up to {@code millis} for the process to end; true if it did. Through {@code onExit()}, which parks:
+     * {@code Process.waitFor} waits in a monitor, which pins a virtual thread to its carrier on JDK 21–23.
+     */
+    boolean awaitExit(long millis) throws InterruptedException {
+        try {
+            (child != null ? child.onExit() : handle.onExit()).get(millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return !handle.isAlive();
+        }
+    }
+
+    String exit() {
+        return child != null ? "exited with code " + child.exitValue() : "exited (adopted process: exit code unknown)";
+    }
+
+    /** The CPU time the process used so far, in nanoseconds; -1 if the system does not say. */
+    long cpuNanos() {
+        return handle.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    /** Stops a process and its descendants: SIGTERM to all, SIGKILL to whatever is left after {@code grace}. */
+    static void terminate(ProcessHandle root, Duration grace) {
+        List<ProcessHandle> all = new ArrayList<>(root.descendants().toList());
+        all.add(0, root);
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (ProcessHandle h : all) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left > 0) h.onExit().get(left, TimeUnit.NANOSECONDS);
+            } catch (Exception timeoutOrInterrupt) {
+                // still alive after the grace period: killed below
+            }
+        }
+        all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** The last non-blank line of a log file (at most 300 characters), read from its end. */
+    static Optional<String> lastLine(Path logFile) {
+        try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
+            long len = f.length();
+            int n = (int) Math.min(len, 2048);
+            byte[] buf = new byte[n];
+            f.seek(len - n);
+            f.readFully(buf);
+            String[] lines = new String(buf, StandardCharsets.UTF_8).split("\n");
+            for (int i = lines.length - 1; i >= 0; i--) {
+                String line = lines[i].strip();
+                if (!line.isEmpty()) return Optional.of(line.length() > 300 ? line.substring(0, 300) : line);
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+}
