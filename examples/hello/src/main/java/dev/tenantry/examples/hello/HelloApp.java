@@ -44,7 +44,7 @@ public final class HelloApp {
         server.createContext("/", this::page);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop(1);
-            visits.save();
+            visits.saveDurably();
         }));
         Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory())
                 .scheduleWithFixedDelay(visits::save, 1, 1, TimeUnit.SECONDS);
