@@ -28,13 +28,13 @@ class ReconcileBackoffIT extends WithPlane {
         try (Connection db = connect()) {
             steps = queryString(db, "select steps::text from operations where id = '" + operation + "'");
             db.createStatement().execute("update operations set steps = '\"broken\"'::jsonb where id = '" + operation + "'");
-            db.createStatement().execute("update instances set reconcile_at = now() where uid = '" + uid + "'");
+            db.createStatement().execute("update instance_leases set reconcile_at = now() where uid = '" + uid + "'");
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> failures(uid) >= 3);
         try (Connection db = connect()) {
             // the count and the next pass's time read together, so that a failure in between cannot mismatch them
             String[] row = queryString(db, "select reconcile_failures || ' ' || (extract(epoch from reconcile_at - now()) * 1000)::bigint"
-                    + " from instances where uid = '" + uid + "'").split(" ");
+                    + " from instance_leases where uid = '" + uid + "'").split(" ");
             int failures = Integer.parseInt(row[0]);
             long waitMillis = Long.parseLong(row[1]);
             assertThat(waitMillis).as("after %d failures the next pass waits about %d s", failures, 1L << (failures - 1))
@@ -57,7 +57,7 @@ class ReconcileBackoffIT extends WithPlane {
 
     private static int failures(String uid) throws SQLException {
         try (Connection db = connect()) {
-            return Integer.parseInt(queryString(db, "select reconcile_failures from instances where uid = '" + uid + "'"));
+            return Integer.parseInt(queryString(db, "select reconcile_failures from instance_leases where uid = '" + uid + "'"));
         }
     }
 

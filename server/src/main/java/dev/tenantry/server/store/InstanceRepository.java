@@ -21,11 +21,12 @@ public final class InstanceRepository {
     }
 
     public void insert(InstanceRecord r) {
-        h.createUpdate("insert into instances (uid, tenant, name, generation, spec, phase, status, last_operation, reconcile_at)"
-                        + " values (:uid, :tenant, :name, :gen, cast(:spec as jsonb), :phase, cast(:status as jsonb), :op, now())")
+        h.createUpdate("insert into instances (uid, tenant, name, generation, spec, phase, status, last_operation)"
+                        + " values (:uid, :tenant, :name, :gen, cast(:spec as jsonb), :phase, cast(:status as jsonb), :op)")
                 .bind("uid", r.uid()).bind("tenant", r.tenant()).bind("name", r.name()).bind("gen", r.generation())
                 .bind("spec", JsonColumns.write(r.spec())).bind("phase", r.phase().name())
                 .bind("status", JsonColumns.write(r.status())).bind("op", r.lastOperation()).execute();
+        h.createUpdate("insert into instance_leases (uid, reconcile_at) values (:uid, now())").bind("uid", r.uid()).execute();
     }
 
     /** The live (not deleted) instance of that name, else the most recently deleted one. */
@@ -144,8 +145,9 @@ public final class InstanceRepository {
      * asks for a pass; {@code from}'s next desired state after {@code fromRevision} names it as removed.
      */
     public void markDeparted(String uid, String from, long fromRevision) {
-        h.createUpdate("update instances set observed = null, agent_revision = 0, reconcile_at = now(),"
-                        + " reconcile_requested = lease_owner is not null where uid = :uid").bind("uid", uid).execute();
+        h.createUpdate("update instances set observed = null, agent_revision = 0 where uid = :uid").bind("uid", uid).execute();
+        h.createUpdate("update instance_leases set reconcile_at = now(), reconcile_requested = lease_owner is not null where uid = :uid")
+                .bind("uid", uid).execute();
         h.createUpdate("insert into cell_departures (cell, instance_uid, revision) values (:c, :uid, :rev)"
                         + " on conflict (cell, instance_uid) do update set revision = excluded.revision")
                 .bind("c", from).bind("uid", uid).bind("rev", fromRevision).execute();
@@ -190,21 +192,25 @@ public final class InstanceRepository {
         // the rows the two updates below change are locked in uid order first, as every transaction that locks several
         // instances does: the updates would lock them in whatever order their plan visits them, and deadlock with a
         // rollout's pass; rows whose observation did not change (most of a heartbeat's) are not locked
-        h.createQuery("select i.uid from instances i left join unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o) on v.uid = i.uid"
+        // the same query, on the rows as they are before the updates, names those that get a pass (their lease rows
+        // are asked for one after the updates, in the same uid order)
+        List<String> due = h.createQuery("select i.uid, (v.uid is null or (" + LIVE + " and " + decisive + ")) as due"
+                        + " from instances i left join unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o) on v.uid = i.uid"
                         + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED') and (v.uid is not null and i.observed is distinct from"
                         + " cast(v.o as jsonb) or v.uid is null" + goneOnes + " and " + goneToUpdate + ")" + reportedOnly + " order by i.uid for update of i")
                 .bind("cell", cell).bind("uids", uids).bind("obs", json).bind("removed", gone).bind("rev", agentRevision)
-                .mapTo(String.class).list();
-        int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev,"
-                        + " reconcile_at = case when " + decisive + " then least(i.reconcile_at, now()) else i.reconcile_at end,"
-                        + " reconcile_requested = case when " + decisive + " then i.lease_owner is not null else i.reconcile_requested end"
+                .map((rs, ctx) -> rs.getBoolean("due") ? rs.getString("uid") : null).list().stream().filter(java.util.Objects::nonNull).toList();
+        int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev"
                         + " from unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o)"
                         + " where i.uid = v.uid and i.cell = :cell and " + LIVE + " and i.observed is distinct from cast(v.o as jsonb)")
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("obs", json).execute();
-        int stopped = h.createUpdate("update instances i set observed = null, agent_revision = :rev,"
-                        + " reconcile_at = least(i.reconcile_at, now()), reconcile_requested = i.lease_owner is not null"
+        int stopped = h.createUpdate("update instances i set observed = null, agent_revision = :rev"
                         + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED')" + goneOnes + " and " + goneToUpdate)
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("removed", gone).execute();
+        if (!due.isEmpty()) {
+            h.createUpdate("update instance_leases set reconcile_at = least(reconcile_at, now()), reconcile_requested = lease_owner is not null"
+                    + " where uid = any(cast(:due as text[]))").bind("due", due.toArray(String[]::new)).execute();
+        }
         return reported + stopped;
     }
 

@@ -6,13 +6,13 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Row leases on a table of reconciled objects (columns {@code reconcile_at}, {@code reconcile_requested},
- * {@code lease_owner}, {@code lease_until}): several server replicas claim due rows with {@code FOR UPDATE SKIP
+ * {@code lease_owner}, {@code lease_until}; instances keep theirs in the narrow {@code instance_leases}): several server replicas claim due rows with {@code FOR UPDATE SKIP
  * LOCKED}, so that one object is never worked on twice at a time, and a crashed replica's lease expires.
  */
 public final class Leases {
     /** The tables of reconciled objects, with their keys. */
     public enum Table {
-        INSTANCES("instances", "uid"), ROLLOUTS("rollouts", "id"), DATABASES("instance_databases", "instance_uid"), BACKUPS("database_backups", "id"), WEBHOOKS("webhooks", "id");
+        INSTANCES("instance_leases", "uid"), ROLLOUTS("rollouts", "id"), DATABASES("instance_databases", "instance_uid"), BACKUPS("database_backups", "id"), WEBHOOKS("webhooks", "id");
 
         final String name;
         final String key;

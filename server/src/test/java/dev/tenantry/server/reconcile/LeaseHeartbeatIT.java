@@ -35,8 +35,9 @@ class LeaseHeartbeatIT {
             store.run(tx -> tx.tenants().insert("acme", "Acme", java.util.Map.of(), null));
             try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
                  java.sql.Statement s = c.createStatement()) {
-                s.execute("insert into instances (uid, tenant, name, generation, spec, phase, status, reconcile_at)"
-                        + " values ('ins_long', 'acme', 'long', 1, '{}', 'RUNNING', '{}', now())");
+                s.execute("insert into instances (uid, tenant, name, generation, spec, phase, status)"
+                        + " values ('ins_long', 'acme', 'long', 1, '{}', 'RUNNING', '{}')");
+                s.execute("insert into instance_leases (uid, reconcile_at) values ('ins_long', now())");
             }
             List<String> passes = new CopyOnWriteArrayList<>();
             Signals signals = new Signals();
