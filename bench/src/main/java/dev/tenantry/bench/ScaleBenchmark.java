@@ -112,6 +112,9 @@ public final class ScaleBenchmark {
         }
     }
 
+    private static final String COMMITS = "select xact_commit from pg_stat_database where datname = current_database()";
+    private static final String WAL_BYTES = "select wal_bytes::bigint from pg_stat_wal";
+
     /** What the create phase measured: instances running, per second, and CPU of the server JVM and PostgreSQL per create. */
     record Creates(long running, double seconds, double serverCpu, double postgresCpu) {
         double perSecond() {
@@ -127,6 +130,10 @@ public final class ScaleBenchmark {
     private Creates createAll() throws Exception {
         double serverCpu = CpuMeter.processSeconds(server.pid());
         double postgresCpu = CpuMeter.postgresSeconds(server.postgresData());
+        long commits = server.count(COMMITS);
+        long walBytes = server.count(WAL_BYTES);
+        String startLsn = ScaleServer.DB_STATS ? server.text("select pg_current_wal_lsn()::text") : null;
+        if (ScaleServer.DB_STATS) server.count("select count(*) from (select pg_stat_statements_reset()) r");
         long start = System.nanoTime();
         AtomicInteger next = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
@@ -164,7 +171,25 @@ public final class ScaleBenchmark {
         Creates result = new Creates(running, seconds, CpuMeter.processSeconds(server.pid()) - serverCpu, CpuMeter.postgresSeconds(server.postgresData()) - postgresCpu);
         System.out.printf("creates: %d of %d running after %.1f s (%.1f/s; the count is read every second for the last 1 %%), %d refused, %d retried after a 503;"
                 + " the hollow machines run %d%n", running, args.instances(), seconds, result.perSecond(), refused.get(), retried.get(), cells.running());
+        if (running > 0) {
+            System.out.printf("database during the creates: %.1f commits and %.1f kB of WAL per create (all the server's work, the hollow agents' reports"
+                    + " included)%n", (double) (server.count(COMMITS) - commits) / running, (server.count(WAL_BYTES) - walBytes) / 1024.0 / running);
+            if (ScaleServer.DB_STATS) printDatabaseStatistics(startLsn, running);
+        }
         return result;
+    }
+
+    /** Where the creates' WAL went, by kind of record, and the statements that ran most and wrote most, per create. */
+    private void printDatabaseStatistics(String startLsn, long creates) throws Exception {
+        System.out.println("WAL per create by resource manager (records in all, kB of records and of full-page images per create):");
+        server.print("select \"resource_manager/record_type\", count, round(record_size / 1024.0 / " + creates + ", 2), round(fpi_size / 1024.0 / " + creates + ", 2)"
+                + " from pg_get_wal_stats('" + startLsn + "', pg_current_wal_lsn(), false) where combined_size > 0 order by combined_size desc limit 8");
+        String perCreate = "round(calls::numeric / " + creates + ", 2) as calls, round(wal_bytes / 1024.0 / " + creates + ", 2) as wal_kb,"
+                + " round((total_exec_time / " + creates + ")::numeric, 3) as ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 150)";
+        System.out.println("statements per create, by WAL written (calls, WAL kB, execution ms, statement):");
+        server.print("select " + perCreate + " from pg_stat_statements order by wal_bytes desc limit 15");
+        System.out.println("statements per create, by calls:");
+        server.print("select " + perCreate + " from pg_stat_statements order by calls desc limit 25");
     }
 
     private long runningInstances() throws Exception {

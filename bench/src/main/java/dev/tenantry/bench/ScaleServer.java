@@ -39,6 +39,7 @@ final class ScaleServer implements AutoCloseable {
 
     static ScaleServer start(Path home) throws Exception {
         EmbeddedPostgres postgres = EmbeddedPostgres.start(home.resolve("postgres"));
+        if (DB_STATS) postgres = withStatementStatistics(postgres, home.resolve("postgres"));
         Path serverHome = Files.createDirectories(home.resolve("server"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of(System.getenv().getOrDefault("SCALE_SERVER_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC").split(" ")));
@@ -58,6 +59,23 @@ final class ScaleServer implements AutoCloseable {
         }
         return BenchPlane.closedOnExit(new ScaleServer(postgres, home.resolve("postgres"), process, Files.readString(urlFile).strip(),
                 Files.readString(serverHome.resolve("admin.token")).strip()));
+    }
+
+    /** {@code -Dbench.dbStats=true}: PostgreSQL counts statements (pg_stat_statements) and can break its WAL down (pg_walinspect). */
+    static final boolean DB_STATS = Boolean.getBoolean("bench.dbStats");
+
+    /** The same PostgreSQL started again with pg_stat_statements loaded, both extensions created. */
+    private static EmbeddedPostgres withStatementStatistics(EmbeddedPostgres postgres, Path dataDir) throws Exception {
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
+            c.createStatement().execute("alter system set shared_preload_libraries = 'pg_stat_statements'");
+        }
+        postgres.close();
+        EmbeddedPostgres restarted = EmbeddedPostgres.start(dataDir);
+        try (Connection c = DriverManager.getConnection(restarted.jdbcUrl(), restarted.user(), restarted.password())) {
+            c.createStatement().execute("create extension pg_stat_statements");
+            c.createStatement().execute("create extension pg_walinspect");
+        }
+        return restarted;
     }
 
     HttpResponse<String> send(String method, String path, Object body) throws IOException, InterruptedException {
@@ -82,6 +100,25 @@ final class ScaleServer implements AutoCloseable {
         try (Connection c = database(); ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    String text(String sql) throws SQLException {
+        try (Connection c = database(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Prints every row of a query, its columns separated by two spaces. */
+    void print(String sql) throws SQLException {
+        try (Connection c = database(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder line = new StringBuilder("  ");
+                for (int i = 1; i <= columns; i++) line.append(i > 1 ? "  " : "").append(rs.getString(i));
+                System.out.println(line);
+            }
         }
     }
 
