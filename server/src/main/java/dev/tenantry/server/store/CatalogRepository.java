@@ -11,14 +11,18 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
-/** Services, their immutable releases and their plans. */
+/** Services, their immutable releases and their plans (those two read through the store's {@link CatalogCache}). */
 public final class CatalogRepository {
     private static final String SERVICE_SELECT = "select s.*, (select version from releases r where r.service = s.name"
             + " order by seq desc limit 1) as latest from services s";
+    /** Whether the row was written by this very transaction (then it may yet be rolled back: not cached). */
+    private static final String OWN_ROW = "(xmin = pg_current_xact_id_if_assigned()::xid) is true as own_row";
     private final Handle h;
+    private final CatalogCache cache;
 
-    CatalogRepository(Handle h) {
+    CatalogRepository(Handle h, CatalogCache cache) {
         this.h = h;
+        this.cache = cache;
     }
 
     public void insertService(String name, String description) {
@@ -39,8 +43,23 @@ public final class CatalogRepository {
     }
 
     public Optional<Release> release(String service, String version) {
-        return h.createQuery("select * from releases where service = :s and version = :v").bind("s", service).bind("v", version)
-                .map((rs, c) -> release(rs)).findOne();
+        return throughCache(cache.release(service, version), "select *, " + OWN_ROW + " from releases where service = :s and version = :n",
+                service, version, CatalogRepository::release, cache::keep);
+    }
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** The cached row, else the one read (and kept, when another transaction wrote it); {@code sql} binds {@code :s} and {@code :n}. */
+    private <T> Optional<T> throughCache(Optional<T> cached, String sql, String service, String name, Row<T> row,
+                                         java.util.function.Consumer<T> keep) {
+        if (cached.isPresent()) return cached;
+        return h.createQuery(sql).bind("s", service).bind("n", name).map((rs, c) -> {
+            T read = row.read(rs);
+            if (!rs.getBoolean("own_row")) keep.accept(read);
+            return read;
+        }).findOne();
     }
 
     /** Whether release {@code a} of the service was created before release {@code b}. */
@@ -70,8 +89,8 @@ public final class CatalogRepository {
     }
 
     public Optional<Plan> plan(String service, String name) {
-        return h.createQuery("select * from plans where service = :s and name = :n").bind("s", service).bind("n", name)
-                .map((rs, c) -> plan(rs)).findOne();
+        return throughCache(cache.plan(service, name), "select *, " + OWN_ROW + " from plans where service = :s and name = :n",
+                service, name, CatalogRepository::plan, cache::keep);
     }
 
     public List<Plan> plans(String service) {

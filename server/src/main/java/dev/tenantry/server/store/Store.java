@@ -16,6 +16,7 @@ public final class Store {
 
     private final Jdbi jdbi;
     private final java.time.Duration cellOnlineWindow;
+    private final CatalogCache catalog = new CatalogCache();
 
     /** With the default window in which a cell counts as online (45 s since its last report). */
     public Store(Database database) {
@@ -37,7 +38,7 @@ public final class Store {
             try {
                 boolean[] audited = {false};
                 T committed = jdbi.inTransaction(handle -> {
-                    Tx tx = new Tx(handle, cellOnlineWindow);
+                    Tx tx = new Tx(handle, cellOnlineWindow, catalog);
                     T result = work.apply(tx);
                     tx.finish();
                     audited[0] = tx.wroteAuditRecords();

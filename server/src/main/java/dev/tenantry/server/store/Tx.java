@@ -9,17 +9,19 @@ public final class Tx {
     private final AuditRepository audit;
 
     private final java.time.Duration cellOnlineWindow;
+    private final CatalogCache catalog;
 
-    Tx(Handle handle, java.time.Duration cellOnlineWindow) {
+    Tx(Handle handle, java.time.Duration cellOnlineWindow, CatalogCache catalog) {
         this.handle = handle;
         this.cellOnlineWindow = cellOnlineWindow;
+        this.catalog = catalog;
         AppendLock appendLock = new AppendLock(handle);
         this.events = new EventRepository(handle);
         this.audit = new AuditRepository(handle, appendLock);
     }
 
     public TenantRepository tenants() { return new TenantRepository(handle); }
-    public CatalogRepository catalog() { return new CatalogRepository(handle); }
+    public CatalogRepository catalog() { return new CatalogRepository(handle, catalog); }
     public InstanceRepository instances() { return new InstanceRepository(handle); }
     public OperationRepository operations() { return new OperationRepository(handle); }
     public FleetCounts.Reader fleetCounts() { return new FleetCounts.Reader(handle); }
