@@ -97,8 +97,7 @@ public final class ProcessDriver implements Driver {
     public synchronized void adoptRunning(List<Deployment> desired) throws IOException {
         Map<String, Deployment> wanted = new LinkedHashMap<>();
         desired.forEach(d -> wanted.put(d.instanceUid(), d));
-        Map<String, Map<String, ReplicaState>> found = new LinkedHashMap<>();
-        List<ReplicaState> extra = new ArrayList<>();
+        List<ReplicaState> live = new ArrayList<>();
         Map<Long, Path> fileOf = new java.util.HashMap<>();
         if (Files.isDirectory(instancesDir)) {
             try (Stream<Path> files = Files.walk(instancesDir, 4)) {
@@ -109,46 +108,21 @@ public final class ProcessDriver implements Driver {
                         Files.deleteIfExists(file);
                         continue;
                     }
-                    ReplicaState s = state.get();
-                    Deployment d = wanted.get(s.instanceUid());
-                    if (d == null || !hasSlot(d, s.component(), s.index())) {
-                        extra.add(s);
-                        continue;
-                    }
-                    Map<String, ReplicaState> slots = found.computeIfAbsent(s.instanceUid(), k -> new LinkedHashMap<>());
-                    ReplicaState other = slots.get(s.component() + "-" + s.index());
-                    if (other == null || prefer(d, s, other)) {
-                        slots.put(s.component() + "-" + s.index(), s);
-                        if (other != null) extra.add(other);
-                    } else {
-                        extra.add(s);
-                    }
+                    live.add(state.get());
                 }
             }
         }
-        for (ReplicaState s : extra) {
+        AdoptionPlan plan = AdoptionPlan.of(wanted, live);
+        for (ReplicaState s : plan.stop()) {
             Files.deleteIfExists(fileOf.get(s.pid()));
             log.info("Stopping workload process {} of instance {} that is no longer wanted", s.pid(), s.instanceUid());
         }
-        InParallel.forEach(extra, s -> s.liveProcess().ifPresent(h -> WatchedProcess.terminate(h, settings.stopGrace())));
+        InParallel.forEach(plan.stop(), s -> s.liveProcess().ifPresent(h -> WatchedProcess.terminate(h, settings.stopGrace())));
         Set<Long> kept = new java.util.HashSet<>();
-        found.values().forEach(slots -> slots.values().forEach(s -> kept.add(s.pid())));
+        plan.adopt().values().forEach(slots -> slots.values().forEach(s -> kept.add(s.pid())));
         OrphanSweep.stopUnknown(instancesDir, kept, settings.stopGrace());
         adoptable.clear();
-        adoptable.putAll(found);
-    }
-
-    private static boolean hasSlot(Deployment d, String component, int index) {
-        return d.components().stream().anyMatch(c -> c.name().equals(component) && index < c.replicasOrDefault());
-    }
-
-    /** Whether {@code a} should run the slot rather than {@code b}: the one with the current template, else the newer. */
-    private static boolean prefer(Deployment d, ReplicaState a, ReplicaState b) {
-        String current = d.components().stream().filter(c -> c.name().equals(a.component())).findFirst()
-                .map(c -> ReplicaTemplate.of(d, c)).orElse("");
-        boolean aCurrent = current.equals(a.template());
-        boolean bCurrent = current.equals(b.template());
-        return aCurrent != bCurrent ? aCurrent : a.generation() > b.generation();
+        adoptable.putAll(plan.adopt());
     }
 
     /**

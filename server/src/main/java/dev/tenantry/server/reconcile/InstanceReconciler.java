@@ -282,9 +282,9 @@ public final class InstanceReconciler implements Reconciler {
             return Outcome.waiting("waiting for the agent", AGENT_RECHECK);
         }
         return switch (observed.state()) {
-            case RUNNING -> i.spec().stopped() ? stopped(pass)
+            case RUNNING -> i.spec().stopped() ? ScaleToZeroSteps.stopped(pass)
                     : !i.spec().hibernated() ? running(pass)
-                    : observed.replicas().stream().allMatch(ObservedReplica::standby) ? hibernated(pass) : wokenByTraffic(pass);
+                    : observed.replicas().stream().allMatch(ObservedReplica::standby) ? ScaleToZeroSteps.hibernated(pass) : ScaleToZeroSteps.wokenByTraffic(pass);
             case STARTING -> progressing(pass, observed);
             case FAILED -> Outcome.failed(observed.message() == null ? "the workload failed" : observed.message());
         };
@@ -316,70 +316,7 @@ public final class InstanceReconciler implements Reconciler {
             pass.event("instance.running", Map.of("instance", pass.target(), "uid", i.uid(), "endpoint", endpoint == null ? "" : endpoint));
             pass.audit("instance.running", "success", endpoint);
         }
-        return hibernateIfIdle(pass);
-    }
-
-    /**
-     * On a plan that hibernates idle instances: hibernates the instance (a system operation) once no request came
-     * through the gateway for that long, else looks again when it could be due.
-     */
-    private Outcome hibernateIfIdle(InstancePass pass) {
-        InstanceRecord i = pass.instance;
-        Plan plan = pass.tx.catalog().plan(i.spec().service(), i.spec().plan()).orElse(null);
-        if (plan == null || plan.hibernateAfterSeconds() == null) return Outcome.DONE;
-        Duration limit = Duration.ofSeconds(plan.hibernateAfterSeconds());
-        Duration idle = Duration.between(lastActivity(i), pass.now);
-        if (idle.compareTo(limit) < 0) {
-            Duration recheck = limit.minus(idle).plusMillis(500);
-            return Outcome.waiting("no request for " + idle.toSeconds() + " s of " + limit.toSeconds(), recheck.compareTo(RESYNC) < 0 ? recheck : RESYNC);
-        }
-        pass.systemChange("instance.hibernate", "system (no request for " + limit.toSeconds() + " s)", i.spec().withHibernated(true));
-        pass.audit("instance.hibernate", "success", "no request through the gateway for " + idle.toSeconds() + " s");
-        return Outcome.waiting("hibernate the idle instance", Duration.ZERO);
-    }
-
-    /** The last request the agent saw, or since when the instance has been ready, whichever is later. */
-    private static java.time.Instant lastActivity(InstanceRecord i) {
-        java.time.Instant readySince = i.status().conditions().stream().filter(c -> c.type().equals("Ready")).findFirst()
-                .map(Condition::since).orElse(i.updatedAt());
-        java.time.Instant lastRequest = i.observed() == null ? null : i.observed().lastRequestAt();
-        return lastRequest != null && lastRequest.isAfter(readySince) ? lastRequest : readySince;
-    }
-
-    private Outcome stopped(InstancePass pass) {
-        return scaledToZero(pass, Phase.STOPPED, "Stopped", "stopped: no replica runs until it is started", "every replica stopped");
-    }
-
-    private Outcome hibernated(InstancePass pass) {
-        return scaledToZero(pass, Phase.HIBERNATED, "Hibernated", "hibernated: no replica runs; the first request through the gateway wakes it",
-                "every replica stopped; the route wakes it on the first request");
-    }
-
-    /** No replica runs, as the spec asks: the phase, the operation done, and an event ({@code instance.stopped}, …) the first time. */
-    private Outcome scaledToZero(InstancePass pass, Phase phase, String reason, String message, String stepMessage) {
-        InstanceRecord i = pass.instance;
-        boolean changedPhase = i.phase() != phase;
-        pass.status(phase, i.generation(), endpoint(pass), Condition.Status.False, reason, message);
-        pass.stepDone("apply", stepMessage);
-        pass.succeedOperation();
-        if (changedPhase) {
-            String event = "instance." + phase.name().toLowerCase(java.util.Locale.ROOT);
-            pass.event(event, Map.of("instance", pass.target(), "uid", i.uid()));
-            pass.audit(event, "success", null);
-        }
-        return Outcome.DONE;
-    }
-
-    /**
-     * The agent woke the hibernated instance for a request at its gateway: the spec follows (not hibernated, next
-     * generation) through a system operation; its replicas keep running, since nothing they run from changed.
-     */
-    private Outcome wokenByTraffic(InstancePass pass) {
-        InstanceRecord i = pass.instance;
-        pass.systemChange("instance.wake", "system (a request at the gateway)", i.spec().withHibernated(false));
-        pass.event("instance.woken", Map.of("instance", pass.target(), "uid", i.uid(), "operation", pass.operation.id()));
-        pass.audit("instance.wake", "success", "a request arrived at the gateway");
-        return Outcome.waiting("render the woken instance", Duration.ZERO);
+        return ScaleToZeroSteps.hibernateIfIdle(pass);
     }
 
     /**
@@ -408,7 +345,7 @@ public final class InstanceReconciler implements Reconciler {
         return observed.replicas().stream().anyMatch(r -> r.healthy() && !r.standby());
     }
 
-    private static String endpoint(InstancePass pass) {
+    static String endpoint(InstancePass pass) {
         Deployment d = pass.instance.deployment();
         if (d == null || d.host() == null) return null;
         return pass.tx.cells().address(pass.instance.cell()).map(c -> c.endpoint(d.host())).orElse(null);

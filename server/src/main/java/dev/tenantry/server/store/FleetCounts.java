@@ -24,7 +24,7 @@ public record FleetCounts(List<Queue> queues, List<Operations> operations, Map<S
             for (Leases.Table table : Leases.Table.values()) {
                 queues.add(h.createQuery("select count(*) as due, coalesce(extract(epoch from now() - min(reconcile_at)), 0) as lag from "
                                 + table.name + " where reconcile_at <= now()")
-                        .map((rs, c) -> new Queue(table.name, rs.getLong("due"), Math.max(0, rs.getDouble("lag")))).one());
+                        .map((rs, c) -> new Queue(table.queue, rs.getLong("due"), Math.max(0, rs.getDouble("lag")))).one());
             }
             List<Operations> operations = h.createQuery("select type, state, count(*) as n from operations group by type, state order by type, state")
                     .map((rs, c) -> new Operations(rs.getString("type"), rs.getString("state"), rs.getLong("n"))).list();

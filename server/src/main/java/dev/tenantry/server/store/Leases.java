@@ -10,16 +10,20 @@ import org.jdbi.v3.core.Handle;
  * LOCKED}, so that one object is never worked on twice at a time, and a crashed replica's lease expires.
  */
 public final class Leases {
-    /** The tables of reconciled objects, with their keys. */
+    /** The tables of reconciled objects, with their keys, and the name of their queue (a metric's label). */
     public enum Table {
-        INSTANCES("instance_leases", "uid"), ROLLOUTS("rollouts", "id"), DATABASES("instance_databases", "instance_uid"), BACKUPS("database_backups", "id"), WEBHOOKS("webhooks", "id");
+        INSTANCES("instance_leases", "uid", "instances"), ROLLOUTS("rollouts", "id", "rollouts"),
+        DATABASES("instance_databases", "instance_uid", "instance_databases"), BACKUPS("database_backups", "id", "database_backups"),
+        WEBHOOKS("webhooks", "id", "webhooks");
 
         final String name;
         final String key;
+        final String queue;
 
-        Table(String name, String key) {
+        Table(String name, String key, String queue) {
             this.name = name;
             this.key = key;
+            this.queue = queue;
         }
     }
 
