@@ -42,6 +42,14 @@ final class BenchPlane {
 
     private static final List<AutoCloseable> RUNNING = Collections.synchronizedList(new ArrayList<>());
 
+    /** Closes {@code running} once, however often it is asked (by a try block and by the exit hook). */
+    static AutoCloseable once(AutoCloseable running) {
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) running.close();
+        };
+    }
+
     /** Closed when the JVM exits, also on a signal, before the homes are deleted (a server process, a PostgreSQL). */
     static <T extends AutoCloseable> T closedOnExit(T running) {
         RUNNING.add(running);

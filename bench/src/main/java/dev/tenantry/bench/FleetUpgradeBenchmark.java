@@ -45,7 +45,10 @@ public final class FleetUpgradeBenchmark {
         int instances = Integer.parseInt(args[0]);
         int maxParallel = Integer.parseInt(args[1]);
         Path home = BenchPlane.temporaryHome("tenantry-bench-fleet-");
-        try (DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, DriverSettings.DEFAULT).withApiLimits(ApiLimits.UNLIMITED))) {
+        // stopped also when the benchmark is killed by a signal: its replicas are real processes
+        DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, DriverSettings.DEFAULT)
+                .withApiLimits(ApiLimits.UNLIMITED));
+        try (AutoCloseable stop = BenchPlane.closedOnExit(BenchPlane.once(dev))) {
             FleetUpgradeBenchmark bench = new FleetUpgradeBenchmark(new BenchPlane(dev), instances);
             System.out.printf("machine: %d cores; %d instances of hello, 1 replica each; %d clients, each a request every %d ms to the"
                     + " instances in turn; maxParallel %d, bake 0%n", Runtime.getRuntime().availableProcessors(), instances, CLIENTS, INTERVAL_MS,
