@@ -56,7 +56,7 @@ public final class DeletedInstances {
             return InstanceService.written(tx, restoring, op, "instance.restoring",
                     Map.of("instance", target, "uid", restoring.uid(), "operation", op.id(), "generation", restoring.generation()));
         });
-        return fired(accepted);
+        return InstanceService.fired(signals, accepted);
     }
 
     /**
@@ -74,7 +74,7 @@ public final class DeletedInstances {
             return startPurge(tx, locked, who.actor(), "asked by " + who.actor());
         });
         signals.fire(Signals.Topic.CELLS);
-        return fired(accepted);
+        return InstanceService.fired(signals, accepted);
     }
 
     /** Starts purging every DELETED instance whose retention ended (the purge timer); returns how many. */
@@ -138,12 +138,5 @@ public final class DeletedInstances {
         if (deleted.cell() != null) purging = purging.withPublication(false, tx.cells().bumpRevision(deleted.cell()));
         return InstanceService.written(tx, purging, op, "instance.purging",
                 Map.of("instance", target, "uid", purging.uid(), "operation", op.id(), "reason", why));
-    }
-
-    /** After the commit of accepted work: the reconciler and event streams hear of it. */
-    private Accepted fired(Accepted accepted) {
-        signals.fire(Signals.Topic.RECONCILE);
-        signals.fire(Signals.Topic.EVENTS);
-        return accepted;
     }
 }

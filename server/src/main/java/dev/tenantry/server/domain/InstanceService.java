@@ -132,7 +132,7 @@ public final class InstanceService {
             if (alsoInTx != null) alsoInTx.accept(tx, instance);
             return new Accepted(tx.instances().byUid(instance.uid()).orElseThrow(), op);
         });
-        return accepted.replayed() ? accepted : fired(accepted);
+        return accepted.replayed() ? accepted : fired(signals, accepted);
     }
 
     /** Writes an accepted request in its transaction: the instance's status, its operation, a reconcile pass due now, and an event. */
@@ -145,7 +145,7 @@ public final class InstanceService {
     }
 
     /** After the commit of accepted work: the reconciler and event streams hear of it. */
-    Accepted fired(Accepted accepted) {
+    static Accepted fired(Signals signals, Accepted accepted) {
         signals.fire(Signals.Topic.RECONCILE);
         signals.fire(Signals.Topic.EVENTS);
         return accepted;
@@ -177,7 +177,7 @@ public final class InstanceService {
             return written(tx, deleting, op, "instance.deleting",
                     Map.of("instance", tenant + "/" + name, "uid", deleting.uid(), "operation", op.id()));
         });
-        return fired(accepted);
+        return fired(signals, accepted);
     }
 
     /** The live instance of that name; a 404 if there never was one, a 409 saying so if it was deleted or purged. */
@@ -305,7 +305,7 @@ public final class InstanceService {
             if (!next.equals(locked.spec())) checkQuota(tx, locked.uid(), locked.tenant(), next);
             return changed(tx, locked, next, type, who.actor());
         });
-        return fired(accepted);
+        return fired(signals, accepted);
     }
 
     /** The tenant's quota with the instance {@code uid} at {@code spec} (skipped when its plan or release is gone). */
