@@ -120,11 +120,30 @@ final class ServerClient {
         return true;
     }
 
+    /**
+     * Sends a report, gzipped when it is larger than {@value #COMPRESS_FROM} bytes (a full report of a cell of thousands
+     * of instances is megabytes of repetitive JSON); the server's work on a full report grows with the cell, hence the
+     * long timeout.
+     */
     void report(CellReport report) throws IOException, InterruptedException {
-        HttpRequest request = request("/v1/cells/" + cell + "/status")
-                .timeout(Duration.ofSeconds(15))
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(Json.write(report))).build();
+        byte[] body = Json.MAPPER.writeValueAsBytes(report);
+        HttpRequest.Builder builder = request("/v1/cells/" + cell + "/status").timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json");
+        if (body.length > COMPRESS_FROM) {
+            body = gzip(body);
+            builder.header("Content-Encoding", "gzip");
+        }
+        HttpRequest request = builder.PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 204) throw new IOException("report: HTTP " + response.statusCode() + " " + response.body());
+    }
+
+    static final int COMPRESS_FROM = 16 * 1024;
+
+    private static byte[] gzip(byte[] body) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length / 8);
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+            zip.write(body);
+        }
+        return out.toByteArray();
     }
 }

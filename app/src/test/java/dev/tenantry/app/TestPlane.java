@@ -196,7 +196,7 @@ final class TestPlane implements AutoCloseable {
     /** Called with every request to the API and its reply (for contract checks); null: none. */
     volatile java.util.function.BiConsumer<HttpRequest, Reply> apiObserver;
 
-    private Reply execute(HttpRequest request) {
+    Reply execute(HttpRequest request) {
         try {
             HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             Reply reply = new Reply(r.statusCode(), r.body(), r);

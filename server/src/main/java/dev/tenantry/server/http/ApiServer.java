@@ -205,8 +205,9 @@ public final class ApiServer implements AutoCloseable {
     private void authenticate(Context ctx) {
         Access access = accessOf(ctx);
         if (access == Access.PUBLIC) return;
-        if (ctx.contentLength() > Bodies.MAX_BYTES) {
-            throw new ProblemException(413, "content-too-large", "the request body is larger than " + Bodies.MAX_BYTES + " bytes", null);
+        long maxBytes = access == Access.CELL_AGENT ? Bodies.MAX_REPORT_BYTES : Bodies.MAX_BYTES;
+        if (ctx.contentLength() > maxBytes) {
+            throw new ProblemException(413, "content-too-large", "the request body is larger than " + maxBytes + " bytes", null);
         }
         String header = ctx.header("Authorization");
         Principal principal;

@@ -8,13 +8,24 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.tenantry.api.Json;
 import dev.tenantry.api.validation.FieldError;
 import io.javalin.http.Context;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /** Request bodies: JSON, or YAML when the client says so; parse errors name the offending field. */
 final class Bodies {
+    /** The largest body of a request, but for an agent's report. */
     static final long MAX_BYTES = 1024 * 1024;
+    /**
+     * The largest report an agent may send, uncompressed (sent with {@code Content-Encoding: gzip} it is read as it
+     * inflates): a full report lists every instance of the cell, some 300-500 bytes each, so about 130,000 instances.
+     */
+    static final long MAX_REPORT_BYTES = 64L * 1024 * 1024;
 
     private Bodies() {}
 
@@ -27,16 +38,53 @@ final class Bodies {
         return read(ctx, type, false);
     }
 
+    /**
+     * An agent's report: up to {@link #MAX_REPORT_BYTES}, inflated first when sent with {@code Content-Encoding: gzip}.
+     * It is mapped straight to {@code type}, without the tree of the whole body that other requests are checked on
+     * (only a body that may hold a NUL character takes that way, to name the field).
+     */
+    static <T> T readReport(Context ctx, Class<T> type) {
+        String encoding = ctx.header("Content-Encoding") == null ? "identity" : ctx.header("Content-Encoding").strip().toLowerCase();
+        if (!encoding.equals("identity") && !encoding.equals("gzip")) {
+            throw new ProblemException(415, "unsupported-media-type", "send the report uncompressed or with Content-Encoding: gzip, not " + encoding, null);
+        }
+        byte[] body;
+        try (InputStream in = encoding.equals("gzip") ? new GZIPInputStream(ctx.req().getInputStream()) : ctx.req().getInputStream()) {
+            body = in.readNBytes(Math.toIntExact(MAX_REPORT_BYTES + 1));
+        } catch (ZipException | EOFException e) {
+            throw ProblemException.badRequest(null, "the request body is not valid gzip: " + e.getMessage());
+        } catch (IOException e) {
+            throw ProblemException.badRequest(null, "the request body could not be read");
+        }
+        if (body.length > MAX_REPORT_BYTES) {
+            throw new ProblemException(413, "content-too-large", "the report is larger than " + MAX_REPORT_BYTES + " bytes uncompressed", null);
+        }
+        return read(body, ctx.contentType(), type, true, !mayHoldNul(body));
+    }
+
+    /** Whether the JSON text may hold a NUL character: its escape (a raw NUL is no valid JSON). */
+    private static boolean mayHoldNul(byte[] body) {
+        for (int i = 0; i + 5 < body.length; i++) {
+            if (body[i] == '\\' && (body[i + 1] == 'u' || body[i + 1] == 'U') && body[i + 2] == '0' && body[i + 3] == '0' && body[i + 4] == '0'
+                    && body[i + 5] == '0') return true;
+        }
+        return false;
+    }
+
     private static <T> T read(Context ctx, Class<T> type, boolean quoteParser) {
-        byte[] body = ctx.bodyAsBytes();
+        return read(ctx.bodyAsBytes(), ctx.contentType(), type, quoteParser, false);
+    }
+
+    private static <T> T read(byte[] body, String contentTypeHeader, Class<T> type, boolean quoteParser, boolean direct) {
         if (body.length == 0) throw ProblemException.badRequest(null, "a request body is required");
-        String contentType = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
+        String contentType = contentTypeHeader == null ? "" : contentTypeHeader.toLowerCase();
         boolean yaml = contentType.contains("yaml");
         if (!yaml && !contentType.isEmpty() && !contentType.contains("json")) {
             throw new ProblemException(415, "unsupported-media-type", "send application/json or application/yaml, not " + contentType, null);
         }
         ObjectMapper mapper = yaml ? Json.YAML : Json.MAPPER;
         try {
+            if (direct && !yaml) return mapper.readValue(body, type);
             JsonNode tree = mapper.readTree(body);
             if (tree == null || !tree.isObject()) throw ProblemException.badRequest(null, "the request body must be an object");
             String withNul = fieldWithNul(tree, "");
@@ -62,7 +110,7 @@ final class Bodies {
             }
             throw new ProblemException(400, "malformed-body", "the body is not valid " + (yaml ? "YAML" : "JSON")
                     + (quoteParser ? ": " + e.getOriginalMessage() : ""), List.of(new FieldError(whereUnparseable(e), "is not valid " + (yaml ? "YAML" : "JSON"))));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw ProblemException.badRequest(null, "the request body could not be read");
         }
     }

@@ -29,7 +29,7 @@ final class CellRoutes {
             Http.json(ctx, 200, cells.awaitDesiredState(Http.principal(ctx), ctx.pathParam("cell"), after, Duration.ofSeconds(wait)));
         });
         r.put("/v1/cells/{cell}/status", Access.CELL_AGENT, ctx -> {
-            CellReport report = Bodies.read(ctx, CellReport.class);
+            CellReport report = Bodies.readReport(ctx, CellReport.class);
             if (!ctx.pathParam("cell").equals(report.cell())) throw ProblemException.badRequest("cell", "the report's cell must match the path");
             cells.report(Http.principal(ctx), ctx.pathParam("cell"), report);
             ctx.status(204);
