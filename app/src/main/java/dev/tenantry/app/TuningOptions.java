@@ -28,14 +28,20 @@ final class TuningOptions {
                     + " replicas; default: ${DEFAULT-VALUE})")
     int tokenCacheSeconds;
 
+    @Option(names = "--resync-minutes", paramLabel = "MINUTES", defaultValue = "60",
+            description = "How often a settled instance gets a reconcile pass though nothing asked for one: a safety net, every change"
+                    + " asks for its own pass at once (default: ${DEFAULT-VALUE})")
+    int resyncMinutes;
+
     ServerTuning toTuning() {
         within("--db-pool-size", databasePool, 2, 1000);
         within("--reconcile-lease-seconds", leaseSeconds, 1, 3600);
         within("--reconcile-batch", claimBatch, 1, 1000);
         within("--cell-online-seconds", cellOnlineSeconds, 1, 3600);
         within("--token-cache-seconds", tokenCacheSeconds, 0, 3600);
+        within("--resync-minutes", resyncMinutes, 1, 24 * 60);
         return new ServerTuning(databasePool, Duration.ofSeconds(leaseSeconds), claimBatch, Duration.ofSeconds(cellOnlineSeconds),
-                Duration.ofSeconds(tokenCacheSeconds));
+                Duration.ofSeconds(tokenCacheSeconds), Duration.ofMinutes(resyncMinutes));
     }
 
     private static void within(String option, int value, int min, int max) {

@@ -55,6 +55,20 @@ class ReconcileBackoffIT extends WithPlane {
         assertThat(plane.instance("acme", "wobbly").path("status").path("phase").asText()).isEqualTo("RUNNING");
     }
 
+    @Test
+    void aSettledInstanceIsPassedOverUntilItsResyncAnHourLater() throws Exception {
+        assertThat(plane.createInstance("acme", "settled", "hello", "starter").status()).isEqualTo(202);
+        String uid = plane.awaitPhase("acme", "settled", "RUNNING").path("uid").asText();
+        // the pass that saw it run scheduled the next one: the resync (60 min, less up to a tenth), not seconds away
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            try (Connection db = connect()) {
+                long minutes = Long.parseLong(queryString(db, "select (extract(epoch from reconcile_at - now()) / 60)::bigint from instance_leases"
+                        + " where uid = '" + uid + "' and lease_owner is null"));
+                assertThat(minutes).isBetween(53L, 60L);
+            }
+        });
+    }
+
     private static int failures(String uid) throws SQLException {
         try (Connection db = connect()) {
             return Integer.parseInt(queryString(db, "select reconcile_failures from instance_leases where uid = '" + uid + "'"));

@@ -133,7 +133,7 @@ public final class TenantryServer implements AutoCloseable {
         BackupFiles backupFiles = new BackupFiles(new DirectoryBackupStore(config.tenantData().backupDirectory()),
                 new BackupCipher(config.security().keyEncryptionKey()));
         ReconcileLoop.Claims claims = new ReconcileLoop.Claims(tuning.lease(), tuning.claimBatch());
-        this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock, services.databases()), claims)
+        this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock, services.databases(), tuning.resync()), claims)
                 .start(config.reconcileWorkers());
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances), claims).start(1);
         this.databaseLoop = new ReconcileLoop(store, signals, new DatabaseReconciler(store, services.databases(), backupFiles, signals),

@@ -41,8 +41,13 @@ import java.util.Optional;
  * </pre>
  */
 public final class InstanceReconciler implements Reconciler {
-    /** Periodic resync of a settled instance, catching anything a missed signal would have told. */
-    static final Duration RESYNC = Duration.ofSeconds(30);
+    /**
+     * The periodic resync of a settled instance, catching anything a missed signal would have told, unless configured
+     * otherwise ({@code ServerTuning.resync}); each is spread by up to a tenth so that instances settled together part.
+     */
+    public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(60);
+    /** When a failed instance is looked at again. */
+    static final Duration FAILED_RECHECK = Duration.ofSeconds(30);
     private static final Duration NO_CAPACITY_RECHECK = Duration.ofSeconds(5);
     static final Duration AGENT_RECHECK = Duration.ofSeconds(10);
     /** The least loaded cells a placement reads (more only when all of them filled up meanwhile). */
@@ -52,12 +57,19 @@ public final class InstanceReconciler implements Reconciler {
     private final Signals signals;
     private final Clock clock;
     private final DatabaseService databases;
+    private final Duration resync;
 
-    public InstanceReconciler(Store store, Signals signals, Clock clock, DatabaseService databases) {
+    public InstanceReconciler(Store store, Signals signals, Clock clock, DatabaseService databases, Duration resync) {
         this.store = store;
         this.signals = signals;
         this.clock = clock;
         this.databases = databases;
+        this.resync = resync;
+    }
+
+    /** The resync, less up to a tenth of it at random. */
+    private Duration nextResync() {
+        return resync.minusMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(resync.toMillis() / 10 + 1));
     }
 
     @Override
@@ -120,11 +132,11 @@ public final class InstanceReconciler implements Reconciler {
             default -> liveSteps(pass);
         };
         Duration next = switch (outcome) {
-            case Outcome.Done d -> pass.instance.phase().isDeleted() ? null : RESYNC;
-            case Outcome.Waiting w -> w.recheck();
+            case Outcome.Done d -> pass.instance.phase().isDeleted() ? null : nextResync();
+            case Outcome.Waiting w -> w.recheck().compareTo(resync) < 0 ? w.recheck() : nextResync();
             case Outcome.Failed f -> {
                 fail(pass, f.reason());
-                yield RESYNC;
+                yield FAILED_RECHECK;
             }
         };
         pass.clearCondition("Reconciled");

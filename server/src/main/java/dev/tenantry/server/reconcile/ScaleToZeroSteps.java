@@ -27,7 +27,8 @@ final class ScaleToZeroSteps {
         Duration idle = Duration.between(lastActivity(i), pass.now);
         if (idle.compareTo(limit) < 0) {
             Duration recheck = limit.minus(idle).plusMillis(500);
-            return Outcome.waiting("no request for " + idle.toSeconds() + " s of " + limit.toSeconds(), recheck.compareTo(InstanceReconciler.RESYNC) < 0 ? recheck : InstanceReconciler.RESYNC);
+            // exactly when it would be idle for the limit (a request meanwhile moves that on, and the pass then tells)
+            return Outcome.waiting("no request for " + idle.toSeconds() + " s of " + limit.toSeconds(), recheck);
         }
         pass.systemChange("instance.hibernate", "system (no request for " + limit.toSeconds() + " s)", i.spec().withHibernated(true));
         pass.audit("instance.hibernate", "success", "no request through the gateway for " + idle.toSeconds() + " s");
