@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,11 +53,16 @@ class ReleasePackageE2E {
     private record Result(int code, String out) {}
 
     private Result run(Path cwd, List<String> command) throws Exception {
+        return run(cwd, command, java.util.Map.of());
+    }
+
+    private Result run(Path cwd, List<String> command, java.util.Map<String, String> env) throws Exception {
         Path out = Files.createTempFile(dir, "out-", ".txt");
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("TENANTRY_HOME", dir.resolve("home").toString());
         pb.environment().put("TENANTRY_CACHE_DIR", dir.resolve("cache").toString());
         pb.environment().remove("TENANTRY_SKIP_BUILD");
+        pb.environment().putAll(env);
         Process p = pb.start();
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
         return new Result(p.exitValue(), Files.readString(out));
@@ -72,6 +78,29 @@ class ReleasePackageE2E {
         try (Stream<Path> top = Files.list(dir)) {
             return top.filter(Files::isDirectory).filter(d -> d.getFileName().toString().startsWith("tenantry-")).findFirst()
                     .orElseThrow().resolve("bin").resolve("tenantry");
+        }
+    }
+
+    /** The launcher's JVM options on a Java 21 runtime (no JDK: the package needs none), both before and after its class-data cache exists. */
+    @Test
+    void theCommandsRunOnAJava21Runtime() throws Exception {
+        String java21 = System.getProperty("tenantry.jdk21.java", "");
+        Assumptions.assumeTrue(!java21.isBlank() && !java21.startsWith("$"), "no JDK 21 given (scripts/test.sh gives one)");
+        java.util.Map<String, String> env = java.util.Map.of("JAVA_HOME", Path.of(java21).getParent().getParent().toString());
+        List<String> version = List.of(launcher().toString(), "version");
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        for (int call = 0; call < 3; call++) {
+            Result result = run(elsewhere, version, env);
+            assertThat(result.code()).as(result.out()).isZero();
+            assertThat(result.out()).contains("java 21");
+            // the first call trains the cache in the background; the calls after it use it once it is there
+            if (call == 0) await().atMost(Duration.ofSeconds(60)).until(() -> cacheFiles(".jsa") > 0);
+        }
+    }
+
+    private long cacheFiles(String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("cache"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).count();
         }
     }
 
