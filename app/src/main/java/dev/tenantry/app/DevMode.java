@@ -79,6 +79,7 @@ public final class DevMode implements AutoCloseable {
     private Agent agent;
     private HomeFiles.StoredToken adminToken;
     private String exampleRelease;
+    private ExampleClassData exampleClassData;
 
     private DevMode(Options options) {
         this.options = options;
@@ -131,7 +132,8 @@ public final class DevMode implements AutoCloseable {
     /** The example's release, or null when it could not be registered: dev mode then runs without it, and says why. */
     private String preloadExample() {
         try {
-            return ExampleCatalog.preload(server.services().catalog(), options.home());
+            exampleClassData = ExampleCatalog.classData(options.home());
+            return ExampleCatalog.preload(server.services().catalog(), options.home(), exampleClassData);
         } catch (RuntimeException e) {
             log.error("The example service could not be registered; dev mode goes on without it: {}", e.toString(), e);
             return null;
@@ -162,6 +164,15 @@ public final class DevMode implements AutoCloseable {
         return adminToken.created();
     }
 
+    /**
+     * Waits at most {@code wait} for the class-data cache of the example's replicas to be made, when it is being made
+     * (benchmarks wait for it, so that every replica they measure starts with it); the cache file, or null when there is none.
+     */
+    public Path awaitExampleClassData(java.time.Duration wait) throws InterruptedException {
+        if (exampleClassData == null || !exampleClassData.await(wait)) return null;
+        return java.nio.file.Files.isRegularFile(exampleClassData.archive()) ? exampleClassData.archive() : null;
+    }
+
     public String exampleRelease() {
         return exampleRelease;
     }
@@ -183,6 +194,13 @@ public final class DevMode implements AutoCloseable {
     /** Stops everything in reverse order: workloads first, the database last. */
     @Override
     public void close() {
+        if (exampleClassData != null) {
+            try {
+                exampleClassData.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (agent != null) agent.close();
         if (gateway != null) {
             try {

@@ -44,16 +44,34 @@ final class ExampleCatalog {
 
     private ExampleCatalog() {}
 
-    /** Preloads both examples; returns the hello release. */
-    static String preload(CatalogService catalog, Path home) {
-        Principal system = Principal.SYSTEM;
-        Blueprint blueprint = blueprint(readableCopy(HelloBlueprint.classpath(), home.resolve("examples")));
+    /** The starter plan's size, which the class-data cache's training run is started with too. */
+    private static final Resources STARTER = new Resources(128, 1000);
+
+    /** The class-data cache of hello's replicas in {@code home}, for the JDK that runs this. */
+    static ExampleClassData classData(Path home) {
+        return new ExampleClassData(home.resolve("examples"), SERVICE, Path.of(System.getProperty("java.home"), "bin", "java"), Runtime.version().feature());
+    }
+
+    /**
+     * Preloads both examples; returns the hello release. Hello's replicas start with the class-data cache {@code cache},
+     * made in the background when missing.
+     */
+    static String preload(CatalogService catalog, Path home, ExampleClassData cache) {
+        Path jar = readableCopy(HelloBlueprint.classpath(), home.resolve("examples"));
+        Blueprint blueprint = blueprint(jar, cache.options());
         ensureService(catalog, SERVICE, "Example web app that greets its tenant");
         String version = releaseFor(catalog, SERVICE, VERSION, blueprint);
-        ensurePlan(catalog, SERVICE, new PlanCreate(PLAN, Plan.Isolation.dedicated, 1, new Resources(128, 1000), 3,
+        ensurePlan(catalog, SERVICE, new PlanCreate(PLAN, Plan.Isolation.dedicated, 1, STARTER, 3,
                 new Resources(512, 2000), null, null, new BigDecimal("0.01")));
         preloadNotes(catalog, home);
+        cache.ensureInBackground(replicaCommand(blueprint), jar);
         return version;
+    }
+
+    /** The command of hello's replica on the starter plan. */
+    static List<String> replicaCommand(Blueprint blueprint) {
+        return blueprint.components().get(0).command().stream()
+                .map(arg -> arg.replace("{{resources.memoryMb}}", String.valueOf(STARTER.memoryMb()))).toList();
     }
 
     private static void preloadNotes(CatalogService catalog, Path home) {
@@ -111,10 +129,10 @@ final class ExampleCatalog {
         return chosen;
     }
 
-    static Blueprint blueprint(Path classpath) {
+    static Blueprint blueprint(Path classpath, List<String> jvmOptions) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         try {
-            return Json.YAML.readValue(HelloBlueprint.yaml(java, classpath), Blueprint.class);
+            return Json.YAML.readValue(HelloBlueprint.yaml(java, classpath, jvmOptions), Blueprint.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,7 +6,6 @@ import dev.tenantry.agent.driver.Launcher;
 import dev.tenantry.api.Directories;
 import dev.tenantry.api.Json;
 import dev.tenantry.app.DevMode;
-import dev.tenantry.examples.hello.HelloBlueprint;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -80,15 +79,24 @@ final class BenchPlane {
 
     BenchPlane(DevMode dev) throws IOException {
         this.dev = dev;
-        this.bareCommand = bareCommand();
+        this.bareCommand = bareCommand(dev);
+        try {
+            // every replica measured starts with the example's class-data cache (made in the background at dev mode's start)
+            Path cache = dev.awaitExampleClassData(Duration.ofMinutes(2));
+            System.out.println("the example's replicas start with " + (cache == null ? "no class-data cache" : "the class-data cache " + cache.getFileName()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the example's class-data cache was made", e);
+        }
     }
 
-    /** The example's command as the agent runs it (the plan's 48 MB, the driver's niceness), so that bare and provisioned runs match. */
-    private static List<String> bareCommand() throws IOException {
-        String yaml = HelloBlueprint.yaml(Path.of(System.getProperty("java.home"), "bin", "java"));
-        var blueprint = Json.YAML.readTree(yaml);
-        List<String> cmd = new ArrayList<>();
-        blueprint.path("components").get(0).path("command").forEach(n -> cmd.add(n.asText().replace("{{resources.memoryMb}}", "128")));
+    /**
+     * The example's command as the agent runs it (dev mode's release of it, with its class-data cache; the plan's
+     * 128 MB; the driver's niceness), so that bare and provisioned runs match.
+     */
+    private static List<String> bareCommand(DevMode dev) {
+        List<String> cmd = dev.server().services().catalog().release("hello", dev.exampleRelease()).blueprint().components().get(0).command()
+                .stream().map(arg -> arg.replace("{{resources.memoryMb}}", "128")).toList();
         return Launcher.command(cmd, DriverSettings.DEFAULT.workloadNice());
     }
 

@@ -33,11 +33,32 @@ public final class HelloApp {
     private final VisitCounter visits = new VisitCounter(System.getenv("VISITS_FILE") == null ? null : Path.of(System.getenv("VISITS_FILE")));
 
     public static void main(String[] args) throws IOException {
+        if (args.length == 1 && args[0].equals("--train")) {
+            train();
+            return;
+        }
         int port = Integer.parseInt(env("PORT", "8080"));
         new HelloApp().serve(port);
     }
 
-    void serve(int port) throws IOException {
+    /**
+     * A training run for a class-data cache (JDK's CDS or AOT cache): starts as a replica does, answers a health check
+     * and a page the way the gateway asks for them, and exits.
+     */
+    private static void train() throws IOException {
+        HttpServer server = new HelloApp().serve(0);
+        int port = server.getAddress().getPort();
+        for (String path : new String[] {"/healthz", "/", "/healthz"}) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: hello\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                if (!answer.startsWith("HTTP/1.1 200")) throw new IllegalStateException(path + ": " + answer.lines().findFirst().orElse("no answer"));
+            }
+        }
+        System.exit(0);
+    }
+
+    HttpServer serve(int port) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/healthz", ex -> send(ex, 200, "text/plain", "ok\n"));
@@ -50,6 +71,7 @@ public final class HelloApp {
                 .scheduleWithFixedDelay(visits::save, 1, 1, TimeUnit.SECONDS);
         server.start();
         System.out.println("hello: serving tenant " + tenant + " instance " + instance + " release " + release + " on port " + port);
+        return server;
     }
 
     private void page(HttpExchange ex) throws IOException {

@@ -17,9 +17,16 @@ public final class HelloBlueprint {
 
     /** With the example's classes at {@code classpath} (a copy of its jar, say). */
     public static String yaml(Path javaBinary, Path classpath) {
+        return yaml(javaBinary, classpath, java.util.List.of());
+    }
+
+    /** With the example's classes at {@code classpath}, its JVM started with {@code jvmOptions} as well. */
+    public static String yaml(Path javaBinary, Path classpath, java.util.List<String> jvmOptions) {
         try (InputStream in = HelloBlueprint.class.getResourceAsStream("blueprint.yaml")) {
             String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return template.replace("@JAVA@", javaBinary.toString()).replace("@CLASSPATH@", classpath.toString());
+            StringBuilder options = new StringBuilder();
+            for (String option : jvmOptions) options.append('"').append(option.replace("\\", "\\\\").replace("\"", "\\\"")).append("\", ");
+            return template.replace("@JAVA@", javaBinary.toString()).replace("@JVM_OPTIONS@", options).replace("@CLASSPATH@", classpath.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
