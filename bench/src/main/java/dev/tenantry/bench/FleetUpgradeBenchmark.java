@@ -34,6 +34,8 @@ public final class FleetUpgradeBenchmark {
     private final int instances;
     private final AtomicLong ok = new AtomicLong();
     private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
+    /** Every answered request: when it was sent and how long its answer took (ns). */
+    private final List<long[]> answers = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private volatile boolean loading = true;
 
     private FleetUpgradeBenchmark(BenchPlane plane, int instances) {
@@ -46,7 +48,9 @@ public final class FleetUpgradeBenchmark {
         int maxParallel = Integer.parseInt(args[1]);
         Path home = BenchPlane.temporaryHome("tenantry-bench-fleet-");
         // stopped also when the benchmark is killed by a signal: its replicas are real processes
-        DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, DriverSettings.DEFAULT)
+        // -Dbench.startConcurrency=N: the agent's --start-concurrency (default: one per core)
+        DriverSettings driver = DriverSettings.DEFAULT.withStartConcurrency(Integer.getInteger("bench.startConcurrency"));
+        DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, driver)
                 .withApiLimits(ApiLimits.UNLIMITED));
         try (AutoCloseable stop = BenchPlane.closedOnExit(BenchPlane.once(dev))) {
             FleetUpgradeBenchmark bench = new FleetUpgradeBenchmark(new BenchPlane(dev), instances);
@@ -111,8 +115,8 @@ public final class FleetUpgradeBenchmark {
         double wall = (System.nanoTime() - started) / 1e9;
         System.out.printf("  wave %d done after %.1f s%n", wave, wall);
         long failed = failures.values().stream().mapToLong(AtomicLong::get).sum();
-        System.out.printf("fleet upgrade of %d instances: %.1f s wall time; %d requests answered 200 during it, %d failed %s%n", instances, wall,
-                ok.get() - okBefore, failed, failed == 0 ? "" : failures);
+        System.out.printf("fleet upgrade of %d instances: %.1f s wall time; %d requests answered 200 during it (%s), %d failed %s%n", instances, wall,
+                ok.get() - okBefore, latencies(started), failed, failed == 0 ? "" : failures);
         return id;
     }
 
@@ -129,8 +133,17 @@ public final class FleetUpgradeBenchmark {
         long rewarmed = serving.entrySet().stream().filter(e -> e.getValue().equals(warmPids.get(e.getKey()))).count();
         long failed = failures.values().stream().mapToLong(AtomicLong::get).sum();
         System.out.printf("rollback of %d instances: %.1f s wall time; %d flipped back to their warm replica, %d started anew; %d requests"
-                + " answered 200 during it, %d failed %s%n", instances, wall, rewarmed, instances - rewarmed, ok.get() - okBefore, failed,
-                failed == 0 ? "" : failures);
+                + " answered 200 during it (%s), %d failed %s%n", instances, wall, rewarmed, instances - rewarmed, ok.get() - okBefore,
+                latencies(started), failed, failed == 0 ? "" : failures);
+    }
+
+    /** p50 and p99 of the answers to the requests sent since {@code since} (System.nanoTime). */
+    private String latencies(long since) {
+        List<Long> ms;
+        synchronized (answers) {
+            ms = answers.stream().filter(a -> a[0] >= since).map(a -> a[1] / 1_000_000).toList();
+        }
+        return "answer p50 " + BenchPlane.percentile(ms, 50) + " ms, p99 " + BenchPlane.percentile(ms, 99) + " ms";
     }
 
     /** The pid of each instance's warm (standby) or serving replica, by instance name. */
@@ -156,7 +169,9 @@ public final class FleetUpgradeBenchmark {
                 HttpRequest request = HttpRequest.newBuilder(root).header("Host", "f-" + i + "." + TENANT + ".localhost")
                         .timeout(Duration.ofSeconds(10)).GET().build();
                 try {
+                    long sent = System.nanoTime();
                     HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
+                    answers.add(new long[] {sent, System.nanoTime() - sent});
                     if (r.statusCode() == 200) ok.incrementAndGet();
                     else failures.computeIfAbsent("HTTP " + r.statusCode(), k -> new AtomicLong()).incrementAndGet();
                 } catch (Exception e) {
