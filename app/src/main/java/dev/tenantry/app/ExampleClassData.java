@@ -8,7 +8,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,10 +76,14 @@ final class ExampleClassData implements AutoCloseable {
         Process training = new ProcessBuilder(trainingCommand(command, tmp)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            if (!training.waitFor(TRAINING_TIMEOUT_SECONDS, TimeUnit.SECONDS)) throw new IOException("the training run took longer than " + TRAINING_TIMEOUT_SECONDS + " s");
+            training.onExit().get(TRAINING_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("the training run took longer than " + TRAINING_TIMEOUT_SECONDS + " s");
+        } catch (ExecutionException e) {
+            throw new IOException("the training run could not be watched", e);
         } finally {
             // timed out, or dev mode stops meanwhile: no training run outlives it
-            if (training.isAlive()) training.destroyForcibly().waitFor();
+            if (training.isAlive()) training.destroyForcibly().onExit().join();
         }
         if (training.exitValue() != 0 || !Files.isRegularFile(tmp)) {
             throw new IOException("the training run exited with " + training.exitValue() + (Files.isRegularFile(tmp) ? "" : " and made no cache"));

@@ -185,8 +185,14 @@ public final class ScaleBenchmark {
         server.print("select \"resource_manager/record_type\", count, round(record_size / 1024.0 / " + creates + ", 2), round(fpi_size / 1024.0 / " + creates + ", 2)"
                 + " from pg_get_wal_stats('" + startLsn + "', pg_current_wal_lsn(), false) where combined_size > 0 order by combined_size desc limit 8");
         String perCreate = "round(calls::numeric / " + creates + ", 2) as calls, round(wal_bytes / 1024.0 / " + creates + ", 2) as wal_kb,"
-                + " round((total_exec_time / " + creates + ")::numeric, 3) as ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 150)";
-        System.out.println("statements per create, by WAL written (calls, WAL kB, execution ms, statement):");
+                + " round((total_exec_time / " + creates + ")::numeric, 3) as ms, round((total_plan_time / " + creates + ")::numeric, 3) as plan_ms,"
+                + " left(regexp_replace(query, '\\s+', ' ', 'g'), 150)";
+        System.out.println("all statements per create: calls, WAL kB, execution ms, planning ms");
+        server.print("select round(sum(calls)::numeric / " + creates + ", 1), round(sum(wal_bytes) / 1024.0 / " + creates + ", 1),"
+                + " round((sum(total_exec_time) / " + creates + ")::numeric, 2), round((sum(total_plan_time) / " + creates + ")::numeric, 2) from pg_stat_statements");
+        System.out.println("statements per create, by execution time (calls, WAL kB, execution ms, planning ms, statement):");
+        server.print("select " + perCreate + " from pg_stat_statements order by total_exec_time desc limit 20");
+        System.out.println("statements per create, by WAL written (calls, WAL kB, execution ms, planning ms, statement):");
         server.print("select " + perCreate + " from pg_stat_statements order by wal_bytes desc limit 15");
         System.out.println("statements per create, by calls:");
         server.print("select " + perCreate + " from pg_stat_statements order by calls desc limit 25");

@@ -68,6 +68,7 @@ final class ScaleServer implements AutoCloseable {
     private static EmbeddedPostgres withStatementStatistics(EmbeddedPostgres postgres, Path dataDir) throws Exception {
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
             c.createStatement().execute("alter system set shared_preload_libraries = 'pg_stat_statements'");
+            c.createStatement().execute("alter system set pg_stat_statements.track_planning = on");
         }
         postgres.close();
         EmbeddedPostgres restarted = EmbeddedPostgres.start(dataDir);
