@@ -40,6 +40,9 @@ public final class Agent implements AutoCloseable {
     /** How often the report loop looks for instances that got requests since the last report (their last-request time is reported). */
     private static final Duration TRAFFIC_CHECK = Duration.ofSeconds(1);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration WARN_EVERY = Duration.ofMinutes(1);
+    private final ThrottledWarning pollFailures = new ThrottledWarning(log, WARN_EVERY);
+    private final ThrottledWarning reportFailures = new ThrottledWarning(log, WARN_EVERY);
 
     /**
      * {@code token}: a bearer agent token (null with {@code tls}: the client certificate of {@code tls}, mutual TLS, says
@@ -197,11 +200,12 @@ public final class Agent implements AutoCloseable {
                 CellDesiredState state = server.awaitDesired(synced ? appliedRevision : -1, config.timing().longPoll());
                 if (state.revision() != appliedRevision || state.full()) apply(state);
                 synced = synced || state.full();
+                pollFailures.succeeded();
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
                 if (!running) return;
-                log.debug("Cannot reach the server for the desired state: {}", e.toString());
+                pollFailures.failed("Cannot get the desired state from the server", e);
                 sleep(RETRY);
             }
         }
@@ -279,11 +283,12 @@ public final class Agent implements AutoCloseable {
                 if (heartbeat) lastHeartbeat = now;
                 purgesReported(applied.getValue());
                 delta.applyTo(reported);
+                reportFailures.succeeded();
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
                 if (!running) return;
-                log.debug("Cannot report to the server: {}", e.toString());
+                reportFailures.failed("Cannot report to the server", e);
                 changed();
                 sleep(RETRY);
             }

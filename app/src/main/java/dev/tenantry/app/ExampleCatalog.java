@@ -47,6 +47,12 @@ final class ExampleCatalog {
     /** The starter plan's size, which the class-data cache's training run is started with too. */
     private static final Resources STARTER = new Resources(128, 1000);
 
+    /**
+     * {@code -Dtenantry.example.training=off}: no training run for the class-data cache (the integration tests' planes,
+     * dozens in one JVM, each with a new home; their replicas start without it, as any replica does before it exists).
+     */
+    static final String TRAINING_PROPERTY = "tenantry.example.training";
+
     /** The class-data cache of hello's replicas in {@code home}, for the JDK that runs this. */
     static ExampleClassData classData(Path home) {
         return new ExampleClassData(home.resolve("examples"), SERVICE, Path.of(System.getProperty("java.home"), "bin", "java"), Runtime.version().feature());
@@ -64,7 +70,7 @@ final class ExampleCatalog {
         ensurePlan(catalog, SERVICE, new PlanCreate(PLAN, Plan.Isolation.dedicated, 1, STARTER, 3,
                 new Resources(512, 2000), null, null, new BigDecimal("0.01")));
         preloadNotes(catalog, home);
-        cache.ensureInBackground(replicaCommand(blueprint), jar);
+        if (!"off".equals(System.getProperty(TRAINING_PROPERTY))) cache.ensureInBackground(replicaCommand(blueprint), jar);
         return version;
     }
 

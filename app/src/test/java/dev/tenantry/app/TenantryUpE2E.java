@@ -133,6 +133,9 @@ class TenantryUpE2E {
         assertThat(viaGateway(gateway, "web.acme.localhost").statusCode()).isEqualTo(503);
         Cli start = cli("instances", "start", "acme", "web", "--wait");
         assertThat(start.exit()).as(start.out()).isZero();
+        // dev mode trained the example's class-data cache in the background; the replicas started since run with it
+        Path cache = home.resolve("examples").resolve(Runtime.version().feature() >= 25 ? "hello.aot" : "hello.jsa");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.isRegularFile(cache));
         Path watchOut = home.resolve("watch.out");
         Process watch = cliProcess(watchOut, "instances", "get", "acme", "web", "--watch");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(watchOut) && Files.readString(watchOut).contains("etag"));
