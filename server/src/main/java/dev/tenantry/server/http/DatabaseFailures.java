@@ -11,6 +11,20 @@ final class DatabaseFailures {
         return Store.isUnavailable(e);
     }
 
+    /**
+     * Whether the pool timed out waiting for one of its connections while the database itself answered (no failure to
+     * connect behind it): every connection was busy, the replica is saturated rather than cut off.
+     */
+    static boolean allConnectionsBusy(Throwable e) {
+        boolean poolTimedOut = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) poolTimedOut = true;
+            else if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) return false;
+        }
+        return poolTimedOut;
+    }
+
     static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null) root = root.getCause();

@@ -48,9 +48,12 @@ final class ErrorMapping {
         });
         routes.exception(Exception.class, (e, ctx) -> {
             if (DatabaseFailures.unavailable(e)) {
-                log.warn("The database is unavailable ({} {}): {}", ctx.method(), ctx.path(), DatabaseFailures.rootMessage(e));
+                boolean busy = DatabaseFailures.allConnectionsBusy(e);
+                log.warn(busy ? "Every database connection is busy ({} {}): {}" : "The database is unavailable ({} {}): {}", ctx.method(), ctx.path(),
+                        DatabaseFailures.rootMessage(e));
                 ctx.header("Retry-After", "1");
-                Problems.write(ctx, 503, "database-unavailable", "the database is unavailable; retry shortly", List.of());
+                Problems.write(ctx, 503, "database-unavailable", busy ? "every connection to the database is busy (the server is saturated); retry shortly"
+                        : "the database is unavailable; retry shortly", List.of());
                 return;
             }
             if (isRecycled(e)) {

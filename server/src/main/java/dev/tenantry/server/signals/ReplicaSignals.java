@@ -22,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * agent return whichever replica they wait on; work was queued: idle workers of every replica look). Each replica
  * uses two connections of its own, outside the pool: one listens, one notifies. The topics fired within
  * {@link #COALESCE} of each other, or while a notification is being sent, go together in one notification (each one is
- * a commit, and so a flush of PostgreSQL's log). Without the database the replicas still converge, by their waiters'
- * timeouts; a lost connection is opened again, backing off.
+ * a commit, and so a flush of PostgreSQL's log). A replica alone on its database notifies nobody: its listening
+ * connection is named ({@code application_name}) so that each replica sees whether another listens (looked up at most
+ * once per {@link #OTHERS_RECHECK}; one that starts listening hears the others' signals after that at the latest).
+ * Without the database the replicas still converge, by their waiters' timeouts; a lost connection is opened again,
+ * backing off.
  */
 public final class ReplicaSignals implements AutoCloseable {
     static final String CHANNEL = "tenantry_signals";
@@ -32,6 +35,10 @@ public final class ReplicaSignals implements AutoCloseable {
     private static final Duration RECONNECT_CAP = Duration.ofSeconds(10);
     /** How long a fire waits for others to go in the same notification. */
     static final Duration COALESCE = Duration.ofMillis(5);
+    /** How long a replica trusts what it last saw of whether another replica listens. */
+    static final Duration OTHERS_RECHECK = Duration.ofSeconds(1);
+    /** The {@code application_name} of each replica's listening connection: this, then the replica's id. */
+    static final String LISTENER_NAME = "tenantry-signals ";
 
     private final String url;
     private final String user;
@@ -45,6 +52,8 @@ public final class ReplicaSignals implements AutoCloseable {
     private final Thread notifier;
     private volatile boolean running = true;
     private volatile Connection listening;
+    private boolean othersListen;
+    private long othersCheckedAt;
 
     private ReplicaSignals(String url, String user, String password, Signals signals) {
         this.url = url;
@@ -76,7 +85,11 @@ public final class ReplicaSignals implements AutoCloseable {
     private void listen() {
         int failures = 0;
         while (running) {
-            try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+            java.util.Properties properties = new java.util.Properties();
+            properties.setProperty("user", user);
+            properties.setProperty("password", password);
+            properties.setProperty("ApplicationName", LISTENER_NAME + self);
+            try (Connection c = DriverManager.getConnection(url, properties); Statement s = c.createStatement()) {
                 s.execute("LISTEN " + CHANNEL);
                 listening = c;
                 if (failures > 0) log.info("Listening for the other server replicas' signals again");
@@ -117,12 +130,18 @@ public final class ReplicaSignals implements AutoCloseable {
         int failures = 0;
         while (running) {
             try (Connection c = DriverManager.getConnection(url, user, password);
-                 PreparedStatement notify = c.prepareStatement("select pg_notify(?, ?)")) {
+                 PreparedStatement notify = c.prepareStatement("select pg_notify(?, ?)");
+                 PreparedStatement others = c.prepareStatement("select exists (select 1 from pg_stat_activity where application_name like ?"
+                         + " and application_name <> ?)")) {
                 c.setAutoCommit(true);
+                others.setString(1, LISTENER_NAME + "%");
+                others.setString(2, LISTENER_NAME + self);
                 failures = 0;
                 while (running) {
+                    Set<Signals.Topic> topics = nextToAnnounce();
+                    if (!othersListen(others)) continue;
                     notify.setString(1, CHANNEL);
-                    notify.setString(2, payload(self, nextToAnnounce()));
+                    notify.setString(2, payload(self, topics));
                     notify.execute();
                 }
             } catch (SQLException e) {
@@ -133,6 +152,18 @@ public final class ReplicaSignals implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** Whether another replica listens, as last looked up (again when that is {@link #OTHERS_RECHECK} old). */
+    private boolean othersListen(PreparedStatement lookup) throws SQLException {
+        long now = System.nanoTime();
+        if (othersCheckedAt == 0 || now - othersCheckedAt >= OTHERS_RECHECK.toNanos()) {
+            try (java.sql.ResultSet rs = lookup.executeQuery()) {
+                othersListen = rs.next() && rs.getBoolean(1);
+            }
+            othersCheckedAt = now;
+        }
+        return othersListen;
     }
 
     private Set<Signals.Topic> nextToAnnounce() throws InterruptedException {

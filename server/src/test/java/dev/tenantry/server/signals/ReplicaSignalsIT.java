@@ -68,6 +68,35 @@ class ReplicaSignalsIT {
         }
     }
 
+    @Test
+    void aReplicaAloneOnItsDatabaseNotifiesNobodyUntilAnotherListens() throws Exception {
+        Path home = Files.createTempDirectory("tenantry-signals-");
+        Signals a = new Signals();
+        Signals b = new Signals();
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(home.resolve("pgdata"));
+             ReplicaSignals relayA = ReplicaSignals.start(pg.jdbcUrl(), pg.user(), pg.password(), a);
+             Connection raw = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement listen = raw.createStatement()) {
+            // an eavesdropper that is no replica: the lone replica sends nothing (each notification would be a commit)
+            listen.execute("LISTEN " + ReplicaSignals.CHANNEL);
+            Thread.sleep(ReplicaSignals.OTHERS_RECHECK.toMillis() + 500);
+            for (int i = 0; i < 5; i++) {
+                a.fire(Signals.Topic.EVENTS);
+                Thread.sleep(50);
+            }
+            assertThat(raw.unwrap(PGConnection.class).getNotifications(1500)).as("notifications of a replica alone").isNullOrEmpty();
+
+            try (ReplicaSignals relayB = ReplicaSignals.start(pg.jdbcUrl(), pg.user(), pg.password(), b)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> heard(a, b, Signals.Topic.CELLS));
+                PGNotification[] received = raw.unwrap(PGConnection.class).getNotifications(1000);
+                assertThat(received).as("once another replica listens").isNotEmpty();
+            }
+        } finally {
+            a.close();
+            b.close();
+            Directories.deleteTree(home);
+        }
+    }
+
     /** Whether a fire of {@code topic} on {@code from} wakes {@code to} within a short wait (false before both listen). */
     private static boolean heard(Signals from, Signals to, Signals.Topic topic) throws InterruptedException {
         long before = to.mark(topic);
