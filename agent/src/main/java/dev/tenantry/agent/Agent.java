@@ -49,9 +49,9 @@ public final class Agent implements AutoCloseable {
      * who calls); {@code tls}: the TLS context for an https server (null: the JDK's default).
      */
     public record Config(String serverUrl, String token, String cell, CellRegistration registration, Path workDir, DriverSettings driver,
-                         javax.net.ssl.SSLContext tls, Timing timing) {
+                         javax.net.ssl.SSLContext tls, AgentTiming timing) {
         public Config {
-            timing = timing == null ? Timing.DEFAULT : timing;
+            timing = timing == null ? AgentTiming.DEFAULT : timing;
         }
 
         public Config(String serverUrl, String token, String cell, CellRegistration registration, Path workDir, DriverSettings driver,
@@ -61,30 +61,6 @@ public final class Agent implements AutoCloseable {
 
         public Config(String serverUrl, String token, String cell, CellRegistration registration, Path workDir, DriverSettings driver) {
             this(serverUrl, token, cell, registration, workDir, driver, null, null);
-        }
-    }
-
-    /**
-     * How an agent talks to its server: {@code longPoll}, how long one request for the desired state waits for a change
-     * (default 25 s; below the proxies' idle timeouts); {@code heartbeat}, how often it looks at every instance and
-     * reports, even when nothing changed (default 10 s; the server counts a cell online for 45 s after its last report);
-     * {@code fullReport}, how often that report lists every instance rather than what changed since the last one
-     * (default 5 min; and always after a start or a failed report), so that a cell of thousands of instances does not
-     * make the server compare them all every few seconds.
-     */
-    public record Timing(Duration longPoll, Duration heartbeat, Duration fullReport) {
-        public static final Timing DEFAULT = new Timing(Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofMinutes(5));
-
-        public Timing {
-            if (longPoll == null || longPoll.toSeconds() < 1 || longPoll.toSeconds() > 300) {
-                throw new IllegalArgumentException("longPoll must be between 1 and 300 s, not " + longPoll);
-            }
-            if (heartbeat == null || heartbeat.toSeconds() < 1 || heartbeat.toSeconds() > 300) {
-                throw new IllegalArgumentException("heartbeat must be between 1 and 300 s, not " + heartbeat);
-            }
-            if (fullReport == null || fullReport.compareTo(heartbeat) < 0 || fullReport.toHours() > 24) {
-                throw new IllegalArgumentException("fullReport must be between the heartbeat (" + heartbeat + ") and 24 h, not " + fullReport);
-            }
         }
     }
 
@@ -342,7 +318,6 @@ public final class Agent implements AutoCloseable {
             }
         }
     }
-
 
     private void sleep(Duration d) {
         try {

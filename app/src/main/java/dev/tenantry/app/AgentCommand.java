@@ -143,7 +143,7 @@ final class AgentCommand implements Callable<Integer> {
                 workDir.toAbsolutePath(), new DriverSettings(Duration.ofSeconds(grace), workloadNice).withStartConcurrency(startConcurrency)
                         .withReplicaLogBytes(logLimitMb * 1024 * 1024).withUsageInterval(Duration.ofSeconds(usageIntervalSeconds))
                         .withPostgresBin(postgresBin != null ? postgresBin.toAbsolutePath() : dev.tenantry.server.store.EmbeddedPostgres.binaries()), tls,
-                new Agent.Timing(Duration.ofSeconds(longPollSeconds), Duration.ofSeconds(heartbeatSeconds),
+                new dev.tenantry.agent.AgentTiming(Duration.ofSeconds(longPollSeconds), Duration.ofSeconds(heartbeatSeconds),
                         Duration.ofSeconds(fullReportSeconds))),
                 gateway != null ? gateway.routes() : routes -> { }, gateway != null ? gateway.routes()::traffic : new TrafficFile(workDir.toAbsolutePath()),
                 gateway != null && gatewayTlsPort != null ? gateway.certificates()::replaceAll : null, java.time.Clock.systemUTC()).start();
