@@ -14,6 +14,12 @@ import org.jdbi.v3.core.Handle;
 public final class InstanceRepository {
     /** The condition on an instance row {@code i} that it is not deleted (nor purging or purged). */
     static final String LIVE = "i.phase not in ('DELETED', 'PURGING', 'PURGED')";
+    /**
+     * How long after an agent first reports a new instance's replicas starting its pass comes (any other change of its
+     * observation asks for one at once): the pass only shows the start's progress, and a replica healthy by then saves
+     * it (a third of a new instance's passes).
+     */
+    public static final java.time.Duration STARTING_PASS_DELAY = java.time.Duration.ofSeconds(2);
     private final Handle h;
 
     InstanceRepository(Handle h) {
@@ -168,6 +174,9 @@ public final class InstanceRepository {
                 .bind("purgeAt", r.purgeAt() == null ? null : java.sql.Timestamp.from(r.purgeAt())).execute();
     }
 
+    /** A row a report changes: whether it gets a pass, and whether that pass may wait a little ({@link #STARTING_PASS_DELAY}). */
+    private record ReportedRow(String uid, boolean due, boolean soon) {}
+
     /**
      * Stores an agent's report of its cell in two statements: each reported instance whose observation changed,
      * and each instance the agent no longer runs (null observation): those it names as removed, or, in a full
@@ -194,12 +203,20 @@ public final class InstanceRepository {
         // rollout's pass; rows whose observation did not change (most of a heartbeat's) are not locked
         // the same query, on the rows as they are before the updates, names those that get a pass (their lease rows
         // are asked for one after the updates, in the same uid order)
-        List<String> due = h.createQuery("select i.uid, (v.uid is null or (" + LIVE + " and " + decisive + ")) as due"
+        // a new instance's first observation, its replicas starting, gets its pass a little later (STARTING_PASS_DELAY):
+        // when they are healthy by then, as most are, one pass sees them running instead of two passes
+        String firstStart = "(i.observed is null and i.phase = 'PROVISIONING' and cast(v.o as jsonb)->>'state' = 'STARTING')";
+        List<String> due = new java.util.ArrayList<>();
+        List<String> dueSoon = new java.util.ArrayList<>();
+        h.createQuery("select i.uid, (v.uid is null or (" + LIVE + " and " + decisive + ")) as due, coalesce(" + firstStart + ", false) as soon"
                         + " from instances i left join unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o) on v.uid = i.uid"
                         + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED') and (v.uid is not null and i.observed is distinct from"
                         + " cast(v.o as jsonb) or v.uid is null" + goneOnes + " and " + goneToUpdate + ")" + reportedOnly + " order by i.uid for update of i")
                 .bind("cell", cell).bind("uids", uids).bind("obs", json).bind("removed", gone).bind("rev", agentRevision)
-                .map((rs, ctx) -> rs.getBoolean("due") ? rs.getString("uid") : null).list().stream().filter(java.util.Objects::nonNull).toList();
+                .map((rs, ctx) -> new ReportedRow(rs.getString("uid"), rs.getBoolean("due"), rs.getBoolean("soon")))
+                .forEach(row -> {
+                    if (row.due()) (row.soon() ? dueSoon : due).add(row.uid());
+                });
         int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev"
                         + " from unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o)"
                         + " where i.uid = v.uid and i.cell = :cell and " + LIVE + " and i.observed is distinct from cast(v.o as jsonb)")
@@ -210,6 +227,12 @@ public final class InstanceRepository {
         if (!due.isEmpty()) {
             h.createUpdate("update instance_leases set reconcile_at = least(reconcile_at, now()), reconcile_requested = lease_owner is not null"
                     + " where uid = any(cast(:due as text[]))").bind("due", due.toArray(String[]::new)).execute();
+        }
+        if (!dueSoon.isEmpty()) {
+            // a pass running now schedules its own next one when it ends
+            h.createUpdate("update instance_leases set reconcile_at = least(reconcile_at, now() + cast(:delay as interval))"
+                    + " where uid = any(cast(:due as text[])) and lease_owner is null").bind("due", dueSoon.toArray(String[]::new))
+                    .bind("delay", STARTING_PASS_DELAY.toMillis() + " milliseconds").execute();
         }
         return reported + stopped;
     }
