@@ -68,7 +68,9 @@ final class ExampleClassData implements AutoCloseable {
     boolean ensure(List<String> command, Path jar) throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) return false; // a class directory (a development build): CDS archives jars only
         Path keyFile = archive.resolveSibling(archive.getFileName() + ".key");
-        String key = java + " " + Runtime.version() + " " + jar + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis();
+        // made for this JDK, this jar and these JVM options (a cache made with another collector, say, would go unused)
+        String key = java + " " + Runtime.version() + " " + jar + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis()
+                + " " + String.join(" ", command);
         if (Files.isRegularFile(archive) && Files.isRegularFile(keyFile) && Files.readString(keyFile).equals(key)) return false;
         Path tmp = archive.resolveSibling(archive.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);

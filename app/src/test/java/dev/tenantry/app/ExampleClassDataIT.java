@@ -49,6 +49,10 @@ class ExampleClassDataIT {
         Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
         assertThat(cache.ensure(command, jar)).as("made for another jar: made again").isTrue();
         assertThat(runStrictly(command)).isZero();
+
+        List<String> otherOptions = command.stream().map(arg -> arg.equals("-XX:MaxRAM=128m") ? "-XX:MaxRAM=256m" : arg).toList();
+        assertThat(cache.ensure(otherOptions, jar)).as("made for other JVM options: made again").isTrue();
+        assertThat(runStrictly(otherOptions)).isZero();
     }
 
     @Test

@@ -16,13 +16,10 @@ final class DatabaseFailures {
      * connect behind it): every connection was busy, the replica is saturated rather than cut off.
      */
     static boolean allConnectionsBusy(Throwable e) {
-        boolean poolTimedOut = false;
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException) poolTimedOut = true;
-            else if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) return false;
+            if (Store.isConnectionFailure(t)) return false;
         }
-        return poolTimedOut;
+        return unavailable(e);
     }
 
     static String rootMessage(Throwable e) {

@@ -71,11 +71,15 @@ public final class Store {
      */
     public static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException) return true;
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) return true;
+            if (t instanceof java.sql.SQLTransientConnectionException || isConnectionFailure(t)) return true;
         }
         return false;
+    }
+
+    /** PostgreSQL refused or dropped the connection, or is shutting down (SQLSTATE classes 08 and 57P). */
+    public static boolean isConnectionFailure(Throwable t) {
+        return t instanceof SQLException sql && sql.getSQLState() != null
+                && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"));
     }
 
     public void run(Consumer<Tx> work) {
