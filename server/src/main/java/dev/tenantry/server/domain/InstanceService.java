@@ -17,6 +17,7 @@ import dev.tenantry.api.model.Phase;
 import dev.tenantry.api.model.Plan;
 import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.Service;
+import dev.tenantry.api.model.Tenant;
 import dev.tenantry.api.validation.Errors;
 import dev.tenantry.api.validation.Slugs;
 import dev.tenantry.server.signals.Signals;
@@ -100,7 +101,7 @@ public final class InstanceService {
             if (idempotencyKey != null && !tx.idempotency().claim(scope, idempotencyKey, requestHash)) {
                 return replay(tx, tx.idempotency().find(scope, idempotencyKey).orElseThrow(), requestHash);
             }
-            tx.tenants().get(tenant).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + tenant + "'"));
+            Tenant owner = tx.tenants().get(tenant).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + tenant + "'"));
             Service service = tx.catalog().service(request.service())
                     .orElseThrow(() -> new ValidationFailure("service", "no service '" + request.service() + "'"));
             Plan plan = tx.catalog().plan(service.name(), request.plan())
@@ -114,7 +115,7 @@ public final class InstanceService {
             String uid = Ids.newId("ins", 16);
             Map<String, Object> parameters = secrets.sealParameters(tx, uid, release.blueprint(), bound, who.actor());
             InstanceSpec spec = new InstanceSpec(service.name(), plan.name(), release.version(), parameters);
-            Quotas.check(tx, tenant, null, spec, plan, release);
+            Quotas.check(tx, owner, null, spec, plan, release);
             Instant now = clock.instant();
             String target = tenant + "/" + request.name();
             Operation op = OperationProgress.start("instance.create", tenant, target, who.actor(), now, CREATE_STEPS);
@@ -123,14 +124,14 @@ public final class InstanceService {
             InstanceRecord instance = new InstanceRecord(uid, tenant, request.name(), 1,
                     spec, status, null, null, null,
                     false, 0, 0, op.id(), null, null, now, now);
-            tx.instances().insert(instance);
+            InstanceRecord stored = tx.instances().insert(instance);
             tx.operations().insert(op, instance.uid());
             tx.releaseHistory().record(instance.uid(), release.version(), null, op.id(), who.actor(), now);
             tx.events().append("instance.created", "tenants/" + target, tenant,
                     Map.of("instance", target, "uid", instance.uid(), "operation", op.id(), "release", release.version()));
             if (idempotencyKey != null) tx.idempotency().complete(scope, idempotencyKey, instance.uid(), op.id());
-            if (alsoInTx != null) alsoInTx.accept(tx, instance);
-            return new Accepted(tx.instances().byUid(instance.uid()).orElseThrow(), op);
+            if (alsoInTx != null) alsoInTx.accept(tx, stored);
+            return new Accepted(stored, op);
         });
         return accepted.replayed() ? accepted : fired(signals, accepted);
     }

@@ -22,7 +22,12 @@ final class Quotas {
 
     /** Throws {@link QuotaExceededException} when the instance {@code uid} with {@code spec} would put its tenant over quota. */
     static void check(Tx tx, String tenant, String uid, InstanceSpec spec, Plan plan, Release release) {
-        Tenant unlocked = tx.tenants().get(tenant).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + tenant + "'"));
+        check(tx, tx.tenants().get(tenant).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + tenant + "'")), uid, spec, plan, release);
+    }
+
+    /** The same, with the tenant as this transaction read it (unlocked); it is locked and read again only when a quota applies. */
+    static void check(Tx tx, Tenant unlocked, String uid, InstanceSpec spec, Plan plan, Release release) {
+        String tenant = unlocked.id();
         if (unlocked.quota() == null && plan.tenantQuota() == null) return;
         Tenant locked = tx.tenants().lock(tenant).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + tenant + "'"));
         Quota quota = locked.quota() != null ? locked.quota() : plan.tenantQuota();

@@ -153,6 +153,7 @@ final class DatabaseSteps {
      * does not use (after a move out of the dedicated model, or one started for a move its plan no longer asks for).
      */
     static void afterSettled(InstancePass pass) {
+        if (!pass.hasDatabase()) return;
         Optional<TenantDatabase> found = pass.tx.tenantDatabases().get(pass.instance.uid());
         if (found.isEmpty()) return;
         TenantDatabase db = found.get();

@@ -5,7 +5,9 @@ import dev.tenantry.api.model.InstanceSpec;
 import dev.tenantry.api.model.InstanceStatus;
 import dev.tenantry.api.model.Operation;
 import dev.tenantry.api.model.Phase;
+import dev.tenantry.server.store.CellRepository;
 import dev.tenantry.server.store.InstanceRecord;
+import dev.tenantry.server.store.InstanceRepository;
 import dev.tenantry.server.domain.InstanceService;
 import dev.tenantry.server.domain.OperationProgress;
 import dev.tenantry.server.store.Tx;
@@ -27,13 +29,31 @@ final class InstancePass {
     private boolean newOperation;
     private final List<Runnable> events = new ArrayList<>();
 
-    InstancePass(Tx tx, InstanceRecord instance, Operation operation, Instant now) {
+    /** The address of the cell the instance is placed on (null: not placed yet). */
+    CellRepository.Address cellAddress;
+    private final boolean hasCustomDomains;
+    private final boolean hasDatabase;
+
+    InstancePass(Tx tx, InstanceRepository.PassInputs inputs, Instant now) {
         this.tx = tx;
-        this.instance = instance;
+        this.instance = inputs.instance();
         this.original = instance;
-        this.operation = operation;
+        this.operation = inputs.operation();
         this.originalOperation = operation;
+        this.cellAddress = inputs.cellAddress();
+        this.hasCustomDomains = inputs.hasCustomDomains();
+        this.hasDatabase = inputs.hasDatabase();
         this.now = now;
+    }
+
+    /** Whether the instance had custom domains when the pass began (the pass adds none). */
+    boolean hasCustomDomains() {
+        return hasCustomDomains;
+    }
+
+    /** Whether the instance had a tenant database when the pass began. */
+    boolean hasDatabase() {
+        return hasDatabase;
     }
 
     String target() {
@@ -89,9 +109,9 @@ final class InstancePass {
         Instant since = previous != null && previous.status() == ready ? previous.since() : now;
         List<Condition> conditions = new ArrayList<>(s.conditions().stream().filter(c -> !c.type().equals("Ready")).toList());
         conditions.add(new Condition("Ready", ready, reason, message, since));
-        var replicas = instance.observed() == null ? List.<dev.tenantry.api.cell.ObservedReplica>of() : instance.observed().replicas();
         String release = instance.deployment() == null ? s.release() : instance.deployment().release();
-        instance = instance.withStatus(new InstanceStatus(phase, observedGeneration, release, instance.cell(), endpoint, message, conditions, replicas));
+        // replicas are not stored with the status: the API shows them from the agent's latest observation
+        instance = instance.withStatus(new InstanceStatus(phase, observedGeneration, release, instance.cell(), endpoint, message, conditions, List.of()));
     }
 
     /** Sets the condition; its {@code since} moves only when its status changes, its message follows every change. */

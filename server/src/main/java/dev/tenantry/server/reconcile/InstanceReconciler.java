@@ -12,7 +12,9 @@ import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.Tenant;
 import dev.tenantry.server.domain.DatabaseService;
 import dev.tenantry.server.domain.DeploymentRenderer;
+import dev.tenantry.server.store.CellRepository;
 import dev.tenantry.server.store.InstanceRecord;
+import dev.tenantry.server.store.InstanceRepository;
 import dev.tenantry.server.domain.InstanceSecrets;
 import dev.tenantry.server.domain.Placement;
 import dev.tenantry.server.signals.Signals;
@@ -90,8 +92,8 @@ public final class InstanceReconciler implements Reconciler {
     /** A condition {@code Reconciled=False} with the error and the next try; the next pass that succeeds removes it. */
     @Override
     public void showFailure(dev.tenantry.server.store.Tx tx, String uid, String reason, int failures) {
-        tx.instances().lockByUid(uid).ifPresent(instance -> {
-            InstancePass pass = new InstancePass(tx, instance, null, clock.instant());
+        tx.instances().lockForPass(uid).ifPresent(inputs -> {
+            InstancePass pass = new InstancePass(tx, inputs, clock.instant());
             pass.condition("Reconciled", Condition.Status.False, "PassFailed", failures + " pass(es) in a row failed: " + reason
                     + "; the next in " + ReconcileBackoff.after(failures).toSeconds() + " s");
             pass.save();
@@ -118,12 +120,11 @@ public final class InstanceReconciler implements Reconciler {
 
     /** One pass in the transaction {@code tx}: the instance locked, its steps run, its lease given back. */
     private PassResult pass(dev.tenantry.server.store.Tx tx, String uid, String owner) {
-        Optional<InstanceRecord> found = tx.instances().lockByUid(uid);
+        Optional<InstanceRepository.PassInputs> found = tx.instances().lockForPass(uid);
         if (found.isEmpty()) return new PassResult(null, false, false, false);
-        InstanceRecord instance = found.get();
+        InstanceRecord instance = found.get().instance();
         dev.tenantry.server.logging.LogContext.of(instance.tenant(), instance.name());
-        Operation op = instance.lastOperation() == null ? null : tx.operations().get(instance.lastOperation()).orElse(null);
-        InstancePass pass = new InstancePass(tx, instance, op, clock.instant());
+        InstancePass pass = new InstancePass(tx, found.get(), clock.instant());
         Outcome outcome = switch (instance.phase()) {
             // a late pass (say, after a report) must never bring it back
             case DELETED, PURGED -> Outcome.DONE;
@@ -180,6 +181,7 @@ public final class InstanceReconciler implements Reconciler {
             return Outcome.waiting("no capacity", NO_CAPACITY_RECHECK);
         }
         pass.instance = pass.instance.withPlacement(cell.get().id());
+        pass.cellAddress = new CellRepository.Address(cell.get().baseDomain(), cell.get().endpointTemplate());
         pass.condition("Placed", Condition.Status.True, "Placed", "placed on cell " + cell.get().id());
         pass.status(Phase.PROVISIONING, pass.instance.status().observedGeneration(), null, Condition.Status.False, "Provisioning",
                 "placed on cell " + cell.get().id());
@@ -246,6 +248,7 @@ public final class InstanceReconciler implements Reconciler {
     /** The instance's custom domains, each with a fingerprint of its certificate. */
     private static Map<String, String> domainsOf(InstancePass pass, String uid) {
         Map<String, String> domains = new java.util.TreeMap<>();
+        if (!pass.hasCustomDomains()) return domains;
         pass.tx.customDomains().ofInstance(uid).forEach(d -> domains.put(d.domain(), dev.tenantry.api.Hashes.sha256(d.certificatePem())));
         return domains;
     }
@@ -257,7 +260,7 @@ public final class InstanceReconciler implements Reconciler {
         Release release = pass.tx.catalog().release(i.spec().service(), i.spec().release()).orElse(null);
         Plan plan = pass.tx.catalog().plan(i.spec().service(), i.spec().plan()).orElse(null);
         if (release == null || plan == null) return Outcome.failed("release or plan of the instance no longer exists");
-        String baseDomain = pass.tx.cells().address(i.cell()).orElseThrow().baseDomain();
+        String baseDomain = pass.cellAddress.baseDomain();
         InstanceSecrets.Resolution secrets = InstanceSecrets.resolve(pass.tx, release.blueprint(), i.tenant(), i.spec().service(), i.uid());
         if (!secrets.missing().isEmpty()) return Outcome.failed(secrets.missingMessage(i.tenant(), i.spec().service()));
         Deployment deployment = DeploymentRenderer.render(i, tenant, release, plan, baseDomain, secrets.refs(), domainsOf(pass, i.uid()),
@@ -360,6 +363,6 @@ public final class InstanceReconciler implements Reconciler {
     static String endpoint(InstancePass pass) {
         Deployment d = pass.instance.deployment();
         if (d == null || d.host() == null) return null;
-        return pass.tx.cells().address(pass.instance.cell()).map(c -> c.endpoint(d.host())).orElse(null);
+        return pass.cellAddress == null ? null : pass.cellAddress.endpoint(d.host());
     }
 }

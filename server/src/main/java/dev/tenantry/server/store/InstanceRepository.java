@@ -5,6 +5,7 @@ import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.model.InstanceSpec;
 import dev.tenantry.api.model.InstanceStatus;
+import dev.tenantry.api.model.Operation;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -26,13 +27,18 @@ public final class InstanceRepository {
         this.h = h;
     }
 
-    public void insert(InstanceRecord r) {
-        h.createUpdate("insert into instances (uid, tenant, name, generation, spec, phase, status, last_operation)"
-                        + " values (:uid, :tenant, :name, :gen, cast(:spec as jsonb), :phase, cast(:status as jsonb), :op)")
+    /** Inserts the instance, with its first reconcile pass due now; returns it as stored (its times the database's). */
+    public InstanceRecord insert(InstanceRecord r) {
+        return h.createQuery("with inserted as (insert into instances (uid, tenant, name, generation, spec, phase, status, last_operation)"
+                        + " values (:uid, :tenant, :name, :gen, cast(:spec as jsonb), :phase, cast(:status as jsonb), :op) returning *),"
+                        + " leased as (insert into instance_leases (uid, reconcile_at) select uid, now() from inserted)"
+                        + " select * from inserted")
                 .bind("uid", r.uid()).bind("tenant", r.tenant()).bind("name", r.name()).bind("gen", r.generation())
                 .bind("spec", JsonColumns.write(r.spec())).bind("phase", r.phase().name())
-                .bind("status", JsonColumns.write(r.status())).bind("op", r.lastOperation()).execute();
-        h.createUpdate("insert into instance_leases (uid, reconcile_at) values (:uid, now())").bind("uid", r.uid()).execute();
+                .bind("status", JsonColumns.write(r.status())).bind("op", r.lastOperation())
+                .map((rs, c) -> new InstanceRecord(r.uid(), r.tenant(), r.name(), r.generation(), r.spec(), r.status(), null, null, null,
+                        false, 0, 0, r.lastOperation(), null, null, JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at")))
+                .one();
     }
 
     /** The live (not deleted) instance of that name, else the most recently deleted one. */
@@ -63,6 +69,26 @@ public final class InstanceRepository {
     public java.util.Map<String, InstanceRecord> byUids(java.util.Collection<String> uids) {
         return h.createQuery("select * from instances where uid = any(cast(:u as text[]))").bind("u", uids.toArray(String[]::new))
                 .map((rs, c) -> row(rs)).list().stream().collect(java.util.stream.Collectors.toMap(InstanceRecord::uid, r -> r));
+    }
+
+    /**
+     * What a reconcile pass starts from, in one statement: the instance's row locked, its last operation, its cell's
+     * address, and whether it has custom domains and a tenant database (so that a pass need not ask when it has none).
+     */
+    public record PassInputs(InstanceRecord instance, Operation operation, CellRepository.Address cellAddress,
+                             boolean hasCustomDomains, boolean hasDatabase) {}
+
+    public Optional<PassInputs> lockForPass(String uid) {
+        return h.createQuery("select i.*, " + OperationRepository.columns("o", "op_") + ", c.base_domain, c.endpoint_template,"
+                        + " exists (select 1 from custom_domains d where d.instance_uid = i.uid) as has_custom_domains,"
+                        + " exists (select 1 from instance_databases b where b.instance_uid = i.uid) as has_database"
+                        + " from instances i left join operations o on o.id = i.last_operation left join cells c on c.id = i.cell"
+                        + " where i.uid = :u for update of i")
+                .bind("u", uid)
+                .map((rs, c) -> new PassInputs(row(rs), rs.getString("op_id") == null ? null : OperationRepository.row(rs, "op_"),
+                        rs.getString("base_domain") == null ? null : new CellRepository.Address(rs.getString("base_domain"), rs.getString("endpoint_template")),
+                        rs.getBoolean("has_custom_domains"), rs.getBoolean("has_database")))
+                .findOne();
     }
 
     public Optional<InstanceRecord> lockByUid(String uid) {

@@ -42,9 +42,21 @@ public final class OperationRepository {
         return h.createQuery("select * from operations where id = :id").bind("id", id).map((rs, c) -> row(rs)).findOne();
     }
 
+    private static final List<String> COLUMNS = List.of("id", "type", "tenant", "target", "state", "steps", "error", "actor", "created_at", "updated_at");
+
+    /** The operation's columns of table alias {@code alias}, each named with {@code prefix} (to read one joined to another row). */
+    static String columns(String alias, String prefix) {
+        return String.join(", ", COLUMNS.stream().map(c -> alias + "." + c + " as " + prefix + c).toList());
+    }
+
     private static Operation row(ResultSet rs) throws SQLException {
-        return new Operation(rs.getString("id"), rs.getString("type"), rs.getString("tenant"), rs.getString("target"),
-                Operation.State.valueOf(rs.getString("state")), JsonColumns.read(rs, "steps", STEPS), rs.getString("error"),
-                rs.getString("actor"), JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at"));
+        return row(rs, "");
+    }
+
+    /** The operation in the row's columns named with {@code prefix} ({@link #columns}). */
+    static Operation row(ResultSet rs, String prefix) throws SQLException {
+        return new Operation(rs.getString(prefix + "id"), rs.getString(prefix + "type"), rs.getString(prefix + "tenant"), rs.getString(prefix + "target"),
+                Operation.State.valueOf(rs.getString(prefix + "state")), JsonColumns.read(rs, prefix + "steps", STEPS), rs.getString(prefix + "error"),
+                rs.getString(prefix + "actor"), JsonColumns.instant(rs, prefix + "created_at"), JsonColumns.instant(rs, prefix + "updated_at"));
     }
 }
