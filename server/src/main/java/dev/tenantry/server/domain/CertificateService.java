@@ -130,7 +130,7 @@ public final class CertificateService {
             InstanceStatus s = instance.status();
             List<Condition> conditions = new ArrayList<>(s.conditions().stream().filter(c -> !c.type().equals("Certificate")).toList());
             conditions.add(new Condition("Certificate", Condition.Status.True, "Issued", "TLS certificate for " + host + " valid until " + notAfter, now));
-            tx.instances().saveStatus(instance.withStatus(new InstanceStatus(s.phase(), s.observedGeneration(), s.release(), s.cell(),
+            tx.instances().saveStatusKeepingDeployment(instance.withStatus(new InstanceStatus(s.phase(), s.observedGeneration(), s.release(), s.cell(),
                     s.endpoint(), s.message(), conditions, s.replicas())));
         });
     }

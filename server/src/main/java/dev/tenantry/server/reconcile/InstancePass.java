@@ -164,7 +164,11 @@ final class InstancePass {
     boolean save() {
         boolean changed = !instance.equals(original) || !java.util.Objects.equals(operation, originalOperation) || !events.isEmpty();
         if (instance.generation() != original.generation() || !instance.spec().equals(original.spec())) tx.instances().saveSpec(instance);
-        if (!instance.equals(original)) tx.instances().saveStatus(instance);
+        if (!instance.equals(original)) {
+            // comparing is much cheaper than writing the deployment again (most passes do not render)
+            if (java.util.Objects.equals(instance.deployment(), original.deployment())) tx.instances().saveStatusKeepingDeployment(instance);
+            else tx.instances().saveStatus(instance);
+        }
         if (newOperation) tx.operations().insert(operation, instance.uid());
         if (operation != null && !operation.equals(originalOperation)) {
             if (!newOperation) tx.operations().update(operation);

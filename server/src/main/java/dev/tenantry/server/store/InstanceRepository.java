@@ -191,13 +191,24 @@ public final class InstanceRepository {
     }
 
     public void saveStatus(InstanceRecord r) {
-        h.createUpdate("update instances set phase = :phase, status = cast(:status as jsonb), observed_generation = :og,"
-                        + " cell = :cell, deployment = cast(:dep as jsonb), published = :pub, published_revision = :prev, last_operation = :op,"
-                        + " purge_at = :purgeAt, updated_at = now() where uid = :uid")
+        saveStatus(r, true);
+    }
+
+    /** The same, but the stored deployment is left as it is: for a change that did not render a new one (most passes). */
+    public void saveStatusKeepingDeployment(InstanceRecord r) {
+        saveStatus(r, false);
+    }
+
+    private void saveStatus(InstanceRecord r, boolean withDeployment) {
+        var update = h.createUpdate("update instances set phase = :phase, status = cast(:status as jsonb), observed_generation = :og,"
+                        + " cell = :cell," + (withDeployment ? " deployment = cast(:dep as jsonb)," : "")
+                        + " published = :pub, published_revision = :prev, last_operation = :op, purge_at = :purgeAt, updated_at = now() where uid = :uid")
                 .bind("uid", r.uid()).bind("phase", r.phase().name()).bind("status", JsonColumns.write(r.status()))
                 .bind("og", r.status().observedGeneration()).bind("cell", r.cell())
-                .bind("dep", JsonColumns.write(r.deployment())).bind("pub", r.published()).bind("prev", r.publishedRevision()).bind("op", r.lastOperation())
-                .bind("purgeAt", r.purgeAt() == null ? null : java.sql.Timestamp.from(r.purgeAt())).execute();
+                .bind("pub", r.published()).bind("prev", r.publishedRevision()).bind("op", r.lastOperation())
+                .bind("purgeAt", r.purgeAt() == null ? null : java.sql.Timestamp.from(r.purgeAt()));
+        if (withDeployment) update.bind("dep", JsonColumns.write(r.deployment()));
+        update.execute();
     }
 
     /** A row a report changes: whether it gets a pass, and whether that pass may wait a little ({@link #STARTING_PASS_DELAY}). */
