@@ -85,6 +85,18 @@ final class CpuMeter {
         return stat == null ? 0 : stat.ticks() / TICKS_PER_SECOND;
     }
 
+    /** CPU seconds a JVM's JIT compiler threads have used so far (those still running). */
+    static double compilerSeconds(long pid) throws IOException {
+        long total = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                ProcStat stat = ProcStat.read(task.resolve("stat"));
+                if (stat != null && stat.comm().matches("C[12] CompilerThre.*")) total += stat.ticks();
+            }
+        }
+        return total / TICKS_PER_SECOND;
+    }
+
     /**
      * CPU seconds used so far by the PostgreSQL of {@code dataDir}: its postmaster (the pid in postmaster.pid), with the
      * backends it has reaped, and its live backends. Other PostgreSQL servers on the machine (one still stopping, say)

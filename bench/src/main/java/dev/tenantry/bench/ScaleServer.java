@@ -39,6 +39,7 @@ final class ScaleServer implements AutoCloseable {
 
     static ScaleServer start(Path home) throws Exception {
         EmbeddedPostgres postgres = EmbeddedPostgres.start(home.resolve("postgres"));
+        if (!POSTGRES_SETTINGS.isEmpty()) postgres = withSettings(postgres, home.resolve("postgres"), POSTGRES_SETTINGS);
         if (DB_STATS) postgres = withStatementStatistics(postgres, home.resolve("postgres"));
         Path serverHome = Files.createDirectories(home.resolve("server"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -63,6 +64,28 @@ final class ScaleServer implements AutoCloseable {
 
     /** {@code -Dbench.dbStats=true}: PostgreSQL counts statements (pg_stat_statements) and can break its WAL down (pg_walinspect). */
     static final boolean DB_STATS = Boolean.getBoolean("bench.dbStats");
+
+    /**
+     * {@code -Dbench.postgresSettings=name=value,...}: PostgreSQL settings for the benchmark's database (say
+     * {@code shared_buffers=1GB}, sized for a large fleet; the embedded default is dev mode's 64MB).
+     */
+    static final List<String> POSTGRES_SETTINGS = System.getProperty("bench.postgresSettings", "").isBlank() ? List.of()
+            : List.of(System.getProperty("bench.postgresSettings").split(","));
+
+    /** The same PostgreSQL started again with these settings ({@code name=value}). */
+    private static EmbeddedPostgres withSettings(EmbeddedPostgres postgres, Path dataDir, List<String> settings) throws Exception {
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
+            for (String setting : settings) {
+                String[] nameValue = setting.split("=", 2);
+                if (nameValue.length != 2 || !nameValue[0].strip().matches("[a-z_.]+")) {
+                    throw new IllegalArgumentException("bench.postgresSettings: '" + setting + "' is not name=value");
+                }
+                c.createStatement().execute("alter system set " + nameValue[0].strip() + " = '" + nameValue[1].strip().replace("'", "''") + "'");
+            }
+        }
+        postgres.close();
+        return EmbeddedPostgres.start(dataDir);
+    }
 
     /** The same PostgreSQL started again with pg_stat_statements loaded, both extensions created. */
     private static EmbeddedPostgres withStatementStatistics(EmbeddedPostgres postgres, Path dataDir) throws Exception {

@@ -10,6 +10,13 @@ import java.time.Instant;
 
 /** Reading and writing jsonb and timestamptz columns. */
 final class JsonColumns {
+    /**
+     * Reads stored JSON: what the API accepts, but without looking for duplicate keys, which a jsonb column cannot hold
+     * (and which costs a set of names per object read).
+     */
+    private static final com.fasterxml.jackson.databind.ObjectReader STORED = Json.MAPPER.reader()
+            .without(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
     private JsonColumns() {}
 
     static String write(Object value) {
@@ -20,7 +27,7 @@ final class JsonColumns {
         String text = rs.getString(column);
         if (text == null) return null;
         try {
-            return Json.MAPPER.readValue(text, type);
+            return STORED.forType(type).readValue(text);
         } catch (JsonProcessingException e) {
             throw new SQLException("column " + column + " does not hold a valid " + type.getSimpleName(), e);
         }
@@ -30,7 +37,7 @@ final class JsonColumns {
         String text = rs.getString(column);
         if (text == null) return null;
         try {
-            return Json.MAPPER.readValue(text, type);
+            return STORED.forType(type).readValue(text);
         } catch (JsonProcessingException e) {
             throw new SQLException("column " + column + " does not hold valid JSON", e);
         }
