@@ -95,6 +95,24 @@ class BadInputIT extends WithPlane {
     }
 
     @Test
+    void concurrentCreatesOfOneNameMakeOneInstanceAndConflicts() throws Exception {
+        plane.createTenant("racer");
+        Map<String, Object> body = Map.of("name", "same", "service", "typed", "plan", "basic", "parameters", Map.of("workers", 1));
+        List<java.util.concurrent.Future<TestPlane.Reply>> replies = new ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) replies.add(threads.submit(() -> plane.post("/v1/tenants/racer/instances", body)));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (var reply : replies) {
+            TestPlane.Reply r = reply.get();
+            statuses.add(r.status());
+            if (r.status() == 409) assertThat(fields(r)).containsExactly("name");
+        }
+        assertThat(statuses).containsOnly(202, 409).filteredOn(s -> s == 202).hasSize(1);
+        assertThat(plane.get("/v1/tenants/racer/instances").json().path("items")).hasSize(1);
+    }
+
+    @Test
     void malformedJsonAndYaml() {
         TestPlane.Reply json = plane.send("POST", "/v1/tenants", "{\"id\": \"x\",", "application/json", plane.admin);
         assertThat(json.status()).isEqualTo(400);

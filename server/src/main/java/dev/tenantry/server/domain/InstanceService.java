@@ -109,9 +109,6 @@ public final class InstanceService {
             Release release = resolveRelease(tx, service, request.release());
             Map<String, Object> bound = ParameterBinder.bindRequest(release.blueprint(), request.parameters(), null);
             InstanceSecrets.requireSet(tx, release.blueprint(), tenant, service.name());
-            if (tx.instances().get(tenant, request.name()).filter(i -> !i.phase().isDeleted()).isPresent()) {
-                throw new ConflictException("name", "tenant '" + tenant + "' already has an instance '" + request.name() + "'");
-            }
             String uid = Ids.newId("ins", 16);
             Map<String, Object> parameters = secrets.sealParameters(tx, uid, release.blueprint(), bound, who.actor());
             InstanceSpec spec = new InstanceSpec(service.name(), plan.name(), release.version(), parameters);
@@ -124,7 +121,9 @@ public final class InstanceService {
             InstanceRecord instance = new InstanceRecord(uid, tenant, request.name(), 1,
                     spec, status, null, null, null,
                     false, 0, 0, op.id(), null, null, now, now);
-            InstanceRecord stored = tx.instances().insert(instance);
+            // the unique index of live names decides (no read before): a name taken is a 409, and nothing is written
+            InstanceRecord stored = tx.instances().insert(instance).orElseThrow(() ->
+                    new ConflictException("name", "tenant '" + tenant + "' already has an instance '" + request.name() + "'"));
             tx.operations().insert(op, instance.uid());
             tx.releaseHistory().record(instance.uid(), release.version(), null, op.id(), who.actor(), now);
             tx.events().append("instance.created", "tenants/" + target, tenant,

@@ -27,10 +27,14 @@ public final class InstanceRepository {
         this.h = h;
     }
 
-    /** Inserts the instance, with its first reconcile pass due now; returns it as stored (its times the database's). */
-    public InstanceRecord insert(InstanceRecord r) {
+    /**
+     * Inserts the instance, with its first reconcile pass due now; returns it as stored (its times the database's), or
+     * nothing when the tenant already has a live instance of that name.
+     */
+    public Optional<InstanceRecord> insert(InstanceRecord r) {
         return h.createQuery("with inserted as (insert into instances (uid, tenant, name, generation, spec, phase, status, last_operation)"
-                        + " values (:uid, :tenant, :name, :gen, cast(:spec as jsonb), :phase, cast(:status as jsonb), :op) returning *),"
+                        + " values (:uid, :tenant, :name, :gen, cast(:spec as jsonb), :phase, cast(:status as jsonb), :op)"
+                        + " on conflict (tenant, name) where " + LIVE.replace("i.", "") + " do nothing returning *),"
                         + " leased as (insert into instance_leases (uid, reconcile_at) select uid, now() from inserted)"
                         + " select * from inserted")
                 .bind("uid", r.uid()).bind("tenant", r.tenant()).bind("name", r.name()).bind("gen", r.generation())
@@ -38,7 +42,7 @@ public final class InstanceRepository {
                 .bind("status", JsonColumns.write(r.status())).bind("op", r.lastOperation())
                 .map((rs, c) -> new InstanceRecord(r.uid(), r.tenant(), r.name(), r.generation(), r.spec(), r.status(), null, null, null,
                         false, 0, 0, r.lastOperation(), null, null, JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at")))
-                .one();
+                .findOne();
     }
 
     /** The live (not deleted) instance of that name, else the most recently deleted one. */
@@ -245,6 +249,7 @@ public final class InstanceRepository {
         String firstStart = "(i.observed is null and i.phase = 'PROVISIONING' and cast(v.o as jsonb)->>'state' = 'STARTING')";
         List<String> due = new java.util.ArrayList<>();
         List<String> dueSoon = new java.util.ArrayList<>();
+        int[] toChange = {0};
         h.createQuery("select i.uid, (v.uid is null or (" + LIVE + " and " + decisive + ")) as due, coalesce(" + firstStart + ", false) as soon"
                         + " from instances i left join unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o) on v.uid = i.uid"
                         + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED') and (v.uid is not null and i.observed is distinct from"
@@ -252,13 +257,15 @@ public final class InstanceRepository {
                 .bind("cell", cell).bind("uids", uids).bind("obs", json).bind("removed", gone).bind("rev", agentRevision)
                 .map((rs, ctx) -> new ReportedRow(rs.getString("uid"), rs.getBoolean("due"), rs.getBoolean("soon")))
                 .forEach(row -> {
+                    toChange[0]++;
                     if (row.due()) (row.soon() ? dueSoon : due).add(row.uid());
                 });
+        if (toChange[0] == 0) return 0; // nothing moved (a heartbeat, most often): the updates below would change no row
         int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev"
                         + " from unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o)"
                         + " where i.uid = v.uid and i.cell = :cell and " + LIVE + " and i.observed is distinct from cast(v.o as jsonb)")
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("obs", json).execute();
-        int stopped = h.createUpdate("update instances i set observed = null, agent_revision = :rev"
+        int stopped = !full && gone.length == 0 ? 0 : h.createUpdate("update instances i set observed = null, agent_revision = :rev"
                         + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED')" + goneOnes + " and " + goneToUpdate)
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("removed", gone).execute();
         if (!due.isEmpty()) {
