@@ -200,6 +200,8 @@ public final class ScaleBenchmark {
         server.print("select " + perCreate + " from pg_stat_statements order by wal_bytes desc limit 15");
         System.out.println("statements per create, by calls:");
         server.print("select " + perCreate + " from pg_stat_statements order by calls desc limit 25");
+        System.out.println("row updates since the database was made, and how many stayed on their page (HOT: no index entries):");
+        server.print("select relname, n_tup_upd, n_tup_hot_upd from pg_stat_user_tables where n_tup_upd > 0 order by n_tup_upd desc limit 8");
     }
 
     private long runningInstances() throws Exception {
