@@ -92,8 +92,9 @@ public final class InstanceReconciler implements Reconciler {
     /** A condition {@code Reconciled=False} with the error and the next try; the next pass that succeeds removes it. */
     @Override
     public void showFailure(dev.tenantry.server.store.Tx tx, String uid, String reason, int failures) {
-        tx.instances().lockForPass(uid).ifPresent(inputs -> {
-            InstancePass pass = new InstancePass(tx, inputs, clock.instant());
+        // the instance alone: what the failing pass also read (its operation, say) may be what fails
+        tx.instances().lockByUid(uid).ifPresent(instance -> {
+            InstancePass pass = new InstancePass(tx, new InstanceRepository.PassInputs(instance, null, null, false, false), clock.instant());
             pass.condition("Reconciled", Condition.Status.False, "PassFailed", failures + " pass(es) in a row failed: " + reason
                     + "; the next in " + ReconcileBackoff.after(failures).toSeconds() + " s");
             pass.save();

@@ -77,23 +77,23 @@ public final class CellRepository {
     /** The same without waiting: empty when another transaction holds the cell's placement lock. */
     public java.util.OptionalInt tryLockAndCountInstances(String id) {
         boolean locked = h.createQuery("select pg_try_advisory_xact_lock(" + PLACEMENT_LOCK + ", hashtext(:id))").bind("id", id)
-                .mapTo(Boolean.class).one();
+                .map(FirstColumn.BOOLEAN).one();
         return locked ? java.util.OptionalInt.of(liveInstances(id)) : java.util.OptionalInt.empty();
     }
 
     private int liveInstances(String id) {
-        return h.createQuery("select live_instances from cells where id = :id").bind("id", id).mapTo(Integer.class).findOne().orElse(0);
+        return h.createQuery("select live_instances from cells where id = :id").bind("id", id).map(FirstColumn.INT).findOne().orElse(0);
     }
 
     /** Bumps the cell's desired-state revision, so that its agent's long poll returns; returns the new revision. */
     public long bumpRevision(String id) {
         return h.createQuery("update cells set revision = revision + 1 where id = :id returning revision").bind("id", id)
-                .mapTo(Long.class).one();
+                .map(FirstColumn.LONG).one();
     }
 
     /** The cell's revision; empty if there is no such cell. */
     public Optional<Long> revision(String id) {
-        return h.createQuery("select revision from cells where id = :id").bind("id", id).mapTo(Long.class).findOne();
+        return h.createQuery("select revision from cells where id = :id").bind("id", id).map(FirstColumn.LONG).findOne();
     }
 
     /**
@@ -107,7 +107,7 @@ public final class CellRepository {
                         + " and (last_seen is null or last_seen < now() - cast(:resolution as interval) or agent_id is distinct from :a))"
                         + " select exists (select 1 from cells where id = :id)")
                 .bind("id", id).bind("a", agentId).bind("resolution", SEEN_RESOLUTION.toMillis() + " milliseconds")
-                .mapTo(Boolean.class).one();
+                .map(FirstColumn.BOOLEAN).one();
     }
 
     private static Cell row(ResultSet rs) throws SQLException {

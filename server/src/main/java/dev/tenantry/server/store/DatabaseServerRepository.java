@@ -90,7 +90,7 @@ public final class DatabaseServerRepository {
     public List<String> saveReport(String cell, long agentRevision, boolean full, List<ObservedInstance> observed, List<String> removed) {
         // most cells run none: one cheap look instead of three statements on every report
         boolean any = h.createQuery("select exists (select 1 from database_servers where cell = :cell and deployment is not null)")
-                .bind("cell", cell).mapTo(Boolean.class).one();
+                .bind("cell", cell).map(FirstColumn.BOOLEAN).one();
         if (!any) return List.of();
         String[] uids = observed.stream().map(ObservedInstance::instanceUid).toArray(String[]::new);
         String[] json = observed.stream().map(JsonColumns::write).toArray(String[]::new);

@@ -309,7 +309,7 @@ public final class InstanceRepository {
                 }).list();
         if (!full) {
             removed.addAll(h.createQuery("select instance_uid from cell_departures where cell = :c and revision > :after and revision <= :revision")
-                    .bind("c", cell).bind("after", after).bind("revision", revision).mapTo(String.class).list());
+                    .bind("c", cell).bind("after", after).bind("revision", revision).map(FirstColumn.STRING).list());
         }
         return new CellDesiredState(cell, revision, full, deployments, removed, purged);
     }

@@ -44,7 +44,7 @@ public final class Leases {
                         + " and (lease_until is null or lease_until < now()) order by reconcile_at limit :limit"
                         + " for update skip locked) returning " + key)
                 .bind("owner", owner).bind("lease", lease.toMillis() + " milliseconds").bind("limit", limit)
-                .mapTo(String.class).list();
+                .map(FirstColumn.STRING).list();
     }
 
     /** Extends a lease its owner still holds by {@code lease} from now (a long pass's heartbeat); false when it is no longer theirs. */
