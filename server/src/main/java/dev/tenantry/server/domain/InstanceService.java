@@ -2,8 +2,6 @@ package dev.tenantry.server.domain;
 
 import dev.tenantry.api.blueprint.ParameterBinder;
 import dev.tenantry.api.model.Condition;
-import dev.tenantry.api.Hashes;
-import dev.tenantry.api.Json;
 import dev.tenantry.api.blueprint.Resources;
 import dev.tenantry.api.model.InstanceCreate;
 import dev.tenantry.api.model.InstanceScale;
@@ -16,12 +14,8 @@ import dev.tenantry.api.model.Page;
 import dev.tenantry.api.model.Phase;
 import dev.tenantry.api.model.Plan;
 import dev.tenantry.api.model.Release;
-import dev.tenantry.api.model.Service;
-import dev.tenantry.api.model.Tenant;
 import dev.tenantry.api.validation.Errors;
-import dev.tenantry.api.validation.Slugs;
 import dev.tenantry.server.signals.Signals;
-import dev.tenantry.server.store.IdempotencyRepository;
 import dev.tenantry.server.store.InstanceRecord;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.store.Tx;
@@ -50,6 +44,7 @@ public final class InstanceService {
 
     private final SecretService secrets;
     private final DeletedInstances deleted;
+    private final InstanceCreation creation;
 
     public InstanceService(Store store, Signals signals, Clock clock, SecretService secrets) {
         this.store = store;
@@ -57,6 +52,7 @@ public final class InstanceService {
         this.clock = clock;
         this.secrets = secrets;
         this.deleted = new DeletedInstances(store, signals, clock);
+        this.creation = new InstanceCreation(store, signals, clock, secrets);
     }
 
     /** Restores and purges of deleted instances. */
@@ -86,53 +82,7 @@ public final class InstanceService {
     /** The same, with {@code alsoInTx} done in the creating transaction (a fork's restore from a backup, say). */
     public Accepted create(Principal who, String tenant, InstanceCreate request, String idempotencyKey,
                            java.util.function.BiConsumer<Tx, InstanceRecord> alsoInTx) {
-        checkTenantAccess(who, tenant);
-        Errors errors = new Errors();
-        Slugs.check(errors, "name", request.name());
-        if (request.service() == null) errors.add("service", "is required");
-        if (request.plan() == null) errors.add("plan", "is required");
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > IdempotentRequests.MAX_KEY_LENGTH)) {
-            errors.add("Idempotency-Key", "must be 1 to 200 characters");
-        }
-        errors.throwIfAny();
-        String scope = who.tokenId() + "/" + tenant;
-        String requestHash = idempotencyKey == null ? null : Hashes.sha256(Json.write(request));
-        Accepted accepted = store.tx(tx -> {
-            if (idempotencyKey != null && !tx.idempotency().claim(scope, idempotencyKey, requestHash)) {
-                return replay(tx, tx.idempotency().find(scope, idempotencyKey).orElseThrow(), requestHash);
-            }
-            Tenant owner = tx.tenants().get(tenant).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + tenant + "'"));
-            Service service = tx.catalog().service(request.service())
-                    .orElseThrow(() -> new ValidationFailure("service", "no service '" + request.service() + "'"));
-            Plan plan = tx.catalog().plan(service.name(), request.plan())
-                    .orElseThrow(() -> new ValidationFailure("plan", CatalogNames.noPlan(tx, service.name(), request.plan())));
-            Release release = resolveRelease(tx, service, request.release());
-            Map<String, Object> bound = ParameterBinder.bindRequest(release.blueprint(), request.parameters(), null);
-            InstanceSecrets.requireSet(tx, release.blueprint(), tenant, service.name());
-            String uid = Ids.newId("ins", 16);
-            Map<String, Object> parameters = secrets.sealParameters(tx, uid, release.blueprint(), bound, who.actor());
-            InstanceSpec spec = new InstanceSpec(service.name(), plan.name(), release.version(), parameters);
-            Quotas.check(tx, owner, null, spec, plan, release);
-            Instant now = clock.instant();
-            String target = tenant + "/" + request.name();
-            Operation op = OperationProgress.start("instance.create", tenant, target, who.actor(), now, CREATE_STEPS);
-            InstanceStatus status = new InstanceStatus(Phase.PENDING, 0, null, null, null, "waiting for placement",
-                    List.of(new Condition("Ready", Condition.Status.False, "Provisioning", "instance is being provisioned", now)), List.of());
-            InstanceRecord instance = new InstanceRecord(uid, tenant, request.name(), 1,
-                    spec, status, null, null, null,
-                    false, 0, 0, op.id(), null, null, now, now);
-            // the unique index of live names decides (no read before): a name taken is a 409, and nothing is written
-            InstanceRecord stored = tx.instances().insert(instance).orElseThrow(() ->
-                    new ConflictException("name", "tenant '" + tenant + "' already has an instance '" + request.name() + "'"));
-            tx.operations().insert(op, instance.uid());
-            tx.releaseHistory().record(instance.uid(), release.version(), null, op.id(), who.actor(), now);
-            tx.events().append("instance.created", "tenants/" + target, tenant,
-                    Map.of("instance", target, "uid", instance.uid(), "operation", op.id(), "release", release.version()));
-            if (idempotencyKey != null) tx.idempotency().complete(scope, idempotencyKey, instance.uid(), op.id());
-            if (alsoInTx != null) alsoInTx.accept(tx, stored);
-            return new Accepted(stored, op);
-        });
-        return accepted.replayed() ? accepted : fired(signals, accepted);
+        return creation.create(who, tenant, request, idempotencyKey, alsoInTx);
     }
 
     /** Writes an accepted request in its transaction: the instance's status, its operation, a reconcile pass due now, and an event. */
@@ -149,13 +99,6 @@ public final class InstanceService {
         signals.fire(Signals.Topic.RECONCILE);
         signals.fire(Signals.Topic.EVENTS);
         return accepted;
-    }
-
-    private static Accepted replay(Tx tx, IdempotencyRepository.Entry first, String requestHash) {
-        if (!first.requestHash().equals(requestHash)) {
-            throw new IdempotencyKeyReusedException();
-        }
-        return new Accepted(tx.instances().byUid(first.instanceUid()).orElseThrow(), tx.operations().get(first.operationId()).orElseThrow(), true);
     }
 
     /** Starts tearing an instance down; asking again while it is being deleted returns the same operation. */
@@ -402,15 +345,6 @@ public final class InstanceService {
         if (instance.lastOperation() == null) return;
         tx.operations().get(instance.lastOperation()).filter(op -> !op.state().isDone())
                 .ifPresent(op -> tx.operations().update(OperationProgress.fail(op, "cancelled: the instance is being deleted", now)));
-    }
-
-    private static Release resolveRelease(Tx tx, Service service, String version) {
-        if (version != null) {
-            return tx.catalog().release(service.name(), version)
-                    .orElseThrow(() -> new ValidationFailure("release", CatalogNames.noRelease(tx, service.name(), version)));
-        }
-        if (service.latestRelease() == null) throw new ValidationFailure("service", "service '" + service.name() + "' has no release yet");
-        return tx.catalog().release(service.name(), service.latestRelease()).orElseThrow();
     }
 
     static void checkTenantAccess(Principal who, String tenant) {
