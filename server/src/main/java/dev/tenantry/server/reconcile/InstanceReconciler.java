@@ -261,6 +261,7 @@ public final class InstanceReconciler implements Reconciler {
         Release release = pass.tx.catalog().release(i.spec().service(), i.spec().release()).orElse(null);
         Plan plan = pass.tx.catalog().plan(i.spec().service(), i.spec().plan()).orElse(null);
         if (release == null || plan == null) return Outcome.failed("release or plan of the instance no longer exists");
+        if (pass.cellAddress == null) return Outcome.failed("cell " + i.cell() + " no longer exists");
         String baseDomain = pass.cellAddress.baseDomain();
         InstanceSecrets.Resolution secrets = InstanceSecrets.resolve(pass.tx, release.blueprint(), i.tenant(), i.spec().service(), i.uid());
         if (!secrets.missing().isEmpty()) return Outcome.failed(secrets.missingMessage(i.tenant(), i.spec().service()));

@@ -51,16 +51,11 @@ public final class CellRepository {
                 .map((rs, c) -> row(rs)).findOne();
     }
 
-    /** How a cell names its instances' hosts and endpoints (a cheap read: unlike {@link #get}, it does not count the cell's instances). */
+    /** How a cell names its instances' hosts and endpoints (a reconcile pass reads it with its instance: {@code InstanceRepository.lockForPass}). */
     public record Address(String baseDomain, String endpointTemplate) {
         public String endpoint(String host) {
             return endpointTemplate.replace("{host}", host);
         }
-    }
-
-    public Optional<Address> address(String id) {
-        return h.createQuery("select base_domain, endpoint_template from cells where id = :id").bind("id", id)
-                .map((rs, c) -> new Address(rs.getString("base_domain"), rs.getString("endpoint_template"))).findOne();
     }
 
     /**

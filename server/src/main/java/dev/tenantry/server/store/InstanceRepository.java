@@ -247,20 +247,16 @@ public final class InstanceRepository {
         // a new instance's first observation, its replicas starting, gets its pass a little later (STARTING_PASS_DELAY):
         // when they are healthy by then, as most are, one pass sees them running instead of two passes
         String firstStart = "(i.observed is null and i.phase = 'PROVISIONING' and cast(v.o as jsonb)->>'state' = 'STARTING')";
-        List<String> due = new java.util.ArrayList<>();
-        List<String> dueSoon = new java.util.ArrayList<>();
-        int[] toChange = {0};
-        h.createQuery("select i.uid, (v.uid is null or (" + LIVE + " and " + decisive + ")) as due, coalesce(" + firstStart + ", false) as soon"
+        List<ReportedRow> toChange = h.createQuery("select i.uid, (v.uid is null or (" + LIVE + " and " + decisive + ")) as due, coalesce(" + firstStart + ", false) as soon"
                         + " from instances i left join unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o) on v.uid = i.uid"
                         + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED') and (v.uid is not null and i.observed is distinct from"
                         + " cast(v.o as jsonb) or v.uid is null" + goneOnes + " and " + goneToUpdate + ")" + reportedOnly + " order by i.uid for update of i")
                 .bind("cell", cell).bind("uids", uids).bind("obs", json).bind("removed", gone).bind("rev", agentRevision)
                 .map((rs, ctx) -> new ReportedRow(rs.getString("uid"), rs.getBoolean("due"), rs.getBoolean("soon")))
-                .forEach(row -> {
-                    toChange[0]++;
-                    if (row.due()) (row.soon() ? dueSoon : due).add(row.uid());
-                });
-        if (toChange[0] == 0) return 0; // nothing moved (a heartbeat, most often): the updates below would change no row
+                .list();
+        if (toChange.isEmpty()) return 0; // nothing moved (a heartbeat, most often): the updates below would change no row
+        List<String> due = toChange.stream().filter(r -> r.due() && !r.soon()).map(ReportedRow::uid).toList();
+        List<String> dueSoon = toChange.stream().filter(r -> r.due() && r.soon()).map(ReportedRow::uid).toList();
         int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev"
                         + " from unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o)"
                         + " where i.uid = v.uid and i.cell = :cell and " + LIVE + " and i.observed is distinct from cast(v.o as jsonb)")
