@@ -65,7 +65,7 @@ public final class CellService {
         checkCellAccess(who, cell);
         Instant deadline = Instant.now().plus(maxWait);
         while (true) {
-            long mark = signals.mark(Signals.Topic.CELLS);
+            long mark = signals.mark(Signals.Topic.CELLS, cell);
             boolean waitOver = !Instant.now().isBefore(deadline);
             Optional<CellDesiredState> state = store.tx(tx -> {
                 long revision = tx.cells().revision(cell).orElseThrow(() -> new NotFoundException("cell", "no cell '" + cell + "'"));
@@ -73,7 +73,7 @@ public final class CellService {
             });
             if (state.isPresent()) return state.get();
             Duration left = Duration.between(Instant.now(), deadline);
-            signals.await(Signals.Topic.CELLS, mark, left.compareTo(RECHECK) < 0 ? left : RECHECK);
+            signals.await(Signals.Topic.CELLS, cell, mark, left.compareTo(RECHECK) < 0 ? left : RECHECK);
         }
     }
 

@@ -28,7 +28,7 @@ final class DedicatedServerSteps {
         if (found.isEmpty()) {
             long revision = pass.tx.cells().bumpRevision(cell.id());
             databases.createDedicated(pass.tx, pass.instance, cell.region(), cell.databaseAddress(), revision);
-            pass.cellChanged();
+            pass.cellChanged(cell.id());
             pass.stepRunning(DatabaseSteps.STEP, "starting its own PostgreSQL server on cell " + cell.id());
             pass.audit("instance.database-server-start", "success", "own PostgreSQL server " + DedicatedServer.name(pass.instance.uid())
                     + " on cell " + cell.id());
@@ -90,7 +90,7 @@ final class DedicatedServerSteps {
     static boolean removeUnused(InstancePass pass) {
         Optional<Dedicated> server = pass.tx.databaseServers().dedicatedTo(pass.instance.uid());
         if (server.isEmpty()) return false;
-        if (!server.get().removing() && remove(pass.tx, server.get().server().name())) pass.cellChanged();
+        if (!server.get().removing() && remove(pass.tx, server.get().server().name())) pass.cellChanged(null);
         return true;
     }
 }

@@ -20,7 +20,7 @@ final class DeletionSteps {
         if (pass.instance.cell() == null) return Outcome.DONE;
         long revision = pass.tx.cells().bumpRevision(pass.instance.cell());
         pass.instance = pass.instance.withPublication(false, revision);
-        pass.cellChanged();
+        pass.cellChanged(pass.instance.cell());
         pass.stepDone("unpublish", "removed from cell " + pass.instance.cell() + " at revision " + revision);
         pass.stepRunning("stop", "waiting for the agent to stop the replicas");
         return Outcome.DONE;

@@ -24,7 +24,7 @@ final class InstancePass {
     Operation operation;
     private final InstanceRecord original;
     private final Operation originalOperation;
-    private boolean cellChanged;
+    private final java.util.Set<String> changedCells = new java.util.HashSet<>();
     private boolean databasesChanged;
     private boolean newOperation;
     private final List<Runnable> events = new ArrayList<>();
@@ -135,8 +135,9 @@ final class InstancePass {
                 s.message(), conditions, s.replicas()));
     }
 
-    void cellChanged() {
-        cellChanged = true;
+    /** The desired state of {@code cell} changed (null: of a cell not known here); its long polls are woken after the commit. */
+    void cellChanged(String cell) {
+        changedCells.add(cell);
     }
 
     /** A tenant database was asked for work: the database workers are woken after the commit. */
@@ -148,8 +149,9 @@ final class InstancePass {
         return databasesChanged;
     }
 
-    boolean isCellChanged() {
-        return cellChanged;
+    /** The cells whose desired state changed; null among them: one not known here. */
+    java.util.Set<String> changedCells() {
+        return changedCells;
     }
 
     void event(String type, Map<String, Object> data) {

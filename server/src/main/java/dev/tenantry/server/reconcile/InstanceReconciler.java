@@ -74,19 +74,25 @@ public final class InstanceReconciler implements Reconciler {
         return resync.minusMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(resync.toMillis() / 10 + 1));
     }
 
+    /** A pass is one transaction, which locks its instance: no lease. */
+    @Override
+    public boolean holdsLeases() {
+        return false;
+    }
+
     @Override
     public java.util.List<String> claimDue(dev.tenantry.server.store.Tx tx, String owner, Duration lease, int limit) {
-        return tx.leases(Leases.Table.INSTANCES).claimDue(owner, lease, limit);
+        return tx.leases(Leases.Table.INSTANCES).due(limit);
     }
 
     @Override
     public boolean extendLease(dev.tenantry.server.store.Tx tx, String id, String owner, Duration lease) {
-        return tx.leases(Leases.Table.INSTANCES).extend(id, owner, lease);
+        return false;
     }
 
     @Override
     public int failed(dev.tenantry.server.store.Tx tx, String uid, String owner) {
-        return tx.leases(Leases.Table.INSTANCES).releaseAfterFailure(uid, owner, ReconcileBackoff::after);
+        return tx.leases(Leases.Table.INSTANCES).countFailure(uid, ReconcileBackoff::after);
     }
 
     /** A condition {@code Reconciled=False} with the error and the next try; the next pass that succeeds removes it. */
@@ -102,27 +108,31 @@ public final class InstanceReconciler implements Reconciler {
     }
 
     /**
-     * Runs one pass over an instance whose lease {@code owner} holds, and in the same transaction gives the
-     * lease back with the time of the next pass. Returns that time (null: only when something changes).
+     * Runs one pass over an instance if it is still due and no other transaction holds it, and in the same transaction
+     * schedules the next. Returns the time to it (null: only when something changes), or {@link #NOT_DUE}.
      */
     @Override
     public Duration reconcile(String uid, String owner) {
         PassResult result;
         try {
-            result = store.tx(tx -> pass(tx, uid, owner));
+            result = store.tx(tx -> pass(tx, uid));
         } finally {
             dev.tenantry.server.logging.LogContext.clear();
         }
-        if (result.cellChanged()) signals.fire(Signals.Topic.CELLS);
+        if (result == null) return NOT_DUE;
+        for (String cell : result.changedCells()) {
+            if (cell == null) signals.fire(Signals.Topic.CELLS);
+            else signals.fire(Signals.Topic.CELLS, cell);
+        }
         if (result.databasesChanged()) signals.fire(Signals.Topic.DATABASES);
         if (result.changed()) signals.fire(Signals.Topic.EVENTS);
         return result.next();
     }
 
-    /** One pass in the transaction {@code tx}: the instance locked, its steps run, its lease given back. */
-    private PassResult pass(dev.tenantry.server.store.Tx tx, String uid, String owner) {
-        Optional<InstanceRepository.PassInputs> found = tx.instances().lockForPass(uid);
-        if (found.isEmpty()) return new PassResult(null, false, false, false);
+    /** One pass in the transaction {@code tx}: the instance locked, its steps run, its next pass scheduled; null when not due. */
+    private PassResult pass(dev.tenantry.server.store.Tx tx, String uid) {
+        Optional<InstanceRepository.PassInputs> found = tx.instances().lockForPassIfDue(uid);
+        if (found.isEmpty()) return null;
         InstanceRecord instance = found.get().instance();
         dev.tenantry.server.logging.LogContext.of(instance.tenant(), instance.name());
         InstancePass pass = new InstancePass(tx, found.get(), clock.instant());
@@ -143,11 +153,11 @@ public final class InstanceReconciler implements Reconciler {
         };
         pass.clearCondition("Reconciled");
         boolean changed = pass.save();
-        tx.leases(Leases.Table.INSTANCES).release(uid, owner, next);
-        return new PassResult(next, changed, pass.isCellChanged(), pass.isDatabasesChanged());
+        tx.leases(Leases.Table.INSTANCES).reschedule(uid, next);
+        return new PassResult(next, changed, pass.changedCells(), pass.isDatabasesChanged());
     }
 
-    private record PassResult(Duration next, boolean changed, boolean cellChanged, boolean databasesChanged) {}
+    private record PassResult(Duration next, boolean changed, java.util.Set<String> changedCells, boolean databasesChanged) {}
 
     private Outcome liveSteps(InstancePass pass) {
         Outcome outcome = ensurePlaced(pass);
@@ -284,7 +294,7 @@ public final class InstanceReconciler implements Reconciler {
         if (pass.instance.published()) return Outcome.DONE;
         long revision = pass.tx.cells().bumpRevision(pass.instance.cell());
         pass.instance = pass.instance.withPublication(true, revision);
-        pass.cellChanged();
+        pass.cellChanged(pass.instance.cell());
         pass.stepDone("publish", "published to cell " + pass.instance.cell() + " at revision " + revision);
         pass.stepRunning("start", "waiting for the agent to start the replicas");
         pass.stepRunning("apply", "waiting for the agent to apply generation " + pass.instance.generation());

@@ -10,9 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Worker threads that claim due objects (instances, rollouts) through row leases ({@code FOR UPDATE SKIP LOCKED}),
- * run a reconcile pass on each and schedule the next. Several server replicas can run this against one
- * database: a lease is held by one worker at a time, and a crashed worker's lease expires.
+ * Worker threads that claim due objects (rollouts, databases, backups, webhooks) through row leases ({@code FOR UPDATE
+ * SKIP LOCKED}), run a reconcile pass on each and schedule the next. Several server replicas can run this against one
+ * database: a lease is held by one worker at a time, and a crashed worker's lease expires. Instances hold no lease: a
+ * worker looks which are due and each pass locks its instance in its one transaction, skipping one that is taken (a
+ * crashed worker's transaction ends with its connection).
  */
 public final class ReconcileLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
@@ -44,6 +46,9 @@ public final class ReconcileLoop implements AutoCloseable {
     private final String owner = Ids.newId("worker", 8);
     private final List<Thread> threads = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
+    /** Without leases: objects found due, not yet taken by a worker ({@link #takeAndRun}), and those queued or in a pass. */
+    private final java.util.Queue<String> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
     public ReconcileLoop(Store store, Signals signals, InstanceReconciler reconciler, Claims claims) {
@@ -92,16 +97,11 @@ public final class ReconcileLoop implements AutoCloseable {
         while (running) {
             try {
                 long mark = signals.mark(topic);
-                List<String> claimed = store.tx(tx -> reconciler.claimDue(tx, owner, lease, batch));
-                // a fire wakes one idle worker: a full batch may have left more due, for the next one
-                if (claimed.size() == batch) signals.fire(topic);
-                for (String uid : claimed) {
-                    if (!running) break;
-                    reconcileOne(uid);
-                }
+                boolean ran = reconciler.holdsLeases() ? claimAndRun() : takeAndRun();
                 if (errorsInARow > 0) log.info("The {} worker claims work again after {} failed attempts", name, errorsInARow);
                 errorsInARow = 0;
-                if (claimed.isEmpty()) signals.await(topic, mark, IDLE_WAIT);
+                // nothing ran: nothing was due, or what was is another's (a worker's, a report's) right now, whose commit fires
+                if (!ran) signals.await(topic, mark, IDLE_WAIT);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -116,13 +116,56 @@ public final class ReconcileLoop implements AutoCloseable {
         }
     }
 
-    private void reconcileOne(String uid) {
-        Thread heartbeat = Thread.ofVirtual().name(name + "-lease-" + uid).start(() -> renewWhileRunning(uid));
+    /** Claims a batch through leases and runs a pass on each; whether there was any. */
+    private boolean claimAndRun() {
+        List<String> claimed = store.tx(tx -> reconciler.claimDue(tx, owner, lease, batch));
+        // a fire wakes one idle worker: a full batch may have left more due, for the next one
+        if (claimed.size() == batch) signals.fire(topic);
+        for (String id : claimed) {
+            if (!running) break;
+            reconcileOne(id);
+        }
+        return !claimed.isEmpty();
+    }
+
+    /**
+     * Takes the next due object from the loop's queue and runs its pass. A worker that finds the queue empty fills it
+     * with a look at what is due, and wakes an idle worker for each object past its own: an object is in the queue or in
+     * a pass once, so that this replica's workers do not try the same one (another replica's may: its pass skips it).
+     * Whether a pass ran, or more is queued.
+     */
+    private boolean takeAndRun() {
+        String id = queue.poll();
+        if (id == null) {
+            int added = 0;
+            // past the ones this replica's workers are passing, which are still due until they commit
+            int look = batch + threads.size();
+            for (String found : store.read(tx -> reconciler.claimDue(tx, owner, lease, look))) {
+                if (queued.add(found)) {
+                    queue.add(found);
+                    added++;
+                }
+            }
+            for (int i = 1; i < added; i++) signals.fire(topic);
+            id = queue.poll();
+            if (id == null) return false;
+        }
         try {
-            reconciler.reconcile(uid, owner);
+            return reconcileOne(id) || !queue.isEmpty();
+        } finally {
+            queued.remove(id);
+        }
+    }
+
+    /** Runs a pass over the object (one that fails counts); false when it was no longer due. */
+    private boolean reconcileOne(String uid) {
+        Thread heartbeat = reconciler.holdsLeases() ? Thread.ofVirtual().name(name + "-lease-" + uid).start(() -> renewWhileRunning(uid)) : null;
+        try {
+            if (reconciler.reconcile(uid, owner) == Reconciler.NOT_DUE) return false;
             passes.incrementAndGet();
+            return true;
         } catch (RuntimeException e) {
-            heartbeat.interrupt();
+            if (heartbeat != null) heartbeat.interrupt();
             int failures = store.tx(tx -> reconciler.failed(tx, uid, owner));
             Duration next = ReconcileBackoff.after(failures);
             if (failures <= 1) {
@@ -135,8 +178,9 @@ public final class ReconcileLoop implements AutoCloseable {
             } catch (RuntimeException unshown) {
                 log.debug("Could not show the failure on {}: {}", uid, unshown.toString());
             }
+            return true;
         } finally {
-            heartbeat.interrupt();
+            if (heartbeat != null) heartbeat.interrupt();
         }
     }
 

@@ -6,7 +6,19 @@ import java.util.List;
 
 /** Objects of one kind reconciled through row leases by a {@link ReconcileLoop}: instances, rollouts. */
 interface Reconciler {
-    /** Claims up to {@code limit} objects whose pass is due. */
+    /** What {@link #reconcile} returns when it ran no pass: the object was no longer due (another worker took it). */
+    Duration NOT_DUE = Duration.ofMillis(-1);
+
+    /**
+     * Whether its objects are claimed through leases, renewed while a pass runs (a pass that spans transactions:
+     * migrations, backups, deliveries). Otherwise {@link #claimDue} only looks, and each pass takes its object's row
+     * lock in its one transaction (instances): no lease to write, renew and give back.
+     */
+    default boolean holdsLeases() {
+        return true;
+    }
+
+    /** Claims up to {@code limit} objects whose pass is due (or, without leases, names them). */
     List<String> claimDue(Tx tx, String owner, Duration lease, int limit);
 
     /** Extends the lease on an object whose pass is still running (false: it is no longer {@code owner}'s). */

@@ -28,6 +28,10 @@ public final class Signals {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition[] conditions = new Condition[Topic.values().length];
     private final long[] counters = new long[Topic.values().length];
+    /** Of {@link #counters}, the fires for every waiter of the topic (not for one key's). */
+    private final long[] unkeyed = new long[Topic.values().length];
+    /** Fires for one key's waiters (a cell's long polls), by topic and key. */
+    private final java.util.Map<Topic, java.util.Map<String, Long>> keyed = new java.util.EnumMap<>(Topic.class);
     private volatile boolean closed;
     private volatile java.util.function.Consumer<Topic> relay = topic -> { };
 
@@ -41,6 +45,22 @@ public final class Signals {
         relay.accept(topic);
     }
 
+    /**
+     * Wakes this replica's waiters of the topic for {@code key} (a cell: its long polls) and those waiting for the whole
+     * topic; the other replicas', which do not know the key, all of them.
+     */
+    public void fire(Topic topic, String key) {
+        lock.lock();
+        try {
+            counters[topic.ordinal()]++;
+            keyed.computeIfAbsent(topic, t -> new java.util.HashMap<>()).merge(key, 1L, Long::sum);
+            conditions[topic.ordinal()].signalAll();
+        } finally {
+            lock.unlock();
+        }
+        relay.accept(topic);
+    }
+
     /** Passes every fire on to {@code relay} too (to the other server replicas: {@code store.ReplicaSignals}). */
     public void relayTo(java.util.function.Consumer<Topic> relay) {
         this.relay = relay;
@@ -51,6 +71,7 @@ public final class Signals {
         lock.lock();
         try {
             counters[topic.ordinal()]++;
+            unkeyed[topic.ordinal()]++;
             if (topic.wakesOne) conditions[topic.ordinal()].signal();
             else conditions[topic.ordinal()].signalAll();
         } finally {
@@ -68,12 +89,35 @@ public final class Signals {
         }
     }
 
+    /** A number that changes whenever the topic fires for {@code key} or for all; pass it to {@link #await(Topic, String, long, Duration)}. */
+    public long mark(Topic topic, String key) {
+        lock.lock();
+        try {
+            return keyedCount(topic, key);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long keyedCount(Topic topic, String key) {
+        return unkeyed[topic.ordinal()] + keyed.getOrDefault(topic, java.util.Map.of()).getOrDefault(key, 0L);
+    }
+
     /** Waits until the topic fires after {@code mark} or the timeout passes; throws once the server is closing. */
     public void await(Topic topic, long mark, Duration timeout) throws InterruptedException {
+        awaitUntilChanged(topic, () -> counters[topic.ordinal()], mark, timeout);
+    }
+
+    /** Waits until the topic fires for {@code key} (or for all) after {@code mark}, or the timeout passes; fires for other keys do not end it. */
+    public void await(Topic topic, String key, long mark, Duration timeout) throws InterruptedException {
+        awaitUntilChanged(topic, () -> keyedCount(topic, key), mark, timeout);
+    }
+
+    private void awaitUntilChanged(Topic topic, java.util.function.LongSupplier count, long mark, Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
-            while (counters[topic.ordinal()] == mark && nanos > 0) {
+            while (count.getAsLong() == mark && nanos > 0) {
                 if (closed) throw new InterruptedException("the server is shutting down");
                 nanos = conditions[topic.ordinal()].awaitNanos(nanos);
             }

@@ -76,18 +76,25 @@ public final class InstanceRepository {
     }
 
     /**
-     * What a reconcile pass starts from, in one statement: the instance's row locked, its last operation, its cell's
+     * What a reconcile pass starts from, in one statement: the instance's row, its last operation, its cell's
      * address, and whether it has custom domains and a tenant database (so that a pass need not ask when it has none).
      */
     public record PassInputs(InstanceRecord instance, Operation operation, CellRepository.Address cellAddress,
                              boolean hasCustomDomains, boolean hasDatabase) {}
 
-    public Optional<PassInputs> lockForPass(String uid) {
+    /**
+     * These inputs when the instance's pass is due and no other transaction holds its row or its lease row: both
+     * locked, so that this pass is its only one until it commits, and a request for a pass meanwhile is applied after
+     * it (it waits for the lease row). Skipped, not waited for: a locked row is another pass's or a report's, which
+     * asks for a pass again. Nothing when the pass is not due (another worker ran it) or the rows are locked.
+     */
+    public Optional<PassInputs> lockForPassIfDue(String uid) {
         return h.createQuery("select i.*, " + OperationRepository.columns("o", "op_") + ", c.base_domain, c.endpoint_template,"
                         + " exists (select 1 from custom_domains d where d.instance_uid = i.uid) as has_custom_domains,"
                         + " exists (select 1 from instance_databases b where b.instance_uid = i.uid) as has_database"
-                        + " from instances i left join operations o on o.id = i.last_operation left join cells c on c.id = i.cell"
-                        + " where i.uid = :u for update of i")
+                        + " from instances i join instance_leases l on l.uid = i.uid left join operations o on o.id = i.last_operation"
+                        + " left join cells c on c.id = i.cell where i.uid = :u and l.reconcile_at <= now()"
+                        + " and (l.lease_until is null or l.lease_until < now()) for update of i, l skip locked")
                 .bind("u", uid)
                 .map((rs, c) -> new PassInputs(row(rs), rs.getString("op_id") == null ? null : OperationRepository.row(rs, "op_"),
                         rs.getString("base_domain") == null ? null : new CellRepository.Address(rs.getString("base_domain"), rs.getString("endpoint_template")),

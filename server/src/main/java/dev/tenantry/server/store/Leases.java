@@ -47,6 +47,38 @@ public final class Leases {
                 .map(FirstColumn.STRING).list();
     }
 
+    /**
+     * Up to {@code limit} rows whose reconcile time has come and that no lease holds, earliest first: a look, nothing
+     * claimed. For passes that take their row's lock in their own transaction instead of a lease (instances).
+     */
+    public List<String> due(int limit) {
+        return h.createQuery("select " + key + " from " + table + " where reconcile_at <= now() and (lease_until is null or lease_until < now())"
+                        + " order by reconcile_at limit :limit")
+                .bind("limit", limit).map(FirstColumn.STRING).list();
+    }
+
+    /** Schedules the next pass of a row this transaction has locked for its pass ({@code next} null: only when something changes). */
+    public void reschedule(String id, Duration next) {
+        h.createUpdate("update " + table + " set reconcile_at = case"
+                        + " when :next::bigint is null then null else now() + cast(:next || ' milliseconds' as interval) end,"
+                        + " reconcile_requested = false, reconcile_failures = 0 where " + key + " = :id")
+                .bind("id", id).bind("next", next == null ? null : next.toMillis()).execute();
+    }
+
+    /**
+     * After a failed pass of a row that no lease held (its transaction rolled back): counts the failure and schedules
+     * the next pass after {@code backoff} of the failures in a row. Returns them; 0 when the row is gone.
+     */
+    public int countFailure(String id, java.util.function.IntFunction<Duration> backoff) {
+        Integer failures = h.createQuery("select reconcile_failures + 1 from " + table + " where " + key + " = :id for update")
+                .bind("id", id).mapTo(Integer.class).findOne().orElse(null);
+        if (failures == null) return 0;
+        h.createUpdate("update " + table + " set reconcile_requested = false, reconcile_failures = :failures,"
+                        + " reconcile_at = now() + cast(:next || ' milliseconds' as interval) where " + key + " = :id")
+                .bind("id", id).bind("failures", failures).bind("next", backoff.apply(failures).toMillis()).execute();
+        return failures;
+    }
+
     /** Extends a lease its owner still holds by {@code lease} from now (a long pass's heartbeat); false when it is no longer theirs. */
     public boolean extend(String id, String owner, Duration lease) {
         return h.createUpdate("update " + table + " set lease_until = now() + cast(:lease as interval) where " + key + " = :id and lease_owner = :owner")

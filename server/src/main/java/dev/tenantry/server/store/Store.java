@@ -82,6 +82,18 @@ public final class Store {
                 && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"));
     }
 
+    /**
+     * Runs {@code work}, which only reads, outside a transaction: each statement sees what was committed when it ran.
+     * For a single look (is work due?) it saves the round trips of a BEGIN and a COMMIT.
+     */
+    public <T> T read(Function<Tx, T> work) {
+        try {
+            return jdbi.withHandle(handle -> work.apply(new Tx(handle, cellOnlineWindow, catalog)));
+        } catch (StatementException e) {
+            throw translate(e);
+        }
+    }
+
     public void run(Consumer<Tx> work) {
         tx(tx -> {
             work.accept(tx);

@@ -56,6 +56,36 @@ class SignalsTest {
     }
 
     @Test
+    void aFireForOneCellWakesItsLongPollsAndTheWholeTopicsWaitersButNotOtherCells() {
+        startWaiters(Signals.Topic.CELLS, 1);
+        List<String> wokenCells = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (String cell : List.of("a", "b")) {
+            long mark = signals.mark(Signals.Topic.CELLS, cell);
+            waiters.add(Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    signals.await(Signals.Topic.CELLS, cell, mark, Duration.ofMinutes(1));
+                    wokenCells.add(cell);
+                } catch (InterruptedException e) {
+                    // closed by the test's end
+                }
+            }));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> signals.waiting(Signals.Topic.CELLS) == 3);
+        List<Signals.Topic> relayed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        signals.relayTo(relayed::add);
+
+        signals.fire(Signals.Topic.CELLS, "a");
+        await().atMost(Duration.ofSeconds(10)).until(() -> wokenCells.equals(List.of("a")) && woken.get() == 1);
+        assertThat(relayed).as("other replicas hear the topic").containsExactly(Signals.Topic.CELLS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> signals.waiting(Signals.Topic.CELLS) == 1);
+        assertThat(wokenCells).as("cell b's poll went back to waiting").containsExactly("a");
+
+        signals.receive(Signals.Topic.CELLS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> wokenCells.size() == 2);
+        assertThat(wokenCells).as("a fire from another replica, for no one cell, wakes every cell's").containsExactly("a", "b");
+    }
+
+    @Test
     void aFireBeforeTheWaitIsNotMissed() throws InterruptedException {
         long mark = signals.mark(Signals.Topic.RECONCILE);
         signals.fire(Signals.Topic.RECONCILE);
