@@ -120,12 +120,37 @@ final class ScaleServer implements AutoCloseable {
         return DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
     }
 
+    /**
+     * A number the benchmark asks PostgreSQL for (a count), on its one probe connection: its backend's CPU is the
+     * benchmark's, not the server's ({@link #probeSeconds}), and no connection is opened per question.
+     */
     long count(String sql) throws SQLException {
-        try (Connection c = database(); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
+        probeLock.lock();
+        try {
+            if (probe == null) {
+                probe = database();
+                try (ResultSet rs = probe.createStatement().executeQuery("select pg_backend_pid()")) {
+                    rs.next();
+                    probePid = rs.getLong(1);
+                }
+            }
+            try (ResultSet rs = probe.createStatement().executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } finally {
+            probeLock.unlock();
         }
     }
+
+    /** CPU seconds PostgreSQL has spent so far answering the benchmark's counts (its probe connection's backend). */
+    double probeSeconds() {
+        return probePid == 0 ? 0 : CpuMeter.processSeconds(probePid);
+    }
+
+    private final java.util.concurrent.locks.ReentrantLock probeLock = new java.util.concurrent.locks.ReentrantLock();
+    private Connection probe;
+    private volatile long probePid;
 
     String text(String sql) throws SQLException {
         try (Connection c = database(); ResultSet rs = c.createStatement().executeQuery(sql)) {
@@ -168,6 +193,7 @@ final class ScaleServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (!closed.compareAndSet(false, true)) return;
+        if (probe != null) probe.close();
         process.destroy();
         if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
         postgres.close();

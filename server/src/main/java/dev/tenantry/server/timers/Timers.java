@@ -29,8 +29,13 @@ public final class Timers implements AutoCloseable {
     public static final Duration AUDIT_VERIFY = Duration.ofHours(1);
     /** How often instances whose plan's backup schedule fired are looked for (a backup starts at most this long after its time). */
     public static final Duration BACKUP_SCHEDULE_CHECK = Duration.ofSeconds(30);
-    /** How often the alert rules are evaluated (an alert fires at most this long, plus polling, after its condition holds). */
+    /**
+     * How often the alert rules are evaluated (an alert fires at most this long, plus polling, after its condition holds),
+     * or less often when an evaluation takes longer than a twentieth of it ({@link #ALERT_CHECK_FACTOR}).
+     */
     public static final Duration ALERT_CHECK = Duration.ofSeconds(10);
+    /** The wait after an evaluation is at least this many times as long as it took: at most 5 % of a replica's time. */
+    public static final int ALERT_CHECK_FACTOR = 19;
     /** How often tenant databases are measured for usage (storage between two measurements counts at their mean size). */
     public static final Duration DATABASE_SIZE_CHECK = Duration.ofMinutes(5);
     private static final Logger log = LoggerFactory.getLogger(Timers.class);
@@ -69,7 +74,7 @@ public final class Timers implements AutoCloseable {
                     int queued = services.backups().enqueueScheduled();
                     if (queued > 0) log.info("Backing up {} instance(s) on their plans' schedules", queued);
                 });
-        RecurringTask<Void> alerts = Tasks.recurring("alerts", FixedDelay.of(ALERT_CHECK))
+        RecurringTask<Void> alerts = Tasks.recurring("alerts", new ProportionalDelay(ALERT_CHECK, ALERT_CHECK_FACTOR))
                 .execute((instance, context) -> {
                     var evaluation = services.alerts().evaluate();
                     if (evaluation.fired() + evaluation.resolved() > 0) {
