@@ -228,6 +228,7 @@ public final class Agent implements AutoCloseable {
     private void reportLoop() {
         Map<String, ObservedInstance> reported = new HashMap<>();
         long lastFull = 0;
+        long fullEvery = 0;
         long lastHeartbeat = 0;
         while (running) {
             try {
@@ -241,7 +242,7 @@ public final class Agent implements AutoCloseable {
                     changeLock.unlock();
                 }
                 long now = System.nanoTime();
-                boolean full = lastFull == 0 || now - lastFull >= config.timing().fullReport().toNanos();
+                boolean full = lastFull == 0 || now - lastFull >= fullEvery;
                 boolean heartbeat = full || now - lastHeartbeat >= config.timing().heartbeat().toNanos();
                 Set<String> trafficMoved = trafficMoved(reported);
                 if (!wasChanged && !heartbeat && trafficMoved.isEmpty()) continue;
@@ -255,7 +256,10 @@ public final class Agent implements AutoCloseable {
                     lastFull = 0; // after a failed report, the next one says everything
                     throw e;
                 }
-                if (full) lastFull = now;
+                if (full) {
+                    lastFull = now;
+                    fullEvery = config.timing().nextFullReportNanos(java.util.concurrent.ThreadLocalRandom.current());
+                }
                 if (heartbeat) lastHeartbeat = now;
                 purgesReported(applied.getValue());
                 delta.applyTo(reported);

@@ -24,4 +24,14 @@ public record AgentTiming(Duration longPoll, Duration heartbeat, Duration fullRe
             throw new IllegalArgumentException("fullReport must be between the heartbeat (" + heartbeat + ") and 24 h, not " + fullReport);
         }
     }
+
+    /**
+     * The time until the next full report, in nanoseconds: {@code fullReport} less up to a tenth of it at random, so
+     * that agents started together (a fleet's, a benchmark's) drift apart instead of having the server compare every
+     * cell's instances at the same moment.
+     */
+    public long nextFullReportNanos(java.util.random.RandomGenerator random) {
+        long every = fullReport.toNanos();
+        return every - random.nextLong(every / 10 + 1);
+    }
 }
