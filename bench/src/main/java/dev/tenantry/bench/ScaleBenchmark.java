@@ -117,9 +117,12 @@ public final class ScaleBenchmark {
     private static final String COMMITS = "select xact_commit from pg_stat_database where datname = current_database()";
     private static final String WAL_BYTES = "select wal_bytes::bigint from pg_stat_wal";
 
-    /** What the create phase measured: instances running, per second, and CPU of the server JVM and PostgreSQL per create. */
-    /** {@code serverCompilerCpu}: the part of {@code serverCpu} its JIT compiler threads used (the JVM warming up). */
-    /** {@code postgresCpu}: PostgreSQL's CPU less {@code probeCpu}, what its counts of running instances cost (the benchmark's, not the server's). */
+    /**
+     * What the create phase measured: instances running, per second, and CPU of the server JVM and PostgreSQL per create.
+     * {@code serverCompilerCpu}: the part of {@code serverCpu} its JIT compiler threads used (the JVM warming up);
+     * {@code postgresCpu}: PostgreSQL's CPU less {@code probeCpu}, what its counts of running instances cost (the
+     * benchmark's, not the server's).
+     */
     record Creates(long running, double seconds, double serverCpu, double serverCompilerCpu, double postgresCpu, double probeCpu) {
         double perSecond() {
             return running / seconds;

@@ -49,6 +49,7 @@ public final class ReconcileLoop implements AutoCloseable {
     /** Without leases: objects found due, not yet taken by a worker ({@link #takeAndRun}), and those queued or in a pass. */
     private final java.util.Queue<String> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile int workers;
     private volatile boolean running = true;
 
     public ReconcileLoop(Store store, Signals signals, InstanceReconciler reconciler, Claims claims) {
@@ -86,6 +87,7 @@ public final class ReconcileLoop implements AutoCloseable {
     }
 
     public ReconcileLoop start(int workers) {
+        this.workers = workers;
         for (int i = 0; i < workers; i++) {
             threads.add(Thread.ofPlatform().name(name + "-" + i).daemon().start(this::work));
         }
@@ -139,14 +141,15 @@ public final class ReconcileLoop implements AutoCloseable {
         if (id == null) {
             int added = 0;
             // past the ones this replica's workers are passing, which are still due until they commit
-            int look = batch + threads.size();
+            int look = batch + workers;
             for (String found : store.read(tx -> reconciler.claimDue(tx, owner, lease, look))) {
                 if (queued.add(found)) {
                     queue.add(found);
                     added++;
                 }
             }
-            for (int i = 1; i < added; i++) signals.fire(topic);
+            // the queue is this replica's: its idle workers are woken, the other replicas' are not told
+            for (int i = 1; i < added; i++) signals.receive(topic);
             id = queue.poll();
             if (id == null) return false;
         }
@@ -161,7 +164,7 @@ public final class ReconcileLoop implements AutoCloseable {
     private boolean reconcileOne(String uid) {
         Thread heartbeat = reconciler.holdsLeases() ? Thread.ofVirtual().name(name + "-lease-" + uid).start(() -> renewWhileRunning(uid)) : null;
         try {
-            if (reconciler.reconcile(uid, owner) == Reconciler.NOT_DUE) return false;
+            if (Reconciler.NOT_DUE.equals(reconciler.reconcile(uid, owner))) return false;
             passes.incrementAndGet();
             return true;
         } catch (RuntimeException e) {

@@ -50,6 +50,7 @@ public final class Signals {
      * topic; the other replicas', which do not know the key, all of them.
      */
     public void fire(Topic topic, String key) {
+        if (topic.wakesOne) throw new IllegalArgumentException(topic + " wakes one worker at a time: its fires name no key");
         lock.lock();
         try {
             counters[topic.ordinal()]++;

@@ -27,6 +27,9 @@ public final class Leases {
         }
     }
 
+    /** The time of the next pass: {@code :next} milliseconds from now, or none ({@code :next} null: only when something changes). */
+    private static final String NEXT_PASS = "case when :next::bigint is null then null else now() + cast(:next || ' milliseconds' as interval) end";
+
     private final Handle h;
     private final String table;
     private final String key;
@@ -59,8 +62,7 @@ public final class Leases {
 
     /** Schedules the next pass of a row this transaction has locked for its pass ({@code next} null: only when something changes). */
     public void reschedule(String id, Duration next) {
-        h.createUpdate("update " + table + " set reconcile_at = case"
-                        + " when :next::bigint is null then null else now() + cast(:next || ' milliseconds' as interval) end,"
+        h.createUpdate("update " + table + " set reconcile_at = " + NEXT_PASS + ","
                         + " reconcile_requested = false, reconcile_failures = 0 where " + key + " = :id")
                 .bind("id", id).bind("next", next == null ? null : next.toMillis()).execute();
     }
@@ -88,8 +90,7 @@ public final class Leases {
     /** Gives the lease back; {@code next} schedules the next pass (null: only when something changes). */
     public void release(String id, String owner, Duration next) {
         h.createUpdate("update " + table + " set lease_owner = null, lease_until = null,"
-                        + " reconcile_at = case when reconcile_requested then now()"
-                        + " when :next::bigint is null then null else now() + cast(:next || ' milliseconds' as interval) end,"
+                        + " reconcile_at = case when reconcile_requested then now() else " + NEXT_PASS + " end,"
                         + " reconcile_requested = false, reconcile_failures = 0 where " + key + " = :id and lease_owner = :owner")
                 .bind("id", id).bind("owner", owner).bind("next", next == null ? null : next.toMillis()).execute();
     }

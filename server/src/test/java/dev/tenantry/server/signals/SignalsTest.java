@@ -83,6 +83,8 @@ class SignalsTest {
         signals.receive(Signals.Topic.CELLS);
         await().atMost(Duration.ofSeconds(10)).until(() -> wokenCells.size() == 2);
         assertThat(wokenCells).as("a fire from another replica, for no one cell, wakes every cell's").containsExactly("a", "b");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> signals.fire(Signals.Topic.RECONCILE, "a"))
+                .as("a topic whose fire wakes one worker names no key").isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

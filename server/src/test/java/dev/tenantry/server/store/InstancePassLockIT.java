@@ -52,8 +52,9 @@ class InstancePassLockIT {
 
                 CompletableFuture<Integer> report = CompletableFuture.supplyAsync(() -> store.tx(tx -> tx.instances().saveReport("c1", 1, false,
                         List.of(new ObservedInstance("ins", 1, ObservedInstance.State.RUNNING, null, List.of(), null, null)), List.of())));
-                Thread.sleep(500);
-                assertThat(report).as("the report waits for the pass").isNotDone();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> setup.createQuery(
+                        "select count(*) from pg_stat_activity where wait_event_type = 'Lock'").mapTo(Integer.class).one() == 1);
+                assertThat(report).as("the report waits for the pass's lock").isNotDone();
                 new Leases(pass, Leases.Table.INSTANCES).reschedule("ins", Duration.ofHours(1));
                 pass.commit();
                 assertThat(report.get(10, TimeUnit.SECONDS)).as("rows the report changed").isEqualTo(1);
