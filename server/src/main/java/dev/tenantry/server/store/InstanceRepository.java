@@ -222,66 +222,13 @@ public final class InstanceRepository {
         update.execute();
     }
 
-    /** A row a report changes: whether it gets a pass, and whether that pass may wait a little ({@link #STARTING_PASS_DELAY}). */
-    private record ReportedRow(String uid, boolean due, boolean soon) {}
-
     /**
-     * Stores an agent's report of its cell in two statements: each reported instance whose observation changed,
-     * and each instance the agent no longer runs (null observation): those it names as removed, or, in a full
-     * report, every instance of the cell it does not list. Instances whose observed state or generation changed,
-     * and deleting or purging ones once the agent has caught up with their removal, get a reconcile pass. Returns
-     * how many rows changed.
+     * Stores an agent's report of its cell ({@link InstanceReports}): instances whose observation changed, and those
+     * it no longer runs; those whose observed state, generation or message moved get a reconcile pass. Returns how many
+     * rows changed.
      */
     public int saveReport(String cell, long agentRevision, boolean full, List<ObservedInstance> observed, List<String> removed) {
-        String[] uids = observed.stream().map(ObservedInstance::instanceUid).toArray(String[]::new);
-        String[] json = observed.stream().map(JsonColumns::write).toArray(String[]::new);
-        // a pass is due only when the observed state, generation or message moved (the message tells a rollout's
-        // progress, slot by slot); replica details (pids, restarts) are shown from the observation itself
-        // (InstanceRecord.toApi), without a pass
-        String decisive = "(i.observed is null or i.observed->>'state' is distinct from cast(v.o as jsonb)->>'state'"
-                + " or i.observed->>'generation' is distinct from cast(v.o as jsonb)->>'generation'"
-                + " or i.observed->>'message' is distinct from cast(v.o as jsonb)->>'message')";
-        String[] gone = removed.toArray(String[]::new);
-        String goneOnes = full ? " and i.uid <> all(cast(:uids as text[]))" : " and i.uid = any(cast(:removed as text[]))";
-        String goneToUpdate = "(i.observed is not null or (i.phase in ('DELETING', 'PURGING') and i.agent_revision < :rev))";
-        // a report of changes names every row it may touch: found by key, not by reading the cell's every instance
-        String reportedOnly = full ? "" : " and (i.uid = any(cast(:uids as text[])) or i.uid = any(cast(:removed as text[])))";
-        // the rows the two updates below change are locked in uid order first, as every transaction that locks several
-        // instances does: the updates would lock them in whatever order their plan visits them, and deadlock with a
-        // rollout's pass; rows whose observation did not change (most of a heartbeat's) are not locked
-        // the same query, on the rows as they are before the updates, names those that get a pass (their lease rows
-        // are asked for one after the updates, in the same uid order)
-        // a new instance's first observation, its replicas starting, gets its pass a little later (STARTING_PASS_DELAY):
-        // when they are healthy by then, as most are, one pass sees them running instead of two passes
-        String firstStart = "(i.observed is null and i.phase = 'PROVISIONING' and cast(v.o as jsonb)->>'state' = 'STARTING')";
-        List<ReportedRow> toChange = h.createQuery("select i.uid, (v.uid is null or (" + LIVE + " and " + decisive + ")) as due, coalesce(" + firstStart + ", false) as soon"
-                        + " from instances i left join unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o) on v.uid = i.uid"
-                        + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED') and (v.uid is not null and i.observed is distinct from"
-                        + " cast(v.o as jsonb) or v.uid is null" + goneOnes + " and " + goneToUpdate + ")" + reportedOnly + " order by i.uid for update of i")
-                .bind("cell", cell).bind("uids", uids).bind("obs", json).bind("removed", gone).bind("rev", agentRevision)
-                .map((rs, ctx) -> new ReportedRow(rs.getString("uid"), rs.getBoolean("due"), rs.getBoolean("soon")))
-                .list();
-        if (toChange.isEmpty()) return 0; // nothing moved (a heartbeat, most often): the updates below would change no row
-        List<String> due = toChange.stream().filter(r -> r.due() && !r.soon()).map(ReportedRow::uid).toList();
-        List<String> dueSoon = toChange.stream().filter(r -> r.due() && r.soon()).map(ReportedRow::uid).toList();
-        int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev"
-                        + " from unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o)"
-                        + " where i.uid = v.uid and i.cell = :cell and " + LIVE + " and i.observed is distinct from cast(v.o as jsonb)")
-                .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("obs", json).execute();
-        int stopped = !full && gone.length == 0 ? 0 : h.createUpdate("update instances i set observed = null, agent_revision = :rev"
-                        + " where i.cell = :cell and i.phase not in ('DELETED', 'PURGED')" + goneOnes + " and " + goneToUpdate)
-                .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("removed", gone).execute();
-        if (!due.isEmpty()) {
-            h.createUpdate("update instance_leases set reconcile_at = least(reconcile_at, now()), reconcile_requested = lease_owner is not null"
-                    + " where uid = any(cast(:due as text[]))").bind("due", due.toArray(String[]::new)).execute();
-        }
-        if (!dueSoon.isEmpty()) {
-            // a pass running now schedules its own next one when it ends
-            h.createUpdate("update instance_leases set reconcile_at = least(reconcile_at, now() + cast(:delay as interval))"
-                    + " where uid = any(cast(:due as text[])) and lease_owner is null").bind("due", dueSoon.toArray(String[]::new))
-                    .bind("delay", STARTING_PASS_DELAY.toMillis() + " milliseconds").execute();
-        }
-        return reported + stopped;
+        return new InstanceReports(h).save(cell, agentRevision, full, observed, removed);
     }
 
     /**

@@ -53,6 +53,54 @@ class StartingReportIT {
         }
     }
 
+    @Test
+    void aReportOfChangesWritesOnlyTheNamedRowsOfItsOwnCellThatMoved() throws Exception {
+        Path home = Files.createTempDirectory("tenantry-changes-");
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(home.resolve("pgdata"));
+             Database database = new Database(pg.jdbcUrl(), pg.user(), pg.password());
+             Handle h = database.jdbi().open()) {
+            CellRepository cells = new CellRepository(h, Duration.ofSeconds(45));
+            cells.upsert("c1", new CellRegistration("r", "hollow", 10, "localhost", "http://{host}"));
+            cells.upsert("c2", new CellRegistration("r", "hollow", 10, "localhost", "http://{host}"));
+            h.execute("insert into tenants (id, name) values ('t', 't')");
+            InstanceRepository instances = new InstanceRepository(h);
+            for (String uid : List.of("a-running", "b-stopping", "c-purging", "d-other-cell")) {
+                instances.insert(new InstanceRecord(uid, "t", uid, 1, new InstanceSpec("s", "p", "1.0.0", Map.of()),
+                        new InstanceStatus(Phase.PROVISIONING, 0, null, null, null, "placed", List.of(), List.of()), null, null, null,
+                        false, 0, 0, null, null, null, Instant.now(), Instant.now()));
+            }
+            h.execute("update instances set cell = 'c1', phase = 'RUNNING', published = true,"
+                    + " observed = jsonb_build_object('instanceUid', uid, 'generation', 1, 'state', 'RUNNING')");
+            h.execute("update instances set cell = 'c2' where uid = 'd-other-cell'");
+            h.execute("update instances set phase = 'PURGING', observed = null, agent_revision = 1 where uid = 'c-purging'");
+            h.execute("update instance_leases set reconcile_at = now() + interval '10 seconds'");
+
+            assertThat(instances.saveReport("c1", 2, false, List.of(observed("a-running", ObservedInstance.State.RUNNING)), List.of()))
+                    .as("the agent's own form of the same observation").isEqualTo(1);
+            assertThat(millisToPass(h, "a-running")).as("the same state: no pass").isGreaterThan(5000L);
+            assertThat(instances.saveReport("c1", 2, false, List.of(observed("a-running", ObservedInstance.State.RUNNING)), List.of()))
+                    .as("an observation that did not change writes nothing").isZero();
+            assertThat(millisToPass(h, "a-running")).as("and asks for no pass").isGreaterThan(5000L);
+
+            // uids out of order, a removal among observations, an instance of another cell, one that does not exist
+            int changed = instances.saveReport("c1", 3, false, List.of(observed("d-other-cell", ObservedInstance.State.FAILED),
+                    observed("a-running", ObservedInstance.State.STARTING), observed("no-such", ObservedInstance.State.RUNNING)),
+                    List.of("c-purging", "b-stopping"));
+            assertThat(changed).as("a-running observed, b-stopping and c-purging stopped").isEqualTo(3);
+            assertThat(h.createQuery("select observed->>'state' from instances where uid = 'a-running'").mapTo(String.class).one()).isEqualTo("STARTING");
+            assertThat(h.createQuery("select observed is null and agent_revision = 3 from instances where uid in ('b-stopping', 'c-purging')")
+                    .mapTo(Boolean.class).list()).containsExactly(true, true);
+            for (String uid : List.of("a-running", "b-stopping", "c-purging")) {
+                assertThat(millisToPass(h, uid)).as(uid + ": its pass at once").isLessThanOrEqualTo(0L);
+            }
+            assertThat(h.createQuery("select observed->>'state' from instances where uid = 'd-other-cell'").mapTo(String.class).one())
+                    .as("another cell's instance is not the agent's to report").isEqualTo("RUNNING");
+            assertThat(millisToPass(h, "d-other-cell")).isGreaterThan(5000L);
+        } finally {
+            Directories.deleteTree(home);
+        }
+    }
+
     private static ObservedInstance observed(String uid, ObservedInstance.State state) {
         return new ObservedInstance(uid, 1, state, null, List.of(), null, null);
     }
