@@ -43,11 +43,14 @@ final class LogRotation implements AutoCloseable {
         return rotation;
     }
 
-    /** Rotates each log past {@code maxBytes} and notes in each log's index how far it grew since the last check. */
+    /**
+     * Rotates each log past {@code maxBytes} and notes in each log's index how far it grew since the last check, in one
+     * listing of the instances' directories (a cell keeps those of deleted instances until they are purged).
+     */
     void check(Path instancesDir, long maxBytes, java.time.Instant now) throws IOException {
-        rotateLarge(instancesDir, maxBytes);
         for (Path file : logs(instancesDir)) {
             long size = sizeOf(file);
+            if (size > maxBytes && rotate(file)) size = sizeOf(file);
             Long before = indexed.get(file);
             if (before != null && before == size || size == 0) continue;
             try {

@@ -50,4 +50,18 @@ class LogRotationTest {
         assertThat(LogRotation.rotateLarge(work.resolve("instances"), 1024)).isZero();
         assertThat(Files.readString(logs.resolve("web-0.log"))).isEqualTo("short\n");
     }
+
+    @Test
+    void aCheckRotatesALogPastTheCapAndLeavesASmallOneWhole() throws Exception {
+        Path logs = Files.createDirectories(work.resolve("instances/ins_3/logs"));
+        Files.writeString(logs.resolve("web-0.log"), "x".repeat(2048) + "\n");
+        Files.writeString(logs.resolve("web-1.log"), "short\n");
+        try (LogRotation rotation = LogRotation.every(work.resolve("elsewhere"), 1024)) {
+            rotation.check(work.resolve("instances"), 1024, java.time.Instant.now());
+        }
+        assertThat(Files.size(logs.resolve("web-0.log"))).as("emptied").isZero();
+        assertThat(Files.size(logs.resolve("web-0.log.1"))).as("copied aside").isEqualTo(2049);
+        assertThat(Files.readString(logs.resolve("web-1.log"))).isEqualTo("short\n");
+        assertThat(Files.exists(logs.resolve("web-1.log.1"))).isFalse();
+    }
 }
