@@ -9,6 +9,7 @@ import dev.tenantry.api.model.Cell;
 import dev.tenantry.api.model.Role;
 import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.store.Store;
+import dev.tenantry.server.tenantdb.DedicatedServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -95,7 +96,8 @@ public final class CellService {
         // instances first, the cell row last: the order in which reconcile passes lock them
         int changed = store.tx(tx -> {
             int saved = tx.instances().saveReport(cell, report.appliedRevision(), report.full(), report.instances(), report.removed());
-            for (String server : tx.databaseServers().saveReport(cell, report.appliedRevision(), report.full(), report.instances(), report.removed())) {
+            for (String server : namesServers(report) ? tx.databaseServers().saveReport(cell, report.appliedRevision(), report.full(),
+                    report.instances(), report.removed()) : List.<String>of()) {
                 tx.secrets().retireScope(DatabaseService.serverScope(server), Instant.now());
                 tx.events().append("database-server.removed", "database-servers/" + server, null, Map.of("server", server, "cell", cell));
             }
@@ -103,6 +105,12 @@ public final class CellService {
             return saved;
         });
         if (changed > 0) signals.fire(Signals.Topic.RECONCILE);
+    }
+
+    /** Whether the report may change a dedicated database server: a full report, or one that names one. */
+    private static boolean namesServers(CellReport report) {
+        return report.full() || report.instances().stream().anyMatch(o -> DedicatedServer.isServer(o.instanceUid()))
+                || report.removed().stream().anyMatch(DedicatedServer::isServer);
     }
 
     private static void checkCellAccess(Principal who, String cell) {

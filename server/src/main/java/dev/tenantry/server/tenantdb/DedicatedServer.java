@@ -61,7 +61,14 @@ public final class DedicatedServer {
 
     /** The server's name (its deployment's uid on the cell, its row among the database servers). */
     public static String name(String instanceUid) {
-        return "pg-" + instanceUid;
+        return NAME_PREFIX + instanceUid;
+    }
+
+    private static final String NAME_PREFIX = "pg-";
+
+    /** Whether an agent's report names a dedicated server with {@code uid} (instances' uids never start so). */
+    public static boolean isServer(String uid) {
+        return uid.startsWith(NAME_PREFIX);
     }
 
     /** Where the server is reached on a cell that gives {@code address} (null: none) for its dedicated servers. */

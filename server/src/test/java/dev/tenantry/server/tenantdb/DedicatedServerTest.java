@@ -19,6 +19,8 @@ class DedicatedServerTest {
     void theServerIsADeploymentOfItsOwnWithoutRouteAndWithThePasswordAsASecretFile() {
         Deployment d = DedicatedServer.deployment("ins_abc", "acme", "notes", PASSWORD, null);
         assertThat(d.instanceUid()).isEqualTo(DedicatedServer.name("ins_abc")).isEqualTo("pg-ins_abc");
+        assertThat(DedicatedServer.isServer(d.instanceUid())).as("a report naming it is read for servers").isTrue();
+        assertThat(DedicatedServer.isServer(dev.tenantry.server.domain.Ids.newId("ins", 16))).as("an instance's uid is not").isFalse();
         assertThat(d.tenant()).isEqualTo("acme");
         assertThat(d.ingress()).isNull();
         assertThat(d.host()).isNull();
