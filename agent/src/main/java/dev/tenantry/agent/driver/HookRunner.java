@@ -45,7 +45,7 @@ final class HookRunner {
             ProcessBuilder pb = new ProcessBuilder(asUser).directory(dataDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             pb.environment().clear();
-            pb.environment().putAll(ProcessDriver.environment(instancesDir, d, dataDir, dir));
+            pb.environment().putAll(ReplicaSpecs.environment(instancesDir, d, dataDir, dir));
             log.info("Running the {} hook of {} (release {})", name, d.key(), d.release());
             Process p = pb.start();
             try {

@@ -2,8 +2,6 @@ package dev.tenantry.agent.driver;
 
 import dev.tenantry.api.Directories;
 import dev.tenantry.api.blueprint.Component;
-import dev.tenantry.api.blueprint.Placeholders;
-import dev.tenantry.api.blueprint.Resources;
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.cell.ObservedReplica;
@@ -21,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -42,12 +39,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProcessDriver implements Driver {
     private static final Logger log = LoggerFactory.getLogger(ProcessDriver.class);
-    private static final List<String> INHERITED_ENV = List.of("PATH", "LANG", "LC_ALL", "TZ", "JAVA_HOME");
 
     private final Path instancesDir;
     private final Path secretsDir;
     private final SecretValues secretValues;
     private final WorkloadUsers users;
+    private final ReplicaSpecs specs;
     private final CgroupLimits limits;
     private final DriverSettings settings;
     private final Runnable onChange;
@@ -73,6 +70,7 @@ public final class ProcessDriver implements Driver {
         this.secretsDir = SecretDirectories.forAgent(workDir);
         this.secretValues = new SecretValues(secrets);
         this.users = WorkloadUsers.forInstancesUnder(workDir, instancesDir);
+        this.specs = new ReplicaSpecs(instancesDir, secretsDir, secretValues, users, settings);
         this.limits = settings.enforceSizes() ? CgroupLimits.forAgent(workDir) : CgroupLimits.NONE;
         this.settings = settings;
         this.onChange = onChange;
@@ -208,7 +206,7 @@ public final class ProcessDriver implements Driver {
             public ReplicaSupervisor create(Deployment deployment, Component component, int index, String template) {
                 Map<String, Integer> ports = new LinkedHashMap<>();
                 component.ports().forEach(p -> ports.put(p.name(), allocatePort()));
-                return new ReplicaSupervisor(replicaSpec(deployment, component, index, ports, template, deployment.release()), changedOf(deployment), startSlots,
+                return new ReplicaSupervisor(specs.of(deployment, component, index, ports, template, deployment.release()), changedOf(deployment), startSlots,
                         limits);
             }
 
@@ -216,7 +214,7 @@ public final class ProcessDriver implements Driver {
             public ReplicaSupervisor adopt(Deployment deployment, Component component, int index, ReplicaState running) {
                 allocatedPorts.addAll(running.ports().values());
                 String release = running.release() == null ? deployment.release() : running.release();
-                ReplicaSpec spec = replicaSpec(deployment, component, index, running.ports(), running.template(), release);
+                ReplicaSpec spec = specs.of(deployment, component, index, running.ports(), running.template(), release);
                 return new ReplicaSupervisor(spec, changedOf(deployment), startSlots, limits, running);
             }
 
@@ -231,67 +229,6 @@ public final class ProcessDriver implements Driver {
                 return hooks.run(deployment, name, command, timeout);
             }
         };
-    }
-
-    private ReplicaSpec replicaSpec(Deployment d, Component c, int index, Map<String, Integer> ports, String template, String release) {
-        Path dir = instanceDir(d.instanceUid());
-        Path dataDir = dir.resolve("data");
-        Path workingDir = dir.resolve("replicas").resolve(c.name() + "-" + index);
-        Resources res = c.resources() == null ? Resources.DEFAULT : c.resources();
-        Path secretDir = secretsDir.resolve(d.instanceUid()).resolve(c.name() + "-" + index + ".g" + d.generation());
-        Set<String> secretFiles = new java.util.TreeSet<>();
-        Function<String, String> resolver = key -> {
-            if (key.startsWith("ports.")) return ports.containsKey(key.substring(6)) ? String.valueOf(ports.get(key.substring(6))) : null;
-            if (key.startsWith(Placeholders.SECRET_FILE) && d.secrets().containsKey(key.substring(Placeholders.SECRET_FILE.length()))) {
-                String name = key.substring(Placeholders.SECRET_FILE.length());
-                secretFiles.add(name);
-                return ReplicaSecrets.file(secretDir, name).toString();
-            }
-            // an optional secret parameter the instance was given no value for
-            if (key.startsWith(Placeholders.SECRET) || key.startsWith(Placeholders.SECRET_FILE)) return "";
-            return switch (key) {
-                case "replica.index" -> String.valueOf(index);
-                case "resources.memoryMb" -> String.valueOf(res.memoryMb());
-                case "resources.cpuMillis" -> String.valueOf(res.cpuMillis());
-                case "instance.dataDir" -> dataDir.toString();
-                case "postgres.bin" -> settings.postgresBin() == null ? "" : settings.postgresBin().toString();
-                default -> null;
-            };
-        };
-        Map<String, String> env = environment(instancesDir, d, dataDir, workingDir);
-        env.put("TENANTRY_REPLICA", String.valueOf(index));
-        ports.forEach((name, port) -> env.put("PORT_" + name.toUpperCase().replace('-', '_'), String.valueOf(port)));
-        if (!ports.isEmpty()) env.put("PORT", String.valueOf(ports.values().iterator().next()));
-        Map<String, String> secretEnv = new LinkedHashMap<>();
-        // decided on the template as the server sent it: a tenant's value that reads {{secrets.x}} arrives as a literal, stays text
-        c.env().forEach((k, v) -> {
-            boolean namesSecret = Placeholders.keysIn(v).stream().anyMatch(key -> key.startsWith(Placeholders.SECRET)
-                    && d.secrets().containsKey(key.substring(Placeholders.SECRET.length())));
-            if (namesSecret) secretEnv.put(k, v);
-            else env.put(k, Placeholders.render(v, resolver));
-        });
-        List<String> command = Stream.concat(c.command().stream(), c.args().stream()).map(s -> Placeholders.render(s, resolver)).toList();
-        ReplicaSecrets secrets = secretFiles.isEmpty() && secretEnv.isEmpty() ? ReplicaSecrets.NONE
-                : new ReplicaSecrets(secretValues, d, secretDir, secretFiles, secretEnv, resolver);
-        return new ReplicaSpec(d.instanceUid(), c.name(), index, d.generation(), command, env, ports, dataDir, workingDir,
-                dir.resolve("logs").resolve(c.name() + "-" + index + ".log"), dir.resolve("run").resolve(c.name() + "-" + index + ".g" + d.generation() + ".json"),
-                c.health(), settings.workloadNice(), template, release, users.of(d.tenant()).orElse(null), res, secrets);
-    }
-
-    /** The clean environment of a workload process of the instance: nothing of the agent's but a few locale and path variables. */
-    static Map<String, String> environment(Path instancesDir, Deployment d, Path dataDir, Path home) {
-        Map<String, String> env = new LinkedHashMap<>();
-        INHERITED_ENV.forEach(k -> {
-            if (System.getenv(k) != null) env.put(k, System.getenv(k));
-        });
-        env.put("HOME", home.toString());
-        env.put("TENANTRY_TENANT", d.tenant());
-        env.put("TENANTRY_INSTANCE", d.instance());
-        env.put("TENANTRY_SERVICE", d.service());
-        env.put("TENANTRY_RELEASE", d.release());
-        env.put("TENANTRY_DATA_DIR", dataDir.toString());
-        env.put(OrphanSweep.MARKER, instancesDir.toAbsolutePath().toString());
-        return env;
     }
 
     private int allocatePort() {
