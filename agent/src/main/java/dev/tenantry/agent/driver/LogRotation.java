@@ -28,7 +28,8 @@ final class LogRotation implements AutoCloseable {
     private final java.util.Map<Path, Long> indexed = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("log-rotation").factory());
 
-    private LogRotation() {}
+    /** Checks only when asked ({@link #check}); {@link #every} checks on a timer. */
+    LogRotation() {}
 
     /** Checks the logs under {@code instancesDir} every {@value #CHECK_EVERY_SECONDS} s. */
     static LogRotation every(Path instancesDir, long maxBytes) {
@@ -45,12 +46,17 @@ final class LogRotation implements AutoCloseable {
 
     /**
      * Rotates each log past {@code maxBytes} and notes in each log's index how far it grew since the last check, in one
-     * listing of the instances' directories (a cell keeps those of deleted instances until they are purged).
+     * listing of the instances' directories (a cell keeps those of deleted instances until they are purged); returns
+     * how many logs it rotated.
      */
-    void check(Path instancesDir, long maxBytes, java.time.Instant now) throws IOException {
+    int check(Path instancesDir, long maxBytes, java.time.Instant now) throws IOException {
+        int rotated = 0;
         for (Path file : logs(instancesDir)) {
             long size = sizeOf(file);
-            if (size > maxBytes && rotate(file)) size = sizeOf(file);
+            if (size > maxBytes && rotate(file)) {
+                rotated++;
+                size = sizeOf(file);
+            }
             Long before = indexed.get(file);
             if (before != null && before == size || size == 0) continue;
             try {
@@ -59,14 +65,6 @@ final class LogRotation implements AutoCloseable {
             } catch (NoSuchFileException purged) {
                 indexed.remove(file);
             }
-        }
-    }
-
-    /** Rotates each {@code instances/<uid>/logs/*.log} past {@code maxBytes}; returns how many it rotated. */
-    static int rotateLarge(Path instancesDir, long maxBytes) throws IOException {
-        int rotated = 0;
-        for (Path file : logs(instancesDir)) {
-            if (sizeOf(file) > maxBytes && rotate(file)) rotated++;
         }
         return rotated;
     }

@@ -95,5 +95,4 @@ final class ReplicaSpecs {
         env.put(OrphanSweep.MARKER, instancesDir.toAbsolutePath().toString());
         return env;
     }
-
 }

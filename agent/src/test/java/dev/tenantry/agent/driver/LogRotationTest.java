@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LogRotationTest {
     @TempDir
     Path work;
+    private final LogRotation rotation = new LogRotation();
+
+    @AfterEach
+    void close() {
+        rotation.close();
+    }
 
     @Test
     void aChattyProcessLogStaysUnderTwiceTheCapAndGoesOnWriting() throws Exception {
@@ -24,13 +33,13 @@ class LogRotationTest {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (rotations < 3 && System.nanoTime() < deadline) {
-                rotations += LogRotation.rotateLarge(work.resolve("instances"), cap);
+                rotations += rotation.check(work.resolve("instances"), cap, Instant.now());
                 Thread.sleep(50);
             }
             assertThat(rotations).as("rotated again and again").isGreaterThanOrEqualTo(3);
             Thread.sleep(100);
             assertThat(Files.size(log)).as("it keeps writing into the emptied log").isPositive();
-            LogRotation.rotateLarge(work.resolve("instances"), cap);
+            rotation.check(work.resolve("instances"), cap, Instant.now());
         } finally {
             chatty.destroyForcibly().waitFor();
         }
@@ -38,16 +47,18 @@ class LogRotationTest {
         assertThat(Files.size(old)).isGreaterThan(cap);
         assertThat(Files.readString(old).lines().limit(5)).allMatch(l -> l.isEmpty() || l.contains("chatty"));
         try (var files = Files.list(logs)) {
-            assertThat(files.map(p -> p.getFileName().toString())).as("one old log, not a growing pile").containsExactlyInAnyOrder("web-0.log", "web-0.log.1");
+            List<String> names = files.map(p -> p.getFileName().toString()).toList();
+            assertThat(names.stream().filter(n -> !n.contains(".idx"))).as("one old log, not a growing pile").containsExactlyInAnyOrder("web-0.log", "web-0.log.1");
+            assertThat(names).as("and the logs' indexes, rotated along").isSubsetOf("web-0.log", "web-0.log.1", "web-0.log.idx", "web-0.log.idx.1");
         }
     }
 
     @Test
     void smallLogsAndMissingDirectoriesAreLeftAlone() throws Exception {
-        assertThat(LogRotation.rotateLarge(work.resolve("nothing-here"), 1024)).isZero();
+        assertThat(rotation.check(work.resolve("nothing-here"), 1024, Instant.now())).isZero();
         Path logs = Files.createDirectories(work.resolve("instances/ins_2/logs"));
         Files.writeString(logs.resolve("web-0.log"), "short\n");
-        assertThat(LogRotation.rotateLarge(work.resolve("instances"), 1024)).isZero();
+        assertThat(rotation.check(work.resolve("instances"), 1024, Instant.now())).isZero();
         assertThat(Files.readString(logs.resolve("web-0.log"))).isEqualTo("short\n");
     }
 
@@ -56,9 +67,7 @@ class LogRotationTest {
         Path logs = Files.createDirectories(work.resolve("instances/ins_3/logs"));
         Files.writeString(logs.resolve("web-0.log"), "x".repeat(2048) + "\n");
         Files.writeString(logs.resolve("web-1.log"), "short\n");
-        try (LogRotation rotation = LogRotation.every(work.resolve("elsewhere"), 1024)) {
-            rotation.check(work.resolve("instances"), 1024, java.time.Instant.now());
-        }
+        assertThat(rotation.check(work.resolve("instances"), 1024, Instant.now())).isEqualTo(1);
         assertThat(Files.size(logs.resolve("web-0.log"))).as("emptied").isZero();
         assertThat(Files.size(logs.resolve("web-0.log.1"))).as("copied aside").isEqualTo(2049);
         assertThat(Files.readString(logs.resolve("web-1.log"))).isEqualTo("short\n");

@@ -96,8 +96,9 @@ public final class CellService {
         // instances first, the cell row last: the order in which reconcile passes lock them
         int changed = store.tx(tx -> {
             int saved = tx.instances().saveReport(cell, report.appliedRevision(), report.full(), report.instances(), report.removed());
-            for (String server : namesServers(report) ? tx.databaseServers().saveReport(cell, report.appliedRevision(), report.full(),
-                    report.instances(), report.removed()) : List.<String>of()) {
+            List<String> purgedServers = namesServers(report) ? tx.databaseServers().saveReport(cell, report.appliedRevision(), report.full(),
+                    report.instances(), report.removed()) : List.of();
+            for (String server : purgedServers) {
                 tx.secrets().retireScope(DatabaseService.serverScope(server), Instant.now());
                 tx.events().append("database-server.removed", "database-servers/" + server, null, Map.of("server", server, "cell", cell));
             }

@@ -28,7 +28,7 @@ final class InstanceReports {
     private static final String NOT_GONE = "i.phase not in ('DELETED', 'PURGED')";
     /** A row that stopped running matters while it ran or while its removal is not yet seen by the agent. */
     private static final String GONE_TO_UPDATE = "(i.observed is not null or (i.phase in ('DELETING', 'PURGING') and i.agent_revision < :rev))";
-    private static final String DELAY = InstanceRepository.STARTING_PASS_DELAY.toMillis() + " milliseconds";
+    private static final String SOON = "now() + interval '" + InstanceRepository.STARTING_PASS_DELAY.toMillis() + " milliseconds'";
 
     private final Handle h;
 
@@ -60,7 +60,7 @@ final class InstanceReports {
     private static final String OBSERVED = "with old as (select i.uid, " + decisive("cast(:o as jsonb)") + " as due, "
             + firstStart("cast(:o as jsonb)") + " as soon from instances i"
             + " where i.uid = :uid and i.cell = :cell and " + LIVE + " and i.observed is distinct from cast(:o as jsonb) for update of i),"
-            + " asked as (update instance_leases l set reconcile_at = least(l.reconcile_at, case when old.soon then now() + cast(:delay as interval) else now() end),"
+            + " asked as (update instance_leases l set reconcile_at = least(l.reconcile_at, case when old.soon then " + SOON + " else now() end),"
             // a pass running now schedules its own next one when it ends: a soon one is not asked of it
             + " reconcile_requested = case when old.soon then l.reconcile_requested else l.lease_owner is not null end"
             + " from old where l.uid = old.uid and old.due and (not old.soon or l.lease_owner is null))"
@@ -92,22 +92,16 @@ final class InstanceReports {
         for (Named n : named) {
             boolean observes = n.observation() != null;
             if (batch == null || batchObserves != observes) {
-                if (batch != null) changed += sum(batch.execute());
+                if (batch != null) changed += java.util.Arrays.stream(batch.execute()).sum();
                 batch = h.prepareBatch(observes ? OBSERVED : REMOVED);
                 batchObserves = observes;
             }
             batch.bind("uid", n.uid()).bind("cell", cell).bind("rev", agentRevision);
-            if (observes) batch.bind("o", JsonColumns.write(n.observation())).bind("delay", DELAY);
+            if (observes) batch.bind("o", JsonColumns.write(n.observation()));
             batch.add();
         }
-        if (batch != null) changed += sum(batch.execute());
+        if (batch != null) changed += java.util.Arrays.stream(batch.execute()).sum();
         return changed;
-    }
-
-    private static int sum(int[] counts) {
-        int total = 0;
-        for (int c : counts) total += c;
-        return total;
     }
 
     /** A row a full report changes: whether it gets a pass, and whether that pass may wait a little. */
@@ -145,9 +139,8 @@ final class InstanceReports {
                     + " where uid = any(cast(:due as text[]))").bind("due", due.toArray(String[]::new)).execute();
         }
         if (!dueSoon.isEmpty()) {
-            h.createUpdate("update instance_leases set reconcile_at = least(reconcile_at, now() + cast(:delay as interval))"
-                    + " where uid = any(cast(:due as text[])) and lease_owner is null").bind("due", dueSoon.toArray(String[]::new))
-                    .bind("delay", DELAY).execute();
+            h.createUpdate("update instance_leases set reconcile_at = least(reconcile_at, " + SOON + ")"
+                    + " where uid = any(cast(:due as text[])) and lease_owner is null").bind("due", dueSoon.toArray(String[]::new)).execute();
         }
         return reported + stopped;
     }

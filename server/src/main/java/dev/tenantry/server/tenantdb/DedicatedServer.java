@@ -57,14 +57,15 @@ public final class DedicatedServer {
               -c max_connections=60 -c shared_buffers=16MB
             """.formatted(ADMIN_USER);
 
+    /** What a dedicated server's name (and its deployment's uid on the cell) starts with. */
+    private static final String NAME_PREFIX = "pg-";
+
     private DedicatedServer() {}
 
     /** The server's name (its deployment's uid on the cell, its row among the database servers). */
     public static String name(String instanceUid) {
         return NAME_PREFIX + instanceUid;
     }
-
-    private static final String NAME_PREFIX = "pg-";
 
     /** Whether an agent's report names a dedicated server with {@code uid} (instances' uids never start so). */
     public static boolean isServer(String uid) {
