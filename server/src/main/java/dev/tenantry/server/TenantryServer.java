@@ -133,8 +133,10 @@ public final class TenantryServer implements AutoCloseable {
         BackupFiles backupFiles = new BackupFiles(new DirectoryBackupStore(config.tenantData().backupDirectory()),
                 new BackupCipher(config.security().keyEncryptionKey()));
         ReconcileLoop.Claims claims = new ReconcileLoop.Claims(tuning.lease(), tuning.claimBatch());
-        this.reconcileLoop = new ReconcileLoop(store, signals, new InstanceReconciler(store, signals, clock, services.databases(), tuning.resync()), claims)
-                .start(config.reconcileWorkers());
+        InstanceReconciler instanceReconciler = new InstanceReconciler(store, signals, clock, services.databases(), tuning.resync());
+        this.reconcileLoop = new ReconcileLoop(store, signals, instanceReconciler, claims).start(config.reconcileWorkers());
+        // a replica that runs no reconcilers leaves every pass to those that do
+        if (config.reconcileWorkers() > 0) instances.runFirstPassWith(instanceReconciler::passCreated);
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances), claims).start(1);
         this.databaseLoop = new ReconcileLoop(store, signals, new DatabaseReconciler(store, services.databases(), backupFiles, signals),
                 claims.withLease(config.tenantData().lease()))

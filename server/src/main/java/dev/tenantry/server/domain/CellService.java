@@ -68,7 +68,9 @@ public final class CellService {
         while (true) {
             long mark = signals.mark(Signals.Topic.CELLS, cell);
             boolean waitOver = !Instant.now().isBefore(deadline);
-            Optional<CellDesiredState> state = store.tx(tx -> {
+            // outside a transaction, which would add only its BEGIN and COMMIT: each statement sees its own snapshot either
+            // way, and what each reads is bounded by the revision read first
+            Optional<CellDesiredState> state = store.read(tx -> {
                 long revision = tx.cells().revision(cell).orElseThrow(() -> new NotFoundException("cell", "no cell '" + cell + "'"));
                 return revision > afterRevision || waitOver ? Optional.of(desiredState(tx, cell, revision, afterRevision)) : Optional.empty();
             });
@@ -94,8 +96,8 @@ public final class CellService {
     public void report(Principal who, String cell, CellReport report) {
         checkCellAccess(who, cell);
         // instances first, the cell row last: the order in which reconcile passes lock them
-        int changed = store.tx(tx -> {
-            int saved = tx.instances().saveReport(cell, report.appliedRevision(), report.full(), report.instances(), report.removed());
+        int passesDue = store.tx(tx -> {
+            int due = tx.instances().saveReport(cell, report.appliedRevision(), report.full(), report.instances(), report.removed());
             List<String> purgedServers = namesServers(report) ? tx.databaseServers().saveReport(cell, report.appliedRevision(), report.full(),
                     report.instances(), report.removed()) : List.of();
             for (String server : purgedServers) {
@@ -103,9 +105,9 @@ public final class CellService {
                 tx.events().append("database-server.removed", "database-servers/" + server, null, Map.of("server", server, "cell", cell));
             }
             if (!tx.cells().seen(cell, report.agentId())) throw new NotFoundException("cell", "no cell '" + cell + "'");
-            return saved;
+            return due;
         });
-        if (changed > 0) signals.fire(Signals.Topic.RECONCILE);
+        if (passesDue > 0) signals.fire(Signals.Topic.RECONCILE);
     }
 
     /** Whether the report may change a dedicated database server: a full report, or one that names one. */

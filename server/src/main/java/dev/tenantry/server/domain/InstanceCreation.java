@@ -31,6 +31,7 @@ final class InstanceCreation {
     private final Signals signals;
     private final Clock clock;
     private final SecretService secrets;
+    private volatile CreationPass firstPass;
 
     InstanceCreation(Store store, Signals signals, Clock clock, SecretService secrets) {
         this.store = store;
@@ -39,10 +40,16 @@ final class InstanceCreation {
         this.secrets = secrets;
     }
 
+    /** From now on, the first pass over each instance created without {@code alsoInTx} runs in its creating transaction. */
+    void runFirstPassWith(CreationPass pass) {
+        this.firstPass = pass;
+    }
+
     /**
      * Creates an instance: validates the request, then writes the instance, its lease, operation, release history and
-     * event in one transaction; with {@code idempotencyKey}, a retry of the same request returns the first one's
-     * result. {@code alsoInTx} is done in the same transaction (a fork's restore from a backup, say).
+     * event in one transaction, with the instance's first reconcile pass unless {@code alsoInTx}; with
+     * {@code idempotencyKey}, a retry of the same request returns the first one's result. {@code alsoInTx} is done in
+     * the same transaction (a fork's restore from a backup, say).
      */
     InstanceService.Accepted create(Principal who, String tenant, InstanceCreate request, String idempotencyKey,
                                     java.util.function.BiConsumer<Tx, InstanceRecord> alsoInTx) {
@@ -57,6 +64,8 @@ final class InstanceCreation {
         errors.throwIfAny();
         String scope = who.tokenId() + "/" + tenant;
         String requestHash = idempotencyKey == null ? null : Hashes.sha256(Json.write(request));
+        CreationPass pass = alsoInTx == null ? firstPass : null;
+        Runnable[] afterCommit = {null};
         InstanceService.Accepted accepted = store.tx(tx -> {
             if (idempotencyKey != null && !tx.idempotency().claim(scope, idempotencyKey, requestHash)) {
                 return replay(tx, tx.idempotency().find(scope, idempotencyKey).orElseThrow(), requestHash);
@@ -90,9 +99,16 @@ final class InstanceCreation {
                     Map.of("instance", target, "uid", instance.uid(), "operation", op.id(), "release", release.version()));
             if (idempotencyKey != null) tx.idempotency().complete(scope, idempotencyKey, instance.uid(), op.id());
             if (alsoInTx != null) alsoInTx.accept(tx, stored);
-            return new InstanceService.Accepted(stored, op);
+            if (pass == null) return new InstanceService.Accepted(stored, op);
+            CreationPass.Result passed = pass.run(tx, stored, op);
+            afterCommit[0] = passed.afterCommit();
+            return new InstanceService.Accepted(passed.instance(), passed.operation());
         });
-        return accepted.replayed() ? accepted : InstanceService.fired(signals, accepted);
+        if (accepted.replayed()) return accepted;
+        if (afterCommit[0] == null) return InstanceService.fired(signals, accepted);
+        afterCommit[0].run();
+        signals.fire(Signals.Topic.EVENTS);
+        return accepted;
     }
 
     private static InstanceService.Accepted replay(Tx tx, IdempotencyRepository.Entry first, String requestHash) {

@@ -55,6 +55,11 @@ public final class InstanceService {
         this.creation = new InstanceCreation(store, signals, clock, secrets);
     }
 
+    /** From now on, the first reconcile pass over a created instance runs in its creating transaction ({@link CreationPass}). */
+    public void runFirstPassWith(CreationPass pass) {
+        creation.runFirstPassWith(pass);
+    }
+
     /** Restores and purges of deleted instances. */
     public DeletedInstances deleted() {
         return deleted;

@@ -17,7 +17,7 @@ public final class Placement {
         return cells.stream()
                 .filter(Cell::online)
                 .filter(c -> c.instances() < c.capacity())
-                .sorted(Comparator.comparingDouble((Cell c) -> (double) c.instances() / c.capacity()).thenComparing(Cell::id))
+                .sorted(Comparator.comparingDouble(Placement::load).thenComparing(Cell::id))
                 .toList();
     }
 
@@ -29,19 +29,46 @@ public final class Placement {
     }
 
     /**
+     * Cells loaded within this share of their capacity of the least loaded count as equally good: concurrent placements
+     * start at a random one of them, so that they do not all try, and queue for, the same cell's lock.
+     */
+    static final double EQUALLY_LOADED = 0.02;
+
+    /**
      * The cell an instance goes to: the first of {@code candidates} (best first) whose placement lock is free and that
-     * still has room once it is held; when every candidate's lock is taken (more placements at once than cells), the
-     * first with room, waiting for each lock in turn. Empty when none has room.
+     * still has room once it is held, starting at a random one of the equally good ({@link #tryOrder}); when every
+     * candidate's lock is taken (more placements at once than cells), the first with room, waiting for each lock in turn.
+     * Empty when none has room.
      */
     public static java.util.Optional<Cell> choose(List<Cell> candidates, Locks locks) {
+        List<Cell> order = tryOrder(candidates, java.util.concurrent.ThreadLocalRandom.current().nextInt(Math.max(1, candidates.size())));
         boolean someBusy = false;
-        for (Cell c : candidates) {
+        for (Cell c : order) {
             java.util.OptionalInt count = locks.tryLockAndCount(c);
             if (count.isEmpty()) someBusy = true;
             else if (count.getAsInt() < c.capacity()) return java.util.Optional.of(c);
         }
         if (!someBusy) return java.util.Optional.empty();
-        return candidates.stream().filter(c -> locks.lockAndCount(c) < c.capacity()).findFirst();
+        return order.stream().filter(c -> locks.lockAndCount(c) < c.capacity()).findFirst();
+    }
+
+    /**
+     * The order in which a placement tries {@code candidates} (best first): the equally good ones first, from the one at
+     * {@code pick} (modulo their number) round to the one before it, then the others in their order.
+     */
+    static List<Cell> tryOrder(List<Cell> candidates, int pick) {
+        if (candidates.size() < 2) return candidates;
+        double best = load(candidates.getFirst());
+        int equal = 1;
+        while (equal < candidates.size() && load(candidates.get(equal)) - best <= EQUALLY_LOADED) equal++;
+        List<Cell> order = new java.util.ArrayList<>(candidates.size());
+        for (int i = 0; i < equal; i++) order.add(candidates.get((pick + i) % equal));
+        order.addAll(candidates.subList(equal, candidates.size()));
+        return order;
+    }
+
+    private static double load(Cell c) {
+        return (double) c.instances() / c.capacity();
     }
 
     /** Why no cell takes the instance, naming each cell's state (for the instance's condition). */

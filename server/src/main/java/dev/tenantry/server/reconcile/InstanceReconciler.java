@@ -20,6 +20,8 @@ import dev.tenantry.server.domain.Placement;
 import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.store.Leases;
 import dev.tenantry.server.store.Store;
+import dev.tenantry.server.store.Tx;
+import dev.tenantry.server.domain.CreationPass;
 import dev.tenantry.server.tenantdb.DatabaseEndpoint;
 import dev.tenantry.server.tenantdb.TenantDatabase;
 import dev.tenantry.api.model.DatabaseServer;
@@ -81,23 +83,23 @@ public final class InstanceReconciler implements Reconciler {
     }
 
     @Override
-    public java.util.List<String> claimDue(dev.tenantry.server.store.Tx tx, String owner, Duration lease, int limit) {
+    public java.util.List<String> claimDue(Tx tx, String owner, Duration lease, int limit) {
         return tx.leases(Leases.Table.INSTANCES).due(limit);
     }
 
     @Override
-    public boolean extendLease(dev.tenantry.server.store.Tx tx, String id, String owner, Duration lease) {
+    public boolean extendLease(Tx tx, String id, String owner, Duration lease) {
         return false;
     }
 
     @Override
-    public int failed(dev.tenantry.server.store.Tx tx, String uid, String owner) {
+    public int failed(Tx tx, String uid, String owner) {
         return tx.leases(Leases.Table.INSTANCES).countFailure(uid, ReconcileBackoff::after);
     }
 
     /** A condition {@code Reconciled=False} with the error and the next try; the next pass that succeeds removes it. */
     @Override
-    public void showFailure(dev.tenantry.server.store.Tx tx, String uid, String reason, int failures) {
+    public void showFailure(Tx tx, String uid, String reason, int failures) {
         // the instance alone: what the failing pass also read (its operation, say) may be what fails
         tx.instances().lockByUid(uid).ifPresent(instance -> {
             InstancePass pass = new InstancePass(tx, new InstanceRepository.PassInputs(instance, null, null, false, false), clock.instant());
@@ -115,27 +117,43 @@ public final class InstanceReconciler implements Reconciler {
     public Duration reconcile(String uid, String owner) {
         PassResult result;
         try {
-            result = store.tx(tx -> pass(tx, uid));
+            result = store.tx(tx -> lockedPass(tx, uid));
         } finally {
             dev.tenantry.server.logging.LogContext.clear();
         }
         if (result == null) return NOT_DUE;
+        signal(result);
+        return result.next();
+    }
+
+    /** The first pass over an instance created in {@code tx}, in that transaction ({@link CreationPass}). */
+    public CreationPass.Result passCreated(Tx tx, InstanceRecord created, Operation operation) {
+        PassResult result = pass(tx, new InstanceRepository.PassInputs(created, operation, null, false, false));
+        return new CreationPass.Result(result.instance(), result.operation(), () -> signal(result));
+    }
+
+    /** After the pass's commit: the long polls of the cells it changed, and the database workers if it asked them for work. */
+    private void signal(PassResult result) {
         for (String cell : result.changedCells()) {
             if (cell == null) signals.fire(Signals.Topic.CELLS);
             else signals.fire(Signals.Topic.CELLS, cell);
         }
         if (result.databasesChanged()) signals.fire(Signals.Topic.DATABASES);
         if (result.changed()) signals.fire(Signals.Topic.EVENTS);
-        return result.next();
     }
 
-    /** One pass in the transaction {@code tx}: the instance locked, its steps run, its next pass scheduled; null when not due. */
-    private PassResult pass(dev.tenantry.server.store.Tx tx, String uid) {
+    /** The pass over the instance in the transaction {@code tx} if it is due and not locked; null when not. */
+    private PassResult lockedPass(Tx tx, String uid) {
         Optional<InstanceRepository.PassInputs> found = tx.instances().lockForPassIfDue(uid);
         if (found.isEmpty()) return null;
-        InstanceRecord instance = found.get().instance();
-        dev.tenantry.server.logging.LogContext.of(instance.tenant(), instance.name());
-        InstancePass pass = new InstancePass(tx, found.get(), clock.instant());
+        dev.tenantry.server.logging.LogContext.of(found.get().instance().tenant(), found.get().instance().name());
+        return pass(tx, found.get());
+    }
+
+    /** One pass in the transaction {@code tx} over the locked instance: its steps run, its next pass scheduled. */
+    private PassResult pass(Tx tx, InstanceRepository.PassInputs inputs) {
+        InstanceRecord instance = inputs.instance();
+        InstancePass pass = new InstancePass(tx, inputs, clock.instant());
         Outcome outcome = switch (instance.phase()) {
             // a late pass (say, after a report) must never bring it back
             case DELETED, PURGED -> Outcome.DONE;
@@ -153,11 +171,12 @@ public final class InstanceReconciler implements Reconciler {
         };
         pass.clearCondition("Reconciled");
         boolean changed = pass.save();
-        tx.leases(Leases.Table.INSTANCES).reschedule(uid, next);
-        return new PassResult(next, changed, pass.changedCells(), pass.isDatabasesChanged());
+        tx.leases(Leases.Table.INSTANCES).reschedule(instance.uid(), next);
+        return new PassResult(next, changed, pass.changedCells(), pass.isDatabasesChanged(), pass.instance, pass.operation);
     }
 
-    private record PassResult(Duration next, boolean changed, java.util.Set<String> changedCells, boolean databasesChanged) {}
+    private record PassResult(Duration next, boolean changed, java.util.Set<String> changedCells, boolean databasesChanged,
+                              InstanceRecord instance, Operation operation) {}
 
     private Outcome liveSteps(InstancePass pass) {
         Outcome outcome = ensurePlaced(pass);
@@ -201,7 +220,7 @@ public final class InstanceReconciler implements Reconciler {
         return Outcome.DONE;
     }
 
-    static Placement.Locks placementLocks(dev.tenantry.server.store.Tx tx) {
+    static Placement.Locks placementLocks(Tx tx) {
         return new Placement.Locks() {
             @Override
             public java.util.OptionalInt tryLockAndCount(Cell cell) {

@@ -56,24 +56,31 @@ final class InstanceReports {
         return "(i.observed is null and i.phase = 'PROVISIONING' and " + o + "->>'state' = 'STARTING')";
     }
 
-    /** One reported instance: its row locked if its observation changed, written, and its pass asked for (now or soon). */
+    /**
+     * One reported instance: its row locked if its observation changed, written, and its pass asked for, soon or now;
+     * counts 1 for a pass asked for now.
+     */
     private static final String OBSERVED = "with old as (select i.uid, " + decisive("cast(:o as jsonb)") + " as due, "
             + firstStart("cast(:o as jsonb)") + " as soon from instances i"
             + " where i.uid = :uid and i.cell = :cell and " + LIVE + " and i.observed is distinct from cast(:o as jsonb) for update of i),"
-            + " asked as (update instance_leases l set reconcile_at = least(l.reconcile_at, case when old.soon then " + SOON + " else now() end),"
+            + " written as (update instances i set observed = cast(:o as jsonb), agent_revision = :rev from old where i.uid = old.uid),"
             // a pass running now schedules its own next one when it ends: a soon one is not asked of it
-            + " reconcile_requested = case when old.soon then l.reconcile_requested else l.lease_owner is not null end"
-            + " from old where l.uid = old.uid and old.due and (not old.soon or l.lease_owner is null))"
-            + " update instances i set observed = cast(:o as jsonb), agent_revision = :rev from old where i.uid = old.uid";
+            + " soon as (update instance_leases l set reconcile_at = least(l.reconcile_at, " + SOON + ")"
+            + " from old where l.uid = old.uid and old.due and old.soon and l.lease_owner is null)"
+            + " update instance_leases l set reconcile_at = least(l.reconcile_at, now()), reconcile_requested = l.lease_owner is not null"
+            + " from old where l.uid = old.uid and old.due and not old.soon";
 
-    /** One instance the agent names as removed: no observation any more, and a pass. */
+    /** One instance the agent names as removed: no observation any more, and a pass now (counts 1). */
     private static final String REMOVED = "with old as (select i.uid from instances i where i.uid = :uid and i.cell = :cell and " + NOT_GONE
             + " and " + GONE_TO_UPDATE + " for update of i),"
             + " asked as (update instance_leases l set reconcile_at = least(l.reconcile_at, now()), reconcile_requested = l.lease_owner is not null"
             + " from old where l.uid = old.uid)"
             + " update instances i set observed = null, agent_revision = :rev from old where i.uid = old.uid";
 
-    /** Stores the report; returns how many rows changed. */
+    /**
+     * Stores the report; returns how many passes it asked for now (those asked for soon are found by the workers' look
+     * when due, and an observation that changed only in its details asks for none: nobody needs waking for them).
+     */
     int save(String cell, long agentRevision, boolean full, List<ObservedInstance> observed, List<String> removed) {
         return full ? saveFull(cell, agentRevision, observed) : saveChanges(cell, agentRevision, observed, removed);
     }
@@ -127,11 +134,11 @@ final class InstanceReports {
         if (toChange.isEmpty()) return 0; // nothing moved: the updates below would change no row
         List<String> due = toChange.stream().filter(r -> r.due() && !r.soon()).map(ReportedRow::uid).toList();
         List<String> dueSoon = toChange.stream().filter(r -> r.due() && r.soon()).map(ReportedRow::uid).toList();
-        int reported = h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev"
+        h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev"
                         + " from unnest(cast(:uids as text[]), cast(:obs as text[])) as v(uid, o)"
                         + " where i.uid = v.uid and i.cell = :cell and " + LIVE + " and i.observed is distinct from cast(v.o as jsonb)")
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).bind("obs", json).execute();
-        int stopped = h.createUpdate("update instances i set observed = null, agent_revision = :rev"
+        h.createUpdate("update instances i set observed = null, agent_revision = :rev"
                         + " where i.cell = :cell and " + NOT_GONE + notListed + " and " + GONE_TO_UPDATE)
                 .bind("rev", agentRevision).bind("cell", cell).bind("uids", uids).execute();
         if (!due.isEmpty()) {
@@ -142,6 +149,6 @@ final class InstanceReports {
             h.createUpdate("update instance_leases set reconcile_at = least(reconcile_at, " + SOON + ")"
                     + " where uid = any(cast(:due as text[])) and lease_owner is null").bind("due", dueSoon.toArray(String[]::new)).execute();
         }
-        return reported + stopped;
+        return due.size();
     }
 }
