@@ -34,7 +34,12 @@ class AgentReportIT extends WithPlane {
         assertThat(token.status()).as(token.body()).isEqualTo(201);
         agent = token.json().path("secret").asText();
         String template = plane.get("/v1/cells/local").json().path("endpointTemplate").asText();
-        // capacity 1: the one instance below goes here (the least loaded cell, "big" before "local"), no other
+        // the local cell full (capacity 1, one instance), so that the instance below can only go to "big"
+        String localAgent = java.nio.file.Files.readString(plane.home.resolve("agent.token")).strip();
+        assertThat(plane.call("PUT", "/v1/cells/local", Map.of("region", "local", "driver", "process", "capacity", 1, "baseDomain", "localhost",
+                "endpointTemplate", template), localAgent).status()).isEqualTo(200);
+        assertThat(plane.createInstance("acme", "filler", "hello", "starter").status()).isEqualTo(202);
+        // capacity 1: the one instance below goes here, no other
         assertThat(plane.call("PUT", "/v1/cells/big", Map.of("region", "big", "driver", "process", "capacity", 1, "baseDomain", "localhost",
                 "endpointTemplate", template), agent).status()).isEqualTo(200);
         assertThat(send(Json.write(report(List.of())), false).status()).isEqualTo(204);

@@ -72,21 +72,12 @@ public final class CellService {
             // way, and what each reads is bounded by the revision read first
             Optional<CellDesiredState> state = store.read(tx -> {
                 long revision = tx.cells().revision(cell).orElseThrow(() -> new NotFoundException("cell", "no cell '" + cell + "'"));
-                return revision > afterRevision || waitOver ? Optional.of(desiredState(tx, cell, revision, afterRevision)) : Optional.empty();
+                return revision > afterRevision || waitOver ? Optional.of(tx.instances().desiredState(cell, revision, afterRevision)) : Optional.empty();
             });
             if (state.isPresent()) return state.get();
             Duration left = Duration.between(Instant.now(), deadline);
             signals.await(Signals.Topic.CELLS, cell, mark, left.compareTo(RECHECK) < 0 ? left : RECHECK);
         }
-    }
-
-    /** What the cell runs: its instances' deployments and its dedicated database servers. */
-    private static CellDesiredState desiredState(dev.tenantry.server.store.Tx tx, String cell, long revision, long afterRevision) {
-        CellDesiredState instances = tx.instances().desiredState(cell, revision, afterRevision);
-        List<dev.tenantry.api.cell.Deployment> run = new java.util.ArrayList<>(instances.deployments());
-        List<String> purged = new java.util.ArrayList<>(instances.purged());
-        tx.databaseServers().addToDesiredState(cell, revision, instances.full(), afterRevision, run, purged);
-        return new CellDesiredState(cell, revision, instances.full(), run, instances.removed(), purged);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.tenantry.server.domain;
 
 import dev.tenantry.api.model.Operation;
+import dev.tenantry.api.model.Tenant;
 import dev.tenantry.server.store.InstanceRecord;
 import dev.tenantry.server.store.Tx;
 
@@ -14,6 +15,9 @@ public interface CreationPass {
     /** What the pass made of the instance and its operation, and what to signal once the transaction has committed. */
     record Result(InstanceRecord instance, Operation operation, Runnable afterCommit) {}
 
-    /** Runs the pass over {@code created}, inserted (so locked) in {@code tx} with {@code operation}. */
-    Result run(Tx tx, InstanceRecord created, Operation operation);
+    /**
+     * Runs the pass over {@code created}, inserted (so locked) in {@code tx}, of {@code tenant}; it writes
+     * {@code operation}, the create's, which is not stored yet.
+     */
+    Result run(Tx tx, InstanceRecord created, Operation operation, Tenant tenant);
 }

@@ -93,14 +93,15 @@ final class InstanceCreation {
             // the unique index of live names decides (no read before): a name taken is a 409, and nothing is written
             InstanceRecord stored = tx.instances().insert(instance).orElseThrow(() ->
                     new ConflictException("name", "tenant '" + tenant + "' already has an instance '" + request.name() + "'"));
-            tx.operations().insert(op, instance.uid());
-            tx.releaseHistory().record(instance.uid(), release.version(), null, op.id(), who.actor(), now);
+            if (pass == null) tx.operations().insert(op, instance.uid());
+            tx.atCommit(tx.releaseHistory().recordWrite(instance.uid(), release.version(), null, op.id(), who.actor(), now));
             tx.events().append("instance.created", "tenants/" + target, tenant,
                     Map.of("instance", target, "uid", instance.uid(), "operation", op.id(), "release", release.version()));
             if (idempotencyKey != null) tx.idempotency().complete(scope, idempotencyKey, instance.uid(), op.id());
             if (alsoInTx != null) alsoInTx.accept(tx, stored);
             if (pass == null) return new InstanceService.Accepted(stored, op);
-            CreationPass.Result passed = pass.run(tx, stored, op);
+            // the pass writes the operation, as it leaves it
+            CreationPass.Result passed = pass.run(tx, stored, op, owner);
             afterCommit[0] = passed.afterCommit();
             return new InstanceService.Accepted(passed.instance(), passed.operation());
         });

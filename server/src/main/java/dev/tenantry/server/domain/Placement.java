@@ -29,14 +29,8 @@ public final class Placement {
     }
 
     /**
-     * Cells loaded within this share of their capacity of the least loaded count as equally good: concurrent placements
-     * start at a random one of them, so that they do not all try, and queue for, the same cell's lock.
-     */
-    static final double EQUALLY_LOADED = 0.02;
-
-    /**
      * The cell an instance goes to: the first of {@code candidates} (best first) whose placement lock is free and that
-     * still has room once it is held, starting at a random one of the equally good ({@link #tryOrder}); when every
+     * still has room once it is held, starting at a random one of the equally loaded ({@link #tryOrder}); when every
      * candidate's lock is taken (more placements at once than cells), the first with room, waiting for each lock in turn.
      * Empty when none has room.
      */
@@ -53,14 +47,17 @@ public final class Placement {
     }
 
     /**
-     * The order in which a placement tries {@code candidates} (best first): the equally good ones first, from the one at
-     * {@code pick} (modulo their number) round to the one before it, then the others in their order.
+     * The order in which a placement tries {@code candidates} (best first): those as loaded as the first (less than one
+     * instance above its share of capacity) first, from the one at {@code pick} (modulo their number) round to the one
+     * before it, then the others in their order. Concurrent placements, which read the same counts, so start at
+     * different cells instead of all trying, and queuing for, the same cell's lock; a cell less loaded by even one
+     * instance still comes first.
      */
     static List<Cell> tryOrder(List<Cell> candidates, int pick) {
         if (candidates.size() < 2) return candidates;
         double best = load(candidates.getFirst());
         int equal = 1;
-        while (equal < candidates.size() && load(candidates.get(equal)) - best <= EQUALLY_LOADED) equal++;
+        while (equal < candidates.size() && candidates.get(equal).instances() - best * candidates.get(equal).capacity() < 1) equal++;
         List<Cell> order = new java.util.ArrayList<>(candidates.size());
         for (int i = 0; i < equal; i++) order.add(candidates.get((pick + i) % equal));
         order.addAll(candidates.subList(equal, candidates.size()));

@@ -34,7 +34,10 @@ final class InstancePass {
     private final boolean hasCustomDomains;
     private final boolean hasDatabase;
 
-    InstancePass(Tx tx, InstanceRepository.PassInputs inputs, Instant now) {
+    private dev.tenantry.api.model.Tenant tenant;
+
+    InstancePass(Tx tx, InstanceRepository.PassInputs inputs, Instant now, dev.tenantry.api.model.Tenant tenant) {
+        this.tenant = tenant;
         this.tx = tx;
         this.instance = inputs.instance();
         this.original = instance;
@@ -44,6 +47,17 @@ final class InstancePass {
         this.hasCustomDomains = inputs.hasCustomDomains();
         this.hasDatabase = inputs.hasDatabase();
         this.now = now;
+    }
+
+    /** The pass's operation is not in the database yet (its instance's create): the pass writes it. */
+    void operationNotStoredYet() {
+        newOperation = true;
+    }
+
+    /** The instance's tenant (read at the first call, unless the pass was given it). */
+    dev.tenantry.api.model.Tenant tenant() {
+        if (tenant == null) tenant = tx.tenants().get(instance.tenant()).orElseThrow();
+        return tenant;
     }
 
     /** Whether the instance had custom domains when the pass began (the pass adds none). */
@@ -162,18 +176,20 @@ final class InstancePass {
         tx.audit().record("system", action, "tenants/" + target(), instance.tenant(), result, detail);
     }
 
-    /** Writes whatever changed; returns true if anything did. */
+    /**
+     * Writes whatever changed, at the transaction's end with its other writes ({@link Tx#atCommit}: nothing in the pass
+     * reads them back); returns true if anything changed.
+     */
     boolean save() {
         boolean changed = !instance.equals(original) || !java.util.Objects.equals(operation, originalOperation) || !events.isEmpty();
         if (instance.generation() != original.generation() || !instance.spec().equals(original.spec())) tx.instances().saveSpec(instance);
         if (!instance.equals(original)) {
             // comparing is much cheaper than writing the deployment again (most passes do not render)
-            if (java.util.Objects.equals(instance.deployment(), original.deployment())) tx.instances().saveStatusKeepingDeployment(instance);
-            else tx.instances().saveStatus(instance);
+            tx.atCommit(tx.instances().statusWrite(instance, !java.util.Objects.equals(instance.deployment(), original.deployment())));
         }
-        if (newOperation) tx.operations().insert(operation, instance.uid());
+        if (newOperation) tx.atCommit(tx.operations().insertWrite(operation, instance.uid()));
         if (operation != null && !operation.equals(originalOperation)) {
-            if (!newOperation) tx.operations().update(operation);
+            if (!newOperation) tx.atCommit(tx.operations().updateWrite(operation));
             String step = operation.steps().stream().filter(st -> st.state() != Operation.State.PENDING)
                     .reduce((a, b) -> b).map(Operation.Step::name).orElse("");
             tx.events().append("operation.updated", "operations/" + operation.id(), instance.tenant(),

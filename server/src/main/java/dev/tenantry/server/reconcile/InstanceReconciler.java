@@ -102,7 +102,7 @@ public final class InstanceReconciler implements Reconciler {
     public void showFailure(Tx tx, String uid, String reason, int failures) {
         // the instance alone: what the failing pass also read (its operation, say) may be what fails
         tx.instances().lockByUid(uid).ifPresent(instance -> {
-            InstancePass pass = new InstancePass(tx, new InstanceRepository.PassInputs(instance, null, null, false, false), clock.instant());
+            InstancePass pass = new InstancePass(tx, new InstanceRepository.PassInputs(instance, null, null, false, false), clock.instant(), null);
             pass.condition("Reconciled", Condition.Status.False, "PassFailed", failures + " pass(es) in a row failed: " + reason
                     + "; the next in " + ReconcileBackoff.after(failures).toSeconds() + " s");
             pass.save();
@@ -127,8 +127,10 @@ public final class InstanceReconciler implements Reconciler {
     }
 
     /** The first pass over an instance created in {@code tx}, in that transaction ({@link CreationPass}). */
-    public CreationPass.Result passCreated(Tx tx, InstanceRecord created, Operation operation) {
-        PassResult result = pass(tx, new InstanceRepository.PassInputs(created, operation, null, false, false));
+    public CreationPass.Result passCreated(Tx tx, InstanceRecord created, Operation operation, Tenant tenant) {
+        InstancePass pass = new InstancePass(tx, new InstanceRepository.PassInputs(created, operation, null, false, false), clock.instant(), tenant);
+        pass.operationNotStoredYet();
+        PassResult result = pass(pass);
         return new CreationPass.Result(result.instance(), result.operation(), () -> signal(result));
     }
 
@@ -147,13 +149,13 @@ public final class InstanceReconciler implements Reconciler {
         Optional<InstanceRepository.PassInputs> found = tx.instances().lockForPassIfDue(uid);
         if (found.isEmpty()) return null;
         dev.tenantry.server.logging.LogContext.of(found.get().instance().tenant(), found.get().instance().name());
-        return pass(tx, found.get());
+        return pass(new InstancePass(tx, found.get(), clock.instant(), null));
     }
 
-    /** One pass in the transaction {@code tx} over the locked instance: its steps run, its next pass scheduled. */
-    private PassResult pass(Tx tx, InstanceRepository.PassInputs inputs) {
-        InstanceRecord instance = inputs.instance();
-        InstancePass pass = new InstancePass(tx, inputs, clock.instant());
+    /** One pass over the locked instance, in the pass's transaction: its steps run, its next pass scheduled. */
+    private PassResult pass(InstancePass pass) {
+        InstanceRecord instance = pass.instance;
+        Tx tx = pass.tx;
         Outcome outcome = switch (instance.phase()) {
             // a late pass (say, after a report) must never bring it back
             case DELETED, PURGED -> Outcome.DONE;
@@ -171,7 +173,7 @@ public final class InstanceReconciler implements Reconciler {
         };
         pass.clearCondition("Reconciled");
         boolean changed = pass.save();
-        tx.leases(Leases.Table.INSTANCES).reschedule(instance.uid(), next);
+        tx.atCommit(tx.leases(Leases.Table.INSTANCES).rescheduleWrite(instance.uid(), next));
         return new PassResult(next, changed, pass.changedCells(), pass.isDatabasesChanged(), pass.instance, pass.operation);
     }
 
@@ -286,7 +288,7 @@ public final class InstanceReconciler implements Reconciler {
     private Outcome ensureRendered(InstancePass pass) {
         InstanceRecord i = pass.instance;
         if (i.deployment() != null && i.deployment().generation() == i.generation()) return Outcome.DONE;
-        Tenant tenant = pass.tx.tenants().get(i.tenant()).orElseThrow();
+        Tenant tenant = pass.tenant();
         Release release = pass.tx.catalog().release(i.spec().service(), i.spec().release()).orElse(null);
         Plan plan = pass.tx.catalog().plan(i.spec().service(), i.spec().plan()).orElse(null);
         if (release == null || plan == null) return Outcome.failed("release or plan of the instance no longer exists");

@@ -48,18 +48,26 @@ public final class AuditRepository {
         pending.add(new Pending(Instant.now().truncatedTo(ChronoUnit.MICROS), actor, action, target, tenant, result, detail));
     }
 
-    /** Writes the records made so far to be chained (no lock: a batch chains them once this transaction has committed). */
-    void flush() {
-        if (pending.isEmpty()) return;
-        var batch = h.prepareBatch("insert into audit_pending (time, actor, action, target, tenant, result, detail)"
-                + " values (:time, :a, :ac, :t, :tenant, :r, :d)");
-        for (Pending p : pending) {
-            batch.bind("time", Timestamp.from(p.time())).bind("a", p.actor()).bind("ac", p.action()).bind("t", p.target())
-                    .bind("tenant", p.tenant()).bind("r", p.result()).bind("d", p.detail()).add();
+    /**
+     * The insert of the records made so far into those a batch chains once this transaction has committed (no lock);
+     * they are then no longer pending here (empty: none).
+     */
+    Optional<Write> pendingWrite() {
+        if (pending.isEmpty()) return Optional.empty();
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < pending.size(); i++) {
+            values.append(i == 0 ? "" : ", ").append("(:time").append(i).append(", :a").append(i).append(", :ac").append(i)
+                    .append(", :t").append(i).append(", :n").append(i).append(", :r").append(i).append(", :d").append(i).append(")");
         }
-        batch.execute();
+        Write write = new Write("insert into audit_pending (time, actor, action, target, tenant, result, detail) values " + values);
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            write.bind("time" + i, Timestamp.from(p.time())).bind("a" + i, p.actor()).bind("ac" + i, p.action()).bind("t" + i, p.target())
+                    .bind("n" + i, p.tenant()).bind("r" + i, p.result()).bind("d" + i, p.detail());
+        }
         pending.clear();
         wrotePending = true;
+        return Optional.of(write);
     }
 
     /** Whether this transaction wrote records for a batch to chain. */

@@ -14,7 +14,6 @@ public final class CellRepository {
             + " coalesce(c.last_seen > now() - cast(:online as interval), false) as online from cells c";
     private static final Duration SEEN_RESOLUTION = Duration.ofSeconds(2);
     /** The first key of the two-key advisory locks that serialise placement per cell. */
-    private static final int PLACEMENT_LOCK = 7301;
     private final Handle h;
     private final Duration online;
 
@@ -59,25 +58,22 @@ public final class CellRepository {
     }
 
     /**
-     * Takes the cell's placement lock until the transaction ends and counts its live instances then: placements on
-     * one cell, from any number of reconcile workers and server replicas, follow one another, each seeing the ones
-     * before. An advisory lock of its own (key space {@link #PLACEMENT_LOCK}), not the cell's row: reports lock that
-     * row after the event-append lock, and a pass that held it from placement to its events would deadlock with them.
+     * Locks the cell's row until the transaction ends and counts its live instances then: placements on one cell, from
+     * any number of reconcile workers and server replicas, follow one another, each seeing the ones before (a row lock
+     * waited for reads the row as its holder committed it). The lock a placement needs anyway: placing an instance
+     * counts it into this row ({@code live_instances}, a trigger) and publishing it bumps the row's revision. {@code FOR
+     * NO KEY UPDATE}: instances referring to the cell meanwhile are not held up. {@link Integer#MAX_VALUE} when the
+     * cell is gone.
      */
     public int lockAndCountInstances(String id) {
-        h.createQuery("select pg_advisory_xact_lock(" + PLACEMENT_LOCK + ", hashtext(:id))").bind("id", id).mapTo(String.class).one();
-        return liveInstances(id);
+        return h.createQuery("select live_instances from cells where id = :id for no key update").bind("id", id).map(FirstColumn.INT)
+                .findOne().orElse(Integer.MAX_VALUE);
     }
 
-    /** The same without waiting: empty when another transaction holds the cell's placement lock. */
+    /** The same without waiting, in one statement: empty when another transaction holds the cell's row (or it is gone). */
     public java.util.OptionalInt tryLockAndCountInstances(String id) {
-        boolean locked = h.createQuery("select pg_try_advisory_xact_lock(" + PLACEMENT_LOCK + ", hashtext(:id))").bind("id", id)
-                .map(FirstColumn.BOOLEAN).one();
-        return locked ? java.util.OptionalInt.of(liveInstances(id)) : java.util.OptionalInt.empty();
-    }
-
-    private int liveInstances(String id) {
-        return h.createQuery("select live_instances from cells where id = :id").bind("id", id).map(FirstColumn.INT).findOne().orElse(0);
+        return h.createQuery("select live_instances from cells where id = :id for no key update skip locked").bind("id", id)
+                .map(FirstColumn.INT).findOne().map(java.util.OptionalInt::of).orElse(java.util.OptionalInt.empty());
     }
 
     /** Bumps the cell's desired-state revision, so that its agent's long poll returns; returns the new revision. */

@@ -68,22 +68,6 @@ public final class DatabaseServerRepository {
     }
 
     /**
-     * The cell's dedicated servers for its desired state at {@code revision}: those to run and those to remove (by
-     * their deployment's uid), all ({@code full}) or those published after {@code after}.
-     */
-    public void addToDesiredState(String cell, long revision, boolean full, long after, List<Deployment> run, List<String> remove) {
-        h.createQuery("select deployment, removing from database_servers where cell = :c and deployment is not null"
-                        + " and published_revision <= :revision and (:full or published_revision > :after) order by name")
-                .bind("c", cell).bind("revision", revision).bind("full", full).bind("after", after)
-                .map((rs, ctx) -> {
-                    Deployment d = JsonColumns.read(rs, "deployment", Deployment.class);
-                    if (rs.getBoolean("removing")) remove.add(d.instanceUid());
-                    else run.add(d);
-                    return d;
-                }).list();
-    }
-
-    /**
      * Stores what the agent reports of the cell's dedicated servers (a full report: those it does not list are not
      * running), and forgets the removed ones it has purged; returns their names.
      */

@@ -33,13 +33,21 @@ public final class EventRepository {
         pending.add(new Pending(type, subject, tenant, JsonColumns.write(data)));
     }
 
-    /** Writes the events appended so far. */
-    void flush() {
-        if (pending.isEmpty()) return;
-        var batch = h.prepareBatch("insert into events (type, subject, tenant, data) values (:t, :s, :tenant, cast(:d as jsonb))");
-        for (Pending e : pending) batch.bind("t", e.type()).bind("s", e.subject()).bind("tenant", e.tenant()).bind("d", e.data()).add();
-        batch.execute();
+    /** The insert of the events appended so far, which are then no longer pending (empty: none). */
+    java.util.Optional<Write> pendingWrite() {
+        if (pending.isEmpty()) return java.util.Optional.empty();
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < pending.size(); i++) {
+            values.append(i == 0 ? "" : ", ").append("(:t").append(i).append(", :s").append(i).append(", :n").append(i)
+                    .append(", cast(:d").append(i).append(" as jsonb))");
+        }
+        Write write = new Write("insert into events (type, subject, tenant, data) values " + values);
+        for (int i = 0; i < pending.size(); i++) {
+            Pending e = pending.get(i);
+            write.bind("t" + i, e.type()).bind("s" + i, e.subject()).bind("n" + i, e.tenant()).bind("d" + i, e.data());
+        }
         pending.clear();
+        return java.util.Optional.of(write);
     }
 
     /** Transactions below this have all ended: their events are final. */

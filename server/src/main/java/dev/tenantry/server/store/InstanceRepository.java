@@ -211,15 +211,20 @@ public final class InstanceRepository {
     }
 
     private void saveStatus(InstanceRecord r, boolean withDeployment) {
-        var update = h.createUpdate("update instances set phase = :phase, status = cast(:status as jsonb), observed_generation = :og,"
+        statusWrite(r, withDeployment).execute(h);
+    }
+
+    /** The write of the instance's status, phase, placement and publication, and of its deployment if {@code withDeployment}. */
+    public Write statusWrite(InstanceRecord r, boolean withDeployment) {
+        Write write = new Write("update instances set phase = :phase, status = cast(:status as jsonb), observed_generation = :og,"
                         + " cell = :cell," + (withDeployment ? " deployment = cast(:dep as jsonb)," : "")
                         + " published = :pub, published_revision = :prev, last_operation = :op, purge_at = :purgeAt, updated_at = now() where uid = :uid")
                 .bind("uid", r.uid()).bind("phase", r.phase().name()).bind("status", JsonColumns.write(r.status()))
                 .bind("og", r.status().observedGeneration()).bind("cell", r.cell())
                 .bind("pub", r.published()).bind("prev", r.publishedRevision()).bind("op", r.lastOperation())
                 .bind("purgeAt", r.purgeAt() == null ? null : java.sql.Timestamp.from(r.purgeAt()));
-        if (withDeployment) update.bind("dep", JsonColumns.write(r.deployment()));
-        update.execute();
+        if (withDeployment) write.bind("dep", JsonColumns.write(r.deployment()));
+        return write;
     }
 
     /**
@@ -232,35 +237,39 @@ public final class InstanceRepository {
     }
 
     /**
-     * The cell's desired state at {@code revision}, its current revision as read in this transaction: everything
-     * published and every instance being purged ({@code after < 0}, or an {@code after} the cell never reached), or
-     * the changes published after revision {@code after}. A reconcile pass bumps the revision and marks its instance
-     * in one transaction, holding the cell row until it commits, so every row marked with a revision up to the one
-     * read is already visible.
+     * The cell's desired state at {@code revision}, its current revision as read before: everything published and
+     * every instance being purged ({@code after < 0}, or an {@code after} the cell never reached), or the changes
+     * published after revision {@code after}; its instances', then its dedicated database servers' (by the uid of their
+     * deployment), in one statement. A reconcile pass bumps the revision and marks its instance in one transaction,
+     * holding the cell row until it commits, so every row marked with a revision up to the one read is already visible.
      */
     public CellDesiredState desiredState(String cell, long revision, long after) {
         boolean full = after < 0 || after > revision;
         List<Deployment> deployments = new java.util.ArrayList<>();
         List<String> removed = new java.util.ArrayList<>();
         List<String> purged = new java.util.ArrayList<>();
-        h.createQuery("select uid, phase, published, deployment from instances where cell = :c and published_revision <= :revision"
-                        + " and (:full and (published or phase = 'PURGING') or not :full and published_revision > :after) order by uid")
+        h.createQuery("select 1 as part, uid as name, phase, published, deployment from instances where cell = :c and published_revision <= :revision"
+                        + " and (:full and (published or phase = 'PURGING') or not :full and published_revision > :after)"
+                        + " union all select 2, instance_uid, null, null, null from cell_departures"
+                        + " where not :full and cell = :c and revision > :after and revision <= :revision"
+                        + " union all select 3, name, case when removing then 'REMOVING' end, true, deployment from database_servers"
+                        + " where cell = :c and deployment is not null and published_revision <= :revision and (:full or published_revision > :after)"
+                        + " order by part, name")
                 .bind("c", cell).bind("revision", revision).bind("full", full).bind("after", after)
                 .map((rs, ctx) -> {
                     String phase = rs.getString("phase");
-                    if (rs.getBoolean("published") && rs.getString("deployment") != null) {
-                        deployments.add(JsonColumns.read(rs, "deployment", Deployment.class));
-                    } else if (phase.equals("PURGING") || phase.equals("PURGED")) {
-                        purged.add(rs.getString("uid"));
+                    Deployment deployment = rs.getBoolean("published") ? JsonColumns.read(rs, "deployment", Deployment.class) : null;
+                    if ("REMOVING".equals(phase)) {
+                        purged.add(deployment.instanceUid()); // a dedicated server being removed: its data too
+                    } else if (deployment != null) {
+                        deployments.add(deployment);
+                    } else if ("PURGING".equals(phase) || "PURGED".equals(phase)) {
+                        purged.add(rs.getString("name"));
                     } else {
-                        removed.add(rs.getString("uid"));
+                        removed.add(rs.getString("name"));
                     }
-                    return rs.getString("uid");
+                    return phase;
                 }).list();
-        if (!full) {
-            removed.addAll(h.createQuery("select instance_uid from cell_departures where cell = :c and revision > :after and revision <= :revision")
-                    .bind("c", cell).bind("after", after).bind("revision", revision).map(FirstColumn.STRING).list());
-        }
         return new CellDesiredState(cell, revision, full, deployments, removed, purged);
     }
 

@@ -62,9 +62,14 @@ public final class Leases {
 
     /** Schedules the next pass of a row this transaction has locked for its pass ({@code next} null: only when something changes). */
     public void reschedule(String id, Duration next) {
-        h.createUpdate("update " + table + " set reconcile_at = " + NEXT_PASS + ","
+        rescheduleWrite(id, next).execute(h);
+    }
+
+    /** The write of {@link #reschedule}, to send later ({@link Tx#atCommit}). */
+    public Write rescheduleWrite(String id, Duration next) {
+        return new Write("update " + table + " set reconcile_at = " + NEXT_PASS + ","
                         + " reconcile_requested = false, reconcile_failures = 0 where " + key + " = :id")
-                .bind("id", id).bind("next", next == null ? null : next.toMillis()).execute();
+                .bind("id", id).bind("next", next == null ? null : next.toMillis());
     }
 
     /**

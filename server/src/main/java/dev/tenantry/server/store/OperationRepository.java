@@ -24,18 +24,25 @@ public final class OperationRepository {
     }
 
     public void insert(Operation op, String instanceUid) {
-        h.createUpdate("insert into operations (id, type, tenant, target, instance_uid, state, steps, error, actor, created_at, updated_at)"
+        insertWrite(op, instanceUid).execute(h);
+    }
+
+    public Write insertWrite(Operation op, String instanceUid) {
+        return new Write("insert into operations (id, type, tenant, target, instance_uid, state, steps, error, actor, created_at, updated_at)"
                         + " values (:id, :type, :tenant, :target, :uid, :state, cast(:steps as jsonb), :error, :actor, :created, :updated)")
                 .bind("id", op.id()).bind("type", op.type()).bind("tenant", op.tenant()).bind("target", op.target())
                 .bind("uid", instanceUid).bind("state", op.state().name()).bind("steps", JsonColumns.write(op.steps()))
-                .bind("error", op.error()).bind("actor", op.actor()).bind("created", op.createdAt()).bind("updated", op.updatedAt())
-                .execute();
+                .bind("error", op.error()).bind("actor", op.actor()).bind("created", op.createdAt()).bind("updated", op.updatedAt());
     }
 
     public void update(Operation op) {
-        h.createUpdate("update operations set state = :state, steps = cast(:steps as jsonb), error = :error, updated_at = :updated where id = :id")
+        updateWrite(op).execute(h);
+    }
+
+    public Write updateWrite(Operation op) {
+        return new Write("update operations set state = :state, steps = cast(:steps as jsonb), error = :error, updated_at = :updated where id = :id")
                 .bind("id", op.id()).bind("state", op.state().name()).bind("steps", JsonColumns.write(op.steps()))
-                .bind("error", op.error()).bind("updated", op.updatedAt()).execute();
+                .bind("error", op.error()).bind("updated", op.updatedAt());
     }
 
     public Optional<Operation> get(String id) {

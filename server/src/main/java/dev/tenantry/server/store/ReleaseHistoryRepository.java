@@ -17,10 +17,15 @@ public final class ReleaseHistoryRepository {
 
     /** Appends a move of the instance to {@code release} (from {@code fromRelease}; null at its creation). */
     public void record(String instanceUid, String release, String fromRelease, String operation, String actor, Instant at) {
-        h.createUpdate("insert into instance_releases (instance_uid, seq, release, from_release, operation, actor, at) values (:uid,"
+        recordWrite(instanceUid, release, fromRelease, operation, actor, at).execute(h);
+    }
+
+    /** The write of {@link #record}, to send later ({@code Tx.atCommit}; at most one per instance and transaction). */
+    public Write recordWrite(String instanceUid, String release, String fromRelease, String operation, String actor, Instant at) {
+        return new Write("insert into instance_releases (instance_uid, seq, release, from_release, operation, actor, at) values (:uid,"
                         + " (select coalesce(max(seq), -1) + 1 from instance_releases where instance_uid = :uid), :release, :from, :op, :actor, :at)")
                 .bind("uid", instanceUid).bind("release", release).bind("from", fromRelease).bind("op", operation).bind("actor", actor)
-                .bind("at", Timestamp.from(at)).execute();
+                .bind("at", Timestamp.from(at));
     }
 
     /** The instance's moves, newest first, each with its operation's type and state and, once it is over, when it ended. */

@@ -27,10 +27,23 @@ public final class Tx {
     public FleetCounts.Reader fleetCounts() { return new FleetCounts.Reader(handle); }
     public IdempotencyRepository idempotency() { return new IdempotencyRepository(handle); }
     public CellRepository cells() { return new CellRepository(handle, cellOnlineWindow); }
-    /** Writes what the transaction's work appended to the audit chain and the event outbox, just before it commits. */
+    private final java.util.List<Write> atCommit = new java.util.ArrayList<>();
+
+    /** Sends {@code write} just before the commit, with the transaction's other such writes, in one statement ({@link Write}). */
+    public void atCommit(Write write) {
+        atCommit.add(write);
+    }
+
+    /**
+     * Writes what waited for the commit: the writes given to {@link #atCommit}, and what the transaction's work
+     * appended to the audit chain and the event outbox, in one statement.
+     */
     void finish() {
-        audit.flush();
-        events.flush();
+        java.util.List<Write> writes = new java.util.ArrayList<>(atCommit);
+        atCommit.clear();
+        audit.pendingWrite().ifPresent(writes::add);
+        events.pendingWrite().ifPresent(writes::add);
+        Write.executeTogether(handle, writes);
     }
 
     /** Whether it wrote audit records for a batch to chain once it has committed. */

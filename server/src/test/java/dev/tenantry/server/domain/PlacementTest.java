@@ -77,12 +77,12 @@ class PlacementTest {
 
     @Test
     void concurrentPlacementsStartAtDifferentCellsOfTheEquallyLoaded() {
-        List<Cell> candidates = List.of(cell("a", true, 100, 1000), cell("b", true, 101, 1000), cell("c", true, 110, 1000), cell("d", true, 500, 1000));
+        List<Cell> candidates = List.of(cell("a", true, 100, 1000), cell("b", true, 100, 1000), cell("c", true, 200, 2000), cell("d", true, 101, 1000));
         assertThat(Placement.tryOrder(candidates, 0)).extracting(Cell::id).containsExactly("a", "b", "c", "d");
         assertThat(Placement.tryOrder(candidates, 1)).extracting(Cell::id).as("from b round to a, then the more loaded").containsExactly("b", "c", "a", "d");
         assertThat(Placement.tryOrder(candidates, 5)).extracting(Cell::id).containsExactly("c", "a", "b", "d");
-        assertThat(Placement.tryOrder(List.of(cell("a", true, 1, 10), cell("b", true, 2, 10)), 1)).extracting(Cell::id)
-                .as("a tenth of capacity apart: the least loaded first, always").containsExactly("a", "b");
+        assertThat(Placement.tryOrder(List.of(cell("far", true, 0, 1000), cell("local", true, 1, 100)), 1)).extracting(Cell::id)
+                .as("one instance more: the emptier cell first, always").containsExactly("far", "local");
         assertThat(Placement.tryOrder(List.of(), 3)).isEmpty();
     }
 }
