@@ -18,6 +18,12 @@ class ProvisioningIT extends WithPlane {
         assertThat(accepted.status()).isEqualTo(202);
         String opId = accepted.json().path("operation").path("id").asText();
         assertThat(accepted.raw().headers().firstValue("Operation-Location")).contains("/v1/operations/" + opId);
+        // the first pass ran with the create: placed and handed to the agent by the time it answers
+        assertThat(accepted.json().path("instance").path("status").path("phase").asText()).isEqualTo("PROVISIONING");
+        assertThat(accepted.json().path("instance").path("status").path("cell").asText()).isEqualTo("local");
+        List<String> answered = new ArrayList<>();
+        accepted.json().path("operation").path("steps").forEach(s -> answered.add(s.path("name").asText() + "=" + s.path("state").asText()));
+        assertThat(answered).startsWith("place=SUCCEEDED", "database=SUCCEEDED", "render=SUCCEEDED", "publish=SUCCEEDED");
 
         JsonNode running = plane.awaitPhase("acme", "web", "RUNNING");
         assertThat(running.path("status").path("endpoint").asText()).isEqualTo("http://web.acme.localhost:" + plane.dev.gateway().port() + "/");

@@ -16,8 +16,9 @@ public interface CreationPass {
     record Result(InstanceRecord instance, Operation operation, Runnable afterCommit) {}
 
     /**
-     * Runs the pass over {@code created}, inserted (so locked) in {@code tx}, of {@code tenant}; it writes
-     * {@code operation}, the create's, which is not stored yet.
+     * Runs the pass over {@code created}, of {@code tenant}, in {@code tx}: with {@code stored}, the instance was
+     * inserted (so locked) in {@code tx}; without, it is not in the database yet and the caller inserts what the pass
+     * made of it. The pass writes {@code operation}, the create's, which is not stored yet.
      */
-    Result run(Tx tx, InstanceRecord created, Operation operation, Tenant tenant);
+    Result run(Tx tx, InstanceRecord created, boolean stored, Operation operation, Tenant tenant);
 }

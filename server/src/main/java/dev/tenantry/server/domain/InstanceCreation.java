@@ -90,20 +90,23 @@ final class InstanceCreation {
             InstanceRecord instance = new InstanceRecord(uid, tenant, request.name(), 1,
                     spec, status, null, null, null,
                     false, 0, 0, op.id(), null, null, now, now);
+            tx.events().append("instance.created", "tenants/" + target, tenant,
+                    Map.of("instance", target, "uid", instance.uid(), "operation", op.id(), "release", release.version()));
+            // the pass writes the operation, as it leaves it; without a database to wait for, it runs before the
+            // instance's row is written, so that the row is written once, placed, rendered and published
+            boolean passFirst = pass != null && !release.blueprint().hasDatabase();
+            CreationPass.Result passed = passFirst ? pass.run(tx, instance, false, op, owner) : null;
             // the unique index of live names decides (no read before): a name taken is a 409, and nothing is written
-            InstanceRecord stored = tx.instances().insert(instance).orElseThrow(() ->
+            InstanceRecord stored = tx.instances().insert(passFirst ? passed.instance() : instance).orElseThrow(() ->
                     new ConflictException("name", "tenant '" + tenant + "' already has an instance '" + request.name() + "'"));
             if (pass == null) tx.operations().insert(op, instance.uid());
             tx.atCommit(tx.releaseHistory().recordWrite(instance.uid(), release.version(), null, op.id(), who.actor(), now));
-            tx.events().append("instance.created", "tenants/" + target, tenant,
-                    Map.of("instance", target, "uid", instance.uid(), "operation", op.id(), "release", release.version()));
             if (idempotencyKey != null) tx.idempotency().complete(scope, idempotencyKey, instance.uid(), op.id());
             if (alsoInTx != null) alsoInTx.accept(tx, stored);
             if (pass == null) return new InstanceService.Accepted(stored, op);
-            // the pass writes the operation, as it leaves it
-            CreationPass.Result passed = pass.run(tx, stored, op, owner);
+            if (!passFirst) passed = pass.run(tx, stored, true, op, owner);
             afterCommit[0] = passed.afterCommit();
-            return new InstanceService.Accepted(passed.instance(), passed.operation());
+            return new InstanceService.Accepted(passFirst ? stored : passed.instance(), passed.operation());
         });
         if (accepted.replayed()) return accepted;
         if (afterCommit[0] == null) return InstanceService.fired(signals, accepted);

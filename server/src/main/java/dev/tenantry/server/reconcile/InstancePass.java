@@ -27,6 +27,7 @@ final class InstancePass {
     private final java.util.Set<String> changedCells = new java.util.HashSet<>();
     private boolean databasesChanged;
     private boolean newOperation;
+    private boolean instanceNotStored;
     private final List<Runnable> events = new ArrayList<>();
 
     /** The address of the cell the instance is placed on (null: not placed yet). */
@@ -52,6 +53,11 @@ final class InstancePass {
     /** The pass's operation is not in the database yet (its instance's create): the pass writes it. */
     void operationNotStoredYet() {
         newOperation = true;
+    }
+
+    /** The instance is not in the database yet (its create): the pass leaves writing it to the create. */
+    void instanceNotStoredYet() {
+        instanceNotStored = true;
     }
 
     /** The instance's tenant (read at the first call, unless the pass was given it). */
@@ -182,8 +188,12 @@ final class InstancePass {
      */
     boolean save() {
         boolean changed = !instance.equals(original) || !java.util.Objects.equals(operation, originalOperation) || !events.isEmpty();
-        if (instance.generation() != original.generation() || !instance.spec().equals(original.spec())) tx.instances().saveSpec(instance);
-        if (!instance.equals(original)) {
+        if (instanceNotStored) {
+            // the create inserts the instance as the pass leaves it
+        } else if (instance.generation() != original.generation() || !instance.spec().equals(original.spec())) {
+            tx.instances().saveSpec(instance);
+        }
+        if (!instanceNotStored && !instance.equals(original)) {
             // comparing is much cheaper than writing the deployment again (most passes do not render)
             tx.atCommit(tx.instances().statusWrite(instance, !java.util.Objects.equals(instance.deployment(), original.deployment())));
         }

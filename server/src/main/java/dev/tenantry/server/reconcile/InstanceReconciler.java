@@ -127,9 +127,10 @@ public final class InstanceReconciler implements Reconciler {
     }
 
     /** The first pass over an instance created in {@code tx}, in that transaction ({@link CreationPass}). */
-    public CreationPass.Result passCreated(Tx tx, InstanceRecord created, Operation operation, Tenant tenant) {
+    public CreationPass.Result passCreated(Tx tx, InstanceRecord created, boolean stored, Operation operation, Tenant tenant) {
         InstancePass pass = new InstancePass(tx, new InstanceRepository.PassInputs(created, operation, null, false, false), clock.instant(), tenant);
         pass.operationNotStoredYet();
+        if (!stored) pass.instanceNotStoredYet();
         PassResult result = pass(pass);
         return new CreationPass.Result(result.instance(), result.operation(), () -> signal(result));
     }

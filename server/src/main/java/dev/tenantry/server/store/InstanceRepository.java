@@ -28,20 +28,26 @@ public final class InstanceRepository {
     }
 
     /**
-     * Inserts the instance, with its first reconcile pass due now; returns it as stored (its times the database's), or
-     * nothing when the tenant already has a live instance of that name.
+     * Inserts the new instance (placed and published already, or not), with its first reconcile pass due now; returns
+     * it as stored (its times the database's), or nothing when the tenant already has a live instance of that name.
      */
     public Optional<InstanceRecord> insert(InstanceRecord r) {
-        return h.createQuery("with inserted as (insert into instances (uid, tenant, name, generation, spec, phase, status, last_operation)"
-                        + " values (:uid, :tenant, :name, :gen, cast(:spec as jsonb), :phase, cast(:status as jsonb), :op)"
-                        + " on conflict (tenant, name) where " + LIVE.replace("i.", "") + " do nothing returning *),"
+        return h.createQuery("with inserted as (insert into instances (uid, tenant, name, generation, spec, phase, status, last_operation,"
+                        + " observed_generation, cell, deployment, published, published_revision)"
+                        + " values (:uid, :tenant, :name, :gen, cast(:spec as jsonb), :phase, cast(:status as jsonb), :op,"
+                        + " :og, :cell, cast(:dep as jsonb), :pub, :prev)"
+                        + " on conflict (tenant, name) where " + LIVE.replace("i.", "") + " do nothing returning uid, created_at, updated_at),"
                         + " leased as (insert into instance_leases (uid, reconcile_at) select uid, now() from inserted)"
-                        + " select * from inserted")
+                        + " select created_at, updated_at from inserted")
                 .bind("uid", r.uid()).bind("tenant", r.tenant()).bind("name", r.name()).bind("gen", r.generation())
                 .bind("spec", JsonColumns.write(r.spec())).bind("phase", r.phase().name())
                 .bind("status", JsonColumns.write(r.status())).bind("op", r.lastOperation())
-                .map((rs, c) -> new InstanceRecord(r.uid(), r.tenant(), r.name(), r.generation(), r.spec(), r.status(), null, null, null,
-                        false, 0, 0, r.lastOperation(), null, null, JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at")))
+                .bind("og", r.status().observedGeneration()).bind("cell", r.cell())
+                .bind("dep", r.deployment() == null ? null : JsonColumns.write(r.deployment()))
+                .bind("pub", r.published()).bind("prev", r.publishedRevision())
+                .map((rs, c) -> new InstanceRecord(r.uid(), r.tenant(), r.name(), r.generation(), r.spec(), r.status(), null, r.cell(),
+                        r.deployment(), r.published(), r.publishedRevision(), 0, r.lastOperation(), null, null,
+                        JsonColumns.instant(rs, "created_at"), JsonColumns.instant(rs, "updated_at")))
                 .findOne();
     }
 
