@@ -17,7 +17,7 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The audit trail, a hash chain: each record carries its seq (1, 2, … without gaps) and the hash of the record before
- * it ({@link AuditChain}). A transaction's records are written at its end ({@link #flush}, called by {@link Store#tx})
+ * it ({@link AuditChain}). A transaction's records are written at its end ({@link #pendingWrite}, sent by {@link Store#tx})
  * into {@code audit_pending}, without a lock; {@link #chainPending} moves them into the chain in batches, under the
  * {@link AppendLock} (held to the end of that transaction), after reading the chain's head, so the chain follows the
  * order of those batches' commits even with several server replicas. A record is kept from the moment its transaction
@@ -82,12 +82,14 @@ public final class AuditRepository {
     public int chainPending(int limit) {
         appendLock.take();
         if (head == null) head = readHead();
-        List<Map.Entry<Long, Pending>> left = h.createQuery("select * from audit_pending order by id limit :limit").bind("limit", limit)
+        // taken out of the waiting room in the statement that reads them (only this writer, under the lock, does)
+        List<Map.Entry<Long, Pending>> left = new java.util.ArrayList<>(h.createQuery("delete from audit_pending where id in"
+                        + " (select id from audit_pending order by id limit :limit) returning *").bind("limit", limit)
                 .map((rs, c) -> Map.entry(rs.getLong("id"), new Pending(JsonColumns.instant(rs, "time").truncatedTo(ChronoUnit.MICROS),
                         rs.getString("actor"), rs.getString("action"), rs.getString("target"), rs.getString("tenant"), rs.getString("result"),
                         rs.getString("detail"))))
-                .list();
-        List<Long> ids = left.stream().map(Map.Entry::getKey).toList();
+                .list());
+        left.sort(Map.Entry.comparingByKey());
         List<Pending> waiting = new java.util.ArrayList<>(left.stream().map(Map.Entry::getValue).toList());
         waiting.addAll(pending);
         pending.clear();
@@ -102,8 +104,7 @@ public final class AuditRepository {
             head = new Head(f.seq(), hash);
         }
         if (!waiting.isEmpty()) inserts.execute();
-        if (!ids.isEmpty()) h.createUpdate("delete from audit_pending where id = any(:ids)").bind("ids", ids.toArray(Long[]::new)).execute();
-        return ids.size();
+        return left.size();
     }
 
     /** Whether records wait to be chained. */
