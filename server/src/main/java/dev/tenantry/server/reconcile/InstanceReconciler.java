@@ -3,7 +3,6 @@ package dev.tenantry.server.reconcile;
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.cell.ObservedReplica;
-import dev.tenantry.api.model.Cell;
 import dev.tenantry.api.model.Condition;
 import dev.tenantry.api.model.Operation;
 import dev.tenantry.api.model.Phase;
@@ -12,11 +11,9 @@ import dev.tenantry.api.model.Release;
 import dev.tenantry.api.model.Tenant;
 import dev.tenantry.server.domain.DatabaseService;
 import dev.tenantry.server.domain.DeploymentRenderer;
-import dev.tenantry.server.store.CellRepository;
 import dev.tenantry.server.store.InstanceRecord;
 import dev.tenantry.server.store.InstanceRepository;
 import dev.tenantry.server.domain.InstanceSecrets;
-import dev.tenantry.server.domain.Placement;
 import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.store.Leases;
 import dev.tenantry.server.store.Store;
@@ -52,10 +49,7 @@ public final class InstanceReconciler implements Reconciler {
     public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(60);
     /** When a failed instance is looked at again. */
     static final Duration FAILED_RECHECK = Duration.ofSeconds(30);
-    private static final Duration NO_CAPACITY_RECHECK = Duration.ofSeconds(5);
     static final Duration AGENT_RECHECK = Duration.ofSeconds(10);
-    /** The least loaded cells a placement reads (more only when all of them filled up meanwhile). */
-    static final int PLACEMENT_CANDIDATES = 16;
 
     private final Store store;
     private final Signals signals;
@@ -182,7 +176,7 @@ public final class InstanceReconciler implements Reconciler {
                               InstanceRecord instance, Operation operation) {}
 
     private Outcome liveSteps(InstancePass pass) {
-        Outcome outcome = ensurePlaced(pass);
+        Outcome outcome = PlacementStep.ensurePlaced(pass);
         if (outcome instanceof Outcome.Done) outcome = ensureDatabaseReady(pass);
         if (outcome instanceof Outcome.Done) outcome = ensureRenderInputsCurrent(pass);
         if (outcome instanceof Outcome.Done) outcome = ensureRendered(pass);
@@ -195,46 +189,6 @@ public final class InstanceReconciler implements Reconciler {
         Outcome outcome = DeletionSteps.ensureUnpublished(pass);
         if (outcome instanceof Outcome.Done) outcome = DeletionSteps.awaitStopped(pass);
         return outcome;
-    }
-
-    private Outcome ensurePlaced(InstancePass pass) {
-        if (pass.instance.cell() != null) return Outcome.DONE;
-        List<Cell> best = pass.tx.cells().placementCandidates(PLACEMENT_CANDIDATES);
-        Optional<Cell> cell = Placement.choose(best, placementLocks(pass.tx));
-        List<Cell> all = null;
-        if (cell.isEmpty() && best.size() == PLACEMENT_CANDIDATES) {
-            // the least loaded filled up meanwhile: every cell, as rare as it is slow
-            all = pass.tx.cells().list();
-            cell = Placement.choose(Placement.candidates(all), placementLocks(pass.tx));
-        }
-        if (cell.isEmpty()) {
-            String reason = Placement.noRoom(all != null ? all : pass.tx.cells().list());
-            pass.condition("Placed", Condition.Status.False, "NoCapacity", reason);
-            pass.stepRunning("place", "waiting: " + reason);
-            return Outcome.waiting("no capacity", NO_CAPACITY_RECHECK);
-        }
-        pass.instance = pass.instance.withPlacement(cell.get().id());
-        pass.cellAddress = new CellRepository.Address(cell.get().baseDomain(), cell.get().endpointTemplate());
-        pass.condition("Placed", Condition.Status.True, "Placed", "placed on cell " + cell.get().id());
-        pass.status(Phase.PROVISIONING, pass.instance.status().observedGeneration(), null, Condition.Status.False, "Provisioning",
-                "placed on cell " + cell.get().id());
-        pass.stepDone("place", "placed on cell " + cell.get().id() + " (" + cell.get().region() + ")");
-        pass.audit("instance.place", "success", "cell " + cell.get().id());
-        return Outcome.DONE;
-    }
-
-    static Placement.Locks placementLocks(Tx tx) {
-        return new Placement.Locks() {
-            @Override
-            public java.util.OptionalInt tryLockAndCount(Cell cell) {
-                return tx.cells().tryLockAndCountInstances(cell.id());
-            }
-
-            @Override
-            public int lockAndCount(Cell cell) {
-                return tx.cells().lockAndCountInstances(cell.id());
-            }
-        };
     }
 
     /** The plan is read only for a release with a database: every resync of every other instance passes through here. */
