@@ -211,6 +211,14 @@ public final class ProvisioningBenchmark {
     }
 
     /** Where the time of the last {@code count} concurrent provisions went, from the operations' step timestamps (median over instances). */
+    /** When the operation's step of that name ended (by name: the steps a create runs changed over time). */
+    private static java.time.Instant stepEnded(com.fasterxml.jackson.databind.JsonNode operation, String step) {
+        for (var s : operation.path("steps")) {
+            if (s.path("name").asText().equals(step)) return java.time.Instant.parse(s.path("endedAt").asText());
+        }
+        throw new IllegalStateException("operation " + operation.path("id").asText() + " has no step " + step);
+    }
+
     private void printBreakdown(int count) throws Exception {
         List<Long> accept = new ArrayList<>();
         List<Long> toPublished = new ArrayList<>();
@@ -224,8 +232,8 @@ public final class ProvisioningBenchmark {
         for (Timeline t : last) {
             var op = Json.MAPPER.readTree(BenchPlane.HTTP.send(plane.request("/v1/operations/" + t.operation()).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).body());
-            java.time.Instant published = java.time.Instant.parse(op.path("steps").get(2).path("endedAt").asText());
-            java.time.Instant healthy = java.time.Instant.parse(op.path("steps").get(3).path("endedAt").asText());
+            java.time.Instant published = stepEnded(op, "publish");
+            java.time.Instant healthy = stepEnded(op, "start");
             accept.add(Duration.between(t.sent(), t.accepted()).toMillis());
             toPublished.add(Duration.between(t.sent(), published).toMillis());
             toHealthySeen.add(Duration.between(t.sent(), healthy).toMillis());

@@ -17,7 +17,7 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The audit trail, a hash chain: each record carries its seq (1, 2, … without gaps) and the hash of the record before
- * it ({@link AuditChain}). A transaction's records are written at its end ({@link #pendingWrite}, sent by {@link Store#tx})
+ * it ({@link AuditChain}). A transaction's records are written at its end ({@link #pendingWrites}, sent by {@link Store#tx})
  * into {@code audit_pending}, without a lock; {@link #chainPending} moves them into the chain in batches, under the
  * {@link AppendLock} (held to the end of that transaction), after reading the chain's head, so the chain follows the
  * order of those batches' commits even with several server replicas. A record is kept from the moment its transaction
@@ -49,25 +49,29 @@ public final class AuditRepository {
     }
 
     /**
-     * The insert of the records made so far into those a batch chains once this transaction has committed (no lock);
-     * they are then no longer pending here (empty: none).
+     * The inserts of the records made so far into those a batch chains once this transaction has committed (no lock);
+     * they are then no longer pending here (none: none).
      */
-    Optional<Write> pendingWrite() {
-        if (pending.isEmpty()) return Optional.empty();
-        StringBuilder values = new StringBuilder();
-        for (int i = 0; i < pending.size(); i++) {
-            values.append(i == 0 ? "" : ", ").append("(:time").append(i).append(", :a").append(i).append(", :ac").append(i)
-                    .append(", :t").append(i).append(", :n").append(i).append(", :r").append(i).append(", :d").append(i).append(")");
+    List<Write> pendingWrites() {
+        List<Write> writes = new java.util.ArrayList<>();
+        for (int from = 0; from < pending.size(); from += EventRepository.ROWS_PER_INSERT) {
+            List<Pending> rows = pending.subList(from, Math.min(pending.size(), from + EventRepository.ROWS_PER_INSERT));
+            StringBuilder values = new StringBuilder();
+            for (int i = 0; i < rows.size(); i++) {
+                values.append(i == 0 ? "" : ", ").append("(:time").append(i).append(", :a").append(i).append(", :ac").append(i)
+                        .append(", :t").append(i).append(", :n").append(i).append(", :r").append(i).append(", :d").append(i).append(")");
+            }
+            Write write = new Write("insert into audit_pending (time, actor, action, target, tenant, result, detail) values " + values, "audit_pending");
+            for (int i = 0; i < rows.size(); i++) {
+                Pending p = rows.get(i);
+                write.bind("time" + i, Timestamp.from(p.time())).bind("a" + i, p.actor()).bind("ac" + i, p.action()).bind("t" + i, p.target())
+                        .bind("n" + i, p.tenant()).bind("r" + i, p.result()).bind("d" + i, p.detail());
+            }
+            writes.add(write);
         }
-        Write write = new Write("insert into audit_pending (time, actor, action, target, tenant, result, detail) values " + values);
-        for (int i = 0; i < pending.size(); i++) {
-            Pending p = pending.get(i);
-            write.bind("time" + i, Timestamp.from(p.time())).bind("a" + i, p.actor()).bind("ac" + i, p.action()).bind("t" + i, p.target())
-                    .bind("n" + i, p.tenant()).bind("r" + i, p.result()).bind("d" + i, p.detail());
-        }
+        wrotePending |= !pending.isEmpty();
         pending.clear();
-        wrotePending = true;
-        return Optional.of(write);
+        return writes;
     }
 
     /** Whether this transaction wrote records for a batch to chain. */

@@ -33,21 +33,28 @@ public final class EventRepository {
         pending.add(new Pending(type, subject, tenant, JsonColumns.write(data)));
     }
 
-    /** The insert of the events appended so far, which are then no longer pending (empty: none). */
-    java.util.Optional<Write> pendingWrite() {
-        if (pending.isEmpty()) return java.util.Optional.empty();
-        StringBuilder values = new StringBuilder();
-        for (int i = 0; i < pending.size(); i++) {
-            values.append(i == 0 ? "" : ", ").append("(:t").append(i).append(", :s").append(i).append(", :n").append(i)
-                    .append(", cast(:d").append(i).append(" as jsonb))");
-        }
-        Write write = new Write("insert into events (type, subject, tenant, data) values " + values);
-        for (int i = 0; i < pending.size(); i++) {
-            Pending e = pending.get(i);
-            write.bind("t" + i, e.type()).bind("s" + i, e.subject()).bind("n" + i, e.tenant()).bind("d" + i, e.data());
+    /** The most events one insert writes. */
+    static final int ROWS_PER_INSERT = 1000;
+
+    /** The inserts of the events appended so far, in their order, which are then no longer pending (none: none). */
+    List<Write> pendingWrites() {
+        List<Write> writes = new java.util.ArrayList<>();
+        for (int from = 0; from < pending.size(); from += ROWS_PER_INSERT) {
+            List<Pending> rows = pending.subList(from, Math.min(pending.size(), from + ROWS_PER_INSERT));
+            StringBuilder values = new StringBuilder();
+            for (int i = 0; i < rows.size(); i++) {
+                values.append(i == 0 ? "" : ", ").append("(:t").append(i).append(", :s").append(i).append(", :n").append(i)
+                        .append(", cast(:d").append(i).append(" as jsonb))");
+            }
+            Write write = new Write("insert into events (type, subject, tenant, data) values " + values, "events");
+            for (int i = 0; i < rows.size(); i++) {
+                Pending e = rows.get(i);
+                write.bind("t" + i, e.type()).bind("s" + i, e.subject()).bind("n" + i, e.tenant()).bind("d" + i, e.data());
+            }
+            writes.add(write);
         }
         pending.clear();
-        return java.util.Optional.of(write);
+        return writes;
     }
 
     /** Transactions below this have all ended: their events are final. */

@@ -41,8 +41,8 @@ public final class Tx {
     void finish() {
         java.util.List<Write> writes = new java.util.ArrayList<>(atCommit);
         atCommit.clear();
-        audit.pendingWrite().ifPresent(writes::add);
-        events.pendingWrite().ifPresent(writes::add);
+        writes.addAll(audit.pendingWrites());
+        writes.addAll(events.pendingWrites());
         Write.executeTogether(handle, writes);
     }
 

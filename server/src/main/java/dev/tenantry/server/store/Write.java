@@ -13,16 +13,24 @@ import org.jdbi.v3.core.statement.Update;
  * sends all of a transaction's waiting writes, its audit records and its events as one statement (each write a common
  * table expression of it), one round trip instead of one each. Such a write names its parameters {@code :name}, never
  * inside a literal, and must not depend on another waiting write of the same transaction: they all run on the
- * statement's one snapshot, in no defined order.
+ * statement's one snapshot, in no defined order. Two inserts into one table whose rows' order counts (their ids: the
+ * events of a transaction) are never sent in one statement.
  */
 public final class Write {
     private static final Pattern PARAMETER = Pattern.compile("(?<![:\\w]):([A-Za-z_]\\w*)");
 
     private final String sql;
     private final Map<String, Object> params = new LinkedHashMap<>();
+    private final String orderedTable;
 
     public Write(String sql) {
+        this(sql, null);
+    }
+
+    /** An insert into {@code orderedTable} whose ids must follow those of the same table's writes before it. */
+    Write(String sql, String orderedTable) {
         this.sql = sql;
+        this.orderedTable = orderedTable;
     }
 
     /** Binds {@code value} (null allowed) to {@code :name}. */
@@ -38,9 +46,35 @@ public final class Write {
         return update.execute();
     }
 
-    /** Runs {@code writes} as one statement (nothing for none). */
+    /** The most parameters one combined statement binds (PostgreSQL's protocol allows 65,535). */
+    static final int MAX_PARAMETERS = 30_000;
+
+    /** How many parameters it binds. */
+    int parameters() {
+        return params.size();
+    }
+
+    /**
+     * Runs {@code writes} in as few statements as their parameters allow ({@link #MAX_PARAMETERS} each) and their order
+     * needs (one, but for a transaction that writes thousands of rows), in their order (nothing for none).
+     */
     static void executeTogether(Handle h, List<Write> writes) {
-        if (writes.isEmpty()) return;
+        int from = 0;
+        while (from < writes.size()) {
+            int to = from + 1;
+            int parameters = writes.get(from).parameters();
+            java.util.Set<String> ordered = new java.util.HashSet<>();
+            if (writes.get(from).orderedTable != null) ordered.add(writes.get(from).orderedTable);
+            while (to < writes.size() && parameters + writes.get(to).parameters() <= MAX_PARAMETERS
+                    && (writes.get(to).orderedTable == null || ordered.add(writes.get(to).orderedTable))) {
+                parameters += writes.get(to++).parameters();
+            }
+            executeAsOne(h, writes.subList(from, to));
+            from = to;
+        }
+    }
+
+    private static void executeAsOne(Handle h, List<Write> writes) {
         if (writes.size() == 1) {
             writes.getFirst().execute(h);
             return;

@@ -30,11 +30,11 @@ class EventOrderIT {
             late.begin();
             EventRepository lateEvents = new EventRepository(late);
             lateEvents.append("test.late", "tests/late", null, Map.of());
-            lateEvents.pendingWrite().orElseThrow().execute(late);
+            lateEvents.pendingWrites().forEach(w -> w.execute(late));
             late.commit();
             EventRepository earlyEvents = new EventRepository(early);
             earlyEvents.append("test.early", "tests/early", null, Map.of());
-            earlyEvents.pendingWrite().orElseThrow().execute(early);
+            earlyEvents.pendingWrites().forEach(w -> w.execute(early));
 
             EventRepository outbox = new EventRepository(reader);
             assertThat(outbox.after(0, null, null, 10)).as("the late event waits for the transaction that began before it").isEmpty();

@@ -55,6 +55,32 @@ class WritesAtCommitIT {
             })).isInstanceOf(DuplicateKeyException.class);
             assertThat(h.createQuery("select count(*) from notes where id = 'c'").mapTo(Integer.class).one()).as("nothing of it").isZero();
             assertThat(h.createQuery("select count(*) from events").mapTo(Integer.class).one()).isEqualTo(2);
+
+            // more events than one insert takes: several inserts, their ids in the order of the appends
+            statements.set(0);
+            store.run(tx -> {
+                for (int i = 0; i < 8_000; i++) tx.events().append("note.counted", "notes/" + i, null, Map.of());
+            });
+            assertThat(statements.get()).as("8 inserts of 1,000 events, each alone: in one statement their order would be none").isEqualTo(8);
+            List<String> subjects = h.createQuery("select subject from events where type = 'note.counted' order by id").mapTo(String.class).list();
+            assertThat(subjects).hasSize(8_000);
+            assertThat(subjects.get(999)).isEqualTo("notes/999");
+            assertThat(subjects.get(1000)).isEqualTo("notes/1000");
+            assertThat(subjects.getLast()).isEqualTo("notes/7999");
+
+            // more parameters than one statement binds (35 writes of 1,000): two statements, 30,000 and 5,000
+            statements.set(0);
+            store.run(tx -> {
+                StringBuilder values = new StringBuilder();
+                for (int r = 0; r < 500; r++) values.append(r == 0 ? "" : ", ").append("(:id").append(r).append(", :n").append(r).append(")");
+                for (int w = 0; w < 35; w++) {
+                    Write write = new Write("insert into notes (id, n) values " + values);
+                    for (int r = 0; r < 500; r++) write.bind("id" + r, "bulk-" + w + "-" + r).bind("n" + r, (long) r);
+                    tx.atCommit(write);
+                }
+            });
+            assertThat(statements.get()).isEqualTo(2);
+            assertThat(h.createQuery("select count(*) from notes where id like 'bulk-%'").mapTo(Integer.class).one()).isEqualTo(17_500);
         } finally {
             Directories.deleteTree(home);
         }
