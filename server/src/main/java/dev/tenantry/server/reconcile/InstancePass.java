@@ -188,14 +188,12 @@ final class InstancePass {
      */
     boolean save() {
         boolean changed = !instance.equals(original) || !java.util.Objects.equals(operation, originalOperation) || !events.isEmpty();
-        if (instanceNotStored) {
-            // the create inserts the instance as the pass leaves it
-        } else if (instance.generation() != original.generation() || !instance.spec().equals(original.spec())) {
-            tx.instances().saveSpec(instance);
-        }
-        if (!instanceNotStored && !instance.equals(original)) {
+        // a create inserts its instance as the pass leaves it
+        if (!instanceNotStored) {
+            if (instance.generation() != original.generation() || !instance.spec().equals(original.spec())) tx.instances().saveSpec(instance);
             // comparing is much cheaper than writing the deployment again (most passes do not render)
-            tx.atCommit(tx.instances().statusWrite(instance, !java.util.Objects.equals(instance.deployment(), original.deployment())));
+            boolean rendered = !java.util.Objects.equals(instance.deployment(), original.deployment());
+            if (!instance.equals(original)) tx.atCommit(tx.instances().statusWrite(instance, rendered));
         }
         if (newOperation) tx.atCommit(tx.operations().insertWrite(operation, instance.uid()));
         if (operation != null && !operation.equals(originalOperation)) {

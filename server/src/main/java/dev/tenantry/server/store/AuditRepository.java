@@ -53,25 +53,12 @@ public final class AuditRepository {
      * they are then no longer pending here (none: none).
      */
     List<Write> pendingWrites() {
-        List<Write> writes = new java.util.ArrayList<>();
-        for (int from = 0; from < pending.size(); from += EventRepository.ROWS_PER_INSERT) {
-            List<Pending> rows = pending.subList(from, Math.min(pending.size(), from + EventRepository.ROWS_PER_INSERT));
-            StringBuilder values = new StringBuilder();
-            for (int i = 0; i < rows.size(); i++) {
-                values.append(i == 0 ? "" : ", ").append("(:time").append(i).append(", :a").append(i).append(", :ac").append(i)
-                        .append(", :t").append(i).append(", :n").append(i).append(", :r").append(i).append(", :d").append(i).append(")");
-            }
-            Write write = new Write("insert into audit_pending (time, actor, action, target, tenant, result, detail) values " + values, "audit_pending");
-            for (int i = 0; i < rows.size(); i++) {
-                Pending p = rows.get(i);
-                write.bind("time" + i, Timestamp.from(p.time())).bind("a" + i, p.actor()).bind("ac" + i, p.action()).bind("t" + i, p.target())
-                        .bind("n" + i, p.tenant()).bind("r" + i, p.result()).bind("d" + i, p.detail());
-            }
-            writes.add(write);
-        }
+        List<Object[]> rows = pending.stream().map(p -> new Object[] {Timestamp.from(p.time()), p.actor(), p.action(), p.target(),
+                p.tenant(), p.result(), p.detail()}).toList();
         wrotePending |= !pending.isEmpty();
         pending.clear();
-        return writes;
+        return Write.orderedInserts("audit_pending", List.of("time", "actor", "action", "target", "tenant", "result", "detail"),
+                java.util.Collections.nCopies(7, "?"), rows);
     }
 
     /** Whether this transaction wrote records for a batch to chain. */

@@ -33,28 +33,11 @@ public final class EventRepository {
         pending.add(new Pending(type, subject, tenant, JsonColumns.write(data)));
     }
 
-    /** The most events one insert writes. */
-    static final int ROWS_PER_INSERT = 1000;
-
     /** The inserts of the events appended so far, in their order, which are then no longer pending (none: none). */
     List<Write> pendingWrites() {
-        List<Write> writes = new java.util.ArrayList<>();
-        for (int from = 0; from < pending.size(); from += ROWS_PER_INSERT) {
-            List<Pending> rows = pending.subList(from, Math.min(pending.size(), from + ROWS_PER_INSERT));
-            StringBuilder values = new StringBuilder();
-            for (int i = 0; i < rows.size(); i++) {
-                values.append(i == 0 ? "" : ", ").append("(:t").append(i).append(", :s").append(i).append(", :n").append(i)
-                        .append(", cast(:d").append(i).append(" as jsonb))");
-            }
-            Write write = new Write("insert into events (type, subject, tenant, data) values " + values, "events");
-            for (int i = 0; i < rows.size(); i++) {
-                Pending e = rows.get(i);
-                write.bind("t" + i, e.type()).bind("s" + i, e.subject()).bind("n" + i, e.tenant()).bind("d" + i, e.data());
-            }
-            writes.add(write);
-        }
+        List<Object[]> rows = pending.stream().map(e -> new Object[] {e.type(), e.subject(), e.tenant(), e.data()}).toList();
         pending.clear();
-        return writes;
+        return Write.orderedInserts("events", List.of("type", "subject", "tenant", "data"), List.of("?", "?", "?", "cast(? as jsonb)"), rows);
     }
 
     /** Transactions below this have all ended: their events are final. */

@@ -28,7 +28,7 @@ public final class Write {
     }
 
     /** An insert into {@code orderedTable} whose ids must follow those of the same table's writes before it. */
-    Write(String sql, String orderedTable) {
+    private Write(String sql, String orderedTable) {
         this.sql = sql;
         this.orderedTable = orderedTable;
     }
@@ -44,6 +44,33 @@ public final class Write {
         Update update = h.createUpdate(sql);
         params.forEach(update::bind);
         return update.execute();
+    }
+
+    /** The most rows one of {@link #orderedInserts} writes. */
+    static final int ROWS_PER_INSERT = 1000;
+
+    /**
+     * Multi-row inserts of {@code rows} into {@code table}, {@link #ROWS_PER_INSERT} rows each, whose ids follow the
+     * rows' order (never two of them in one statement). {@code values}: each column's value expression, {@code ?} for the
+     * row's value ({@code cast(? as jsonb)}, say); a row holds a value per column.
+     */
+    static List<Write> orderedInserts(String table, List<String> columns, List<String> values, List<Object[]> rows) {
+        List<Write> writes = new java.util.ArrayList<>();
+        for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+            List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+            StringBuilder sql = new StringBuilder("insert into ").append(table).append(" (").append(String.join(", ", columns)).append(") values ");
+            for (int r = 0; r < chunk.size(); r++) {
+                sql.append(r == 0 ? "(" : ", (");
+                for (int c = 0; c < values.size(); c++) sql.append(c == 0 ? "" : ", ").append(values.get(c).replace("?", ":c" + c + "_" + r));
+                sql.append(')');
+            }
+            Write write = new Write(sql.toString(), table);
+            for (int r = 0; r < chunk.size(); r++) {
+                for (int c = 0; c < values.size(); c++) write.bind("c" + c + "_" + r, chunk.get(r)[c]);
+            }
+            writes.add(write);
+        }
+        return writes;
     }
 
     /** The most parameters one combined statement binds (PostgreSQL's protocol allows 65,535). */
