@@ -219,6 +219,26 @@ public final class ProvisioningBenchmark {
         throw new IllegalStateException("operation " + operation.path("id").asText() + " has no step " + step);
     }
 
+    /**
+     * For each replica spawned after another was seen healthy (within half a second: not the first starts of a round),
+     * the milliseconds in between: the agent giving the slot back and launching the next replica.
+     */
+    private static List<Long> slotHandOvers(List<Timeline> timelines) {
+        List<java.time.Instant> healthy = timelines.stream().map(Timeline::replicaHealthy).sorted().toList();
+        List<Long> gaps = new ArrayList<>();
+        for (Timeline t : timelines) {
+            java.time.Instant before = null;
+            for (java.time.Instant h : healthy) {
+                if (h.isAfter(t.replicaStarted())) break;
+                before = h;
+            }
+            if (before == null) continue;
+            long gap = Duration.between(before, t.replicaStarted()).toMillis();
+            if (gap <= 500) gaps.add(gap);
+        }
+        return gaps;
+    }
+
     private void printBreakdown(int count) throws Exception {
         List<Long> accept = new ArrayList<>();
         List<Long> toPublished = new ArrayList<>();
@@ -259,6 +279,11 @@ public final class ProvisioningBenchmark {
                 && u.replicaHealthy().isAfter(t.replicaStarted())).count()).toList();
         System.out.printf("replicas starting at once when one spawns (itself included): p50 %d p99 %d max %d%n",
                 BenchPlane.percentile(startingAtOnce, 50), BenchPlane.percentile(startingAtOnce, 99), java.util.Collections.max(startingAtOnce));
+        List<Long> handOver = slotHandOvers(last);
+        if (!handOver.isEmpty()) {
+            System.out.printf("start slot hand-over (a replica seen healthy to the next one spawned, n=%d): p50 %d p99 %d ms%n", handOver.size(),
+                    BenchPlane.percentile(handOver, 50), BenchPlane.percentile(handOver, 99));
+        }
     }
 
 }

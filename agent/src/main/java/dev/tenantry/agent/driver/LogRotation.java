@@ -8,9 +8,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,17 +30,26 @@ final class LogRotation implements AutoCloseable {
     static final long CHECK_EVERY_SECONDS = 1;
 
     private final java.util.Map<Path, Long> indexed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Queue<Path> lastLooks = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("log-rotation").factory());
 
     /** Checks only when asked ({@link #check}); {@link #every} checks on a timer. */
     LogRotation() {}
 
-    /** Checks the logs under {@code instancesDir} every {@value #CHECK_EVERY_SECONDS} s. */
-    static LogRotation every(Path instancesDir, long maxBytes) {
+    /**
+     * Checks the logs of the instances {@code liveInstanceDirs} names every {@value #CHECK_EVERY_SECONDS} s (only those
+     * that run: a stopped instance's logs no longer grow, and a cell keeps thousands of them until they are purged).
+     */
+    static LogRotation every(Supplier<Collection<Path>> liveInstanceDirs, long maxBytes) {
         LogRotation rotation = new LogRotation();
         rotation.timer.scheduleWithFixedDelay(() -> {
             try {
-                rotation.check(instancesDir, maxBytes, java.time.Instant.now());
+                List<Path> dirs = new ArrayList<>(liveInstanceDirs.get());
+                List<Path> stopped = new ArrayList<>();
+                for (Path dir; (dir = rotation.lastLooks.poll()) != null; ) stopped.add(dir);
+                dirs.addAll(stopped);
+                rotation.check(dirs, maxBytes, java.time.Instant.now());
+                stopped.forEach(rotation::forget);
             } catch (IOException | RuntimeException e) {
                 log.warn("Checking the workloads' log sizes failed (next try in {} s): {}", CHECK_EVERY_SECONDS, e.toString());
             }
@@ -44,14 +57,23 @@ final class LogRotation implements AutoCloseable {
         return rotation;
     }
 
+    /** Has the next check look once more at the logs of an instance that stopped (its last lines), then no more. */
+    void lastLook(Path instanceDir) {
+        lastLooks.add(instanceDir);
+    }
+
+    private void forget(Path instanceDir) {
+        Path logs = instanceDir.resolve("logs");
+        indexed.keySet().removeIf(file -> file.startsWith(logs));
+    }
+
     /**
-     * Rotates each log past {@code maxBytes} and notes in each log's index how far it grew since the last check, in one
-     * listing of the instances' directories (a cell keeps those of deleted instances until they are purged); returns
-     * how many logs it rotated.
+     * Rotates each log of the given instances' directories past {@code maxBytes} and notes in each log's index how far
+     * it grew since the last check; returns how many logs it rotated.
      */
-    int check(Path instancesDir, long maxBytes, java.time.Instant now) throws IOException {
+    int check(Collection<Path> instanceDirs, long maxBytes, java.time.Instant now) throws IOException {
         int rotated = 0;
-        for (Path file : logs(instancesDir)) {
+        for (Path file : logs(instanceDirs)) {
             long size = sizeOf(file);
             if (size > maxBytes && rotate(file)) {
                 rotated++;
@@ -69,17 +91,16 @@ final class LogRotation implements AutoCloseable {
         return rotated;
     }
 
-    /** Every {@code instances/<uid>/logs/*.log}. */
-    private static java.util.List<Path> logs(Path instancesDir) throws IOException {
-        java.util.List<Path> all = new java.util.ArrayList<>();
-        if (!Files.isDirectory(instancesDir)) return all;
-        try (DirectoryStream<Path> instances = Files.newDirectoryStream(instancesDir)) {
-            for (Path instance : instances) {
-                Path logs = instance.resolve("logs");
-                if (!Files.isDirectory(logs)) continue;
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(logs, "*.log")) {
-                    files.forEach(all::add);
-                }
+    /** Every {@code <instance dir>/logs/*.log}. */
+    private static List<Path> logs(Collection<Path> instanceDirs) throws IOException {
+        List<Path> all = new ArrayList<>();
+        for (Path instance : instanceDirs) {
+            Path logs = instance.resolve("logs");
+            if (!Files.isDirectory(logs)) continue;
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(logs, "*.log")) {
+                files.forEach(all::add);
+            } catch (NoSuchFileException purged) {
+                // purged between the look and the listing
             }
         }
         return all;

@@ -76,7 +76,7 @@ public final class ProcessDriver implements Driver {
         this.onChange = onChange;
         this.onRoutesChanged = onRoutesChanged;
         this.startSlots = new StartSlots(settings.startConcurrency(), settings.startSlotHold());
-        this.logRotation = LogRotation.every(instancesDir, settings.replicaLogBytes());
+        this.logRotation = LogRotation.every(() -> running.keySet().stream().map(this::instanceDir).toList(), settings.replicaLogBytes());
         this.hooks = new HookRunner(instancesDir, users, settings.stopGrace());
     }
 
@@ -166,6 +166,7 @@ public final class ProcessDriver implements Driver {
         log.info("Stopping {} (generation {}); its data is kept until it is purged", d.key(), d.generation());
         runtime.close();
         running.remove(d.instanceUid());
+        logRotation.lastLook(instanceDir(d.instanceUid()));
         deleteTree(instanceDir(d.instanceUid()).resolve("replicas"));
         deleteTree(instanceDir(d.instanceUid()).resolve("run"));
         deleteTree(secretsDir.resolve(d.instanceUid()));

@@ -17,6 +17,7 @@ final class StartSlots {
 
     private final Semaphore permits;
     private final Duration hold;
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
 
     StartSlots(int concurrency, Duration hold) {
         this.permits = concurrency > 0 ? new Semaphore(concurrency, true) : null;
@@ -25,15 +26,20 @@ final class StartSlots {
 
     /** A slot at once, or null if the replica has to wait for one (then {@link #await}). */
     Slot tryTake() {
-        if (permits == null) return new Slot(null, hold);
-        return permits.tryAcquire() ? new Slot(permits, hold) : null;
+        if (permits == null) return new Slot(null, hold, held);
+        return permits.tryAcquire() ? new Slot(permits, hold, held) : null;
     }
 
     /** Waits for a slot, first come first served (interrupted: the replica is being stopped). */
     Slot await() throws InterruptedException {
-        if (permits == null) return new Slot(null, hold);
+        if (permits == null) return new Slot(null, hold, held);
         permits.acquire();
-        return new Slot(permits, hold);
+        return new Slot(permits, hold, held);
+    }
+
+    /** How many replicas hold a slot (are starting) now. */
+    int starting() {
+        return held.get();
     }
 
     /** How many replicas are waiting for a slot. */
@@ -44,15 +50,18 @@ final class StartSlots {
     /** One replica's start slot; giving it back twice gives it back once. */
     static final class Slot {
         private final Semaphore permits;
+        private final java.util.concurrent.atomic.AtomicInteger held;
         private final long takenAt = System.nanoTime();
         private final long holdNanos;
         private long windowStart = -1;
         private long windowCpu;
         private boolean released;
 
-        private Slot(Semaphore permits, Duration hold) {
+        private Slot(Semaphore permits, Duration hold, java.util.concurrent.atomic.AtomicInteger held) {
             this.permits = permits;
             this.holdNanos = hold.toNanos();
+            this.held = held;
+            held.incrementAndGet();
         }
 
         /** Whether the replica has held the slot for as long as it may. */
@@ -78,6 +87,7 @@ final class StartSlots {
         synchronized void release() {
             if (released) return;
             released = true;
+            held.decrementAndGet();
             if (permits != null) permits.release();
         }
     }

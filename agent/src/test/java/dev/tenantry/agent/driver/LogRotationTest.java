@@ -33,13 +33,13 @@ class LogRotationTest {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (rotations < 3 && System.nanoTime() < deadline) {
-                rotations += rotation.check(work.resolve("instances"), cap, Instant.now());
+                rotations += rotation.check(List.of(logs.getParent()), cap, Instant.now());
                 Thread.sleep(50);
             }
             assertThat(rotations).as("rotated again and again").isGreaterThanOrEqualTo(3);
             Thread.sleep(100);
             assertThat(Files.size(log)).as("it keeps writing into the emptied log").isPositive();
-            rotation.check(work.resolve("instances"), cap, Instant.now());
+            rotation.check(List.of(logs.getParent()), cap, Instant.now());
         } finally {
             chatty.destroyForcibly().waitFor();
         }
@@ -55,10 +55,10 @@ class LogRotationTest {
 
     @Test
     void smallLogsAndMissingDirectoriesAreLeftAlone() throws Exception {
-        assertThat(rotation.check(work.resolve("nothing-here"), 1024, Instant.now())).isZero();
+        assertThat(rotation.check(List.of(work.resolve("nothing-here")), 1024, Instant.now())).isZero();
         Path logs = Files.createDirectories(work.resolve("instances/ins_2/logs"));
         Files.writeString(logs.resolve("web-0.log"), "short\n");
-        assertThat(rotation.check(work.resolve("instances"), 1024, Instant.now())).isZero();
+        assertThat(rotation.check(List.of(logs.getParent()), 1024, Instant.now())).isZero();
         assertThat(Files.readString(logs.resolve("web-0.log"))).isEqualTo("short\n");
     }
 
@@ -67,10 +67,31 @@ class LogRotationTest {
         Path logs = Files.createDirectories(work.resolve("instances/ins_3/logs"));
         Files.writeString(logs.resolve("web-0.log"), "x".repeat(2048) + "\n");
         Files.writeString(logs.resolve("web-1.log"), "short\n");
-        assertThat(rotation.check(work.resolve("instances"), 1024, Instant.now())).isEqualTo(1);
+        assertThat(rotation.check(List.of(logs.getParent()), 1024, Instant.now())).isEqualTo(1);
         assertThat(Files.size(logs.resolve("web-0.log"))).as("emptied").isZero();
         assertThat(Files.size(logs.resolve("web-0.log.1"))).as("copied aside").isEqualTo(2049);
         assertThat(Files.readString(logs.resolve("web-1.log"))).isEqualTo("short\n");
         assertThat(Files.exists(logs.resolve("web-1.log.1"))).isFalse();
+    }
+
+    @Test
+    void theTimerLooksAtRunningInstancesOnlyAndOnceMoreAtOneThatStopped() throws Exception {
+        Path live = Files.createDirectories(work.resolve("instances/ins_live/logs")).getParent();
+        Path stopped = Files.createDirectories(work.resolve("instances/ins_stopped/logs")).getParent();
+        Files.writeString(live.resolve("logs/web-0.log"), "serving\n");
+        Files.writeString(stopped.resolve("logs/web-0.log"), "last words\n");
+        try (LogRotation timer = LogRotation.every(() -> List.of(live), 1024)) {
+            awaitIndex(live);
+            assertThat(LogIndex.of(stopped.resolve("logs/web-0.log"))).as("a stopped instance's log is not looked at").doesNotExist();
+            timer.lastLook(stopped);
+            awaitIndex(stopped);
+        }
+    }
+
+    private static void awaitIndex(Path instanceDir) throws InterruptedException {
+        Path index = LogIndex.of(instanceDir.resolve("logs/web-0.log"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(index) && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(index).as("indexed by the timer").exists();
     }
 }

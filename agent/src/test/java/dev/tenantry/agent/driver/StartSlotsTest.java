@@ -30,6 +30,18 @@ class StartSlotsTest {
         first.release();
         assertThat(waiting.get(5, TimeUnit.SECONDS)).isNotNull();
         assertThat(slots.tryTake()).as("a slot given back twice counts once").isNull();
+        assertThat(slots.starting()).as("the second and the one that waited").isEqualTo(2);
+    }
+
+    @Test
+    void withoutPacingEveryStartingReplicaIsCounted() {
+        StartSlots unpaced = new StartSlots(0, Duration.ofSeconds(5));
+        StartSlots.Slot one = unpaced.tryTake();
+        unpaced.tryTake();
+        assertThat(unpaced.starting()).isEqualTo(2);
+        one.release();
+        one.release();
+        assertThat(unpaced.starting()).isEqualTo(1);
     }
 
     @Test
