@@ -82,6 +82,7 @@ public final class ProvisioningBenchmark {
                 bench.cleanUp();
                 CpuMeter provCpu = CpuMeter.start();
                 long passesBefore = bench.plane.dev.server().reconcilePasses();
+                Map<String, double[]> requestsBefore = bench.apiRequests();
                 jdk.jfr.Recording profile = m == 0 ? startProfile() : null;
                 int measured = m;
                 List<Long> prov = BenchPlane.concurrently(concurrency, i -> bench.provision("par-" + measured + "-" + i));
@@ -89,6 +90,8 @@ public final class ProvisioningBenchmark {
                 System.out.println("cpu during provisioning:     " + provCpu.stop());
                 System.out.printf("  reconcile passes: %.1f per instance%n", (bench.plane.dev.server().reconcilePasses() - passesBefore) / (double) concurrency);
                 System.out.println("  this JVM by thread group (s): " + provCpu.threadGroups());
+                bench.printApiRequests(requestsBefore, concurrency);
+                System.out.println("  creates retried after a 503 so far (warm-up included): " + bench.retriedAfter503.get());
                 report(concurrency + " concurrent, round " + (m + 1), bare, prov);
                 bench.cleanUp();
                 bareN.addAll(bare);
@@ -110,10 +113,46 @@ public final class ProvisioningBenchmark {
         }
     }
 
-    /** With {@code -Dbench.jfr=FILE}: a JFR recording (profile settings) of the measured concurrent round only. */
+    /** The server's API requests so far by method and route: count and seconds spent (from its Prometheus metrics). */
+    private Map<String, double[]> apiRequests() {
+        Map<String, double[]> byRoute = new java.util.TreeMap<>();
+        for (String line : plane.dev.server().metrics().scrape().split("\n")) {
+            boolean count = line.startsWith("tenantry_api_requests_seconds_count{");
+            if (!count && !line.startsWith("tenantry_api_requests_seconds_sum{")) continue;
+            String labels = line.substring(line.indexOf('{') + 1, line.lastIndexOf('}'));
+            String method = label(labels, "method");
+            String route = label(labels, "route");
+            double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            byRoute.computeIfAbsent(method + " " + route, k -> new double[2])[count ? 0 : 1] += value;
+        }
+        return byRoute;
+    }
+
+    private static String label(String labels, String name) {
+        int at = labels.indexOf(name + "=\"");
+        return at < 0 ? "?" : labels.substring(at + name.length() + 2, labels.indexOf('"', at + name.length() + 2));
+    }
+
+    /** The API requests the round made, per create, by route (what the agent, the benchmark and the gateway asked the server). */
+    private void printApiRequests(Map<String, double[]> before, int creates) {
+        StringBuilder line = new StringBuilder("  API requests per create (count, ms):");
+        apiRequests().forEach((route, now) -> {
+            double[] then = before.getOrDefault(route, new double[2]);
+            double calls = (now[0] - then[0]) / creates;
+            if (calls >= 0.05) line.append(String.format(" %s %.1f %.1f;", route, calls, (now[1] - then[1]) * 1000 / creates));
+        });
+        System.out.println(line);
+    }
+
+    /**
+     * With {@code -Dbench.jfr=FILE}: a JFR recording (profile settings, and CPU-time samples on JDKs that have them) of
+     * the first measured concurrent round only.
+     */
     private static jdk.jfr.Recording startProfile() throws Exception {
         if (System.getProperty("bench.jfr") == null) return null;
         jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        // where the CPU goes, threads in native code and virtual threads included: one sample per 2 ms of a thread's CPU time (JDK 25)
+        recording.enable("jdk.CPUTimeSample").with("throttle", "2ms");
         recording.start();
         return recording;
     }
@@ -176,7 +215,14 @@ public final class ProvisioningBenchmark {
     private long provision(String name) throws Exception {
         java.time.Instant sent = java.time.Instant.now();
         long start = System.nanoTime();
-        HttpResponse<String> created = plane.post("/v1/tenants/bench/instances", Map.of("name", name, "service", "hello", "plan", "starter"));
+        Map<String, String> body = Map.of("name", name, "service", "hello", "plan", "starter");
+        HttpResponse<String> created = plane.post("/v1/tenants/bench/instances", body);
+        // a client retries a 503 (the server's database pool busy: nothing was created) after its Retry-After, as the API asks; the time counts
+        for (int retry = 0; created.statusCode() == 503 && retry < 10; retry++) {
+            retriedAfter503.incrementAndGet();
+            Thread.sleep(1000L * Long.parseLong(created.headers().firstValue("Retry-After").orElse("1")));
+            created = plane.post("/v1/tenants/bench/instances", body);
+        }
         if (created.statusCode() != 202) throw new IllegalStateException("create failed: " + created.body());
         java.time.Instant accepted = java.time.Instant.now();
         try {
@@ -192,6 +238,8 @@ public final class ProvisioningBenchmark {
         instances.add(name);
         return elapsed;
     }
+
+    private final java.util.concurrent.atomic.AtomicInteger retriedAfter503 = new java.util.concurrent.atomic.AtomicInteger();
 
     private record Provisioned(String name, java.time.Instant sent, java.time.Instant accepted, String operation, java.time.Instant firstOk) {}
 
