@@ -174,7 +174,7 @@ final class BenchPlane {
         byte[] request = ("GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + (host == null ? uri.getAuthority() : host)
                 + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         while (System.nanoTime() < deadline) {
-            try (java.net.Socket socket = new java.net.Socket()) {
+            try (java.net.Socket socket = new java.net.Socket(java.net.Proxy.NO_PROXY)) {
                 socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 2000);
                 socket.setSoTimeout(60_000);
                 socket.getOutputStream().write(request);

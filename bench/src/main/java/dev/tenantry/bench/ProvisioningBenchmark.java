@@ -145,14 +145,16 @@ public final class ProvisioningBenchmark {
     }
 
     /**
-     * With {@code -Dbench.jfr=FILE}: a JFR recording (profile settings, and CPU-time samples on JDKs that have them) of
-     * the first measured concurrent round only.
+     * With {@code -Dbench.jfr=FILE}: a JFR recording of CPU-time samples (JDK 25 and later) of the first measured
+     * concurrent round only.
      */
     private static jdk.jfr.Recording startProfile() throws Exception {
         if (System.getProperty("bench.jfr") == null) return null;
-        jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
-        // where the CPU goes, threads in native code and virtual threads included: one sample per 2 ms of a thread's CPU time (JDK 25)
-        recording.enable("jdk.CPUTimeSample").with("throttle", "2ms");
+        // where the CPU goes, threads in native code and virtual threads included: one sample per millisecond of a thread's CPU
+        // time (JDK 25's CPU-time sampler; nothing else is recorded, so that the recording itself changes little of what it measures)
+        jdk.jfr.Recording recording = new jdk.jfr.Recording();
+        recording.enable("jdk.CPUTimeSample").with("throttle", "1ms").withStackTrace();
+        recording.enable("jdk.CPUTimeSamplesLost");
         recording.start();
         return recording;
     }

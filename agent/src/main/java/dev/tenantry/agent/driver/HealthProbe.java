@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -21,7 +22,8 @@ final class HealthProbe {
 
     static boolean check(HealthCheck check, int port) {
         int timeout = check.timeoutOrDefault();
-        try (Socket socket = new Socket()) {
+        // no proxy: a plain socket would ask the proxy selector about every probe (a URI parsed each time)
+        try (Socket socket = new Socket(Proxy.NO_PROXY)) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), timeout);
             if (check.type() == HealthCheck.Type.tcp) return true;
             socket.setSoTimeout(timeout);
