@@ -69,7 +69,7 @@ public final class Agent implements AutoCloseable {
     private LogShipper logShipper;
     private final DesiredStateCache cache;
     private final Driver driver;
-    private final Consumer<List<Route>> routeSink;
+    private final RoutePublisher routes;
     private final Function<String, InstanceTraffic> traffic;
     private final CertificateKeeper certificates;
     private final dev.tenantry.agent.usage.UsageRecorder usage;
@@ -80,7 +80,6 @@ public final class Agent implements AutoCloseable {
     /** Guards {@code changed}; a lock rather than a monitor, which a waiting virtual thread would pin on JDK 21-23. */
     private final java.util.concurrent.locks.ReentrantLock changeLock = new java.util.concurrent.locks.ReentrantLock();
     private final java.util.concurrent.locks.Condition changeSignal = changeLock.newCondition();
-    private final Object routesLock = new Object();
     private volatile boolean running = true;
     private volatile long appliedRevision = -1;
     /** Whether it has applied a full desired state from the server since it started (before that it runs its cached one). */
@@ -89,8 +88,6 @@ public final class Agent implements AutoCloseable {
     private Thread pollThread;
     private Thread reportThread;
     private Thread wakeThread;
-    /** Null until the first publication, which goes out even when empty: a gateway serves nothing until it has routes. */
-    private List<Route> lastRoutes;
 
     public Agent(Config config, Consumer<List<Route>> routeSink) {
         this(config, routeSink, uid -> null);
@@ -120,12 +117,13 @@ public final class Agent implements AutoCloseable {
         this.server = new ServerClient(config.serverUrl(), config.token(), config.cell(), config.tls());
         this.cache = new DesiredStateCache(config.workDir());
         this.driver = drivers.create(config.workDir(), config.driver(), this::changed, this::publishRoutes, server::secrets);
-        this.routeSink = routeSink;
         this.traffic = traffic;
         this.usage = new dev.tenantry.agent.usage.UsageRecorder(config.workDir(), driver::running, traffic, server::postUsage, clock,
                 config.driver().usageInterval());
         this.certificates = certificates == null ? null
                 : new CertificateKeeper(server::issueCertificate, driver::hosts, server::domains, driver::domains, certificates, clock);
+        this.routes = new RoutePublisher(driver::routes, routeSink, config.workDir().resolve(Route.FILE),
+                this.certificates == null ? () -> {} : this.certificates::poke);
     }
 
     public Agent start() throws IOException {
@@ -303,24 +301,9 @@ public final class Agent implements AutoCloseable {
         return moved;
     }
 
-    /**
-     * Pushes the driver's routes to the gateway in this process and to the routes file (for a gateway in its own
-     * process) if they changed: from the report loop, and at once when a replica drains.
-     */
+    /** Pushes the driver's routes to the gateway if they changed: from the report loop, and at once when a replica drains. */
     private void publishRoutes() {
-        synchronized (routesLock) {
-            List<Route> routes = driver.routes();
-            if (!routes.equals(lastRoutes)) {
-                routeSink.accept(routes);
-                try {
-                    Json.writeAtomically(config.workDir().resolve(Route.FILE), routes);
-                } catch (IOException e) {
-                    log.warn("Cannot write the routes file: {}", e.getMessage());
-                }
-                lastRoutes = routes;
-                if (certificates != null) certificates.poke();
-            }
-        }
+        routes.publish();
     }
 
     private void sleep(Duration d) {
@@ -380,7 +363,7 @@ public final class Agent implements AutoCloseable {
     public void close() {
         stopThreads();
         driver.close();
-        routeSink.accept(List.of());
+        routes.clear();
     }
 
     /**

@@ -1,0 +1,60 @@
+package dev.tenantry.agent;
+
+import dev.tenantry.api.Json;
+import dev.tenantry.api.cell.Route;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the cell's routes when they changed: to the gateway in this process and to the routes file (for a gateway
+ * in its own process). The first publication goes out even when empty: a gateway serves nothing until it has routes.
+ */
+final class RoutePublisher {
+    private static final Logger log = LoggerFactory.getLogger(RoutePublisher.class);
+
+    private final Supplier<List<Route>> routes;
+    private final Consumer<List<Route>> gateway;
+    private final Path file;
+    private final Runnable afterChange;
+    /** A lock rather than a monitor: converging virtual threads publish too, and waiting for a monitor pins them on JDK 21-23. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private List<Route> last;
+
+    /** {@code afterChange}: runs after each publication that changed the routes. */
+    RoutePublisher(Supplier<List<Route>> routes, Consumer<List<Route>> gateway, Path file, Runnable afterChange) {
+        this.routes = routes;
+        this.gateway = gateway;
+        this.file = file;
+        this.afterChange = afterChange;
+    }
+
+    /** Publishes the routes {@code routes} gives now, if they differ from the last ones published. */
+    void publish() {
+        lock.lock();
+        try {
+            List<Route> now = routes.get();
+            if (now.equals(last)) return;
+            gateway.accept(now);
+            try {
+                Json.writeAtomically(file, now);
+            } catch (IOException e) {
+                log.warn("Cannot write the routes file: {}", e.getMessage());
+            }
+            last = now;
+            afterChange.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes every route out of the gateway in this process (the agent stops its workloads). */
+    void clear() {
+        gateway.accept(List.of());
+    }
+}
