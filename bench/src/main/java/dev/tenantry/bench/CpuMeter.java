@@ -68,12 +68,22 @@ final class CpuMeter {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /**
+     * A thread's group: its name without numbers and trailing blanks. The JDK renames a process reaper "process reaper
+     * (pid N)" while it waits for a child (the kernel keeps 15 characters: "process reaper "): without the blank both
+     * names are one group, else a reaper that starts waiting moves all the CPU of its life (reaping earlier rounds'
+     * processes) from one group to the other, a large delta that was never spent in the window.
+     */
+    static String group(String threadName) {
+        return threadName.replaceAll("[0-9]+", "N").strip();
+    }
+
     private static Map<String, Long> threadGroupTicks() throws IOException {
         Map<String, Long> groups = new HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 ProcStat stat = ProcStat.read(task.resolve("stat"));
-                if (stat != null) groups.merge(stat.comm().replaceAll("[0-9]+", "N"), stat.ticks(), Long::sum);
+                if (stat != null) groups.merge(group(stat.comm()), stat.ticks(), Long::sum);
             }
         }
         return groups;
