@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,19 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 final class InstanceRuntime {
     private static final Logger log = LoggerFactory.getLogger(InstanceRuntime.class);
-    private static final Duration HEALTH_POLL = Duration.ofMillis(25);
-
-    /** Creates replica supervisors (with their ports and directories), adopts running ones, and takes their ports back. */
-    interface Replicas {
-        ReplicaSupervisor create(Deployment deployment, Component component, int index, String template);
-
-        ReplicaSupervisor adopt(Deployment deployment, Component component, int index, ReplicaState running);
-
-        void released(ReplicaSupervisor replica);
-
-        /** Runs a release hook of the instance; empty when it succeeded, else why it failed. */
-        Optional<String> runHook(Deployment deployment, String name, List<String> command, Duration timeout);
-    }
 
     private final Replicas replicas;
     private final DriverSettings settings;
@@ -270,7 +256,7 @@ final class InstanceRuntime {
         if (replacement == null) return;
         replacement.supervisor().start();
         onChange.run();
-        Optional<String> failed = awaitHealthy(replacement.supervisor(), d);
+        Optional<String> failed = HealthWait.untilHealthy(replacement.supervisor(), () -> movedOn(d));
         if (failed.isPresent()) {
             stopAndRelease(replacement.supervisor());
             synchronized (lock) {
@@ -316,7 +302,7 @@ final class InstanceRuntime {
                     + (rewarmed == 0 ? "" : ", taking back " + rewarmed + " warm one(s)");
         }
         onChange.run();
-        Optional<String> failed = awaitAllHealthy(next.values(), d);
+        Optional<String> failed = HealthWait.untilAllHealthy(next.values().stream().map(Replica::supervisor).toList(), () -> movedOn(d));
         if (failed.isPresent()) {
             InParallel.forEach(started, r -> stopAndRelease(r.supervisor()));
             synchronized (lock) {
@@ -375,27 +361,13 @@ final class InstanceRuntime {
         onChange.run();
     }
 
-    /** Waits until the replica is healthy (empty), fails, or the target moves on (a reason). */
-    private Optional<String> awaitHealthy(ReplicaSupervisor replica, Deployment d) {
-        while (true) {
-            ReplicaSupervisor.Snapshot s = replica.snapshot();
-            if (s.state() == ReplicaSupervisor.State.HEALTHY) return Optional.empty();
-            if (s.state() == ReplicaSupervisor.State.FAILED) return Optional.of(Objects.requireNonNullElse(s.message(), "failed"));
-            synchronized (lock) {
-                if (closed) return Optional.of("the agent is stopping");
-                if (target != d) return Optional.of("superseded by generation " + target.generation());
-            }
-            sleep(HEALTH_POLL);
+    /** Why waiting for a move toward {@code d} should stop: the runtime closes, or a newer deployment arrived. */
+    private Optional<String> movedOn(Deployment d) {
+        synchronized (lock) {
+            if (closed) return Optional.of("the agent is stopping");
+            if (target != d) return Optional.of("superseded by generation " + target.generation());
+            return Optional.empty();
         }
-    }
-
-    /** Waits until every replica is healthy (empty), one fails, or the target moves on (a reason). */
-    private Optional<String> awaitAllHealthy(java.util.Collection<Replica> replicasOfFlip, Deployment d) {
-        for (Replica r : replicasOfFlip) {
-            Optional<String> failed = awaitHealthy(r.supervisor(), d).map(reason -> r.supervisor().spec().name() + ": " + reason);
-            if (failed.isPresent()) return failed;
-        }
-        return Optional.empty();
     }
 
     private void stopAndRelease(ReplicaSupervisor replica) {

@@ -201,8 +201,8 @@ public final class ProcessDriver implements Driver {
         return instancesDir.resolve(instanceUid);
     }
 
-    private InstanceRuntime.Replicas replicas() {
-        return new InstanceRuntime.Replicas() {
+    private Replicas replicas() {
+        return new Replicas() {
             @Override
             public ReplicaSupervisor create(Deployment deployment, Component component, int index, String template) {
                 Map<String, Integer> ports = new LinkedHashMap<>();
