@@ -8,32 +8,43 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A process the agent watches: one it started (exit code known) or one it adopted from an earlier agent (only its
  * handle); and what the agent does with processes: stop a tree of them, read the last line of a log.
  */
-record WatchedProcess(ProcessHandle handle, Process child) {
+final class WatchedProcess {
+    private final ProcessHandle handle;
+    private final Process child;
+    /** Opened once the process ended: a supervisor checking a starting replica waits on it every few milliseconds. */
+    private final CountDownLatch exited = new CountDownLatch(1);
+
+    WatchedProcess(ProcessHandle handle, Process child) {
+        this.handle = handle;
+        this.child = child;
+        (child != null ? child.onExit() : handle.onExit()).whenComplete((done, failed) -> {
+            if (failed == null || !handle.isAlive()) exited.countDown();
+        });
+    }
+
+    ProcessHandle handle() {
+        return handle;
+    }
+
     boolean isAlive() {
         return child != null ? child.isAlive() : handle.isAlive();
     }
 
     /**
-     * Waits up to {@code millis} for the process to end; true if it did. Through {@code onExit()}, which parks:
-     * {@code Process.waitFor} waits in a monitor, which pins a virtual thread to its carrier on JDK 21–23.
+     * Waits up to {@code millis} for the process to end; true if it did. A latch the process's exit opens, not
+     * {@code Process.waitFor}, which waits in a monitor and so pins a virtual thread to its carrier on JDK 21–23; and
+     * not a timed get of {@code onExit()} each time, which made a future and threw a {@code TimeoutException} at every
+     * check of a starting replica.
      */
     boolean awaitExit(long millis) throws InterruptedException {
-        try {
-            (child != null ? child.onExit() : handle.onExit()).get(millis, TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return !handle.isAlive();
-        }
+        return exited.await(millis, TimeUnit.MILLISECONDS);
     }
 
     String exit() {
