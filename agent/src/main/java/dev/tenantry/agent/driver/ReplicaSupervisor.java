@@ -120,7 +120,8 @@ final class ReplicaSupervisor {
                 if (startSlot == null) return;
                 try {
                     p = launch();
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
+                    // a launch that failed in any way gives its start slot back: else the cell starts one fewer at a time, for good
                     releaseStartSlot();
                     set(State.FAILED, "cannot start " + spec.command().get(0) + ": " + e.getMessage());
                     if (!pause(MAX_BACKOFF)) return;

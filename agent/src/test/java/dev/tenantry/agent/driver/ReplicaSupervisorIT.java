@@ -59,4 +59,25 @@ class ReplicaSupervisorIT {
             waiting.stop(Duration.ofSeconds(1));
         }
     }
+
+    @Test
+    void aLaunchThatThrowsGivesItsStartSlotBackAndSaysWhy() {
+        StartSlots slots = new StartSlots(1, Duration.ofSeconds(60));
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", "/usr/bin:/bin"));
+        env.put("BROKEN", null); // the JDK refuses a null environment value with an unchecked exception
+        ReplicaSpec s = spec("exec sleep 60");
+        ReplicaSpec broken = new ReplicaSpec(s.instanceUid(), s.component(), s.index(), s.generation(), s.command(), env, s.ports(), s.dataDir(),
+                s.workingDir(), s.logFile(), s.stateFile(), s.health(), s.nice(), s.template(), s.release(), s.user(), s.size(), s.secrets());
+        ReplicaSupervisor supervisor = new ReplicaSupervisor(broken, () -> { }, slots);
+        supervisor.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> supervisor.snapshot().state() == ReplicaSupervisor.State.FAILED);
+            assertThat(supervisor.snapshot().message()).startsWith("cannot start /bin/sh");
+            StartSlots.Slot next = slots.tryTake();
+            assertThat(next).as("the slot came back although the launch threw").isNotNull();
+            next.release();
+        } finally {
+            supervisor.stop(Duration.ofSeconds(1));
+        }
+    }
 }
