@@ -104,6 +104,24 @@ final class BenchPlane {
         long run(int i) throws Exception;
     }
 
+    interface Send {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    /**
+     * Sends, and sends again after its {@code Retry-After} (up to ten times) while the answer is 503 — the server's
+     * database pool busy, nothing done — as the API asks of a client; counts each retry in {@code retried}.
+     */
+    static HttpResponse<String> retryingBusy(Send send, java.util.concurrent.atomic.AtomicInteger retried) throws Exception {
+        HttpResponse<String> r = send.send();
+        for (int retry = 0; r.statusCode() == 503 && retry < 10; retry++) {
+            retried.incrementAndGet();
+            Thread.sleep(1000L * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1")));
+            r = send.send();
+        }
+        return r;
+    }
+
     /** Runs {@code n} tasks at once, one thread each; returns their results in order. */
     static List<Long> concurrently(int n, Task task) throws Exception {
         try (ExecutorService pool = Executors.newFixedThreadPool(n)) {

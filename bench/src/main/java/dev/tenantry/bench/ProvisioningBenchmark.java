@@ -218,13 +218,8 @@ public final class ProvisioningBenchmark {
         java.time.Instant sent = java.time.Instant.now();
         long start = System.nanoTime();
         Map<String, String> body = Map.of("name", name, "service", "hello", "plan", "starter");
-        HttpResponse<String> created = plane.post("/v1/tenants/bench/instances", body);
-        // a client retries a 503 (the server's database pool busy: nothing was created) after its Retry-After, as the API asks; the time counts
-        for (int retry = 0; created.statusCode() == 503 && retry < 10; retry++) {
-            retriedAfter503.incrementAndGet();
-            Thread.sleep(1000L * Long.parseLong(created.headers().firstValue("Retry-After").orElse("1")));
-            created = plane.post("/v1/tenants/bench/instances", body);
-        }
+        // a 503 is retried (its time counts)
+        HttpResponse<String> created = BenchPlane.retryingBusy(() -> plane.post("/v1/tenants/bench/instances", body), retriedAfter503);
         if (created.statusCode() != 202) throw new IllegalStateException("create failed: " + created.body());
         java.time.Instant accepted = java.time.Instant.now();
         try {
@@ -260,7 +255,6 @@ public final class ProvisioningBenchmark {
         }
     }
 
-    /** Where the time of the last {@code count} concurrent provisions went, from the operations' step timestamps (median over instances). */
     /** When the operation's step of that name ended (by name: the steps a create runs changed over time). */
     private static java.time.Instant stepEnded(com.fasterxml.jackson.databind.JsonNode operation, String step) {
         for (var s : operation.path("steps")) {
@@ -289,6 +283,7 @@ public final class ProvisioningBenchmark {
         return gaps;
     }
 
+    /** Where the time of the last {@code count} concurrent provisions went, from the operations' step timestamps (median over instances). */
     private void printBreakdown(int count) throws Exception {
         List<Long> accept = new ArrayList<>();
         List<Long> toPublished = new ArrayList<>();

@@ -153,13 +153,7 @@ public final class ScaleBenchmark {
             for (int i = next.getAndIncrement(); i < args.instances(); i = next.getAndIncrement()) {
                 String path = "/v1/tenants/" + tenant(i) + "/instances";
                 Map<String, String> body = Map.of("name", instance(i), "service", "hello", "plan", "basic");
-                HttpResponse<String> r = server.send("POST", path, body);
-                // a client retries a 503 (pool or database busy: nothing was created), as the API asks
-                for (int retry = 0; r.statusCode() == 503 && retry < 10; retry++) {
-                    retried.incrementAndGet();
-                    Thread.sleep(1000);
-                    r = server.send("POST", path, body);
-                }
+                HttpResponse<String> r = BenchPlane.retryingBusy(() -> server.send("POST", path, body), retried);
                 if (r.statusCode() != 201 && r.statusCode() != 202 && refused.getAndIncrement() < 5) {
                     System.out.printf("create %s refused: HTTP %d %s%n", instance(i), r.statusCode(), r.body());
                 }

@@ -191,9 +191,11 @@ final class InstancePass {
         // a create inserts its instance as the pass leaves it
         if (!instanceNotStored) {
             if (instance.generation() != original.generation() || !instance.spec().equals(original.spec())) tx.instances().saveSpec(instance);
-            // comparing is much cheaper than writing the deployment again (most passes do not render)
-            boolean rendered = !java.util.Objects.equals(instance.deployment(), original.deployment());
-            if (!instance.equals(original)) tx.atCommit(tx.instances().statusWrite(instance, rendered));
+            if (!instance.equals(original)) {
+                // comparing is much cheaper than writing the deployment again (most passes do not render)
+                boolean rendered = !java.util.Objects.equals(instance.deployment(), original.deployment());
+                tx.atCommit(tx.instances().statusWrite(instance, rendered));
+            }
         }
         if (newOperation) tx.atCommit(tx.operations().insertWrite(operation, instance.uid()));
         if (operation != null && !operation.equals(originalOperation)) {

@@ -50,7 +50,7 @@ public final class AuditRepository {
 
     /**
      * The inserts of the records made so far into those a batch chains once this transaction has committed (no lock);
-     * they are then no longer pending here (none: none).
+     * they are then no longer pending here (an empty list when there are none).
      */
     List<Write> pendingWrites() {
         List<Object[]> rows = pending.stream().map(p -> new Object[] {Timestamp.from(p.time()), p.actor(), p.action(), p.target(),

@@ -33,7 +33,7 @@ public final class EventRepository {
         pending.add(new Pending(type, subject, tenant, JsonColumns.write(data)));
     }
 
-    /** The inserts of the events appended so far, in their order, which are then no longer pending (none: none). */
+    /** The inserts of the events appended so far, in their order, which are then no longer pending (an empty list when there are none). */
     List<Write> pendingWrites() {
         List<Object[]> rows = pending.stream().map(e -> new Object[] {e.type(), e.subject(), e.tenant(), e.data()}).toList();
         pending.clear();
