@@ -282,7 +282,8 @@ class LifecycleIT extends WithPlane {
         String instance = accepted.json().path("instance").path("name").asText();
         Set<String> stepMessages = new java.util.LinkedHashSet<>();
         Set<String> statusMessages = new java.util.LinkedHashSet<>();
-        await().atMost(TestPlane.WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+        // polled often: a replica is seen healthy within milliseconds, so a rolling step's message may show for under 50 ms
+        await().atMost(TestPlane.WAIT).pollInterval(Duration.ofMillis(5)).until(() -> {
             JsonNode operation = plane.get("/v1/operations/" + op).json();
             operation.path("steps").forEach(s -> {
                 if (s.path("name").asText().equals("apply")) stepMessages.add(s.path("message").asText());
