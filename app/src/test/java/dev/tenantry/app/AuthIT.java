@@ -171,10 +171,13 @@ class AuthIT extends WithPlane {
         assertThat(denied).as("a denied call by a viewer is audited").isTrue();
     }
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tokenFiles;
+
     @Test
     void serverReplicasShareOneBootstrapAdminTokenFromAFile() throws Exception {
         var tokens = plane.dev.server().services().tokens();
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("admin-", ".token");
+        java.nio.file.Path file = tokenFiles.resolve("shared-admin.token");
         String secret = "tnt_" + "k".repeat(43);
         java.nio.file.Files.writeString(file, secret + "\n");
         var request = new dev.tenantry.api.model.TokenCreate("admin (shared)", dev.tenantry.api.model.Role.admin, null, null);
@@ -187,7 +190,7 @@ class AuthIT extends WithPlane {
         for (JsonNode t : plane.get("/v1/tokens").json().path("items")) if (t.path("name").asText().equals("admin (shared)")) registered++;
         assertThat(registered).as("registered once, whatever the number of replicas").isEqualTo(1);
 
-        java.nio.file.Path empty = java.nio.file.Files.createTempDirectory("admin-").resolve("admin.token");
+        java.nio.file.Path empty = java.nio.file.Files.createDirectory(tokenFiles.resolve("empty")).resolve("admin.token");
         HomeFiles.StoredToken made = HomeFiles.adoptedToken(empty, tokens, request);
         assertThat(made.created()).isTrue();
         assertThat(java.nio.file.Files.readString(empty).strip()).isEqualTo(made.secret());

@@ -20,7 +20,13 @@ public final class ReconcileLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
     /** How long a claim holds without news from its worker; a running pass renews it every third of that (its heartbeat). */
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    /**
+     * How often an idle loop looks for work that became due with no fire (a retry's or a resync's time came): one of its
+     * idle workers looks this often (the poller), the others only every {@link #IDLE_WAIT_NOT_POLLING}, so that an idle
+     * server does not run a transaction per worker twice a second. Fires wake them at once either way.
+     */
     private static final Duration IDLE_WAIT = Duration.ofMillis(500);
+    private static final Duration IDLE_WAIT_NOT_POLLING = Duration.ofSeconds(5);
     /** The longest a worker waits before it tries to claim work again after errors: work resumes soon after the database does. */
     private static final Duration CLAIM_RETRY_CAP = Duration.ofSeconds(10);
 
@@ -50,6 +56,8 @@ public final class ReconcileLoop implements AutoCloseable {
     private final java.util.Queue<String> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile int workers;
+    /** Held by the idle worker that looks for due work every {@link #IDLE_WAIT}. */
+    private final java.util.concurrent.atomic.AtomicBoolean pollerTaken = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean running = true;
 
     public ReconcileLoop(Store store, Signals signals, InstanceReconciler reconciler, Claims claims) {
@@ -103,7 +111,7 @@ public final class ReconcileLoop implements AutoCloseable {
                 if (errorsInARow > 0) log.info("The {} worker claims work again after {} failed attempts", name, errorsInARow);
                 errorsInARow = 0;
                 // nothing ran: nothing was due, or what was is another's (a worker's, a report's) right now, whose commit fires
-                if (!ran) signals.await(topic, mark, IDLE_WAIT);
+                if (!ran) awaitWork(mark);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -115,6 +123,16 @@ public final class ReconcileLoop implements AutoCloseable {
                 else log.debug("The {} worker still cannot claim work ({} attempts); next in {} s: {}", name, errorsInARow, wait.toSeconds(), e.toString());
                 sleepQuietly(wait);
             }
+        }
+    }
+
+    /** Waits for a fire after {@code mark}, or until this worker's next look for due work (shorter for the loop's poller). */
+    private void awaitWork(long mark) throws InterruptedException {
+        boolean poller = pollerTaken.compareAndSet(false, true);
+        try {
+            signals.await(topic, mark, poller ? IDLE_WAIT : IDLE_WAIT_NOT_POLLING);
+        } finally {
+            if (poller) pollerTaken.set(false);
         }
     }
 
