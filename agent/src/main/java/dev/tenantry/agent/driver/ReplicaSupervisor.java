@@ -22,10 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplicaSupervisor {
     private static final Logger log = LoggerFactory.getLogger(ReplicaSupervisor.class);
-    private static final double STARTUP_PROBE_MIN_MILLIS = 5;
-    private static final long STARTUP_PROBE_MAX_MILLIS = 100;
-    /** The probes of all the cell's starting replicas together: about this many a second at most. */
-    private static final double STARTUP_PROBES_PER_SECOND = 400;
     private static final Duration NO_CHECK_SETTLE = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final int FAILED_STARTS_BEFORE_FAILED = 3;
@@ -296,7 +292,7 @@ final class ReplicaSupervisor {
             if (startSlot != null && (ok || startSlot.expired() || startSlot.idle(p::cpuNanos, System.nanoTime()))) releaseStartSlot();
             if (vouchedFor && !ok) onChange.run(); // it no longer serves: routes change
             vouchedFor = false; // only now: the state above already says whether it serves
-            Duration wait = !everHealthy || spec.health() == null ? startupProbeDelay(System.nanoTime() - started, startSlots.starting())
+            Duration wait = !everHealthy || spec.health() == null ? startSlots.nextProbeDelay(System.nanoTime() - started)
                     : Duration.ofMillis(spec.health().intervalOrDefault());
             try {
                 if (p.awaitExit(wait.toMillis())) break;
@@ -305,20 +301,6 @@ final class ReplicaSupervisor {
             }
         }
         return everHealthy;
-    }
-
-    /**
-     * How long to wait before the next check of a replica that has not been healthy yet: a fortieth of the time it has
-     * been starting, at least 5 ms and at most 100 ms, and never so short that the cell's {@code startingReplicas}
-     * together probe more than {@value #STARTUP_PROBES_PER_SECOND} times a second. With starts paced a few at a time a
-     * replica is seen healthy within 5 ms, which matters because the next start waits for it; a slow start (a busy
-     * cell) costs a few dozen probes instead of hundreds, and probes run at the agent's priority, above the workloads
-     * they wait for.
-     */
-    static Duration startupProbeDelay(long startingNanos, int startingReplicas) {
-        double floor = Math.max(STARTUP_PROBE_MIN_MILLIS, startingReplicas * 1000.0 / STARTUP_PROBES_PER_SECOND);
-        double millis = Math.min(STARTUP_PROBE_MAX_MILLIS, Math.max(floor, startingNanos / 40_000_000.0));
-        return Duration.ofNanos((long) (millis * 1_000_000));
     }
 
     /** Stops supervising and leaves the process running, with its state file, for the next agent to adopt. */

@@ -14,6 +14,10 @@ import java.util.function.LongSupplier;
  */
 final class StartSlots {
     static final Duration IDLE_WINDOW = Duration.ofMillis(500);
+    private static final double STARTUP_PROBE_MIN_MILLIS = 5;
+    private static final long STARTUP_PROBE_MAX_MILLIS = 100;
+    /** The probes of all the cell's starting replicas together: about this many a second at most. */
+    private static final double STARTUP_PROBES_PER_SECOND = 400;
 
     private final Semaphore permits;
     private final Duration hold;
@@ -40,6 +44,25 @@ final class StartSlots {
     /** How many replicas hold a slot (are starting) now. */
     int starting() {
         return held.get();
+    }
+
+    /** How long a replica that has been starting for {@code startingNanos} waits before its next check, now. */
+    Duration nextProbeDelay(long startingNanos) {
+        return startupProbeDelay(startingNanos, starting());
+    }
+
+    /**
+     * How long to wait before the next check of a replica that has not been healthy yet: a fortieth of the time it has
+     * been starting, at least 5 ms and at most 100 ms, and never so short that the cell's {@code startingReplicas}
+     * together probe more than {@value #STARTUP_PROBES_PER_SECOND} times a second. With starts paced a few at a time a
+     * replica is seen healthy within 5 ms, which matters because the next start waits for it; a slow start (a busy
+     * cell) costs a few dozen probes instead of hundreds, and probes run at the agent's priority, above the workloads
+     * they wait for.
+     */
+    static Duration startupProbeDelay(long startingNanos, int startingReplicas) {
+        double floor = Math.max(STARTUP_PROBE_MIN_MILLIS, startingReplicas * 1000.0 / STARTUP_PROBES_PER_SECOND);
+        double millis = Math.min(STARTUP_PROBE_MAX_MILLIS, Math.max(floor, startingNanos / 40_000_000.0));
+        return Duration.ofNanos((long) (millis * 1_000_000));
     }
 
     /** How many replicas are waiting for a slot. */

@@ -49,15 +49,15 @@ class HealthProbeTest {
 
     @Test
     void startupProbingSlowsDownAsAReplicaTakesLongerToStart() {
-        assertThat(ReplicaSupervisor.startupProbeDelay(0, 1)).hasMillis(5);
-        assertThat(ReplicaSupervisor.startupProbeDelay(100_000_000L, 2)).hasMillis(5);
-        assertThat(ReplicaSupervisor.startupProbeDelay(1_000_000_000L, 2)).hasMillis(25);
-        assertThat(ReplicaSupervisor.startupProbeDelay(9_000_000_000L, 2)).hasMillis(100);
+        assertThat(StartSlots.startupProbeDelay(0, 1)).hasMillis(5);
+        assertThat(StartSlots.startupProbeDelay(100_000_000L, 2)).hasMillis(5);
+        assertThat(StartSlots.startupProbeDelay(1_000_000_000L, 2)).hasMillis(25);
+        assertThat(StartSlots.startupProbeDelay(9_000_000_000L, 2)).hasMillis(100);
     }
 
     @Test
     void manyReplicasStartingAtOnceAreProbedLessOften() {
-        assertThat(ReplicaSupervisor.startupProbeDelay(0, 8)).as("8 starting: 400 probes a second in all").hasMillis(20);
-        assertThat(ReplicaSupervisor.startupProbeDelay(0, 200)).as("never more than the longest delay").hasMillis(100);
+        assertThat(StartSlots.startupProbeDelay(0, 8)).as("8 starting: 400 probes a second in all").hasMillis(20);
+        assertThat(StartSlots.startupProbeDelay(0, 200)).as("never more than the longest delay").hasMillis(100);
     }
 }
