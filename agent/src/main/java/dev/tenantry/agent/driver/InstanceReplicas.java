@@ -13,7 +13,7 @@ import java.util.Map;
  * The replicas of one instance by the part they play: the slots' (serving), the incoming one of a rolling replacement
  * (serving beside the old one once healthy), the green ones of a flip in progress (not serving until the flip), and the
  * previous release's warm ones (out of the routes until {@link #warmUntil}). Not thread-safe: {@link InstanceRuntime}
- * calls it holding its lock, so that a flip is seen whole.
+ * calls it holding the monitor of its {@link InstanceState}, so that a flip is seen whole.
  */
 final class InstanceReplicas {
     /** A replica and the fingerprint of the template it was started from. */

@@ -51,75 +51,47 @@ final class InstanceRuntime {
     private final DriverSettings settings;
     private final Runnable onChange;
     private final Runnable onRoutesChanged;
-    private final Object lock = new Object();
-    /** Wakes the converging thread: a new target, a wake, a close (released under the lock, awaited outside it). */
-    private final java.util.concurrent.Semaphore kicks = new java.util.concurrent.Semaphore(0);
-    /** Guarded by {@link #lock}. */
-    private final InstanceReplicas all = new InstanceReplicas();
+    private final InstanceState state;
     private final Thread thread;
-    private Deployment target;
-    private boolean woken;
-    private String progress;
-    private boolean converged;
-    private String failure;
-    private boolean closed;
     /** The converging thread's. */
     private final UpgradeHooks hooks;
 
     /** A runtime for {@code deployment} that first takes over {@code running} replicas of an earlier agent (by slot). */
     InstanceRuntime(Deployment deployment, Map<String, ReplicaState> running, Replicas replicas, DriverSettings settings, Runnable onChange,
                     Runnable onRoutesChanged) {
-        this.target = deployment;
+        this.state = new InstanceState(deployment);
         this.replicas = replicas;
         this.settings = settings;
         this.onChange = onChange;
         this.onRoutesChanged = onRoutesChanged;
         for (Component c : deployment.components()) {
             for (int i = 0; i < c.replicasOrDefault(); i++) {
-                ReplicaState state = running.get(c.name() + "-" + i);
-                if (state == null) continue;
-                ReplicaSupervisor supervisor = replicas.adopt(deployment, c, i, state);
-                all.slots.put(c.name() + "-" + i, new Replica(supervisor, state.template()));
+                ReplicaState adopted = running.get(c.name() + "-" + i);
+                if (adopted == null) continue;
+                ReplicaSupervisor supervisor = replicas.adopt(deployment, c, i, adopted);
+                state.all.slots.put(c.name() + "-" + i, new Replica(supervisor, adopted.template()));
                 supervisor.start();
             }
         }
-        this.hooks = new UpgradeHooks(all.slots.isEmpty() ? null : deployment.release());
+        this.hooks = new UpgradeHooks(state.all.slots.isEmpty() ? null : deployment.release());
         this.thread = Thread.ofVirtual().name("converge-" + deployment.instanceUid()).start(this::convergeLoop);
     }
 
     Deployment deployment() {
-        synchronized (lock) {
-            return target;
-        }
+        return state.target();
     }
 
     /** Converges toward a newer deployment of the instance (returns at once; the work is done by the runtime's thread). */
     void retarget(Deployment deployment) {
-        synchronized (lock) {
-            if (!deployment.hibernated() || !target.hibernated()) woken = false; // a new hibernation sleeps again
-            target = deployment;
-            converged = false;
-            failure = null;
-            kicks.release();
-        }
+        state.retarget(deployment);
         onChange.run();
     }
 
     /** Starts a hibernated instance's replicas now (a request for it is waiting at the gateway); false if it is not asleep. */
     boolean wake() {
-        synchronized (lock) {
-            if (!isAsleepLocked()) return false;
-            woken = true;
-            converged = false;
-            kicks.release();
-        }
+        if (!state.wake()) return false;
         onChange.run();
         return true;
-    }
-
-    /** Hibernated and not woken: its route holds requests and asks for a wake. */
-    private boolean isAsleepLocked() {
-        return target.hibernated() && !woken;
     }
 
     private void convergeLoop() {
@@ -129,34 +101,32 @@ final class InstanceRuntime {
             boolean postHookDue = false;
             long idleMillis = -1; // converged: wait for a kick (0: without a deadline), or until the warm replicas cool
             List<Replica> cooled;
-            synchronized (lock) {
-                if (closed) return;
-                d = target;
+            synchronized (state) {
+                if (state.closed) return;
+                d = state.target;
                 cooled = takeCooledWarm(d);
-                change = cooled.isEmpty() ? ConvergePlan.next(d, woken, all.slots) : Optional.empty();
+                change = cooled.isEmpty() ? ConvergePlan.next(d, state.woken, state.all.slots) : Optional.empty();
                 if (!cooled.isEmpty()) {
-                    progress = "stopping the previous release's warm replicas";
-                } else if (change.isEmpty() && failure == null && hooks.upgrading(d)) {
+                    state.progress = "stopping the previous release's warm replicas";
+                } else if (change.isEmpty() && state.failure == null && hooks.upgrading(d)) {
                     postHookDue = true;
-                } else if (change.isEmpty() || failure != null) {
-                    boolean changed = !converged && failure == null;
-                    converged = failure == null;
-                    if (converged) hooks.converged(d);
-                    progress = null;
+                } else if (change.isEmpty() || state.failure != null) {
+                    boolean changed = !state.converged && state.failure == null;
+                    state.converged = state.failure == null;
+                    if (state.converged) hooks.converged(d);
+                    state.progress = null;
                     if (changed) onChange.run();
-                    idleMillis = all.hasWarm() ? all.millisUntilCool(Instant.now()) : 0;
+                    idleMillis = state.all.hasWarm() ? state.all.millisUntilCool(Instant.now()) : 0;
                 }
             }
             if (idleMillis >= 0) {
                 // waits outside the monitor: a virtual thread waiting inside one would pin its carrier (JDK 21-23)
                 try {
-                    if (idleMillis == 0) kicks.acquire();
-                    else kicks.tryAcquire(idleMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-                    kicks.drainPermits();
+                    if (idleMillis == 0) state.kicks.acquire();
+                    else state.kicks.tryAcquire(idleMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    state.kicks.drainPermits();
                 } catch (InterruptedException e) {
-                    synchronized (lock) {
-                        if (closed) return;
-                    }
+                    if (state.closed()) return;
                 }
                 continue;
             }
@@ -179,8 +149,8 @@ final class InstanceRuntime {
                 }
             } catch (RuntimeException e) {
                 log.warn("Converging {} failed: {}", d.key(), e.toString());
-                synchronized (lock) {
-                    failure = e.getMessage();
+                synchronized (state) {
+                    state.failure = e.getMessage();
                 }
                 onChange.run();
             }
@@ -191,9 +161,7 @@ final class InstanceRuntime {
     private boolean runPreUpgradeHook(Deployment d) {
         Optional<String> failed = hooks.runPre(d, this::hook);
         if (failed.isEmpty()) return true;
-        synchronized (lock) {
-            if (target == d) failure = failed.get() + "; the previous replicas keep serving";
-        }
+        state.failed(d, failed.get() + "; the previous replicas keep serving");
         onChange.run();
         return false;
     }
@@ -201,23 +169,19 @@ final class InstanceRuntime {
     /** Every replica runs the new release: its post-upgrade hook runs, and the release counts as the running one. */
     private void runPostUpgradeHook(Deployment d) {
         Optional<String> failed = hooks.runPost(d, this::hook);
-        synchronized (lock) {
-            if (failed.isPresent() && target == d) failure = failed.get();
-        }
+        failed.ifPresent(why -> state.failed(d, why));
         onChange.run();
     }
 
     private Optional<String> hook(Deployment d, String name, List<String> command) {
-        synchronized (lock) {
-            progress = "running the " + name + " hook of release " + d.release();
-        }
+        state.progress("running the " + name + " hook of release " + d.release());
         onChange.run();
         return replicas.runHook(d, name, command, Duration.ofSeconds(d.hooks().timeoutOrDefault()));
     }
 
     /** Takes the warm replicas whose time is up, or whose slot {@code d} no longer has, out of the warm ones. */
     private List<Replica> takeCooledWarm(Deployment d) {
-        return all.takeCooledWarm(ConvergePlan.wantedSlots(d, woken), Instant.now());
+        return state.all.takeCooledWarm(ConvergePlan.wantedSlots(d, state.woken), Instant.now());
     }
 
     /**
@@ -228,8 +192,8 @@ final class InstanceRuntime {
     private Optional<Replica> newReplica(Deployment d, Component c, int index, java.util.function.Consumer<Replica> register) {
         String template = ReplicaTemplate.of(d, c);
         Replica replica = new Replica(replicas.create(d, c, index, template), template);
-        synchronized (lock) {
-            if (!closed) {
+        synchronized (state) {
+            if (!state.closed) {
                 register.accept(replica);
                 return Optional.of(replica);
             }
@@ -240,8 +204,8 @@ final class InstanceRuntime {
 
     private void add(Deployment d, Add<Replica> a) {
         Replica replica = newReplica(d, a.component(), a.index(), r -> {
-            all.slots.put(a.slot(), r);
-            progress = "starting " + a.slot();
+            state.all.slots.put(a.slot(), r);
+            state.progress = "starting " + a.slot();
         }).orElse(null);
         if (replica == null) return;
         replica.supervisor().start();
@@ -250,26 +214,26 @@ final class InstanceRuntime {
 
     private void replace(Deployment d, Replace<Replica> r) {
         Replica replacement = newReplica(d, r.component(), r.index(), n -> {
-            all.incoming = n;
-            progress = "replacing " + r.slot() + ": starting its new replica";
+            state.all.incoming = n;
+            state.progress = "replacing " + r.slot() + ": starting its new replica";
         }).orElse(null);
         if (replacement == null) return;
         replacement.supervisor().start();
         onChange.run();
-        Optional<String> failed = HealthWait.untilHealthy(replacement.supervisor(), () -> movedOn(d));
+        Optional<String> failed = HealthWait.untilHealthy(replacement.supervisor(), () -> state.movedOn(d));
         if (failed.isPresent()) {
             stopAndRelease(replacement.supervisor());
-            synchronized (lock) {
-                all.incoming = null;
-                if (target == d) failure = "replacing " + r.slot() + " failed: " + failed.get() + "; the previous replica keeps serving";
+            synchronized (state) {
+                state.all.incoming = null;
+                if (state.target == d) state.failure = "replacing " + r.slot() + " failed: " + failed.get() + "; the previous replica keeps serving";
             }
             onChange.run();
             return;
         }
-        synchronized (lock) {
-            all.incoming = null;
-            all.slots.put(r.slot(), replacement);
-            progress = "replacing " + r.slot() + ": stopping its old replica";
+        synchronized (state) {
+            state.all.incoming = null;
+            state.all.slots.put(r.slot(), replacement);
+            state.progress = "replacing " + r.slot() + ": stopping its old replica";
         }
         retire(r.old());
     }
@@ -291,23 +255,21 @@ final class InstanceRuntime {
                 rewarmed++;
                 continue;
             }
-            Replica fresh = newReplica(d, change.component(), change.index(), all::addGreen).orElse(null);
+            Replica fresh = newReplica(d, change.component(), change.index(), state.all::addGreen).orElse(null);
             if (fresh == null) return;
             fresh.supervisor().start();
             started.add(fresh);
             next.put(change.slot(), fresh);
         }
-        synchronized (lock) {
-            progress = "release " + d.release() + ": starting " + started.size() + " new replica(s) beside the old ones"
-                    + (rewarmed == 0 ? "" : ", taking back " + rewarmed + " warm one(s)");
-        }
+        state.progress("release " + d.release() + ": starting " + started.size() + " new replica(s) beside the old ones"
+                + (rewarmed == 0 ? "" : ", taking back " + rewarmed + " warm one(s)"));
         onChange.run();
-        Optional<String> failed = HealthWait.untilAllHealthy(next.values().stream().map(Replica::supervisor).toList(), () -> movedOn(d));
+        Optional<String> failed = HealthWait.untilAllHealthy(next.values().stream().map(Replica::supervisor).toList(), () -> state.movedOn(d));
         if (failed.isPresent()) {
             InParallel.forEach(started, r -> stopAndRelease(r.supervisor()));
-            synchronized (lock) {
-                all.abandonFlip(next, started);
-                if (target == d) failure = "release " + d.release() + " failed: " + failed.get() + "; the previous replicas keep serving";
+            synchronized (state) {
+                state.all.abandonFlip(next, started);
+                if (state.target == d) state.failure = "release " + d.release() + " failed: " + failed.get() + "; the previous replicas keep serving";
             }
             onChange.run();
             return;
@@ -323,8 +285,8 @@ final class InstanceRuntime {
 
     /** The warm replica of {@code slot} if it runs {@code template}, taken out of the warm ones as a replica of the flip. */
     private Replica takeWarm(String slot, String template) {
-        synchronized (lock) {
-            return all.takeWarm(slot, template);
+        synchronized (state) {
+            return state.all.takeWarm(slot, template);
         }
     }
 
@@ -335,18 +297,18 @@ final class InstanceRuntime {
      */
     private List<Replica> switchRoutes(Deployment d, Map<String, Replica> next) {
         boolean keepWarm = d.keepWarm().compareTo(settings.drainDelay()) > 0;
-        synchronized (lock) {
-            List<Replica> retiring = all.flip(d, next, keepWarm, Instant.now());
-            progress = "release " + d.release() + " serves; stopping the previous replicas";
-            kicks.release();
+        synchronized (state) {
+            List<Replica> retiring = state.all.flip(d, next, keepWarm, Instant.now());
+            state.progress = "release " + d.release() + " serves; stopping the previous replicas";
+            state.kicks.release();
             return retiring;
         }
     }
 
     private void remove(Remove<Replica> r) {
-        synchronized (lock) {
-            all.slots.remove(r.slot());
-            progress = "stopping " + r.slot();
+        synchronized (state) {
+            state.all.slots.remove(r.slot());
+            state.progress = "stopping " + r.slot();
         }
         retire(r.old());
     }
@@ -361,38 +323,17 @@ final class InstanceRuntime {
         onChange.run();
     }
 
-    /** Why waiting for a move toward {@code d} should stop: the runtime closes, or a newer deployment arrived. */
-    private Optional<String> movedOn(Deployment d) {
-        synchronized (lock) {
-            if (closed) return Optional.of("the agent is stopping");
-            if (target != d) return Optional.of("superseded by generation " + target.generation());
-            return Optional.empty();
-        }
-    }
-
     private void stopAndRelease(ReplicaSupervisor replica) {
         replica.stop(settings.stopGrace());
         replicas.released(replica);
     }
 
-    /** The agent's view of the instance: converging (STARTING), a failed rollout or replica (FAILED), else by health. */
     ObservedInstance observe() {
-        InstanceObservation view;
-        synchronized (lock) {
-            view = new InstanceObservation(target, all.supervisors(), all.warmSupervisors(), all.replacements(), failure, progress, converged);
-        }
-        return view.observe();
+        return state.observe();
     }
 
-    /**
-     * The gateway route of the instance: its healthy, not draining replicas of the ingress component (of the slots and
-     * a rolling replacement; never a flip's new replicas before the flip), and the release they run. Taken under the
-     * lock, so that a flip is seen whole.
-     */
     Route route() {
-        synchronized (lock) {
-            return all.route(target);
-        }
+        return state.route();
     }
 
     /** Stops converging and supervising, and leaves every replica running for the next agent to adopt. */
@@ -413,10 +354,10 @@ final class InstanceRuntime {
     /** Ends the converging thread; returns the replicas, which the runtime no longer tracks. */
     private List<ReplicaSupervisor> shutDown() {
         List<ReplicaSupervisor> stopped;
-        synchronized (lock) {
-            closed = true;
-            kicks.release();
-            stopped = all.clear();
+        synchronized (state) {
+            state.closed = true;
+            state.kicks.release();
+            stopped = state.all.clear();
         }
         thread.interrupt();
         return stopped;
