@@ -104,14 +104,16 @@ public final class ReconcileLoop implements AutoCloseable {
 
     private void work() {
         int errorsInARow = 0;
+        boolean wasPoller = false;
         while (running) {
             try {
                 long mark = signals.mark(topic);
-                boolean ran = reconciler.holdsLeases() ? claimAndRun() : takeAndRun();
+                boolean ran = reconciler.holdsLeases() ? claimAndRun(wasPoller) : takeAndRun(wasPoller);
+                wasPoller = false;
                 if (errorsInARow > 0) log.info("The {} worker claims work again after {} failed attempts", name, errorsInARow);
                 errorsInARow = 0;
                 // nothing ran: nothing was due, or what was is another's (a worker's, a report's) right now, whose commit fires
-                if (!ran) awaitWork(mark);
+                if (!ran) wasPoller = awaitWork(mark);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -126,21 +128,35 @@ public final class ReconcileLoop implements AutoCloseable {
         }
     }
 
-    /** Waits for a fire after {@code mark}, or until this worker's next look for due work (shorter for the loop's poller). */
-    private void awaitWork(long mark) throws InterruptedException {
+    /**
+     * Waits for a fire after {@code mark}, or until this worker's next look for due work (sooner for the loop's poller);
+     * whether it waited as the poller.
+     */
+    private boolean awaitWork(long mark) throws InterruptedException {
         boolean poller = pollerTaken.compareAndSet(false, true);
         try {
             signals.await(topic, mark, poller ? IDLE_WAIT : IDLE_WAIT_NOT_POLLING);
         } finally {
             if (poller) pollerTaken.set(false);
         }
+        return poller;
+    }
+
+    /**
+     * The loop's poller found work and is about to run a pass: unless an idle worker took the role meanwhile, one is
+     * woken to take it, so that work due by time is still found within {@link #IDLE_WAIT} while
+     * this one is busy, not only at the others' next look.
+     */
+    private void handOverPolling() {
+        if (!pollerTaken.get()) signals.receive(topic);
     }
 
     /** Claims a batch through leases and runs a pass on each; whether there was any. */
-    private boolean claimAndRun() {
+    private boolean claimAndRun(boolean wasPoller) {
         List<String> claimed = store.tx(tx -> reconciler.claimDue(tx, owner, lease, batch));
         // a fire wakes one idle worker: a full batch may have left more due, for the next one
         if (claimed.size() == batch) signals.fire(topic);
+        else if (!claimed.isEmpty() && wasPoller) handOverPolling();
         for (String id : claimed) {
             if (!running) break;
             reconcileOne(id);
@@ -154,7 +170,7 @@ public final class ReconcileLoop implements AutoCloseable {
      * a pass once, so that this replica's workers do not try the same one (another replica's may: its pass skips it).
      * Whether a pass ran, or more is queued.
      */
-    private boolean takeAndRun() {
+    private boolean takeAndRun(boolean wasPoller) {
         String id = queue.poll();
         if (id == null) {
             int added = 0;
@@ -171,6 +187,7 @@ public final class ReconcileLoop implements AutoCloseable {
             id = queue.poll();
             if (id == null) return false;
         }
+        if (wasPoller) handOverPolling();
         try {
             return reconcileOne(id) || !queue.isEmpty();
         } finally {
