@@ -11,21 +11,23 @@ import java.time.Duration;
  * should cost next to nothing: its workers wait for fires and look for due work now and then.
  */
 public final class IdleBenchmark {
+    /** The argument at {@code index} as seconds between {@code least} and an hour; null when it is not one. */
     private static Duration seconds(String[] args, int index, long least) {
         try {
             long s = Long.parseLong(args[index]);
-            if (s >= least && s <= 3600) return Duration.ofSeconds(s);
+            return s >= least && s <= 3600 ? Duration.ofSeconds(s) : null;
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-            // the usage line below
+            return null;
         }
-        System.err.println("usage: bench/run-idle.sh [settle-seconds, 0-3600] [measured-seconds, 1-3600]");
-        System.exit(2);
-        return null;
     }
 
     public static void main(String[] args) throws Exception {
         Duration settle = seconds(args, 0, 0);
         Duration measured = seconds(args, 1, 1);
+        if (settle == null || measured == null) {
+            System.err.println("usage: bench/run-idle.sh [settle-seconds, 0-3600] [measured-seconds, 1-3600]");
+            System.exit(2);
+        }
         Path home = BenchPlane.temporaryHome("tenantry-bench-idle-");
         try (DevMode dev = DevMode.start(new DevMode.Options(home, null, null, null, "127.0.0.1", 0, 0, 1000, DriverSettings.DEFAULT))) {
             dev.awaitExampleClassData(Duration.ofMinutes(2));

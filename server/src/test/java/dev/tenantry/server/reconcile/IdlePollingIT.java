@@ -53,7 +53,7 @@ class IdlePollingIT {
         DueByTime reconciler = new DueByTime();
         Signals signals = new Signals();
         try (ReconcileLoop loop = loop(signals, reconciler)) {
-            Thread.sleep(500); // every worker has looked once, at its start
+            reconciler.awaitEveryWorkerLooked();
             int before = reconciler.looks.get();
             Thread.sleep(3000);
             int looks = reconciler.looks.get() - before;
@@ -71,9 +71,9 @@ class IdlePollingIT {
         DueByTime reconciler = new DueByTime();
         Signals signals = new Signals();
         try (ReconcileLoop loop = loop(signals, reconciler)) {
-            Thread.sleep(300); // every worker has looked once: the others look again only 5 s after that
+            reconciler.awaitEveryWorkerLooked(); // the others look again only 5 s after that
             reconciler.due.add("long"); // the poller takes it at its next look and is busy for 3 s
-            await().atMost(Duration.ofSeconds(3)).until(() -> reconciler.passes.contains("long"));
+            await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(10)).until(() -> reconciler.passes.contains("long"));
             assertThat(reconciler.foundWithin("short", Duration.ofSeconds(8)))
                     .as("work due by time while the poller is busy: found by the worker that took its role")
                     .isLessThan(Duration.ofMillis(1500));
@@ -93,11 +93,16 @@ class IdlePollingIT {
         final Queue<String> due = new ConcurrentLinkedQueue<>();
         final List<String> passes = new CopyOnWriteArrayList<>();
 
+        /** Every worker looks once when it starts. */
+        void awaitEveryWorkerLooked() {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> looks.get() >= WORKERS);
+        }
+
         /** Makes {@code id} due and returns how long until its pass began (or {@code atMost}). */
         Duration foundWithin(String id, Duration atMost) {
             long madeDue = System.nanoTime();
             due.add(id);
-            await().atMost(atMost).until(() -> passes.contains(id));
+            await().atMost(atMost).pollInterval(Duration.ofMillis(10)).until(() -> passes.contains(id));
             return Duration.ofNanos(System.nanoTime() - madeDue);
         }
 
