@@ -283,6 +283,31 @@ public final class ProvisioningBenchmark {
         return gaps;
     }
 
+    /**
+     * Milliseconds from the first create request of a round to its first replica's spawn: what the control plane adds
+     * before the cell's start queue begins to move (every later start queues behind it). Rounds are told apart by the
+     * gap between them (seconds: clean-up and bare starts run in between).
+     */
+    private static long firstSpawn(List<Timeline> timelines) {
+        List<Long> perRound = new ArrayList<>();
+        List<Timeline> bySent = timelines.stream().sorted(java.util.Comparator.comparing(Timeline::sent)).toList();
+        java.time.Instant roundStart = null;
+        java.time.Instant firstSpawned = null;
+        java.time.Instant lastSent = null;
+        for (Timeline t : bySent) {
+            if (lastSent == null || Duration.between(lastSent, t.sent()).toMillis() > 1000) {
+                if (roundStart != null) perRound.add(Duration.between(roundStart, firstSpawned).toMillis());
+                roundStart = t.sent();
+                firstSpawned = t.replicaStarted();
+            } else if (t.replicaStarted().isBefore(firstSpawned)) {
+                firstSpawned = t.replicaStarted();
+            }
+            lastSent = t.sent();
+        }
+        if (roundStart != null) perRound.add(Duration.between(roundStart, firstSpawned).toMillis());
+        return BenchPlane.percentile(perRound, 50);
+    }
+
     /** Where the time of the last {@code count} concurrent provisions went, from the operations' step timestamps (median over instances). */
     private void printBreakdown(int count) throws Exception {
         List<Long> accept = new ArrayList<>();
@@ -324,6 +349,7 @@ public final class ProvisioningBenchmark {
                 && u.replicaHealthy().isAfter(t.replicaStarted())).count()).toList();
         System.out.printf("replicas starting at once when one spawns (itself included): p50 %d p99 %d max %d%n",
                 BenchPlane.percentile(startingAtOnce, 50), BenchPlane.percentile(startingAtOnce, 99), java.util.Collections.max(startingAtOnce));
+        System.out.printf("the round's first replica spawned %d ms after its first create was sent%n", firstSpawn(last));
         List<Long> handOver = slotHandOvers(last);
         if (!handOver.isEmpty()) {
             System.out.printf("start slot hand-over (a replica seen healthy to the next one spawned, n=%d): p50 %d p99 %d ms%n", handOver.size(),

@@ -112,13 +112,25 @@ final class ReplicaSupervisor {
                     if (!pause(MAX_BACKOFF)) return;
                     continue;
                 }
-                startSlot = takeStartSlot();
-                if (startSlot == null) return;
+                ProcessBuilder prepared;
                 try {
-                    p = launch();
+                    prepared = prepare();
+                } catch (IOException | RuntimeException e) {
+                    set(State.FAILED, "cannot start " + spec.command().get(0) + ": " + e.getMessage());
+                    if (!pause(MAX_BACKOFF)) return;
+                    continue;
+                }
+                startSlot = takeStartSlot();
+                if (startSlot == null) {
+                    if (group != null) group.remove();
+                    return;
+                }
+                try {
+                    p = launch(prepared);
                 } catch (IOException | RuntimeException e) {
                     // a launch that failed in any way gives its start slot back: else the cell starts one fewer at a time, for good
                     releaseStartSlot();
+                    if (group != null) group.remove();
                     set(State.FAILED, "cannot start " + spec.command().get(0) + ": " + e.getMessage());
                     if (!pause(MAX_BACKOFF)) return;
                     continue;
@@ -229,10 +241,16 @@ final class ReplicaSupervisor {
         return Optional.of(new WatchedProcess(live.get(), null));
     }
 
-    private WatchedProcess launch() throws IOException {
+    /**
+     * Everything a launch needs but the launch itself: the instance's directories, the replica's control groups (weighed
+     * as a start: the process joins them only once it holds a slot) and its command and environment. Done before the
+     * replica waits for a start slot, so that a slot is held only from the launch on: the next start in the cell's
+     * queue does not wait for directories and groups being made.
+     */
+    private ProcessBuilder prepare() throws IOException {
         InstanceDirectories.create(spec.instanceDir(), spec.agentDirectories(), spec.workloadDirectories(), spec.user());
         group = limits.groupFor(spec, spec.size()).orElse(null);
-        if (group != null && startSlot != null) group.weighCpu(CgroupLimits.STARTING_SHARES);
+        if (group != null) group.weighCpu(CgroupLimits.STARTING_SHARES);
         oomKillsBefore = group == null ? 0 : group.oomKills();
         List<Path> groupFiles = group == null ? List.of() : group.procsFiles();
         ProcessBuilder pb = new ProcessBuilder(Launcher.command(spec.command(), spec.nice(), spec.user(), groupFiles))
@@ -241,6 +259,10 @@ final class ReplicaSupervisor {
         pb.environment().clear();
         pb.environment().putAll(spec.env());
         pb.environment().putAll(spec.secrets().deliver(spec.user()));
+        return pb;
+    }
+
+    private WatchedProcess launch(ProcessBuilder pb) throws IOException {
         Instant launched = Instant.now();
         Process p = pb.start();
         ProcessHandle handle = p.toHandle();

@@ -51,6 +51,9 @@ class ReplicaSupervisorIT {
             assertThat(waiting.snapshot().message()).isEqualTo(ReplicaSupervisor.WAITING_TO_START);
             assertThat(waiting.snapshot().pid()).isNull();
             assertThat(waiting.snapshot().queued()).isTrue();
+            // prepared while it waits: the start it waits for does not also wait for its directories to be made
+            assertThat(work.resolve("web-0")).isDirectory();
+            assertThat(work.resolve("logs")).isDirectory();
             taken.release();
             await().atMost(Duration.ofSeconds(10)).until(() -> waiting.snapshot().state() == ReplicaSupervisor.State.HEALTHY);
             assertThat(waiting.snapshot().message()).isNull();
@@ -61,7 +64,7 @@ class ReplicaSupervisorIT {
     }
 
     @Test
-    void aLaunchThatThrowsGivesItsStartSlotBackAndSaysWhy() {
+    void aStartThatCannotBePreparedFailsWithoutTakingAStartSlot() {
         StartSlots slots = new StartSlots(1, Duration.ofSeconds(60));
         Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", "/usr/bin:/bin"));
         env.put("BROKEN", null); // the JDK refuses a null environment value with an unchecked exception
@@ -73,8 +76,27 @@ class ReplicaSupervisorIT {
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> supervisor.snapshot().state() == ReplicaSupervisor.State.FAILED);
             assertThat(supervisor.snapshot().message()).startsWith("cannot start /bin/sh");
+            assertThat(slots.starting()).as("no slot is held by a start that failed").isZero();
             StartSlots.Slot next = slots.tryTake();
-            assertThat(next).as("the slot came back although the launch threw").isNotNull();
+            assertThat(next).isNotNull();
+            next.release();
+        } finally {
+            supervisor.stop(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void aLaunchThatFailsGivesItsStartSlotBackAndSaysWhy() throws Exception {
+        StartSlots slots = new StartSlots(1, Duration.ofSeconds(60));
+        // the log the process's output is appended to is a directory: the launch itself fails, holding a slot
+        java.nio.file.Files.createDirectories(work.resolve("logs/web-0.log"));
+        ReplicaSupervisor supervisor = new ReplicaSupervisor(spec("exec sleep 60"), () -> { }, slots);
+        supervisor.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> supervisor.snapshot().state() == ReplicaSupervisor.State.FAILED);
+            assertThat(supervisor.snapshot().message()).startsWith("cannot start /bin/sh");
+            StartSlots.Slot next = slots.tryTake();
+            assertThat(next).as("the slot came back although the launch failed").isNotNull();
             next.release();
         } finally {
             supervisor.stop(Duration.ofSeconds(1));
