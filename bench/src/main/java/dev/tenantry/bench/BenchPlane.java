@@ -174,6 +174,13 @@ final class BenchPlane {
         }
     }
 
+    /** The CPU milliseconds each workload {@link #bareStart} launched has used so far (its whole life: it still runs). */
+    List<Long> bareCpuMillis() {
+        List<Long> millis = new ArrayList<>();
+        for (Process p : List.copyOf(bareProcesses)) p.info().totalCpuDuration().ifPresent(d -> millis.add(d.toMillis()));
+        return millis;
+    }
+
     /** Stops the workloads {@link #bareStart} launched. */
     void stopBareStarts() throws InterruptedException {
         List<Process> processes = new ArrayList<>(bareProcesses);

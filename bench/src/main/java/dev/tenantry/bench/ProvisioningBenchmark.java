@@ -191,7 +191,15 @@ public final class ProvisioningBenchmark {
      * through the API, waiting until they are gone), so that tearing down never competes with starts being measured.
      */
     private void cleanUp() throws Exception {
-        recordTimelines();
+        List<Long> provisionedCpu = recordTimelines();
+        List<Long> bareCpu = plane.bareCpuMillis();
+        if (provisionedCpu.size() > 1 || bareCpu.size() > 1) {
+            // the same workload's own CPU (from its launch to now, when the round has ended): a start that costs the workload more
+            // CPU under the control plane than alone shows here, apart from the control plane's own CPU
+            List<Long> cpu = provisionedCpu.isEmpty() ? bareCpu : provisionedCpu;
+            System.out.printf("  the workloads' own CPU (%s, n=%d): p50 %d ms, mean %d ms%n", provisionedCpu.isEmpty() ? "bare" : "provisioned",
+                    cpu.size(), BenchPlane.percentile(cpu, 50), Math.round(cpu.stream().mapToLong(Long::longValue).average().orElse(0)));
+        }
         plane.stopBareStarts();
         List<String> names = new ArrayList<>(instances);
         instances.clear();
@@ -242,17 +250,25 @@ public final class ProvisioningBenchmark {
 
     private final List<Provisioned> unrecorded = Collections.synchronizedList(new ArrayList<>());
 
-    /** Reads the replicas' own start and healthy times of what the round provisioned, after the round, so that it never loads the round. */
-    private void recordTimelines() throws Exception {
+    /**
+     * Reads the replicas' own start and healthy times of what the round provisioned, after the round, so that it never loads the round;
+     * returns the CPU milliseconds each replica's process has used so far.
+     */
+    private List<Long> recordTimelines() throws Exception {
         List<Provisioned> done = new ArrayList<>(unrecorded);
         unrecorded.clear();
+        List<Long> cpuMillis = new ArrayList<>();
         for (Provisioned p : done) {
             var replica = Json.MAPPER.readTree(BenchPlane.HTTP.send(plane.request("/v1/tenants/bench/instances/" + p.name()).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).body()).path("status").path("replicas").get(0);
+            if (replica.hasNonNull("pid")) {
+                ProcessHandle.of(replica.path("pid").asLong()).flatMap(h -> h.info().totalCpuDuration()).ifPresent(d -> cpuMillis.add(d.toMillis()));
+            }
             timelines.add(new Timeline(p.sent(), p.accepted(), p.operation(), p.firstOk(),
                     java.time.Instant.parse(replica.path("startedAt").asText()), java.time.Instant.parse(replica.path("healthySince").asText()),
                     replica.path("restarts").asInt()));
         }
+        return cpuMillis;
     }
 
     /** When the operation's step of that name ended (by name: the steps a create runs changed over time). */

@@ -244,8 +244,12 @@ class ProcessDriverIT {
         try {
             var neverHealthy = new dev.tenantry.api.blueprint.HealthCheck(dev.tenantry.api.blueprint.HealthCheck.Type.tcp, "http", null, 100, 100, 3, 60);
             Component slow = new Component("web", List.of("/bin/sh", "-c", firstScript), List.of(), Map.of(), List.of(new PortSpec("http")), neverHealthy, null, 1);
-            paced.apply(List.of(new Deployment("s1", "acme", "slow", 1, "svc", "1.0.0", List.of(slow), null, null, null, false),
-                    deployment("s2", "next", "exec sleep 60", Map.of(), false)));
+            Deployment first = new Deployment("s1", "acme", "slow", 1, "svc", "1.0.0", List.of(slow), null, null, null, false);
+            paced.apply(List.of(first));
+            // the first holds the only slot (launched, never healthy) before the next asks for it
+            await().atMost(Duration.ofSeconds(10)).until(() -> paced.observe().stream().filter(o -> o.instanceUid().equals("s1"))
+                    .flatMap(o -> o.replicas().stream()).anyMatch(r -> r.pid() != null));
+            paced.apply(List.of(first, deployment("s2", "next", "exec sleep 60", Map.of(), false)));
             await().atMost(Duration.ofSeconds(10)).until(() -> paced.observe().stream().filter(o -> o.instanceUid().equals("s2"))
                     .flatMap(o -> o.replicas().stream()).anyMatch(ObservedReplica::healthy));
             assertThat(paced.observe().stream().filter(o -> o.instanceUid().equals("s1")).flatMap(o -> o.replicas().stream()))
