@@ -76,32 +76,35 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The banner, written at once: a reader of the output (a log file, a test) never sees half of it. */
     private void printBanner(DevMode dev, Path dir) {
+        StringBuilder banner = new StringBuilder();
         String gw = "http://web.acme.localhost:" + dev.gateway().port() + "/";
-        System.out.println();
-        System.out.println("Tenantry is up (dev mode).");
-        System.out.println("  API        " + dev.apiUrl() + "   (reference: " + dev.apiUrl() + "/docs)"
-                + (dev.server().tlsUrl() != null ? "  and " + dev.server().tlsUrl() : ""));
-        System.out.println("  gateway    http://{instance}.{tenant}.localhost:" + dev.gateway().port() + "/"
-                + (dev.gateway().tlsPort() > 0 ? "  and https://…:" + dev.gateway().tlsPort() + "/ (CA: " + dev.apiUrl() + "/v1/ca)" : ""));
-        System.out.println("  database   " + (dev.embeddedDatabase() ? "embedded PostgreSQL 18, data in " + dir.resolve("postgres") : "external"));
-        System.out.println("  tenant data  embedded PostgreSQL 18 (database server 'local'), data in " + dir.resolve("tenant-data"));
-        System.out.println("  home       " + dir);
+        banner.append('\n');
+        banner.append("Tenantry is up (dev mode).").append('\n');
+        banner.append("  API        " + dev.apiUrl() + "   (reference: " + dev.apiUrl() + "/docs)"
+                + (dev.server().tlsUrl() != null ? "  and " + dev.server().tlsUrl() : "")).append('\n');
+        banner.append("  gateway    http://{instance}.{tenant}.localhost:" + dev.gateway().port() + "/"
+                + (dev.gateway().tlsPort() > 0 ? "  and https://…:" + dev.gateway().tlsPort() + "/ (CA: " + dev.apiUrl() + "/v1/ca)" : "")).append('\n');
+        banner.append("  database   " + (dev.embeddedDatabase() ? "embedded PostgreSQL 18, data in " + dir.resolve("postgres") : "external")).append('\n');
+        banner.append("  tenant data  embedded PostgreSQL 18 (database server 'local'), data in " + dir.resolve("tenant-data")).append('\n');
+        banner.append("  home       " + dir).append('\n');
         if (dev.adminTokenCreated()) {
-            System.out.println("  admin token (created now, saved to " + dir.resolve("admin.token") + "):");
-            System.out.println("    " + dev.adminToken());
+            banner.append("  admin token (created now, saved to " + dir.resolve("admin.token") + "):").append('\n');
+            banner.append("    " + dev.adminToken()).append('\n');
         } else {
-            System.out.println("  admin token in " + dir.resolve("admin.token"));
+            banner.append("  admin token in " + dir.resolve("admin.token")).append('\n');
         }
-        System.out.println(dev.exampleRelease() == null ? "  example    not registered (see the error above)"
+        banner.append(dev.exampleRelease() == null ? "  example    not registered (see the error above)"
                 : "  example    service 'hello' (release " + dev.exampleRelease() + "), plan 'starter'\n"
-                + "             service 'notes' (a database per tenant: releases 1.0.0 and 1.1.0), plans 'shared', 'schema', 'database'");
-        System.out.println();
-        System.out.println("Try, in another terminal:");
-        System.out.println("  ./tenantry tenants create acme");
-        System.out.println("  ./tenantry instances create acme web --service hello --plan starter --wait");
-        System.out.println("  curl " + gw);
-        System.out.println("Press Ctrl-C to stop (running instances are stopped too).");
+                + "             service 'notes' (a database per tenant: releases 1.0.0 and 1.1.0), plans 'shared', 'schema', 'database'").append('\n');
+        banner.append('\n');
+        banner.append("Try, in another terminal:").append('\n');
+        banner.append("  ./tenantry tenants create acme").append('\n');
+        banner.append("  ./tenantry instances create acme web --service hello --plan starter --wait").append('\n');
+        banner.append("  curl " + gw).append('\n');
+        banner.append("Press Ctrl-C to stop (running instances are stopped too).").append('\n');
+        System.out.print(banner);
         System.out.flush();
     }
 }

@@ -128,7 +128,7 @@ class ReleasePackageE2E {
         up = pb.start();
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!up.isAlive()) throw new AssertionError("tenantry up exited: " + Files.readString(log));
-            return Files.readString(log).contains("Tenantry is up");
+            return Files.readString(log).contains("Press Ctrl-C to stop");
         });
         assertThat(tenantry("tenants", "create", "acme").code()).isZero();
         Result created = tenantry("instances", "create", "acme", "web", "--service", "hello", "--plan", "starter", "--wait");

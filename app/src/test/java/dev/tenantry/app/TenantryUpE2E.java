@@ -73,7 +73,7 @@ class TenantryUpE2E {
     private String awaitReady(Path log) throws IOException {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!up.isAlive()) throw new AssertionError("tenantry up exited: " + Files.readString(log));
-            return Files.exists(home.resolve("api.url")) && Files.readString(log).contains("Tenantry is up");
+            return Files.exists(home.resolve("api.url")) && Files.readString(log).contains("Press Ctrl-C to stop");
         });
         return Files.readString(home.resolve("api.url")).strip();
     }

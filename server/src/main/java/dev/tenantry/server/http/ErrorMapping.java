@@ -47,23 +47,39 @@ final class ErrorMapping {
             Problems.write(ctx, 503, "shutting-down", "the server is shutting down; retry against another replica", List.of());
         });
         routes.exception(Exception.class, (e, ctx) -> {
+            if (isRecycled(e)) {
+                // a long poll that returned after its client left and Jetty recycled the exchange (an agent stopping first)
+                log.debug("A request ended after its exchange was recycled: {}", e.getMessage());
+                return;
+            }
+            String request = requestLine(ctx);
+            if (request == null) {
+                // Jetty recycled the exchange under the handler: there is no one to answer, and asking the request anything
+                // throws again (which Javalin would log as its exception handler failing)
+                log.warn("A request failed after its exchange was recycled", e);
+                return;
+            }
             if (DatabaseFailures.unavailable(e)) {
                 boolean busy = DatabaseFailures.allConnectionsBusy(e);
-                log.warn(busy ? "Every database connection is busy ({} {}): {}" : "The database is unavailable ({} {}): {}", ctx.method(), ctx.path(),
+                log.warn(busy ? "Every database connection is busy ({}): {}" : "The database is unavailable ({}): {}", request,
                         DatabaseFailures.rootMessage(e));
                 ctx.header("Retry-After", "1");
                 Problems.write(ctx, 503, "database-unavailable", busy ? "every connection to the database is busy (the server is saturated); retry shortly"
                         : "the database is unavailable; retry shortly", List.of());
                 return;
             }
-            if (isRecycled(e)) {
-                // a long poll that returned after its client left and Jetty recycled the exchange (an agent stopping first)
-                log.debug("A request ended after its exchange was recycled: {}", e.getMessage());
-                return;
-            }
-            log.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            log.error("Unexpected error on {}", request, e);
             Problems.write(ctx, 500, "internal", "an internal error occurred; the server log has the details", List.of());
         });
+    }
+
+    /** "METHOD /path" of the request, or null if Jetty has recycled its exchange (the request can no longer be read). */
+    static String requestLine(io.javalin.http.Context ctx) {
+        try {
+            return ctx.method() + " " + ctx.path();
+        } catch (NullPointerException | IllegalStateException recycled) {
+            return null;
+        }
     }
 
     /**
