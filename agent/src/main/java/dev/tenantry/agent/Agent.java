@@ -186,7 +186,7 @@ public final class Agent implements AutoCloseable {
     }
 
     /** Merges a full or incremental desired state into the cell's, caches the result, runs it, and removes purged data. */
-    private synchronized void apply(CellDesiredState state) throws IOException {
+    synchronized void apply(CellDesiredState state) throws IOException {
         DesiredStateCache.merge(desired, state);
         List<Deployment> deployments = List.copyOf(desired.values());
         // cached before it runs: an agent that restarts adopts nothing the cache does not name
@@ -198,9 +198,17 @@ public final class Agent implements AutoCloseable {
         changed();
     }
 
-    /** The applied revision and the purges done up to it, taken together (a report must not claim a purge its revision does not cover). */
-    private synchronized Map.Entry<Long, List<String>> appliedWithPurges() {
-        return Map.entry(appliedRevision, List.copyOf(purgedToReport));
+    /** What a report says: what runs, at which applied revision, and the purges done up to it. */
+    record Observation(long revision, List<String> purges, ReportDelta.Observed observed) {}
+
+    /**
+     * What runs, with the revision applied and the purges done, taken together: no desired state is applied in between
+     * ({@link #apply} holds the same monitor). An observation made after a newer revision was applied but sent with the
+     * older one would tell the server that an instance the newer revision removed stopped before its removal was seen;
+     * the server then waits for a later report to cover its removal, and a deletion waited for the next full report.
+     */
+    synchronized Observation observeAtAppliedRevision(boolean heartbeat, Set<String> trafficMoved) {
+        return new Observation(appliedRevision, List.copyOf(purgedToReport), observe(heartbeat, trafficMoved));
     }
 
     private synchronized void purgesReported(List<String> uids) {
@@ -245,11 +253,11 @@ public final class Agent implements AutoCloseable {
                 Set<String> trafficMoved = trafficMoved(reported);
                 if (!wasChanged && !heartbeat && trafficMoved.isEmpty()) continue;
                 publishRoutes();
-                Map.Entry<Long, List<String>> applied = appliedWithPurges();
-                ReportDelta delta = ReportDelta.of(reported, observe(heartbeat, trafficMoved), applied.getValue(), full);
+                Observation seen = observeAtAppliedRevision(heartbeat, trafficMoved);
+                ReportDelta delta = ReportDelta.of(reported, seen.observed(), seen.purges(), full);
                 if (delta.isEmpty() && !heartbeat) continue;
                 try {
-                    server.report(new CellReport(config.cell(), agentId, applied.getKey(), full, delta.changed(), delta.removed()));
+                    server.report(new CellReport(config.cell(), agentId, seen.revision(), full, delta.changed(), delta.removed()));
                 } catch (IOException | RuntimeException e) {
                     lastFull = 0; // after a failed report, the next one says everything
                     throw e;
@@ -259,7 +267,7 @@ public final class Agent implements AutoCloseable {
                     fullEvery = config.timing().nextFullReportNanos(java.util.concurrent.ThreadLocalRandom.current());
                 }
                 if (heartbeat) lastHeartbeat = now;
-                purgesReported(applied.getValue());
+                purgesReported(seen.purges());
                 delta.applyTo(reported);
                 reportFailures.succeeded();
             } catch (InterruptedException e) {

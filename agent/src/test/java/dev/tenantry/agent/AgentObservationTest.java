@@ -1,0 +1,103 @@
+package dev.tenantry.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantry.agent.driver.ChangedInstances;
+import dev.tenantry.agent.driver.Driver;
+import dev.tenantry.agent.driver.DriverSettings;
+import dev.tenantry.api.blueprint.Component;
+import dev.tenantry.api.cell.CellDesiredState;
+import dev.tenantry.api.cell.Deployment;
+import dev.tenantry.api.cell.ObservedInstance;
+import dev.tenantry.api.cell.Route;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a report says runs and the revision it says that at, against a desired state applied meanwhile (no server: nothing is sent). */
+class AgentObservationTest {
+    @TempDir
+    Path work;
+
+    /** Runs the deployments of the last apply, in memory; one observation can be held at its start until the test lets it go on. */
+    private static final class PausingDriver implements Driver {
+        private volatile List<Deployment> running = List.of();
+        private volatile CountDownLatch observing;
+        private volatile CountDownLatch resume;
+
+        void pauseNextObservation() {
+            observing = new CountDownLatch(1);
+            resume = new CountDownLatch(1);
+        }
+
+        @Override
+        public List<ObservedInstance> observe() {
+            CountDownLatch entered = observing;
+            if (entered != null) {
+                observing = null;
+                entered.countDown();
+                try {
+                    resume.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return running.stream().map(d -> new ObservedInstance(d.instanceUid(), d.generation(), ObservedInstance.State.RUNNING, null,
+                    List.of(), null, null)).toList();
+        }
+
+        @Override public void adoptRunning(List<Deployment> desired) { }
+        @Override public void apply(List<Deployment> desired) { running = List.copyOf(desired); }
+        @Override public List<String> purge(List<String> instanceUids) { return List.of(); }
+        @Override public boolean wake(String instanceUid) { return false; }
+        @Override public List<ObservedInstance> observe(Collection<String> instanceUids) { return observe(); }
+        @Override public ChangedInstances.Taken changes() { return new ChangedInstances.Taken(true, Set.of()); }
+        @Override public List<Running> running() { return List.of(); }
+        @Override public List<Route> routes() { return List.of(); }
+        @Override public Set<String> hosts() { return Set.of(); }
+        @Override public Map<String, Map<String, String>> domains() { return Map.of(); }
+        @Override public void detach() { }
+        @Override public void close() { }
+    }
+
+    @Test
+    void anObservationIsNeverSentWithARevisionOlderThanTheDesiredStateItShows() throws Exception {
+        PausingDriver driver = new PausingDriver();
+        Agent agent = new Agent(new Agent.Config("http://127.0.0.1:9", "token", "local", null, work, DriverSettings.DEFAULT), routes -> { },
+                uid -> null, null, Clock.systemUTC(), (dir, settings, onChange, onRoutesChanged, secrets) -> driver);
+        Component web = new Component("web", List.of("/bin/true"), List.of(), Map.of(), List.of(), null, null, 1);
+        Deployment doomed = new Deployment("u1", "acme", "doomed", 1, "svc", "1.0.0", List.of(web), null, null, null, false);
+        agent.apply(new CellDesiredState("local", 99, true, List.of(doomed), List.of(), List.of()));
+
+        driver.pauseNextObservation();
+        CountDownLatch entered = driver.observing;
+        try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            Future<Agent.Observation> report = threads.submit(() -> agent.observeAtAppliedRevision(true, Set.of()));
+            assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+            // revision 100 removes the instance while the report's observation is being made
+            Future<?> removal = threads.submit(() -> {
+                agent.apply(new CellDesiredState("local", 100, false, List.of(), List.of("u1"), List.of()));
+                return null;
+            });
+            Thread.sleep(200); // the removal is applied now, unless it waits for the observation to end
+            driver.resume.countDown();
+            Agent.Observation o = report.get(5, TimeUnit.SECONDS);
+            removal.get(5, TimeUnit.SECONDS);
+
+            boolean shown = o.observed().instances().stream().anyMatch(i -> i.instanceUid().equals("u1"));
+            assertThat(shown || o.revision() >= 100)
+                    .as("an observation without the removed instance is said at a revision that removed it (revision %d, shown %s)", o.revision(), shown)
+                    .isTrue();
+        }
+    }
+}
