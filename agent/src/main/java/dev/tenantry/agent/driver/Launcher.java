@@ -27,6 +27,20 @@ public final class Launcher {
         return command(workload, nice, null, List.of());
     }
 
+    /**
+     * A replica's launch, ready to start: its command line (joining {@code groupProcsFiles}), working directory, log
+     * (stdout and stderr appended) and clean environment, its secrets delivered.
+     */
+    static ProcessBuilder processBuilder(ReplicaSpec spec, List<Path> groupProcsFiles) throws java.io.IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(spec.command(), spec.nice(), spec.user(), groupProcsFiles))
+                .directory(spec.workingDir().toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
+        pb.environment().clear();
+        pb.environment().putAll(spec.env());
+        pb.environment().putAll(spec.secrets().deliver(spec.user()));
+        return pb;
+    }
+
     /** {@code user}: the unprivileged user to run the workload as (its priority is set first), or null for the agent's. */
     static List<String> command(List<String> workload, int nice, WorkloadUser user, List<Path> groupProcsFiles) {
         List<String> command = new ArrayList<>();

@@ -1,16 +1,12 @@
 package dev.tenantry.agent.driver;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,13 +112,14 @@ final class ReplicaSupervisor {
                 try {
                     prepared = prepare();
                 } catch (IOException | RuntimeException e) {
+                    removeGroup();
                     set(State.FAILED, "cannot start " + spec.command().get(0) + ": " + e.getMessage());
                     if (!pause(MAX_BACKOFF)) return;
                     continue;
                 }
                 startSlot = takeStartSlot();
                 if (startSlot == null) {
-                    if (group != null) group.remove();
+                    removeGroup();
                     return;
                 }
                 try {
@@ -130,7 +127,7 @@ final class ReplicaSupervisor {
                 } catch (IOException | RuntimeException e) {
                     // a launch that failed in any way gives its start slot back: else the cell starts one fewer at a time, for good
                     releaseStartSlot();
-                    if (group != null) group.remove();
+                    removeGroup();
                     set(State.FAILED, "cannot start " + spec.command().get(0) + ": " + e.getMessage());
                     if (!pause(MAX_BACKOFF)) return;
                     continue;
@@ -147,14 +144,14 @@ final class ReplicaSupervisor {
                 // stop() may have run between the launch and the moment the process became visible to it
                 if (!detached) {
                     WatchedProcess.terminate(p.handle(), stopGrace);
-                    if (group != null) group.remove();
+                    removeGroup();
                 }
                 return;
             }
             String reason = startupTimedOut ? "not healthy within " + spec.health().startupTimeoutOrDefault() + " s of its start; stopped"
                     : overMemory() ? "stopped by the kernel: over its memory limit of " + group.size().memoryMb() + " MiB (" + p.exit() + ")"
                     : p.exit() + lastLogLine().map(l -> ": " + l).orElse("");
-            if (group != null) group.remove();
+            removeGroup();
             synchronized (lock) {
                 restarts++;
             }
@@ -207,6 +204,11 @@ final class ReplicaSupervisor {
         set(State.STARTING, newMessage);
     }
 
+    /** Removes the control groups of the last launch (or of one prepared and not launched), if any. */
+    private void removeGroup() {
+        if (group != null) group.remove();
+    }
+
     /** Whether the kernel killed the process that just ended for going over its memory limit. */
     private boolean overMemory() {
         return group != null && group.oomKills() > oomKillsBefore;
@@ -252,14 +254,7 @@ final class ReplicaSupervisor {
         group = limits.groupFor(spec, spec.size()).orElse(null);
         if (group != null) group.weighCpu(CgroupLimits.STARTING_SHARES);
         oomKillsBefore = group == null ? 0 : group.oomKills();
-        List<Path> groupFiles = group == null ? List.of() : group.procsFiles();
-        ProcessBuilder pb = new ProcessBuilder(Launcher.command(spec.command(), spec.nice(), spec.user(), groupFiles))
-                .directory(spec.workingDir().toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
-        pb.environment().clear();
-        pb.environment().putAll(spec.env());
-        pb.environment().putAll(spec.secrets().deliver(spec.user()));
-        return pb;
+        return Launcher.processBuilder(spec, group == null ? List.of() : group.procsFiles());
     }
 
     private WatchedProcess launch(ProcessBuilder pb) throws IOException {
