@@ -1,6 +1,7 @@
 package dev.tenantry.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tenantry.agent.driver.ChangedInstances;
 import dev.tenantry.agent.driver.Driver;
@@ -12,6 +13,7 @@ import dev.tenantry.api.cell.ObservedInstance;
 import dev.tenantry.api.cell.Route;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -81,18 +83,23 @@ class AgentObservationTest {
 
         driver.pauseNextObservation();
         CountDownLatch entered = driver.observing;
-        try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+        try (ExecutorService threads = Executors.newSingleThreadExecutor()) {
             Future<Agent.Observation> report = threads.submit(() -> agent.observeAtAppliedRevision(true, Set.of()));
             assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
             // revision 100 removes the instance while the report's observation is being made
-            Future<?> removal = threads.submit(() -> {
-                agent.apply(new CellDesiredState("local", 100, false, List.of(), List.of("u1"), List.of()));
-                return null;
+            Thread removal = Thread.ofPlatform().start(() -> {
+                try {
+                    agent.apply(new CellDesiredState("local", 100, false, List.of(), List.of("u1"), List.of()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             });
-            Thread.sleep(200); // the removal is applied now, unless it waits for the observation to end
+            // the removal is applied by now, or waits for the observation to end
+            await().atMost(Duration.ofSeconds(5)).until(() -> !removal.isAlive() || removal.getState() == Thread.State.BLOCKED);
             driver.resume.countDown();
             Agent.Observation o = report.get(5, TimeUnit.SECONDS);
-            removal.get(5, TimeUnit.SECONDS);
+            removal.join(5000);
+            assertThat(removal.isAlive()).isFalse();
 
             boolean shown = o.observed().instances().stream().anyMatch(i -> i.instanceUid().equals("u1"));
             assertThat(shown || o.revision() >= 100)

@@ -5,6 +5,7 @@ import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.cli.ClientOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,33 +79,33 @@ final class UpCommand implements Callable<Integer> {
 
     /** The banner, written at once: a reader of the output (a log file, a test) never sees half of it. */
     private void printBanner(DevMode dev, Path dir) {
-        StringBuilder banner = new StringBuilder();
+        List<String> banner = new java.util.ArrayList<>();
         String gw = "http://web.acme.localhost:" + dev.gateway().port() + "/";
-        banner.append('\n');
-        banner.append("Tenantry is up (dev mode).").append('\n');
-        banner.append("  API        " + dev.apiUrl() + "   (reference: " + dev.apiUrl() + "/docs)"
-                + (dev.server().tlsUrl() != null ? "  and " + dev.server().tlsUrl() : "")).append('\n');
-        banner.append("  gateway    http://{instance}.{tenant}.localhost:" + dev.gateway().port() + "/"
-                + (dev.gateway().tlsPort() > 0 ? "  and https://…:" + dev.gateway().tlsPort() + "/ (CA: " + dev.apiUrl() + "/v1/ca)" : "")).append('\n');
-        banner.append("  database   " + (dev.embeddedDatabase() ? "embedded PostgreSQL 18, data in " + dir.resolve("postgres") : "external")).append('\n');
-        banner.append("  tenant data  embedded PostgreSQL 18 (database server 'local'), data in " + dir.resolve("tenant-data")).append('\n');
-        banner.append("  home       " + dir).append('\n');
+        banner.add("");
+        banner.add("Tenantry is up (dev mode).");
+        banner.add("  API        " + dev.apiUrl() + "   (reference: " + dev.apiUrl() + "/docs)"
+                + (dev.server().tlsUrl() != null ? "  and " + dev.server().tlsUrl() : ""));
+        banner.add("  gateway    http://{instance}.{tenant}.localhost:" + dev.gateway().port() + "/"
+                + (dev.gateway().tlsPort() > 0 ? "  and https://…:" + dev.gateway().tlsPort() + "/ (CA: " + dev.apiUrl() + "/v1/ca)" : ""));
+        banner.add("  database   " + (dev.embeddedDatabase() ? "embedded PostgreSQL 18, data in " + dir.resolve("postgres") : "external"));
+        banner.add("  tenant data  embedded PostgreSQL 18 (database server 'local'), data in " + dir.resolve("tenant-data"));
+        banner.add("  home       " + dir);
         if (dev.adminTokenCreated()) {
-            banner.append("  admin token (created now, saved to " + dir.resolve("admin.token") + "):").append('\n');
-            banner.append("    " + dev.adminToken()).append('\n');
+            banner.add("  admin token (created now, saved to " + dir.resolve("admin.token") + "):");
+            banner.add("    " + dev.adminToken());
         } else {
-            banner.append("  admin token in " + dir.resolve("admin.token")).append('\n');
+            banner.add("  admin token in " + dir.resolve("admin.token"));
         }
-        banner.append(dev.exampleRelease() == null ? "  example    not registered (see the error above)"
+        banner.add(dev.exampleRelease() == null ? "  example    not registered (see the error above)"
                 : "  example    service 'hello' (release " + dev.exampleRelease() + "), plan 'starter'\n"
-                + "             service 'notes' (a database per tenant: releases 1.0.0 and 1.1.0), plans 'shared', 'schema', 'database'").append('\n');
-        banner.append('\n');
-        banner.append("Try, in another terminal:").append('\n');
-        banner.append("  ./tenantry tenants create acme").append('\n');
-        banner.append("  ./tenantry instances create acme web --service hello --plan starter --wait").append('\n');
-        banner.append("  curl " + gw).append('\n');
-        banner.append("Press Ctrl-C to stop (running instances are stopped too).").append('\n');
-        System.out.print(banner);
+                + "             service 'notes' (a database per tenant: releases 1.0.0 and 1.1.0), plans 'shared', 'schema', 'database'");
+        banner.add("");
+        banner.add("Try, in another terminal:");
+        banner.add("  ./tenantry tenants create acme");
+        banner.add("  ./tenantry instances create acme web --service hello --plan starter --wait");
+        banner.add("  curl " + gw);
+        banner.add("Press Ctrl-C to stop (running instances are stopped too).");
+        System.out.print(String.join("\n", banner) + "\n");
         System.out.flush();
     }
 }
