@@ -75,7 +75,7 @@ public final class ProcessDriver implements Driver {
         this.settings = settings;
         this.onChange = onChange;
         this.onRoutesChanged = onRoutesChanged;
-        this.startSlots = new StartSlots(settings.startConcurrency(), settings.startSlotHold());
+        this.startSlots = new StartSlots(settings.startConcurrency(), settings.startSlotHold(), OutputWatch.start());
         this.logRotation = LogRotation.every(() -> running.keySet().stream().map(this::instanceDir).toList(), settings.replicaLogBytes());
         this.hooks = new HookRunner(instancesDir, users, settings.stopGrace());
     }
@@ -324,6 +324,7 @@ public final class ProcessDriver implements Driver {
         logRotation.close();
         running.values().forEach(InstanceRuntime::detach);
         running.clear();
+        startSlots.output().close();
     }
 
     /** Stops every workload (agent shutdown in dev mode: nothing is left running). */
@@ -334,6 +335,7 @@ public final class ProcessDriver implements Driver {
         InParallel.forEach(new ArrayList<>(running.values()), InstanceRuntime::close);
         running.clear();
         limits.removeIfEmpty();
+        startSlots.output().close();
     }
 
     private static void deleteTree(Path dir) {

@@ -275,6 +275,13 @@ final class ReplicaSupervisor {
 
     /** Health-checks the process until it exits or the replica is stopped; returns whether it ever became healthy. */
     private boolean watch(WatchedProcess p) {
+        // a starting replica is checked when it writes to its log, as most servers do once they listen
+        try (OutputWatch.Registration output = spec.health() == null || vouchedFor ? null : startSlots.output().watch(spec.logFile(), p::wakeUp)) {
+            return watch(p, output);
+        }
+    }
+
+    private boolean watch(WatchedProcess p, OutputWatch.Registration output) {
         boolean everHealthy = false;
         int failures = 0;
         long started = System.nanoTime();
@@ -301,6 +308,7 @@ final class ReplicaSupervisor {
                     }
                 }
                 everHealthy = true;
+                if (output != null) output.close();
                 set(State.HEALTHY, null);
             } else if (everHealthy && ++failures >= spec.health().failureThresholdOrDefault()) {
                 set(State.UNHEALTHY, "health check failing " + failures + " times in a row");
@@ -309,7 +317,7 @@ final class ReplicaSupervisor {
             if (startSlot != null && (ok || startSlot.expired() || startSlot.idle(p::cpuNanos, System.nanoTime()))) releaseStartSlot();
             if (vouchedFor && !ok) onChange.run(); // it no longer serves: routes change
             vouchedFor = false; // only now: the state above already says whether it serves
-            Duration wait = !everHealthy || spec.health() == null ? startSlots.nextProbeDelay(System.nanoTime() - started)
+            Duration wait = !everHealthy || spec.health() == null ? startSlots.nextProbeDelay(System.nanoTime() - started, output != null && output.watching())
                     : Duration.ofMillis(spec.health().intervalOrDefault());
             try {
                 if (p.awaitExit(wait.toMillis())) break;

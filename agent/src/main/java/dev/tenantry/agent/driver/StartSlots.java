@@ -10,11 +10,14 @@ import java.util.function.LongSupplier;
  * healthy late, together; started a few at a time, each starts fast and the first ones serve seconds earlier, while
  * the last one is ready about as late. A replica gives its slot back when it is healthy, when it exits, when it has
  * used less than a fifth of a core over half a second (it waits for something rather than computes, and need not
- * hold the others back), or after {@code hold} at the latest. Zero concurrency: no pacing.
+ * hold the others back), or after {@code hold} at the latest. Zero concurrency: no pacing. A starting replica is
+ * checked when it writes to its log ({@link #output}) and otherwise on a timer ({@link #nextProbeDelay}).
  */
 final class StartSlots {
     static final Duration IDLE_WINDOW = Duration.ofMillis(500);
     private static final double STARTUP_PROBE_MIN_MILLIS = 5;
+    /** The shortest delay for a replica whose writes to its log are told: most are checked at their "listening" line. */
+    private static final double TOLD_STARTUP_PROBE_MIN_MILLIS = 20;
     private static final long STARTUP_PROBE_MAX_MILLIS = 100;
     /** The probes of all the cell's starting replicas together: about this many a second at most. */
     private static final double STARTUP_PROBES_PER_SECOND = 400;
@@ -22,10 +25,21 @@ final class StartSlots {
     private final Semaphore permits;
     private final Duration hold;
     private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+    private final OutputWatch output;
 
     StartSlots(int concurrency, Duration hold) {
+        this(concurrency, hold, OutputWatch.NONE);
+    }
+
+    /** {@code output}: tells a starting replica's supervisor when the replica writes to its log. */
+    StartSlots(int concurrency, Duration hold, OutputWatch output) {
         this.permits = concurrency > 0 ? new Semaphore(concurrency, true) : null;
         this.hold = hold;
+        this.output = output;
+    }
+
+    OutputWatch output() {
+        return output;
     }
 
     /** A slot at once, or null if the replica has to wait for one (then {@link #await}). */
@@ -46,9 +60,12 @@ final class StartSlots {
         return held.get();
     }
 
-    /** How long a replica that has been starting for {@code startingNanos} waits before its next check, now. */
-    Duration nextProbeDelay(long startingNanos) {
-        return startupProbeDelay(startingNanos, starting());
+    /**
+     * How long a replica that has been starting for {@code startingNanos} waits before its next check, now; {@code told}:
+     * whether its writes to its log are told (then it is also checked at each).
+     */
+    Duration nextProbeDelay(long startingNanos, boolean told) {
+        return startupProbeDelay(startingNanos, starting(), told);
     }
 
     /**
@@ -57,10 +74,11 @@ final class StartSlots {
      * together probe more than {@value #STARTUP_PROBES_PER_SECOND} times a second. With starts paced a few at a time a
      * replica is seen healthy within 5 ms, which matters because the next start waits for it; a slow start (a busy
      * cell) costs a few dozen probes instead of hundreds, and probes run at the agent's priority, above the workloads
-     * they wait for.
+     * they wait for. A replica whose log writes are {@code told} is checked at each write, and between them at least
+     * {@value #TOLD_STARTUP_PROBE_MIN_MILLIS} ms apart: a fifth of the checks, most of which would fail.
      */
-    static Duration startupProbeDelay(long startingNanos, int startingReplicas) {
-        double floor = Math.max(STARTUP_PROBE_MIN_MILLIS, startingReplicas * 1000.0 / STARTUP_PROBES_PER_SECOND);
+    static Duration startupProbeDelay(long startingNanos, int startingReplicas, boolean told) {
+        double floor = Math.max(told ? TOLD_STARTUP_PROBE_MIN_MILLIS : STARTUP_PROBE_MIN_MILLIS, startingReplicas * 1000.0 / STARTUP_PROBES_PER_SECOND);
         double millis = Math.min(STARTUP_PROBE_MAX_MILLIS, Math.max(floor, startingNanos / 40_000_000.0));
         return Duration.ofNanos((long) (millis * 1_000_000));
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,12 +21,17 @@ final class WatchedProcess {
     private final Process child;
     /** Opened once the process ended: a supervisor checking a starting replica waits on it every few milliseconds. */
     private final CountDownLatch exited = new CountDownLatch(1);
+    /** Given when the process ends or writes to its log: ends a wait in {@link #awaitExit} early. */
+    private final Semaphore wakeUps = new Semaphore(0);
 
     WatchedProcess(ProcessHandle handle, Process child) {
         this.handle = handle;
         this.child = child;
         (child != null ? child.onExit() : handle.onExit()).whenComplete((done, failed) -> {
-            if (failed == null || !handle.isAlive()) exited.countDown();
+            if (failed == null || !handle.isAlive()) {
+                exited.countDown();
+                wakeUps.release();
+            }
         });
     }
 
@@ -38,13 +44,20 @@ final class WatchedProcess {
     }
 
     /**
-     * Waits up to {@code millis} for the process to end; true if it did. A latch the process's exit opens, not
+     * Waits up to {@code millis} for the process to end, or less if it is {@linkplain #wakeUp woken up}; true if it
+     * ended. A latch the process's exit opens, not
      * {@code Process.waitFor}, which waits in a monitor and so pins a virtual thread to its carrier on JDK 21–23; and
      * not a timed get of {@code onExit()} each time, which made a future and threw a {@code TimeoutException} at every
      * check of a starting replica.
      */
     boolean awaitExit(long millis) throws InterruptedException {
-        return exited.await(millis, TimeUnit.MILLISECONDS);
+        if (exited.getCount() > 0 && wakeUps.tryAcquire(millis, TimeUnit.MILLISECONDS)) wakeUps.drainPermits();
+        return exited.getCount() == 0;
+    }
+
+    /** Ends the current or next wait in {@link #awaitExit} early: the process wrote to its log, worth a check now. */
+    void wakeUp() {
+        wakeUps.release();
     }
 
     String exit() {

@@ -49,15 +49,22 @@ class HealthProbeTest {
 
     @Test
     void startupProbingSlowsDownAsAReplicaTakesLongerToStart() {
-        assertThat(StartSlots.startupProbeDelay(0, 1)).hasMillis(5);
-        assertThat(StartSlots.startupProbeDelay(100_000_000L, 2)).hasMillis(5);
-        assertThat(StartSlots.startupProbeDelay(1_000_000_000L, 2)).hasMillis(25);
-        assertThat(StartSlots.startupProbeDelay(9_000_000_000L, 2)).hasMillis(100);
+        assertThat(StartSlots.startupProbeDelay(0, 1, false)).hasMillis(5);
+        assertThat(StartSlots.startupProbeDelay(100_000_000L, 2, false)).hasMillis(5);
+        assertThat(StartSlots.startupProbeDelay(1_000_000_000L, 2, false)).hasMillis(25);
+        assertThat(StartSlots.startupProbeDelay(9_000_000_000L, 2, false)).hasMillis(100);
+    }
+
+    @Test
+    void aReplicaWhoseLogWritesAreToldIsProbedLessOftenBetweenThem() {
+        assertThat(StartSlots.startupProbeDelay(0, 1, true)).hasMillis(20);
+        assertThat(StartSlots.startupProbeDelay(1_000_000_000L, 2, true)).as("slower as the start takes longer").hasMillis(25);
+        assertThat(StartSlots.startupProbeDelay(0, 16, true)).as("16 starting: 400 probes a second in all").hasMillis(40);
     }
 
     @Test
     void manyReplicasStartingAtOnceAreProbedLessOften() {
-        assertThat(StartSlots.startupProbeDelay(0, 8)).as("8 starting: 400 probes a second in all").hasMillis(20);
-        assertThat(StartSlots.startupProbeDelay(0, 200)).as("never more than the longest delay").hasMillis(100);
+        assertThat(StartSlots.startupProbeDelay(0, 8, false)).as("8 starting: 400 probes a second in all").hasMillis(20);
+        assertThat(StartSlots.startupProbeDelay(0, 200, false)).as("never more than the longest delay").hasMillis(100);
     }
 }

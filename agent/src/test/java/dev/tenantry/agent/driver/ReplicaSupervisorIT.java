@@ -102,4 +102,45 @@ class ReplicaSupervisorIT {
             supervisor.stop(Duration.ofSeconds(1));
         }
     }
+
+    @Test
+    void aStartingReplicaIsCheckedWhenItWritesToItsLog() throws Exception {
+        // the health check asks this test's server, which never says healthy and notes when it was asked
+        java.util.List<Long> probes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        com.sun.net.httpserver.HttpServer health = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 50);
+        health.createContext("/healthz", ex -> {
+            probes.add(System.nanoTime());
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
+        health.start();
+        Path logFile = work.resolve("logs/web-0.log");
+        ReplicaSpec silent = new ReplicaSpec("u1", "web", 0, 1, List.of("/bin/sh", "-c", "exec sleep 60"), Map.of("PATH", "/usr/bin:/bin"),
+                Map.of("http", health.getAddress().getPort()), work.resolve("data"), work.resolve("web-0"), logFile, work.resolve("run/web-0.json"),
+                new dev.tenantry.api.blueprint.HealthCheck(dev.tenantry.api.blueprint.HealthCheck.Type.http, "http", "/healthz", null, 1000, null),
+                0, "t", "1.0.0", null, null, null);
+        try (OutputWatch output = OutputWatch.start()) {
+            ReplicaSupervisor supervisor = new ReplicaSupervisor(silent, () -> { }, new StartSlots(1, Duration.ofSeconds(60), output));
+            supervisor.start();
+            try {
+                // four seconds into its start, the timer checks it every 100 ms
+                Thread.sleep(4_500);
+                int soon = 0;
+                for (int i = 0; i < 8; i++) {
+                    long written = System.nanoTime();
+                    java.nio.file.Files.writeString(logFile, "line " + i + "\n", java.nio.file.StandardOpenOption.APPEND);
+                    await().atMost(Duration.ofSeconds(2)).until(() -> probes.stream().anyMatch(t -> t > written));
+                    long next = probes.stream().filter(t -> t > written).min(Long::compare).orElseThrow();
+                    if (next - written < Duration.ofMillis(30).toNanos()) soon++;
+                    Thread.sleep(150);
+                }
+                assertThat(soon).as("writes followed by a check within 30 ms (the timer alone: 3 in 10)").isGreaterThanOrEqualTo(6);
+                assertThat(supervisor.snapshot().state()).isEqualTo(ReplicaSupervisor.State.STARTING);
+            } finally {
+                supervisor.stop(Duration.ofSeconds(1));
+            }
+        } finally {
+            health.stop(0);
+        }
+    }
 }
