@@ -144,6 +144,11 @@ public final class DevMode implements AutoCloseable {
         return server;
     }
 
+    /** The directory dev mode keeps everything in. */
+    public Path home() {
+        return options.home();
+    }
+
     public Gateway gateway() {
         return gateway;
     }

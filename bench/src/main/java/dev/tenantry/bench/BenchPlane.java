@@ -76,10 +76,13 @@ final class BenchPlane {
     final DevMode dev;
     private final List<String> bareCommand;
     private final List<Process> bareProcesses = Collections.synchronizedList(new ArrayList<>());
+    /** The data directories of the workloads {@link #bareStart} launched (each its own). */
+    private final Path bareData;
 
     BenchPlane(DevMode dev) throws IOException {
         this.dev = dev;
         this.bareCommand = bareCommand(dev);
+        this.bareData = java.nio.file.Files.createDirectories(dev.home().resolve("bare-starts"));
         try {
             // every replica measured starts with the example's class-data cache (made in the background at dev mode's start)
             Path cache = dev.awaitExampleClassData(Duration.ofMinutes(2));
@@ -137,16 +140,18 @@ final class BenchPlane {
     }
 
     /**
-     * Milliseconds from launching the workload to its first 200 on /healthz. The workload prints a line
-     * once it listens; the GET follows that signal, so no poller loads the machine while it starts.
+     * Milliseconds from launching the workload to its first page (a 200 on /), with the environment the example's
+     * blueprint gives a replica (its greeting and a visits file in a data directory of its own). The workload prints a
+     * line once it listens; the requests follow that signal, so no poller loads the machine while it starts.
      */
     long bareStart() throws Exception {
         return bareStart(null);
     }
 
     /**
-     * The same, launched only once one of {@code slots} is free (null: at once) and giving it back when healthy, as a
-     * cell paces its starts; the time counts from the call, waiting included.
+     * The same, launched only once one of {@code slots} is free (null: at once) and giving it back once it answers its
+     * health check, as a cell paces its starts; then its first page is asked for, as a client does once the instance
+     * runs. The time counts from the call, waiting included.
      */
     long bareStart(java.util.concurrent.Semaphore slots) throws Exception {
         int port;
@@ -155,23 +160,25 @@ final class BenchPlane {
         }
         ProcessBuilder pb = new ProcessBuilder(bareCommand).redirectErrorStream(true);
         pb.environment().put("PORT", String.valueOf(port));
+        pb.environment().put("GREETING", "Hello");
+        pb.environment().put("VISITS_FILE", java.nio.file.Files.createTempDirectory(bareData, "data-").resolve("visits").toString());
         long start = System.nanoTime();
         if (slots != null) slots.acquire();
+        Process p;
         try {
-            Process p = pb.start();
-            try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
-                String line;
-                while ((line = out.readLine()) != null && !line.contains("serving")) {
-                    // skip the workload's other output until it says it listens
-                }
-                awaitOk(URI.create("http://127.0.0.1:" + port + "/healthz"), null);
-                return (System.nanoTime() - start) / 1_000_000;
-            } finally {
-                bareProcesses.add(p);
+            p = pb.start();
+            bareProcesses.add(p);
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            String line;
+            while ((line = out.readLine()) != null && !line.contains("serving")) {
+                // skip the workload's other output until it says it listens
             }
+            awaitOk(URI.create("http://127.0.0.1:" + port + "/healthz"), null);
         } finally {
             if (slots != null) slots.release();
         }
+        awaitOk(URI.create("http://127.0.0.1:" + port + "/"), null);
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     /** The CPU milliseconds each workload {@link #bareStart} launched has used so far (its whole life: it still runs). */
@@ -182,11 +189,13 @@ final class BenchPlane {
     }
 
     /** Stops the workloads {@link #bareStart} launched. */
-    void stopBareStarts() throws InterruptedException {
+    void stopBareStarts() throws InterruptedException, IOException {
         List<Process> processes = new ArrayList<>(bareProcesses);
         bareProcesses.clear();
         processes.forEach(Process::destroy);
         for (Process p : processes) p.waitFor();
+        Directories.deleteTree(bareData);
+        java.nio.file.Files.createDirectories(bareData);
     }
 
     /**

@@ -16,8 +16,8 @@ import java.util.Map;
  * Measures provisioning through the whole product and the workload's own start, on the same machine
  * in the same run:
  * <ul>
- *   <li><b>bare</b>: launch the example workload's exact command directly and poll its health endpoint
- *       until it answers 200 (start-to-healthy);</li>
+ *   <li><b>bare</b>: launch the example workload's exact command directly, with a replica's environment, until
+ *       it answers its health check and then its first page (start-to-first-page);</li>
  *   <li><b>provision</b>: {@code POST /v1/tenants/{t}/instances}, then poll the instance's URL through
  *       the gateway until the first 200 (provision-to-first-200).</li>
  * </ul>
@@ -175,7 +175,7 @@ public final class ProvisioningBenchmark {
     }
 
     private static void report(String label, List<Long> bare, List<Long> provision) {
-        BenchPlane.report(label, "bare start-to-healthy", bare, "provision-to-first-200", provision);
+        BenchPlane.report(label, "bare start-to-first-page", bare, "provision-to-first-200", provision);
     }
 
     private void warmUp() throws Exception {

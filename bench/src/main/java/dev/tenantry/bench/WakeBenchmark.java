@@ -14,7 +14,7 @@ import java.util.Map;
  * Wake from hibernation through the whole product beside the workload's own start, on the same machine in the
  * same run:
  * <ul>
- *   <li><b>bare</b>: the example workload's exact command launched directly, until its first 200 (start-to-healthy);</li>
+ *   <li><b>bare</b>: the example workload's exact command launched directly, until its first page (start-to-first-page);</li>
  *   <li><b>wake</b>: one request through the gateway to a hibernated instance, which the gateway holds while the
  *       agent wakes it, until its 200 (first-request latency).</li>
  * </ul>
@@ -55,12 +55,12 @@ public final class WakeBenchmark {
                     wake1.add(bench.firstRequest(i));
                 }
             }
-            BenchPlane.report("1 at a time", "bare start-to-healthy", bare1, "wake first request", wake1);
+            BenchPlane.report("1 at a time", "bare start-to-first-page", bare1, "wake first request", wake1);
             bench.hibernateAll();
             List<Long> bareN = BenchPlane.concurrently(instances, i -> bench.plane.bareStart());
             bench.plane.stopBareStarts();
             List<Long> wakeN = BenchPlane.concurrently(instances, bench::firstRequest);
-            BenchPlane.report(instances + " at once", "bare start-to-healthy", bareN, "wake first request", wakeN);
+            BenchPlane.report(instances + " at once", "bare start-to-first-page", bareN, "wake first request", wakeN);
         }
     }
 
