@@ -54,6 +54,8 @@ final class CgroupLimits {
             Path cpuParent = cpu.get().resolve(name);
             Files.createDirectories(memoryParent);
             Files.createDirectories(cpuParent);
+            AbandonedGroups.sweep(memoryParent, java.time.Instant.now());
+            AbandonedGroups.sweep(cpuParent, java.time.Instant.now());
             log.info("Replicas' memory and CPU sizes are enforced by cgroups under {} and {}", memoryParent, cpuParent);
             return new CgroupLimits(memoryParent, cpuParent);
         } catch (IOException | RuntimeException e) {
@@ -68,6 +70,11 @@ final class CgroupLimits {
 
     boolean enforced() {
         return memoryParent != null;
+    }
+
+    /** The agent's parent groups, memory's and CPU's (empty when sizes are not enforced). */
+    List<Path> parents() {
+        return enforced() ? List.of(memoryParent, cpuParent) : List.of();
     }
 
     /** The group of one replica, made (or made again) with its limits; empty when sizes are not enforced. */
