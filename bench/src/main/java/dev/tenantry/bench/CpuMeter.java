@@ -19,6 +19,7 @@ final class CpuMeter {
     private final long jvmStart;
     private final Map<String, Long> threadsStart;
     private final long postgresStart;
+    private final Map<String, Long> postgresRolesStart;
     private final long wallStart = System.nanoTime();
 
     private CpuMeter() throws IOException {
@@ -26,6 +27,7 @@ final class CpuMeter {
         jvmStart = jvmNanos();
         threadsStart = threadGroupTicks();
         postgresStart = postgresTicks();
+        postgresRolesStart = postgresRoleTicks();
     }
 
     static CpuMeter start() throws IOException {
@@ -52,6 +54,39 @@ final class CpuMeter {
         return end.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - threadsStart.getOrDefault(e.getKey(), 0L)))
                 .filter(e -> e.getValue() >= 2).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / TICKS_PER_SECOND)).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * PostgreSQL's CPU by process role (its process titles: the backends, the WAL writer, autovacuum workers; the
+     * processes that ended, autovacuum workers mostly, under "ended"), largest first.
+     */
+    String postgresRoles() throws IOException {
+        Map<String, Long> end = postgresRoleTicks();
+        return end.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - postgresRolesStart.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() >= 1).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / TICKS_PER_SECOND)).collect(Collectors.joining(", "));
+    }
+
+    private static Map<String, Long> postgresRoleTicks() throws IOException {
+        Map<String, Long> roles = new HashMap<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                if (!proc.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
+                ProcStat stat = ProcStat.read(proc.resolve("stat"));
+                if (stat == null || !stat.comm().equals("postgres")) continue;
+                String title;
+                try {
+                    title = Files.readString(proc.resolve("cmdline")).replace('\0', ' ').strip();
+                } catch (IOException ended) {
+                    continue;
+                }
+                String role = !title.startsWith("postgres: ") ? "postmaster"
+                        : title.contains("(") ? "backends" : title.substring("postgres: ".length()).replaceAll(" .*worker.*", " worker");
+                roles.merge(role, stat.ticks(), Long::sum);
+                if (role.equals("postmaster")) roles.merge("ended", stat.childTicks(), Long::sum);
+            }
+        }
+        return roles;
     }
 
     /** CPU seconds of this JVM's threads of a group (as {@link #threadGroups} names them) since the start. */

@@ -90,6 +90,7 @@ public final class ProvisioningBenchmark {
                 System.out.println("cpu during provisioning:     " + provCpu.stop());
                 System.out.printf("  reconcile passes: %.1f per instance%n", (bench.plane.dev.server().reconcilePasses() - passesBefore) / (double) concurrency);
                 System.out.println("  this JVM by thread group (s): " + provCpu.threadGroups());
+                System.out.println("  PostgreSQL by process (s): " + provCpu.postgresRoles());
                 bench.printApiRequests(requestsBefore, concurrency);
                 System.out.println("  creates retried after a 503 so far (warm-up included): " + bench.retriedAfter503.get());
                 report(concurrency + " concurrent, round " + (m + 1), bare, prov);

@@ -3,11 +3,6 @@ package dev.tenantry.server.tenantdb;
 import dev.tenantry.api.blueprint.Migration;
 import dev.tenantry.api.model.DatabaseIsolation;
 import dev.tenantry.api.model.InstanceDatabase.AppliedMigration;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -26,14 +21,13 @@ public final class TenantMigrations {
     private TenantMigrations() {}
 
     public static List<AppliedMigration> migrate(ServerAccess access, TenantDatabase.Location l, List<Migration> migrations) {
-        Path dir = write(migrations, "set role " + DatabaseNames.q(runAs(l)) + ";\n");
         Flyway flyway = null;
         try {
             flyway = Flyway.configure(TenantMigrations.class.getClassLoader())
                     .dataSource(access.jdbcUrl(l.database()), access.adminUser(), access.adminPassword())
                     .schemas(l.schema()).defaultSchema(l.schema()).createSchemas(false)
                     .table(DatabaseNames.HISTORY_TABLE)
-                    .locations("filesystem:" + dir)
+                    .resourceProvider(new MigrationResources(migrations, "set role " + DatabaseNames.q(runAs(l)) + ";\n"))
                     .connectRetries(0)
                     .load();
             flyway.migrate();
@@ -41,16 +35,6 @@ public final class TenantMigrations {
             return applied(flyway);
         } catch (FlywayException e) {
             throw classify(access, e, flyway);
-        } finally {
-            deleteQuietly(dir);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try {
-            dev.tenantry.api.Directories.deleteTree(dir);
-        } catch (IOException e) {
-            org.slf4j.LoggerFactory.getLogger(TenantMigrations.class).warn("Could not remove the temporary migrations in {}: {}", dir, e.toString());
         }
     }
 
@@ -74,18 +58,6 @@ public final class TenantMigrations {
 
     private static AppliedMigration applied(MigrationInfo m) {
         return new AppliedMigration(m.getVersion().getVersion(), m.getDescription(), m.getInstalledOn() == null ? null : m.getInstalledOn().toInstant());
-    }
-
-    /** The migrations as Flyway's files, and a callback that makes each of its connections act as {@code afterConnect} says. */
-    private static Path write(List<Migration> migrations, String afterConnect) {
-        try {
-            Path dir = Files.createTempDirectory("tenantry-migrations-");
-            Files.writeString(dir.resolve("afterConnect.sql"), afterConnect, StandardCharsets.UTF_8);
-            for (Migration m : migrations) Files.writeString(dir.resolve(m.fileName()), m.sql(), StandardCharsets.UTF_8);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the migrations to a temporary directory", e);
-        }
     }
 
     /** The server out of reach: try again later; anything else: the migration failed, and says how. */
