@@ -251,7 +251,7 @@ public final class Agent implements AutoCloseable {
                 boolean full = lastFull == 0 || now - lastFull >= fullEvery;
                 boolean heartbeat = full || now - lastHeartbeat >= config.timing().heartbeat().toNanos();
                 Set<String> trafficMoved = trafficMoved(reported);
-                if (!wasChanged && !heartbeat && trafficMoved.isEmpty()) continue;
+                if (!wasChanged && !heartbeat && trafficMoved.isEmpty() && !driver.changesNoted()) continue;
                 publishRoutes();
                 Observation seen = observeAtAppliedRevision(heartbeat, trafficMoved);
                 ReportDelta delta = ReportDelta.of(reported, seen.observed(), seen.purges(), full);

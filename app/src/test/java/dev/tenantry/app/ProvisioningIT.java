@@ -115,6 +115,20 @@ class ProvisioningIT extends WithPlane {
     }
 
     @Test
+    void aLaunchedReplicaThatIsNotHealthyYetShowsWithinSeconds() {
+        // its launch is reported with the agent's next report, within a second; not at the next heartbeat (10 s)
+        plane.createService("slow", TestPlane.helloBlueprint("/not-yet"));
+        long created = System.nanoTime();
+        plane.createInstance("globex", "slowpoke", "slow", "basic");
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> plane.instance("globex", "slowpoke").path("status").path("replicas").path(0).hasNonNull("pid"));
+        assertThat(plane.instance("globex", "slowpoke").path("status").path("replicas").path(0).path("healthy").asBoolean())
+                .as("launched, not healthy").isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - created)).isLessThan(Duration.ofSeconds(5));
+        assertThat(plane.delete("/v1/tenants/globex/instances/slowpoke").status()).isEqualTo(202);
+    }
+
+    @Test
     void agentsReceiveTheWholeDesiredStateFirstAndThenOnlyChanges() {
         JsonNode full = plane.asAgent("/v1/cells/local/desired?after=-1&wait=0").json();
         assertThat(full.path("full").asBoolean()).isTrue();

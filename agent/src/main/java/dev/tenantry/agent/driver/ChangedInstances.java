@@ -30,6 +30,11 @@ public final class ChangedInstances {
         all = true;
     }
 
+    /** Whether anything was marked since the last {@link #take}. */
+    public synchronized boolean any() {
+        return all || !uids.isEmpty();
+    }
+
     /** What changed since the last call, and nothing since. */
     public synchronized Taken take() {
         Taken taken = new Taken(all, uids);

@@ -48,6 +48,14 @@ public interface Driver extends AutoCloseable {
     /** The instances whose observation may have changed since the last call (every one before the first). */
     ChangedInstances.Taken changes();
 
+    /**
+     * Whether an observation changed that the driver noted without waking the agent (a replica's launch): the agent's
+     * report loop looks every second and reports it then. A driver that tells every change at once has none.
+     */
+    default boolean changesNoted() {
+        return false;
+    }
+
     /** Every deployment it runs, with what runs of it now. */
     List<Running> running();
 

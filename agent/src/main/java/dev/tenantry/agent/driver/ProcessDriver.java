@@ -161,6 +161,23 @@ public final class ProcessDriver implements Driver {
         };
     }
 
+    /** What a replica of the deployment's instance tells of its changes: its launch is reported with the next report. */
+    private ReplicaChanges replicaChangesOf(Deployment deployment) {
+        Runnable now = changedOf(deployment);
+        String uid = deployment.instanceUid();
+        return new ReplicaChanges() {
+            @Override
+            public void changed() {
+                now.run();
+            }
+
+            @Override
+            public void launched() {
+                changes.mark(uid);
+            }
+        };
+    }
+
     private void remove(InstanceRuntime runtime) {
         Deployment d = runtime.deployment();
         log.info("Stopping {} (generation {}); its data is kept until it is purged", d.key(), d.generation());
@@ -207,7 +224,7 @@ public final class ProcessDriver implements Driver {
             public ReplicaSupervisor create(Deployment deployment, Component component, int index, String template) {
                 Map<String, Integer> ports = new LinkedHashMap<>();
                 component.ports().forEach(p -> ports.put(p.name(), allocatePort()));
-                return new ReplicaSupervisor(specs.of(deployment, component, index, ports, template, deployment.release()), changedOf(deployment), startSlots,
+                return new ReplicaSupervisor(specs.of(deployment, component, index, ports, template, deployment.release()), replicaChangesOf(deployment), startSlots,
                         limits);
             }
 
@@ -216,7 +233,7 @@ public final class ProcessDriver implements Driver {
                 allocatedPorts.addAll(running.ports().values());
                 String release = running.release() == null ? deployment.release() : running.release();
                 ReplicaSpec spec = specs.of(deployment, component, index, running.ports(), running.template(), release);
-                return new ReplicaSupervisor(spec, changedOf(deployment), startSlots, limits, running);
+                return new ReplicaSupervisor(spec, replicaChangesOf(deployment), startSlots, limits, running);
             }
 
             @Override
@@ -272,6 +289,11 @@ public final class ProcessDriver implements Driver {
     @Override
     public ChangedInstances.Taken changes() {
         return changes.take();
+    }
+
+    @Override
+    public boolean changesNoted() {
+        return changes.any();
     }
 
     /** Every deployment it runs, with what runs of it now (for metrics). */

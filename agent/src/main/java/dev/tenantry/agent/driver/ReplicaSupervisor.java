@@ -29,7 +29,7 @@ final class ReplicaSupervisor {
     record Snapshot(State state, Long pid, int restarts, String message, Instant startedAt, Instant healthySince, boolean queued) {}
 
     private final ReplicaSpec spec;
-    private final Runnable onChange;
+    private final ReplicaChanges onChange;
     private final StartSlots startSlots;
     private final CgroupLimits limits;
     /** The control groups of the process being supervised, and the kernel's memory kills of it before it started (supervising thread only). */
@@ -59,16 +59,16 @@ final class ReplicaSupervisor {
     private boolean queued;
 
     /** {@code startSlots}: the cell's, which pace its replicas' starts. */
-    ReplicaSupervisor(ReplicaSpec spec, Runnable onChange, StartSlots startSlots) {
+    ReplicaSupervisor(ReplicaSpec spec, ReplicaChanges onChange, StartSlots startSlots) {
         this(spec, onChange, startSlots, CgroupLimits.NONE, null);
     }
 
-    ReplicaSupervisor(ReplicaSpec spec, Runnable onChange, StartSlots startSlots, CgroupLimits limits) {
+    ReplicaSupervisor(ReplicaSpec spec, ReplicaChanges onChange, StartSlots startSlots, CgroupLimits limits) {
         this(spec, onChange, startSlots, limits, null);
     }
 
     /** A supervisor that first takes over the running process {@code adopted} describes (if it still runs). */
-    ReplicaSupervisor(ReplicaSpec spec, Runnable onChange, StartSlots startSlots, CgroupLimits limits, ReplicaState adopted) {
+    ReplicaSupervisor(ReplicaSpec spec, ReplicaChanges onChange, StartSlots startSlots, CgroupLimits limits, ReplicaState adopted) {
         this.spec = spec;
         this.onChange = onChange;
         this.startSlots = startSlots;
@@ -155,7 +155,7 @@ final class ReplicaSupervisor {
             synchronized (lock) {
                 restarts++;
             }
-            onChange.run();
+            onChange.changed();
             failedStarts = becameHealthy ? 0 : failedStarts + 1;
             crashesInARow = becameHealthy ? 1 : crashesInARow + 1;
             log.info("Replica {} of {} {}; restarting", spec.name(), spec.instanceUid(), reason);
@@ -183,7 +183,7 @@ final class ReplicaSupervisor {
             previous = message;
         }
         boolean tell = previousState != State.FAILED;
-        if (tell) queue(true, WAITING_TO_START);
+        if (tell && queue(true, WAITING_TO_START)) onChange.changed();
         try {
             slot = startSlots.await();
         } catch (InterruptedException e) {
@@ -193,15 +193,16 @@ final class ReplicaSupervisor {
             slot.release();
             return null;
         }
-        if (tell) queue(false, previous);
+        if (tell && queue(false, previous)) onChange.launched(); // reported with its launch
         return slot;
     }
 
-    private void queue(boolean waiting, String newMessage) {
+    /** Says whether it waits for a start slot, with its message; true if that changed what it shows. */
+    private boolean queue(boolean waiting, String newMessage) {
         synchronized (lock) {
             queued = waiting;
         }
-        set(State.STARTING, newMessage);
+        return update(State.STARTING, newMessage);
     }
 
     /** Removes the control groups of the last launch (or of one prepared and not launched), if any. */
@@ -239,7 +240,7 @@ final class ReplicaSupervisor {
             healthySince = null;
         }
         vouchedFor = true;
-        onChange.run();
+        onChange.changed();
         return Optional.of(new WatchedProcess(live.get(), null));
     }
 
@@ -269,7 +270,7 @@ final class ReplicaSupervisor {
             startedAt = launched;
             healthySince = null;
         }
-        onChange.run();
+        onChange.launched();
         return new WatchedProcess(handle, p);
     }
 
@@ -315,7 +316,7 @@ final class ReplicaSupervisor {
             }
             // only after healthySince is recorded: the next start must not begin before this one's health is on record
             if (startSlot != null && (ok || startSlot.expired() || startSlot.idle(p::cpuNanos, System.nanoTime()))) releaseStartSlot();
-            if (vouchedFor && !ok) onChange.run(); // it no longer serves: routes change
+            if (vouchedFor && !ok) onChange.changed(); // it no longer serves: routes change
             vouchedFor = false; // only now: the state above already says whether it serves
             Duration wait = !everHealthy || spec.health() == null ? startSlots.nextProbeDelay(System.nanoTime() - started, output != null && output.watching())
                     : Duration.ofMillis(spec.health().intervalOrDefault());
@@ -392,14 +393,18 @@ final class ReplicaSupervisor {
     }
 
     private void set(State newState, String newMessage) {
-        boolean changed;
+        if (update(newState, newMessage)) onChange.changed();
+    }
+
+    /** Sets the state and message (not once stopped); true if either changed. */
+    private boolean update(State newState, String newMessage) {
         synchronized (lock) {
-            if (state == State.STOPPED) return;
-            changed = state != newState || !java.util.Objects.equals(message, newMessage);
+            if (state == State.STOPPED) return false;
+            boolean changed = state != newState || !java.util.Objects.equals(message, newMessage);
             state = newState;
             message = newMessage;
+            return changed;
         }
-        if (changed) onChange.run();
     }
 
     private Optional<String> lastLogLine() {

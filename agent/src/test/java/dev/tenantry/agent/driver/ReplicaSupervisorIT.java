@@ -143,4 +143,31 @@ class ReplicaSupervisorIT {
             health.stop(0);
         }
     }
+
+    @Test
+    void aLaunchIsToldAsSuchAndNotAsAChangeToReportAtOnce() {
+        java.util.concurrent.atomic.AtomicInteger changed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger launched = new java.util.concurrent.atomic.AtomicInteger();
+        ReplicaChanges changes = new ReplicaChanges() {
+            @Override
+            public void changed() {
+                changed.incrementAndGet();
+            }
+
+            @Override
+            public void launched() {
+                launched.incrementAndGet();
+            }
+        };
+        ReplicaSupervisor supervisor = new ReplicaSupervisor(spec("exec sleep 60"), changes, new StartSlots(1, Duration.ofSeconds(60)));
+        supervisor.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> supervisor.snapshot().pid() != null);
+            assertThat(launched).hasValue(1);
+            assertThat(changed).as("nothing to report at once before it is healthy").hasValue(0);
+        } finally {
+            supervisor.stop(Duration.ofSeconds(1));
+        }
+        assertThat(changed.get()).as("its stop is").isPositive();
+    }
 }
