@@ -51,13 +51,69 @@ final class EventRoutes {
         EventService.Feed feed = events.follow(who, after, tenant, subject);
         client.sendComment("connected");
         try {
-            while (!client.terminated()) {
-                List<Event> batch = feed.next(POLL);
-                for (Event e : batch) client.sendEvent(e.type(), Json.write(e), e.id());
-                if (batch.isEmpty()) client.sendComment("keep-alive");
-            }
+            pump(() -> feed.next(POLL), new Sink() {
+                @Override
+                public boolean gone() {
+                    return client.terminated();
+                }
+
+                @Override
+                public void event(Event e) {
+                    client.sendEvent(e.type(), Json.write(e), e.id());
+                }
+
+                @Override
+                public void comment(String text) {
+                    client.sendComment(text);
+                }
+            }, Thread::sleep);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    interface Batches {
+        List<Event> next() throws InterruptedException;
+    }
+
+    interface Pause {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    /** Where a stream's events and comments go: the client's connection. */
+    interface Sink {
+        boolean gone();
+
+        void event(Event e);
+
+        void comment(String text);
+    }
+
+    /**
+     * Sends the events {@code batches} gives until the client goes. While the database is out of reach or every
+     * connection is busy (a burst of writes), the stream says so in a comment and asks again after a pause that
+     * doubles up to 5 s, from where it was: the client loses no event and need not reconnect.
+     */
+    static void pump(Batches batches, Sink client, Pause pause) throws InterruptedException {
+        int failures = 0;
+        while (!client.gone()) {
+            List<Event> batch;
+            try {
+                batch = batches.next();
+            } catch (RuntimeException e) {
+                if (!DatabaseFailures.unavailable(e)) throw e;
+                client.comment("the database is unavailable; retrying");
+                pause.sleep(retryDelay(++failures).toMillis());
+                continue;
+            }
+            failures = 0;
+            batch.forEach(client::event);
+            if (batch.isEmpty()) client.comment("keep-alive");
+        }
+    }
+
+    /** The pause after {@code failures} failed reads in a row: 250 ms, doubling, at most 5 s. */
+    static Duration retryDelay(int failures) {
+        return Duration.ofMillis(Math.min(5000, 250L << Math.min(Math.max(failures, 1) - 1, 5)));
     }
 }
