@@ -39,13 +39,20 @@ final class RunningEvents {
                     future(name).complete(null);
                 }
             }
+            ended = new IOException("the event stream ended");
         } catch (IOException e) {
-            running.values().forEach(f -> f.completeExceptionally(e));
+            ended = e;
         }
+        running.values().forEach(f -> f.completeExceptionally(ended));
     }
 
+    /** Why the stream ended (null while it runs): every wait fails at once with it, rather than after its timeout. */
+    private volatile IOException ended;
+
     private CompletableFuture<Void> future(String name) {
-        return running.computeIfAbsent(name, n -> new CompletableFuture<>());
+        CompletableFuture<Void> f = running.computeIfAbsent(name, n -> new CompletableFuture<>());
+        if (ended != null) f.completeExceptionally(ended);
+        return f;
     }
 
     void await(String name) throws Exception {
