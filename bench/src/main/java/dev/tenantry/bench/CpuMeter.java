@@ -26,8 +26,8 @@ final class CpuMeter {
         machineStart = machineTicks();
         jvmStart = jvmNanos();
         threadsStart = threadGroupTicks();
-        postgresStart = postgresTicks();
         postgresRolesStart = postgresRoleTicks();
+        postgresStart = postgresRolesStart.values().stream().mapToLong(Long::longValue).sum();
     }
 
     static CpuMeter start() throws IOException {
@@ -165,15 +165,7 @@ final class CpuMeter {
 
     /** User and system ticks of the running postgres processes plus those of their exited children. */
     private static long postgresTicks() throws IOException {
-        long total = 0;
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : (Iterable<Path>) procs::iterator) {
-                if (!proc.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
-                ProcStat stat = ProcStat.read(proc.resolve("stat"));
-                if (stat != null && stat.comm().equals("postgres")) total += stat.ticks() + stat.childTicks();
-            }
-        }
-        return total;
+        return postgresRoleTicks().values().stream().mapToLong(Long::longValue).sum();
     }
 
     private record ProcStat(String comm, long ticks, long childTicks, long parent) {

@@ -123,8 +123,11 @@ class ReplicaSupervisorIT {
             ReplicaSupervisor supervisor = new ReplicaSupervisor(silent, () -> { }, new StartSlots(1, Duration.ofSeconds(60), output));
             supervisor.start();
             try {
-                // four seconds into its start, the timer checks it every 100 ms
-                Thread.sleep(4_500);
+                // once it has been starting for four seconds, the timer checks it every 100 ms
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                    int n = probes.size();
+                    return n >= 2 && probes.get(n - 1) - probes.get(n - 2) >= Duration.ofMillis(90).toNanos();
+                });
                 int soon = 0;
                 for (int i = 0; i < 8; i++) {
                     long written = System.nanoTime();
