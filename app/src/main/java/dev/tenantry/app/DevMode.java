@@ -149,6 +149,11 @@ public final class DevMode implements AutoCloseable {
         return options.home();
     }
 
+    /** How its agent runs replicas. */
+    public DriverSettings driverSettings() {
+        return options.driver();
+    }
+
     public Gateway gateway() {
         return gateway;
     }

@@ -1,10 +1,12 @@
 package dev.tenantry.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantry.agent.driver.CgroupLimits;
 import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.agent.driver.Launcher;
 import dev.tenantry.api.Directories;
 import dev.tenantry.api.Json;
+import dev.tenantry.api.blueprint.Resources;
 import dev.tenantry.app.DevMode;
 import java.io.IOException;
 import java.net.URI;
@@ -75,14 +77,20 @@ final class BenchPlane {
 
     final DevMode dev;
     private final List<String> bareCommand;
+    /** The starter plan's size, as control groups like a replica's (none where the agent does not enforce sizes either). */
+    private final Resources bareSize;
+    private final CgroupLimits bareLimits;
+    private final java.util.concurrent.atomic.AtomicInteger bareStarts = new java.util.concurrent.atomic.AtomicInteger();
     private final List<Process> bareProcesses = Collections.synchronizedList(new ArrayList<>());
     /** The data directories of the workloads {@link #bareStart} launched (each its own). */
     private final Path bareData;
 
     BenchPlane(DevMode dev) throws IOException {
         this.dev = dev;
-        this.bareCommand = bareCommand(dev);
+        this.bareSize = dev.server().services().catalog().plan("hello", "starter").size();
+        this.bareCommand = bareCommand(dev, bareSize);
         this.bareData = java.nio.file.Files.createDirectories(dev.home().resolve("bare-starts"));
+        this.bareLimits = dev.driverSettings().enforceSizes() ? CgroupLimits.forAgent(bareData) : CgroupLimits.NONE;
         try {
             // every replica measured starts with the example's class-data cache (made in the background at dev mode's start)
             Path cache = dev.awaitExampleClassData(Duration.ofMinutes(2));
@@ -93,14 +101,10 @@ final class BenchPlane {
         }
     }
 
-    /**
-     * The example's command as the agent runs it (dev mode's release of it, with its class-data cache; the plan's
-     * 128 MB; the driver's niceness), so that bare and provisioned runs match.
-     */
-    private static List<String> bareCommand(DevMode dev) {
-        List<String> cmd = dev.server().services().catalog().release("hello", dev.exampleRelease()).blueprint().components().get(0).command()
-                .stream().map(arg -> arg.replace("{{resources.memoryMb}}", "128")).toList();
-        return Launcher.command(cmd, DriverSettings.DEFAULT.workloadNice());
+    /** The example's command as the agent runs it (dev mode's release of it, with its class-data cache; the plan's memory). */
+    private static List<String> bareCommand(DevMode dev, Resources size) {
+        return dev.server().services().catalog().release("hello", dev.exampleRelease()).blueprint().components().get(0).command()
+                .stream().map(arg -> arg.replace("{{resources.memoryMb}}", String.valueOf(size.memoryMb()))).toList();
     }
 
     interface Task {
@@ -158,7 +162,12 @@ final class BenchPlane {
         try (var socket = new java.net.ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        ProcessBuilder pb = new ProcessBuilder(bareCommand).redirectErrorStream(true);
+        // in control groups with the plan's size, weighed as a starting replica until its health check answers, at the
+        // driver's niceness: what the cell's launch does, less the control plane
+        CgroupLimits.Group group = bareLimits.group("bare-" + bareStarts.incrementAndGet(), bareSize).orElse(null);
+        if (group != null) group.weighCpu(CgroupLimits.STARTING_SHARES);
+        List<String> command = Launcher.command(bareCommand, DriverSettings.DEFAULT.workloadNice(), group == null ? List.of() : group.procsFiles());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("PORT", String.valueOf(port));
         pb.environment().put("GREETING", "Hello");
         pb.environment().put("VISITS_FILE", java.nio.file.Files.createTempDirectory(bareData, "data-").resolve("visits").toString());
@@ -175,6 +184,7 @@ final class BenchPlane {
             }
             awaitOk(URI.create("http://127.0.0.1:" + port + "/healthz"), null);
         } finally {
+            if (group != null) group.weighCpu(CgroupLimits.NORMAL_SHARES);
             if (slots != null) slots.release();
         }
         awaitOk(URI.create("http://127.0.0.1:" + port + "/"), null);
@@ -194,6 +204,7 @@ final class BenchPlane {
         bareProcesses.clear();
         processes.forEach(Process::destroy);
         for (Process p : processes) p.waitFor();
+        bareLimits.removeIfEmpty();
         Directories.deleteTree(bareData);
         java.nio.file.Files.createDirectories(bareData);
     }

@@ -19,18 +19,18 @@ import org.slf4j.LoggerFactory;
  * agent says so once at start and sizes are not enforced. A starting replica weighs {@link #STARTING_SHARES} against the
  * other replicas ({@code cpu.shares}) until it gives its start slot back.
  */
-final class CgroupLimits {
+public final class CgroupLimits {
     private static final Logger log = LoggerFactory.getLogger(CgroupLimits.class);
     private static final Path ROOT = Path.of("/sys/fs/cgroup");
     private static final long CFS_PERIOD_US = 100_000;
     /** The kernel's default CPU weight of a group: a replica's once it is healthy. */
-    static final int NORMAL_SHARES = 1024;
+    public static final int NORMAL_SHARES = 1024;
     /**
      * The CPU weight of a replica while it starts (holds one of the cell's start slots): eight running replicas' worth,
      * so that a start is not spread thin among hundreds of serving replicas. Its quota (its size) still bounds it.
      */
-    static final int STARTING_SHARES = 8 * NORMAL_SHARES;
-    static final CgroupLimits NONE = new CgroupLimits(null, null);
+    public static final int STARTING_SHARES = 8 * NORMAL_SHARES;
+    public static final CgroupLimits NONE = new CgroupLimits(null, null);
 
     private final Path memoryParent;
     private final Path cpuParent;
@@ -40,8 +40,11 @@ final class CgroupLimits {
         this.cpuParent = cpuParent;
     }
 
-    /** Limits for the replicas of the agent working in {@code workDir}: its groups are named after it. */
-    static CgroupLimits forAgent(Path workDir) {
+    /**
+     * Limits for the replicas of the agent working in {@code workDir}: its groups are named after it (the benchmarks'
+     * workloads started without the control plane get theirs the same way).
+     */
+    public static CgroupLimits forAgent(Path workDir) {
         try {
             if (Files.exists(ROOT.resolve("cgroup.controllers"))) {
                 return disabled("the host has cgroup v2, which the process driver does not use yet");
@@ -68,7 +71,7 @@ final class CgroupLimits {
         return NONE;
     }
 
-    boolean enforced() {
+    public boolean enforced() {
         return memoryParent != null;
     }
 
@@ -79,8 +82,12 @@ final class CgroupLimits {
 
     /** The group of one replica, made (or made again) with its limits; empty when sizes are not enforced. */
     Optional<Group> groupFor(ReplicaSpec spec, Resources size) throws IOException {
+        return group(spec.instanceUid() + "." + spec.name() + ".g" + spec.generation(), size);
+    }
+
+    /** The group {@code name}, made (or made again) with the limits of {@code size}; empty when sizes are not enforced. */
+    public Optional<Group> group(String name, Resources size) throws IOException {
         if (!enforced() || size == null) return Optional.empty();
-        String name = spec.instanceUid() + "." + spec.name() + ".g" + spec.generation();
         Path memory = memoryParent.resolve(name);
         Path cpu = cpuParent.resolve(name);
         Files.createDirectories(memory);
@@ -95,7 +102,7 @@ final class CgroupLimits {
      * Removes the groups of replicas whose processes are gone, then the agent's parent groups if nothing is left in
      * them (workloads left running keep theirs; the kernel refuses to remove a group with a process in it).
      */
-    void removeIfEmpty() {
+    public void removeIfEmpty() {
         if (!enforced()) return;
         for (Path parent : List.of(memoryParent, cpuParent)) {
             try (var children = Files.list(parent)) {
@@ -134,8 +141,8 @@ final class CgroupLimits {
     }
 
     /** One replica's groups: the files its process joins them by, and what the kernel did to it. */
-    record Group(Path memory, Path cpu, Resources size) {
-        List<Path> procsFiles() {
+    public record Group(Path memory, Path cpu, Resources size) {
+        public List<Path> procsFiles() {
             return List.of(memory.resolve("cgroup.procs"), cpu.resolve("cgroup.procs"));
         }
 
@@ -152,7 +159,7 @@ final class CgroupLimits {
         }
 
         /** Weighs the group's CPU as {@code shares} against the other replicas' (a group already gone: nothing to do). */
-        void weighCpu(int shares) {
+        public void weighCpu(int shares) {
             try {
                 write(cpu.resolve("cpu.shares"), String.valueOf(shares));
             } catch (IOException gone) {

@@ -31,6 +31,11 @@ public final class Launcher {
         return command(workload, nice, null, List.of());
     }
 
+    /** The same, joining the control groups whose {@code cgroup.procs} files are {@code groupProcsFiles} first. */
+    public static List<String> command(List<String> workload, int nice, List<Path> groupProcsFiles) {
+        return command(workload, nice, null, groupProcsFiles);
+    }
+
     /**
      * A replica's launch, ready to start: its command line (joining {@code groupProcsFiles}), working directory, log
      * (stdout and stderr appended) and clean environment, its secrets delivered.
