@@ -12,13 +12,20 @@ import java.util.function.Consumer;
  * commit), the records of API calls waiting at that moment together with the records other transactions left to be
  * chained, and each call goes on once its record is committed. Under load, many calls share a commit instead of queuing
  * for the lock one by one; alone, a call waits for its own commit. A {@link #poke} (a transaction committed records to
- * chain) or {@link #SWEEP} without one (another replica's, a crash's) makes it write with no call waiting.
+ * chain) or {@link #SWEEP} without one (another replica's, a crash's) makes it write with no call waiting: at once when
+ * the last batch is {@link #POKE_GATHER} old, else when it is (unless a call comes first), so that the records a burst of
+ * transactions leaves share commits.
  */
 final class AuditBatches implements AutoCloseable {
     /** Records of calls written in one transaction at most. */
     static final int MAX_BATCH = 500;
     /** How long the writer waits, without a call or a poke, before it writes what may wait anyway. */
     static final java.time.Duration SWEEP = java.time.Duration.ofSeconds(1);
+    /**
+     * Batches that no call asked for are this far apart at least: records left by transactions wait for more this long
+     * at most (nobody waits for them: they are committed already). A call that comes meanwhile is written at once.
+     */
+    static final java.time.Duration POKE_GATHER = java.time.Duration.ofMillis(100);
     private static final Waiting POKE = new Waiting(null, null);
 
     /** One audit record of an API call. */
@@ -64,9 +71,12 @@ final class AuditBatches implements AutoCloseable {
 
     private void writeBatches() {
         List<Waiting> batch = new ArrayList<>();
+        long lastWritten = System.nanoTime() - POKE_GATHER.toNanos();
         while (!closed) {
             try {
                 Waiting first = queue.poll(SWEEP.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                long gathering = lastWritten + POKE_GATHER.toNanos() - System.nanoTime();
+                if (first == POKE && gathering > 0) first = queue.poll(gathering, java.util.concurrent.TimeUnit.NANOSECONDS);
                 if (first != null) batch.add(first);
             } catch (InterruptedException e) {
                 break;
@@ -81,6 +91,7 @@ final class AuditBatches implements AutoCloseable {
                 calls.forEach(w -> w.committed().completeExceptionally(e));
             }
             batch.clear();
+            lastWritten = System.nanoTime();
         }
         failWaiting();
     }

@@ -80,4 +80,25 @@ class AuditBatchesTest {
             assertThat(batchSizes.stream().filter(n -> n == 0).count()).isLessThanOrEqualTo(2);
         }
     }
+
+    @Test
+    void pokesRightAfterABatchGatherUntilItIsAMomentOldUnlessACallComes() throws Exception {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        List<Long> writtenAt = new CopyOnWriteArrayList<>();
+        try (AuditBatches batches = new AuditBatches(batch -> {
+            batchSizes.add(batch.size());
+            writtenAt.add(System.nanoTime());
+        })) {
+            batches.poke();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> batchSizes.size() == 1);
+            batches.poke();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> batchSizes.size() == 2);
+            assertThat(writtenAt.get(1) - writtenAt.get(0)).as("the second poke's records waited for more")
+                    .isGreaterThanOrEqualTo(AuditBatches.POKE_GATHER.toNanos());
+
+            batches.poke();
+            batches.writeAndWait(entry(1));
+            assertThat(batchSizes).as("a call during the gathering is written at once, with what the poke asked for").containsExactly(0, 0, 1);
+        }
+    }
 }
