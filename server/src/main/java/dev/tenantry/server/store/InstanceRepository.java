@@ -18,9 +18,10 @@ public final class InstanceRepository {
     /**
      * How long after an agent first reports a new instance's replicas starting its pass comes (any other change of its
      * observation asks for one at once): the pass only shows the start's progress, and a replica healthy by then saves
-     * it (a third of a new instance's passes).
+     * it (a third of a new instance's passes). Long enough for a burst: fifty creates at once wait up to some seconds for
+     * their cell's start slots, and at 2 s half of them had a pass that showed only that they were still starting.
      */
-    public static final java.time.Duration STARTING_PASS_DELAY = java.time.Duration.ofSeconds(2);
+    public static final java.time.Duration STARTING_PASS_DELAY = java.time.Duration.ofSeconds(5);
     private final Handle h;
 
     InstanceRepository(Handle h) {
