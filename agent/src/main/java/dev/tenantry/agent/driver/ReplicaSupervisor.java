@@ -19,8 +19,6 @@ import org.slf4j.LoggerFactory;
 final class ReplicaSupervisor {
     private static final Logger log = LoggerFactory.getLogger(ReplicaSupervisor.class);
     private static final Duration NO_CHECK_SETTLE = Duration.ofMillis(500);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    static final int FAILED_STARTS_BEFORE_FAILED = 3;
     static final String WAITING_TO_START = "waiting to start: the cell is starting other replicas";
 
     enum State { STARTING, HEALTHY, UNHEALTHY, FAILED, STOPPED }
@@ -93,8 +91,7 @@ final class ReplicaSupervisor {
     }
 
     private void superviseLoop() {
-        int failedStarts = 0;
-        int crashesInARow = 0;
+        Restarts afterExit = new Restarts();
         Optional<WatchedProcess> adoptedProcess = adopt();
         while (!stopping) {
             WatchedProcess p;
@@ -105,7 +102,7 @@ final class ReplicaSupervisor {
                 Optional<Path> executable = Executables.resolve(spec.command().get(0), spec.workingDir());
                 if (executable.isEmpty()) {
                     set(State.FAILED, "command not found: " + spec.command().get(0));
-                    if (!pause(MAX_BACKOFF)) return;
+                    if (!pause(Restarts.MAX_BACKOFF)) return;
                     continue;
                 }
                 ProcessBuilder prepared;
@@ -114,7 +111,7 @@ final class ReplicaSupervisor {
                 } catch (IOException | RuntimeException e) {
                     removeGroup();
                     set(State.FAILED, "cannot start " + spec.command().get(0) + ": " + e.getMessage());
-                    if (!pause(MAX_BACKOFF)) return;
+                    if (!pause(Restarts.MAX_BACKOFF)) return;
                     continue;
                 }
                 startSlot = takeStartSlot();
@@ -129,7 +126,7 @@ final class ReplicaSupervisor {
                     releaseStartSlot();
                     removeGroup();
                     set(State.FAILED, "cannot start " + spec.command().get(0) + ": " + e.getMessage());
-                    if (!pause(MAX_BACKOFF)) return;
+                    if (!pause(Restarts.MAX_BACKOFF)) return;
                     continue;
                 }
             }
@@ -150,22 +147,16 @@ final class ReplicaSupervisor {
             }
             String reason = startupTimedOut ? "not healthy within " + spec.health().startupTimeoutOrDefault() + " s of its start; stopped"
                     : overMemory() ? "stopped by the kernel: over its memory limit of " + group.size().memoryMb() + " MiB (" + p.exit() + ")"
-                    : p.exit() + lastLogLine().map(l -> ": " + l).orElse("");
+                    : p.exit() + WatchedProcess.lastLine(spec.logFile()).map(l -> ": " + l).orElse("");
             removeGroup();
             synchronized (lock) {
                 restarts++;
             }
             onChange.changed();
-            failedStarts = becameHealthy ? 0 : failedStarts + 1;
-            crashesInARow = becameHealthy ? 1 : crashesInARow + 1;
             log.info("Replica {} of {} {}; restarting", spec.name(), spec.instanceUid(), reason);
-            if (failedStarts >= FAILED_STARTS_BEFORE_FAILED) {
-                set(State.FAILED, reason + " (" + failedStarts + " starts in a row failed before becoming healthy)");
-            } else {
-                set(State.STARTING, reason + "; restarting");
-            }
-            long backoff = Math.min(MAX_BACKOFF.toMillis(), 200L << Math.min(crashesInARow - 1, 10));
-            if (!pause(Duration.ofMillis(backoff))) return;
+            Restarts.Next next = afterExit.ended(becameHealthy, reason);
+            set(next.state(), next.message());
+            if (!pause(next.backoff())) return;
         }
     }
 
@@ -405,9 +396,5 @@ final class ReplicaSupervisor {
             message = newMessage;
             return changed;
         }
-    }
-
-    private Optional<String> lastLogLine() {
-        return WatchedProcess.lastLine(spec.logFile());
     }
 }

@@ -104,7 +104,7 @@ class ProcessDriverIT {
                 && replica("u2").pid() != pid && replica("u2").healthy());
         await().atMost(Duration.ofSeconds(20)).until(() -> instance("u3").state() == ObservedInstance.State.FAILED);
         assertThat(instance("u3").message()).contains("exited with code 7: boom");
-        assertThat(replica("u3").restarts()).isGreaterThanOrEqualTo(ReplicaSupervisor.FAILED_STARTS_BEFORE_FAILED);
+        assertThat(replica("u3").restarts()).isGreaterThanOrEqualTo(Restarts.FAILED_STARTS_BEFORE_FAILED);
     }
 
     @Test

@@ -106,7 +106,7 @@ class ReplicaSupervisorIT {
     @Test
     void aStartingReplicaIsCheckedWhenItWritesToItsLog() throws Exception {
         // the health check asks this test's server, which never says healthy and notes when it was asked
-        java.util.List<Long> probes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.List<Long> probes = new java.util.concurrent.CopyOnWriteArrayList<>(); // read while the server adds
         com.sun.net.httpserver.HttpServer health = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 50);
         health.createContext("/healthz", ex -> {
             probes.add(System.nanoTime());
