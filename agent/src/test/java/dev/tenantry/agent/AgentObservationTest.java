@@ -3,18 +3,14 @@ package dev.tenantry.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tenantry.agent.driver.ChangedInstances;
-import dev.tenantry.agent.driver.Driver;
 import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.api.blueprint.Component;
 import dev.tenantry.api.cell.CellDesiredState;
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
-import dev.tenantry.api.cell.Route;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +28,7 @@ class AgentObservationTest {
     Path work;
 
     /** Runs the deployments of the last apply, in memory; one observation can be held at its start until the test lets it go on. */
-    private static final class PausingDriver implements Driver {
+    private static final class PausingDriver extends StubDriver {
         private volatile List<Deployment> running = List.of();
         private volatile CountDownLatch observing;
         private volatile CountDownLatch resume;
@@ -58,18 +54,7 @@ class AgentObservationTest {
                     List.of(), null, null)).toList();
         }
 
-        @Override public void adoptRunning(List<Deployment> desired) { }
         @Override public void apply(List<Deployment> desired) { running = List.copyOf(desired); }
-        @Override public List<String> purge(List<String> instanceUids) { return List.of(); }
-        @Override public boolean wake(String instanceUid) { return false; }
-        @Override public List<ObservedInstance> observe(Collection<String> instanceUids) { return observe(); }
-        @Override public ChangedInstances.Taken changes() { return new ChangedInstances.Taken(true, Set.of()); }
-        @Override public List<Running> running() { return List.of(); }
-        @Override public List<Route> routes() { return List.of(); }
-        @Override public Set<String> hosts() { return Set.of(); }
-        @Override public Map<String, Map<String, String>> domains() { return Map.of(); }
-        @Override public void detach() { }
-        @Override public void close() { }
     }
 
     @Test

@@ -6,14 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tenantry.agent.driver.ChangedInstances;
-import dev.tenantry.agent.driver.Driver;
 import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.api.Json;
 import dev.tenantry.api.blueprint.Component;
 import dev.tenantry.api.cell.CellDesiredState;
 import dev.tenantry.api.cell.Deployment;
 import dev.tenantry.api.cell.ObservedInstance;
-import dev.tenantry.api.cell.Route;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +39,7 @@ class AgentReportLoopTest {
     Path work;
 
     /** One instance whose observation the test sets; a change it notes wakes nobody. */
-    private static final class NotingDriver implements Driver {
+    private static final class NotingDriver extends StubDriver {
         private volatile ObservedInstance observed = observation("waiting to start");
         private volatile boolean noted;
 
@@ -60,16 +58,6 @@ class AgentReportLoopTest {
         @Override public List<ObservedInstance> observe(Collection<String> instanceUids) {
             return instanceUids.contains("u1") ? List.of(observed) : List.of();
         }
-        @Override public void adoptRunning(List<Deployment> desired) { }
-        @Override public void apply(List<Deployment> desired) { }
-        @Override public List<String> purge(List<String> instanceUids) { return List.of(); }
-        @Override public boolean wake(String instanceUid) { return false; }
-        @Override public List<Running> running() { return List.of(); }
-        @Override public List<Route> routes() { return List.of(); }
-        @Override public Set<String> hosts() { return Set.of(); }
-        @Override public Map<String, Map<String, String>> domains() { return Map.of(); }
-        @Override public void detach() { }
-        @Override public void close() { }
     }
 
     private static ObservedInstance observation(String message) {
