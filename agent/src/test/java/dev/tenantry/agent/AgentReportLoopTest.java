@@ -42,6 +42,15 @@ class AgentReportLoopTest {
     private static final class NotingDriver extends StubDriver {
         private volatile ObservedInstance observed = observation("waiting to start");
         private volatile boolean noted;
+        /** Purged is the last the agent asks of its driver when it applies a desired state, before it wakes its report loop. */
+        private volatile boolean applied;
+        /** The report loop asked what changed after the desired state was applied (the agent's monitor orders the two). */
+        private volatile boolean askedAfterApply;
+
+        @Override public List<String> purge(List<String> instanceUids) {
+            applied = true;
+            return List.of();
+        }
 
         void noteQuietly(ObservedInstance now) {
             observed = now;
@@ -50,6 +59,7 @@ class AgentReportLoopTest {
 
         @Override public boolean changesNoted() { return noted; }
         @Override public ChangedInstances.Taken changes() {
+            askedAfterApply = askedAfterApply || applied;
             boolean any = noted;
             noted = false;
             return new ChangedInstances.Taken(false, any ? Set.of("u1") : Set.of());
@@ -90,8 +100,8 @@ class AgentReportLoopTest {
         try {
             agent.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> reports.stream().anyMatch(r -> r.contains("waiting to start")));
-            await().atMost(Duration.ofSeconds(10)).until(agent::synced);
-            Thread.sleep(1500); // past the report loop's look after the desired state was applied: the agent is quiet
+            // the look the applied state woke is over: from now on only the heartbeat, or the noted change, makes a report
+            await().atMost(Duration.ofSeconds(10)).until(() -> driver.askedAfterApply);
             int before = reports.size();
 
             long noted = System.nanoTime();

@@ -11,7 +11,7 @@ import java.time.Duration;
 final class Restarts {
     static final int FAILED_STARTS_BEFORE_FAILED = 3;
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    private static final long FIRST_BACKOFF_MILLIS = 200;
+    private static final dev.tenantry.api.Backoff BACKOFF = new dev.tenantry.api.Backoff(Duration.ofMillis(200), MAX_BACKOFF);
 
     /** What the replica shows until its next start, and when that comes. */
     record Next(ReplicaSupervisor.State state, String message, Duration backoff) {}
@@ -23,7 +23,7 @@ final class Restarts {
     Next ended(boolean becameHealthy, String reason) {
         failedStarts = becameHealthy ? 0 : failedStarts + 1;
         crashesInARow = becameHealthy ? 1 : crashesInARow + 1;
-        Duration backoff = Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF_MILLIS << Math.min(crashesInARow - 1, 10)));
+        Duration backoff = BACKOFF.after(crashesInARow);
         if (failedStarts >= FAILED_STARTS_BEFORE_FAILED) {
             return new Next(ReplicaSupervisor.State.FAILED, reason + " (" + failedStarts + " starts in a row failed before becoming healthy)", backoff);
         }

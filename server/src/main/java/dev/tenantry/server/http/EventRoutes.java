@@ -1,5 +1,6 @@
 package dev.tenantry.server.http;
 
+import dev.tenantry.api.Backoff;
 import dev.tenantry.api.Json;
 import dev.tenantry.api.model.Event;
 import dev.tenantry.server.domain.EventService;
@@ -112,8 +113,10 @@ final class EventRoutes {
         }
     }
 
+    private static final Backoff RETRY = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(5));
+
     /** The pause after {@code failures} failed reads in a row: 250 ms, doubling, at most 5 s. */
     static Duration retryDelay(int failures) {
-        return Duration.ofMillis(Math.min(5000, 250L << Math.min(Math.max(failures, 1) - 1, 5)));
+        return RETRY.after(failures);
     }
 }

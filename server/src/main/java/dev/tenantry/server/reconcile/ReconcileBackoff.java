@@ -12,12 +12,12 @@ public final class ReconcileBackoff {
     /** The longest wait, however many failures. */
     public static final Duration CAP = Duration.ofMinutes(5);
 
+    private static final dev.tenantry.api.Backoff BACKOFF = new dev.tenantry.api.Backoff(FIRST, CAP);
+
     private ReconcileBackoff() {}
 
     /** The wait after {@code failures} failed passes in a row (1 or more). */
     public static Duration after(int failures) {
-        int doublings = Math.min(Math.max(failures, 1) - 1, 30);
-        long millis = FIRST.toMillis() << doublings;
-        return millis <= 0 || millis > CAP.toMillis() ? CAP : Duration.ofMillis(millis);
+        return BACKOFF.after(failures);
     }
 }

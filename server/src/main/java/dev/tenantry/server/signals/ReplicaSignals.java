@@ -180,9 +180,11 @@ public final class ReplicaSignals implements AutoCloseable {
         }
     }
 
+    /** The wait after {@code failures} failures in a row: 1 s, doubling, at most {@link #RECONNECT_CAP}. */
+    private static final dev.tenantry.api.Backoff RECONNECT = new dev.tenantry.api.Backoff(Duration.ofSeconds(1), RECONNECT_CAP);
+
     private static Duration backoff(int failures) {
-        Duration d = Duration.ofMillis(500L << Math.min(failures, 5));
-        return d.compareTo(RECONNECT_CAP) > 0 ? RECONNECT_CAP : d;
+        return RECONNECT.after(failures);
     }
 
     private boolean pause(Duration d) {
