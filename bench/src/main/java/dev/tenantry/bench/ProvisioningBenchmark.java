@@ -88,7 +88,7 @@ public final class ProvisioningBenchmark {
                 List<Long> prov = BenchPlane.concurrently(concurrency, i -> bench.provision("par-" + measured + "-" + i));
                 stopProfile(profile);
                 System.out.println("cpu during provisioning:     " + provCpu.stop());
-                System.out.printf("  reconcile passes: %.1f per instance%n", (bench.plane.dev.server().reconcilePasses() - passesBefore) / (double) concurrency);
+                System.out.printf("  reconcile passes (the workers' and those in reports): %.1f per instance%n", (bench.plane.dev.server().reconcilePasses() - passesBefore) / (double) concurrency);
                 System.out.println("  this JVM by thread group (s): " + provCpu.threadGroups());
                 System.out.println("  PostgreSQL by process (s): " + provCpu.postgresRoles());
                 bench.printApiRequests(requestsBefore, concurrency);

@@ -84,6 +84,7 @@ public final class TenantryServer implements AutoCloseable {
     private final dev.tenantry.server.signals.ReplicaSignals replicaSignals;
     private final Services services;
     private final ReconcileLoop reconcileLoop;
+    private final InstanceReconciler instanceReconciler;
     private final ReconcileLoop rolloutLoop;
     private final ReconcileLoop databaseLoop;
     private final ReconcileLoop backupLoop;
@@ -133,10 +134,13 @@ public final class TenantryServer implements AutoCloseable {
         BackupFiles backupFiles = new BackupFiles(new DirectoryBackupStore(config.tenantData().backupDirectory()),
                 new BackupCipher(config.security().keyEncryptionKey()));
         ReconcileLoop.Claims claims = new ReconcileLoop.Claims(tuning.lease(), tuning.claimBatch());
-        InstanceReconciler instanceReconciler = new InstanceReconciler(store, signals, clock, services.databases(), tuning.resync());
+        this.instanceReconciler = new InstanceReconciler(store, signals, clock, services.databases(), tuning.resync());
         this.reconcileLoop = new ReconcileLoop(store, signals, instanceReconciler, claims).start(config.reconcileWorkers());
         // a replica that runs no reconcilers leaves every pass to those that do
-        if (config.reconcileWorkers() > 0) instances.runFirstPassWith(instanceReconciler::passCreated);
+        if (config.reconcileWorkers() > 0) {
+            instances.runFirstPassWith(instanceReconciler::passCreated);
+            services.cells().runReportPassesWith(instanceReconciler::passReported);
+        }
         this.rolloutLoop = new ReconcileLoop(store, signals, new RolloutReconciler(store, signals, clock, instances), claims).start(1);
         this.databaseLoop = new ReconcileLoop(store, signals, new DatabaseReconciler(store, services.databases(), backupFiles, signals),
                 claims.withLease(config.tenantData().lease()))
@@ -199,9 +203,12 @@ public final class TenantryServer implements AutoCloseable {
         return services;
     }
 
-    /** How many reconcile passes this server replica ran since it started. */
+    /**
+     * How many reconcile passes over instances this server replica ran since it started, in its workers and in agents'
+     * reports (not the first pass of each create, which runs in the create).
+     */
     public long reconcilePasses() {
-        return reconcileLoop.passes();
+        return reconcileLoop.passes() + instanceReconciler.passesInReports();
     }
 
     public ApiServer api() {

@@ -19,8 +19,15 @@ import java.util.Optional;
 /** Cells: their registration, the desired state agents long-poll, and the observed state they report. */
 public final class CellService {
     private static final Duration RECHECK = Duration.ofSeconds(1);
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CellService.class);
+    /**
+     * A report's passes run in its transaction up to this many (a report of changes names a few instances; a full one,
+     * after an agent's start, may make thousands due: those go to the workers, several at once).
+     */
+    static final int PASSES_IN_REPORT = 16;
     private final Store store;
     private final Signals signals;
+    private volatile ReportPasses reportPasses;
 
     public CellService(Store store, Signals signals) {
         this.store = store;
@@ -84,21 +91,42 @@ public final class CellService {
      * Stores what the agent observes; instances whose observation changed get a reconcile pass. Dedicated database
      * servers the agent has purged are forgotten, with their admin passwords.
      */
+    /** From now on, the passes a report asks for at once run in its transaction ({@link ReportPasses}). */
+    public void runReportPassesWith(ReportPasses passes) {
+        this.reportPasses = passes;
+    }
+
     public void report(Principal who, String cell, CellReport report) {
         checkCellAccess(who, cell);
+        ReportPasses passes = reportPasses;
         // instances first, the cell row last: the order in which reconcile passes lock them
-        int passesDue = store.tx(tx -> {
-            int due = tx.instances().saveReport(cell, report.appliedRevision(), report.full(), report.instances(), report.removed());
+        Saved saved = store.tx(tx -> {
+            List<String> due = tx.instances().saveReport(cell, report.appliedRevision(), report.full(), report.instances(), report.removed());
             List<String> purgedServers = namesServers(report) ? tx.databaseServers().saveReport(cell, report.appliedRevision(), report.full(),
                     report.instances(), report.removed()) : List.of();
             for (String server : purgedServers) {
                 tx.secrets().retireScope(DatabaseService.serverScope(server), Instant.now());
                 tx.events().append("database-server.removed", "database-servers/" + server, null, Map.of("server", server, "cell", cell));
             }
+            ReportPasses.Result passed = passesIn(tx, passes, due);
             if (!tx.cells().seen(cell, report.agentId())) throw new NotFoundException("cell", "no cell '" + cell + "'");
-            return due;
+            return new Saved(due.size() - passed.passed(), passed.afterCommit());
         });
-        if (passesDue > 0) signals.fire(Signals.Topic.RECONCILE);
+        saved.afterCommit().run();
+        if (saved.leftToWorkers() > 0) signals.fire(Signals.Topic.RECONCILE);
+    }
+
+    /** A stored report: how many of the passes it asked for at once the workers are to run, and what to signal now. */
+    private record Saved(int leftToWorkers, Runnable afterCommit) {}
+
+    /**
+     * The report's passes, in a savepoint: if one fails, theirs are undone and every one of them stays due for the
+     * workers, while the report itself commits (a report never fails for a pass).
+     */
+    private static ReportPasses.Result passesIn(dev.tenantry.server.store.Tx tx, ReportPasses passes, List<String> due) {
+        if (passes == null || due.isEmpty() || due.size() > PASSES_IN_REPORT) return new ReportPasses.Result(0, () -> {});
+        return tx.attempt(() -> passes.run(tx, due), e -> log.warn("A report's passes failed and were undone; the workers take them: {}", e.toString()))
+                .orElse(new ReportPasses.Result(0, () -> {}));
     }
 
     /** Whether the report may change a dedicated database server: a full report, or one that names one. */

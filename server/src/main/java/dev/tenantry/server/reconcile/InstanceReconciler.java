@@ -19,6 +19,7 @@ import dev.tenantry.server.store.Leases;
 import dev.tenantry.server.store.Store;
 import dev.tenantry.server.store.Tx;
 import dev.tenantry.server.domain.CreationPass;
+import dev.tenantry.server.domain.ReportPasses;
 import dev.tenantry.server.tenantdb.DatabaseEndpoint;
 import dev.tenantry.server.tenantdb.TenantDatabase;
 import dev.tenantry.api.model.DatabaseServer;
@@ -127,6 +128,33 @@ public final class InstanceReconciler implements Reconciler {
         if (!stored) pass.instanceNotStoredYet();
         PassResult result = pass(pass);
         return new CreationPass.Result(result.instance(), result.operation(), () -> signal(result));
+    }
+
+    /**
+     * The passes a cell's report asked for at once, in the report's transaction ({@link ReportPasses}): each instance
+     * that is due and not in a worker's pass (skipped, and left to it).
+     */
+    public ReportPasses.Result passReported(Tx tx, java.util.List<String> uids) {
+        java.util.List<PassResult> results = new java.util.ArrayList<>(uids.size());
+        try {
+            for (String uid : uids) {
+                PassResult result = lockedPass(tx, uid);
+                if (result != null) results.add(result);
+            }
+        } finally {
+            dev.tenantry.server.logging.LogContext.clear();
+        }
+        return new ReportPasses.Result(results.size(), () -> {
+            passesInReports.addAndGet(results.size());
+            results.forEach(this::signal);
+        });
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong passesInReports = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many passes ran (and committed) in reports' transactions since the server started. */
+    public long passesInReports() {
+        return passesInReports.get();
     }
 
     /** After the pass's commit: the long polls of the cells it changed, and the database workers if it asked them for work. */

@@ -78,37 +78,44 @@ final class InstanceReports {
             + " update instances i set observed = null, agent_revision = :rev from old where i.uid = old.uid";
 
     /**
-     * Stores the report; returns how many passes it asked for now (those asked for soon are found by the workers' look
-     * when due, and an observation that changed only in its details asks for none: nobody needs waking for them).
+     * Stores the report; returns the instances it asked passes of now, in uid order (those asked for soon are found by
+     * the workers' look when due, and an observation that changed only in its details asks for none: nobody needs waking
+     * for them).
      */
-    int save(String cell, long agentRevision, boolean full, List<ObservedInstance> observed, List<String> removed) {
+    List<String> save(String cell, long agentRevision, boolean full, List<ObservedInstance> observed, List<String> removed) {
         return full ? saveFull(cell, agentRevision, observed) : saveChanges(cell, agentRevision, observed, removed);
     }
 
     private record Named(String uid, ObservedInstance observation) {}
 
-    /** A report of changes: one statement per named instance, in uid order, each run of one kind sent as one batch. */
-    private int saveChanges(String cell, long agentRevision, List<ObservedInstance> observed, List<String> removed) {
+    /**
+     * A report of changes: one statement per named instance, in uid order, each run of one kind sent as one batch; a
+     * statement's count (1: a pass asked for now) names its instance by its place in the batch.
+     */
+    private List<String> saveChanges(String cell, long agentRevision, List<ObservedInstance> observed, List<String> removed) {
         List<Named> named = new ArrayList<>(observed.size() + removed.size());
         observed.forEach(o -> named.add(new Named(o.instanceUid(), o)));
         removed.forEach(uid -> named.add(new Named(uid, null)));
         named.sort(Comparator.comparing(Named::uid));
-        int changed = 0;
-        PreparedBatch batch = null;
-        boolean batchObserves = false;
-        for (Named n : named) {
-            boolean observes = n.observation() != null;
-            if (batch == null || batchObserves != observes) {
-                if (batch != null) changed += java.util.Arrays.stream(batch.execute()).sum();
-                batch = h.prepareBatch(observes ? OBSERVED : REMOVED);
-                batchObserves = observes;
+        List<String> due = new ArrayList<>();
+        int from = 0;
+        while (from < named.size()) {
+            boolean observes = named.get(from).observation() != null;
+            int to = from;
+            PreparedBatch batch = h.prepareBatch(observes ? OBSERVED : REMOVED);
+            for (; to < named.size() && (named.get(to).observation() != null) == observes; to++) {
+                Named n = named.get(to);
+                batch.bind("uid", n.uid()).bind("cell", cell).bind("rev", agentRevision);
+                if (observes) batch.bind("o", JsonColumns.write(n.observation()));
+                batch.add();
             }
-            batch.bind("uid", n.uid()).bind("cell", cell).bind("rev", agentRevision);
-            if (observes) batch.bind("o", JsonColumns.write(n.observation()));
-            batch.add();
+            int[] counts = batch.execute();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] > 0) due.add(named.get(from + i).uid());
+            }
+            from = to;
         }
-        if (batch != null) changed += java.util.Arrays.stream(batch.execute()).sum();
-        return changed;
+        return due;
     }
 
     /** A row a full report changes: whether it gets a pass, and whether that pass may wait a little. */
@@ -119,7 +126,7 @@ final class InstanceReports {
      * (stopped). The rows are read and locked first, in uid order; the two updates then change them; the same read
      * names those that get a pass (their lease rows asked in the same uid order).
      */
-    private int saveFull(String cell, long agentRevision, List<ObservedInstance> observed) {
+    private List<String> saveFull(String cell, long agentRevision, List<ObservedInstance> observed) {
         String[] uids = observed.stream().map(ObservedInstance::instanceUid).toArray(String[]::new);
         String[] json = observed.stream().map(JsonColumns::write).toArray(String[]::new);
         String notListed = " and i.uid <> all(cast(:uids as text[]))";
@@ -131,7 +138,7 @@ final class InstanceReports {
                 .bind("cell", cell).bind("uids", uids).bind("obs", json).bind("rev", agentRevision)
                 .map((rs, ctx) -> new ReportedRow(rs.getString("uid"), rs.getBoolean("due"), rs.getBoolean("soon")))
                 .list();
-        if (toChange.isEmpty()) return 0; // nothing moved: the updates below would change no row
+        if (toChange.isEmpty()) return List.of(); // nothing moved: the updates below would change no row
         List<String> due = toChange.stream().filter(r -> r.due() && !r.soon()).map(ReportedRow::uid).toList();
         List<String> dueSoon = toChange.stream().filter(r -> r.due() && r.soon()).map(ReportedRow::uid).toList();
         h.createUpdate("update instances i set observed = cast(v.o as jsonb), agent_revision = :rev"
@@ -149,6 +156,6 @@ final class InstanceReports {
             h.createUpdate("update instance_leases set reconcile_at = least(reconcile_at, " + SOON + ")"
                     + " where uid = any(cast(:due as text[])) and lease_owner is null").bind("due", dueSoon.toArray(String[]::new)).execute();
         }
-        return due.size();
+        return due;
     }
 }

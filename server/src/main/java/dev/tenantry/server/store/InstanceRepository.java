@@ -236,10 +236,10 @@ public final class InstanceRepository {
 
     /**
      * Stores an agent's report of its cell ({@link InstanceReports}): instances whose observation changed, and those
-     * it no longer runs; those whose observed state, generation or message moved get a reconcile pass. Returns how many
-     * passes it asked for now (not those it asked for a little later, {@link #STARTING_PASS_DELAY}).
+     * it no longer runs; those whose observed state, generation or message moved get a reconcile pass. Returns the
+     * instances it asked passes of now, in uid order (not those it asked for a little later, {@link #STARTING_PASS_DELAY}).
      */
-    public int saveReport(String cell, long agentRevision, boolean full, List<ObservedInstance> observed, List<String> removed) {
+    public List<String> saveReport(String cell, long agentRevision, boolean full, List<ObservedInstance> observed, List<String> removed) {
         return new InstanceReports(h).save(cell, agentRevision, full, observed, removed);
     }
 
