@@ -173,6 +173,7 @@ final class BenchPlane {
         pb.environment().put("VISITS_FILE", java.nio.file.Files.createTempDirectory(bareData, "data-").resolve("visits").toString());
         long start = System.nanoTime();
         if (slots != null) slots.acquire();
+        long spawned = System.nanoTime();
         Process p;
         try {
             p = pb.start();
@@ -183,12 +184,23 @@ final class BenchPlane {
                 // skip the workload's other output until it says it listens
             }
             awaitOk(URI.create("http://127.0.0.1:" + port + "/healthz"), null);
+            if (slots != null) pacedSpawnToHealthy.add((System.nanoTime() - spawned) / 1_000_000);
         } finally {
             if (group != null) group.weighCpu(CgroupLimits.NORMAL_SHARES);
             if (slots != null) slots.release();
         }
         awaitOk(URI.create("http://127.0.0.1:" + port + "/"), null);
         return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private final List<Long> pacedSpawnToHealthy = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /**
+     * For each paced bare start so far, the milliseconds from its spawn to its health check's answer: how long it held its
+     * start slot, to compare with a provisioned replica's own spawn-to-healthy.
+     */
+    List<Long> pacedSpawnToHealthy() {
+        return List.copyOf(pacedSpawnToHealthy);
     }
 
     /** The CPU milliseconds each workload {@link #bareStart} launched has used so far (its whole life: it still runs). */

@@ -362,6 +362,13 @@ public final class ProvisioningBenchmark {
                 + " healthy-to-first-200 p50 %d p99 %d ms; not starting (first 200 minus own start) p50 %d p99 %d ms%n",
                 BenchPlane.percentile(beforeSpawn, 50), BenchPlane.percentile(beforeSpawn, 99), BenchPlane.percentile(ownStart, 50), BenchPlane.percentile(ownStart, 99),
                 BenchPlane.percentile(afterHealthy, 50), BenchPlane.percentile(afterHealthy, 99), BenchPlane.percentile(pipeline, 50), BenchPlane.percentile(pipeline, 99));
+        List<Long> paced = plane.pacedSpawnToHealthy();
+        if (!paced.isEmpty()) {
+            // how long a start holds its slot, the lanes' pace: its mean times the starts ahead of an instance is its wait
+            System.out.printf("a start's own spawn-to-healthy, its time in a start slot: provisioned p50 %d mean %.1f ms (n=%d); bare paced p50 %d mean %.1f ms (n=%d)%n",
+                    BenchPlane.percentile(ownStart, 50), ownStart.stream().mapToLong(Long::longValue).average().orElse(0), ownStart.size(),
+                    BenchPlane.percentile(paced, 50), paced.stream().mapToLong(Long::longValue).average().orElse(0), paced.size());
+        }
         List<Long> startingAtOnce = last.stream().map(t -> last.stream().filter(u -> !u.replicaStarted().isAfter(t.replicaStarted())
                 && u.replicaHealthy().isAfter(t.replicaStarted())).count()).toList();
         System.out.printf("replicas starting at once when one spawns (itself included): p50 %d p99 %d max %d%n",
