@@ -106,6 +106,25 @@ class AgentReportIT extends WithPlane {
         assertThat(replicaMessage()).isNotEqualTo("from elsewhere");
     }
 
+    @Test
+    void aReportThatMakesAnInstanceDueRunsItsPassInItsOwnTransaction() throws IOException {
+        for (String state : List.of("STARTING", "RUNNING")) {
+            long before = plane.dev.server().passesInReports();
+            TestPlane.Reply reply = send(Json.write(changes(state)), false);
+            assertThat(reply.status()).as(reply.body()).isEqualTo(204);
+            assertThat(plane.dev.server().passesInReports()).as("the pass of an instance reported " + state + ": run by the report, before its answer")
+                    .isGreaterThan(before);
+        }
+    }
+
+    /** A report of changes naming the one real instance, its replicas in {@code state} (a pass due at once for a running instance). */
+    private static Map<String, Object> changes(String state) {
+        Map<String, Object> instance = new HashMap<>(observed("changed", 1).get(0));
+        instance.put("state", state);
+        return Map.of("cell", "big", "agentId", "test-big", "appliedRevision", plane.get("/v1/cells/big").json().path("revision").asLong(),
+                "full", false, "instances", List.of(instance), "removed", List.of());
+    }
+
     private static String acmeAdmin() {
         TestPlane.Reply reply = plane.post("/v1/tokens", Map.of("name", "acme admin", "role", "admin", "tenant", "acme"));
         assertThat(reply.status()).as(reply.body()).isEqualTo(201);

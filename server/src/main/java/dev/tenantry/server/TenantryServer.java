@@ -211,6 +211,11 @@ public final class TenantryServer implements AutoCloseable {
         return reconcileLoop.passes() + instanceReconciler.passesInReports();
     }
 
+    /** How many of {@link #reconcilePasses} ran in agents' reports, in the report's transaction. */
+    public long passesInReports() {
+        return instanceReconciler.passesInReports();
+    }
+
     public ApiServer api() {
         return api;
     }
