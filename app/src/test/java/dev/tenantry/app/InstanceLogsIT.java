@@ -123,4 +123,27 @@ class InstanceLogsIT {
         assertThat(tooMany.body()).contains("tail");
         assertThat(plane.get("/v1/tenants/acme/instances/nosuch/logs").status()).isEqualTo(404);
     }
+
+    @Test
+    void aCellServesAtMostAHundredLogRequestsWhicheverServersHoldThem() throws Exception {
+        var db = plane.dev.database();
+        try (var c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password()); var s = c.createStatement()) {
+            // a hundred open requests for the cell, as other server replicas' clients would hold them
+            s.execute("insert into log_requests (id, cell, request, taken) select 'log_held_' || i, 'local', '{}', true from generate_series(1, 100) i");
+            try {
+                TestPlane.Reply full = plane.get("/v1/tenants/acme/instances/t/logs?tail=1");
+                assertThat(full.status()).as(full.body()).isEqualTo(409);
+                assertThat(full.body()).contains("quota-exceeded").contains("\"logs\"");
+                s.execute("update log_requests set created_at = now() - interval '2 hours' where id like 'log_held_%'");
+                TestPlane.Reply served = plane.get("/v1/tenants/acme/instances/t/logs?tail=1");
+                assertThat(served.status()).as("requests older than the longest follow were left by a stopped server: " + served.body()).isEqualTo(200);
+                try (var rs = s.executeQuery("select count(*) from log_requests where id like 'log_held_%'")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("and are removed").isZero();
+                }
+            } finally {
+                s.execute("delete from log_requests where id like 'log_held_%'");
+            }
+        }
+    }
 }

@@ -4,39 +4,39 @@ import dev.tenantry.api.cell.LogRequest;
 import dev.tenantry.api.validation.Errors;
 import dev.tenantry.server.signals.Signals;
 import dev.tenantry.server.store.InstanceRecord;
+import dev.tenantry.server.store.LogRequestRepository;
+import dev.tenantry.server.store.Store;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Relays replicas' logs from the cells to API clients. Agents connect outbound only, so a client's request waits here
- * until the agent of the instance's cell takes it (its long poll), and the agent posts the log to it in chunks. The
- * relay is in this server's memory: the agent's posts must reach the server replica that holds the request (one
- * server, or sticky routing of {@code /v1/cells/{cell}/log-requests} to it).
+ * Relays replicas' logs from the cells to API clients. Agents connect outbound only, so a client's request waits until
+ * the agent of the instance's cell takes it (its long poll), and the agent posts the log to it in chunks. Requests and
+ * chunks on their way go through the database, so that the client, the agent's poll and its posts may each reach a
+ * different server replica: {@link Signals} (relayed between replicas) wake the poll when a request comes and the
+ * client when a chunk does.
  */
 public final class LogRelay {
     public static final int DEFAULT_TAIL = 100;
     public static final int MAX_TAIL = 10_000;
+    /** How long a followed log streams at most (the client reconnects for more). */
+    public static final Duration FOLLOW_AT_MOST = Duration.ofHours(1);
     /** Log requests a cell serves at once (each holds a thread here and a tail on the cell, a followed one up to an hour). */
     static final int MAX_OPEN_PER_CELL = 100;
-    /** Chunks queued for a client that reads slowly; an agent's post waits for room up to {@link #DELIVERY_WAIT}. */
-    private static final int QUEUE = 256;
+    /** Chunks waiting for a client that reads slowly; an agent's post waits for room up to {@link #DELIVERY_WAIT}. */
+    static final int QUEUE = 256;
     private static final Duration DELIVERY_WAIT = Duration.ofSeconds(10);
+    private static final Duration ROOM_POLL = Duration.ofMillis(100);
+    /** How often a waiting client or agent looks in the database without being woken (a wake-up from another replica may be lost). */
+    private static final Duration RECHECK = Duration.ofSeconds(1);
+    /** Older requests were left by a server replica that stopped while it served them: they no longer count, and go. */
+    private static final Duration ABANDONED = FOLLOW_AT_MOST.plusMinutes(1);
 
-    /** One client's request and the chunks on their way to it. */
-    public static final class Session {
-        final String cell;
-        final LogRequest request;
-        final BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(QUEUE);
-        final AtomicBoolean taken = new AtomicBoolean();
-        final AtomicBoolean closed = new AtomicBoolean();
+    /** One client's request, read on the server replica the client reached. */
+    public final class Session {
+        private final String cell;
+        private final LogRequest request;
 
         Session(String cell, LogRequest request) {
             this.cell = cell;
@@ -49,18 +49,31 @@ public final class LogRelay {
 
         /** The next chunk within {@code wait}; null when none came. */
         public Chunk next(Duration wait) throws InterruptedException {
-            return chunks.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            Instant deadline = Instant.now().plus(wait);
+            while (true) {
+                long mark = signals.mark(Signals.Topic.LOG_CHUNKS, request.id());
+                var chunk = store.tx(tx -> tx.logRequests().takeNextChunk(request.id()));
+                if (chunk.isPresent()) return new Chunk(chunk.get().bytes(), chunk.get().last());
+                Duration left = Duration.between(Instant.now(), deadline);
+                if (left.isNegative() || left.isZero()) return null;
+                signals.await(Signals.Topic.LOG_CHUNKS, request.id(), mark, shorter(left));
+            }
         }
+    }
+
+    private static Duration shorter(Duration left) {
+        return left.compareTo(RECHECK) < 0 ? left : RECHECK;
     }
 
     /** Bytes of the log; {@code end}: nothing follows. */
     public record Chunk(byte[] bytes, boolean end) {}
 
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Store store;
     private final InstanceService instances;
     private final Signals signals;
 
-    public LogRelay(InstanceService instances, Signals signals) {
+    public LogRelay(Store store, InstanceService instances, Signals signals) {
+        this.store = store;
         this.instances = instances;
         this.signals = signals;
     }
@@ -86,41 +99,55 @@ public final class LogRelay {
         if (!running.contains(chosen)) {
             throw new NotFoundException("replica", "instance '" + name + "' has no replica '" + chosen + "' (it runs " + String.join(", ", running) + ")");
         }
-        if (sessions.values().stream().filter(s -> s.cell.equals(instance.cell())).count() >= MAX_OPEN_PER_CELL) {
+        Session session = new Session(instance.cell(), new LogRequest(Ids.newId("log", 16), instance.uid(), chosen, lines, follow, since));
+        boolean room = store.tx(tx -> {
+            tx.logRequests().deleteOlderThan(ABANDONED);
+            if (tx.logRequests().openFor(instance.cell(), ABANDONED) >= MAX_OPEN_PER_CELL) return false;
+            tx.logRequests().insert(instance.cell(), session.request);
+            return true;
+        });
+        if (!room) {
             throw new QuotaExceededException("logs", "cell '" + instance.cell() + "' already serves " + MAX_OPEN_PER_CELL
                     + " log requests; close a followed log (or wait for one to end) and ask again");
         }
-        Session session = new Session(instance.cell(), new LogRequest(Ids.newId("log", 16), instance.uid(), chosen, lines, follow, since));
-        sessions.put(session.request.id(), session);
-        signals.fire(Signals.Topic.LOGS);
+        signals.fire(Signals.Topic.LOGS, instance.cell());
         return session;
     }
 
     /** The client went away or got everything: later posts for it are refused (the agent stops). */
     public void close(Session session) {
-        session.closed.set(true);
-        sessions.remove(session.request.id());
+        store.tx(tx -> {
+            tx.logRequests().delete(session.request.id());
+            return null;
+        });
     }
 
     /** The agent's long poll: requests for its cell nobody took yet, waiting up to {@code wait} for one. */
     public List<LogRequest> awaitRequests(String cell, Duration wait) throws InterruptedException {
         Instant deadline = Instant.now().plus(wait);
         while (true) {
-            long mark = signals.mark(Signals.Topic.LOGS);
-            List<LogRequest> taken = new ArrayList<>();
-            for (Session s : sessions.values()) {
-                if (s.cell.equals(cell) && !s.closed.get() && s.taken.compareAndSet(false, true)) taken.add(s.request);
-            }
+            long mark = signals.mark(Signals.Topic.LOGS, cell);
+            List<LogRequest> taken = store.tx(tx -> tx.logRequests().take(cell));
             Duration left = Duration.between(Instant.now(), deadline);
             if (!taken.isEmpty() || left.isNegative() || left.isZero()) return taken;
-            signals.await(Signals.Topic.LOGS, mark, left);
+            signals.await(Signals.Topic.LOGS, cell, mark, shorter(left));
         }
     }
 
-    /** A chunk the agent posts; false when its client is gone (or the request is not of that cell). */
+    /**
+     * A chunk the agent posts, once fewer than {@value #QUEUE} wait for the client (up to {@link #DELIVERY_WAIT}); false
+     * when its client is gone (or reads no more, or the request is not of that cell).
+     */
     public boolean deliver(String cell, String id, byte[] bytes, boolean end) throws InterruptedException {
-        Session session = sessions.get(id);
-        if (session == null || !session.cell.equals(cell) || session.closed.get()) return false;
-        return session.chunks.offer(new Chunk(bytes, end), DELIVERY_WAIT.toMillis(), TimeUnit.MILLISECONDS) && !session.closed.get();
+        Instant deadline = Instant.now().plus(DELIVERY_WAIT);
+        while (true) {
+            LogRequestRepository.Added added = store.tx(tx -> tx.logRequests().addChunk(cell, id, bytes, end, QUEUE));
+            if (added == LogRequestRepository.Added.ADDED) {
+                signals.fire(Signals.Topic.LOG_CHUNKS, id);
+                return true;
+            }
+            if (added == LogRequestRepository.Added.GONE || Instant.now().isAfter(deadline)) return false;
+            Thread.sleep(ROOM_POLL);
+        }
     }
 }

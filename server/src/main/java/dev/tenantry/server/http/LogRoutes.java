@@ -14,8 +14,6 @@ import java.util.Map;
 final class LogRoutes {
     /** How long a client waits for the agent to answer at all. */
     private static final Duration AGENT_ANSWER = Duration.ofSeconds(15);
-    /** How long a followed log streams at most (the client reconnects for more). */
-    private static final Duration FOLLOW_AT_MOST = Duration.ofHours(1);
     private static final int MAX_CHUNK = 1024 * 1024;
 
     private final LogRelay relay;
@@ -63,7 +61,7 @@ final class LogRoutes {
     /** Writes the chunks as they come, until the last one, the client going away, or the follow time running out. */
     private static void stream(OutputStream out, jakarta.servlet.http.HttpServletResponse response, LogRelay.Session session, LogRelay.Chunk first)
             throws IOException, InterruptedException {
-        Instant until = Instant.now().plus(FOLLOW_AT_MOST);
+        Instant until = Instant.now().plus(LogRelay.FOLLOW_AT_MOST);
         LogRelay.Chunk chunk = first;
         while (true) {
             if (chunk != null) {

@@ -5,7 +5,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Wake-ups after a commit: a cell's desired state changed (agents' long polls), events were appended (SSE streams),
+ * Wake-ups after a commit: a cell's desired state changed (agents' long polls), events were appended (SSE streams), a
+ * log request or a chunk of log came (agents' log polls, log clients),
  * reconciling was requested (instance reconcile workers), a rollout changed (rollout workers). Fired in this process and
  * relayed to the other server replicas (LISTEN/NOTIFY, {@code store.ReplicaSignals}). They only shorten waits: every
  * waiter re-reads the database and also wakes on its own timeout, so replicas converge even without the relay.
@@ -16,7 +17,7 @@ public final class Signals {
      * (and wakes the next if there is more, see {@code ReconcileLoop}); waking all would have the others claim nothing.
      */
     public enum Topic {
-        CELLS(false), EVENTS(false), RECONCILE(true), ROLLOUTS(true), DATABASES(true), BACKUPS(true), LOGS(false), WEBHOOKS(true);
+        CELLS(false), EVENTS(false), RECONCILE(true), ROLLOUTS(true), DATABASES(true), BACKUPS(true), LOGS(false), WEBHOOKS(true), LOG_CHUNKS(false);
 
         private final boolean wakesOne;
 

@@ -27,6 +27,7 @@ public final class Tx {
     public FleetCounts.Reader fleetCounts() { return new FleetCounts.Reader(handle); }
     public IdempotencyRepository idempotency() { return new IdempotencyRepository(handle); }
     public CellRepository cells() { return new CellRepository(handle, cellOnlineWindow); }
+    public LogRequestRepository logRequests() { return new LogRequestRepository(handle); }
     private final java.util.List<Write> atCommit = new java.util.ArrayList<>();
 
     /** Sends {@code write} just before the commit, with the transaction's other such writes, in one statement ({@link Write}). */

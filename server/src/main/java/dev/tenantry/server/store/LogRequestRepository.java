@@ -1,0 +1,75 @@
+package dev.tenantry.server.store;
+
+import dev.tenantry.api.cell.LogRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Clients' requests for replicas' logs, and the chunks of log the agents posted for them that their clients have not
+ * read yet: in the database, so that every server replica can hand a request to its cell's agent and take its chunks.
+ */
+public final class LogRequestRepository {
+    private final Handle h;
+
+    LogRequestRepository(Handle h) {
+        this.h = h;
+    }
+
+    /** A log chunk taken for its client: the bytes and whether nothing follows. */
+    public record Chunk(byte[] bytes, boolean last) {}
+
+    /** What became of a chunk an agent posted. */
+    public enum Added { ADDED, FULL, GONE }
+
+    public void insert(String cell, LogRequest request) {
+        h.createUpdate("insert into log_requests (id, cell, request) values (:id, :cell, cast(:request as jsonb))")
+                .bind("id", request.id()).bind("cell", cell).bind("request", JsonColumns.write(request)).execute();
+    }
+
+    /** How many requests for the cell are open (younger than {@code atMost}: older ones were left by a server that stopped). */
+    public int openFor(String cell, Duration atMost) {
+        return h.createQuery("select count(*) from log_requests where cell = :cell and created_at > now() - cast(:age as interval)")
+                .bind("cell", cell).bind("age", atMost.toSeconds() + " seconds").mapTo(Integer.class).one();
+    }
+
+    /** Removes the requests older than {@code atMost}, with their chunks; how many. */
+    public int deleteOlderThan(Duration atMost) {
+        return h.createUpdate("delete from log_requests where created_at < now() - cast(:age as interval)")
+                .bind("age", atMost.toSeconds() + " seconds").execute();
+    }
+
+    /** The cell's requests no agent took yet, now taken, oldest first. */
+    public List<LogRequest> take(String cell) {
+        return h.createQuery("with taken as (update log_requests set taken = true where cell = :cell and not taken returning request, created_at)"
+                        + " select request from taken order by created_at")
+                .bind("cell", cell).map((rs, c) -> JsonColumns.read(rs, "request", LogRequest.class)).list();
+    }
+
+    /**
+     * Adds a chunk for the request if it is open, of {@code cell}, and fewer than {@code room} chunks wait for its client;
+     * {@code GONE}: there is no such request (its client went away).
+     */
+    public Added addChunk(String cell, String id, byte[] bytes, boolean last, int room) {
+        int added = h.createUpdate("insert into log_chunks (request_id, bytes, last) select id, :bytes, :last from log_requests"
+                        + " where id = :id and cell = :cell and (select count(*) from log_chunks where request_id = :id) < :room")
+                .bind("id", id).bind("cell", cell).bind("bytes", bytes).bind("last", last).bind("room", room).execute();
+        if (added > 0) return Added.ADDED;
+        boolean open = h.createQuery("select exists (select 1 from log_requests where id = :id and cell = :cell)")
+                .bind("id", id).bind("cell", cell).mapTo(Boolean.class).one();
+        return open ? Added.FULL : Added.GONE;
+    }
+
+    /** Takes the request's oldest waiting chunk, if any. */
+    public Optional<Chunk> takeNextChunk(String id) {
+        return h.createQuery("delete from log_chunks where request_id = :id and seq = (select min(seq) from log_chunks where request_id = :id)"
+                        + " returning bytes, last")
+                .bind("id", id).map((rs, c) -> new Chunk(rs.getBytes("bytes"), rs.getBoolean("last"))).findOne();
+    }
+
+    /** The request is over (its client got everything or went away): it and its chunks are removed. */
+    public void delete(String id) {
+        h.createUpdate("delete from log_requests where id = :id").bind("id", id).execute();
+    }
+}
