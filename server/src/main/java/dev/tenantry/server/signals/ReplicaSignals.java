@@ -6,8 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Set;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,6 +32,8 @@ public final class ReplicaSignals implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaSignals.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration RECONNECT_CAP = Duration.ofSeconds(10);
+    /** A topic fired for more key buckets than this is announced for every waiter (a notification holds under 8,000 bytes). */
+    static final int MAX_BUCKETS = 64;
     /** How long a fire waits for others to go in the same notification. */
     static final Duration COALESCE = Duration.ofMillis(5);
     /** How long a replica trusts what it last saw of whether another replica listens. */
@@ -47,7 +48,8 @@ public final class ReplicaSignals implements AutoCloseable {
     private final String self = UUID.randomUUID().toString().substring(0, 8);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition firedHere = lock.newCondition();
-    private final Set<Signals.Topic> toAnnounce = EnumSet.noneOf(Signals.Topic.class);
+    /** By topic, the key buckets fired here and not announced yet ({@link Signals#ALL} among them: every waiter). */
+    private final java.util.Map<Signals.Topic, java.util.SortedSet<Integer>> toAnnounce = new java.util.EnumMap<>(Signals.Topic.class);
     private final Thread listener;
     private final Thread notifier;
     private volatile boolean running = true;
@@ -73,10 +75,12 @@ public final class ReplicaSignals implements AutoCloseable {
         return replicas;
     }
 
-    private void firedHere(Signals.Topic topic) {
+    private void firedHere(Signals.Topic topic, int bucket) {
         lock.lock();
         try {
-            if (toAnnounce.add(topic)) firedHere.signal();
+            boolean first = toAnnounce.isEmpty();
+            toAnnounce.computeIfAbsent(topic, t -> new java.util.TreeSet<>()).add(bucket);
+            if (first) firedHere.signal();
         } finally {
             lock.unlock();
         }
@@ -108,22 +112,34 @@ public final class ReplicaSignals implements AutoCloseable {
         }
     }
 
-    /** A notification: {@code replica:TOPIC,TOPIC,…}; this replica's own are already fired here. */
+    /**
+     * A notification: {@code replica:TOPIC,TOPIC=3|17,…} (a topic alone: every waiter; with key buckets: their waiters);
+     * this replica's own are already fired here.
+     */
     private void receive(String payload) {
         int colon = payload.indexOf(':');
         if (colon < 0 || payload.substring(0, colon).equals(self)) return;
-        for (String topic : payload.substring(colon + 1).split(",")) {
+        for (String item : payload.substring(colon + 1).split(",")) {
             try {
-                signals.receive(Signals.Topic.valueOf(topic));
+                int equals = item.indexOf('=');
+                if (equals < 0) {
+                    signals.receive(Signals.Topic.valueOf(item));
+                    continue;
+                }
+                Signals.Topic topic = Signals.Topic.valueOf(item.substring(0, equals));
+                for (String bucket : item.substring(equals + 1).split("\\|")) signals.receive(topic, Integer.parseInt(bucket));
             } catch (IllegalArgumentException unknown) {
-                log.debug("Ignoring signal {} of {} (a replica of another version?)", topic, payload);
+                log.debug("Ignoring signal {} of {} (a replica of another version?)", item, payload);
             }
         }
     }
 
-    /** The payload announcing {@code topics}: {@code replica:TOPIC,TOPIC,…}. */
-    static String payload(String replica, Set<Signals.Topic> topics) {
-        return replica + ":" + String.join(",", topics.stream().map(Enum::name).toList());
+    /** The payload announcing {@code fired} (by topic, the key buckets fired; {@link Signals#ALL}: every waiter). */
+    static String payload(String replica, java.util.Map<Signals.Topic, ? extends java.util.SortedSet<Integer>> fired) {
+        List<String> items = new java.util.ArrayList<>();
+        fired.forEach((topic, buckets) -> items.add(buckets.contains(Signals.ALL) || buckets.size() > MAX_BUCKETS ? topic.name()
+                : topic.name() + "=" + String.join("|", buckets.stream().map(String::valueOf).toList())));
+        return replica + ":" + String.join(",", items);
     }
 
     private void announce() {
@@ -138,10 +154,10 @@ public final class ReplicaSignals implements AutoCloseable {
                 others.setString(2, LISTENER_NAME + self);
                 failures = 0;
                 while (running) {
-                    Set<Signals.Topic> topics = nextToAnnounce();
+                    var fired = nextToAnnounce();
                     if (!othersListen(others)) continue;
                     notify.setString(1, CHANNEL);
-                    notify.setString(2, payload(self, topics));
+                    notify.setString(2, payload(self, fired));
                     notify.execute();
                 }
             } catch (SQLException e) {
@@ -166,15 +182,15 @@ public final class ReplicaSignals implements AutoCloseable {
         return othersListen;
     }
 
-    private Set<Signals.Topic> nextToAnnounce() throws InterruptedException {
+    private java.util.Map<Signals.Topic, java.util.SortedSet<Integer>> nextToAnnounce() throws InterruptedException {
         lock.lock();
         try {
             while (toAnnounce.isEmpty()) firedHere.await();
             long left = COALESCE.toNanos();
-            while (left > 0 && toAnnounce.size() < Signals.Topic.values().length) left = firedHere.awaitNanos(left);
-            Set<Signals.Topic> topics = EnumSet.copyOf(toAnnounce);
+            while (left > 0) left = firedHere.awaitNanos(left);
+            var fired = new java.util.EnumMap<>(toAnnounce);
             toAnnounce.clear();
-            return topics;
+            return fired;
         } finally {
             lock.unlock();
         }
@@ -199,7 +215,7 @@ public final class ReplicaSignals implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        signals.relayTo(topic -> { });
+        signals.relayTo((topic, bucket) -> { });
         notifier.interrupt();
         listener.interrupt();
         Connection c = listening;

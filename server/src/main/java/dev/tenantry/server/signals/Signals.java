@@ -26,15 +26,29 @@ public final class Signals {
         }
     }
 
+    /**
+     * Keys (cells, log requests) are counted in this many buckets, a key's by its hash: the counts stay bounded however
+     * many keys come and go, and a fire wakes the waiters of its key's bucket (the others sharing it look and wait again).
+     */
+    static final int KEY_BUCKETS = 256;
+
+    /** Where fires go besides this replica: {@code bucket} is a key's bucket, or {@link #ALL} for a fire for every waiter. */
+    public interface Relay {
+        void fired(Topic topic, int bucket);
+    }
+
+    /** The bucket of a fire for every waiter of its topic. */
+    public static final int ALL = -1;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition[] conditions = new Condition[Topic.values().length];
     private final long[] counters = new long[Topic.values().length];
     /** Of {@link #counters}, the fires for every waiter of the topic (not for one key's). */
     private final long[] unkeyed = new long[Topic.values().length];
-    /** Fires for one key's waiters (a cell's long polls), by topic and key. */
-    private final java.util.Map<Topic, java.util.Map<String, Long>> keyed = new java.util.EnumMap<>(Topic.class);
+    /** Fires for one key's waiters (a cell's long polls, a log request's client), by topic and key bucket. */
+    private final long[][] keyed = new long[Topic.values().length][KEY_BUCKETS];
     private volatile boolean closed;
-    private volatile java.util.function.Consumer<Topic> relay = topic -> { };
+    private volatile Relay relay = (topic, bucket) -> { };
 
     public Signals() {
         for (int i = 0; i < conditions.length; i++) conditions[i] = lock.newCondition();
@@ -43,28 +57,27 @@ public final class Signals {
     /** Wakes this replica's waiters for the topic, and the other replicas' through the relay. */
     public void fire(Topic topic) {
         receive(topic);
-        relay.accept(topic);
+        relay.fired(topic, ALL);
     }
 
     /**
-     * Wakes this replica's waiters of the topic for {@code key} (a cell: its long polls) and those waiting for the whole
-     * topic; the other replicas', which do not know the key, all of them.
+     * Wakes the waiters of the topic for {@code key} (a cell: its long polls) and those waiting for the whole topic, on
+     * this replica and, through the relay, on the others.
      */
     public void fire(Topic topic, String key) {
         if (topic.wakesOne) throw new IllegalArgumentException(topic + " wakes one worker at a time: its fires name no key");
-        lock.lock();
-        try {
-            counters[topic.ordinal()]++;
-            keyed.computeIfAbsent(topic, t -> new java.util.HashMap<>()).merge(key, 1L, Long::sum);
-            conditions[topic.ordinal()].signalAll();
-        } finally {
-            lock.unlock();
-        }
-        relay.accept(topic);
+        int bucket = bucket(key);
+        receive(topic, bucket);
+        relay.fired(topic, bucket);
+    }
+
+    /** The bucket a key is counted in (the same on every replica: {@link String#hashCode} is specified). */
+    static int bucket(String key) {
+        return Math.floorMod(key.hashCode(), KEY_BUCKETS);
     }
 
     /** Passes every fire on to {@code relay} too (to the other server replicas: {@code store.ReplicaSignals}). */
-    public void relayTo(java.util.function.Consumer<Topic> relay) {
+    public void relayTo(Relay relay) {
         this.relay = relay;
     }
 
@@ -76,6 +89,19 @@ public final class Signals {
             unkeyed[topic.ordinal()]++;
             if (topic.wakesOne) conditions[topic.ordinal()].signal();
             else conditions[topic.ordinal()].signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A fire for the keys of {@code bucket} (from another replica, or from here): wakes their waiters, without relaying it. */
+    public void receive(Topic topic, int bucket) {
+        if (topic.wakesOne || bucket < 0 || bucket >= KEY_BUCKETS) throw new IllegalArgumentException(topic + " has no key bucket " + bucket);
+        lock.lock();
+        try {
+            counters[topic.ordinal()]++;
+            keyed[topic.ordinal()][bucket]++;
+            conditions[topic.ordinal()].signalAll();
         } finally {
             lock.unlock();
         }
@@ -102,7 +128,7 @@ public final class Signals {
     }
 
     private long keyedCount(Topic topic, String key) {
-        return unkeyed[topic.ordinal()] + keyed.getOrDefault(topic, java.util.Map.of()).getOrDefault(key, 0L);
+        return unkeyed[topic.ordinal()] + keyed[topic.ordinal()][bucket(key)];
     }
 
     /** Waits until the topic fires after {@code mark} or the timeout passes; throws once the server is closing. */

@@ -94,6 +94,33 @@ class ReplicaSignalsIT {
         }
     }
 
+    @Test
+    void aFireForOneKeyWakesThatKeysWaitersOnTheOtherReplicaNotOtherKeys() throws Exception {
+        Path home = Files.createTempDirectory("tenantry-signals-");
+        Signals a = new Signals();
+        Signals b = new Signals();
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(home.resolve("pgdata"));
+             ReplicaSignals relayA = ReplicaSignals.start(pg.jdbcUrl(), pg.user(), pg.password(), a);
+             ReplicaSignals relayB = ReplicaSignals.start(pg.jdbcUrl(), pg.user(), pg.password(), b);
+             Connection raw = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement listen = raw.createStatement()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard(a, b, Signals.Topic.EVENTS));
+            listen.execute("LISTEN " + ReplicaSignals.CHANNEL);
+            long cellA = b.mark(Signals.Topic.CELLS, "a");
+            long cellB = b.mark(Signals.Topic.CELLS, "b");
+            a.fire(Signals.Topic.CELLS, "a");
+            b.await(Signals.Topic.CELLS, "a", cellA, Duration.ofSeconds(5));
+            assertThat(b.mark(Signals.Topic.CELLS, "a")).as("cell a's polls on the other replica were woken").isEqualTo(cellA + 1);
+            assertThat(b.mark(Signals.Topic.CELLS, "b")).as("cell b's were not").isEqualTo(cellB);
+            PGNotification[] received = raw.unwrap(PGConnection.class).getNotifications(1000);
+            assertThat(received).hasSize(1);
+            assertThat(received[0].getParameter()).as("the topic and the key's bucket").endsWith(":CELLS=" + Signals.bucket("a"));
+        } finally {
+            a.close();
+            b.close();
+            Directories.deleteTree(home);
+        }
+    }
+
     /** Whether a fire of {@code topic} on {@code from} wakes {@code to} within a short wait (false before both listen). */
     private static boolean heard(Signals from, Signals to, Signals.Topic topic) throws InterruptedException {
         long before = to.mark(topic);

@@ -71,18 +71,34 @@ class SignalsTest {
             }));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> signals.waiting(Signals.Topic.CELLS) == 3);
-        List<Signals.Topic> relayed = new java.util.concurrent.CopyOnWriteArrayList<>();
-        signals.relayTo(relayed::add);
+        List<String> relayed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        signals.relayTo((topic, bucket) -> relayed.add(topic + " " + bucket));
 
         signals.fire(Signals.Topic.CELLS, "a");
         await().atMost(Duration.ofSeconds(10)).until(() -> wokenCells.equals(List.of("a")) && woken.get() == 1);
-        assertThat(relayed).as("other replicas hear the topic").containsExactly(Signals.Topic.CELLS);
+        assertThat(relayed).as("other replicas hear the topic and the key's bucket").containsExactly("CELLS " + Signals.bucket("a"));
         await().atMost(Duration.ofSeconds(10)).until(() -> signals.waiting(Signals.Topic.CELLS) == 1);
         assertThat(wokenCells).as("cell b's poll went back to waiting").containsExactly("a");
 
-        signals.receive(Signals.Topic.CELLS);
+        assertThat(Signals.bucket("b")).isNotEqualTo(Signals.bucket("a"));
+        signals.receive(Signals.Topic.CELLS, Signals.bucket("b"));
         await().atMost(Duration.ofSeconds(10)).until(() -> wokenCells.size() == 2);
-        assertThat(wokenCells).as("a fire from another replica, for no one cell, wakes every cell's").containsExactly("a", "b");
+        assertThat(wokenCells).as("another replica's fire for cell b wakes b's poll").containsExactly("a", "b");
+        assertThat(relayed).as("a fire received is not relayed again").hasSize(1);
+
+        long markC = signals.mark(Signals.Topic.CELLS, "c");
+        waiters.add(Thread.ofPlatform().daemon().start(() -> {
+            try {
+                signals.await(Signals.Topic.CELLS, "c", markC, Duration.ofMinutes(1));
+                wokenCells.add("c");
+            } catch (InterruptedException e) {
+                // closed by the test's end
+            }
+        }));
+        await().atMost(Duration.ofSeconds(10)).until(() -> signals.waiting(Signals.Topic.CELLS) == 1);
+        signals.receive(Signals.Topic.CELLS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> wokenCells.size() == 3);
+        assertThat(wokenCells).as("a fire from another replica for no one cell wakes every cell's").containsExactly("a", "b", "c");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> signals.fire(Signals.Topic.RECONCILE, "a"))
                 .as("a topic whose fire wakes one worker names no key").isInstanceOf(IllegalArgumentException.class);
     }
