@@ -28,8 +28,12 @@ public final class LogRelay {
     static final int QUEUE = 256;
     private static final Duration DELIVERY_WAIT = Duration.ofSeconds(10);
     private static final Duration ROOM_POLL = Duration.ofMillis(100);
-    /** How often a waiting client or agent looks in the database without being woken (a wake-up from another replica may be lost). */
-    private static final Duration RECHECK = Duration.ofSeconds(1);
+    /**
+     * How often a waiting agent's poll, and a waiting client, look in the database without being woken: a wake-up from
+     * another replica is lost while it does not know yet that another listens (up to a second after it starts).
+     */
+    private static final Duration AGENT_RECHECK = Duration.ofSeconds(1);
+    private static final Duration CLIENT_RECHECK = Duration.ofSeconds(5);
     /** Older requests were left by a server replica that stopped while it served them: they no longer count, and go. */
     private static final Duration ABANDONED = FOLLOW_AT_MOST.plusMinutes(1);
 
@@ -56,13 +60,13 @@ public final class LogRelay {
                 if (chunk.isPresent()) return new Chunk(chunk.get().bytes(), chunk.get().last());
                 Duration left = Duration.between(Instant.now(), deadline);
                 if (left.isNegative() || left.isZero()) return null;
-                signals.await(Signals.Topic.LOG_CHUNKS, request.id(), mark, shorter(left));
+                signals.await(Signals.Topic.LOG_CHUNKS, request.id(), mark, shorter(left, CLIENT_RECHECK));
             }
         }
     }
 
-    private static Duration shorter(Duration left) {
-        return left.compareTo(RECHECK) < 0 ? left : RECHECK;
+    private static Duration shorter(Duration left, Duration recheck) {
+        return left.compareTo(recheck) < 0 ? left : recheck;
     }
 
     /** Bytes of the log; {@code end}: nothing follows. */
@@ -130,7 +134,7 @@ public final class LogRelay {
             List<LogRequest> taken = store.tx(tx -> tx.logRequests().take(cell));
             Duration left = Duration.between(Instant.now(), deadline);
             if (!taken.isEmpty() || left.isNegative() || left.isZero()) return taken;
-            signals.await(Signals.Topic.LOGS, cell, mark, shorter(left));
+            signals.await(Signals.Topic.LOGS, cell, mark, shorter(left, AGENT_RECHECK));
         }
     }
 
