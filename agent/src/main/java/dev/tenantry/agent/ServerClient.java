@@ -103,11 +103,11 @@ final class ServerClient {
 
     /** How often a chunk of log is sent again after a 503 (the server busy or stopping: nothing done), after its Retry-After. */
     static final int LOG_POST_RETRIES = 3;
-    private static final long RETRY_AFTER_CAP_SECONDS = 5;
+    private static final Duration RETRY_AFTER_CAP = Duration.ofSeconds(5);
 
     /**
      * Posts a chunk of a requested log; false when its reader is gone (stop sending). A 503 is tried again, after the
-     * answer's {@code Retry-After} (at most {@value #RETRY_AFTER_CAP_SECONDS} s), up to {@value #LOG_POST_RETRIES} times:
+     * answer's {@code Retry-After} (1 s without one, at most 5 s), up to {@value #LOG_POST_RETRIES} times:
      * the chunks now go through the server's database, which may be busy for a moment, and a follow should not end then.
      */
     boolean postLog(String requestId, byte[] chunk, boolean end) throws IOException, InterruptedException {
@@ -115,22 +115,13 @@ final class ServerClient {
                 .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(chunk)).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         for (int retry = 0; response.statusCode() == 503 && retry < LOG_POST_RETRIES; retry++) {
-            Thread.sleep(Duration.ofSeconds(retryAfterSeconds(response)));
+            Duration asked = dev.tenantry.api.RetryAfter.of(response.headers().firstValue("Retry-After")).orElse(Duration.ofSeconds(1));
+            Thread.sleep(asked.compareTo(RETRY_AFTER_CAP) > 0 ? RETRY_AFTER_CAP : asked);
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         }
         if (response.statusCode() == 410) return false;
         if (response.statusCode() != 204) throw new IOException("log " + requestId + ": HTTP " + response.statusCode() + " " + response.body());
         return true;
-    }
-
-    /** The answer's {@code Retry-After} in seconds (1 when absent or not a number), at most {@value #RETRY_AFTER_CAP_SECONDS}. */
-    private static long retryAfterSeconds(HttpResponse<?> response) {
-        try {
-            long seconds = Long.parseLong(response.headers().firstValue("Retry-After").orElse("1").strip());
-            return Math.max(0, Math.min(seconds, RETRY_AFTER_CAP_SECONDS));
-        } catch (NumberFormatException dateOrGarbage) {
-            return 1;
-        }
     }
 
     /** Sends a usage report; true once the server has it (recorded now, or before: it counts each once). */

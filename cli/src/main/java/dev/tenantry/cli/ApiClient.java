@@ -146,6 +146,8 @@ public final class ApiClient {
     }
 
     private static final int RETRIES = 5;
+    /** The longest wait a {@code Retry-After} may ask of the CLI: one that asks for more is not waited for. */
+    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(99);
 
     /** A refusal that says when to come back. */
     private static final class RetryLater extends RuntimeException {
@@ -180,10 +182,11 @@ public final class ApiClient {
             JsonNode json = parse(response.body());
             String detail = json != null && json.hasNonNull("detail") ? json.get("detail").asText() : response.body();
             ApiException failure = new ApiException(response.statusCode(), json, "HTTP " + response.statusCode() + ": " + detail);
-            java.util.Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+            java.util.Optional<Duration> retryAfter = dev.tenantry.api.RetryAfter.of(response.headers().firstValue("Retry-After"))
+                    .filter(wait -> wait.compareTo(MAX_RETRY_AFTER) <= 0);
             boolean again = response.statusCode() == 429 || (response.statusCode() == 503 && method.equals("GET"));
-            if (again && retryAfter.isPresent() && retryAfter.get().matches("[0-9]{1,2}")) {
-                throw new RetryLater(failure, Duration.ofSeconds(Math.max(1, Integer.parseInt(retryAfter.get()))));
+            if (again && retryAfter.isPresent()) {
+                throw new RetryLater(failure, retryAfter.get().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : retryAfter.get());
             }
             throw failure;
         }

@@ -34,7 +34,7 @@ public final class LogRelay {
      */
     private static final Duration AGENT_RECHECK = Duration.ofSeconds(1);
     private static final Duration CLIENT_RECHECK = Duration.ofSeconds(5);
-    /** Older requests were left by a server replica that stopped while it served them: they no longer count, and go. */
+    /** Older requests were left by a server replica that stopped while it served them: removed before the open ones are counted. */
     private static final Duration ABANDONED = FOLLOW_AT_MOST.plusMinutes(1);
 
     /** One client's request, read on the server replica the client reached. */
@@ -106,7 +106,7 @@ public final class LogRelay {
         Session session = new Session(instance.cell(), new LogRequest(Ids.newId("log", 16), instance.uid(), chosen, lines, follow, since));
         boolean room = store.tx(tx -> {
             tx.logRequests().deleteOlderThan(ABANDONED);
-            if (tx.logRequests().openFor(instance.cell(), ABANDONED) >= MAX_OPEN_PER_CELL) return false;
+            if (tx.logRequests().openFor(instance.cell()) >= MAX_OPEN_PER_CELL) return false;
             tx.logRequests().insert(instance.cell(), session.request);
             return true;
         });

@@ -95,7 +95,7 @@ public final class Signals {
     }
 
     /** A fire for the keys of {@code bucket} (from another replica, or from here): wakes their waiters, without relaying it. */
-    public void receive(Topic topic, int bucket) {
+    void receive(Topic topic, int bucket) {
         if (topic.wakesOne || bucket < 0 || bucket >= KEY_BUCKETS) throw new IllegalArgumentException(topic + " has no key bucket " + bucket);
         lock.lock();
         try {

@@ -28,10 +28,9 @@ public final class LogRequestRepository {
                 .bind("id", request.id()).bind("cell", cell).bind("request", JsonColumns.write(request)).execute();
     }
 
-    /** How many requests for the cell are open (younger than {@code atMost}: older ones were left by a server that stopped). */
-    public int openFor(String cell, Duration atMost) {
-        return h.createQuery("select count(*) from log_requests where cell = :cell and created_at > now() - cast(:age as interval)")
-                .bind("cell", cell).bind("age", atMost.toSeconds() + " seconds").mapTo(Integer.class).one();
+    /** How many requests for the cell are open. */
+    public int openFor(String cell) {
+        return h.createQuery("select count(*) from log_requests where cell = :cell").bind("cell", cell).mapTo(Integer.class).one();
     }
 
     /** Removes the requests older than {@code atMost}, with their chunks; how many. */
