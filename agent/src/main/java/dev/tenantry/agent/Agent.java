@@ -138,7 +138,7 @@ public final class Agent implements AutoCloseable {
         pollThread = Thread.ofPlatform().name("agent-poll").daemon().start(() -> pollLoop(registered));
         wakeThread = Thread.ofPlatform().name("agent-wake").daemon().start(this::wakeRequestLoop);
         reportThread = Thread.ofPlatform().name("agent-report").daemon().start(this::reportLoop);
-        logShipper = new LogShipper(server, config.workDir().resolve("instances")).start();
+        logShipper = new LogShipper(server, config.workDir().resolve("instances"), config.timing().heartbeat()).start();
         usage.start();
         if (certificates != null) certificates.start();
         return this;

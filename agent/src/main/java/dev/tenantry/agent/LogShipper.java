@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers clients' requests for replicas' logs (taken with a long poll, since the agent connects outbound only): the
  * last lines of the replica's log, then, when followed, what it writes, every half second, across rotations, until the
- * reader goes away or an hour has passed.
+ * reader goes away or an hour has passed. A followed log that stays quiet gets an empty chunk every {@code keepAlive}:
+ * the server ends a followed log it hears nothing of (this agent died), and the agent learns that the reader left.
  */
 final class LogShipper {
     private static final Logger log = LoggerFactory.getLogger(LogShipper.class);
@@ -28,12 +29,14 @@ final class LogShipper {
 
     private final ServerClient server;
     private final Path instancesDir;
+    private final Duration keepAlive;
     private volatile boolean running = true;
     private Thread thread;
 
-    LogShipper(ServerClient server, Path instancesDir) {
+    LogShipper(ServerClient server, Path instancesDir, Duration keepAlive) {
         this.server = server;
         this.instancesDir = instancesDir;
+        this.keepAlive = keepAlive;
     }
 
     LogShipper start() {
@@ -70,14 +73,17 @@ final class LogShipper {
             byte[] last = request.since() == null ? lastLines(file, request.tail()) : linesSince(file, request.since(), request.tail(), position);
             if (!server.postLog(request.id(), last, !request.follow()) || !request.follow()) return;
             Instant until = Instant.now().plus(FOLLOW_AT_MOST);
+            Instant posted = Instant.now();
             while (running && Instant.now().isBefore(until)) {
                 Thread.sleep(FOLLOW_EVERY);
                 long size = Files.exists(file) ? Files.size(file) : 0;
                 if (size < position) position = 0; // rotated: emptied in place
-                if (size == position) continue;
-                byte[] more = read(file, position, (int) Math.min(CHUNK, size - position));
+                boolean quiet = size == position;
+                if (quiet && Instant.now().isBefore(posted.plus(keepAlive))) continue;
+                byte[] more = quiet ? new byte[0] : read(file, position, (int) Math.min(CHUNK, size - position));
                 position += more.length;
                 if (!server.postLog(request.id(), more, false)) return;
+                posted = Instant.now();
             }
             server.postLog(request.id(), new byte[0], true);
         } catch (InterruptedException e) {

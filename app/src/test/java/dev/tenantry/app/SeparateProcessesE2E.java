@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code tenantry server} and {@code tenantry agent} as separate OS processes: the agent joins its cell with a one-time
  * join token and from then on calls the server over mutual TLS (outbound only), runs the instance, and serves it
- * through its own gateway; a restarted agent uses the certificate it kept, without a token.
+ * through its own gateway; a restarted agent uses the certificate it kept, without a token. A followed log stays open
+ * while it is quiet and its agent lives, and ends once its agent died.
  */
 class SeparateProcessesE2E extends SplitProcesses {
     private Process agent;
@@ -25,7 +26,8 @@ class SeparateProcessesE2E extends SplitProcesses {
     void anAgentInItsOwnProcessRunsInstancesForTheServer() throws Exception {
         home = Files.createTempDirectory("tenantry-e2e-split-");
         // any free port, chosen by the server (one chosen here could go to embedded PostgreSQL first)
-        startServer(home.resolve("server.log"), 0, "--api-tls-port", "0");
+        // a cell counts as online for 4 s after its agent's last word (heartbeat: 1 s), and so long a followed log waits for it
+        startServer(home.resolve("server.log"), 0, "--api-tls-port", "0", "--cell-online-seconds", "4");
         Path ca = home.resolve("ca.pem");
         Files.writeString(ca, HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/v1/ca")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body());
@@ -38,7 +40,7 @@ class SeparateProcessesE2E extends SplitProcesses {
         assertThat(refused.statusCode()).as("agent tokens are off unless the server is told otherwise").isEqualTo(401);
         Path agentLog = home.resolve("agent.log");
         agent = launch(agentLog, "agent", "--server", server, "--server-ca", ca.toString(), "--join-token", joinToken, "--cell", "edge",
-                "--region", "eu-west", "--work-dir", home.resolve("edge").toString(), "--gateway-port", "0");
+                "--region", "eu-west", "--work-dir", home.resolve("edge").toString(), "--gateway-port", "0", "--heartbeat-seconds", "1");
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             if (!agent.isAlive()) throw new AssertionError("agent exited: " + Files.readString(agentLog));
             JsonNode cells = call("GET", "/v1/cells", null).path("items");
@@ -56,10 +58,19 @@ class SeparateProcessesE2E extends SplitProcesses {
         String uid = call("GET", "/v1/tenants/initech/instances/app", null).path("uid").asText();
         assertThat(Files.readString(home.resolve("edge").resolve("instances").resolve(uid).resolve("logs/web-0.log"))).contains("serving tenant initech");
 
+        FollowedLog followed = FollowedLog.open(HTTP, java.net.URI.create(api + "/v1/tenants/initech/instances/app/logs?tail=50&follow=true"), admin);
+        await().atMost(Duration.ofSeconds(20)).until(() -> followed.text().contains("serving tenant initech"));
+        Thread.sleep(Duration.ofSeconds(8));
+        assertThat(followed.endedAt()).as("a quiet followed log outlives the cell's online window while its agent lives: " + followed.text()).isNull();
+
         // the agent dies; its workload keeps running, and the next agent adopts it without a restart
         long pid = call("GET", "/v1/tenants/initech/instances/app", null).path("status").path("replicas").get(0).path("pid").asLong();
         agent.destroyForcibly();
+        java.time.Instant killed = java.time.Instant.now();
         assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> followed.endedAt() != null);
+        assertThat(Duration.between(killed, followed.endedAt())).as("the followed log ends once its agent is quiet for 4 s (looked at every 5 s)")
+                .isLessThan(Duration.ofSeconds(15));
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the workload outlives its agent").isTrue();
         agent = launch(home.resolve("agent2.log"), "agent", "--server", server, "--server-ca", ca.toString(), "--cell", "edge",
                 "--region", "eu-west", "--work-dir", home.resolve("edge").toString(), "--gateway-port", "0");
@@ -74,5 +85,37 @@ class SeparateProcessesE2E extends SplitProcesses {
         assertThat(replica.path("pid").asLong()).as("adopted, not restarted").isEqualTo(pid);
         assertThat(replica.path("restarts").asInt()).isZero();
         assertThat(Files.readString(home.resolve("agent2.log"))).contains("Adopted replica web-0").contains("Using the agent certificate of cell edge");
+    }
+
+    /** A followed log read in the background: what came so far, and when it ended (null: still open). */
+    private static final class FollowedLog {
+        private final StringBuffer text = new StringBuffer();
+        private volatile java.time.Instant endedAt;
+
+        static FollowedLog open(java.net.http.HttpClient http, java.net.URI uri, String token) throws Exception {
+            HttpResponse<java.io.InputStream> response = http.send(java.net.http.HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            FollowedLog followed = new FollowedLog();
+            Thread.ofVirtual().start(() -> {
+                try (var in = response.body()) {
+                    byte[] buffer = new byte[8192];
+                    for (int n; (n = in.read(buffer)) >= 0; ) followed.text.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                } catch (java.io.IOException e) {
+                    followed.text.append("\n(read failed: ").append(e).append(')');
+                } finally {
+                    followed.endedAt = java.time.Instant.now();
+                }
+            });
+            return followed;
+        }
+
+        String text() {
+            return text.toString();
+        }
+
+        java.time.Instant endedAt() {
+            return endedAt;
+        }
     }
 }

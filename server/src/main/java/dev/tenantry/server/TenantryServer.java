@@ -127,7 +127,7 @@ public final class TenantryServer implements AutoCloseable {
                 new CellService(store, signals), tokens, audit, new EventService(store, signals),
                 new RolloutService(store, signals, clock), new Health(store), secrets, certificates, agents,
                 new CustomDomainService(store, box, signals, realTime), databaseService,
-                new BackupService(store, instances, signals, clock), new LogRelay(store, instances, signals), new dev.tenantry.server.domain.AlertService(store, signals, clock),
+                new BackupService(store, instances, signals, clock), new LogRelay(store, instances, signals, tuning.cellOnlineWindow()), new dev.tenantry.server.domain.AlertService(store, signals, clock),
                 new dev.tenantry.server.domain.WebhookService(store, box, webhookSender, signals, clock),
                 new dev.tenantry.server.domain.UsageService(store, databaseService, clock),
                 new dev.tenantry.server.domain.IdempotentRequests(store, box, clock));

@@ -41,6 +41,7 @@ public final class LogRelay {
     public final class Session {
         private final String cell;
         private final LogRequest request;
+        private volatile Instant heard = Instant.now();
 
         Session(String cell, LogRequest request) {
             this.cell = cell;
@@ -51,12 +52,22 @@ public final class LogRelay {
             return cell;
         }
 
-        /** The next chunk within {@code wait}; null when none came. */
+        /**
+         * Whether the agent has sent nothing for this request, not even the empty chunk it sends a quiet followed log
+         * every heartbeat, for longer than a cell counts as online: it stopped (died, or lost its server) and nothing
+         * more will come.
+         */
+        public boolean agentWentQuiet() {
+            return Instant.now().isAfter(heard.plus(agentSilence));
+        }
+
+        /** The next chunk within {@code wait}; null when none came. An empty chunk that is not the end only says the agent still sends. */
         public Chunk next(Duration wait) throws InterruptedException {
             Instant deadline = Instant.now().plus(wait);
             while (true) {
                 long mark = signals.mark(Signals.Topic.LOG_CHUNKS, request.id());
                 var chunk = store.tx(tx -> tx.logRequests().takeNextChunk(request.id()));
+                if (chunk.isPresent()) heard = Instant.now();
                 if (chunk.isPresent()) return new Chunk(chunk.get().bytes(), chunk.get().last());
                 Duration left = Duration.between(Instant.now(), deadline);
                 if (left.isNegative() || left.isZero()) return null;
@@ -75,11 +86,14 @@ public final class LogRelay {
     private final Store store;
     private final InstanceService instances;
     private final Signals signals;
+    private final Duration agentSilence;
 
-    public LogRelay(Store store, InstanceService instances, Signals signals) {
+    /** {@code agentSilence}: a followed log whose agent sent nothing for this long ends (the cell's online window). */
+    public LogRelay(Store store, InstanceService instances, Signals signals, Duration agentSilence) {
         this.store = store;
         this.instances = instances;
         this.signals = signals;
+        this.agentSilence = agentSilence;
     }
 
     /**

@@ -58,19 +58,22 @@ final class LogRoutes {
         });
     }
 
-    /** Writes the chunks as they come, until the last one, the client going away, or the follow time running out. */
+    /**
+     * Writes the chunks as they come, until the last one, the client going away, the follow time running out, or the
+     * agent going quiet (it stopped: a followed log it still serves gets a chunk, empty if need be, every heartbeat).
+     */
     private static void stream(OutputStream out, jakarta.servlet.http.HttpServletResponse response, LogRelay.Session session, LogRelay.Chunk first)
             throws IOException, InterruptedException {
         Instant until = Instant.now().plus(LogRelay.FOLLOW_AT_MOST);
         LogRelay.Chunk chunk = first;
         while (true) {
-            if (chunk != null) {
+            if (chunk != null && chunk.bytes().length > 0) {
                 out.write(chunk.bytes());
                 out.flush();
                 response.flushBuffer();
-                if (chunk.end()) return;
             }
-            if (Instant.now().isAfter(until)) return;
+            if (chunk != null && chunk.end()) return;
+            if (Instant.now().isAfter(until) || session.agentWentQuiet()) return;
             chunk = session.next(Duration.ofSeconds(5));
         }
     }
