@@ -71,7 +71,7 @@ final class LogShipper {
             }
             long position = Files.exists(file) ? Files.size(file) : 0;
             byte[] last = request.since() == null ? lastLines(file, request.tail()) : linesSince(file, request.since(), request.tail(), position);
-            if (!server.postLog(request.id(), last, !request.follow()) || !request.follow()) return;
+            if (!post(request.id(), last, !request.follow()) || !request.follow()) return;
             Instant until = Instant.now().plus(FOLLOW_AT_MOST);
             Instant posted = Instant.now();
             while (running && Instant.now().isBefore(until)) {
@@ -90,6 +90,19 @@ final class LogShipper {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             log.info("Stopped sending log {} of {}: {}", request.replica(), request.instanceUid(), e.toString());
+        }
+    }
+
+    /**
+     * Posts the bytes in pieces of at most {@value #CHUNK} (a long tail is megabytes; the server takes at most 1 MiB in a
+     * post), the last one with {@code end}; false once the reader is gone.
+     */
+    private boolean post(String id, byte[] bytes, boolean end) throws IOException, InterruptedException {
+        for (int from = 0; ; from += CHUNK) {
+            int to = Math.min(bytes.length, from + CHUNK);
+            boolean lastPiece = to == bytes.length;
+            if (!server.postLog(id, java.util.Arrays.copyOfRange(bytes, from, to), end && lastPiece)) return false;
+            if (lastPiece) return true;
         }
     }
 

@@ -78,6 +78,37 @@ class InstanceLogsIT {
     }
 
     @Test
+    void aLongTailOfMegabytesComesWhole() throws Exception {
+        // 10,000 lines of 201 bytes at start (2 MB, more than the server takes in one post from the agent), then quiet
+        plane.createService("verbose", """
+                components:
+                  - name: talk
+                    command: ["/bin/sh", "-c", "i=0; while [ $i -lt 10000 ]; do i=$((i+1)); printf 'line %05d %0190d\\\\n' $i 0; done; exec sleep 100000"]
+                """);
+        assertThat(plane.post("/v1/tenants/globex/instances", Map.of("name", "v", "service", "verbose", "plan", "basic")).status()).isEqualTo(202);
+        plane.awaitPhase("globex", "v", "RUNNING");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                plane.get("/v1/tenants/globex/instances/v/logs?tail=1").body().startsWith("line 10000 "));
+        for (String query : new String[] {"tail=10000", "since=1h", "tail=10000&follow=true"}) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(plane.dev.apiUrl() + "/v1/tenants/globex/instances/v/logs?" + query))
+                    .header("Authorization", "Bearer " + plane.admin).timeout(Duration.ofSeconds(30)).build();
+            HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).as(query).isEqualTo(200);
+            List<String> lines = new ArrayList<>();
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                while (lines.size() < 10_000) {
+                    String line = reader.readLine();
+                    assertThat(line).as(query + ": the stream goes on after " + lines.size() + " lines").isNotNull();
+                    lines.add(line);
+                }
+            }
+            assertThat(lines.getFirst()).as(query).startsWith("line 00001 ");
+            assertThat(lines.getLast()).as(query).startsWith("line 10000 ");
+            for (int i = 0; i < lines.size(); i++) assertThat(lines.get(i)).as(query).hasSize(201).startsWith(String.format("line %05d ", i + 1));
+        }
+    }
+
+    @Test
     void aFollowedLogShowsLinesAsTheyAreWritten() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(plane.dev.apiUrl() + "/v1/tenants/acme/instances/t/logs?tail=1&follow=true"))
                 .header("Authorization", "Bearer " + plane.admin).timeout(Duration.ofSeconds(20)).build();

@@ -24,8 +24,11 @@ public final class LogRelay {
     public static final Duration FOLLOW_AT_MOST = Duration.ofHours(1);
     /** Log requests a cell serves at once (each holds a thread here and a tail on the cell, a followed one up to an hour). */
     static final int MAX_OPEN_PER_CELL = 100;
-    /** Chunks waiting for a client that reads slowly; an agent's post waits for room up to {@link #DELIVERY_WAIT}. */
-    static final int QUEUE = 256;
+    /**
+     * What may wait for clients that read slowly: 256 chunks and 8 MiB per request, 64 MiB for all of a cell's requests
+     * (a cell serves up to {@value #MAX_OPEN_PER_CELL}); an agent's post waits for room up to {@link #DELIVERY_WAIT}.
+     */
+    static final LogRequestRepository.Room ROOM = new LogRequestRepository.Room(256, 8L << 20, 64L << 20);
     private static final Duration DELIVERY_WAIT = Duration.ofSeconds(10);
     private static final Duration ROOM_POLL = Duration.ofMillis(100);
     /**
@@ -153,13 +156,13 @@ public final class LogRelay {
     }
 
     /**
-     * A chunk the agent posts, once fewer than {@value #QUEUE} wait for the client (up to {@link #DELIVERY_WAIT}); false
-     * when its client is gone (or reads no more, or the request is not of that cell).
+     * A chunk the agent posts, once there is {@link #ROOM} for it (waiting up to {@link #DELIVERY_WAIT}); false when its
+     * client is gone (or reads no more, or the request is not of that cell).
      */
     public boolean deliver(String cell, String id, byte[] bytes, boolean end) throws InterruptedException {
         Instant deadline = Instant.now().plus(DELIVERY_WAIT);
         while (true) {
-            LogRequestRepository.Added added = store.tx(tx -> tx.logRequests().addChunk(cell, id, bytes, end, QUEUE));
+            LogRequestRepository.Added added = store.tx(tx -> tx.logRequests().addChunk(cell, id, bytes, end, ROOM));
             if (added == LogRequestRepository.Added.ADDED) {
                 signals.fire(Signals.Topic.LOG_CHUNKS, id);
                 return true;

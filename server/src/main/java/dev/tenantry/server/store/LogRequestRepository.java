@@ -47,13 +47,25 @@ public final class LogRequestRepository {
     }
 
     /**
-     * Adds a chunk for the request if it is open, of {@code cell}, and fewer than {@code room} chunks wait for its client;
-     * {@code GONE}: there is no such request (its client went away).
+     * How much may wait for clients: chunks and bytes per request (a client that reads slowly), and bytes per cell (all
+     * its requests'), so that relayed logs cannot fill the database.
      */
-    public Added addChunk(String cell, String id, byte[] bytes, boolean last, int room) {
+    public record Room(int chunks, long requestBytes, long cellBytes) {}
+
+    /**
+     * Adds a chunk for the request if it is open, of {@code cell}, and there is {@code room} for it; {@code GONE}: there
+     * is no such request (its client went away).
+     */
+    public Added addChunk(String cell, String id, byte[] bytes, boolean last, Room room) {
+        // octet_length of a bytea reads the size from its header, without fetching stored values
         int added = h.createUpdate("insert into log_chunks (request_id, bytes, last) select id, :bytes, :last from log_requests"
-                        + " where id = :id and cell = :cell and (select count(*) from log_chunks where request_id = :id) < :room")
-                .bind("id", id).bind("cell", cell).bind("bytes", bytes).bind("last", last).bind("room", room).execute();
+                        + " where id = :id and cell = :cell"
+                        + " and (select count(*) from log_chunks where request_id = :id) < :chunks"
+                        + " and (select coalesce(sum(octet_length(bytes)), 0) from log_chunks where request_id = :id) + :size <= :requestBytes"
+                        + " and (select coalesce(sum(octet_length(c.bytes)), 0) from log_chunks c join log_requests r on r.id = c.request_id"
+                        + " where r.cell = :cell) + :size <= :cellBytes")
+                .bind("id", id).bind("cell", cell).bind("bytes", bytes).bind("last", last).bind("size", (long) bytes.length)
+                .bind("chunks", room.chunks()).bind("requestBytes", room.requestBytes()).bind("cellBytes", room.cellBytes()).execute();
         if (added > 0) return Added.ADDED;
         boolean open = h.createQuery("select exists (select 1 from log_requests where id = :id and cell = :cell)")
                 .bind("id", id).bind("cell", cell).mapTo(Boolean.class).one();
