@@ -141,27 +141,35 @@ class DatabaseBackupsIT {
     // --- helpers
 
     @Test
-    void tenantDatabasesOfTheirOwnAreMeasuredIntoStorageUsage() {
+    void tenantDatabasesAreMeasuredIntoStorageUsage() {
         plane.createTenant("initech");
         create("initech", "u-schema", "schema");
         create("initech", "u-database", "database");
+        create("initech", "u-shared-many", "shared");
+        create("initech", "u-shared-one", "shared");
         addNote("initech", "u-schema", "measured");
+        // in the shared pool: forty notes of 1,500 bytes against one short note
+        for (int i = 0; i < 40; i++) addNote("initech", "u-shared-many", "n".repeat(1500));
+        addNote("initech", "u-shared-one", "one");
         var usage = plane.dev.server().services().usage();
-        assertThat(usage.measureDatabases()).as("the databases of their own").isGreaterThanOrEqualTo(2);
+        assertThat(usage.measureDatabases()).as("the databases of their own and the shared pool's tenants").isGreaterThanOrEqualTo(4);
         clock.moveForward(Duration.ofHours(1));
         usage.measureDatabases();
         java.time.Instant now = clock.instant();
         JsonNode rows = plane.get("/v1/usage?tenant=initech&groupBy=instance&from=" + now.minus(Duration.ofDays(1)) + "&to=" + now.plus(Duration.ofDays(1)))
                 .json().path("items");
-        double schema = 0;
-        double database = 0;
-        for (JsonNode r : rows) {
-            if (r.path("keys").path("instance").asText().equals("u-schema")) schema = r.path("storageGbHours").asDouble();
-            if (r.path("keys").path("instance").asText().equals("u-database")) database = r.path("storageGbHours").asDouble();
-        }
+        Map<String, Double> gbHours = new java.util.HashMap<>();
+        for (JsonNode r : rows) gbHours.put(r.path("keys").path("instance").asText(), r.path("storageGbHours").asDouble());
+        double schema = gbHours.getOrDefault("u-schema", 0.0);
+        double database = gbHours.getOrDefault("u-database", 0.0);
         // an hour at the database's size: a new PostgreSQL database takes several MB, a schema with one table far less
         assertThat(database).as("GB-hours of a database of its own, " + rows).isBetween(0.002, 0.05);
         assertThat(schema).as("GB-hours of a schema of its own").isGreaterThan(0).isLessThan(database);
+        // a shared pool's tenant: its share of the pool's table, at least the 60,000 bytes of its rows for an hour
+        double many = gbHours.getOrDefault("u-shared-many", 0.0);
+        double one = gbHours.getOrDefault("u-shared-one", 0.0);
+        assertThat(many).as("GB-hours of forty notes in the shared pool, " + rows).isBetween(0.9 * 40 * 1500 / 1e9, 0.002);
+        assertThat(one).as("GB-hours of one short note in the shared pool").isGreaterThan(0).isLessThan(many / 20);
     }
 
     private static void create(String tenant, String name, String plan) {

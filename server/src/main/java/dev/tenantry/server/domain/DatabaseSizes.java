@@ -6,6 +6,7 @@ import dev.tenantry.server.store.Store;
 import dev.tenantry.server.store.TenantDatabaseRepository.Measurable;
 import dev.tenantry.server.store.UsageRepository.DatabaseSize;
 import dev.tenantry.server.tenantdb.ServerAccess;
+import dev.tenantry.server.tenantdb.SharedPoolShares;
 import dev.tenantry.server.tenantdb.TenantDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Measures each tenant database of its own (isolation {@code schema}, {@code database}, {@code dedicated}) and adds its
- * storage to the instance's usage: GB-seconds between two measurements (their mean size), counted on the instance's
- * cell, in the transaction that notes the new measurement, so that none is counted twice. A shared pool's rows are not
- * measured per tenant.
+ * Measures each tenant database (of its own: isolation {@code schema}, {@code database}, {@code dedicated}; in a shared
+ * pool, the tenant's share of the pool's tables, {@link SharedPoolShares}) and adds its storage to the instance's usage:
+ * GB-seconds between two measurements (their mean size), counted on the instance's cell, in the transaction that notes
+ * the new measurement, so that none is counted twice.
  */
 final class DatabaseSizes {
     private static final Logger log = LoggerFactory.getLogger(DatabaseSizes.class);
@@ -40,6 +41,8 @@ final class DatabaseSizes {
     int measure() {
         List<Measurable> all = store.tx(tx -> tx.tenantDatabases().measurable());
         java.util.Map<String, ServerAccess> servers = new java.util.HashMap<>();
+        // each shared pool is measured once for all of its tenants
+        java.util.Map<String, java.util.Optional<java.util.Map<String, Long>>> pools = new java.util.HashMap<>();
         int measured = 0;
         for (Measurable m : all) {
             TenantDatabase.Location l = m.database().location();
@@ -47,7 +50,14 @@ final class DatabaseSizes {
             long bytes;
             try {
                 ServerAccess access = servers.computeIfAbsent(l.server(), name -> store.tx(tx -> databases.access(tx, name)));
-                bytes = sizeOf(access, l);
+                if (l.isolation() == DatabaseIsolation.shared) {
+                    // a pool that cannot be measured now is tried once, not once for each of its tenants
+                    var shares = pools.computeIfAbsent(l.server() + "/" + l.database(), pool -> poolShares(access, l.database()));
+                    if (shares.isEmpty()) continue;
+                    bytes = shares.get().getOrDefault(l.role(), 0L);
+                } else {
+                    bytes = sizeOf(access, l);
+                }
             } catch (SQLException | RuntimeException e) {
                 log.debug("Cannot measure the database of {} on {} now: {}", uid, l.server(), e.toString());
                 continue;
@@ -65,6 +75,16 @@ final class DatabaseSizes {
             measured++;
         }
         return measured;
+    }
+
+    /** Bytes by tenant role in a shared pool; empty when it cannot be measured now. */
+    private static java.util.Optional<java.util.Map<String, Long>> poolShares(ServerAccess access, String database) {
+        try (Connection c = access.connect(database)) {
+            return java.util.Optional.of(SharedPoolShares.of(c, SharedPoolShares.DEFAULT_SAMPLE_ABOVE));
+        } catch (SQLException | RuntimeException e) {
+            log.debug("Cannot measure the shared pool {} on {} now: {}", database, access, e.toString());
+            return java.util.Optional.empty();
+        }
     }
 
     static long sizeOf(ServerAccess access, TenantDatabase.Location l) throws SQLException {

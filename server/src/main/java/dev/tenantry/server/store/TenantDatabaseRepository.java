@@ -42,7 +42,7 @@ public final class TenantDatabaseRepository {
 
     public List<Measurable> measurable() {
         return h.createQuery("select d.*, i.cell as instance_cell from instance_databases d join instances i on i.uid = d.instance_uid"
-                        + " where i.phase not in ('DELETED', 'PURGING', 'PURGED') and d.state <> 'dropped' and d.isolation <> 'shared' and i.cell is not null")
+                        + " where i.phase not in ('DELETED', 'PURGING', 'PURGED') and d.state <> 'dropped' and i.cell is not null")
                 .map((rs, c) -> new Measurable(row(rs), rs.getString("instance_cell"))).list();
     }
 
