@@ -58,19 +58,23 @@ class SeparateProcessesE2E extends SplitProcesses {
         String uid = call("GET", "/v1/tenants/initech/instances/app", null).path("uid").asText();
         assertThat(Files.readString(home.resolve("edge").resolve("instances").resolve(uid).resolve("logs/web-0.log"))).contains("serving tenant initech");
 
-        FollowedLog followed = FollowedLog.open(HTTP, java.net.URI.create(api + "/v1/tenants/initech/instances/app/logs?tail=50&follow=true"), admin);
-        await().atMost(Duration.ofSeconds(20)).until(() -> followed.text().contains("serving tenant initech"));
+        // followed as a person does, with the CLI
+        Path followedLog = home.resolve("followed.log");
+        Process followed = launch(followedLog, "instances", "logs", "initech", "app", "--tail", "50", "-f");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(followedLog).contains("serving tenant initech"));
         Thread.sleep(Duration.ofSeconds(8));
-        assertThat(followed.endedAt()).as("a quiet followed log outlives the cell's online window while its agent lives: " + followed.text()).isNull();
+        assertThat(followed.isAlive()).as("a quiet followed log outlives the cell's online window while its agent lives: " + Files.readString(followedLog))
+                .isTrue();
 
         // the agent dies; its workload keeps running, and the next agent adopts it without a restart
         long pid = call("GET", "/v1/tenants/initech/instances/app", null).path("status").path("replicas").get(0).path("pid").asLong();
         agent.destroyForcibly();
         java.time.Instant killed = java.time.Instant.now();
         assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        await().atMost(Duration.ofSeconds(20)).until(() -> followed.endedAt() != null);
-        assertThat(Duration.between(killed, followed.endedAt())).as("the followed log ends once its agent is quiet for 4 s (looked at every 5 s)")
-                .isLessThan(Duration.ofSeconds(15));
+        assertThat(followed.waitFor(20, TimeUnit.SECONDS)).as("the followed log ends once its agent is quiet for 4 s (looked at every 5 s)").isTrue();
+        assertThat(Duration.between(killed, java.time.Instant.now())).isLessThan(Duration.ofSeconds(15));
+        assertThat(followed.exitValue()).isZero();
+        assertThat(Files.readString(followedLog)).as("the CLI says why it stopped").contains("the followed log ended").contains("run the command again");
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the workload outlives its agent").isTrue();
         agent = launch(home.resolve("agent2.log"), "agent", "--server", server, "--server-ca", ca.toString(), "--cell", "edge",
                 "--region", "eu-west", "--work-dir", home.resolve("edge").toString(), "--gateway-port", "0");
@@ -85,37 +89,5 @@ class SeparateProcessesE2E extends SplitProcesses {
         assertThat(replica.path("pid").asLong()).as("adopted, not restarted").isEqualTo(pid);
         assertThat(replica.path("restarts").asInt()).isZero();
         assertThat(Files.readString(home.resolve("agent2.log"))).contains("Adopted replica web-0").contains("Using the agent certificate of cell edge");
-    }
-
-    /** A followed log read in the background: what came so far, and when it ended (null: still open). */
-    private static final class FollowedLog {
-        private final StringBuffer text = new StringBuffer();
-        private volatile java.time.Instant endedAt;
-
-        static FollowedLog open(java.net.http.HttpClient http, java.net.URI uri, String token) throws Exception {
-            HttpResponse<java.io.InputStream> response = http.send(java.net.http.HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            assertThat(response.statusCode()).isEqualTo(200);
-            FollowedLog followed = new FollowedLog();
-            Thread.ofVirtual().start(() -> {
-                try (var in = response.body()) {
-                    byte[] buffer = new byte[8192];
-                    for (int n; (n = in.read(buffer)) >= 0; ) followed.text.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
-                } catch (java.io.IOException e) {
-                    followed.text.append("\n(read failed: ").append(e).append(')');
-                } finally {
-                    followed.endedAt = java.time.Instant.now();
-                }
-            });
-            return followed;
-        }
-
-        String text() {
-            return text.toString();
-        }
-
-        java.time.Instant endedAt() {
-            return endedAt;
-        }
     }
 }

@@ -79,6 +79,10 @@ public final class InstancesCommand {
                 + (replica == null ? "" : "&replica=" + ApiClient.enc(replica));
         try {
             o.client().stream(path, System.out);
+            if (follow) {
+                System.err.println("(the followed log ended: the server ends one after an hour, or once the cell's agent has sent nothing"
+                        + " for as long as a cell counts as online; run the command again to go on)");
+            }
             return 0;
         } catch (ApiClient.ApiException e) {
             System.err.println("error: " + e.getMessage());
