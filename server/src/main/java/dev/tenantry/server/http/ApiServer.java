@@ -55,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.beforeMatched(this::authenticate);
             config.routes.beforeMatched(ctx -> negotiation.check(ctx, routePath(ctx)));
             config.routes.beforeMatched(ctx -> idempotencyKeys.before(ctx, routePath(ctx), accessOf(ctx)));
+            config.routes.afterMatched(idempotencyKeys::endOfWork);
             config.routes.afterMatched(this::audit);
             config.routes.afterMatched(idempotencyKeys::after);
             config.routes.after(this::measure);

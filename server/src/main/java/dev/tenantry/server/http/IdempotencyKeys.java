@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * {@code Idempotency-Key} on every POST of a person's token: a retry with the same key and request gets the first
  * answer again (with {@code Idempotent-Replayed: true}); the same key with another request is refused (422), and one
- * whose first request is still being served gets 409. Instance creation keeps its key in its own transaction.
+ * whose first request is still being served gets 409, as does one whose first request was carried out by a server
+ * that stopped before keeping the answer. Instance creation keeps its key in its own transaction.
  */
 final class IdempotencyKeys {
     static final String HEADER = "Idempotency-Key";
@@ -30,6 +31,7 @@ final class IdempotencyKeys {
     private record Claim(String scope, String key) {}
 
     void before(Context ctx, String route, Access access) {
+        IdempotentRequests.unbind(); // whatever a request that ended without its after-handlers left on this thread
         String key = ctx.header(HEADER);
         if (key == null || ctx.method() != HandlerType.POST || access == Access.PUBLIC || access == Access.CELL_AGENT) return;
         if (key.isBlank() || key.length() > IdempotentRequests.MAX_KEY_LENGTH) {
@@ -40,7 +42,10 @@ final class IdempotencyKeys {
         String scope = "request/" + who.tokenId();
         String hash = Hashes.sha256("POST " + ctx.path() + "\n" + ctx.body());
         switch (requests.start(scope, key, hash)) {
-            case IdempotentRequests.Claimed c -> ctx.attribute(CLAIM, new Claim(scope, key));
+            case IdempotentRequests.Claimed c -> {
+                ctx.attribute(CLAIM, new Claim(scope, key));
+                IdempotentRequests.bind(scope, key);
+            }
             case IdempotentRequests.Replay replay -> {
                 replay.headers().forEach(ctx::header);
                 ctx.header("Idempotent-Replayed", "true");
@@ -51,7 +56,15 @@ final class IdempotencyKeys {
             case IdempotentRequests.InFlight f -> throw new ProblemException(409, "conflict",
                     "a request with this Idempotency-Key is still being served; retry later", List.of(new FieldError(HEADER, "in use")));
             case IdempotentRequests.Mismatch m -> throw new dev.tenantry.server.domain.IdempotencyKeyReusedException();
+            case IdempotentRequests.CarriedOut done -> throw new ProblemException(409, "conflict", "the request with this Idempotency-Key was"
+                    + " carried out at " + done.at() + ", but the server stopped before it kept the answer; look at what it made or changed"
+                    + " (or the audit trail) instead of sending it again", List.of(new FieldError(HEADER, "carried out")));
         }
+    }
+
+    /** The route's work is over: what the after-handlers write (the audit record of the request) is not its work. */
+    void endOfWork(Context ctx) {
+        IdempotentRequests.unbind();
     }
 
     void after(Context ctx) {

@@ -7,8 +7,12 @@ import org.jdbi.v3.core.Handle;
 public final class IdempotencyRepository {
     public record Entry(String requestHash, String instanceUid, String operationId) {}
 
-    /** A request's kept answer (status 0: not answered yet), claimed at {@code claimedAt}. */
-    public record Answer(String requestHash, int status, java.util.Map<String, String> headers, String body, java.time.Instant claimedAt) {}
+    /**
+     * A request's kept answer (status 0: not answered yet), claimed at {@code claimedAt}; {@code doneAt}: when a
+     * transaction of its work committed (null: none yet).
+     */
+    public record Answer(String requestHash, int status, java.util.Map<String, String> headers, String body, java.time.Instant claimedAt,
+                         java.time.Instant doneAt) {}
 
     private final Handle h;
 
@@ -44,18 +48,29 @@ public final class IdempotencyRepository {
 
     /** The claim of a generic request with its kept answer, if the key was used. */
     public Optional<Answer> answer(String scope, String key) {
-        return h.createQuery("select request_hash, response_status, response_headers, response_body, created_at from idempotency_keys"
+        return h.createQuery("select request_hash, response_status, response_headers, response_body, created_at, done_at from idempotency_keys"
                         + " where scope = :s and key = :k")
                 .bind("s", scope).bind("k", key)
                 .map((rs, c) -> new Answer(rs.getString("request_hash"), rs.getInt("response_status"),
-                        JsonColumns.read(rs, "response_headers", HEADERS), rs.getString("response_body"), JsonColumns.instant(rs, "created_at")))
+                        JsonColumns.read(rs, "response_headers", HEADERS), rs.getString("response_body"), JsonColumns.instant(rs, "created_at"),
+                        JsonColumns.instant(rs, "done_at")))
                 .findOne();
+    }
+
+    /**
+     * Notes the claimed request as carried out if this transaction wrote anything (it has a transaction id): in the
+     * same commit as its work. A transaction that only read writes nothing here either.
+     */
+    public void markDoneIfWritten(String scope, String key) {
+        h.createUpdate("update idempotency_keys set done_at = now() where scope = :s and key = :k and done_at is null"
+                        + " and pg_current_xact_id_if_assigned() is not null")
+                .bind("s", scope).bind("k", key).execute();
     }
 
     /** Claims again a key whose request never got an answer recorded since {@code before} (its server died); true if it did. */
     public boolean reclaim(String scope, String key, String requestHash, java.time.Instant before, java.time.Instant now) {
         return h.createUpdate("update idempotency_keys set created_at = :now where scope = :s and key = :k and request_hash = :h"
-                        + " and response_status is null and created_at < :before")
+                        + " and response_status is null and done_at is null and created_at < :before")
                 .bind("s", scope).bind("k", key).bind("h", requestHash).bind("before", before).bind("now", now).execute() == 1;
     }
 

@@ -41,6 +41,8 @@ public final class Store {
                     Tx tx = new Tx(handle, cellOnlineWindow, catalog);
                     T result = work.apply(tx);
                     tx.finish();
+                    ClaimedRequest.Key claim = ClaimedRequest.current();
+                    if (claim != null) tx.idempotency().markDoneIfWritten(claim.scope(), claim.key());
                     audited[0] = tx.wroteAuditRecords();
                     return result;
                 });
