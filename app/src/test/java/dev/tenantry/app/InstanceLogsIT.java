@@ -156,6 +156,26 @@ class InstanceLogsIT {
     }
 
     @Test
+    void aTenantHoldsAtMostTwentyOfACellsLogRequests() throws Exception {
+        var db = plane.dev.database();
+        try (var c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password()); var s = c.createStatement()) {
+            // another tenant's twenty open requests on the cell leave acme's room alone
+            s.execute("insert into log_requests (id, cell, tenant, request, taken) select 'log_other_' || i, 'local', 'globex', '{}', true"
+                    + " from generate_series(1, 20) i");
+            try {
+                assertThat(plane.get("/v1/tenants/acme/instances/t/logs?tail=1").status()).isEqualTo(200);
+                s.execute("insert into log_requests (id, cell, tenant, request, taken) select 'log_other_acme_' || i, 'local', 'acme', '{}', true"
+                        + " from generate_series(1, 20) i");
+                TestPlane.Reply full = plane.get("/v1/tenants/acme/instances/t/logs?tail=1");
+                assertThat(full.status()).as(full.body()).isEqualTo(409);
+                assertThat(full.body()).contains("quota-exceeded").contains("\"logs\"").contains("for tenant 'acme'");
+            } finally {
+                s.execute("delete from log_requests where id like 'log_other_%'");
+            }
+        }
+    }
+
+    @Test
     void aCellServesAtMostAHundredLogRequestsWhicheverServersHoldThem() throws Exception {
         var db = plane.dev.database();
         try (var c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password()); var s = c.createStatement()) {

@@ -24,6 +24,8 @@ public final class LogRelay {
     public static final Duration FOLLOW_AT_MOST = Duration.ofHours(1);
     /** Log requests a cell serves at once (each holds a thread here and a tail on the cell, a followed one up to an hour). */
     static final int MAX_OPEN_PER_CELL = 100;
+    /** Of those, for the instances of one tenant: so that one tenant cannot take a cell's every log request from the others. */
+    static final int MAX_OPEN_PER_TENANT = 20;
     /**
      * What may wait for clients that read slowly: 256 chunks and 8 MiB per request, 64 MiB for all of a cell's requests
      * (a cell serves up to {@value #MAX_OPEN_PER_CELL}); an agent's post waits for room up to {@link #DELIVERY_WAIT}.
@@ -121,16 +123,19 @@ public final class LogRelay {
             throw new NotFoundException("replica", "instance '" + name + "' has no replica '" + chosen + "' (it runs " + String.join(", ", running) + ")");
         }
         Session session = new Session(instance.cell(), new LogRequest(Ids.newId("log", 16), instance.uid(), chosen, lines, follow, since));
-        boolean room = store.tx(tx -> {
+        String full = store.tx(tx -> {
             tx.logRequests().deleteOlderThan(ABANDONED);
-            if (tx.logRequests().openFor(instance.cell()) >= MAX_OPEN_PER_CELL) return false;
-            tx.logRequests().insert(instance.cell(), session.request);
-            return true;
+            if (tx.logRequests().openFor(instance.cell()) >= MAX_OPEN_PER_CELL) {
+                return "cell '" + instance.cell() + "' already serves " + MAX_OPEN_PER_CELL + " log requests";
+            }
+            if (tx.logRequests().openFor(instance.cell(), tenant) >= MAX_OPEN_PER_TENANT) {
+                return "cell '" + instance.cell() + "' already serves " + MAX_OPEN_PER_TENANT + " log requests for tenant '" + tenant
+                        + "', as many as one tenant may have open there";
+            }
+            tx.logRequests().insert(instance.cell(), tenant, session.request);
+            return null;
         });
-        if (!room) {
-            throw new QuotaExceededException("logs", "cell '" + instance.cell() + "' already serves " + MAX_OPEN_PER_CELL
-                    + " log requests; close a followed log (or wait for one to end) and ask again");
-        }
+        if (full != null) throw new QuotaExceededException("logs", full + "; close a followed log (or wait for one to end) and ask again");
         signals.fire(Signals.Topic.LOGS, instance.cell());
         return session;
     }

@@ -23,14 +23,21 @@ public final class LogRequestRepository {
     /** What became of a chunk an agent posted. */
     public enum Added { ADDED, FULL, GONE }
 
-    public void insert(String cell, LogRequest request) {
-        h.createUpdate("insert into log_requests (id, cell, request) values (:id, :cell, cast(:request as jsonb))")
-                .bind("id", request.id()).bind("cell", cell).bind("request", JsonColumns.write(request)).execute();
+    /** A request for a log of an instance of {@code tenant} on {@code cell}. */
+    public void insert(String cell, String tenant, LogRequest request) {
+        h.createUpdate("insert into log_requests (id, cell, tenant, request) values (:id, :cell, :tenant, cast(:request as jsonb))")
+                .bind("id", request.id()).bind("cell", cell).bind("tenant", tenant).bind("request", JsonColumns.write(request)).execute();
     }
 
     /** How many requests for the cell are open. */
     public int openFor(String cell) {
         return h.createQuery("select count(*) from log_requests where cell = :cell").bind("cell", cell).mapTo(Integer.class).one();
+    }
+
+    /** How many requests for the cell are open for logs of the tenant's instances. */
+    public int openFor(String cell, String tenant) {
+        return h.createQuery("select count(*) from log_requests where cell = :cell and tenant = :tenant")
+                .bind("cell", cell).bind("tenant", tenant).mapTo(Integer.class).one();
     }
 
     /** Removes the requests older than {@code atMost}, with their chunks; how many. */

@@ -31,12 +31,14 @@ class LogRequestRepositoryIT {
             LogRequestRepository one = new LogRequestRepository(first);
             LogRequestRepository other = new LogRequestRepository(second);
             LogRequest request = new LogRequest("log_1", "ins_1", "web-0", 100, true, Instant.parse("2026-12-04T10:00:00Z"));
-            one.insert("c1", request);
-            one.insert("c2", new LogRequest("log_2", "ins_2", "web-0", 5, false));
+            one.insert("c1", "acme", request);
+            one.insert("c2", "acme", new LogRequest("log_2", "ins_2", "web-0", 5, false));
 
             assertThat(other.take("c1")).as("the other replica hands it to c1's agent, as it was asked").containsExactly(request);
             assertThat(one.take("c1")).as("taken once").isEmpty();
             assertThat(one.openFor("c1")).isEqualTo(1);
+            assertThat(one.openFor("c1", "acme")).isEqualTo(1);
+            assertThat(one.openFor("c1", "globex")).isZero();
 
             assertThat(other.addChunk("c2", "log_1", bytes("x"), false, TWO)).as("another cell's agent cannot post to it").isEqualTo(LogRequestRepository.Added.GONE);
             assertThat(other.addChunk("c1", "log_1", bytes("a\n"), false, TWO)).isEqualTo(LogRequestRepository.Added.ADDED);
@@ -72,8 +74,8 @@ class LogRequestRepositoryIT {
              Database database = new Database(pg.jdbcUrl(), pg.user(), pg.password());
              Handle handle = database.jdbi().open()) {
             LogRequestRepository logs = new LogRequestRepository(handle);
-            for (String id : new String[] {"log_a", "log_b", "log_c"}) logs.insert("c1", new LogRequest(id, "ins_1", "web-0", 100, true, null));
-            logs.insert("c2", new LogRequest("log_d", "ins_2", "web-0", 100, true, null));
+            for (String id : new String[] {"log_a", "log_b", "log_c"}) logs.insert("c1", "acme", new LogRequest(id, "ins_1", "web-0", 100, true, null));
+            logs.insert("c2", "globex", new LogRequest("log_d", "ins_2", "web-0", 100, true, null));
             // per request at most 1,000 bytes, per cell 1,500, and many chunks
             LogRequestRepository.Room room = new LogRequestRepository.Room(100, 1_000, 1_500);
             byte[] kilobyte = new byte[1_000];
