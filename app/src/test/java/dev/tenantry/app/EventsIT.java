@@ -13,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,6 +95,41 @@ class EventsIT extends WithPlane {
         await().until(() -> seen.size() == n);
         assertThat(seen).hasSize(n);
         reader.interrupt();
+    }
+
+    @Test
+    void aTokenHoldsAtMostTwentyEventStreamsOpenAndAClosedOneGivesItsSlotBack() throws Exception {
+        plane.createTenant("streamer");
+        String token = plane.post("/v1/tokens", java.util.Map.of("name", "streams", "role", "viewer", "tenant", "streamer")).json().path("secret").asText();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(plane.dev.apiUrl() + "/v1/events?tenant=streamer"))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build();
+        List<java.io.InputStream> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<java.io.InputStream> stream = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                assertThat(stream.statusCode()).as("stream " + (i + 1)).isEqualTo(200);
+                open.add(stream.body());
+            }
+            HttpResponse<java.io.InputStream> refused = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            if (refused.statusCode() == 200) open.add(refused.body()); // (closed at the end, not read: it would not end)
+            assertThat(refused.statusCode()).as("the 21st stream").isEqualTo(409);
+            String problem = new String(refused.body().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(problem).contains("quota-exceeded").contains("\"events\"").contains("20 event streams");
+            open.removeFirst().close();
+            // the server notices a closed stream at its next write: a keep-alive comment within 15 s
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                HttpResponse<java.io.InputStream> again = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                if (again.statusCode() != 200) {
+                    again.body().close();
+                    return false;
+                }
+                open.add(again.body());
+                return true;
+            });
+        } finally {
+            for (java.io.InputStream in : open) in.close();
+        }
     }
 
     @Test

@@ -84,7 +84,7 @@ public final class ApiServer implements AutoCloseable {
             routes.post("/v1/cells/{cell}/certificates", Access.CELL_AGENT, ctx -> Http.json(ctx, 201,
                     services.certificates().issue(ctx.pathParam("cell"), Bodies.read(ctx, dev.tenantry.api.cell.CertificateRequest.class))));
             new RolloutRoutes(services.rollouts()).register(routes);
-            new EventRoutes(services.events()).register(routes);
+            new EventRoutes(services.events(), StreamSlots.withDefaults()).register(routes);
             ErrorMapping.register(config.routes);
             config.routes.before(RequestChecks::check);
             config.http.prefer405over404 = true;

@@ -12,15 +12,19 @@ import java.util.List;
 
 /**
  * {@code GET /v1/events}: a server-sent-events stream of events, filterable by {@code tenant} and
- * {@code instance}; resumes after {@code Last-Event-ID} (or {@code ?after=}), else starts with new events.
+ * {@code instance}; resumes after {@code Last-Event-ID} (or {@code ?after=}), else starts with new events. How many a
+ * server holds open at once is limited by {@link StreamSlots}.
  */
 final class EventRoutes {
     private static final Duration POLL = Duration.ofSeconds(15);
     private static final String SINCE_ID = "tenantry.events.sinceId";
+    private static final String SLOT = "tenantry.events.slot";
     private final EventService events;
+    private final StreamSlots slots;
 
-    EventRoutes(EventService events) {
+    EventRoutes(EventService events, StreamSlots slots) {
         this.events = events;
+        this.slots = slots;
     }
 
     void register(Routes routes) {
@@ -31,11 +35,28 @@ final class EventRoutes {
             }
             java.time.Instant since = Http.since(ctx.queryParam("since"));
             if (since != null) ctx.attribute(SINCE_ID, events.lastIdBefore(since));
-            sse.handle(ctx);
+            // held until the stream ends: the stream runs asynchronously, after this handler has returned
+            StreamSlots.Slot slot = slots.take(Http.principal(ctx));
+            ctx.attribute(SLOT, slot);
+            try {
+                sse.handle(ctx);
+            } catch (RuntimeException | Error e) {
+                slot.close();
+                throw e;
+            }
         });
     }
 
     private void stream(SseClient client) {
+        StreamSlots.Slot slot = client.ctx().attribute(SLOT);
+        try {
+            streamEvents(client);
+        } finally {
+            if (slot != null) slot.close();
+        }
+    }
+
+    private void streamEvents(SseClient client) {
         var ctx = client.ctx();
         Principal who = Http.principal(ctx);
         String tenant = ctx.queryParam("tenant");
