@@ -123,7 +123,9 @@ class SoftDeleteIT extends WithPlane {
         JsonNode op = plane.get("/v1/operations/" + purged.path("lastOperation").asText()).json();
         assertThat(op.path("type").asText()).isEqualTo("instance.purge");
         assertThat(op.path("actor").asText()).isEqualTo("system");
-        assertThat(plane.get("/v1/audit?tenant=globex").body()).contains("instance.purge").contains("its retention ended");
+        // the audit trail chains its records a moment after their transaction committed
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(plane.get("/v1/audit?tenant=globex").body()).contains("instance.purge").contains("its retention ended"));
     }
 
     private static void create(String tenant, String name, String plan, Map<String, Object> parameters) {
