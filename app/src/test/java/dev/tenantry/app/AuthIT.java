@@ -144,6 +144,26 @@ class AuthIT extends WithPlane {
     }
 
     @Test
+    void aTenantHasAtMostAHundredActiveTokensSoThatItCannotMultiplyItsLimits() {
+        plane.createTenant("minter");
+        String admin = token("minter admin", "admin", "minter");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 1; i < 100; i++) {
+            TestPlane.Reply made = plane.call("POST", "/v1/tokens", Map.of("name", "t" + i, "role", "viewer", "tenant", "minter"), admin);
+            assertThat(made.status()).as("token " + (i + 1) + ": " + made.body()).isEqualTo(201);
+            ids.add(made.json().path("id").asText());
+        }
+        TestPlane.Reply refused = plane.call("POST", "/v1/tokens", Map.of("name", "one too many", "role", "viewer", "tenant", "minter"), admin);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.body()).contains("quota-exceeded").contains("\"tokens\"").contains("100 active tokens");
+        assertThat(plane.post("/v1/tokens", Map.of("name", "by the provider", "role", "viewer", "tenant", "minter")).status())
+                .as("whoever asks").isEqualTo(409);
+        assertThat(plane.call("DELETE", "/v1/tokens/" + ids.getFirst(), null, admin).status()).isEqualTo(204);
+        assertThat(plane.call("POST", "/v1/tokens", Map.of("name", "in its place", "role", "viewer", "tenant", "minter"), admin).status())
+                .as("a revoked token frees its place").isEqualTo(201);
+    }
+
+    @Test
     void revokedTokensStopWorkingAndSecretsAreNeverListed() {
         TestPlane.Reply created = plane.post("/v1/tokens", Map.of("name", "temp", "role", "viewer"));
         String secret = created.json().path("secret").asText();

@@ -60,6 +60,12 @@ public final class TokenService {
         return principal;
     }
 
+    /**
+     * Active tokens a tenant may have: each has its own rate limit and its own event streams, so that a tenant minting
+     * tokens without end would have no limit at all.
+     */
+    public static final int MAX_ACTIVE_PER_TENANT = 100;
+
     public Token create(Principal who, TokenCreate request) {
         Errors errors = new Errors();
         if (request.name() == null || request.name().isBlank() || request.name().length() > 100) errors.add("name", "must be 1-100 characters");
@@ -73,7 +79,14 @@ public final class TokenService {
             throw new ForbiddenException("a token of tenant '" + who.tenant() + "' can only create tokens of that tenant");
         }
         return store.tx(tx -> {
-            if (request.tenant() != null && tx.tenants().get(request.tenant()).isEmpty()) throw new ValidationFailure("tenant", "no tenant '" + request.tenant() + "'");
+            if (request.tenant() != null) {
+                // the tenant's row, locked: two creates at once cannot both pass the count
+                if (tx.tenants().lock(request.tenant()).isEmpty()) throw new ValidationFailure("tenant", "no tenant '" + request.tenant() + "'");
+                if (tx.tokens().countActiveOf(request.tenant()) >= MAX_ACTIVE_PER_TENANT) {
+                    throw new QuotaExceededException("tokens", "tenant '" + request.tenant() + "' already has " + MAX_ACTIVE_PER_TENANT
+                            + " active tokens; revoke one it no longer uses first");
+                }
+            }
             return issue(tx, request);
         });
     }

@@ -45,6 +45,11 @@ public final class TokenRepository {
         return h.createUpdate("update tokens set revoked_at = now() where id = :id and revoked_at is null").bind("id", id).execute() > 0;
     }
 
+    /** Active (not revoked) tokens of the tenant. */
+    public int countActiveOf(String tenant) {
+        return h.createQuery("select count(*) from tokens where tenant = :t and revoked_at is null").bind("t", tenant).mapTo(Integer.class).one();
+    }
+
     public int countActive(Role role) {
         return h.createQuery("select count(*) from tokens where role = :r and revoked_at is null").bind("r", role.name())
                 .mapTo(Integer.class).one();
