@@ -19,7 +19,8 @@ final class StreamSlots {
     private final int perToken;
     private final int perTenant;
     private final int total;
-    private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    /** Open streams by key ({@code token/ID}, {@code tenant/ID}); only keys with open streams. */
+    private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
     private final AtomicInteger all = new AtomicInteger();
 
     StreamSlots(int perToken, int perTenant, int total) {
@@ -41,11 +42,11 @@ final class StreamSlots {
         if (!takeOne(all, total)) {
             throw refused("this server already holds " + total + " event streams");
         }
-        if (!takeOne(counter(token), perToken)) {
+        if (!takeOne(token, perToken)) {
             all.decrementAndGet();
             throw refused("this token already has " + perToken + " event streams open on this server");
         }
-        if (tenant != null && !takeOne(counter(tenant), perTenant)) {
+        if (tenant != null && !takeOne(tenant, perTenant)) {
             give(token);
             all.decrementAndGet();
             throw refused("tenant '" + who.tenant() + "' already has " + perTenant + " event streams open on this server");
@@ -59,12 +60,7 @@ final class StreamSlots {
 
     /** Streams open now for the key ({@code token/ID} or {@code tenant/ID}). */
     int openFor(String key) {
-        AtomicInteger n = open.get(key);
-        return n == null ? 0 : n.get();
-    }
-
-    private AtomicInteger counter(String key) {
-        return open.computeIfAbsent(key, k -> new AtomicInteger());
+        return open.getOrDefault(key, 0);
     }
 
     private static boolean takeOne(AtomicInteger counter, int limit) {
@@ -75,9 +71,21 @@ final class StreamSlots {
         }
     }
 
+    /** Counts one more stream for the key unless it has {@code limit}: checked and counted at once (one key's compute is atomic). */
+    private boolean takeOne(String key, int limit) {
+        boolean[] taken = {false};
+        open.compute(key, (k, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= limit) return n;
+            taken[0] = true;
+            return now + 1;
+        });
+        return taken[0];
+    }
+
     private void give(String key) {
         // a key whose last stream ended is forgotten, so that the map holds only keys with open streams
-        open.computeIfPresent(key, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+        open.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     private static QuotaExceededException refused(String why) {
