@@ -37,7 +37,7 @@ final class CpuMeter {
     String stop() throws IOException {
         long[] end = machineTicks();
         double wall = (System.nanoTime() - wallStart) / 1e9;
-        return String.format("wall %.1f s; machine cpu: user %.1f s, nice %.1f s, system %.1f s; this JVM %.1f s; postgres %.1f s",
+        return String.format("wall %.1f s; machine cpu: user %.1f s, nice %.1f s, system %.1f s; this JVM %.2f s; postgres %.2f s",
                 wall, (end[0] - machineStart[0]) / TICKS_PER_SECOND, (end[1] - machineStart[1]) / TICKS_PER_SECOND,
                 (end[2] - machineStart[2]) / TICKS_PER_SECOND, (jvmNanos() - jvmStart) / 1e9,
                 (postgresTicks() - postgresStart) / TICKS_PER_SECOND);

@@ -3,6 +3,7 @@ package dev.tenantry.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tenantry.api.Json;
 import dev.tenantry.api.model.Event;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,8 +34,8 @@ class EventStreamRetryTest {
         }
 
         @Override
-        public void event(Event e) {
-            seen.add("event " + e.id());
+        public void events(List<Event> batch) {
+            batch.forEach(e -> seen.add("event " + e.id()));
         }
 
         @Override
@@ -61,6 +62,17 @@ class EventStreamRetryTest {
         assertThat(client.seen).containsExactly("event 1", ": the database is unavailable; retrying", ": the database is unavailable; retrying",
                 "event 2", "event 3");
         assertThat(pauses).containsExactly(250L, 500L);
+    }
+
+    @Test
+    void eventsAreFramedOneDataLineEach() {
+        Event withLineBreak = new Event("1.0", "7", "tenantry", "instance.failed", "tenants/acme/web", "acme", Instant.EPOCH,
+                Json.MAPPER.createObjectNode().put("message", "line one\nline two"));
+        String frames = new String(EventRoutes.frames(List.of(event("6"), withLineBreak)), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(frames.split("\n\n", -1)).hasSize(3).endsWith("");
+        assertThat(frames).startsWith("id: 6\nevent: instance.running\ndata: {").contains("\nid: 7\nevent: instance.failed\ndata: {")
+                .contains("line one\\nline two");
+        assertThat(frames.lines().filter(l -> !l.isEmpty()).allMatch(l -> l.startsWith("id: ") || l.startsWith("event: ") || l.startsWith("data: "))).isTrue();
     }
 
     @Test
