@@ -11,10 +11,12 @@ import java.util.function.Consumer;
  * Group commit for the audit chain: one writer thread writes, in one transaction (one turn of the chain's lock, one
  * commit), the records of API calls waiting at that moment together with the records other transactions left to be
  * chained, and each call goes on once its record is committed. Under load, many calls share a commit instead of queuing
- * for the lock one by one; alone, a call waits for its own commit. A {@link #poke} (a transaction committed records to
- * chain) or {@link #SWEEP} without one (another replica's, a crash's) makes it write with no call waiting: at once when
- * the last batch is {@link #POKE_GATHER} old, else when it is (unless a call comes first), so that the records a burst of
- * transactions leaves share commits.
+ * for the lock one by one; alone, a call waits for its own commit. A call that comes less than {@link #CALL_GATHER}
+ * after the last batch (a burst: fifty creates at once come one after another, each a few milliseconds after the one
+ * before, as their cell's row orders them) waits until that batch is {@link #CALL_GATHER} old, gathering the calls that
+ * come meanwhile. A {@link #poke} (a transaction committed records to chain) or {@link #SWEEP} without one (another
+ * replica's, a crash's) makes it write with no call waiting: at once when the last batch is {@link #POKE_GATHER} old,
+ * else when it is (unless a call comes first), so that the records a burst of transactions leaves share commits.
  */
 final class AuditBatches implements AutoCloseable {
     /** Records of calls written in one transaction at most. */
@@ -26,6 +28,12 @@ final class AuditBatches implements AutoCloseable {
      * at most (nobody waits for them: they are committed already). A call that comes meanwhile is written at once.
      */
     static final java.time.Duration POKE_GATHER = java.time.Duration.ofMillis(100);
+    /**
+     * A call this soon after the last batch waits for the batch to be this old, with the calls that come meanwhile: a
+     * burst's calls share commits (a transaction of five statements under the chain's lock each) at the cost of at most
+     * this much latency, and only while calls come that fast.
+     */
+    static final java.time.Duration CALL_GATHER = java.time.Duration.ofMillis(20);
     private static final Waiting POKE = new Waiting(null, null);
 
     /** One audit record of an API call. */
@@ -78,7 +86,11 @@ final class AuditBatches implements AutoCloseable {
                 long gathering = lastWritten + POKE_GATHER.toNanos() - System.nanoTime();
                 if (first == POKE && gathering > 0) first = queue.poll(gathering, java.util.concurrent.TimeUnit.NANOSECONDS);
                 if (first != null) batch.add(first);
+                long callGathering = lastWritten + CALL_GATHER.toNanos() - System.nanoTime();
+                if (first != null && first != POKE && callGathering > 0) java.util.concurrent.locks.LockSupport.parkNanos(callGathering);
+                if (Thread.interrupted()) throw new InterruptedException();
             } catch (InterruptedException e) {
+                queue.addAll(batch); // failed with the rest below
                 break;
             }
             queue.drainTo(batch, MAX_BATCH - 1);

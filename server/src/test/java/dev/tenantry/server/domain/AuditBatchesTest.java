@@ -54,6 +54,33 @@ class AuditBatchesTest {
     }
 
     @Test
+    void callsRightAfterABatchGatherForAMomentWhileACallAloneIsWrittenAtOnce() throws Exception {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        List<Long> writtenAt = new CopyOnWriteArrayList<>();
+        try (AuditBatches batches = new AuditBatches(batch -> {
+                 batchSizes.add(batch.size());
+                 writtenAt.add(System.nanoTime());
+             });
+             ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
+            long called = System.nanoTime();
+            batches.writeAndWait(entry(0));
+            assertThat(writtenAt.getFirst() - called).as("a call alone waits for nobody").isLessThan(AuditBatches.POKE_GATHER.toNanos());
+            // a burst right after that batch: one after another, a few milliseconds apart
+            List<Future<?>> burst = new java.util.ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                int n = i;
+                burst.add(calls.submit(() -> batches.writeAndWait(entry(n))));
+                Thread.sleep(2);
+            }
+            for (Future<?> f : burst) f.get();
+            assertThat(writtenAt.get(1) - writtenAt.get(0)).as("the burst waited until the batch before was a moment old")
+                    .isGreaterThanOrEqualTo(AuditBatches.CALL_GATHER.toNanos());
+            assertThat(batchSizes.subList(1, batchSizes.size())).as("the burst's calls shared batches (4 of 4 in one, unless the machine stalled)")
+                    .filteredOn(n -> n > 0).hasSizeLessThan(4);
+        }
+    }
+
+    @Test
     void aFailedBatchFailsEveryCallInItAndAClosedOneTakesNoMore() {
         AuditBatches batches = new AuditBatches(batch -> {
             throw new IllegalStateException("database gone");
