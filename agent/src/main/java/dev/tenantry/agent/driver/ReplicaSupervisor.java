@@ -55,6 +55,9 @@ final class ReplicaSupervisor {
     private Instant startedAt;
     private Instant healthySince;
     private boolean queued;
+    /** Whether the replica leaves the queue for a start slot with its launch, and the message it shows then (supervising thread only). */
+    private boolean leavesQueueWithLaunch;
+    private String messageAfterQueue;
 
     /** {@code startSlots}: the cell's, which pace its replicas' starts. */
     ReplicaSupervisor(ReplicaSpec spec, ReplicaChanges onChange, StartSlots startSlots) {
@@ -124,6 +127,7 @@ final class ReplicaSupervisor {
                 } catch (IOException | RuntimeException e) {
                     // a launch that failed in any way gives its start slot back: else the cell starts one fewer at a time, for good
                     releaseStartSlot();
+                    leaveQueue();
                     removeGroup();
                     set(State.FAILED, "cannot start " + spec.command().get(0) + ": " + e.getMessage());
                     if (!pause(Restarts.MAX_BACKOFF)) return;
@@ -184,8 +188,25 @@ final class ReplicaSupervisor {
             slot.release();
             return null;
         }
-        if (tell && queue(false, previous)) onChange.launched(); // reported with its launch
+        if (tell) {
+            leavesQueueWithLaunch = true;
+            messageAfterQueue = previous;
+        }
         return slot;
+    }
+
+    /**
+     * Leaves the queue for a start slot, its message back to what it was before ({@code messageAfterQueue}): done with
+     * the launch, under the same lock, so that no observation shows a replica that is neither waiting nor launched (a
+     * report of its own, each start, for a state that lasts a few milliseconds). Supervising thread only.
+     */
+    private void leaveQueue() {
+        if (!leavesQueueWithLaunch) return;
+        leavesQueueWithLaunch = false;
+        synchronized (lock) {
+            queued = false;
+            update(State.STARTING, messageAfterQueue);
+        }
     }
 
     /** Says whether it waits for a start slot, with its message; true if that changed what it shows. */
@@ -256,6 +277,7 @@ final class ReplicaSupervisor {
         new ReplicaState(spec.instanceUid(), spec.component(), spec.index(), spec.generation(), p.pid(),
                 handle.info().startInstant().orElse(null), launched, spec.ports(), spec.template(), spec.release()).write(spec.stateFile());
         synchronized (lock) {
+            leaveQueue();
             process = handle;
             child = p;
             startedAt = launched;

@@ -64,6 +64,36 @@ class ReplicaSupervisorIT {
     }
 
     @Test
+    void aReplicaLeavesTheQueueWithItsLaunchSoNoObservationShowsItNeitherWaitingNorLaunched() throws Exception {
+        StartSlots slots = new StartSlots(1, Duration.ofSeconds(5));
+        StartSlots.Slot taken = slots.tryTake();
+        ReplicaSupervisor waiting = new ReplicaSupervisor(spec("exec sleep 60"), () -> { }, slots);
+        waiting.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> slots.waiting() == 1);
+            java.util.List<ReplicaSupervisor.Snapshot> between = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean launched = new java.util.concurrent.atomic.AtomicBoolean();
+            // looks as often as it can while the slot is handed over and the process spawned (a few milliseconds)
+            Thread observer = Thread.ofPlatform().start(() -> {
+                while (!launched.get()) {
+                    ReplicaSupervisor.Snapshot seen = waiting.snapshot();
+                    if (seen.pid() != null) launched.set(true);
+                    else if (!seen.queued()) between.add(seen);
+                }
+            });
+            taken.release();
+            observer.join(Duration.ofSeconds(10));
+            assertThat(launched).isTrue();
+            assertThat(between).as("snapshots out of the queue and not yet launched").isEmpty();
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiting.snapshot().state() == ReplicaSupervisor.State.HEALTHY);
+            assertThat(waiting.snapshot().queued()).isFalse();
+            assertThat(waiting.snapshot().message()).isNull();
+        } finally {
+            waiting.stop(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
     void aStartThatCannotBePreparedFailsWithoutTakingAStartSlot() {
         StartSlots slots = new StartSlots(1, Duration.ofSeconds(60));
         Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", "/usr/bin:/bin"));
