@@ -141,7 +141,8 @@ public final class ProcessDriver implements Driver {
             if (runtime == null) {
                 log.info("Starting {} ({} release {}, generation {})", d.key(), d.service(), d.release(), d.generation());
                 Map<String, ReplicaState> adopted = adoptable.getOrDefault(d.instanceUid(), Map.of());
-                changes.mark(d.instanceUid());
+                // not marked: a new instance is first reported when its replicas say something (queued, launched, adopted,
+                // failed) or it has converged; marked now, a burst of creates reported each one once more, without replicas
                 running.put(d.instanceUid(), new InstanceRuntime(d, adopted, replicas(), settings, changedOf(d), onRoutesChanged));
             } else if (runtime.deployment().generation() != d.generation()) {
                 log.info("Converging {} to generation {} (release {})", d.key(), d.generation(), d.release());

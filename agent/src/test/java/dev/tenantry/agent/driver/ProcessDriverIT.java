@@ -56,6 +56,29 @@ class ProcessDriverIT {
     }
 
     @Test
+    void aNewInstanceIsFirstReportedWithItsReplicas() throws Exception {
+        // as the agent's report loop does: at each change, observe the instances the driver names as changed
+        List<ObservedInstance> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ProcessDriver[] watched = new ProcessDriver[1];
+        Runnable report = () -> {
+            if (watched[0] == null) return;
+            ChangedInstances.Taken changed = watched[0].changes();
+            reported.addAll(changed.all() ? watched[0].observe() : watched[0].observe(changed.uids()));
+        };
+        ProcessDriver reporting = new ProcessDriver(work.resolve("reporting"), new DriverSettings(GRACE, 10), report);
+        try {
+            reporting.changes(); // a new driver's first look is at everything (the agent's first, full report)
+            watched[0] = reporting;
+            reporting.apply(List.of(deployment("n1", "fresh", "echo started; exec sleep 60", Map.of(), false)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> reported.stream().anyMatch(o -> o.instanceUid().equals("n1")));
+            assertThat(reported).filteredOn(o -> o.instanceUid().equals("n1")).as("observations reported before any replica existed")
+                    .allMatch(o -> !o.replicas().isEmpty());
+        } finally {
+            reporting.close();
+        }
+    }
+
+    @Test
     void aReplicaGetsItsOwnDirectoryPortsCleanEnvironmentAndLog() throws Exception {
         driver.apply(List.of(deployment("u1", "envy", "env > env.txt; echo started; exec sleep 60",
                 Map.of("GREETING", "port {{ports.http}} replica {{replica.index}} data {{instance.dataDir}}"), true)));
