@@ -55,8 +55,7 @@ final class ReplicaSupervisor {
     private Instant startedAt;
     private Instant healthySince;
     private boolean queued;
-    /** Whether the replica leaves the queue for a start slot with its launch, and the message it shows then (supervising thread only). */
-    private boolean leavesQueueWithLaunch;
+    /** The message a queued replica shows again once it leaves the queue with its launch (supervising thread only). */
     private String messageAfterQueue;
 
     /** {@code startSlots}: the cell's, which pace its replicas' starts. */
@@ -177,8 +176,10 @@ final class ReplicaSupervisor {
             previousState = state;
             previous = message;
         }
-        boolean tell = previousState != State.FAILED;
-        if (tell && queue(true, WAITING_TO_START)) onChange.changed();
+        if (previousState != State.FAILED) {
+            messageAfterQueue = previous;
+            if (enterQueue()) onChange.changed();
+        }
         try {
             slot = startSlots.await();
         } catch (InterruptedException e) {
@@ -187,10 +188,6 @@ final class ReplicaSupervisor {
         if (stopping) {
             slot.release();
             return null;
-        }
-        if (tell) {
-            leavesQueueWithLaunch = true;
-            messageAfterQueue = previous;
         }
         return slot;
     }
@@ -201,20 +198,19 @@ final class ReplicaSupervisor {
      * report of its own, each start, for a state that lasts a few milliseconds). Supervising thread only.
      */
     private void leaveQueue() {
-        if (!leavesQueueWithLaunch) return;
-        leavesQueueWithLaunch = false;
         synchronized (lock) {
+            if (!queued) return;
             queued = false;
             update(State.STARTING, messageAfterQueue);
         }
     }
 
-    /** Says whether it waits for a start slot, with its message; true if that changed what it shows. */
-    private boolean queue(boolean waiting, String newMessage) {
+    /** Says it waits for a start slot, with its message; true if that changed what it shows. */
+    private boolean enterQueue() {
         synchronized (lock) {
-            queued = waiting;
+            queued = true;
         }
-        return update(State.STARTING, newMessage);
+        return update(State.STARTING, WAITING_TO_START);
     }
 
     /** Removes the control groups of the last launch (or of one prepared and not launched), if any. */

@@ -40,14 +40,24 @@ class ReplicaSupervisorIT {
         }
     }
 
-    @Test
-    void aReplicaWaitingForAStartSlotSaysSoAndStartsWhenOneIsFree() {
+    private record Queued(ReplicaSupervisor supervisor, StartSlots.Slot taken) {}
+
+    /** A replica started while the cell's only start slot is taken, once it waits for it. */
+    private Queued queuedBehindATakenSlot() {
         StartSlots slots = new StartSlots(1, Duration.ofSeconds(5));
         StartSlots.Slot taken = slots.tryTake();
         ReplicaSupervisor waiting = new ReplicaSupervisor(spec("exec sleep 60"), () -> { }, slots);
         waiting.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> slots.waiting() == 1);
+        return new Queued(waiting, taken);
+    }
+
+    @Test
+    void aReplicaWaitingForAStartSlotSaysSoAndStartsWhenOneIsFree() {
+        Queued queued = queuedBehindATakenSlot();
+        ReplicaSupervisor waiting = queued.supervisor();
+        StartSlots.Slot taken = queued.taken();
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> slots.waiting() == 1);
             assertThat(waiting.snapshot().message()).isEqualTo(ReplicaSupervisor.WAITING_TO_START);
             assertThat(waiting.snapshot().pid()).isNull();
             assertThat(waiting.snapshot().queued()).isTrue();
@@ -65,17 +75,16 @@ class ReplicaSupervisorIT {
 
     @Test
     void aReplicaLeavesTheQueueWithItsLaunchSoNoObservationShowsItNeitherWaitingNorLaunched() throws Exception {
-        StartSlots slots = new StartSlots(1, Duration.ofSeconds(5));
-        StartSlots.Slot taken = slots.tryTake();
-        ReplicaSupervisor waiting = new ReplicaSupervisor(spec("exec sleep 60"), () -> { }, slots);
-        waiting.start();
+        Queued queued = queuedBehindATakenSlot();
+        ReplicaSupervisor waiting = queued.supervisor();
+        StartSlots.Slot taken = queued.taken();
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> slots.waiting() == 1);
             java.util.List<ReplicaSupervisor.Snapshot> between = new java.util.concurrent.CopyOnWriteArrayList<>();
             java.util.concurrent.atomic.AtomicBoolean launched = new java.util.concurrent.atomic.AtomicBoolean();
             // looks as often as it can while the slot is handed over and the process spawned (a few milliseconds)
+            long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             Thread observer = Thread.ofPlatform().start(() -> {
-                while (!launched.get()) {
+                while (!launched.get() && System.nanoTime() < giveUp) {
                     ReplicaSupervisor.Snapshot seen = waiting.snapshot();
                     if (seen.pid() != null) launched.set(true);
                     else if (!seen.queued()) between.add(seen);
