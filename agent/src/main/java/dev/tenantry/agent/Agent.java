@@ -372,6 +372,7 @@ public final class Agent implements AutoCloseable {
         stopThreads();
         driver.close();
         routes.clear();
+        routes.close();
     }
 
     /**
@@ -381,6 +382,7 @@ public final class Agent implements AutoCloseable {
     public void detach() {
         stopThreads();
         driver.detach();
+        routes.close();
     }
 
     private void stopThreads() {

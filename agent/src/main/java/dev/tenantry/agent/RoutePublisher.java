@@ -1,26 +1,21 @@
 package dev.tenantry.agent;
 
-import dev.tenantry.api.Json;
 import dev.tenantry.api.cell.Route;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Publishes the cell's routes when they changed: to the gateway in this process and to the routes file (for a gateway
- * in its own process). The first publication goes out even when empty: a gateway serves nothing until it has routes.
+ * Publishes the cell's routes when they changed: to the gateway in this process at once, and to the routes file (for a
+ * gateway in its own process) through a {@link RoutesFileWriter}. The first publication goes out even when empty: a
+ * gateway serves nothing until it has routes.
  */
-final class RoutePublisher {
-    private static final Logger log = LoggerFactory.getLogger(RoutePublisher.class);
-
+final class RoutePublisher implements AutoCloseable {
     private final Supplier<List<Route>> routes;
     private final Consumer<List<Route>> gateway;
-    private final Path file;
+    private final RoutesFileWriter file;
     private final Runnable afterChange;
     /** A lock rather than a monitor: converging virtual threads publish too, and waiting for a monitor pins them on JDK 21-23. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -30,7 +25,7 @@ final class RoutePublisher {
     RoutePublisher(Supplier<List<Route>> routes, Consumer<List<Route>> gateway, Path file, Runnable afterChange) {
         this.routes = routes;
         this.gateway = gateway;
-        this.file = file;
+        this.file = new RoutesFileWriter(file);
         this.afterChange = afterChange;
     }
 
@@ -41,11 +36,7 @@ final class RoutePublisher {
             List<Route> now = routes.get();
             if (now.equals(last)) return;
             gateway.accept(now);
-            try {
-                Json.writeAtomically(file, now);
-            } catch (IOException e) {
-                log.warn("Cannot write the routes file: {}", e.getMessage());
-            }
+            file.write(now);
             last = now;
             afterChange.run();
         } finally {
@@ -56,5 +47,16 @@ final class RoutePublisher {
     /** Takes every route out of the gateway in this process (the agent stops its workloads). */
     void clear() {
         gateway.accept(List.of());
+    }
+
+    /** Writes the routes file now if it lags behind the last routes published (a test's look, a shutdown). */
+    void flush() {
+        file.flush();
+    }
+
+    /** Writes the last routes published to the file, if not yet done, and stops its writer. */
+    @Override
+    public void close() {
+        file.close();
     }
 }

@@ -33,6 +33,7 @@ class RoutePublisherTest {
         publisher.publish();
         assertThat(published).last().isEqualTo(List.of(web));
         assertThat(changes).hasValue(2);
+        publisher.flush();
         assertThat(Json.readFile(work.resolve(Route.FILE), Route[].class)).as("and the file a gateway in its own process reads")
                 .hasValueSatisfying(routes -> assertThat(routes).containsExactly(web));
 

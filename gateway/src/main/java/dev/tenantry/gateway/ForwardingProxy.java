@@ -32,6 +32,10 @@ final class ForwardingProxy extends ProxyHandler.Reverse {
     protected void configureHttpClient(HttpClient client) {
         super.configureHttpClient(client);
         client.setUserAgentField(null);
+        // the client's own resolver for host names, made once it runs (it needs the client's threads)
+        var names = new java.util.concurrent.atomic.AtomicReference<org.eclipse.jetty.util.SocketAddressResolver>();
+        client.setSocketAddressResolver(new LiteralAddressResolver(() -> names.updateAndGet(r -> r != null ? r
+                : new org.eclipse.jetty.util.SocketAddressResolver.Async(client.getExecutor(), client.getScheduler(), client.getAddressResolutionTimeout()))));
     }
 
     @Override
