@@ -89,6 +89,10 @@ public final class Agent implements AutoCloseable {
     private Thread reportThread;
     private Thread wakeThread;
 
+    /**
+     * {@code routeSink}: the gateway in this process, given the cell's routes; null when the cell's gateway runs in a
+     * process of its own: it reads them from the routes file ({@link Route#FILE}) in the work directory.
+     */
     public Agent(Config config, Consumer<List<Route>> routeSink) {
         this(config, routeSink, uid -> null);
     }

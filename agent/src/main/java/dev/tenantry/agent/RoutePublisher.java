@@ -8,9 +8,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Publishes the cell's routes when they changed: to the gateway in this process at once, and to the routes file (for a
- * gateway in its own process) through a {@link RoutesFileWriter}. The first publication goes out even when empty: a
- * gateway serves nothing until it has routes.
+ * Publishes the cell's routes when they changed: to the gateway in this process at once, or, when the cell's gateway
+ * runs in a process of its own, to the routes file it reads (through a {@link RoutesFileWriter}). The first publication
+ * goes out even when empty: a gateway serves nothing until it has routes.
  */
 final class RoutePublisher implements AutoCloseable {
     private final Supplier<List<Route>> routes;
@@ -21,11 +21,14 @@ final class RoutePublisher implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private List<Route> last;
 
-    /** {@code afterChange}: runs after each publication that changed the routes. */
+    /**
+     * {@code gateway}: the gateway in this process, or null when the cell's gateway runs in its own process and reads
+     * {@code file}; {@code afterChange}: runs after each publication that changed the routes.
+     */
     RoutePublisher(Supplier<List<Route>> routes, Consumer<List<Route>> gateway, Path file, Runnable afterChange) {
         this.routes = routes;
         this.gateway = gateway;
-        this.file = new RoutesFileWriter(file);
+        this.file = gateway == null ? new RoutesFileWriter(file) : null;
         this.afterChange = afterChange;
     }
 
@@ -35,8 +38,8 @@ final class RoutePublisher implements AutoCloseable {
         try {
             List<Route> now = routes.get();
             if (now.equals(last)) return;
-            gateway.accept(now);
-            file.write(now);
+            if (gateway != null) gateway.accept(now);
+            else file.write(now);
             last = now;
             afterChange.run();
         } finally {
@@ -46,17 +49,17 @@ final class RoutePublisher implements AutoCloseable {
 
     /** Takes every route out of the gateway in this process (the agent stops its workloads). */
     void clear() {
-        gateway.accept(List.of());
+        if (gateway != null) gateway.accept(List.of());
     }
 
     /** Writes the routes file now if it lags behind the last routes published (a test's look, a shutdown). */
     void flush() {
-        file.flush();
+        if (file != null) file.flush();
     }
 
     /** Writes the last routes published to the file, if not yet done, and stops its writer. */
     @Override
     public void close() {
-        file.close();
+        if (file != null) file.close();
     }
 }

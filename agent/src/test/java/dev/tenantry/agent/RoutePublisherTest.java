@@ -34,10 +34,22 @@ class RoutePublisherTest {
         assertThat(published).last().isEqualTo(List.of(web));
         assertThat(changes).hasValue(2);
         publisher.flush();
-        assertThat(Json.readFile(work.resolve(Route.FILE), Route[].class)).as("and the file a gateway in its own process reads")
-                .hasValueSatisfying(routes -> assertThat(routes).containsExactly(web));
+        assertThat(work.resolve(Route.FILE)).as("with the gateway in this process, no file: nobody would read it").doesNotExist();
 
         publisher.clear();
         assertThat(published).last().isEqualTo(List.of());
+    }
+
+    @Test
+    void aGatewayInItsOwnProcessGetsTheRoutesFile() {
+        Route web = new Route("a.bench.localhost", "ins_1", List.of("127.0.0.1:4000"), false, "1.0.0", false, false);
+        current.set(List.of(web));
+        try (RoutePublisher publisher = new RoutePublisher(current::get, null, work.resolve(Route.FILE), changes::incrementAndGet)) {
+            publisher.publish();
+            publisher.flush();
+            assertThat(Json.readFile(work.resolve(Route.FILE), Route[].class)).as("the file a gateway in its own process reads")
+                    .hasValueSatisfying(routes -> assertThat(routes).containsExactly(web));
+            assertThat(changes).hasValue(1);
+        }
     }
 }

@@ -145,7 +145,7 @@ final class AgentCommand implements Callable<Integer> {
                         .withPostgresBin(postgresBin != null ? postgresBin.toAbsolutePath() : dev.tenantry.server.store.EmbeddedPostgres.binaries()), tls,
                 new dev.tenantry.agent.AgentTiming(Duration.ofSeconds(longPollSeconds), Duration.ofSeconds(heartbeatSeconds),
                         Duration.ofSeconds(fullReportSeconds))),
-                gateway != null ? gateway.routes() : routes -> { }, gateway != null ? gateway.routes()::traffic : new TrafficFile(workDir.toAbsolutePath()),
+                gateway != null ? gateway.routes() : null, gateway != null ? gateway.routes()::traffic : new TrafficFile(workDir.toAbsolutePath()),
                 gateway != null && gatewayTlsPort != null ? gateway.certificates()::replaceAll : null, java.time.Clock.systemUTC()).start();
         if (gateway != null) gateway.onWake(agent::wake, Duration.ofSeconds(wakeTimeout));
         if (metricsPort != null) {
