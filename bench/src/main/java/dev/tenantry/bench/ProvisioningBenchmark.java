@@ -104,9 +104,12 @@ public final class ProvisioningBenchmark {
                 if (startConcurrency > 0) {
                     var slots = new java.util.concurrent.Semaphore(startConcurrency, true);
                     CpuMeter pacedCpu = CpuMeter.start();
-                    bareNPaced.addAll(BenchPlane.concurrently(concurrency, i -> bench.plane.bareStart(slots)));
+                    List<Long> paced = BenchPlane.concurrently(concurrency, i -> bench.plane.bareStart(slots));
                     System.out.println("cpu during paced bare starts: " + pacedCpu.stop());
                     bench.cleanUp();
+                    // each round's own comparison: how much of the spread between runs is already there between rounds
+                    BenchPlane.report("  round " + (m + 1) + " against bare starts paced like the cell", "bare paced", paced, "provision-to-first-200", prov);
+                    bareNPaced.addAll(paced);
                 }
             }
             report(concurrency + " concurrent, all " + MEASURED_ROUNDS + " rounds", bareN, provN);
@@ -221,7 +224,7 @@ public final class ProvisioningBenchmark {
         }
     }
 
-    private record Timeline(java.time.Instant sent, java.time.Instant accepted, String operation, java.time.Instant firstOk,
+    private record Timeline(java.time.Instant sent, java.time.Instant accepted, String operation, java.time.Instant eventArrived, java.time.Instant firstOk,
                             java.time.Instant replicaStarted, java.time.Instant replicaHealthy, int restarts) {}
 
     private final List<Timeline> timelines = Collections.synchronizedList(new ArrayList<>());
@@ -235,8 +238,9 @@ public final class ProvisioningBenchmark {
         HttpResponse<String> created = BenchPlane.retryingBusy(() -> plane.post("/v1/tenants/bench/instances", body), retriedAfter503);
         if (created.statusCode() != 202) throw new IllegalStateException("create failed: " + created.body());
         java.time.Instant accepted = java.time.Instant.now();
+        java.time.Instant eventArrived;
         try {
-            running.await(name);
+            eventArrived = running.await(name);
         } catch (java.util.concurrent.TimeoutException e) {
             String state = BenchPlane.HTTP.send(plane.request("/v1/tenants/bench/instances/" + name).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
             throw new IllegalStateException("no instance.running event for " + name + " within 120 s; instance: " + state, e);
@@ -244,14 +248,15 @@ public final class ProvisioningBenchmark {
         BenchPlane.awaitOk(plane.gatewayRoot(), name + ".bench.localhost");
         long elapsed = (System.nanoTime() - start) / 1_000_000;
         unrecorded.add(new Provisioned(name, sent, accepted, Json.MAPPER.readTree(created.body()).path("operation").path("id").asText(),
-                java.time.Instant.now()));
+                eventArrived, java.time.Instant.now()));
         instances.add(name);
         return elapsed;
     }
 
     private final java.util.concurrent.atomic.AtomicInteger retriedAfter503 = new java.util.concurrent.atomic.AtomicInteger();
 
-    private record Provisioned(String name, java.time.Instant sent, java.time.Instant accepted, String operation, java.time.Instant firstOk) {}
+    private record Provisioned(String name, java.time.Instant sent, java.time.Instant accepted, String operation, java.time.Instant eventArrived,
+                               java.time.Instant firstOk) {}
 
     private final List<Provisioned> unrecorded = Collections.synchronizedList(new ArrayList<>());
 
@@ -269,7 +274,7 @@ public final class ProvisioningBenchmark {
             if (replica.hasNonNull("pid")) {
                 ProcessHandle.of(replica.path("pid").asLong()).flatMap(h -> h.info().totalCpuDuration()).ifPresent(d -> cpuMillis.add(d.toMillis()));
             }
-            timelines.add(new Timeline(p.sent(), p.accepted(), p.operation(), p.firstOk(),
+            timelines.add(new Timeline(p.sent(), p.accepted(), p.operation(), p.eventArrived(), p.firstOk(),
                     java.time.Instant.parse(replica.path("startedAt").asText()), java.time.Instant.parse(replica.path("healthySince").asText()),
                     replica.path("restarts").asInt()));
         }
@@ -306,27 +311,47 @@ public final class ProvisioningBenchmark {
 
     /**
      * Milliseconds from the first create request of a round to its first replica's spawn: what the control plane adds
-     * before the cell's start queue begins to move (every later start queues behind it). Rounds are told apart by the
-     * gap between them (seconds: clean-up and bare starts run in between).
+     * before the cell's start queue begins to move (every later start queues behind it); the median over the rounds.
      */
     private static long firstSpawn(List<Timeline> timelines) {
-        List<Long> perRound = new ArrayList<>();
-        List<Timeline> bySent = timelines.stream().sorted(java.util.Comparator.comparing(Timeline::sent)).toList();
-        java.time.Instant roundStart = null;
-        java.time.Instant firstSpawned = null;
+        return BenchPlane.percentile(rounds(timelines).stream().map(round -> Duration.between(round.getFirst().sent(),
+                round.stream().map(Timeline::replicaStarted).min(java.util.Comparator.naturalOrder()).orElseThrow()).toMillis()).toList(), 50);
+    }
+
+    private static int concurrencyOf(List<Timeline> timelines) {
+        return Math.max(1, rounds(timelines).getFirst().size());
+    }
+
+    /** The rounds among the timelines, told apart by the gap between their creates (seconds: clean-up and bare starts run in between). */
+    private static List<List<Timeline>> rounds(List<Timeline> timelines) {
+        List<List<Timeline>> rounds = new ArrayList<>();
         java.time.Instant lastSent = null;
-        for (Timeline t : bySent) {
-            if (lastSent == null || Duration.between(lastSent, t.sent()).toMillis() > 1000) {
-                if (roundStart != null) perRound.add(Duration.between(roundStart, firstSpawned).toMillis());
-                roundStart = t.sent();
-                firstSpawned = t.replicaStarted();
-            } else if (t.replicaStarted().isBefore(firstSpawned)) {
-                firstSpawned = t.replicaStarted();
-            }
+        for (Timeline t : timelines.stream().sorted(java.util.Comparator.comparing(Timeline::sent)).toList()) {
+            if (lastSent == null || Duration.between(lastSent, t.sent()).toMillis() > 1000) rounds.add(new ArrayList<>());
+            rounds.getLast().add(t);
             lastSent = t.sent();
         }
-        if (roundStart != null) perRound.add(Duration.between(roundStart, firstSpawned).toMillis());
-        return BenchPlane.percentile(perRound, 50);
+        return rounds;
+    }
+
+    /**
+     * The mean time a start held its slot by its place in its round's order of spawns, in fifths of the round: shows
+     * whether the starts are slower while the creates are handled (the first fifth) or all along.
+     */
+    private static String slotByOrder(List<List<Long>> roundsOfSlotTimes) {
+        StringBuilder line = new StringBuilder();
+        for (int fifth = 0; fifth < 5; fifth++) {
+            double sum = 0;
+            int n = 0;
+            for (List<Long> round : roundsOfSlotTimes) {
+                for (int i = fifth * round.size() / 5; i < (fifth + 1) * round.size() / 5; i++) {
+                    sum += round.get(i);
+                    n++;
+                }
+            }
+            line.append(String.format(" %.1f", n == 0 ? 0 : sum / n));
+        }
+        return line.toString();
     }
 
     /** Where the time of the last {@code count} concurrent provisions went, from the operations' step timestamps (median over instances). */
@@ -339,6 +364,9 @@ public final class ProvisioningBenchmark {
         List<Long> ownStart = new ArrayList<>();
         List<Long> afterHealthy = new ArrayList<>();
         List<Long> pipeline = new ArrayList<>();
+        List<Long> healthyToSeen = new ArrayList<>();
+        List<Long> seenToEvent = new ArrayList<>();
+        List<Long> eventToFirstOk = new ArrayList<>();
         List<Timeline> last = timelines.subList(Math.max(0, timelines.size() - count), timelines.size());
         for (Timeline t : last) {
             var op = Json.MAPPER.readTree(BenchPlane.HTTP.send(plane.request("/v1/operations/" + t.operation()).GET().build(),
@@ -352,6 +380,9 @@ public final class ProvisioningBenchmark {
             beforeSpawn.add(Duration.between(t.sent(), t.replicaStarted()).toMillis());
             ownStart.add(Duration.between(t.replicaStarted(), t.replicaHealthy()).toMillis());
             afterHealthy.add(Duration.between(t.replicaHealthy(), t.firstOk()).toMillis());
+            healthyToSeen.add(Duration.between(t.replicaHealthy(), healthy).toMillis());
+            seenToEvent.add(Duration.between(healthy, t.eventArrived()).toMillis());
+            eventToFirstOk.add(Duration.between(t.eventArrived(), t.firstOk()).toMillis());
             pipeline.add(Duration.between(t.sent(), t.firstOk()).toMillis() - Duration.between(t.replicaStarted(), t.replicaHealthy()).toMillis());
             if (System.getenv("BENCH_VERBOSE") != null) {
                 System.out.printf("  %s accepted %5d published %5d healthy %5d first-200 %5d%n", t.operation(), accept.getLast(),
@@ -366,7 +397,18 @@ public final class ProvisioningBenchmark {
                 + " healthy-to-first-200 p50 %d p99 %d ms; not starting (first 200 minus own start) p50 %d p99 %d ms%n",
                 BenchPlane.percentile(beforeSpawn, 50), BenchPlane.percentile(beforeSpawn, 99), BenchPlane.percentile(ownStart, 50), BenchPlane.percentile(ownStart, 99),
                 BenchPlane.percentile(afterHealthy, 50), BenchPlane.percentile(afterHealthy, 99), BenchPlane.percentile(pipeline, 50), BenchPlane.percentile(pipeline, 99));
+        System.out.printf("after a replica's health check answered (per instance, p50 / p99): the server saw it running %d / %d ms later,"
+                + " its instance.running event reached the client %d / %d ms after that, and the first 200 through the gateway %d / %d ms after the event%n",
+                BenchPlane.percentile(healthyToSeen, 50), BenchPlane.percentile(healthyToSeen, 99), BenchPlane.percentile(seenToEvent, 50),
+                BenchPlane.percentile(seenToEvent, 99), BenchPlane.percentile(eventToFirstOk, 50), BenchPlane.percentile(eventToFirstOk, 99));
         List<Long> paced = plane.pacedSpawnToHealthy();
+        List<List<Long>> provisionedBySpawn = rounds(last).stream().map(round -> round.stream()
+                .sorted(java.util.Comparator.comparing(Timeline::replicaStarted))
+                .map(t -> Duration.between(t.replicaStarted(), t.replicaHealthy()).toMillis()).toList()).toList();
+        List<List<Long>> pacedByEnd = new ArrayList<>();
+        for (int i = 0; i + concurrencyOf(last) <= paced.size(); i += concurrencyOf(last)) pacedByEnd.add(paced.subList(i, i + concurrencyOf(last)));
+        System.out.printf("a start's slot time by its place in the round's order, in fifths (mean ms): provisioned%s; bare paced%s%n",
+                slotByOrder(provisionedBySpawn), slotByOrder(pacedByEnd));
         if (!paced.isEmpty()) {
             // how long a start holds its slot, the lanes' pace: its mean times the starts ahead of an instance is its wait
             System.out.printf("a start's own spawn-to-healthy, its time in a start slot: provisioned p50 %d mean %.1f ms (n=%d); bare paced p50 %d mean %.1f ms (n=%d)%n",

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /** One event stream of a tenant; {@link #await} returns once an instance's {@code instance.running} event arrived. */
 final class RunningEvents {
-    private final Map<String, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<java.time.Instant>> running = new ConcurrentHashMap<>();
 
     RunningEvents(String api, String token, String tenant) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/v1/events?tenant=" + tenant))
@@ -36,7 +36,7 @@ final class RunningEvents {
                 JsonNode event = Json.MAPPER.readTree(line.substring(5).strip());
                 if (event.path("type").asText().equals("instance.running")) {
                     String name = event.path("subject").asText().substring(event.path("subject").asText().lastIndexOf('/') + 1);
-                    future(name).complete(null);
+                    future(name).complete(java.time.Instant.now());
                 }
             }
             ended = new IOException("the event stream ended");
@@ -49,14 +49,16 @@ final class RunningEvents {
     /** Why the stream ended (null while it runs): every wait fails at once with it, rather than after its timeout. */
     private volatile IOException ended;
 
-    private CompletableFuture<Void> future(String name) {
-        CompletableFuture<Void> f = running.computeIfAbsent(name, n -> new CompletableFuture<>());
+    private CompletableFuture<java.time.Instant> future(String name) {
+        CompletableFuture<java.time.Instant> f = running.computeIfAbsent(name, n -> new CompletableFuture<>());
         if (ended != null) f.completeExceptionally(ended);
         return f;
     }
 
-    void await(String name) throws Exception {
-        future(name).get(120, TimeUnit.SECONDS);
+    /** When the instance's {@code instance.running} event arrived. */
+    java.time.Instant await(String name) throws Exception {
+        java.time.Instant arrived = future(name).get(120, TimeUnit.SECONDS);
         running.remove(name);
+        return arrived;
     }
 }
