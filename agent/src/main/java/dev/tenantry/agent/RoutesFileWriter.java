@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Writes the cell's routes to the routes file, for a gateway in its own process (which reads it every 100 ms), on a
  * thread of its own: the agent's report does not wait for the file, and the routes of a burst of starts are gathered.
  * Routes that come after a quiet moment are written at once; those that come less than {@link #GATHER} after a write
- * are written together when it has passed (a new file each time, written atomically: at most a few a second).
+ * are written together when it has passed (a new file each time, written atomically: at most twenty a second).
  */
 final class RoutesFileWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RoutesFileWriter.class);
@@ -27,7 +29,7 @@ final class RoutesFileWriter implements AutoCloseable {
     private final ReentrantLock writing = new ReentrantLock();
     private final Thread thread;
     private volatile boolean running = true;
-    private final java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger written = new AtomicInteger();
 
     RoutesFileWriter(Path file) {
         this.file = file;
@@ -37,7 +39,7 @@ final class RoutesFileWriter implements AutoCloseable {
     /** The routes to write next (replacing any not written yet). */
     void write(List<Route> routes) {
         pending.set(routes);
-        java.util.concurrent.locks.LockSupport.unpark(thread);
+        LockSupport.unpark(thread);
     }
 
     /** Writes what is pending now, on the caller's thread. */
@@ -60,15 +62,13 @@ final class RoutesFileWriter implements AutoCloseable {
     private void writeLoop() {
         while (running) {
             if (pending.get() == null) {
-                java.util.concurrent.locks.LockSupport.park(this);
+                LockSupport.park(this);
                 continue;
             }
             flush();
-            try {
-                Thread.sleep(GATHER.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
+            // routes given meanwhile wait for the end of the gathering (their unpark does not end it; close's does)
+            long until = System.nanoTime() + GATHER.toNanos();
+            for (long left; running && (left = until - System.nanoTime()) > 0; ) LockSupport.parkNanos(this, left);
         }
     }
 
@@ -77,11 +77,19 @@ final class RoutesFileWriter implements AutoCloseable {
         return written.get();
     }
 
-    /** Writes what is pending and stops the thread. */
+    /**
+     * Stops the thread and writes what is pending. Not by interrupting it: a file channel interrupted while it writes is
+     * closed, and the routes it was writing would be lost.
+     */
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        LockSupport.unpark(thread);
+        try {
+            thread.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         flush();
     }
 }
