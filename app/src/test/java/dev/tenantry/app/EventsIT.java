@@ -117,8 +117,9 @@ class EventsIT extends WithPlane {
             String problem = new String(refused.body().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(problem).contains("quota-exceeded").contains("\"events\"").contains("20 event streams");
             open.removeFirst().close();
-            // the server notices a closed stream at its next write: a keep-alive comment within 15 s
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
+            // the server notices a closed stream when a write to it fails: a keep-alive comment every 15 s, and the first one
+            // after the close may still be taken by the connection (the client's reset comes back after it), so within 30 s
+            await().atMost(Duration.ofSeconds(45)).until(() -> {
                 HttpResponse<java.io.InputStream> again = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
                 if (again.statusCode() != 200) {
                     again.body().close();
