@@ -270,8 +270,14 @@ final class ReplicaSupervisor {
         Instant launched = Instant.now();
         Process p = pb.start();
         ProcessHandle handle = p.toHandle();
-        new ReplicaState(spec.instanceUid(), spec.component(), spec.index(), spec.generation(), p.pid(),
-                handle.info().startInstant().orElse(null), launched, spec.ports(), spec.template(), spec.release()).write(spec.stateFile());
+        try {
+            new ReplicaState(spec.instanceUid(), spec.component(), spec.index(), spec.generation(), p.pid(),
+                    handle.info().startInstant().orElse(null), launched, spec.ports(), spec.template(), spec.release()).write(spec.stateFile());
+        } catch (IOException | RuntimeException e) {
+            // a process not on record (a stop's interrupt closes the file being written) would run on, unseen: it goes with its launch
+            WatchedProcess.terminate(handle, Duration.ZERO);
+            throw e;
+        }
         synchronized (lock) {
             leaveQueue();
             process = handle;
