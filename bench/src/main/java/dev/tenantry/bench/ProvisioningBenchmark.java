@@ -406,7 +406,8 @@ public final class ProvisioningBenchmark {
                 .sorted(java.util.Comparator.comparing(Timeline::replicaStarted))
                 .map(t -> Duration.between(t.replicaStarted(), t.replicaHealthy()).toMillis()).toList()).toList();
         List<List<Long>> pacedByEnd = new ArrayList<>();
-        for (int i = 0; i + concurrencyOf(last) <= paced.size(); i += concurrencyOf(last)) pacedByEnd.add(paced.subList(i, i + concurrencyOf(last)));
+        int perRound = concurrencyOf(last);
+        for (int i = 0; i + perRound <= paced.size(); i += perRound) pacedByEnd.add(paced.subList(i, i + perRound));
         System.out.printf("a start's slot time by its place in the round's order, in fifths (mean ms): provisioned%s; bare paced%s%n",
                 slotByOrder(provisionedBySpawn), slotByOrder(pacedByEnd));
         if (!paced.isEmpty()) {
