@@ -36,6 +36,23 @@ public final class ProvisioningBenchmark {
     private static final String COMPILER_THREADS = "CN CompilerThre";
     private static final int MEASURED_ROUNDS = Integer.getInteger("bench.measuredRounds", 3);
 
+    /** When set, the CPU of the first this many milliseconds of each measured provisioning round is printed by part (reading it costs a few ms). */
+    private static final int EARLY_CPU_MILLIS = Integer.getInteger("bench.earlyCpuMillis", 0);
+
+    /** Prints, once {@code millis} have passed, the CPU used since the call, by thread group and PostgreSQL process role. */
+    private static Thread earlyCpu(int millis) throws java.io.IOException {
+        CpuMeter meter = CpuMeter.start();
+        return Thread.ofPlatform().daemon().start(() -> {
+            try {
+                Thread.sleep(millis);
+                System.out.println("cpu in the round's first " + millis + " ms: " + meter.stop() + "\n  this JVM by thread group (s): "
+                        + meter.threadGroups() + "\n  PostgreSQL by process (s): " + meter.postgresRoles());
+            } catch (InterruptedException | java.io.IOException e) {
+                System.out.println("cpu in the round's first " + millis + " ms: not measured (" + e + ")");
+            }
+        });
+    }
+
     public static void main(String[] args) throws Exception {
         int rounds = Integer.parseInt(args[0]);
         int concurrency = Integer.parseInt(args[1]);
@@ -89,7 +106,9 @@ public final class ProvisioningBenchmark {
                 Map<String, double[]> requestsBefore = bench.apiRequests();
                 jdk.jfr.Recording profile = m == 0 ? startProfile() : null;
                 int measured = m;
+                Thread early = EARLY_CPU_MILLIS > 0 ? earlyCpu(EARLY_CPU_MILLIS) : null;
                 List<Long> prov = BenchPlane.concurrently(concurrency, i -> bench.provision("par-" + measured + "-" + i));
+                if (early != null) early.join();
                 stopProfile(profile);
                 System.out.println("cpu during provisioning:     " + provCpu.stop());
                 System.out.printf("  reconcile passes (the workers' and those in reports): %.1f per instance%n", (bench.plane.dev.server().reconcilePasses() - passesBefore) / (double) concurrency);
@@ -385,8 +404,8 @@ public final class ProvisioningBenchmark {
             eventToFirstOk.add(Duration.between(t.eventArrived(), t.firstOk()).toMillis());
             pipeline.add(Duration.between(t.sent(), t.firstOk()).toMillis() - Duration.between(t.replicaStarted(), t.replicaHealthy()).toMillis());
             if (System.getenv("BENCH_VERBOSE") != null) {
-                System.out.printf("  %s accepted %5d published %5d healthy %5d first-200 %5d%n", t.operation(), accept.getLast(),
-                        toPublished.getLast(), toHealthySeen.getLast(), toFirstOk.getLast());
+                System.out.printf("  %s accepted %5d published %5d spawned %5d healthy %5d first-200 %5d%n", t.operation(), accept.getLast(),
+                        toPublished.getLast(), beforeSpawn.getLast(), toHealthySeen.getLast(), toFirstOk.getLast());
             }
         }
         System.out.printf("breakdown (p50 since the request was sent): 202 accepted %d ms, published to the cell %d ms,"

@@ -162,7 +162,7 @@ public final class ProcessDriver implements Driver {
         };
     }
 
-    /** What a replica of the deployment's instance tells of its changes: its launch is reported with the next report. */
+    /** What a replica of the deployment's instance tells of its changes: its launch and its wait for a start slot go with the next report. */
     private ReplicaChanges replicaChangesOf(Deployment deployment) {
         Runnable now = changedOf(deployment);
         String uid = deployment.instanceUid();
@@ -173,7 +173,7 @@ public final class ProcessDriver implements Driver {
             }
 
             @Override
-            public void launched() {
+            public void noted() {
                 changes.mark(uid);
             }
         };

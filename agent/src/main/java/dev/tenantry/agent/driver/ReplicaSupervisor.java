@@ -178,7 +178,7 @@ final class ReplicaSupervisor {
         }
         if (previousState != State.FAILED) {
             messageAfterQueue = previous;
-            if (enterQueue()) onChange.changed();
+            if (enterQueue()) onChange.noted();
         }
         try {
             slot = startSlots.await();
@@ -285,7 +285,7 @@ final class ReplicaSupervisor {
             startedAt = launched;
             healthySince = null;
         }
-        onChange.launched();
+        onChange.noted();
         return new WatchedProcess(handle, p);
     }
 

@@ -187,20 +187,33 @@ class ReplicaSupervisorIT {
     }
 
     @Test
-    void aLaunchIsToldAsSuchAndNotAsAChangeToReportAtOnce() {
-        java.util.concurrent.atomic.AtomicInteger changed = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger launched = new java.util.concurrent.atomic.AtomicInteger();
-        ReplicaChanges changes = new ReplicaChanges() {
-            @Override
-            public void changed() {
-                changed.incrementAndGet();
-            }
+    void waitingForAStartSlotIsNotedForTheNextReportNotReportedAtOnce() {
+        CountedChanges changes = new CountedChanges();
+        java.util.concurrent.atomic.AtomicInteger changed = changes.changed;
+        java.util.concurrent.atomic.AtomicInteger noted = changes.noted;
+        StartSlots slots = new StartSlots(1, Duration.ofSeconds(60));
+        StartSlots.Slot taken = slots.tryTake();
+        ReplicaSupervisor waiting = new ReplicaSupervisor(spec("exec sleep 60"), changes, slots);
+        waiting.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> slots.waiting() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiting.snapshot().queued());
+            assertThat(noted).as("its entering the queue").hasValue(1);
+            assertThat(changed).as("nothing to report at once while it waits").hasValue(0);
+            taken.release();
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiting.snapshot().pid() != null);
+            assertThat(noted).as("and its launch").hasValue(2);
+            assertThat(changed).hasValue(0);
+        } finally {
+            waiting.stop(Duration.ofSeconds(1));
+        }
+    }
 
-            @Override
-            public void launched() {
-                launched.incrementAndGet();
-            }
-        };
+    @Test
+    void aLaunchIsToldAsSuchAndNotAsAChangeToReportAtOnce() {
+        CountedChanges changes = new CountedChanges();
+        java.util.concurrent.atomic.AtomicInteger changed = changes.changed;
+        java.util.concurrent.atomic.AtomicInteger launched = changes.noted;
         ReplicaSupervisor supervisor = new ReplicaSupervisor(spec("exec sleep 60"), changes, new StartSlots(1, Duration.ofSeconds(60)));
         supervisor.start();
         try {
@@ -211,5 +224,21 @@ class ReplicaSupervisorIT {
             supervisor.stop(Duration.ofSeconds(1));
         }
         assertThat(changed.get()).as("its stop is").isPositive();
+    }
+
+    /** Counts what a supervisor tells: changes to report at once, and changes noted for the next report. */
+    private static final class CountedChanges implements ReplicaChanges {
+        final java.util.concurrent.atomic.AtomicInteger changed = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger noted = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void changed() {
+            changed.incrementAndGet();
+        }
+
+        @Override
+        public void noted() {
+            noted.incrementAndGet();
+        }
     }
 }
