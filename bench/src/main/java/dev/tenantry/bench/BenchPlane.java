@@ -195,6 +195,11 @@ final class BenchPlane {
 
     private final List<Long> pacedSpawnToHealthy = java.util.Collections.synchronizedList(new ArrayList<>());
 
+    /** Forgets the paced bare starts so far (a rehearsal's). */
+    void forgetPacedStarts() {
+        pacedSpawnToHealthy.clear();
+    }
+
     /**
      * For each paced bare start so far, the milliseconds from its spawn to its health check's answer: how long it held its
      * start slot, to compare with a provisioned replica's own spawn-to-healthy.

@@ -21,7 +21,9 @@ import java.util.Map;
  *   <li><b>provision</b>: {@code POST /v1/tenants/{t}/instances}, then poll the instance's URL through
  *       the gateway until the first 200 (provision-to-first-200).</li>
  * </ul>
- * The control-plane overhead is provision minus bare, at p50 and p99, for 1 and for N concurrent creates.
+ * The control-plane overhead is provision minus bare, at p50 and p99, for 1 and for N concurrent creates. The control
+ * plane is measured warm: warm-up rounds until its JIT has settled, then one rehearsal of the measured cycle (bare
+ * starts, a provisioning round, paced bare starts) that is not counted.
  */
 public final class ProvisioningBenchmark {
     private static final int WARM_UP_ROUNDS = Integer.getInteger("bench.warmUpRounds", 10);
@@ -72,8 +74,10 @@ public final class ProvisioningBenchmark {
             while (round < MAX_WARM_UP_ROUNDS && (round < WARM_UP_ROUNDS || quietRounds < SETTLED_ROUNDS)) {
                 int r = round++;
                 CpuMeter warmCpu = CpuMeter.start();
+                Map<String, double[]> requestsBefore = bench.apiRequests(); // as each measured round reads them: compiled by then
                 BenchPlane.concurrently(concurrency, i -> bench.provision("warm-" + r + "-" + i));
                 bench.cleanUp();
+                if (requestsBefore.isEmpty() && r > 0) throw new IllegalStateException("the server's metrics count no API request");
                 System.out.println("cpu during warm-up round " + r + ":  " + warmCpu.stop());
                 System.out.println("  this JVM by thread group (s): " + warmCpu.threadGroups());
                 quietRounds = warmCpu.threadGroupSeconds(COMPILER_THREADS) < SETTLED_COMPILER_SECONDS ? quietRounds + 1 : 0;
@@ -95,7 +99,12 @@ public final class ProvisioningBenchmark {
             List<Long> bareNPaced = new ArrayList<>();
             List<Long> provN = new ArrayList<>();
             int startConcurrency = settings.startConcurrency();
-            for (int m = 0; m < MEASURED_ROUNDS; m++) {
+            // m = -1: a rehearsal of the measured cycle, not counted, so that the benchmark's own code (its bare starts and
+            // what it reads of the metrics and of each instance) is compiled before it measures rather than during a measured round
+            for (int m = -1; m < MEASURED_ROUNDS; m++) {
+                boolean rehearsal = m < 0;
+                String label = rehearsal ? "rehearsal (not counted)" : "round " + (m + 1);
+                if (rehearsal) System.out.println("a rehearsal of the measured rounds, not counted:");
                 // bare and provisioning rounds alternate, so that the machine's drift weighs on both alike
                 CpuMeter bareCpu = CpuMeter.start();
                 List<Long> bare = BenchPlane.concurrently(concurrency, i -> bench.plane.bareStart());
@@ -107,7 +116,7 @@ public final class ProvisioningBenchmark {
                 jdk.jfr.Recording profile = m == 0 ? startProfile() : null;
                 int measured = m;
                 Thread early = EARLY_CPU_MILLIS > 0 ? earlyCpu(EARLY_CPU_MILLIS) : null;
-                List<Long> prov = BenchPlane.concurrently(concurrency, i -> bench.provision("par-" + measured + "-" + i));
+                List<Long> prov = BenchPlane.concurrently(concurrency, i -> bench.provision((rehearsal ? "rehearsal-" : "par-" + measured + "-") + i));
                 if (early != null) early.join();
                 stopProfile(profile);
                 System.out.println("cpu during provisioning:     " + provCpu.stop());
@@ -116,10 +125,12 @@ public final class ProvisioningBenchmark {
                 System.out.println("  PostgreSQL by process (s): " + provCpu.postgresRoles());
                 bench.printApiRequests(requestsBefore, concurrency);
                 System.out.println("  creates retried after a 503 so far (warm-up included): " + bench.retriedAfter503.get());
-                report(concurrency + " concurrent, round " + (m + 1), bare, prov);
+                report(concurrency + " concurrent, " + label, bare, prov);
                 bench.cleanUp();
-                bareN.addAll(bare);
-                provN.addAll(prov);
+                if (!rehearsal) {
+                    bareN.addAll(bare);
+                    provN.addAll(prov);
+                }
                 if (startConcurrency > 0) {
                     var slots = new java.util.concurrent.Semaphore(startConcurrency, true);
                     CpuMeter pacedCpu = CpuMeter.start();
@@ -127,8 +138,9 @@ public final class ProvisioningBenchmark {
                     System.out.println("cpu during paced bare starts: " + pacedCpu.stop());
                     bench.cleanUp();
                     // each round's own comparison: how much of the spread between runs is already there between rounds
-                    BenchPlane.report("  round " + (m + 1) + " against bare starts paced like the cell", "bare paced", paced, "provision-to-first-200", prov);
-                    bareNPaced.addAll(paced);
+                    BenchPlane.report("  " + label + " against bare starts paced like the cell", "bare paced", paced, "provision-to-first-200", prov);
+                    if (rehearsal) bench.plane.forgetPacedStarts();
+                    else bareNPaced.addAll(paced);
                 }
             }
             report(concurrency + " concurrent, all " + MEASURED_ROUNDS + " rounds", bareN, provN);
