@@ -162,7 +162,10 @@ public final class ProcessDriver implements Driver {
         };
     }
 
-    /** What a replica of the deployment's instance tells of its changes: its launch and its wait for a start slot go with the next report. */
+    /**
+     * What a replica of the deployment's instance tells of its changes: its launch and its wait for a start slot are
+     * noted, reported once they are {@link ChangedInstances#NOTE_DELAY} old (or with another change of the instance).
+     */
     private ReplicaChanges replicaChangesOf(Deployment deployment) {
         Runnable now = changedOf(deployment);
         String uid = deployment.instanceUid();
@@ -174,7 +177,7 @@ public final class ProcessDriver implements Driver {
 
             @Override
             public void noted() {
-                changes.mark(uid);
+                changes.note(uid);
             }
         };
     }

@@ -2,9 +2,9 @@ package dev.tenantry.agent.driver;
 
 /**
  * What a replica's supervisor tells of the replica's changes. Most are reported at once; its launch and its entering the
- * queue for a start slot go with the cell's next report, within a second: its health, what a user and the server wait
- * for, follows shortly, and in a burst of starts a report of its own for each launch was about a third of a cell's
- * reports, one for each replica entering the queue (they come one by one as the server takes the creates in) another.
+ * queue for a start slot are noted, and reported within a second if nothing else of the instance is reported first:
+ * its health, what a user and the server wait for, follows shortly, and in a burst of starts a report of its own for
+ * each launch was about a third of a cell's reports.
  */
 @FunctionalInterface
 interface ReplicaChanges {
