@@ -60,7 +60,8 @@ public final class ChangedInstances {
 
     /** Whether anything is to be taken now: marked, or noted long enough ago. */
     public synchronized boolean any() {
-        return all || !uids.isEmpty() || !due(nanoTime.getAsLong()).isEmpty();
+        long now = nanoTime.getAsLong();
+        return all || !uids.isEmpty() || noted.values().stream().anyMatch(at -> isDue(at, now));
     }
 
     /** What changed since the last call (noted changes once old enough), and nothing since. */
@@ -78,8 +79,12 @@ public final class ChangedInstances {
     private Set<String> due(long now) {
         Set<String> due = new HashSet<>();
         noted.forEach((uid, at) -> {
-            if (now - at >= NOTE_DELAY.toNanos()) due.add(uid);
+            if (isDue(at, now)) due.add(uid);
         });
         return due;
+    }
+
+    private static boolean isDue(long notedAt, long now) {
+        return now - notedAt >= NOTE_DELAY.toNanos();
     }
 }

@@ -49,8 +49,9 @@ public interface Driver extends AutoCloseable {
     ChangedInstances.Taken changes();
 
     /**
-     * Whether an observation changed that the driver noted without waking the agent (a replica's launch): the agent's
-     * report loop looks every second and reports it then. A driver that tells every change at once has none.
+     * Whether an observation changed that the driver noted without waking the agent (a replica's launch, or its wait for
+     * a start slot) and that is old enough to report ({@link ChangedInstances#NOTE_DELAY}): the agent's report loop
+     * looks every second and reports it then. A driver that tells every change at once has none.
      */
     default boolean changesNoted() {
         return false;

@@ -11,7 +11,10 @@ interface ReplicaChanges {
     /** It became healthy or unhealthy, failed, exited or stopped: reported at once. */
     void changed();
 
-    /** It took a start slot and was launched, or waits for one: reported with the next report. */
+    /**
+     * It took a start slot and was launched, or waits for one: reported once that is {@link ChangedInstances#NOTE_DELAY}
+     * old, or with the next change of its instance reported at once.
+     */
     default void noted() {
         changed();
     }

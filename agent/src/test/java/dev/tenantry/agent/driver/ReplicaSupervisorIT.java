@@ -197,12 +197,13 @@ class ReplicaSupervisorIT {
         waiting.start();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> slots.waiting() == 1);
-            await().atMost(Duration.ofSeconds(10)).until(() -> waiting.snapshot().queued());
-            assertThat(noted).as("its entering the queue").hasValue(1);
+            // told right after the queued state is set: waited for, not read at once
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(noted).as("its entering the queue").hasValue(1));
+            assertThat(waiting.snapshot().queued()).isTrue();
             assertThat(changed).as("nothing to report at once while it waits").hasValue(0);
             taken.release();
-            await().atMost(Duration.ofSeconds(10)).until(() -> waiting.snapshot().pid() != null);
-            assertThat(noted).as("and its launch").hasValue(2);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(noted).as("and its launch").hasValue(2));
+            assertThat(waiting.snapshot().pid()).isNotNull();
             assertThat(changed).hasValue(0);
         } finally {
             waiting.stop(Duration.ofSeconds(1));
@@ -217,8 +218,9 @@ class ReplicaSupervisorIT {
         ReplicaSupervisor supervisor = new ReplicaSupervisor(spec("exec sleep 60"), changes, new StartSlots(1, Duration.ofSeconds(60)));
         supervisor.start();
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> supervisor.snapshot().pid() != null);
-            assertThat(launched).hasValue(1);
+            // told right after the pid is set: waited for, not read at once
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(launched).hasValue(1));
+            assertThat(supervisor.snapshot().pid()).isNotNull();
             assertThat(changed).as("nothing to report at once before it is healthy").hasValue(0);
         } finally {
             supervisor.stop(Duration.ofSeconds(1));
