@@ -167,6 +167,19 @@ public final class CgroupLimits {
             }
         }
 
+        /**
+         * The processes in the group now (its memory group's {@code cgroup.procs}): the replica's and any that left its
+         * tree, as a daemon does; none once the group is gone.
+         */
+        List<ProcessHandle> processes() {
+            try {
+                return Files.readAllLines(memory.resolve("cgroup.procs")).stream().filter(line -> !line.isBlank())
+                        .map(line -> ProcessHandle.of(Long.parseLong(line.strip()))).flatMap(Optional::stream).toList();
+            } catch (IOException | NumberFormatException gone) {
+                return List.of();
+            }
+        }
+
         /** Removes the groups once no process is in them (the kernel refuses while one is). */
         void remove() {
             removeQuietly(memory);

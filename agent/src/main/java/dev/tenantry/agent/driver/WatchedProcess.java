@@ -73,6 +73,11 @@ final class WatchedProcess {
     static void terminate(ProcessHandle root, Duration grace) {
         List<ProcessHandle> all = new ArrayList<>(root.descendants().toList());
         all.add(0, root);
+        terminateAll(all, grace);
+    }
+
+    /** Stops the processes: SIGTERM to all, SIGKILL to whatever is left after {@code grace}. */
+    static void terminateAll(List<ProcessHandle> all, Duration grace) {
         all.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + grace.toNanos();
         for (ProcessHandle h : all) {

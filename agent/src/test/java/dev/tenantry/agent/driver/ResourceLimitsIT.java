@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A replica's size is a limit the kernel enforces (cgroup v1 memory and cpu): a workload that takes more memory
- * than its size is killed, and its replica says so. Needs a host that allows control groups (root, cgroup v1).
+ * than its size is killed, and its replica says so; what a replica leaves running outside its tree (a daemon) is stopped
+ * with it, found by its control group. Needs a host that allows control groups (root, cgroup v1).
  */
 class ResourceLimitsIT {
     @TempDir
@@ -83,6 +84,49 @@ class ResourceLimitsIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> Files.readString(shares).strip().equals(String.valueOf(CgroupLimits.NORMAL_SHARES)));
         assertThat(Duration.ofNanos(System.nanoTime() - since)).as("a busy start keeps its slot for the hold").isGreaterThan(Duration.ofSeconds(3));
         assertThat(replica("busy").healthy()).as("still starting: only its slot's hold ran out").isFalse();
+    }
+
+    @Test
+    void aProcessThatLeftItsReplicasTreeIsStoppedWithTheReplica() throws Exception {
+        // the subshell starts a sleep in a session of its own and exits: the sleep's parent is then init, not the
+        // replica, as a daemon's is; only its control group still says whose it is
+        Deployment daemonizing = sized("daemonizing", "(setsid sleep 3017 &); exec sleep 60", new Resources(32, 200));
+        driver.apply(List.of(daemonizing));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica("daemonizing") != null && replica("daemonizing").pid() != null
+                && escaped("sleep 3017").isPresent());
+        ProcessHandle daemon = escaped("sleep 3017").orElseThrow();
+        long replicaPid = replica("daemonizing").pid();
+        assertThat(daemon.parent().map(ProcessHandle::pid)).as("not in the replica's tree").isNotEqualTo(java.util.Optional.of(replicaPid));
+        assertThat(ProcessHandle.of(replicaPid).orElseThrow().descendants().map(ProcessHandle::pid)).doesNotContain(daemon.pid());
+        String memoryGroup = group(daemon.pid(), "memory");
+        assertThat(memoryGroup).as("in the replica's group").isEqualTo(group(replicaPid, "memory"));
+
+        driver.apply(List.of());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !daemon.isAlive());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(Path.of("/sys/fs/cgroup/memory" + memoryGroup)).as("its group is removed once empty").doesNotExist());
+    }
+
+    @Test
+    void whatTheReplicaLeftBehindWhenItExitedIsStoppedBeforeItStartsAgain() throws Exception {
+        // the replica exits at once, leaving a daemon: each restart would add one more
+        Deployment leaving = sized("leaving", "(setsid sleep 3019 &); sleep 0.3; exit 3", new Resources(32, 200));
+        driver.apply(List.of(leaving));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica("leaving") != null && replica("leaving").restarts() >= 2);
+
+        assertThat(all("sleep 3019")).as("at most the one of the running attempt").hasSizeLessThanOrEqualTo(1);
+    }
+
+    /** The live processes whose command line is {@code command} exactly (arguments joined by spaces). */
+    private static List<ProcessHandle> all(String command) {
+        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.endsWith(command)).orElse(false)
+                && h.info().arguments().map(a -> String.join(" ", a).equals(command.substring(command.indexOf(' ') + 1))).orElse(false))
+                .toList();
+    }
+
+    private static java.util.Optional<ProcessHandle> escaped(String command) {
+        return all(command).stream().findFirst();
     }
 
     /** The process's group in a cgroup v1 hierarchy, from /proc/PID/cgroup. */
