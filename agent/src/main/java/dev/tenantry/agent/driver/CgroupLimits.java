@@ -31,6 +31,8 @@ public final class CgroupLimits {
      */
     public static final int STARTING_SHARES = 8 * NORMAL_SHARES;
     public static final CgroupLimits NONE = new CgroupLimits(null, null);
+    /** How many times what is left in a replica's groups is looked for and stopped before they are removed. */
+    private static final int LEFTOVER_LOOKS = 3;
 
     private final Path memoryParent;
     private final Path cpuParent;
@@ -180,8 +182,19 @@ public final class CgroupLimits {
             }
         }
 
-        /** Removes the groups once no process is in them (the kernel refuses while one is). */
-        void remove() {
+        /**
+         * Stops what is left in the groups once the replica's own process has ended or been stopped — processes that
+         * left its tree, as a daemon does, which stopping the tree misses — then removes the groups (the kernel refuses
+         * while a process is in them). A process may fork while it is being stopped: a few looks, each stopping what is
+         * there.
+         */
+        void stopLeftoversAndRemove(java.time.Duration grace) {
+            for (int look = 0; look < LEFTOVER_LOOKS; look++) {
+                List<ProcessHandle> left = processes();
+                if (left.isEmpty()) break;
+                log.info("Stopping {} process(es) left in the control group {} of a replica that ended", left.size(), memory.getFileName());
+                WatchedProcess.terminateAll(left, grace);
+            }
             removeQuietly(memory);
             removeQuietly(cpu);
         }

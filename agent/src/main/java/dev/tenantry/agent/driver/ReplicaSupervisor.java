@@ -19,8 +19,6 @@ import org.slf4j.LoggerFactory;
 final class ReplicaSupervisor {
     private static final Logger log = LoggerFactory.getLogger(ReplicaSupervisor.class);
     private static final Duration NO_CHECK_SETTLE = Duration.ofMillis(500);
-    /** How many times what is left in a replica's control groups is looked for and stopped before they are removed. */
-    private static final int LEFTOVER_LOOKS = 3;
     static final String WAITING_TO_START = "waiting to start: the cell is starting other replicas";
 
     enum State { STARTING, HEALTHY, UNHEALTHY, FAILED, STOPPED }
@@ -216,20 +214,12 @@ final class ReplicaSupervisor {
     }
 
     /**
-     * Stops what is left in the control groups of the last launch — processes that left the replica's tree, as a daemon
-     * does, which stopping the tree misses — and removes the groups (of one prepared and not launched too), if any.
-     * Called once the replica's own process has ended or been stopped, never when the agent leaves it running (detach).
+     * Stops what is left in the control groups of the last launch (processes that left the replica's tree: daemons) and
+     * removes the groups (of one prepared and not launched too), if any. Called once the replica's own process has ended
+     * or been stopped, never when the agent leaves it running (detach).
      */
     private void removeGroup() {
-        if (group == null) return;
-        // a process may fork while it is being stopped: a few looks, each stopping what is there
-        for (int look = 0; look < LEFTOVER_LOOKS; look++) {
-            List<ProcessHandle> left = group.processes();
-            if (left.isEmpty()) break;
-            log.info("Stopping {} process(es) that replica {} of {} left in its control group", left.size(), spec.name(), spec.instanceUid());
-            WatchedProcess.terminateAll(left, stopGrace);
-        }
-        group.remove();
+        if (group != null) group.stopLeftoversAndRemove(stopGrace);
     }
 
     /** Whether the kernel killed the process that just ended for going over its memory limit. */
