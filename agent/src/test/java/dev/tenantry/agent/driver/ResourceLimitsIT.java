@@ -109,6 +109,24 @@ class ResourceLimitsIT {
     }
 
     @Test
+    void aLeftoverThatIgnoresSigtermAndForksIsKilledWithinAboutTheGracePeriod() throws Exception {
+        // a daemon that ignores SIGTERM and starts a new child every moment, so that the group changes while it is stopped
+        Deployment stubborn = sized("stubborn", "(setsid sh -c 'trap \"\" TERM; while :; do sleep 3029; done' &); exec sleep 60",
+                new Resources(32, 200));
+        driver.apply(List.of(stubborn));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica("stubborn") != null && replica("stubborn").pid() != null
+                && escaped("sleep 3029").isPresent());
+        String memoryGroup = group(escaped("sleep 3029").orElseThrow().pid(), "memory");
+
+        long since = System.nanoTime();
+        driver.apply(List.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> all("sleep 3029").isEmpty()
+                && !Files.exists(Path.of("/sys/fs/cgroup/memory" + memoryGroup)));
+        // the driver's grace is 1 s: the replica's own stop, then its leftovers' (SIGKILL after the first grace)
+        assertThat(Duration.ofNanos(System.nanoTime() - since)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void whatTheReplicaLeftBehindWhenItExitedIsStoppedBeforeItStartsAgain() throws Exception {
         // the replica exits at once, leaving a daemon: each restart would add one more
         Deployment leaving = sized("leaving", "(setsid sleep 3019 &); sleep 0.3; exit 3", new Resources(32, 200));
