@@ -31,8 +31,6 @@ public final class CgroupLimits {
      */
     public static final int STARTING_SHARES = 8 * NORMAL_SHARES;
     public static final CgroupLimits NONE = new CgroupLimits(null, null);
-    /** How many times what is left in a replica's groups is looked for and stopped before they are removed. */
-    private static final int LEFTOVER_LOOKS = 3;
     /** How long a replica's groups may take to empty once what was left in them is killed, before they are removed. */
     private static final java.time.Duration EMPTYING = java.time.Duration.ofSeconds(1);
 
@@ -186,18 +184,12 @@ public final class CgroupLimits {
 
         /**
          * Stops what is left in the groups once the replica's own process has ended or been stopped — processes that
-         * left its tree, as a daemon does, which stopping the tree misses — then removes the groups (the kernel refuses
-         * while a process is in them). A process may fork while it is being stopped: a few looks, the first giving what
-         * it finds {@code grace} after SIGTERM, the others killing at once, so that the whole takes {@code grace} and
-         * little more (a replica's stop waits that long for its supervisor, before the slot may start another).
+         * left its tree, as a daemon does, which stopping the tree misses — within about {@code grace}
+         * ({@link WatchedProcess#stopAllFound}: a replica's stop waits that long for its supervisor), then removes the
+         * groups (the kernel refuses while a process is in them).
          */
         void stopLeftoversAndRemove(java.time.Duration grace) {
-            for (int look = 0; look < LEFTOVER_LOOKS; look++) {
-                List<ProcessHandle> left = processes();
-                if (left.isEmpty()) break;
-                log.info("Stopping {} process(es) left in the control group {} of a replica that ended", left.size(), memory.getFileName());
-                WatchedProcess.terminateAll(left, look == 0 ? grace : java.time.Duration.ZERO);
-            }
+            WatchedProcess.stopAllFound(this::processes, grace, "left in the control group " + memory.getFileName() + " of a replica that ended");
             // a killed process leaves the group once the kernel has finished with it, a moment after the signal
             long deadline = System.nanoTime() + EMPTYING.toNanos();
             while (!processes().isEmpty() && System.nanoTime() < deadline) {

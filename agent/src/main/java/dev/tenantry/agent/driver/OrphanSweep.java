@@ -18,26 +18,57 @@ import org.slf4j.LoggerFactory;
  */
 final class OrphanSweep {
     static final String MARKER = "TENANTRY_AGENT_DIR";
+    /**
+     * Names, in a workload process's environment (inherited by whatever it starts), the replica launch it belongs to:
+     * where control groups do not say it, what a replica left outside its tree is found by it.
+     */
+    static final String REPLICA_MARKER = "TENANTRY_AGENT_REPLICA";
     private static final Logger log = LoggerFactory.getLogger(OrphanSweep.class);
 
     private OrphanSweep() {}
 
     /** Stops every process marked with {@code instancesDir} that is not in {@code kept} nor a descendant of one. */
     static void stopUnknown(Path instancesDir, Set<Long> kept, Duration grace) throws IOException {
-        byte[] marker = (MARKER + "=" + instancesDir.toAbsolutePath() + "\0").getBytes(StandardCharsets.UTF_8);
+        for (ProcessHandle handle : marked(MARKER, instancesDir.toAbsolutePath().toString())) {
+            if (kept.contains(handle.pid()) || descendsFromKept(handle, kept)) continue;
+            log.warn("Stopping workload process {} that no replica accounts for", handle.pid());
+            WatchedProcess.terminate(handle, grace);
+        }
+    }
+
+    /** The value of {@link #REPLICA_MARKER} for replica {@code replica} ({@code web-0}) of a generation of an instance. */
+    static String replicaKey(String instanceUid, String replica, long generation) {
+        return instanceUid + "/" + replica + "/g" + generation;
+    }
+
+    /**
+     * The processes (this agent's user may read) left running by a launch of the replica that has ended: those whose
+     * environment names it ({@link #REPLICA_MARKER}). Empty when /proc cannot be listed.
+     */
+    static java.util.List<ProcessHandle> leftBy(ReplicaSpec spec) {
+        try {
+            return marked(REPLICA_MARKER, replicaKey(spec.instanceUid(), spec.name(), spec.generation()));
+        } catch (IOException e) {
+            log.warn("Cannot look for what replica {} of {} left running: {}", spec.name(), spec.instanceUid(), e.toString());
+            return java.util.List.of();
+        }
+    }
+
+    /** The live processes but this one whose environment has {@code variable=value}. */
+    private static java.util.List<ProcessHandle> marked(String variable, String value) throws IOException {
+        byte[] marker = (variable + "=" + value + "\0").getBytes(StandardCharsets.UTF_8);
         long self = ProcessHandle.current().pid();
+        java.util.List<ProcessHandle> found = new java.util.ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path proc : (Iterable<Path>) procs::iterator) {
                 String name = proc.getFileName().toString();
                 if (!name.chars().allMatch(Character::isDigit)) continue;
                 long pid = Long.parseLong(name);
-                if (pid == self || kept.contains(pid) || !hasMarker(proc.resolve("environ"), marker)) continue;
-                Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-                if (handle.isEmpty() || descendsFromKept(handle.get(), kept)) continue;
-                log.warn("Stopping workload process {} that no replica accounts for", pid);
-                WatchedProcess.terminate(handle.get(), grace);
+                if (pid == self || !hasMarker(proc.resolve("environ"), marker)) continue;
+                ProcessHandle.of(pid).ifPresent(found::add);
             }
         }
+        return found;
     }
 
     private static boolean hasMarker(Path environ, byte[] marker) {

@@ -62,6 +62,7 @@ final class ReplicaSpecs {
         };
         Map<String, String> env = environment(instancesDir, d, dataDir, workingDir);
         env.put("TENANTRY_REPLICA", String.valueOf(index));
+        env.put(OrphanSweep.REPLICA_MARKER, OrphanSweep.replicaKey(d.instanceUid(), c.name() + "-" + index, d.generation()));
         ports.forEach((name, port) -> env.put("PORT_" + name.toUpperCase().replace('-', '_'), String.valueOf(port)));
         if (!ports.isEmpty()) env.put("PORT", String.valueOf(ports.values().iterator().next()));
         Map<String, String> secretEnv = new LinkedHashMap<>();

@@ -144,14 +144,14 @@ final class ReplicaSupervisor {
                 // stop() may have run between the launch and the moment the process became visible to it
                 if (!detached) {
                     WatchedProcess.terminate(p.handle(), stopGrace);
-                    removeGroup();
+                    endLaunch();
                 }
                 return;
             }
             String reason = startupTimedOut ? "not healthy within " + spec.health().startupTimeoutOrDefault() + " s of its start; stopped"
                     : overMemory() ? "stopped by the kernel: over its memory limit of " + group.size().memoryMb() + " MiB (" + p.exit() + ")"
                     : p.exit() + WatchedProcess.lastLine(spec.logFile()).map(l -> ": " + l).orElse("");
-            removeGroup();
+            endLaunch();
             synchronized (lock) {
                 restarts++;
             }
@@ -213,13 +213,19 @@ final class ReplicaSupervisor {
         return update(State.STARTING, WAITING_TO_START);
     }
 
-    /**
-     * Stops what is left in the control groups of the last launch (processes that left the replica's tree: daemons) and
-     * removes the groups (of one prepared and not launched too), if any. Called once the replica's own process has ended
-     * or been stopped, never when the agent leaves it running (detach).
-     */
+    /** Removes the control groups of one prepared and not launched (or not launched well), if any. */
     private void removeGroup() {
         if (group != null) group.stopLeftoversAndRemove(stopGrace);
+    }
+
+    /**
+     * Once the replica's own process has ended or been stopped (never when the agent leaves it running: detach), stops
+     * what the launch left outside its tree (daemons), found by its control groups where sizes are enforced, else by
+     * its marker in their environment, and removes the groups.
+     */
+    private void endLaunch() {
+        if (group != null) group.stopLeftoversAndRemove(stopGrace);
+        else WatchedProcess.stopAllFound(() -> OrphanSweep.leftBy(spec), stopGrace, "replica " + spec.name() + " of " + spec.instanceUid() + " left running");
     }
 
     /** Whether the kernel killed the process that just ended for going over its memory limit. */

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  * handle); and what the agent does with processes: stop a tree of them, read the last line of a log.
  */
 final class WatchedProcess {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WatchedProcess.class);
     private final ProcessHandle handle;
     private final Process child;
     /** Opened once the process ended: a supervisor checking a starting replica waits on it every few milliseconds. */
@@ -74,6 +75,23 @@ final class WatchedProcess {
         List<ProcessHandle> all = new ArrayList<>(root.descendants().toList());
         all.add(0, root);
         terminateAll(all, grace);
+    }
+
+    /** How many times {@link #stopAllFound} looks for what is left. */
+    private static final int LOOKS = 3;
+
+    /**
+     * Stops the processes {@code find} finds, again and again while it finds some (they may fork while they are being
+     * stopped), a few times at most: the first look's get {@code grace} after SIGTERM, later looks' are killed at once,
+     * so that the whole takes {@code grace} and little more. {@code what}: what they are, for the log.
+     */
+    static void stopAllFound(java.util.function.Supplier<List<ProcessHandle>> find, Duration grace, String what) {
+        for (int look = 0; look < LOOKS; look++) {
+            List<ProcessHandle> left = find.get();
+            if (left.isEmpty()) return;
+            log.info("Stopping {} process(es) {}", left.size(), what);
+            terminateAll(left, look == 0 ? grace : Duration.ZERO);
+        }
     }
 
     /** Stops the processes: SIGTERM to all, SIGKILL to whatever is left after {@code grace}. */

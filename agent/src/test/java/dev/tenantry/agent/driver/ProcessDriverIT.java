@@ -56,6 +56,31 @@ class ProcessDriverIT {
     }
 
     @Test
+    void withoutControlGroupsWhatAReplicaLeftOutsideItsTreeIsFoundByItsMarkerAndStoppedWithIt() throws Exception {
+        ProcessDriver plain = new ProcessDriver(work.resolve("plain"), new DriverSettings(GRACE, 10).withEnforcedSizes(false), () -> { });
+        try {
+            // the subshell starts a sleep in a session of its own and exits: the sleep's parent is then init, as a daemon's is
+            plain.apply(List.of(deployment("d1", "daemonizing", "(setsid sleep 3031 &); exec sleep 60", Map.of(), false),
+                    deployment("d2", "leaving", "(setsid sleep 3037 &); sleep 0.3; exit 3", Map.of(), false)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> LiveProcesses.first("sleep 3031").isPresent());
+            ProcessHandle daemon = LiveProcesses.first("sleep 3031").orElseThrow();
+            long replicaPid = plain.observe().stream().filter(o -> o.instanceUid().equals("d1")).findFirst().orElseThrow().replicas().get(0).pid();
+            assertThat(ProcessHandle.of(replicaPid).orElseThrow().descendants().map(ProcessHandle::pid)).as("not in the replica's tree")
+                    .doesNotContain(daemon.pid());
+
+            // the replica that exits at once and is started again leaves at most the one of its running attempt
+            await().atMost(Duration.ofSeconds(20)).until(() -> plain.observe().stream().filter(o -> o.instanceUid().equals("d2"))
+                    .flatMap(o -> o.replicas().stream()).anyMatch(r -> r.restarts() >= 2));
+            assertThat(LiveProcesses.running("sleep 3037")).hasSizeLessThanOrEqualTo(1);
+
+            plain.apply(List.of());
+            await().atMost(Duration.ofSeconds(10)).until(() -> !daemon.isAlive() && LiveProcesses.running("sleep 3037").isEmpty());
+        } finally {
+            plain.close();
+        }
+    }
+
+    @Test
     void aNewInstanceIsFirstReportedWithItsReplicas() throws Exception {
         // as the agent's report loop does: at each change, observe the instances the driver names as changed
         List<ObservedInstance> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -90,11 +115,11 @@ class ProcessDriverIT {
         int port = replica("u1").ports().get("http");
         assertThat(env).containsEntry("PORT", String.valueOf(port)).containsEntry("PORT_HTTP", String.valueOf(port))
                 .containsEntry("TENANTRY_TENANT", "acme").containsEntry("TENANTRY_INSTANCE", "envy")
-                .containsEntry("TENANTRY_RELEASE", "1.0.0").containsEntry("TENANTRY_REPLICA", "0")
+                .containsEntry("TENANTRY_RELEASE", "1.0.0").containsEntry("TENANTRY_REPLICA", "0").containsEntry("TENANTRY_AGENT_REPLICA", "u1/web-0/g1")
                 .containsEntry("GREETING", "port " + port + " replica 0 data " + dir.resolve("data"))
                 .containsEntry("HOME", dir.resolve("replicas/web-0").toString());
         Set<String> allowed = Set.of("PATH", "LANG", "LC_ALL", "TZ", "JAVA_HOME", "HOME", "PORT", "PORT_HTTP", "GREETING", "PWD", "SHLVL", "_",
-                "TENANTRY_TENANT", "TENANTRY_INSTANCE", "TENANTRY_SERVICE", "TENANTRY_RELEASE", "TENANTRY_REPLICA", "TENANTRY_DATA_DIR", "TENANTRY_AGENT_DIR", "OLDPWD");
+                "TENANTRY_TENANT", "TENANTRY_INSTANCE", "TENANTRY_SERVICE", "TENANTRY_RELEASE", "TENANTRY_REPLICA", "TENANTRY_DATA_DIR", "TENANTRY_AGENT_DIR", "TENANTRY_AGENT_REPLICA", "OLDPWD");
         assertThat(allowed).as("nothing else of the agent's environment leaks").containsAll(env.keySet());
         assertThat(ReplicaState.read(dir.resolve("run/web-0.g1.json")).orElseThrow().pid()).isEqualTo(replica("u1").pid());
         long pid = replica("u1").pid();

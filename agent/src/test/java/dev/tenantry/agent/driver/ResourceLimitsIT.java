@@ -93,8 +93,8 @@ class ResourceLimitsIT {
         Deployment daemonizing = sized("daemonizing", "(setsid sleep 3017 &); exec sleep 60", new Resources(32, 200));
         driver.apply(List.of(daemonizing));
         await().atMost(Duration.ofSeconds(10)).until(() -> replica("daemonizing") != null && replica("daemonizing").pid() != null
-                && escaped("sleep 3017").isPresent());
-        ProcessHandle daemon = escaped("sleep 3017").orElseThrow();
+                && LiveProcesses.first("sleep 3017").isPresent());
+        ProcessHandle daemon = LiveProcesses.first("sleep 3017").orElseThrow();
         long replicaPid = replica("daemonizing").pid();
         assertThat(daemon.parent().map(ProcessHandle::pid)).as("not in the replica's tree").isNotEqualTo(java.util.Optional.of(replicaPid));
         assertThat(ProcessHandle.of(replicaPid).orElseThrow().descendants().map(ProcessHandle::pid)).doesNotContain(daemon.pid());
@@ -115,12 +115,12 @@ class ResourceLimitsIT {
                 new Resources(32, 200));
         driver.apply(List.of(stubborn));
         await().atMost(Duration.ofSeconds(10)).until(() -> replica("stubborn") != null && replica("stubborn").pid() != null
-                && escaped("sleep 3029").isPresent());
-        String memoryGroup = group(escaped("sleep 3029").orElseThrow().pid(), "memory");
+                && LiveProcesses.first("sleep 3029").isPresent());
+        String memoryGroup = group(LiveProcesses.first("sleep 3029").orElseThrow().pid(), "memory");
 
         long since = System.nanoTime();
         driver.apply(List.of());
-        await().atMost(Duration.ofSeconds(10)).until(() -> all("sleep 3029").isEmpty()
+        await().atMost(Duration.ofSeconds(10)).until(() -> LiveProcesses.running("sleep 3029").isEmpty()
                 && !Files.exists(Path.of("/sys/fs/cgroup/memory" + memoryGroup)));
         // the driver's grace is 1 s: the replica's own stop, then its leftovers' (SIGKILL after the first grace)
         assertThat(Duration.ofNanos(System.nanoTime() - since)).isLessThan(Duration.ofSeconds(5));
@@ -133,18 +133,7 @@ class ResourceLimitsIT {
         driver.apply(List.of(leaving));
         await().atMost(Duration.ofSeconds(10)).until(() -> replica("leaving") != null && replica("leaving").restarts() >= 2);
 
-        assertThat(all("sleep 3019")).as("at most the one of the running attempt").hasSizeLessThanOrEqualTo(1);
-    }
-
-    /** The live processes whose command line is {@code command} exactly (arguments joined by spaces). */
-    private static List<ProcessHandle> all(String command) {
-        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.endsWith(command)).orElse(false)
-                && h.info().arguments().map(a -> String.join(" ", a).equals(command.substring(command.indexOf(' ') + 1))).orElse(false))
-                .toList();
-    }
-
-    private static java.util.Optional<ProcessHandle> escaped(String command) {
-        return all(command).stream().findFirst();
+        assertThat(LiveProcesses.running("sleep 3019")).as("at most the one of the running attempt").hasSizeLessThanOrEqualTo(1);
     }
 
     /** The process's group in a cgroup v1 hierarchy, from /proc/PID/cgroup. */
