@@ -47,7 +47,7 @@ final class ScaleServer implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.tenantry.app.Main", "server", "--home", serverHome.toString(),
                 "--api-port", "0", "--agent-tokens", "--api-reads-per-second", "0", "--api-writes-per-second", "0",
                 "--db-url", postgres.jdbcUrl(), "--db-user", postgres.user(), "--db-password", postgres.password()));
-        // -Dbench.serverArgs=--api-writes=0,--workers=8: more options of tenantry server, for comparisons
+        // -Dbench.serverArgs=--workers=8,--database-workers=4: more options of tenantry server, for comparisons
         if (!System.getProperty("bench.serverArgs", "").isBlank()) command.addAll(List.of(System.getProperty("bench.serverArgs").split(",")));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(home.resolve("server.log").toFile()).start();
         Path urlFile = serverHome.resolve("api.url");

@@ -213,7 +213,7 @@ final class ReplicaSupervisor {
         return update(State.STARTING, WAITING_TO_START);
     }
 
-    /** Removes the control groups of one prepared and not launched (or not launched well), if any. */
+    /** Stops what is left in the control groups of the last launch (or of one prepared and not launched) and removes them, if any. */
     private void removeGroup() {
         if (group != null) group.stopLeftoversAndRemove(stopGrace);
     }
@@ -224,7 +224,7 @@ final class ReplicaSupervisor {
      * its marker in their environment, and removes the groups.
      */
     private void endLaunch() {
-        if (group != null) group.stopLeftoversAndRemove(stopGrace);
+        if (group != null) removeGroup();
         else WatchedProcess.stopAllFound(() -> OrphanSweep.leftBy(spec), stopGrace, "replica " + spec.name() + " of " + spec.instanceUid() + " left running");
     }
 

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class WatchedProcess {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WatchedProcess.class);
+    /** How many times {@link #stopAllFound} looks for what is left. */
+    private static final int LOOKS = 3;
     private final ProcessHandle handle;
     private final Process child;
     /** Opened once the process ended: a supervisor checking a starting replica waits on it every few milliseconds. */
@@ -76,9 +78,6 @@ final class WatchedProcess {
         all.add(0, root);
         terminateAll(all, grace);
     }
-
-    /** How many times {@link #stopAllFound} looks for what is left. */
-    private static final int LOOKS = 3;
 
     /**
      * Stops the processes {@code find} finds, again and again while it finds some (they may fork while they are being

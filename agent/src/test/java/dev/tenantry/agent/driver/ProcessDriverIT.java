@@ -62,7 +62,7 @@ class ProcessDriverIT {
             // the subshell starts a sleep in a session of its own and exits: the sleep's parent is then init, as a daemon's is
             plain.apply(List.of(deployment("d1", "daemonizing", "(setsid sleep 3031 &); exec sleep 60", Map.of(), false),
                     deployment("d2", "leaving", "(setsid sleep 3037 &); sleep 0.3; exit 3", Map.of(), false)));
-            await().atMost(Duration.ofSeconds(10)).until(() -> LiveProcesses.first("sleep 3031").isPresent());
+            await().atMost(Duration.ofSeconds(10)).until(() -> LiveProcesses.first("sleep 3031").isPresent() && LiveProcesses.first("sleep 3037").isPresent());
             ProcessHandle daemon = LiveProcesses.first("sleep 3031").orElseThrow();
             long replicaPid = plain.observe().stream().filter(o -> o.instanceUid().equals("d1")).findFirst().orElseThrow().replicas().get(0).pid();
             assertThat(ProcessHandle.of(replicaPid).orElseThrow().descendants().map(ProcessHandle::pid)).as("not in the replica's tree")

@@ -131,6 +131,7 @@ class ResourceLimitsIT {
         // the replica exits at once, leaving a daemon: each restart would add one more
         Deployment leaving = sized("leaving", "(setsid sleep 3019 &); sleep 0.3; exit 3", new Resources(32, 200));
         driver.apply(List.of(leaving));
+        await().atMost(Duration.ofSeconds(10)).until(() -> LiveProcesses.first("sleep 3019").isPresent());
         await().atMost(Duration.ofSeconds(10)).until(() -> replica("leaving") != null && replica("leaving").restarts() >= 2);
 
         assertThat(LiveProcesses.running("sleep 3019")).as("at most the one of the running attempt").hasSizeLessThanOrEqualTo(1);
