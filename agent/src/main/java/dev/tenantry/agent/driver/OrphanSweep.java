@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 final class OrphanSweep {
     static final String MARKER = "TENANTRY_AGENT_DIR";
     /**
-     * Names, in a workload process's environment (inherited by whatever it starts), the replica launch it belongs to:
-     * where control groups do not say it, what a replica left outside its tree is found by it.
+     * Names, in a workload process's environment (inherited by whatever it starts), the replica launch or hook run it
+     * belongs to: where control groups do not say it, what a replica or a hook left outside its tree is found by it.
      */
     static final String REPLICA_MARKER = "TENANTRY_AGENT_REPLICA";
     private static final Logger log = LoggerFactory.getLogger(OrphanSweep.class);
@@ -46,10 +46,21 @@ final class OrphanSweep {
      * environment names it ({@link #REPLICA_MARKER}). Empty when /proc cannot be listed.
      */
     static java.util.List<ProcessHandle> leftBy(ReplicaSpec spec) {
+        return launchedAs(replicaKey(spec.instanceUid(), spec.name(), spec.generation()));
+    }
+
+    /** The value of {@link #REPLICA_MARKER} for a run of an instance's release hook ({@code pre-upgrade}) at a generation. */
+    static String hookKey(String instanceUid, String hook, long generation) {
+        // a replica's name ends with its index, a hook's does not: the two never meet
+        return replicaKey(instanceUid, hook + "-hook", generation);
+    }
+
+    /** The live processes whose environment names the launch {@code key} ({@link #REPLICA_MARKER}). Empty when /proc cannot be listed. */
+    static java.util.List<ProcessHandle> launchedAs(String key) {
         try {
-            return marked(REPLICA_MARKER, replicaKey(spec.instanceUid(), spec.name(), spec.generation()));
+            return marked(REPLICA_MARKER, key);
         } catch (IOException e) {
-            log.warn("Cannot look for what replica {} of {} left running: {}", spec.name(), spec.instanceUid(), e.toString());
+            log.warn("Cannot look for what {} left running: {}", key, e.toString());
             return java.util.List.of();
         }
     }

@@ -77,7 +77,7 @@ public final class ProcessDriver implements Driver {
         this.onRoutesChanged = onRoutesChanged;
         this.startSlots = new StartSlots(settings.startConcurrency(), settings.startSlotHold(), OutputWatch.start());
         this.logRotation = LogRotation.every(() -> running.keySet().stream().map(this::instanceDir).toList(), settings.replicaLogBytes());
-        this.hooks = new HookRunner(instancesDir, users, settings.stopGrace());
+        this.hooks = new HookRunner(instancesDir, users, settings.stopGrace(), settings.workloadNice());
     }
 
     public ProcessDriver(Path workDir, DriverSettings settings, Runnable onChange) {
