@@ -59,7 +59,7 @@ public final class AuditService implements AutoCloseable {
      * batch of the latter was chained, the rest in further ones.
      */
     private void write(List<AuditBatches.Entry> batch) {
-        if (batch.isEmpty() && !store.tx(tx -> tx.audit().hasPending())) return;
+        if (batch.isEmpty() && !store.read(tx -> tx.audit().hasPending())) return;
         int chained;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -100,7 +100,7 @@ public final class AuditService implements AutoCloseable {
         String scope = who.tenant() != null ? who.tenant() : tenant;
         if (tenant != null && !who.canSeeTenant(tenant)) return new Page<>(List.of(), null);
         long before = cursor == null ? 0 : Long.parseLong(cursor);
-        List<AuditEntry> rows = store.tx(tx -> tx.audit().list(scope, before, limit + 1));
+        List<AuditEntry> rows = store.read(tx -> tx.audit().list(scope, before, limit + 1));
         return Pages.of(rows, limit, e -> String.valueOf(e.id()));
     }
 

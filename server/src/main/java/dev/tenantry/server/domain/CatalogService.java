@@ -40,11 +40,11 @@ public final class CatalogService {
     }
 
     public Service service(String name) {
-        return store.tx(tx -> tx.catalog().service(name)).orElseThrow(() -> new NotFoundException("service", "no service '" + name + "'"));
+        return store.read(tx -> tx.catalog().service(name)).orElseThrow(() -> new NotFoundException("service", "no service '" + name + "'"));
     }
 
     public List<Service> services() {
-        return store.tx(tx -> tx.catalog().services());
+        return store.read(tx -> tx.catalog().services());
     }
 
     public Release createRelease(Principal who, String service, ReleaseCreate request) {

@@ -58,11 +58,11 @@ public final class CellService {
     }
 
     public List<Cell> list() {
-        return store.tx(tx -> tx.cells().list());
+        return store.read(tx -> tx.cells().list());
     }
 
     public Cell get(String id) {
-        return store.tx(tx -> tx.cells().get(id)).orElseThrow(() -> new NotFoundException("cell", "no cell '" + id + "'"));
+        return store.read(tx -> tx.cells().get(id)).orElseThrow(() -> new NotFoundException("cell", "no cell '" + id + "'"));
     }
 
     /**

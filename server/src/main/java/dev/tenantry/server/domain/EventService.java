@@ -18,12 +18,12 @@ public final class EventService {
     }
 
     public long lastId() {
-        return store.tx(tx -> tx.events().lastId());
+        return store.read(tx -> tx.events().lastId());
     }
 
     /** The id of the last event appended before {@code time}: a stream from there replays what happened since. */
     public long lastIdBefore(java.time.Instant time) {
-        return store.tx(tx -> tx.events().lastIdBefore(time));
+        return store.read(tx -> tx.events().lastIdBefore(time));
     }
 
     /** A stream's position in the outbox: events after {@code afterId} visible to {@code who}, optionally filtered. */
@@ -54,7 +54,8 @@ public final class EventService {
         public List<Event> next(Duration maxWait) throws InterruptedException {
             if (!behind) signals.await(Signals.Topic.EVENTS, readAtMark, maxWait);
             readAtMark = signals.mark(Signals.Topic.EVENTS);
-            List<Event> events = store.tx(tx -> tx.events().after(afterId, tenant, subject, BATCH));
+            // one statement, outside a transaction (which would add only its BEGIN and COMMIT): what it reads is final either way
+            List<Event> events = store.read(tx -> tx.events().after(afterId, tenant, subject, BATCH));
             if (!events.isEmpty()) afterId = Long.parseLong(events.getLast().id());
             behind = events.size() == BATCH;
             return events;

@@ -305,7 +305,7 @@ public final class InstanceService {
     /** The releases the instance was moved to, newest first. */
     public List<ReleaseChange> releases(Principal who, String tenant, String name) {
         InstanceRecord instance = get(who, tenant, name);
-        return store.tx(tx -> tx.releaseHistory().list(instance.uid()));
+        return store.read(tx -> tx.releaseHistory().list(instance.uid()));
     }
 
     /** Replicas and size within the plan's limits. */
@@ -324,7 +324,7 @@ public final class InstanceService {
 
     public InstanceRecord get(Principal who, String tenant, String name) {
         checkTenantAccess(who, tenant);
-        return store.tx(tx -> {
+        return store.read(tx -> {
             tx.tenants().get(tenant).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + tenant + "'"));
             return tx.instances().get(tenant, name)
                     .orElseThrow(() -> new NotFoundException("instance", "tenant '" + tenant + "' has no instance '" + name + "'"));
@@ -333,7 +333,7 @@ public final class InstanceService {
 
     public Page<InstanceRecord> list(Principal who, String tenant, String cursor, int limit, boolean includeDeleted) {
         checkTenantAccess(who, tenant);
-        List<InstanceRecord> rows = store.tx(tx -> {
+        List<InstanceRecord> rows = store.read(tx -> {
             tx.tenants().get(tenant).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + tenant + "'"));
             return tx.instances().list(tenant, cursor, limit + 1, includeDeleted);
         });
@@ -341,7 +341,7 @@ public final class InstanceService {
     }
 
     public Operation operation(Principal who, String id) {
-        Operation op = store.tx(tx -> tx.operations().get(id)).orElseThrow(() -> new NotFoundException("operation", "no operation '" + id + "'"));
+        Operation op = store.read(tx -> tx.operations().get(id)).orElseThrow(() -> new NotFoundException("operation", "no operation '" + id + "'"));
         if (!who.canSeeTenant(op.tenant())) throw new NotFoundException("operation", "no operation '" + id + "'");
         return op;
     }

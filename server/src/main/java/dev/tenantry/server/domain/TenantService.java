@@ -111,11 +111,11 @@ public final class TenantService {
 
     public Tenant get(Principal who, String id) {
         if (!who.canSeeTenant(id)) throw new NotFoundException("tenant", "no tenant '" + id + "'");
-        return store.tx(tx -> tx.tenants().get(id)).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + id + "'"));
+        return store.read(tx -> tx.tenants().get(id)).orElseThrow(() -> new NotFoundException("tenant", "no tenant '" + id + "'"));
     }
 
     public Page<Tenant> list(Principal who, String cursor, int limit) {
-        List<Tenant> page = store.tx(tx -> tx.tenants().list(cursor, limit + 1, who.tenant()));
+        List<Tenant> page = store.read(tx -> tx.tenants().list(cursor, limit + 1, who.tenant()));
         return Pages.of(page, limit, Tenant::id);
     }
 

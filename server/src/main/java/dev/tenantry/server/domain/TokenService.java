@@ -130,7 +130,7 @@ public final class TokenService {
     }
 
     public List<Token> list(Principal who) {
-        return store.tx(tx -> tx.tokens().list(who.tenant()));
+        return store.read(tx -> tx.tokens().list(who.tenant()));
     }
 
     public void revoke(Principal who, String id) {
