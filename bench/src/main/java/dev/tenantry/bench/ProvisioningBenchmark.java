@@ -4,6 +4,7 @@ import dev.tenantry.server.domain.ApiLimits;
 import dev.tenantry.agent.driver.DriverSettings;
 import dev.tenantry.api.Json;
 import dev.tenantry.app.DevMode;
+import dev.tenantry.server.store.EmbeddedPostgres;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,9 @@ import java.util.Map;
  * </ul>
  * The control-plane overhead is provision minus bare, at p50 and p99, for 1 and for N concurrent creates. The control
  * plane is measured warm: warm-up rounds until its JIT has settled, then one rehearsal of the measured cycle (bare
- * starts, a provisioning round, paced bare starts) that is not counted.
+ * starts, a provisioning round, paced bare starts) that is not counted. With {@code -Dbench.dbStats=true} dev mode's
+ * database counts its statements, and each measured provisioning round prints them per create (the counting costs
+ * PostgreSQL a little CPU: compare latencies without it).
  */
 public final class ProvisioningBenchmark {
     private static final int WARM_UP_ROUNDS = Integer.getInteger("bench.warmUpRounds", 10);
@@ -61,7 +64,11 @@ public final class ProvisioningBenchmark {
         Path home = BenchPlane.temporaryHome("tenantry-bench-");
         DriverSettings settings = DriverSettings.DEFAULT.withStartConcurrency(Integer.getInteger("bench.startConcurrency"))
                 .withEnforcedSizes(!"false".equals(System.getProperty("bench.enforceSizes")));
-        try (DevMode dev = DevMode.start(new DevMode.Options(home, System.getProperty("bench.dbUrl"), System.getProperty("bench.dbUser"), null,
+        // -Dbench.dbStats=true: dev mode's database in a PostgreSQL of the benchmark's that counts statements, printed per round
+        EmbeddedPostgres stats = ScaleServer.DB_STATS ? StatementStatistics.loadInto(EmbeddedPostgres.start(home.resolve("postgres-stats")),
+                home.resolve("postgres-stats")) : null;
+        try (stats; DevMode dev = DevMode.start(new DevMode.Options(home, stats != null ? stats.jdbcUrl() : System.getProperty("bench.dbUrl"),
+                stats != null ? stats.user() : System.getProperty("bench.dbUser"), stats != null ? stats.password() : null,
                 "127.0.0.1", 0, 0, 1000, settings).withApiLimits(ApiLimits.UNLIMITED))) {
             ProvisioningBenchmark bench = new ProvisioningBenchmark(new BenchPlane(dev));
             bench.plane.post("/v1/tenants", Map.of("id", "bench"));
@@ -115,7 +122,9 @@ public final class ProvisioningBenchmark {
                 jdk.jfr.Recording profile = m == 0 ? startProfile() : null;
                 int measured = m;
                 Thread early = EARLY_CPU_MILLIS > 0 ? earlyCpu(EARLY_CPU_MILLIS) : null;
+                if (stats != null) StatementStatistics.reset(stats);
                 List<Long> prov = BenchPlane.concurrently(concurrency, i -> bench.provision((rehearsal ? "rehearsal-" : "par-" + measured + "-") + i));
+                if (stats != null) StatementStatistics.printPerCreate(stats, concurrency);
                 if (early != null) early.join();
                 stopProfile(profile);
                 System.out.println("cpu during provisioning:     " + provCpu.stop());

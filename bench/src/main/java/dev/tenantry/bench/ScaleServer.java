@@ -40,7 +40,7 @@ final class ScaleServer implements AutoCloseable {
     static ScaleServer start(Path home) throws Exception {
         EmbeddedPostgres postgres = EmbeddedPostgres.start(home.resolve("postgres"));
         if (!POSTGRES_SETTINGS.isEmpty()) postgres = withSettings(postgres, home.resolve("postgres"), POSTGRES_SETTINGS);
-        if (DB_STATS) postgres = withStatementStatistics(postgres, home.resolve("postgres"));
+        if (DB_STATS) postgres = StatementStatistics.loadInto(postgres, home.resolve("postgres"));
         Path serverHome = Files.createDirectories(home.resolve("server"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of(System.getenv().getOrDefault("SCALE_SERVER_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC").split(" ")));
@@ -87,21 +87,6 @@ final class ScaleServer implements AutoCloseable {
         }
         postgres.close();
         return EmbeddedPostgres.start(dataDir);
-    }
-
-    /** The same PostgreSQL started again with pg_stat_statements loaded, both extensions created. */
-    private static EmbeddedPostgres withStatementStatistics(EmbeddedPostgres postgres, Path dataDir) throws Exception {
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
-            c.createStatement().execute("alter system set shared_preload_libraries = 'pg_stat_statements'");
-            c.createStatement().execute("alter system set pg_stat_statements.track_planning = on");
-        }
-        postgres.close();
-        EmbeddedPostgres restarted = EmbeddedPostgres.start(dataDir);
-        try (Connection c = DriverManager.getConnection(restarted.jdbcUrl(), restarted.user(), restarted.password())) {
-            c.createStatement().execute("create extension pg_stat_statements");
-            c.createStatement().execute("create extension pg_walinspect");
-        }
-        return restarted;
     }
 
     HttpResponse<String> send(String method, String path, Object body) throws IOException, InterruptedException {
