@@ -38,22 +38,33 @@ class HookRunnerIT {
 
     @Test
     void aDaemonTheHookLeftIsStoppedWhenTheHookSucceeds() throws Exception {
-        // the subshell starts a sleep in a session of its own and exits: the sleep's parent is then init, as a daemon's is
-        Optional<String> failed = runner().run(deployment("h1"), "post-upgrade", script("(setsid sleep 3061 &); sleep 0.3; echo done"),
+        // the subshell starts a sleep in a session of its own and exits: the sleep's parent is then init, as a daemon's is;
+        // the hook says the daemon runs before it exits, so that the test cannot pass without one
+        Optional<String> failed = runner().run(deployment("h1"), "post-upgrade",
+                script("(setsid sleep 3061 & echo $! > daemon.pid); sleep 0.3; kill -0 $(cat daemon.pid) && echo daemon-running; echo done"),
                 Duration.ofSeconds(30));
 
         assertThat(failed).isEmpty();
-        assertThat(LiveProcesses.running("sleep 3061")).as("the hook's daemon, stopped once the hook exited").isEmpty();
-        assertThat(Files.readString(work.resolve("instances/h1/logs/hooks.log"))).contains("post-upgrade hook of release 2.0.0", "done");
+        assertThat(Files.readString(work.resolve("instances/h1/logs/hooks.log"))).contains("post-upgrade hook of release 2.0.0", "daemon-running", "done");
+        long daemon = Long.parseLong(Files.readString(work.resolve("instances/h1/data/daemon.pid")).strip());
+        // stopped when the hook ended; the pid is gone once init has reaped it, a moment later
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(ProcessHandle.of(daemon).filter(ProcessHandle::isAlive))
+                .as("the hook's daemon, stopped once the hook exited").isEmpty());
+        assertThat(LiveProcesses.running("sleep 3061")).isEmpty();
     }
 
     @Test
-    void aHookThatTimesOutIsStoppedWithWhatItLeft() {
-        Optional<String> failed = runner().run(deployment("h2"), "pre-upgrade", script("(setsid sleep 3067 &); exec sleep 3069"),
+    void aHookThatTimesOutIsStoppedWithWhatItLeft() throws Exception {
+        Optional<String> failed = runner().run(deployment("h2"), "pre-upgrade",
+                script("(setsid sleep 3067 & echo $! > daemon.pid); kill -0 $(cat daemon.pid) && echo daemon-running; exec sleep 3069"),
                 Duration.ofSeconds(1));
 
         assertThat(failed).contains("pre-upgrade hook did not finish within 1 s");
-        assertThat(LiveProcesses.running("sleep 3067")).as("what it left").isEmpty();
+        assertThat(Files.readString(work.resolve("instances/h2/logs/hooks.log"))).contains("daemon-running");
+        long daemon = Long.parseLong(Files.readString(work.resolve("instances/h2/data/daemon.pid")).strip());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(ProcessHandle.of(daemon).filter(ProcessHandle::isAlive))
+                .as("what it left").isEmpty());
+        assertThat(LiveProcesses.running("sleep 3067")).isEmpty();
         assertThat(LiveProcesses.running("sleep 3069")).as("the hook itself").isEmpty();
     }
 
