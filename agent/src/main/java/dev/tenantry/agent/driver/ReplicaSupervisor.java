@@ -107,16 +107,20 @@ final class ReplicaSupervisor {
                     if (!pause(Restarts.MAX_BACKOFF)) return;
                     continue;
                 }
+                StartSlots.Turn turn = takeTurn();
+                if (turn == null) return;
                 ProcessBuilder prepared;
                 try {
                     prepared = prepare();
                 } catch (IOException | RuntimeException e) {
+                    turn.release();
+                    leaveQueue();
                     removeGroup();
                     set(State.FAILED, "cannot start " + spec.command().get(0) + ": " + e.getMessage());
                     if (!pause(Restarts.MAX_BACKOFF)) return;
                     continue;
                 }
-                startSlot = takeStartSlot();
+                startSlot = takeStartSlot(turn);
                 if (startSlot == null) {
                     removeGroup();
                     return;
@@ -164,25 +168,34 @@ final class ReplicaSupervisor {
     }
 
     /**
-     * A start slot of the cell, waiting for one while others start (and saying so, unless the replica has failed: its
+     * A turn to prepare a launch, waiting for one while others start (and saying so, unless the replica has failed: its
      * failure stays what it shows); null if stopped meanwhile.
      */
-    private StartSlots.Slot takeStartSlot() {
-        StartSlots.Slot slot = startSlots.tryTake();
-        if (slot != null) return slot;
-        State previousState;
-        String previous;
-        synchronized (lock) {
-            previousState = state;
-            previous = message;
-        }
-        if (previousState != State.FAILED) {
-            messageAfterQueue = previous;
-            if (enterQueue()) onChange.noted();
-        }
+    private StartSlots.Turn takeTurn() {
+        StartSlots.Turn turn = startSlots.tryTakeTurn();
+        if (turn != null) return turn;
+        queue();
         try {
-            slot = startSlots.await();
+            turn = startSlots.awaitTurn();
         } catch (InterruptedException e) {
+            return null;
+        }
+        if (stopping) {
+            turn.release();
+            return null;
+        }
+        return turn;
+    }
+
+    /** The start slot for the holder of {@code turn}, waiting for one while others start; null if stopped meanwhile (the turn given back). */
+    private StartSlots.Slot takeStartSlot(StartSlots.Turn turn) {
+        StartSlots.Slot slot = startSlots.tryTake(turn);
+        if (slot != null) return slot;
+        queue();
+        try {
+            slot = startSlots.await(turn);
+        } catch (InterruptedException e) {
+            turn.release();
             return null;
         }
         if (stopping) {
@@ -190,6 +203,21 @@ final class ReplicaSupervisor {
             return null;
         }
         return slot;
+    }
+
+    /** Says it waits to start, unless it says so already or has failed (its failure stays what it shows). */
+    private void queue() {
+        State previousState;
+        String previous;
+        synchronized (lock) {
+            if (queued) return;
+            previousState = state;
+            previous = message;
+        }
+        if (previousState != State.FAILED) {
+            messageAfterQueue = previous;
+            if (enterQueue()) onChange.noted();
+        }
     }
 
     /**
@@ -264,9 +292,9 @@ final class ReplicaSupervisor {
 
     /**
      * Everything a launch needs but the launch itself: the instance's directories, the replica's control groups (weighed
-     * as a start: the process joins them only once it holds a slot) and its command and environment. Done before the
-     * replica waits for a start slot, so that a slot is held only from the launch on: the next start in the cell's
-     * queue does not wait for directories and groups being made.
+     * as a start: the process joins them only once it holds a slot) and its command and environment. Done with a turn,
+     * before the replica waits for a start slot, so that a slot is held only from the launch on: the next start in the
+     * cell's queue does not wait for directories and groups being made.
      */
     private ProcessBuilder prepare() throws IOException {
         InstanceDirectories.create(spec.instanceDir(), spec.agentDirectories(), spec.workloadDirectories(), spec.user());

@@ -6,7 +6,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Paces a cell's replica starts: at most {@code concurrency} replicas are starting (launched, not healthy yet) at
- * once, in the order they asked. Fifty workloads launched together on two cores share them and all become
+ * once, in the order they asked. A replica first takes a {@link Turn}, then prepares its launch (directories, control
+ * groups), then waits for its slot: at most {@value #PREPARED_AHEAD} times {@code concurrency} replicas hold a turn, so
+ * that the next ones are prepared while others start, and a burst of new instances does not prepare all of them at once
+ * (work for the last in the queue, done while the first ones start, slows those starts). Fifty workloads launched together on two cores share them and all become
  * healthy late, together; started a few at a time, each starts fast and the first ones serve seconds earlier, while
  * the last one is ready about as late. A replica gives its slot back when it is healthy, when it exits, when it has
  * used less than a fifth of a core over half a second (it waits for something rather than computes, and need not
@@ -22,7 +25,11 @@ final class StartSlots {
     /** The probes of all the cell's starting replicas together: about this many a second at most. */
     private static final double STARTUP_PROBES_PER_SECOND = 400;
 
+    /** Turns per start slot: one for the replica starting, one for the next, prepared while it waits. */
+    static final int PREPARED_AHEAD = 2;
+
     private final Semaphore permits;
+    private final Semaphore turns;
     private final Duration hold;
     private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
     private final OutputWatch output;
@@ -34,6 +41,7 @@ final class StartSlots {
     /** {@code output}: tells a starting replica's supervisor when the replica writes to its log. */
     StartSlots(int concurrency, Duration hold, OutputWatch output) {
         this.permits = concurrency > 0 ? new Semaphore(concurrency, true) : null;
+        this.turns = concurrency > 0 ? new Semaphore(concurrency * PREPARED_AHEAD, true) : null;
         this.hold = hold;
         this.output = output;
     }
@@ -42,17 +50,40 @@ final class StartSlots {
         return output;
     }
 
-    /** A slot at once, or null if the replica has to wait for one (then {@link #await}). */
-    Slot tryTake() {
-        if (permits == null) return new Slot(null, hold, held);
-        return permits.tryAcquire() ? new Slot(permits, hold, held) : null;
+    /** A turn to prepare a launch at once, or null if the replica has to wait for one (then {@link #awaitTurn}). */
+    Turn tryTakeTurn() {
+        if (turns == null) return new Turn(null);
+        return turns.tryAcquire() ? new Turn(turns) : null;
     }
 
-    /** Waits for a slot, first come first served (interrupted: the replica is being stopped). */
+    /** Waits for a turn to prepare a launch, first come first served (interrupted: the replica is being stopped). */
+    Turn awaitTurn() throws InterruptedException {
+        if (turns == null) return new Turn(null);
+        turns.acquire();
+        return new Turn(turns);
+    }
+
+    /** A slot at once without a turn (for tests), or null. */
+    Slot tryTake() {
+        return tryTake(new Turn(null));
+    }
+
+    /** A slot at once for the holder of {@code turn}, or null if the replica has to wait for one (then {@link #await}). */
+    Slot tryTake(Turn turn) {
+        if (permits == null) return new Slot(null, turn, hold, held);
+        return permits.tryAcquire() ? new Slot(permits, turn, hold, held) : null;
+    }
+
+    /** Waits for a slot without a turn (for tests). */
     Slot await() throws InterruptedException {
-        if (permits == null) return new Slot(null, hold, held);
+        return await(new Turn(null));
+    }
+
+    /** Waits for a slot for the holder of {@code turn}, first come first served (interrupted: the replica is being stopped). */
+    Slot await(Turn turn) throws InterruptedException {
+        if (permits == null) return new Slot(null, turn, hold, held);
         permits.acquire();
-        return new Slot(permits, hold, held);
+        return new Slot(permits, turn, hold, held);
     }
 
     /** How many replicas hold a slot (are starting) now. */
@@ -83,14 +114,31 @@ final class StartSlots {
         return Duration.ofNanos((long) (millis * 1_000_000));
     }
 
-    /** How many replicas are waiting for a slot. */
+    /** How many replicas are waiting for a slot or a turn. */
     int waiting() {
-        return permits == null ? 0 : permits.getQueueLength();
+        return permits == null ? 0 : permits.getQueueLength() + turns.getQueueLength();
     }
 
-    /** One replica's start slot; giving it back twice gives it back once. */
+    /** A replica's turn to prepare its launch and then wait for a slot; given back with the slot, or alone if no slot was taken. */
+    static final class Turn {
+        private final Semaphore turns;
+        private boolean released;
+
+        private Turn(Semaphore turns) {
+            this.turns = turns;
+        }
+
+        synchronized void release() {
+            if (released) return;
+            released = true;
+            if (turns != null) turns.release();
+        }
+    }
+
+    /** One replica's start slot, with its turn; giving it back twice gives it back once. */
     static final class Slot {
         private final Semaphore permits;
+        private final Turn turn;
         private final java.util.concurrent.atomic.AtomicInteger held;
         private final long takenAt = System.nanoTime();
         private final long holdNanos;
@@ -98,8 +146,9 @@ final class StartSlots {
         private long windowCpu;
         private boolean released;
 
-        private Slot(Semaphore permits, Duration hold, java.util.concurrent.atomic.AtomicInteger held) {
+        private Slot(Semaphore permits, Turn turn, Duration hold, java.util.concurrent.atomic.AtomicInteger held) {
             this.permits = permits;
+            this.turn = turn;
             this.holdNanos = hold.toNanos();
             this.held = held;
             held.incrementAndGet();
@@ -130,6 +179,7 @@ final class StartSlots {
             released = true;
             held.decrementAndGet();
             if (permits != null) permits.release();
+            turn.release();
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.tenantry.agent.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -71,6 +72,35 @@ class ReplicaSupervisorIT {
         } finally {
             waiting.stop(Duration.ofSeconds(1));
         }
+    }
+
+    @Test
+    void aReplicaPreparesItsLaunchOnlyOnceItIsAmongTheNextToStart() {
+        StartSlots slots = new StartSlots(1, Duration.ofSeconds(5));
+        StartSlots.Turn starting = slots.tryTakeTurn();
+        StartSlots.Turn next = slots.tryTakeTurn();
+        StartSlots.Slot taken = slots.tryTake(starting);
+        ReplicaSupervisor later = new ReplicaSupervisor(spec("exec sleep 60"), () -> { }, slots);
+        later.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> slots.waiting() == 1);
+            assertThat(later.snapshot().message()).isEqualTo(ReplicaSupervisor.WAITING_TO_START);
+            assertThat(later.snapshot().queued()).isTrue();
+            // two ahead of it (one starting, one prepared to start next): nothing of it is made yet
+            assertThat(work.resolve("web-0")).doesNotExist();
+            assertThat(work.resolve("logs")).doesNotExist();
+            next.release();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.isDirectory(work.resolve("web-0")) && slots.waiting() == 1);
+            assertThat(work.resolve("logs")).isDirectory();
+            assertThat(later.snapshot().pid()).as("prepared, waiting for the slot").isNull();
+            assertThat(later.snapshot().queued()).isTrue();
+            taken.release();
+            await().atMost(Duration.ofSeconds(10)).until(() -> later.snapshot().state() == ReplicaSupervisor.State.HEALTHY);
+            assertThat(later.snapshot().queued()).isFalse();
+        } finally {
+            later.stop(Duration.ofSeconds(1));
+        }
+        assertThat(List.of(slots.tryTakeTurn(), slots.tryTakeTurn())).as("its turn came back with its slot").doesNotContainNull();
     }
 
     @Test

@@ -9,6 +9,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class StartSlotsTest {
+    /** What {@code wait} returns, waited for on another thread. */
+    private static <T> CompletableFuture<T> waitingFor(java.util.concurrent.Callable<T> wait) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return wait.call();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     @Test
     void noMoreSlotsThanTheConcurrencyAndAReleasedSlotGoesToTheOneWaiting() throws Exception {
         StartSlots slots = new StartSlots(2, Duration.ofSeconds(5));
@@ -17,13 +28,7 @@ class StartSlotsTest {
         assertThat(first).isNotNull();
         assertThat(second).isNotNull();
         assertThat(slots.tryTake()).isNull();
-        CompletableFuture<StartSlots.Slot> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return slots.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<StartSlots.Slot> waiting = waitingFor(slots::await);
         await().atMost(Duration.ofSeconds(5)).until(() -> slots.waiting() == 1);
         assertThat(waiting).isNotDone();
         first.release();
@@ -75,5 +80,32 @@ class StartSlotsTest {
         StartSlots unlimited = new StartSlots(0, Duration.ZERO);
         for (int i = 0; i < 100; i++) assertThat(unlimited.tryTake()).isNotNull();
         assertThat(unlimited.waiting()).isZero();
+    }
+
+    @Test
+    void turnsToPrepareAreTwiceTheSlotsAndGoBackWithTheSlot() throws Exception {
+        StartSlots slots = new StartSlots(1, Duration.ofSeconds(5));
+        StartSlots.Turn first = slots.tryTakeTurn();
+        StartSlots.Turn second = slots.tryTakeTurn();
+        assertThat(first).isNotNull();
+        assertThat(second).isNotNull();
+        assertThat(slots.tryTakeTurn()).as("one starting and one prepared to start next, per slot").isNull();
+        CompletableFuture<StartSlots.Turn> third = waitingFor(slots::awaitTurn);
+        await().atMost(Duration.ofSeconds(5)).until(() -> slots.waiting() == 1);
+        StartSlots.Slot starting = slots.tryTake(first);
+        assertThat(slots.tryTake(second)).as("the one slot is taken").isNull();
+        assertThat(third).isNotDone();
+        starting.release();
+        starting.release();
+        assertThat(third.get(5, TimeUnit.SECONDS)).as("the slot gave its turn back").isNotNull();
+        assertThat(slots.tryTakeTurn()).as("a slot given back twice gives its turn back once").isNull();
+        second.release();
+        assertThat(slots.tryTakeTurn()).as("a turn given back without a slot (a failed preparation)").isNotNull();
+    }
+
+    @Test
+    void withoutPacingEveryoneHasATurn() {
+        StartSlots unpaced = new StartSlots(0, Duration.ZERO);
+        for (int i = 0; i < 100; i++) assertThat(unpaced.tryTakeTurn()).isNotNull();
     }
 }
