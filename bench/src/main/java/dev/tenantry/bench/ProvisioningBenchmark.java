@@ -200,8 +200,14 @@ public final class ProvisioningBenchmark {
         // where the CPU goes, threads in native code and virtual threads included: one sample per millisecond of a thread's CPU
         // time (JDK 25's CPU-time sampler; nothing else is recorded, so that the recording itself changes little of what it measures)
         jdk.jfr.Recording recording = new jdk.jfr.Recording();
-        recording.enable("jdk.CPUTimeSample").with("throttle", "1ms").withStackTrace();
-        recording.enable("jdk.CPUTimeSamplesLost");
+        if (Boolean.getBoolean("bench.jfrAllocation")) {
+            // where the JVM allocates (each sample weighs the bytes allocated since the last): allocation streams through the
+            // caches the starting workloads use
+            recording.enable("jdk.ObjectAllocationSample").with("throttle", "2000/s").withStackTrace();
+        } else {
+            recording.enable("jdk.CPUTimeSample").with("throttle", "1ms").withStackTrace();
+            recording.enable("jdk.CPUTimeSamplesLost");
+        }
         recording.start();
         return recording;
     }

@@ -58,6 +58,16 @@ final class StatementStatistics {
                     + ours + " order by calls desc limit 12")) {
                 while (rs.next()) System.out.printf("    %5.2f  %s%n", rs.getLong(1) / (double) creates, rs.getString(2));
             }
+            try (ResultSet rs = s.executeQuery("select coalesce(sum(total_plan_time), 0), coalesce(sum(plans), 0) from pg_stat_statements" + ours)) {
+                rs.next();
+                System.out.printf("  planning: %.3f ms per create (%.1f plans per create)%n", rs.getDouble(1) / creates, rs.getLong(2) / (double) creates);
+            }
+            try (ResultSet rs = s.executeQuery("select calls, plans, total_plan_time, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 90)"
+                    + " from pg_stat_statements" + ours + " order by total_plan_time + total_exec_time desc limit 15")) {
+                System.out.println("  by time (calls, plans, plan ms, exec ms, per create):");
+                while (rs.next()) System.out.printf("    %5.2f %5.2f %7.3f %7.3f  %s%n", rs.getLong(1) / (double) creates, rs.getLong(2) / (double) creates,
+                        rs.getDouble(3) / creates, rs.getDouble(4) / creates, rs.getString(5));
+            }
         }
     }
 }
