@@ -163,4 +163,29 @@ class EventsIT extends WithPlane {
         assertThat(bad.status()).as(bad.body()).isEqualTo(400);
         assertThat(bad.body()).contains("\"since\"");
     }
+    @Test
+    void aStreamCarriesOnlyTheTypesItAsksFor() throws Exception {
+        plane.createTenant("typed");
+        java.util.List<JsonNode> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<JsonNode> operations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<JsonNode> both = new java.util.concurrent.CopyOnWriteArrayList<>();
+        plane.followEvents("/v1/events?tenant=typed&type=instance.running", running);
+        plane.followEvents("/v1/events?tenant=typed&type=operation.*", operations);
+        plane.followEvents("/v1/events?tenant=typed&type=instance.created,instance.running&type=tenant.labeled", both);
+        plane.createInstance("typed", "idle", "nothing", "basic");
+        plane.awaitPhase("typed", "idle", "RUNNING");
+        assertThat(plane.call("PUT", "/v1/tenants/typed/labels", java.util.Map.of("labels", java.util.Map.of("tier", "gold")), plane.admin).status())
+                .isEqualTo(200);
+        await().until(() -> both.stream().anyMatch(e -> e.path("type").asText().equals("tenant.labeled")));
+        await().until(() -> !running.isEmpty() && operations.stream().anyMatch(e -> e.path("type").asText().equals("operation.succeeded")));
+        assertThat(running).extracting(e -> e.path("type").asText()).containsExactly("instance.running");
+        assertThat(operations).extracting(e -> e.path("type").asText()).allMatch(t -> t.startsWith("operation."))
+                .contains("operation.updated", "operation.succeeded");
+        assertThat(both).extracting(e -> e.path("type").asText()).containsExactly("instance.created", "instance.running", "tenant.labeled");
+
+        TestPlane.Reply bad = plane.callWithHeaders("GET", "/v1/events?tenant=typed&type=instance.running,Not%20a%20type", null,
+                java.util.Map.of("Accept", "text/event-stream"));
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.body()).contains("\"type[1]\"");
+    }
 }

@@ -16,12 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** One event stream of a tenant; {@link #await} returns once an instance's {@code instance.running} event arrived. */
+/** One event stream of a tenant's {@code instance.running} events; {@link #await} returns once an instance's arrived. */
 final class RunningEvents {
     private final Map<String, CompletableFuture<java.time.Instant>> running = new ConcurrentHashMap<>();
 
     RunningEvents(String api, String token, String tenant) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/v1/events?tenant=" + tenant))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/v1/events?tenant=" + tenant + "&type=instance.running"))
                 .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build();
         HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) throw new IllegalStateException("event stream: HTTP " + response.statusCode());

@@ -18,6 +18,10 @@ public final class EventsCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--after", description = "Replay events after this id")
     Long after;
 
+    @Option(names = "--type", split = ",", description = "Only events of these types: instance.running, a prefix such as operation.*, or *"
+            + " (repeat or separate with commas)")
+    java.util.List<String> types;
+
     @Option(names = "--since", description = "First the events of the last 10m, 2h, 1d… (or since a time: 2026-12-02T10:00:00Z), then live")
     String since;
 
@@ -27,6 +31,7 @@ public final class EventsCommand implements java.util.concurrent.Callable<Intege
         if (tenant != null) q.append("tenant=").append(ApiClient.enc(tenant)).append('&');
         if (instance != null) q.append("instance=").append(ApiClient.enc(instance)).append('&');
         if (after != null) q.append("after=").append(after).append('&');
+        if (types != null) types.forEach(t -> q.append("type=").append(ApiClient.enc(t)).append('&'));
         if (since != null) q.append("since=").append(ApiClient.enc(since));
         try {
             o.client().events(q.toString(), e -> {

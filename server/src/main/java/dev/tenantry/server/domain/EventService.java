@@ -26,10 +26,14 @@ public final class EventService {
         return store.read(tx -> tx.events().lastIdBefore(time));
     }
 
-    /** A stream's position in the outbox: events after {@code afterId} visible to {@code who}, optionally filtered. */
-    public Feed follow(Principal who, long afterId, String tenant, String subject) {
+    /**
+     * A stream's position in the outbox: events after {@code afterId} visible to {@code who}, optionally filtered by tenant,
+     * subject and {@code types} ({@link EventTypes}; empty: every type; a bad one is a 400 naming {@code type}).
+     */
+    public Feed follow(Principal who, long afterId, String tenant, String subject, List<String> types) {
+        EventTypes.requireValid("type", types);
         if (tenant != null && !who.canSeeTenant(tenant)) throw new NotFoundException("tenant", "no tenant '" + tenant + "'");
-        return new Feed(who.tenant() != null ? who.tenant() : tenant, subject, afterId);
+        return new Feed(who.tenant() != null ? who.tenant() : tenant, subject, types.isEmpty() ? null : EventTypes.likePatterns(types), afterId);
     }
 
     /**
@@ -40,13 +44,15 @@ public final class EventService {
     public final class Feed {
         private final String tenant;
         private final String subject;
+        private final String[] typePatterns;
         private long afterId;
         private long readAtMark = -1;
         private boolean behind = true;
 
-        private Feed(String tenant, String subject, long afterId) {
+        private Feed(String tenant, String subject, String[] typePatterns, long afterId) {
             this.tenant = tenant;
             this.subject = subject;
+            this.typePatterns = typePatterns;
             this.afterId = afterId;
         }
 
@@ -55,7 +61,7 @@ public final class EventService {
             if (!behind) signals.await(Signals.Topic.EVENTS, readAtMark, maxWait);
             readAtMark = signals.mark(Signals.Topic.EVENTS);
             // one statement, outside a transaction (which would add only its BEGIN and COMMIT): what it reads is final either way
-            List<Event> events = store.read(tx -> tx.events().after(afterId, tenant, subject, BATCH));
+            List<Event> events = store.read(tx -> tx.events().after(afterId, tenant, subject, typePatterns, BATCH));
             if (!events.isEmpty()) afterId = Long.parseLong(events.getLast().id());
             behind = events.size() == BATCH;
             return events;

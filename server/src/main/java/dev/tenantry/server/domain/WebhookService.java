@@ -17,13 +17,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** Webhook subscriptions (provider admins): created with a secret shown once, listed, tested, deleted, with their delivery logs. */
 public final class WebhookService {
     public static final int MAX_URL = 2000;
-    public static final int MAX_TYPES = 50;
-    private static final Pattern TYPE = Pattern.compile("\\*|[a-z][a-z0-9-]*(\\.[a-z0-9_-]+)*(\\.\\*)?");
 
     private final Store store;
     private final SecretBox box;
@@ -44,13 +41,7 @@ public final class WebhookService {
         Errors errors = new Errors();
         checkUrl(errors, request.url());
         List<String> types = request.types() == null || request.types().isEmpty() ? List.of("*") : request.types();
-        if (types.size() > MAX_TYPES) errors.add("types", "at most " + MAX_TYPES + " types");
-        for (int i = 0; i < types.size(); i++) {
-            String t = types.get(i);
-            if (t == null || t.length() > 100 || !TYPE.matcher(t).matches()) {
-                errors.add("types[" + i + "]", "must be an event type (instance.running), a prefix (alert.*) or *");
-            }
-        }
+        EventTypes.check(errors, "types", types);
         errors.throwIfAny();
         Webhook.Format format = request.format() == null ? Webhook.Format.cloudevents : request.format();
         String id = Ids.newId("wh", 12);

@@ -19,6 +19,7 @@ final class EventRoutes {
     private static final Duration POLL = Duration.ofSeconds(15);
     private static final String SINCE_ID = "tenantry.events.sinceId";
     private static final String SLOT = "tenantry.events.slot";
+    private static final String TYPES = "tenantry.events.types";
     private final EventService events;
     private final StreamSlots slots;
 
@@ -33,6 +34,9 @@ final class EventRoutes {
             if (!"text/event-stream".equals(ctx.header("Accept"))) {
                 throw new ProblemException(406, "not-acceptable", "this is a server-sent-events stream: send 'Accept: text/event-stream'", null);
             }
+            // checked before the stream begins, so that a bad type is a 400 rather than an event on a stream
+            ctx.attribute(TYPES, dev.tenantry.server.domain.EventTypes.fromQuery(ctx.queryParams("type")));
+            dev.tenantry.server.domain.EventTypes.requireValid("type", ctx.attribute(TYPES));
             java.time.Instant since = Http.since(ctx.queryParam("since"));
             if (since != null) ctx.attribute(SINCE_ID, events.lastIdBefore(since));
             // held until the stream ends: the stream runs asynchronously, after this handler has returned
@@ -70,7 +74,7 @@ final class EventRoutes {
         Long sinceId = ctx.attribute(SINCE_ID);
         long after = lastEventId != null && lastEventId.matches("[0-9]{1,18}") ? Long.parseLong(lastEventId)
                 : sinceId != null ? sinceId : Http.longParam(ctx, "after", events.lastId());
-        EventService.Feed feed = events.follow(who, after, tenant, subject);
+        EventService.Feed feed = events.follow(who, after, tenant, subject, ctx.attribute(TYPES));
         client.sendComment("connected");
         try {
             pump(() -> feed.next(POLL), new Sink() {

@@ -58,14 +58,14 @@ public final class WebhookReconciler implements Reconciler {
         WebhookRepository.Stored stored = store.tx(tx -> tx.webhooks().stored(id)).orElse(null);
         if (stored == null) return null;
         Webhook w = stored.webhook();
-        List<Event> batch = store.read(tx -> tx.events().after(stored.afterEvent(), w.tenant(), null, BATCH));
+        List<Event> batch = store.read(tx -> tx.events().after(stored.afterEvent(), w.tenant(), null, null, BATCH));
         String secret = null;
         long skippedTo = -1;
         int attemptOfFirst = stored.failures() + 1;
         boolean first = true;
         for (Event e : batch) {
             long eventId = Long.parseLong(e.id());
-            String body = !matches(w.types(), e.type()) ? null : w.format() == Webhook.Format.slack ? Payloads.slack(e) : Payloads.cloudEvent(e);
+            String body = !dev.tenantry.server.domain.EventTypes.matches(w.types(), e.type()) ? null : w.format() == Webhook.Format.slack ? Payloads.slack(e) : Payloads.cloudEvent(e);
             if (body == null) {
                 skippedTo = eventId;
                 continue;
@@ -98,14 +98,6 @@ public final class WebhookReconciler implements Reconciler {
         return next;
     }
 
-    /** Whether an event type is one of the subscription's: {@code *}, an exact type, or a prefix ending in {@code .*}. */
-    public static boolean matches(List<String> types, String type) {
-        for (String t : types) {
-            if (t.equals("*") || t.equals(type)) return true;
-            if (t.endsWith(".*") && type.startsWith(t.substring(0, t.length() - 1))) return true;
-        }
-        return false;
-    }
 
     /** A subscriber did not accept a message: the pass ends and the next try waits (no stack trace: it is not a bug). */
     static final class DeliveryFailed extends RuntimeException {

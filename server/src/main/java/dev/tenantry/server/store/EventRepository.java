@@ -55,14 +55,16 @@ public final class EventRepository {
 
     /**
      * Events after the event with id {@code after} (0: from the first; an id no longer kept: from the oldest kept) in
-     * outbox order, those of ended transactions only; filters are optional (subject matches exactly or as a prefix path).
+     * outbox order, those of ended transactions only; filters are optional (subject matches exactly or as a prefix path;
+     * {@code typePatterns}, SQL {@code LIKE} patterns, null for every type).
      */
-    public List<Event> after(long after, String tenant, String subject, int limit) {
+    public List<Event> after(long after, String tenant, String subject, String[] typePatterns, int limit) {
         return h.createQuery("select e.* from events e where (e.tx, e.id) > (coalesce((select c.tx from events c where c.id = :after), '0'::xid8), :after)"
                         + " and " + ENDED + " and (:tenant::text is null or e.tenant = :tenant)"
                         + " and (:subject::text is null or e.subject = :subject or e.subject like :subject || '/%')"
+                        + " and (cast(:types as text[]) is null or e.type like any(cast(:types as text[])))"
                         + " order by e.tx, e.id limit :limit")
-                .bind("after", after).bind("tenant", tenant).bind("subject", subject).bind("limit", limit)
+                .bind("after", after).bind("tenant", tenant).bind("subject", subject).bind("types", typePatterns).bind("limit", limit)
                 .map((rs, c) -> new Event("1.0", String.valueOf(rs.getLong("id")), "tenantry", rs.getString("type"),
                         rs.getString("subject"), rs.getString("tenant"), JsonColumns.instant(rs, "time"),
                         JsonColumns.read(rs, "data", JsonNode.class)))

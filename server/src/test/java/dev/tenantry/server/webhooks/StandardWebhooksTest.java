@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantry.api.Json;
 import dev.tenantry.api.model.Event;
-import dev.tenantry.server.reconcile.WebhookReconciler;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -58,11 +57,11 @@ class StandardWebhooksTest {
 
     @Test
     void typesMatchExactlyByPrefixOrAll() {
-        assertThat(WebhookReconciler.matches(List.of("*"), "tenant.labeled")).isTrue();
-        assertThat(WebhookReconciler.matches(List.of("alert.*"), "alert.firing")).isTrue();
-        assertThat(WebhookReconciler.matches(List.of("alert.*"), "alerting.x")).isFalse();
-        assertThat(WebhookReconciler.matches(List.of("instance.running"), "instance.running")).isTrue();
-        assertThat(WebhookReconciler.matches(List.of("instance.running"), "instance.running-late")).isFalse();
+        assertThat(dev.tenantry.server.domain.EventTypes.matches(List.of("*"), "tenant.labeled")).isTrue();
+        assertThat(dev.tenantry.server.domain.EventTypes.matches(List.of("alert.*"), "alert.firing")).isTrue();
+        assertThat(dev.tenantry.server.domain.EventTypes.matches(List.of("alert.*"), "alerting.x")).isFalse();
+        assertThat(dev.tenantry.server.domain.EventTypes.matches(List.of("instance.running"), "instance.running")).isTrue();
+        assertThat(dev.tenantry.server.domain.EventTypes.matches(List.of("instance.running"), "instance.running-late")).isFalse();
     }
 
     private static String text(Event e) throws Exception {
