@@ -169,9 +169,10 @@ class EventsIT extends WithPlane {
         java.util.List<JsonNode> running = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.List<JsonNode> operations = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.List<JsonNode> both = new java.util.concurrent.CopyOnWriteArrayList<>();
-        plane.followEvents("/v1/events?tenant=typed&type=instance.running", running);
-        plane.followEvents("/v1/events?tenant=typed&type=operation.*", operations);
-        plane.followEvents("/v1/events?tenant=typed&type=instance.created,instance.running&type=tenant.labeled", both);
+        // since: the tenant's whole history, so that nothing depends on when each stream began (its tenant.created is of no type asked for)
+        plane.followEvents("/v1/events?tenant=typed&since=5m&type=instance.running", running);
+        plane.followEvents("/v1/events?tenant=typed&since=5m&type=operation.*", operations);
+        plane.followEvents("/v1/events?tenant=typed&since=5m&type=instance.created,instance.running&type=tenant.labeled", both);
         plane.createInstance("typed", "idle", "nothing", "basic");
         plane.awaitPhase("typed", "idle", "RUNNING");
         assertThat(plane.call("PUT", "/v1/tenants/typed/labels", java.util.Map.of("labels", java.util.Map.of("tier", "gold")), plane.admin).status())

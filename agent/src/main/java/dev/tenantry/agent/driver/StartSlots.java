@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
  * once, in the order they asked. A replica first takes a {@link Turn}, then prepares its launch (directories, control
  * groups), then waits for its slot: at most {@value #PREPARED_AHEAD} times {@code concurrency} replicas hold a turn, so
  * that the next ones are prepared while others start, and a burst of new instances does not prepare all of them at once
- * (work for the last in the queue, done while the first ones start, slows those starts). Fifty workloads launched together on two cores share them and all become
- * healthy late, together; started a few at a time, each starts fast and the first ones serve seconds earlier, while
+ * (work for the last in the queue, done while the first ones start, slows those starts). Fifty workloads launched
+ * together on two cores share them and all become healthy late, together; started a few at a time, each starts fast and the first ones serve seconds earlier, while
  * the last one is ready about as late. A replica gives its slot back when it is healthy, when it exits, when it has
  * used less than a fifth of a core over half a second (it waits for something rather than computes, and need not
  * hold the others back), or after {@code hold} at the latest. Zero concurrency: no pacing. A starting replica is

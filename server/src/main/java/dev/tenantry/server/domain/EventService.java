@@ -2,6 +2,7 @@ package dev.tenantry.server.domain;
 
 import dev.tenantry.api.model.Event;
 import dev.tenantry.server.signals.Signals;
+import dev.tenantry.server.store.EventRepository;
 import dev.tenantry.server.store.Store;
 import java.time.Duration;
 import java.util.List;
@@ -61,10 +62,10 @@ public final class EventService {
             if (!behind) signals.await(Signals.Topic.EVENTS, readAtMark, maxWait);
             readAtMark = signals.mark(Signals.Topic.EVENTS);
             // one statement, outside a transaction (which would add only its BEGIN and COMMIT): what it reads is final either way
-            List<Event> events = store.read(tx -> tx.events().after(afterId, tenant, subject, typePatterns, BATCH));
-            if (!events.isEmpty()) afterId = Long.parseLong(events.getLast().id());
-            behind = events.size() == BATCH;
-            return events;
+            EventRepository.Scan scan = store.read(tx -> tx.events().scan(afterId, tenant, subject, typePatterns, BATCH));
+            afterId = scan.lastId();
+            behind = scan.scanned() == BATCH;
+            return scan.events();
         }
     }
 }

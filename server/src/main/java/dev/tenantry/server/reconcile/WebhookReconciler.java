@@ -58,7 +58,7 @@ public final class WebhookReconciler implements Reconciler {
         WebhookRepository.Stored stored = store.tx(tx -> tx.webhooks().stored(id)).orElse(null);
         if (stored == null) return null;
         Webhook w = stored.webhook();
-        List<Event> batch = store.read(tx -> tx.events().after(stored.afterEvent(), w.tenant(), null, null, BATCH));
+        List<Event> batch = store.read(tx -> tx.events().after(stored.afterEvent(), w.tenant(), null, BATCH));
         String secret = null;
         long skippedTo = -1;
         int attemptOfFirst = stored.failures() + 1;

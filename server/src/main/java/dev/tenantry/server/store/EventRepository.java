@@ -55,21 +55,41 @@ public final class EventRepository {
 
     /**
      * Events after the event with id {@code after} (0: from the first; an id no longer kept: from the oldest kept) in
-     * outbox order, those of ended transactions only; filters are optional (subject matches exactly or as a prefix path;
-     * {@code typePatterns}, SQL {@code LIKE} patterns, null for every type).
+     * outbox order, those of ended transactions only; filters are optional (subject matches exactly or as a prefix path).
      */
-    public List<Event> after(long after, String tenant, String subject, String[] typePatterns, int limit) {
-        return h.createQuery("select e.* from events e where (e.tx, e.id) > (coalesce((select c.tx from events c where c.id = :after), '0'::xid8), :after)"
+    public List<Event> after(long after, String tenant, String subject, int limit) {
+        return scan(after, tenant, subject, null, limit).events();
+    }
+
+    /**
+     * What a read of up to {@code scanned} events found: those of the types asked for, and the id of the last event read
+     * (the cursor to read on from: past the events of other types, so that a stream of a rare type does not read the
+     * same ones again at each look).
+     */
+    public record Scan(List<Event> events, long lastId, int scanned) {}
+
+    /**
+     * Reads up to {@code limit} events after {@code after} as {@link #after} does and keeps those of {@code typePatterns}
+     * (SQL {@code LIKE} patterns; null: every type); the data of the others is not read.
+     */
+    public Scan scan(long after, String tenant, String subject, String[] typePatterns, int limit) {
+        String wanted = "(cast(:types as text[]) is null or e.type like any(cast(:types as text[])))";
+        List<ScannedRow> rows = h.createQuery("select e.id, e.type, e.subject, e.tenant, e.time, case when " + wanted + " then e.data end as data"
+                        + " from events e where (e.tx, e.id) > (coalesce((select c.tx from events c where c.id = :after), '0'::xid8), :after)"
                         + " and " + ENDED + " and (:tenant::text is null or e.tenant = :tenant)"
                         + " and (:subject::text is null or e.subject = :subject or e.subject like :subject || '/%')"
-                        + " and (cast(:types as text[]) is null or e.type like any(cast(:types as text[])))"
                         + " order by e.tx, e.id limit :limit")
                 .bind("after", after).bind("tenant", tenant).bind("subject", subject).bind("types", typePatterns).bind("limit", limit)
-                .map((rs, c) -> new Event("1.0", String.valueOf(rs.getLong("id")), "tenantry", rs.getString("type"),
-                        rs.getString("subject"), rs.getString("tenant"), JsonColumns.instant(rs, "time"),
-                        JsonColumns.read(rs, "data", JsonNode.class)))
+                .map((rs, c) -> new ScannedRow(rs.getLong("id"), rs.getString("data") == null ? null : new Event("1.0", String.valueOf(rs.getLong("id")),
+                        "tenantry", rs.getString("type"), rs.getString("subject"), rs.getString("tenant"), JsonColumns.instant(rs, "time"),
+                        JsonColumns.read(rs, "data", JsonNode.class))))
                 .list();
+        List<Event> events = rows.stream().map(ScannedRow::event).filter(java.util.Objects::nonNull).toList();
+        return new Scan(events, rows.isEmpty() ? after : rows.getLast().id(), rows.size());
     }
+
+    /** One event read by {@link #scan}: null when it is not of the types asked for. */
+    private record ScannedRow(long id, Event event) {}
 
     /** The last final event appended before {@code time} in outbox order (0: none): a cursor that replays what came since. */
     public long lastIdBefore(java.time.Instant time) {

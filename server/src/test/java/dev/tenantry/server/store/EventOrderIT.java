@@ -37,20 +37,26 @@ class EventOrderIT {
             earlyEvents.pendingWrites().forEach(w -> w.execute(early));
 
             EventRepository outbox = new EventRepository(reader);
-            assertThat(outbox.after(0, null, null, null, 10)).as("the late event waits for the transaction that began before it").isEmpty();
+            assertThat(outbox.after(0, null, null, 10)).as("the late event waits for the transaction that began before it").isEmpty();
             assertThat(outbox.lastId()).as("nothing is final yet").isZero();
 
             early.commit();
-            List<Event> events = outbox.after(0, null, null, null, 10);
+            List<Event> events = outbox.after(0, null, null, 10);
             assertThat(events).extracting(Event::type).containsExactly("test.early", "test.late");
             assertThat(Long.parseLong(events.get(0).id())).as("the early one has the larger id").isGreaterThan(Long.parseLong(events.get(1).id()));
-            assertThat(outbox.after(Long.parseLong(events.get(0).id()), null, null, null, 10)).extracting(Event::type).containsExactly("test.late");
-            assertThat(outbox.after(Long.parseLong(events.get(1).id()), null, null, null, 10)).isEmpty();
+            assertThat(outbox.after(Long.parseLong(events.get(0).id()), null, null, 10)).extracting(Event::type).containsExactly("test.late");
+            assertThat(outbox.after(Long.parseLong(events.get(1).id()), null, null, 10)).isEmpty();
             assertThat(outbox.lastId()).isEqualTo(Long.parseLong(events.get(1).id()));
-            assertThat(outbox.after(0, null, null, new String[] {"test.l%"}, 10)).as("by type, as LIKE patterns").extracting(Event::type)
+            EventRepository.Scan lateOnly = outbox.scan(0, null, null, new String[] {"test.l%"}, 10);
+            assertThat(lateOnly.events()).as("by type, as LIKE patterns").extracting(Event::type).containsExactly("test.late");
+            assertThat(lateOnly.lastId()).as("read past the other types").isEqualTo(Long.parseLong(events.get(1).id()));
+            assertThat(lateOnly.scanned()).isEqualTo(2);
+            EventRepository.Scan none = outbox.scan(0, null, null, new String[] {"nothing.%"}, 1);
+            assertThat(none.events()).isEmpty();
+            assertThat(none.lastId()).as("a cursor past what matched nothing").isEqualTo(Long.parseLong(events.get(0).id()));
+            assertThat(outbox.scan(none.lastId(), null, null, new String[] {"test.early", "test.late"}, 10).events()).extracting(Event::type)
                     .containsExactly("test.late");
-            assertThat(outbox.after(0, null, null, new String[] {"test.early", "nothing.%"}, 10)).extracting(Event::type).containsExactly("test.early");
-            assertThat(outbox.after(999_999, null, null, null, 10)).as("a cursor no longer kept replays what is kept").hasSize(2);
+            assertThat(outbox.after(999_999, null, null, 10)).as("a cursor no longer kept replays what is kept").hasSize(2);
         } finally {
             Directories.deleteTree(home);
         }
