@@ -174,6 +174,7 @@ final class BenchPlane {
         long start = System.nanoTime();
         if (slots != null) slots.acquire();
         long spawned = System.nanoTime();
+        long healthy = 0;
         Process p;
         try {
             p = pb.start();
@@ -184,20 +185,25 @@ final class BenchPlane {
                 // skip the workload's other output until it says it listens
             }
             awaitOk(URI.create("http://127.0.0.1:" + port + "/healthz"), null);
-            if (slots != null) pacedSpawnToHealthy.add((System.nanoTime() - spawned) / 1_000_000);
+            healthy = System.nanoTime();
+            if (slots != null) pacedSpawnToHealthy.add((healthy - spawned) / 1_000_000);
         } finally {
             if (group != null) group.weighCpu(CgroupLimits.NORMAL_SHARES);
             if (slots != null) slots.release();
         }
         awaitOk(URI.create("http://127.0.0.1:" + port + "/"), null);
-        return (System.nanoTime() - start) / 1_000_000;
+        long firstPage = System.nanoTime();
+        if (slots != null) pacedHealthyToFirstPage.add((firstPage - healthy) / 1_000_000);
+        return (firstPage - start) / 1_000_000;
     }
 
     private final List<Long> pacedSpawnToHealthy = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> pacedHealthyToFirstPage = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** Forgets the paced bare starts so far (a rehearsal's). */
     void forgetPacedStarts() {
         pacedSpawnToHealthy.clear();
+        pacedHealthyToFirstPage.clear();
     }
 
     /**
@@ -206,6 +212,11 @@ final class BenchPlane {
      */
     List<Long> pacedSpawnToHealthy() {
         return List.copyOf(pacedSpawnToHealthy);
+    }
+
+    /** For each paced bare start so far, the milliseconds from its health check's answer to its first page's. */
+    List<Long> pacedHealthyToFirstPage() {
+        return List.copyOf(pacedHealthyToFirstPage);
     }
 
     /** The CPU milliseconds each workload {@link #bareStart} launched has used so far (its whole life: it still runs). */

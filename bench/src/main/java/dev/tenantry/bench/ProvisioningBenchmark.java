@@ -446,6 +446,13 @@ public final class ProvisioningBenchmark {
                 + " its instance.running event reached the client %d / %d ms after that, and the first 200 through the gateway %d / %d ms after the event%n",
                 BenchPlane.percentile(healthyToSeen, 50), BenchPlane.percentile(healthyToSeen, 99), BenchPlane.percentile(seenToEvent, 50),
                 BenchPlane.percentile(seenToEvent, 99), BenchPlane.percentile(eventToFirstOk, 50), BenchPlane.percentile(eventToFirstOk, 99));
+        List<Long> bareAfterHealthy = plane.pacedHealthyToFirstPage();
+        if (!bareAfterHealthy.isEmpty()) {
+            // the same span without a control plane: the workload's first page asked for as soon as its health check answered
+            System.out.printf("a paced bare start's first page came %d / %d ms after its health check answered (p50 / p99, n=%d), a provisioned one's first 200 %d / %d ms%n",
+                    BenchPlane.percentile(bareAfterHealthy, 50), BenchPlane.percentile(bareAfterHealthy, 99), bareAfterHealthy.size(),
+                    BenchPlane.percentile(afterHealthy, 50), BenchPlane.percentile(afterHealthy, 99));
+        }
         List<Long> paced = plane.pacedSpawnToHealthy();
         List<List<Long>> provisionedBySpawn = rounds(last).stream().map(round -> round.stream()
                 .sorted(java.util.Comparator.comparing(Timeline::replicaStarted))
