@@ -3,7 +3,9 @@ package dev.tenantry.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenantry.api.blueprint.Blueprint;
+import dev.tenantry.api.cell.Route;
 import dev.tenantry.examples.hello.HelloBlueprint;
+import dev.tenantry.gateway.Gateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -66,6 +68,51 @@ class ExampleClassDataIT {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(out)).isZero();
         assertThat(Files.readString(out)).doesNotContainIgnoringCase("cds").doesNotContainIgnoringCase("aot").contains("hello: serving");
+    }
+
+    @Test
+    void aReplicaWithTheCacheAnswersAPageThroughTheGatewayWithoutLoadingAServerClassFromOutsideIt() throws Exception {
+        Path jar = ExampleCatalog.readableCopy(HelloBlueprint.classpath(), home.resolve("examples"));
+        ExampleClassData cache = ExampleCatalog.classData(home);
+        List<String> command = ExampleCatalog.replicaCommand(ExampleCatalog.blueprint(jar, cache.options()));
+        assertThat(cache.ensure(command, jar)).as("made").isTrue();
+        List<String> logged = new ArrayList<>(command);
+        Path classes = home.resolve("classes.log");
+        logged.add(1, "-Xlog:class+load=info:file=" + classes);
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder(logged).redirectErrorStream(true).redirectOutput(home.resolve("replica.txt").toFile());
+        pb.environment().put("PORT", String.valueOf(port));
+        Process replica = pb.start();
+        try (Gateway gateway = new Gateway("127.0.0.1", 0).start()) {
+            gateway.routes().accept(List.of(new Route("web.acme.localhost", "ins_web", List.of("127.0.0.1:" + port), false, "1.0.0", false, false)));
+            // the first page asked for through the gateway, as a client does once the instance runs: the gateway keeps its
+            // connection to the replica alive and adds its forwarding headers, a path of the replica's HTTP server that
+            // health checks (a connection each) do not take
+            String page = null;
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); page == null && System.nanoTime() < deadline; Thread.sleep(20)) {
+                page = pageThrough(gateway.port(), "web.acme.localhost");
+            }
+            assertThat(page).as("the replica's first page through the gateway").startsWith("HTTP/1.1 200").contains("Hello");
+        } finally {
+            replica.destroy();
+            replica.onExit().get(30, TimeUnit.SECONDS);
+        }
+        List<String> fromOutside = Files.readAllLines(classes).stream()
+                .filter(line -> line.contains("sun.net.httpserver") || line.contains("$$Lambda"))
+                .filter(line -> !line.contains("source: shared objects file")).toList();
+        assertThat(fromOutside).as("the HTTP server's classes and lambdas loaded from outside the cache").isEmpty();
+    }
+
+    /** GET / through the gateway with {@code host}, the whole answer; null while the gateway cannot reach the replica yet. */
+    private static String pageThrough(int gatewayPort, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gatewayPort)) {
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            return answer.startsWith("HTTP/1.1 200") ? answer : null;
+        }
     }
 
     /** The replica's command in training mode (serve, answer, exit), the JVM told to fail unless it maps the cache. */

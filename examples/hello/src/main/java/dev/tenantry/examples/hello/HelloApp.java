@@ -42,20 +42,44 @@ public final class HelloApp {
     }
 
     /**
-     * A training run for a class-data cache (JDK's CDS or AOT cache): starts as a replica does, answers a health check
-     * and a page the way the gateway asks for them, and exits.
+     * A training run for a class-data cache (JDK's CDS or AOT cache): starts as a replica does, answers health checks the
+     * way the agent asks for them (a connection each) and pages the way the gateway asks for them (on a connection kept
+     * alive, with its forwarding headers: a path the cache must hold too, or every replica's first page through the
+     * gateway loads and runs it cold), and exits.
      */
     private static void train() throws IOException {
         HttpServer server = new HelloApp().serve(0);
         int port = server.getAddress().getPort();
-        for (String path : new String[] {"/healthz", "/", "/healthz"}) {
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: hello\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-                if (!answer.startsWith("HTTP/1.1 200")) throw new IllegalStateException(path + ": " + answer.lines().findFirst().orElse("no answer"));
-            }
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            exchange(socket, "/healthz", "User-Agent: tenantry-agent\r\nConnection: close\r\n");
+        }
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            String forwarded = "Via: 1.1 gateway\r\nForwarded: for=\"127.0.0.1\";host=\"hello\";proto=http\r\nX-Forwarded-For: 127.0.0.1\r\n"
+                    + "X-Real-IP: 127.0.0.1\r\nX-Forwarded-Host: hello\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Port: 80\r\n";
+            exchange(socket, "/", forwarded);
+            exchange(socket, "/", forwarded);
+        }
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            exchange(socket, "/healthz", "User-Agent: tenantry-agent\r\nConnection: close\r\n");
         }
         System.exit(0);
+    }
+
+    /** Asks for {@code path} on {@code socket} with {@code headers} and reads the whole answer, which must be a 200. */
+    private static void exchange(java.net.Socket socket, String path, String headers) throws IOException {
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: hello\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) throw new IllegalStateException(path + ": the answer ended in its headers: " + head);
+            head.append((char) c);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 200")) throw new IllegalStateException(path + ": " + head.toString().lines().findFirst().orElse(""));
+        long length = head.toString().lines().filter(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
+                .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).strip())).findFirst()
+                .orElseThrow(() -> new IllegalStateException(path + ": no content length"));
+        if (in.readNBytes((int) length).length != length) throw new IllegalStateException(path + ": the answer ended in its body");
     }
 
     HttpServer serve(int port) throws IOException {
