@@ -71,7 +71,7 @@ class ExampleClassDataIT {
     }
 
     @Test
-    void aReplicaWithTheCacheAnswersAPageThroughTheGatewayWithoutLoadingAServerClassFromOutsideIt() throws Exception {
+    void aReplicaWithTheCacheCountsAVisitThroughTheGatewayWithoutLoadingTheClassesItTakesFromOutsideIt() throws Exception {
         Path jar = ExampleCatalog.readableCopy(HelloBlueprint.classpath(), home.resolve("examples"));
         ExampleClassData cache = ExampleCatalog.classData(home);
         List<String> command = ExampleCatalog.replicaCommand(ExampleCatalog.blueprint(jar, cache.options()));
@@ -85,6 +85,7 @@ class ExampleClassDataIT {
         }
         ProcessBuilder pb = new ProcessBuilder(logged).redirectErrorStream(true).redirectOutput(home.resolve("replica.txt").toFile());
         pb.environment().put("PORT", String.valueOf(port));
+        pb.environment().put("VISITS_FILE", home.resolve("data/visits").toString());
         Process replica = pb.start();
         try (Gateway gateway = new Gateway("127.0.0.1", 0).start()) {
             gateway.routes().accept(List.of(new Route("web.acme.localhost", "ins_web", List.of("127.0.0.1:" + port), false, "1.0.0", false, false)));
@@ -101,9 +102,10 @@ class ExampleClassDataIT {
             replica.onExit().get(30, TimeUnit.SECONDS);
         }
         List<String> fromOutside = Files.readAllLines(classes).stream()
-                .filter(line -> line.contains("sun.net.httpserver") || line.contains("$$Lambda"))
+                .filter(line -> line.contains("sun.net.httpserver") || line.contains("$$Lambda") || line.contains("FileLock"))
                 .filter(line -> !line.contains("source: shared objects file")).toList();
-        assertThat(fromOutside).as("the HTTP server's classes and lambdas loaded from outside the cache").isEmpty();
+        assertThat(fromOutside).as("the HTTP server's classes, lambdas and the visits file's lock classes loaded from outside the cache").isEmpty();
+        assertThat(home.resolve("data/visits")).as("the visit counted, saved when the replica stopped").content().isEqualToIgnoringWhitespace("1");
     }
 
     /** GET / through the gateway with {@code host}, the whole answer; null while the gateway cannot reach the replica yet. */

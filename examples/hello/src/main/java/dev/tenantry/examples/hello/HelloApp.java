@@ -30,7 +30,12 @@ public final class HelloApp {
     private final Instant started = Instant.now();
     private final AtomicLong requests = new AtomicLong();
     private final long failEvery = Long.parseLong(env("FAIL_EVERY", "0"));
-    private final VisitCounter visits = new VisitCounter(System.getenv("VISITS_FILE") == null ? null : Path.of(System.getenv("VISITS_FILE")));
+    private final VisitCounter visits;
+
+    /** {@code visitsFile}: where the instance's visits are counted (null: in memory only). */
+    private HelloApp(Path visitsFile) {
+        this.visits = new VisitCounter(visitsFile);
+    }
 
     public static void main(String[] args) throws IOException {
         if (args.length == 1 && args[0].equals("--train")) {
@@ -38,17 +43,21 @@ public final class HelloApp {
             return;
         }
         int port = Integer.parseInt(env("PORT", "8080"));
-        new HelloApp().serve(port);
+        new HelloApp(System.getenv("VISITS_FILE") == null ? null : Path.of(System.getenv("VISITS_FILE"))).serve(port);
     }
 
     /**
-     * A training run for a class-data cache (JDK's CDS or AOT cache): starts as a replica does, answers health checks the
-     * way the agent asks for them (a connection each) and pages the way the gateway asks for them (on a connection kept
-     * alive, with its forwarding headers: a path the cache must hold too, or every replica's first page through the
-     * gateway loads and runs it cold), and exits.
+     * A training run for a class-data cache (JDK's CDS or AOT cache): starts as a replica does (with a visits file, saved
+     * once), answers health checks the way the agent asks for them (a connection each) and pages the way the gateway
+     * asks for them (on a connection kept alive, with its forwarding headers: a path the cache must hold too, or every
+     * replica's first page through the gateway loads and runs it cold), and exits.
      */
     private static void train() throws IOException {
-        HttpServer server = new HelloApp().serve(0);
+        // with a visits file, as a replica always has one (in its data directory): its reading and saving are trained too
+        Path data = Files.createTempDirectory("hello-training-");
+        Path visitsFile = data.resolve("visits");
+        HelloApp app = new HelloApp(visitsFile);
+        HttpServer server = app.serve(0);
         int port = server.getAddress().getPort();
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             exchange(socket, "/healthz", "User-Agent: tenantry-agent\r\nConnection: close\r\n");
@@ -62,6 +71,9 @@ public final class HelloApp {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             exchange(socket, "/healthz", "User-Agent: tenantry-agent\r\nConnection: close\r\n");
         }
+        app.visits.save();
+        Files.deleteIfExists(visitsFile);
+        Files.deleteIfExists(data);
         System.exit(0);
     }
 
