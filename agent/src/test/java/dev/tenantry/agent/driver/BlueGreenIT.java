@@ -94,10 +94,12 @@ class BlueGreenIT {
         });
         driver.apply(List.of(deployment(2, "2.0.0", 30)));
         ObservedInstance upgraded = awaitRunning(2);
+        Set<String> greenBackends = addresses(upgraded, false);
+        // the watcher looks on until it has seen the flip itself (on a busy machine it may not have run since)
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains(greenBackends));
         watching.set(false);
         watcher.join();
 
-        Set<String> greenBackends = addresses(upgraded, false);
         assertThat(greenBackends).hasSize(2).doesNotContainAnyElementsOf(blueBackends);
         assertThat(seen).as("every routes snapshot during the upgrade: all old or all new replicas, never a mix or none")
                 .allMatch(b -> b.equals(blueBackends) || b.equals(greenBackends));
