@@ -92,10 +92,8 @@ class ExampleClassDataIT {
             // the first page asked for through the gateway, as a client does once the instance runs: the gateway keeps its
             // connection to the replica alive and adds its forwarding headers, a path of the replica's HTTP server that
             // health checks (a connection each) do not take
-            String page = null;
-            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); page == null && System.nanoTime() < deadline; Thread.sleep(20)) {
-                page = pageThrough(gateway.port(), "web.acme.localhost");
-            }
+            String page = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(20))
+                    .until(() -> pageThrough(gateway.port(), "web.acme.localhost"), java.util.Objects::nonNull);
             assertThat(page).as("the replica's first page through the gateway").startsWith("HTTP/1.1 200").contains("Hello");
         } finally {
             replica.destroy();

@@ -56,25 +56,38 @@ public final class HelloApp {
         // with a visits file, as a replica always has one (in its data directory): its reading and saving are trained too
         Path data = Files.createTempDirectory("hello-training-");
         Path visitsFile = data.resolve("visits");
-        HelloApp app = new HelloApp(visitsFile);
-        HttpServer server = app.serve(0);
-        int port = server.getAddress().getPort();
+        int status = 1;
+        try {
+            HelloApp app = new HelloApp(visitsFile);
+            int port = app.serve(0).getAddress().getPort();
+            askAsTheAgentAndTheGateway(port);
+            app.visits.save();
+            status = 0;
+        } catch (IOException | RuntimeException e) {
+            e.printStackTrace();
+        } finally {
+            Files.deleteIfExists(visitsFile);
+            Files.deleteIfExists(data);
+        }
+        // the server's threads would keep the JVM alive, a failed training run too
+        System.exit(status);
+    }
+
+    /** A health check as the agent asks for it, two pages on one connection as the gateway asks for them, a health check. */
+    private static void askAsTheAgentAndTheGateway(int port) throws IOException {
+        String healthCheck = "User-Agent: tenantry-agent\r\nConnection: close\r\n";
+        String forwarded = "Via: 1.1 gateway\r\nForwarded: for=\"127.0.0.1\";host=\"hello\";proto=http\r\nX-Forwarded-For: 127.0.0.1\r\n"
+                + "X-Real-IP: 127.0.0.1\r\nX-Forwarded-Host: hello\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Port: 80\r\n";
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-            exchange(socket, "/healthz", "User-Agent: tenantry-agent\r\nConnection: close\r\n");
+            exchange(socket, "/healthz", healthCheck);
         }
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-            String forwarded = "Via: 1.1 gateway\r\nForwarded: for=\"127.0.0.1\";host=\"hello\";proto=http\r\nX-Forwarded-For: 127.0.0.1\r\n"
-                    + "X-Real-IP: 127.0.0.1\r\nX-Forwarded-Host: hello\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Port: 80\r\n";
             exchange(socket, "/", forwarded);
             exchange(socket, "/", forwarded);
         }
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-            exchange(socket, "/healthz", "User-Agent: tenantry-agent\r\nConnection: close\r\n");
+            exchange(socket, "/healthz", healthCheck);
         }
-        app.visits.save();
-        Files.deleteIfExists(visitsFile);
-        Files.deleteIfExists(data);
-        System.exit(0);
     }
 
     /** Asks for {@code path} on {@code socket} with {@code headers} and reads the whole answer, which must be a 200. */
@@ -82,7 +95,7 @@ public final class HelloApp {
         socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: hello\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
         java.io.InputStream in = socket.getInputStream();
         StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
+        while (head.length() < 4 || head.lastIndexOf("\r\n\r\n") != head.length() - 4) {
             int c = in.read();
             if (c < 0) throw new IllegalStateException(path + ": the answer ended in its headers: " + head);
             head.append((char) c);
