@@ -339,14 +339,19 @@ final class ReplicaSupervisor {
         boolean everHealthy = false;
         int failures = 0;
         long started = System.nanoTime();
+        StartSlots.StartupLog startupLog = startSlots.startupLog(spec.command(), output != null && output.watching());
+        // a start announced with a write is not checked at its launch, when it cannot listen yet
+        boolean checkNow = startupLog != StartSlots.StartupLog.ANNOUNCES;
         while (!stopping && p.isAlive()) {
             boolean ok;
+            boolean prompted = p.takeWritten();
             if (spec.health() == null) {
                 // without a health check a replica is healthy once it has stayed up a moment (or was adopted), for as long as it runs
                 ok = everHealthy || vouchedFor || System.nanoTime() - started >= NO_CHECK_SETTLE.toNanos();
             } else {
-                ok = HealthProbe.check(spec.health(), spec.ports().get(spec.health().port()));
+                ok = (checkNow || prompted) && HealthProbe.check(spec.health(), spec.ports().get(spec.health().port()));
             }
+            checkNow = true;
             if (stopping || !p.isAlive()) break;
             if (!ok && !everHealthy && spec.health() != null
                     && System.nanoTime() - started >= Duration.ofSeconds(spec.health().startupTimeoutOrDefault()).toNanos()) {
@@ -360,6 +365,7 @@ final class ReplicaSupervisor {
                     synchronized (lock) {
                         healthySince = Instant.now();
                     }
+                    if (startupLog != StartSlots.StartupLog.UNWATCHED && spec.health() != null) startSlots.learn(spec.command(), prompted);
                 }
                 everHealthy = true;
                 if (output != null) output.close();
@@ -371,7 +377,7 @@ final class ReplicaSupervisor {
             if (startSlot != null && (ok || startSlot.expired() || startSlot.idle(p::cpuNanos, System.nanoTime()))) releaseStartSlot();
             if (vouchedFor && !ok) onChange.changed(); // it no longer serves: routes change
             vouchedFor = false; // only now: the state above already says whether it serves
-            Duration wait = !everHealthy || spec.health() == null ? startSlots.nextProbeDelay(System.nanoTime() - started, output != null && output.watching())
+            Duration wait = !everHealthy || spec.health() == null ? startSlots.nextProbeDelay(System.nanoTime() - started, startupLog)
                     : Duration.ofMillis(spec.health().intervalOrDefault());
             try {
                 if (p.awaitExit(wait.toMillis())) break;

@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * the last one is ready about as late. A replica gives its slot back when it is healthy, when it exits, when it has
  * used less than a fifth of a core over half a second (it waits for something rather than computes, and need not
  * hold the others back), or after {@code hold} at the latest. Zero concurrency: no pacing. A starting replica is
- * checked when it writes to its log ({@link #output}) and otherwise on a timer ({@link #nextProbeDelay}).
+ * checked when it writes to its log ({@link #output}) and otherwise on a timer ({@link #nextProbeDelay}), rarely once
+ * the last start of the same command was found healthy at a check its log prompted ({@link #learn}).
  */
 final class StartSlots {
     static final Duration IDLE_WINDOW = Duration.ofMillis(500);
@@ -22,6 +23,8 @@ final class StartSlots {
     /** The shortest delay for a replica whose writes to its log are told: most are checked at their "listening" line. */
     private static final double TOLD_STARTUP_PROBE_MIN_MILLIS = 20;
     private static final long STARTUP_PROBE_MAX_MILLIS = 100;
+    /** How many commands' ways of starting are remembered; forgotten all at once beyond (relearned at their next start). */
+    private static final int MAX_COMMANDS = 1000;
     /** The probes of all the cell's starting replicas together: about this many a second at most. */
     private static final double STARTUP_PROBES_PER_SECOND = 400;
 
@@ -33,6 +36,15 @@ final class StartSlots {
     private final Duration hold;
     private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
     private final OutputWatch output;
+    /** The commands whose last replica to start was found healthy at a check its log write prompted. */
+    private final java.util.Set<java.util.List<String>> announcing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * How a starting replica's log is watched, which sets how often the timer checks it: not at all (the timer
+     * alone), told (each write prompts a check), or told for a command whose last start announced it listened with a
+     * write (then the timer is only there for a start that does not).
+     */
+    enum StartupLog { UNWATCHED, TOLD, ANNOUNCES }
 
     StartSlots(int concurrency, Duration hold) {
         this(concurrency, hold, OutputWatch.NONE);
@@ -91,12 +103,27 @@ final class StartSlots {
         return held.get();
     }
 
+    /** How long a replica that has been starting for {@code startingNanos} waits before its next check, now. */
+    Duration nextProbeDelay(long startingNanos, StartupLog log) {
+        return startupProbeDelay(startingNanos, starting(), log);
+    }
+
     /**
-     * How long a replica that has been starting for {@code startingNanos} waits before its next check, now; {@code told}:
-     * whether its writes to its log are told (then it is also checked at each).
+     * Notes how a replica started with {@code command} (a release's component, as the instance runs it) whose log
+     * writes were told was found healthy: at a check one of its writes prompted ({@code announced}), or at the timer's.
      */
-    Duration nextProbeDelay(long startingNanos, boolean told) {
-        return startupProbeDelay(startingNanos, starting(), told);
+    void learn(java.util.List<String> command, boolean announced) {
+        if (!announced) {
+            announcing.remove(command);
+            return;
+        }
+        if (announcing.size() >= MAX_COMMANDS) announcing.clear();
+        announcing.add(java.util.List.copyOf(command));
+    }
+
+    /** How a replica started with {@code command} is watched as it starts, given whether its log writes are {@code told}. */
+    StartupLog startupLog(java.util.List<String> command, boolean told) {
+        return !told ? StartupLog.UNWATCHED : announcing.contains(command) ? StartupLog.ANNOUNCES : StartupLog.TOLD;
     }
 
     /**
@@ -105,11 +132,18 @@ final class StartSlots {
      * together probe more than {@value #STARTUP_PROBES_PER_SECOND} times a second. With starts paced a few at a time a
      * replica is seen healthy within 5 ms, which matters because the next start waits for it; a slow start (a busy
      * cell) costs a few dozen probes instead of hundreds, and probes run at the agent's priority, above the workloads
-     * they wait for. A replica whose log writes are {@code told} is checked at each write, and between them at least
-     * {@value #TOLD_STARTUP_PROBE_MIN_MILLIS} ms apart: a fifth of the checks, most of which would fail.
+     * they wait for. A replica whose log writes are told is checked at each write, and between them at least
+     * {@value #TOLD_STARTUP_PROBE_MIN_MILLIS} ms apart: a fifth of the checks, most of which would fail; one whose
+     * command announced its last start with a write, every {@value #STARTUP_PROBE_MAX_MILLIS} ms: its write will
+     * prompt the check that finds it healthy, and checks before it would all fail.
      */
-    static Duration startupProbeDelay(long startingNanos, int startingReplicas, boolean told) {
-        double floor = Math.max(told ? TOLD_STARTUP_PROBE_MIN_MILLIS : STARTUP_PROBE_MIN_MILLIS, startingReplicas * 1000.0 / STARTUP_PROBES_PER_SECOND);
+    static Duration startupProbeDelay(long startingNanos, int startingReplicas, StartupLog log) {
+        double least = switch (log) {
+            case UNWATCHED -> STARTUP_PROBE_MIN_MILLIS;
+            case TOLD -> TOLD_STARTUP_PROBE_MIN_MILLIS;
+            case ANNOUNCES -> STARTUP_PROBE_MAX_MILLIS;
+        };
+        double floor = Math.max(least, startingReplicas * 1000.0 / STARTUP_PROBES_PER_SECOND);
         double millis = Math.min(STARTUP_PROBE_MAX_MILLIS, Math.max(floor, startingNanos / 40_000_000.0));
         return Duration.ofNanos((long) (millis * 1_000_000));
     }

@@ -26,6 +26,8 @@ final class WatchedProcess {
     private final CountDownLatch exited = new CountDownLatch(1);
     /** Given when the process ends or writes to its log: ends a wait in {@link #awaitExit} early. */
     private final Semaphore wakeUps = new Semaphore(0);
+    /** Whether the process wrote to its log since {@link #takeWritten} last asked. */
+    private final java.util.concurrent.atomic.AtomicBoolean written = new java.util.concurrent.atomic.AtomicBoolean();
 
     WatchedProcess(ProcessHandle handle, Process child) {
         this.handle = handle;
@@ -60,7 +62,13 @@ final class WatchedProcess {
 
     /** Ends the current or next wait in {@link #awaitExit} early: the process wrote to its log, worth a check now. */
     void wakeUp() {
+        written.set(true);
         wakeUps.release();
+    }
+
+    /** Whether the process was {@linkplain #wakeUp woken up} by a write to its log since the last call. */
+    boolean takeWritten() {
+        return written.getAndSet(false);
     }
 
     String exit() {

@@ -1,11 +1,15 @@
 package dev.tenantry.agent.driver;
 
+import static dev.tenantry.agent.driver.StartSlots.StartupLog.ANNOUNCES;
+import static dev.tenantry.agent.driver.StartSlots.StartupLog.TOLD;
+import static dev.tenantry.agent.driver.StartSlots.StartupLog.UNWATCHED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.tenantry.api.blueprint.HealthCheck;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HealthProbeTest {
@@ -49,22 +53,40 @@ class HealthProbeTest {
 
     @Test
     void startupProbingSlowsDownAsAReplicaTakesLongerToStart() {
-        assertThat(StartSlots.startupProbeDelay(0, 1, false)).hasMillis(5);
-        assertThat(StartSlots.startupProbeDelay(100_000_000L, 2, false)).hasMillis(5);
-        assertThat(StartSlots.startupProbeDelay(1_000_000_000L, 2, false)).hasMillis(25);
-        assertThat(StartSlots.startupProbeDelay(9_000_000_000L, 2, false)).hasMillis(100);
+        assertThat(StartSlots.startupProbeDelay(0, 1, UNWATCHED)).hasMillis(5);
+        assertThat(StartSlots.startupProbeDelay(100_000_000L, 2, UNWATCHED)).hasMillis(5);
+        assertThat(StartSlots.startupProbeDelay(1_000_000_000L, 2, UNWATCHED)).hasMillis(25);
+        assertThat(StartSlots.startupProbeDelay(9_000_000_000L, 2, UNWATCHED)).hasMillis(100);
     }
 
     @Test
     void aReplicaWhoseLogWritesAreToldIsProbedLessOftenBetweenThem() {
-        assertThat(StartSlots.startupProbeDelay(0, 1, true)).hasMillis(20);
-        assertThat(StartSlots.startupProbeDelay(1_000_000_000L, 2, true)).as("slower as the start takes longer").hasMillis(25);
-        assertThat(StartSlots.startupProbeDelay(0, 16, true)).as("16 starting: 400 probes a second in all").hasMillis(40);
+        assertThat(StartSlots.startupProbeDelay(0, 1, TOLD)).hasMillis(20);
+        assertThat(StartSlots.startupProbeDelay(1_000_000_000L, 2, TOLD)).as("slower as the start takes longer").hasMillis(25);
+        assertThat(StartSlots.startupProbeDelay(0, 16, TOLD)).as("16 starting: 400 probes a second in all").hasMillis(40);
+    }
+
+    @Test
+    void aReplicaWhoseCommandAnnouncedItsLastStartIsProbedByTheTimerOnlyRarely() {
+        assertThat(StartSlots.startupProbeDelay(0, 1, ANNOUNCES)).hasMillis(100);
+        assertThat(StartSlots.startupProbeDelay(9_000_000_000L, 200, ANNOUNCES)).hasMillis(100);
+    }
+
+    @Test
+    void aCommandAnnouncesItsStartsOnlyWhileItsLastStartWasFoundAtAWrite() {
+        StartSlots slots = new StartSlots(1, java.time.Duration.ofSeconds(5));
+        assertThat(slots.startupLog(List.of("java", "App"), true)).isEqualTo(TOLD);
+        slots.learn(List.of("java", "App"), true);
+        assertThat(slots.startupLog(List.of("java", "App"), true)).isEqualTo(ANNOUNCES);
+        assertThat(slots.startupLog(List.of("java", "App"), false)).as("writes not told: the timer alone").isEqualTo(UNWATCHED);
+        assertThat(slots.startupLog(List.of("java", "Other"), true)).as("another command").isEqualTo(TOLD);
+        slots.learn(List.of("java", "App"), false);
+        assertThat(slots.startupLog(List.of("java", "App"), true)).isEqualTo(TOLD);
     }
 
     @Test
     void manyReplicasStartingAtOnceAreProbedLessOften() {
-        assertThat(StartSlots.startupProbeDelay(0, 8, false)).as("8 starting: 400 probes a second in all").hasMillis(20);
-        assertThat(StartSlots.startupProbeDelay(0, 200, false)).as("never more than the longest delay").hasMillis(100);
+        assertThat(StartSlots.startupProbeDelay(0, 8, UNWATCHED)).as("8 starting: 400 probes a second in all").hasMillis(20);
+        assertThat(StartSlots.startupProbeDelay(0, 200, UNWATCHED)).as("never more than the longest delay").hasMillis(100);
     }
 }

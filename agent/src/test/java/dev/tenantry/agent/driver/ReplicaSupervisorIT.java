@@ -217,6 +217,75 @@ class ReplicaSupervisorIT {
     }
 
     @Test
+    void aStartAnnouncedInItsLogIsCheckedAtTheAnnouncementAndTheNextStartOfItsCommandHardlyBefore() throws Exception {
+        // healthy once the workload has made its "ready" file; the health server counts the checks before that
+        Path ready = work.resolve("ready");
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer health = healthServer(ready, refused);
+        // it announces that it listens, as most servers do: its line comes after its "ready" file
+        ReplicaSpec announcing = checkedSpec(script(ready), health);
+        try (OutputWatch output = OutputWatch.start()) {
+            StartSlots slots = new StartSlots(1, Duration.ofSeconds(60), output);
+            int firstStart = startUntilHealthy(announcing, slots, ready, refused);
+            assertThat(slots.startupLog(announcing.command(), true)).as("found healthy at the check its line prompted")
+                    .isEqualTo(StartSlots.StartupLog.ANNOUNCES);
+            int secondStart = startUntilHealthy(announcing, slots, ready, refused);
+            assertThat(firstStart).as("checks before the first start was ready (20 ms apart)").isGreaterThanOrEqualTo(8);
+            assertThat(secondStart).as("checks before the second start was ready (100 ms apart, none at its launch)").isLessThanOrEqualTo(6);
+
+            // a start of the same command that does not announce itself (its line comes late) is still found, by the
+            // timer, and unlearns it
+            Files.writeString(work.resolve("announce"), "late");
+            ReplicaSpec changed = checkedSpec(script(ready), health);
+            slots.learn(changed.command(), true);
+            startUntilHealthy(changed, slots, ready, refused);
+            assertThat(slots.startupLog(changed.command(), true)).isEqualTo(StartSlots.StartupLog.TOLD);
+        } finally {
+            health.stop(0);
+        }
+    }
+
+    /** Ready after 0.6 s, saying so at once, or 5 s later once the file {@code announce} next to it says "late". */
+    private String script(Path ready) {
+        Path announce = work.resolve("announce");
+        return "sleep 0.6; touch " + ready + "; if grep -q late " + announce + " 2>/dev/null; then sleep 5; fi; echo serving; exec sleep 60";
+    }
+
+    private static com.sun.net.httpserver.HttpServer healthServer(Path ready, java.util.concurrent.atomic.AtomicInteger refused) throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer health = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 50);
+        health.createContext("/healthz", ex -> {
+            boolean ok = Files.exists(ready);
+            if (!ok) refused.incrementAndGet();
+            ex.sendResponseHeaders(ok ? 200 : 503, -1);
+            ex.close();
+        });
+        health.start();
+        return health;
+    }
+
+    private ReplicaSpec checkedSpec(String script, com.sun.net.httpserver.HttpServer health) {
+        return new ReplicaSpec("u1", "web", 0, 1, List.of("/bin/sh", "-c", script), Map.of("PATH", "/usr/bin:/bin"),
+                Map.of("http", health.getAddress().getPort()), work.resolve("data"), work.resolve("web-0"), work.resolve("logs/web-0.log"),
+                work.resolve("run/web-0.json"),
+                new dev.tenantry.api.blueprint.HealthCheck(dev.tenantry.api.blueprint.HealthCheck.Type.http, "http", "/healthz", null, 1000, null),
+                0, "t", "1.0.0", null, null, null);
+    }
+
+    /** Starts a replica of {@code spec} until it is healthy, then stops it; the checks it got before it was ready. */
+    private static int startUntilHealthy(ReplicaSpec spec, StartSlots slots, Path ready, java.util.concurrent.atomic.AtomicInteger refused) throws Exception {
+        Files.deleteIfExists(ready);
+        refused.set(0);
+        ReplicaSupervisor supervisor = new ReplicaSupervisor(spec, () -> { }, slots);
+        supervisor.start();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> supervisor.snapshot().state() == ReplicaSupervisor.State.HEALTHY);
+            return refused.get();
+        } finally {
+            supervisor.stop(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
     void waitingForAStartSlotIsNotedForTheNextReportNotReportedAtOnce() {
         CountedChanges changes = new CountedChanges();
         java.util.concurrent.atomic.AtomicInteger changed = changes.changed;
