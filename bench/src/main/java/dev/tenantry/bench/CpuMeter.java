@@ -34,6 +34,26 @@ final class CpuMeter {
         return new CpuMeter();
     }
 
+    /** The window {@link #awaitQuiet} looks at, and the machine's busy ticks (10 ms each, all cores) it may hold to be quiet. */
+    private static final java.time.Duration QUIET_WINDOW = java.time.Duration.ofMillis(250);
+    private static final long QUIET_TICKS = 3;
+
+    /**
+     * Waits, at most {@code max}, until the machine has used at most {@value #QUIET_TICKS} ticks of CPU (user, nice and
+     * system; an eighth of a core) in a {@link #QUIET_WINDOW}: what an earlier round left running (processes exiting, the
+     * control plane's work after a deletion) does not run into the next one. How long it waited, the first window included.
+     */
+    static java.time.Duration awaitQuiet(java.time.Duration max) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        do {
+            long[] before = machineTicks();
+            Thread.sleep(QUIET_WINDOW.toMillis());
+            long[] after = machineTicks();
+            if ((after[0] - before[0]) + (after[1] - before[1]) + (after[2] - before[2]) <= QUIET_TICKS) break;
+        } while (System.nanoTime() - start < max.toNanos());
+        return java.time.Duration.ofNanos(System.nanoTime() - start);
+    }
+
     String stop() throws IOException {
         long[] end = machineTicks();
         double wall = (System.nanoTime() - wallStart) / 1e9;

@@ -267,7 +267,12 @@ public final class ProvisioningBenchmark {
                 Thread.sleep(50);
             }
         }
+        quietAfterCleanUp.add(CpuMeter.awaitQuiet(QUIET_AT_MOST).toMillis());
     }
+
+    /** How long the machine took to become quiet after each clean-up, before the next round ({@link CpuMeter#awaitQuiet}). */
+    private final List<Long> quietAfterCleanUp = Collections.synchronizedList(new ArrayList<>());
+    private static final Duration QUIET_AT_MOST = Duration.ofSeconds(5);
 
     private record Timeline(java.time.Instant sent, java.time.Instant accepted, String operation, java.time.Instant eventArrived, java.time.Instant firstOk,
                             java.time.Instant replicaStarted, java.time.Instant replicaHealthy, int restarts) {}
@@ -473,6 +478,9 @@ public final class ProvisioningBenchmark {
         System.out.printf("replicas starting at once when one spawns (itself included): p50 %d p99 %d max %d%n",
                 BenchPlane.percentile(startingAtOnce, 50), BenchPlane.percentile(startingAtOnce, 99), java.util.Collections.max(startingAtOnce));
         System.out.printf("the round's first replica spawned %d ms after its first create was sent%n", firstSpawn(last));
+        System.out.printf("each round began once the machine was quiet after the last clean-up (at most an eighth of a core for 250 ms):"
+                + " waited p50 %d ms, max %d ms (n=%d; at most %d s)%n", BenchPlane.percentile(quietAfterCleanUp, 50),
+                quietAfterCleanUp.isEmpty() ? 0 : Collections.max(quietAfterCleanUp), quietAfterCleanUp.size(), QUIET_AT_MOST.toSeconds());
         List<Long> handOver = slotHandOvers(last);
         if (!handOver.isEmpty()) {
             System.out.printf("start slot hand-over (a replica seen healthy to the next one spawned, n=%d): p50 %d p99 %d ms%n", handOver.size(),
