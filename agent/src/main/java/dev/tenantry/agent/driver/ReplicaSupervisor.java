@@ -365,7 +365,8 @@ final class ReplicaSupervisor {
                     synchronized (lock) {
                         healthySince = Instant.now();
                     }
-                    if (startupLog != StartSlots.StartupLog.UNWATCHED && spec.health() != null) startSlots.learn(spec.command(), prompted);
+                    // a write told while the check ran (its line came just before the check, its notice during it) counts too
+                    if (startupLog != StartSlots.StartupLog.UNWATCHED && spec.health() != null) startSlots.learn(spec.command(), prompted || p.takeWritten());
                 }
                 everHealthy = true;
                 if (output != null) output.close();
