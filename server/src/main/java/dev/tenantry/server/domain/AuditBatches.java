@@ -39,19 +39,25 @@ final class AuditBatches implements AutoCloseable {
     /** One audit record of an API call. */
     record Entry(String actor, String action, String target, String tenant, String result, String detail) {}
 
+    /**
+     * What one transaction writes: the records of the calls waiting ({@code calls}, maybe none) and whether a {@link #poke}
+     * asked for it (records to chain are known to wait; without one and without calls, it is a {@link #SWEEP}).
+     */
+    record Batch(List<Entry> calls, boolean poked) {}
+
     private record Waiting(Entry entry, CompletableFuture<Void> committed) {}
 
     private final LinkedBlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
-    private final Consumer<List<Entry>> writer;
+    private final Consumer<Batch> writer;
     private final Thread thread;
-    private final java.util.concurrent.atomic.AtomicBoolean poked = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean pokePending = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
     /**
      * {@code writer}: writes a batch of calls' records (empty: none waits) in one transaction with the records left to
      * chain, or throws (every call of the batch then fails with it).
      */
-    AuditBatches(Consumer<List<Entry>> writer) {
+    AuditBatches(Consumer<Batch> writer) {
         this.writer = writer;
         this.thread = Thread.ofPlatform().name("audit-writer").daemon().start(this::writeBatches);
     }
@@ -74,15 +80,17 @@ final class AuditBatches implements AutoCloseable {
 
     /** Records wait to be chained: the writer writes them soon, with or without a call's record. */
     void poke() {
-        if (!closed && poked.compareAndSet(false, true)) queue.add(POKE);
+        if (!closed && pokePending.compareAndSet(false, true)) queue.add(POKE);
     }
 
     private void writeBatches() {
         List<Waiting> batch = new ArrayList<>();
+        boolean poked = false;
         long lastWritten = System.nanoTime() - POKE_GATHER.toNanos();
         while (!closed) {
             try {
                 Waiting first = queue.poll(SWEEP.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                poked = first == POKE;
                 long gathering = lastWritten + POKE_GATHER.toNanos() - System.nanoTime();
                 if (first == POKE && gathering > 0) first = queue.poll(gathering, java.util.concurrent.TimeUnit.NANOSECONDS);
                 if (first != null) batch.add(first);
@@ -94,10 +102,10 @@ final class AuditBatches implements AutoCloseable {
                 break;
             }
             queue.drainTo(batch, MAX_BATCH - 1);
-            poked.set(false); // a poke from now on asks for the next batch
+            pokePending.set(false); // a poke from now on asks for the next batch
             List<Waiting> calls = batch.stream().filter(w -> w != POKE).toList();
             try {
-                writer.accept(calls.stream().map(Waiting::entry).toList());
+                writer.accept(new Batch(calls.stream().map(Waiting::entry).toList(), poked || calls.size() < batch.size()));
                 calls.forEach(w -> w.committed().complete(null));
             } catch (RuntimeException e) {
                 calls.forEach(w -> w.committed().completeExceptionally(e));

@@ -56,10 +56,12 @@ public final class AuditService implements AutoCloseable {
 
     /**
      * Chains the calls' records with those other transactions left to chain, in one transaction; then, while a whole
-     * batch of the latter was chained, the rest in further ones.
+     * batch of the latter was chained, the rest in further ones. A sweep (no call, no poke) looks first whether any
+     * record waits, so that an idle server does not take the chain's lock every second; a poke says some do.
      */
-    private void write(List<AuditBatches.Entry> batch) {
-        if (batch.isEmpty() && !store.read(tx -> tx.audit().hasPending())) return;
+    private void write(AuditBatches.Batch written) {
+        List<AuditBatches.Entry> batch = written.calls();
+        if (batch.isEmpty() && !written.poked() && !store.read(tx -> tx.audit().hasPending())) return;
         int chained;
         for (int attempt = 1; ; attempt++) {
             try {

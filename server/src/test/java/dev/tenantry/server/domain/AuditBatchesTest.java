@@ -28,7 +28,7 @@ class AuditBatchesTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         try (AuditBatches batches = new AuditBatches(batch -> {
-                 batchSizes.add(batch.size());
+                 batchSizes.add(batch.calls().size());
                  firstWriting.countDown();
                  try {
                      release.await();
@@ -58,7 +58,7 @@ class AuditBatchesTest {
         List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         List<Long> writtenAt = new CopyOnWriteArrayList<>();
         try (AuditBatches batches = new AuditBatches(batch -> {
-                 batchSizes.add(batch.size());
+                 batchSizes.add(batch.calls().size());
                  writtenAt.add(System.nanoTime());
              });
              ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -95,7 +95,7 @@ class AuditBatchesTest {
         CountDownLatch written = new CountDownLatch(1);
         List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         try (AuditBatches batches = new AuditBatches(batch -> {
-            batchSizes.add(batch.size());
+            batchSizes.add(batch.calls().size());
             written.countDown();
         })) {
             batches.poke();
@@ -109,11 +109,25 @@ class AuditBatchesTest {
     }
 
     @Test
+    void aBatchSaysWhetherAPokeAskedForItSoThatOnlyASweepLooksForRecordsToChainFirst() throws Exception {
+        List<AuditBatches.Batch> written = new CopyOnWriteArrayList<>();
+        try (AuditBatches batches = new AuditBatches(written::add)) {
+            batches.writeAndWait(entry(1));
+            assertThat(written.getLast()).isEqualTo(new AuditBatches.Batch(List.of(entry(1)), false));
+            batches.poke();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> written.size() == 2);
+            assertThat(written.getLast()).as("a poke: records to chain wait").isEqualTo(new AuditBatches.Batch(List.of(), true));
+            await().atMost(AuditBatches.SWEEP.multipliedBy(5)).pollInterval(Duration.ofMillis(10)).until(() -> written.size() == 3);
+            assertThat(written.getLast()).as("a sweep: neither a call nor a poke").isEqualTo(new AuditBatches.Batch(List.of(), false));
+        }
+    }
+
+    @Test
     void pokesRightAfterABatchGatherUntilItIsAMomentOldUnlessACallComes() throws Exception {
         List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         List<Long> writtenAt = new CopyOnWriteArrayList<>();
         try (AuditBatches batches = new AuditBatches(batch -> {
-            batchSizes.add(batch.size());
+            batchSizes.add(batch.calls().size());
             writtenAt.add(System.nanoTime());
         })) {
             batches.poke();
