@@ -25,9 +25,23 @@ public final class CellService {
      * after an agent's start, may make thousands due: those go to the workers, several at once).
      */
     static final int PASSES_IN_REPORT = 16;
+    /**
+     * A cell's reports within this long of the last one this server wrote as seen (from the same agent) do not look at
+     * the cell's row again: while instances start, an agent reports several times a second, and the row's
+     * {@code last_seen} is written every two seconds at most anyway. Cells are never removed, so the row is still there.
+     */
+    public static final Duration SEEN_AGAIN_AFTER = Duration.ofSeconds(1);
     private final Store store;
     private final Signals signals;
     private volatile ReportPasses reportPasses;
+    private final java.util.concurrent.ConcurrentHashMap<String, Seen> lastSeen = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** When this server last wrote a cell's report as seen ({@link System#nanoTime}), and from which agent. */
+    private record Seen(String agentId, long atNanos) {
+        boolean recently(String agent) {
+            return java.util.Objects.equals(agentId, agent) && System.nanoTime() - atNanos < SEEN_AGAIN_AFTER.toNanos();
+        }
+    }
 
     public CellService(Store store, Signals signals) {
         this.store = store;
@@ -99,34 +113,60 @@ public final class CellService {
     public void report(Principal who, String cell, CellReport report) {
         checkCellAccess(who, cell);
         ReportPasses passes = reportPasses;
-        // instances first, the cell row last: the order in which reconcile passes lock them
-        Saved saved = store.tx(tx -> {
-            List<String> due = tx.instances().saveReport(cell, report.appliedRevision(), report.full(), report.instances(), report.removed());
-            List<String> purgedServers = namesServers(report) ? tx.databaseServers().saveReport(cell, report.appliedRevision(), report.full(),
-                    report.instances(), report.removed()) : List.of();
-            for (String server : purgedServers) {
-                tx.secrets().retireScope(DatabaseService.serverScope(server), Instant.now());
-                tx.events().append("database-server.removed", "database-servers/" + server, null, Map.of("server", server, "cell", cell));
-            }
-            ReportPasses.Result passed = passesIn(tx, passes, due);
-            if (!tx.cells().seen(cell, report.agentId())) throw new NotFoundException("cell", "no cell '" + cell + "'");
-            return new Saved(due.size() - passed.passed(), passed.afterCommit());
-        });
+        Saved saved;
+        try {
+            saved = store.tx(tx -> save(tx, cell, report, passes));
+        } catch (PassesFailed e) {
+            // undone with the report, which is written again without them (a report never fails for a pass)
+            log.warn("A report's passes failed and were undone; the workers take them: {}", e.getCause().toString());
+            saved = store.tx(tx -> save(tx, cell, report, null));
+        }
         saved.afterCommit().run();
         if (saved.leftToWorkers() > 0) signals.fire(Signals.Topic.RECONCILE);
+    }
+
+    /**
+     * Writes the report and runs the passes it asks for at once ({@code passes}; null: none), instances first and the
+     * cell row last: the order in which reconcile passes lock them.
+     */
+    private Saved save(dev.tenantry.server.store.Tx tx, String cell, CellReport report, ReportPasses passes) {
+        List<String> due = tx.instances().saveReport(cell, report.appliedRevision(), report.full(), report.instances(), report.removed());
+        List<String> purgedServers = namesServers(report) ? tx.databaseServers().saveReport(cell, report.appliedRevision(), report.full(),
+                report.instances(), report.removed()) : List.of();
+        for (String server : purgedServers) {
+            tx.secrets().retireScope(DatabaseService.serverScope(server), Instant.now());
+            tx.events().append("database-server.removed", "database-servers/" + server, null, Map.of("server", server, "cell", cell));
+        }
+        ReportPasses.Result passed = passesIn(tx, passes, due);
+        Seen seen = lastSeen.get(cell);
+        if (seen == null || !seen.recently(report.agentId())) {
+            if (!tx.cells().seen(cell, report.agentId())) throw new NotFoundException("cell", "no cell '" + cell + "'");
+            lastSeen.put(cell, new Seen(report.agentId(), System.nanoTime()));
+        }
+        return new Saved(due.size() - passed.passed(), passed.afterCommit());
     }
 
     /** A stored report: how many of the passes it asked for at once the workers are to run, and what to signal now. */
     private record Saved(int leftToWorkers, Runnable afterCommit) {}
 
+    /** A report's pass failed: its transaction is rolled back, and the report written again without passes. */
+    private static final class PassesFailed extends RuntimeException {
+        PassesFailed(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
     /**
-     * The report's passes, in a savepoint: if one fails, theirs are undone and every one of them stays due for the
-     * workers, while the report itself commits (a report never fails for a pass).
+     * The report's passes, without a savepoint of their own (two round trips every report would pay): if one fails,
+     * the whole transaction is undone ({@link PassesFailed}) and the report is written again without them.
      */
     private static ReportPasses.Result passesIn(dev.tenantry.server.store.Tx tx, ReportPasses passes, List<String> due) {
         if (passes == null || due.isEmpty() || due.size() > PASSES_IN_REPORT) return new ReportPasses.Result(0, () -> {});
-        return tx.attempt(() -> passes.run(tx, due), e -> log.warn("A report's passes failed and were undone; the workers take them: {}", e.toString()))
-                .orElse(new ReportPasses.Result(0, () -> {}));
+        try {
+            return passes.run(tx, due);
+        } catch (RuntimeException e) {
+            throw new PassesFailed(e);
+        }
     }
 
     /** Whether the report may change a dedicated database server: a full report, or one that names one. */

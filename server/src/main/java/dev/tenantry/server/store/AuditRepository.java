@@ -48,16 +48,6 @@ public final class AuditRepository {
         pending.add(new Pending(Instant.now().truncatedTo(ChronoUnit.MICROS), actor, action, target, tenant, result, detail));
     }
 
-    /** How many wait for the transaction's end: a mark for {@link #dropPendingFrom}. */
-    int pendingCount() {
-        return pending.size();
-    }
-
-    /** Forgets those added since {@code mark} ({@link Tx#attempt} undone). */
-    void dropPendingFrom(int mark) {
-        pending.subList(mark, pending.size()).clear();
-    }
-
     /**
      * The inserts of the records made so far into those a batch chains once this transaction has committed (no lock);
      * they are then no longer pending here (an empty list when there are none).

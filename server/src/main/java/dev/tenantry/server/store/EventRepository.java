@@ -33,16 +33,6 @@ public final class EventRepository {
         pending.add(new Pending(type, subject, tenant, JsonColumns.write(data)));
     }
 
-    /** How many wait for the transaction's end: a mark for {@link #dropPendingFrom}. */
-    int pendingCount() {
-        return pending.size();
-    }
-
-    /** Forgets those added since {@code mark} ({@link Tx#attempt} undone). */
-    void dropPendingFrom(int mark) {
-        pending.subList(mark, pending.size()).clear();
-    }
-
     /** The inserts of the events appended so far, in their order, which are then no longer pending (an empty list when there are none). */
     List<Write> pendingWrites() {
         List<Object[]> rows = pending.stream().map(e -> new Object[] {e.type(), e.subject(), e.tenant(), e.data()}).toList();

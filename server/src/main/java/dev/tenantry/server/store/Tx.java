@@ -47,39 +47,6 @@ public final class Tx {
         Write.executeTogether(handle, writes);
     }
 
-    private int savepoints;
-
-    /** The transaction's handle, for the store's own statements. */
-    Handle handle() {
-        return handle;
-    }
-
-    /**
-     * Runs {@code work} in a savepoint of this transaction: if it throws, what it wrote and what it left for the commit
-     * (writes, audit records, events) are undone, the exception is handed to {@code failed}, and the rest of the
-     * transaction goes on (empty then). A failure of the database that ends the transaction itself is thrown.
-     */
-    public <T> java.util.Optional<T> attempt(java.util.function.Supplier<T> work, java.util.function.Consumer<RuntimeException> failed) {
-        String savepoint = "attempt_" + ++savepoints;
-        int writes = atCommit.size();
-        int records = audit.pendingCount();
-        int appended = events.pendingCount();
-        handle.savepoint(savepoint);
-        T result;
-        try {
-            result = work.get();
-        } catch (RuntimeException e) {
-            handle.rollbackToSavepoint(savepoint);
-            atCommit.subList(writes, atCommit.size()).clear();
-            audit.dropPendingFrom(records);
-            events.dropPendingFrom(appended);
-            failed.accept(e);
-            return java.util.Optional.empty();
-        }
-        handle.releaseSavepoint(savepoint);
-        return java.util.Optional.ofNullable(result);
-    }
-
     /** Whether it wrote audit records for a batch to chain once it has committed. */
     boolean wroteAuditRecords() {
         return audit.wrotePending();

@@ -72,7 +72,9 @@ class ReportPassesIT {
             assertThat(signalled).as("their signals, after the commit").hasValue(1);
             assertThat(signals.mark(Signals.Topic.RECONCILE)).as("no worker woken: nothing is left to them").isEqualTo(woken);
 
+            ran.clear();
             cells.report(AGENT, "c1", changes(List.of("i2"), ObservedInstance.State.RUNNING));
+            assertThat(ran).as("the passes tried once: the report written again without them").containsExactly(List.of("i2"));
             assertThat(observedState(h, "i2")).as("the report committed").isEqualTo("RUNNING");
             assertThat(events(h)).as("the failed pass's event undone").containsExactly("instances/i0", "instances/i1");
             assertThat(signals.mark(Signals.Topic.RECONCILE)).as("the workers woken for it").isGreaterThan(woken);

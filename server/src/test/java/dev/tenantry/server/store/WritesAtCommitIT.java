@@ -85,42 +85,4 @@ class WritesAtCommitIT {
             Directories.deleteTree(home);
         }
     }
-
-    @Test
-    void anAttemptThatFailsUndoesItsWritesRecordsAndEventsAndTheTransactionGoesOn() throws Exception {
-        Path home = Files.createTempDirectory("tenantry-attempt-");
-        try (EmbeddedPostgres pg = EmbeddedPostgres.start(home.resolve("pgdata"));
-             Database database = new Database(pg.jdbcUrl(), pg.user(), pg.password());
-             Handle h = database.jdbi().open()) {
-            h.execute("create table notes (id text primary key)");
-            Store store = new Store(database);
-            List<RuntimeException> failures = new java.util.ArrayList<>();
-            store.run(tx -> {
-                tx.handle().execute("insert into notes (id) values ('before')");
-                tx.events().append("note.written", "notes/before", null, Map.of());
-                tx.audit().record("tester", "note.write", "notes/before", null, "success", "before");
-                java.util.Optional<String> failed = tx.attempt(() -> {
-                    tx.handle().execute("insert into notes (id) values ('undone')");
-                    tx.atCommit(new Write("insert into notes (id) values (:id)").bind("id", "undone at commit"));
-                    tx.events().append("note.written", "notes/undone", null, Map.of());
-                    tx.audit().record("tester", "note.write", "notes/undone", null, "success", "undone");
-                    tx.handle().execute("insert into notes (id) values ('before')"); // a duplicate: the database refuses it
-                    return "not reached";
-                }, failures::add);
-                assertThat(failed).isEmpty();
-                assertThat(tx.attempt(() -> {
-                    tx.handle().execute("insert into notes (id) values ('kept')");
-                    tx.events().append("note.written", "notes/kept", null, Map.of());
-                    return "done";
-                }, failures::add)).contains("done");
-                tx.handle().execute("insert into notes (id) values ('after')");
-            });
-            assertThat(failures).singleElement().isInstanceOf(org.jdbi.v3.core.statement.UnableToExecuteStatementException.class);
-            assertThat(h.createQuery("select id from notes order by id").mapTo(String.class).list()).containsExactly("after", "before", "kept");
-            assertThat(h.createQuery("select subject from events order by id").mapTo(String.class).list()).containsExactly("notes/before", "notes/kept");
-            assertThat(h.createQuery("select detail from audit_pending").mapTo(String.class).list()).containsExactly("before");
-        } finally {
-            Directories.deleteTree(home);
-        }
-    }
 }
