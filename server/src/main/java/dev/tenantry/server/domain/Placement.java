@@ -32,9 +32,14 @@ public final class Placement {
      * The cell an instance goes to: the first of {@code candidates} (best first) whose placement lock is free and that
      * still has room once it is held, starting at a random one of the equally loaded ({@link #tryOrder}); when every
      * candidate's lock is taken (more placements at once than cells), the first with room, waiting for each lock in turn.
-     * Empty when none has room.
+     * A single candidate's lock is waited for at once. Empty when none has room.
      */
     public static java.util.Optional<Cell> choose(List<Cell> candidates, Locks locks) {
+        if (candidates.size() == 1) {
+            // no other cell to try while this one's lock is taken: wait for it at once (one statement, not two)
+            Cell only = candidates.getFirst();
+            return locks.lockAndCount(only) < only.capacity() ? java.util.Optional.of(only) : java.util.Optional.empty();
+        }
         List<Cell> order = tryOrder(candidates, java.util.concurrent.ThreadLocalRandom.current().nextInt(Math.max(1, candidates.size())));
         boolean someBusy = false;
         for (Cell c : order) {

@@ -76,6 +76,16 @@ class PlacementTest {
     }
 
     @Test
+    void waitsForASingleCandidatesLockAtOnceWithoutTryingItFirst() {
+        List<Cell> only = List.of(cell("a", true, 1, 10));
+        Locks free = new Locks(java.util.Set.of(), java.util.Map.of("a", 1), new java.util.ArrayList<>());
+        assertThat(Placement.choose(only, free)).map(Cell::id).contains("a");
+        assertThat(free.waitedFor()).as("one look at the cell, the waiting one").containsExactly("a");
+        assertThat(Placement.choose(only, new Locks(java.util.Set.of("a"), java.util.Map.of("a", 10), new java.util.ArrayList<>())))
+                .as("filled meanwhile").isEmpty();
+    }
+
+    @Test
     void concurrentPlacementsStartAtDifferentCellsOfTheEquallyLoaded() {
         List<Cell> candidates = List.of(cell("a", true, 100, 1000), cell("b", true, 100, 1000), cell("c", true, 200, 2000), cell("d", true, 101, 1000));
         assertThat(Placement.tryOrder(candidates, 0)).extracting(Cell::id).containsExactly("a", "b", "c", "d");
