@@ -102,6 +102,7 @@ public final class AuditService implements AutoCloseable {
         String scope = who.tenant() != null ? who.tenant() : tenant;
         if (tenant != null && !who.canSeeTenant(tenant)) return new Page<>(List.of(), null);
         long before = cursor == null ? 0 : Long.parseLong(cursor);
+        if (before == 0) batches.chainNow(); // the first page shows every record committed so far
         List<AuditEntry> rows = store.read(tx -> tx.audit().list(scope, before, limit + 1));
         return Pages.of(rows, limit, e -> String.valueOf(e.id()));
     }
@@ -118,6 +119,7 @@ public final class AuditService implements AutoCloseable {
      * {@code audit.chain.broken} event, an error in the log, and a {@link ConflictException} naming the first problem.
      */
     public Optional<AuditCheckpoint> checkpoint() {
+        batches.chainNow(); // signs every record committed so far
         Optional<Checkpoint> anchor = store.tx(tx -> tx.audit().lastCheckpoint());
         Head head = store.tx(tx -> tx.audit().readHead());
         long from = anchor.map(Checkpoint::seq).orElse(0L);
@@ -191,6 +193,7 @@ public final class AuditService implements AutoCloseable {
 
     /** Chained records after seq {@code after}, in chain order, with their hashes (for export to a SIEM). */
     public List<ChainedAuditEntry> export(long after, int limit) {
+        batches.chainNow(); // every record committed so far, not only those the writer chained already
         return store.tx(tx -> tx.audit().chainedAfter(after, Long.MAX_VALUE, limit)).stream()
                 .map(r -> new ChainedAuditEntry(r.seq(), r.id(), r.fields().time(), r.fields().actor(), r.fields().action(),
                         r.fields().target(), r.fields().tenant(), r.fields().result(), r.fields().detail(), AuditChain.hex(r.previousHash()),

@@ -123,6 +123,23 @@ class AuditBatchesTest {
     }
 
     @Test
+    void aReaderHasTheRecordsSoFarChainedAtOnceWhileAPokeRightAfterABatchWouldWait() throws Exception {
+        List<AuditBatches.Batch> written = new CopyOnWriteArrayList<>();
+        try (AuditBatches batches = new AuditBatches(written::add)) {
+            batches.writeAndWait(entry(1));
+            batches.poke(); // waits for the last batch to be POKE_GATHER old
+            long asked = System.nanoTime();
+            batches.chainNow();
+            assertThat(System.nanoTime() - asked).as("not held up by the poke's gathering").isLessThan(AuditBatches.POKE_GATHER.toNanos());
+            assertThat(written).hasSize(2);
+            assertThat(written.getLast().calls()).as("a reader's batch writes no record of its own").isEmpty();
+            assertThat(written.getLast().poked()).as("the poke it took along").isTrue();
+            batches.chainNow();
+            assertThat(written.getLast()).as("alone, it looks whether records wait, like a sweep").isEqualTo(new AuditBatches.Batch(List.of(), false));
+        }
+    }
+
+    @Test
     void pokesRightAfterABatchGatherUntilItIsAMomentOldUnlessACallComes() throws Exception {
         List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         List<Long> writtenAt = new CopyOnWriteArrayList<>();
