@@ -51,6 +51,11 @@ public final class BackupReconciler implements Reconciler {
     private record Work(Backup backup, String instanceUid, TenantDatabase db, ServerAccess access) {}
 
     @Override
+    public boolean anyDue(Tx tx) {
+        return !tx.leases(Leases.Table.BACKUPS).due(1).isEmpty();
+    }
+
+    @Override
     public List<String> claimDue(Tx tx, String owner, Duration lease, int limit) {
         return tx.leases(Leases.Table.BACKUPS).claimDue(owner, lease, limit);
     }

@@ -49,6 +49,11 @@ public final class DatabaseReconciler implements Reconciler {
                         ServerAccess moveAccess) {}
 
     @Override
+    public boolean anyDue(Tx tx) {
+        return !tx.leases(Leases.Table.DATABASES).due(1).isEmpty();
+    }
+
+    @Override
     public List<String> claimDue(Tx tx, String owner, Duration lease, int limit) {
         return tx.leases(Leases.Table.DATABASES).claimDue(owner, lease, limit);
     }

@@ -153,6 +153,7 @@ public final class ReconcileLoop implements AutoCloseable {
 
     /** Claims a batch through leases and runs a pass on each; whether there was any. */
     private boolean claimAndRun(boolean wasPoller) {
+        if (!store.read(reconciler::anyDue)) return false;
         List<String> claimed = store.tx(tx -> reconciler.claimDue(tx, owner, lease, batch));
         // a fire wakes one idle worker: a full batch may have left more due, for the next one
         if (claimed.size() == batch) signals.fire(topic);

@@ -59,6 +59,11 @@ public final class RolloutReconciler implements Reconciler {
     }
 
     @Override
+    public boolean anyDue(Tx tx) {
+        return !tx.leases(Leases.Table.ROLLOUTS).due(1).isEmpty();
+    }
+
+    @Override
     public List<String> claimDue(Tx tx, String owner, Duration lease, int limit) {
         return tx.leases(Leases.Table.ROLLOUTS).claimDue(owner, lease, limit);
     }

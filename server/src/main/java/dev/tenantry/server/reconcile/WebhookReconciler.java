@@ -39,6 +39,11 @@ public final class WebhookReconciler implements Reconciler {
     }
 
     @Override
+    public boolean anyDue(Tx tx) {
+        return !tx.leases(Leases.Table.WEBHOOKS).due(1).isEmpty();
+    }
+
+    @Override
     public List<String> claimDue(Tx tx, String owner, Duration lease, int limit) {
         return tx.leases(Leases.Table.WEBHOOKS).claimDue(owner, lease, limit);
     }
