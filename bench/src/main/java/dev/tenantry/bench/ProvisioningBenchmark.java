@@ -435,8 +435,9 @@ public final class ProvisioningBenchmark {
             eventToFirstOk.add(Duration.between(t.eventArrived(), t.firstOk()).toMillis());
             pipeline.add(Duration.between(t.sent(), t.firstOk()).toMillis() - Duration.between(t.replicaStarted(), t.replicaHealthy()).toMillis());
             if (System.getenv("BENCH_VERBOSE") != null) {
-                System.out.printf("  %s accepted %5d published %5d spawned %5d healthy %5d first-200 %5d%n", t.operation(), accept.getLast(),
-                        toPublished.getLast(), beforeSpawn.getLast(), toHealthySeen.getLast(), toFirstOk.getLast());
+                System.out.printf("  %s accepted %5d published %5d spawned %5d replica-healthy %5d healthy %5d first-200 %5d%n", t.operation(),
+                        accept.getLast(), toPublished.getLast(), beforeSpawn.getLast(), Duration.between(t.sent(), t.replicaHealthy()).toMillis(),
+                        toHealthySeen.getLast(), toFirstOk.getLast());
             }
         }
         System.out.printf("breakdown (p50 since the request was sent): 202 accepted %d ms, published to the cell %d ms,"
