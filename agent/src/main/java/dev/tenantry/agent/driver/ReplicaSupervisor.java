@@ -342,9 +342,13 @@ final class ReplicaSupervisor {
         StartSlots.StartupLog startupLog = startSlots.startupLog(spec.command(), output != null && output.watching());
         // a start announced with a write is not checked at its launch, when it cannot listen yet
         boolean checkNow = startupLog != StartSlots.StartupLog.ANNOUNCES;
+        boolean learning = startupLog != StartSlots.StartupLog.UNWATCHED && spec.health() != null;
+        // the log's size before the last check that found it starting: a start found healthy after its log grew announced itself
+        long logBeforeLastCheck = learning ? logSize() : -1;
         while (!stopping && p.isAlive()) {
             boolean ok;
             boolean prompted = p.takeWritten();
+            long logBeforeCheck = learning && !everHealthy ? logSize() : -1;
             if (spec.health() == null) {
                 // without a health check a replica is healthy once it has stayed up a moment (or was adopted), for as long as it runs
                 ok = everHealthy || vouchedFor || System.nanoTime() - started >= NO_CHECK_SETTLE.toNanos();
@@ -365,13 +369,16 @@ final class ReplicaSupervisor {
                     synchronized (lock) {
                         healthySince = Instant.now();
                     }
-                    // a write told while the check ran (its line came just before the check, its notice during it) counts too
-                    if (startupLog != StartSlots.StartupLog.UNWATCHED && spec.health() != null) startSlots.learn(spec.command(), prompted || p.takeWritten());
+                    // a write told while the check ran (its line came just before the check, its notice during it) counts
+                    // too, and so does one whose notice has not come yet (a busy machine): the log grew since the last check
+                    if (learning) startSlots.learn(spec.command(), prompted || p.takeWritten() || logSize() > logBeforeLastCheck);
                 }
                 everHealthy = true;
                 if (output != null) output.close();
                 set(State.HEALTHY, null);
-            } else if (everHealthy && ++failures >= spec.health().failureThresholdOrDefault()) {
+            } else if (!everHealthy) {
+                logBeforeLastCheck = logBeforeCheck;
+            } else if (++failures >= spec.health().failureThresholdOrDefault()) {
                 set(State.UNHEALTHY, "health check failing " + failures + " times in a row");
             }
             // only after healthySince is recorded: the next start must not begin before this one's health is on record
@@ -387,6 +394,15 @@ final class ReplicaSupervisor {
             }
         }
         return everHealthy;
+    }
+
+    /** The size of the replica's log now (-1 when it cannot be read). */
+    private long logSize() {
+        try {
+            return Files.size(spec.logFile());
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** Stops supervising and leaves the process running, with its state file, for the next agent to adopt. */
