@@ -98,14 +98,15 @@ final class AuditBatches implements AutoCloseable {
 
     private void writeBatches() {
         List<Waiting> batch = new ArrayList<>();
-        boolean poked = false;
         long lastWritten = System.nanoTime() - POKE_GATHER.toNanos();
         while (!closed) {
             try {
                 Waiting first = queue.poll(SWEEP.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-                poked = first == POKE;
                 long gathering = lastWritten + POKE_GATHER.toNanos() - System.nanoTime();
-                if (first == POKE && gathering > 0) first = queue.poll(gathering, java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (first == POKE && gathering > 0) {
+                    batch.add(POKE); // asked for, whatever comes while it gathers
+                    first = queue.poll(gathering, java.util.concurrent.TimeUnit.NANOSECONDS);
+                }
                 if (first != null) batch.add(first);
                 long callGathering = lastWritten + CALL_GATHER.toNanos() - System.nanoTime();
                 if (first != null && first != POKE && callGathering > 0) java.util.concurrent.locks.LockSupport.parkNanos(callGathering);
@@ -119,7 +120,7 @@ final class AuditBatches implements AutoCloseable {
             List<Waiting> calls = batch.stream().filter(w -> w != POKE).toList();
             try {
                 List<Entry> entries = calls.stream().map(Waiting::entry).filter(java.util.Objects::nonNull).toList();
-                writer.accept(new Batch(entries, poked || calls.size() < batch.size()));
+                writer.accept(new Batch(entries, batch.contains(POKE)));
                 calls.forEach(w -> w.committed().complete(null));
             } catch (RuntimeException e) {
                 calls.forEach(w -> w.committed().completeExceptionally(e));
