@@ -31,7 +31,8 @@ final class ReplicaSupervisor {
     private final StartSlots startSlots;
     private final CgroupLimits limits;
     /** The control groups of the process being supervised, and the kernel's memory kills of it before it started (supervising thread only). */
-    private CgroupLimits.Group group;
+    /** The control groups of the last launch (or of one prepared); read by {@link #stop} from another thread. */
+    private volatile CgroupLimits.Group group;
     private long oomKillsBefore;
     private final ReplicaState adopted;
     private final Object lock = new Object();
@@ -147,7 +148,7 @@ final class ReplicaSupervisor {
             if (stopping) {
                 // stop() may have run between the launch and the moment the process became visible to it
                 if (!detached) {
-                    WatchedProcess.terminate(p.handle(), stopGrace);
+                    terminate(p.handle(), stopGrace);
                     endLaunch();
                 }
                 return;
@@ -241,6 +242,16 @@ final class ReplicaSupervisor {
         return update(State.STARTING, WAITING_TO_START);
     }
 
+    /**
+     * Stops the replica's process and what it started: the members of its control group when it has one (read from the
+     * group, where a look for the process's descendants reads every process of the machine), else its process tree.
+     */
+    private void terminate(ProcessHandle root, Duration grace) {
+        CgroupLimits.Group g = group;
+        if (g == null) WatchedProcess.terminate(root, grace);
+        else WatchedProcess.terminateAll(WatchedProcess.rootFirst(root, g.processes()), grace);
+    }
+
     /** Stops what is left in the control groups of the last launch (or of one prepared and not launched) and removes them, if any. */
     private void removeGroup() {
         if (group != null) group.stopLeftoversAndRemove(stopGrace);
@@ -313,7 +324,7 @@ final class ReplicaSupervisor {
                     handle.info().startInstant().orElse(null), launched, spec.ports(), spec.template(), spec.release()).write(spec.stateFile());
         } catch (IOException | RuntimeException e) {
             // a process not on record (a stop's interrupt closes the file being written) would run on, unseen: it goes with its launch
-            WatchedProcess.terminate(handle, Duration.ZERO);
+            terminate(handle, Duration.ZERO);
             throw e;
         }
         synchronized (lock) {
@@ -360,7 +371,7 @@ final class ReplicaSupervisor {
             if (!ok && !everHealthy && spec.health() != null
                     && System.nanoTime() - started >= Duration.ofSeconds(spec.health().startupTimeoutOrDefault()).toNanos()) {
                 startupTimedOut = true;
-                WatchedProcess.terminate(p.handle(), stopGrace);
+                terminate(p.handle(), stopGrace);
                 break;
             }
             if (ok) {
@@ -443,7 +454,7 @@ final class ReplicaSupervisor {
             p = process;
         }
         if (thread != null) thread.interrupt();
-        if (p != null) WatchedProcess.terminate(p, grace);
+        if (p != null) terminate(p, grace);
         if (thread != null) {
             try {
                 thread.join(grace.plusSeconds(5).toMillis());

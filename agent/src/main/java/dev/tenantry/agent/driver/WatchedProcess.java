@@ -87,6 +87,14 @@ final class WatchedProcess {
         terminateAll(all, grace);
     }
 
+    /** {@code root}, then the others of {@code members} (a control group's, which may or may not list it yet or still). */
+    static List<ProcessHandle> rootFirst(ProcessHandle root, List<ProcessHandle> members) {
+        List<ProcessHandle> all = new ArrayList<>(members.size() + 1);
+        all.add(root);
+        members.stream().filter(m -> m.pid() != root.pid()).forEach(all::add);
+        return all;
+    }
+
     /**
      * Stops the processes {@code find} finds, again and again while it finds some (they may fork while they are being
      * stopped), a few times at most: the first look's get {@code grace} after SIGTERM, later looks' are killed at once,

@@ -109,6 +109,33 @@ class ResourceLimitsIT {
     }
 
     @Test
+    void aStopSignalsEverythingInTheReplicasGroupAtOnceNotAfterTheReplicasGrace() throws Exception {
+        // the replica ignores SIGTERM (killed after the driver's 1 s grace); the daemon it left outside its tree writes
+        // when its SIGTERM came: found by the group, it is signalled with the replica, not once the replica is gone
+        Deployment ignoring = sized("ignoring", "(setsid sh -c 'echo daemon-up; trap \"echo daemon-term \\$(date +%s%3N); exit 0\" TERM;"
+                + " while :; do sleep 0.05; done' &); trap '' TERM; while :; do sleep 0.05; done", new Resources(32, 200));
+        driver.apply(List.of(ignoring));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica("ignoring") != null && replica("ignoring").pid() != null);
+        Path log = logOf("ignoring");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("daemon-up"));
+
+        long stoppedAt = System.currentTimeMillis();
+        driver.apply(List.of());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("daemon-term "));
+        String line = Files.readAllLines(log).stream().filter(l -> l.startsWith("daemon-term ")).findFirst().orElseThrow();
+        long termAt = Long.parseLong(line.substring("daemon-term ".length()).strip());
+        assertThat(termAt - stoppedAt).as("ms from the stop to the daemon's SIGTERM (the replica's grace: 1000)").isLessThan(500);
+    }
+
+    /** The log a replica of instance {@code uid} writes (its stdout and stderr). */
+    private Path logOf(String uid) throws Exception {
+        try (var files = Files.walk(work)) {
+            return files.filter(f -> f.toString().contains(uid) && f.getFileName().toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+    }
+
+    @Test
     void aLeftoverThatIgnoresSigtermAndForksIsKilledWithinAboutTheGracePeriod() throws Exception {
         // a daemon that ignores SIGTERM and starts a new child every moment, so that the group changes while it is stopped
         Deployment stubborn = sized("stubborn", "(setsid sh -c 'trap \"\" TERM; while :; do sleep 3029; done' &); exec sleep 60",
