@@ -30,9 +30,9 @@ final class ReplicaSupervisor {
     private final ReplicaChanges onChange;
     private final StartSlots startSlots;
     private final CgroupLimits limits;
-    /** The control groups of the process being supervised, and the kernel's memory kills of it before it started (supervising thread only). */
-    /** The control groups of the last launch (or of one prepared); read by {@link #stop} from another thread. */
+    /** The control groups of the last launch (or of one prepared): written by the supervising thread, read by {@link #stop} too. */
     private volatile CgroupLimits.Group group;
+    /** The kernel's memory kills in those groups before the launch (supervising thread only). */
     private long oomKillsBefore;
     private final ReplicaState adopted;
     private final Object lock = new Object();
@@ -445,7 +445,10 @@ final class ReplicaSupervisor {
         return !draining && (vouchedFor || snapshot().state() == State.HEALTHY);
     }
 
-    /** Stops the replica: SIGTERM to it and its descendants, SIGKILL to whatever is left after {@code grace}. */
+    /**
+     * Stops the replica: SIGTERM to it and what it started (its control group's members, else its descendants), SIGKILL
+     * to whatever is left after {@code grace}.
+     */
     void stop(Duration grace) {
         stopGrace = grace;
         stopping = true;
