@@ -3,8 +3,6 @@ package dev.tenantry.server.store;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Update;
 
@@ -17,8 +15,6 @@ import org.jdbi.v3.core.statement.Update;
  * events of a transaction) are never sent in one statement.
  */
 public final class Write {
-    private static final Pattern PARAMETER = Pattern.compile("(?<![:\\w]):([A-Za-z_]\\w*)");
-
     private final String sql;
     private final Map<String, Object> params = new LinkedHashMap<>();
     private final String orderedTable;
@@ -111,7 +107,7 @@ public final class Write {
         for (int i = 0; i < writes.size(); i++) {
             Write w = writes.get(i);
             String prefix = "w" + i + "_";
-            String renamed = PARAMETER.matcher(w.sql).replaceAll(m -> Matcher.quoteReplacement(":" + prefix + m.group(1)));
+            String renamed = prefixParameters(w.sql, prefix);
             w.params.forEach((name, value) -> params.put(prefix + name, value));
             if (i == writes.size() - 1) sql.append(' ').append(renamed);
             else sql.append(i == 0 ? "" : ", ").append("w").append(i).append(" as (").append(renamed).append(')');
@@ -119,5 +115,31 @@ public final class Write {
         Update update = h.createUpdate(sql.toString());
         params.forEach(update::bind);
         update.execute();
+    }
+
+    /**
+     * {@code sql} with {@code prefix} put before the name of each parameter ({@code :name}, but not a cast's {@code ::type}
+     * nor a colon inside a word): one pass over the text, as every transaction that writes at its end does it.
+     */
+    static String prefixParameters(String sql, String prefix) {
+        StringBuilder out = null;
+        int copied = 0;
+        for (int i = 0; i + 1 < sql.length(); i++) {
+            if (sql.charAt(i) != ':' || !startsName(sql.charAt(i + 1)) || (i > 0 && (sql.charAt(i - 1) == ':' || isWordChar(sql.charAt(i - 1))))) {
+                continue;
+            }
+            if (out == null) out = new StringBuilder(sql.length() + 32);
+            out.append(sql, copied, i + 1).append(prefix);
+            copied = i + 1;
+        }
+        return out == null ? sql : out.append(sql, copied, sql.length()).toString();
+    }
+
+    private static boolean startsName(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+    }
+
+    private static boolean isWordChar(char c) {
+        return startsName(c) || (c >= '0' && c <= '9');
     }
 }
