@@ -33,6 +33,11 @@ final class TuningOptions {
                     + " asks for its own pass at once (default: ${DEFAULT-VALUE})")
     int resyncMinutes;
 
+    @Option(names = "--create-batch", paramLabel = "N", defaultValue = "" + ServerTuning.DEFAULT_CREATE_BATCH,
+            description = "Instance creates that arrive while others are written share a transaction, up to this many (1: each its own;"
+                    + " default: ${DEFAULT-VALUE})")
+    int createBatch;
+
     ServerTuning toTuning() {
         within("--db-pool-size", databasePool, 2, 1000);
         within("--reconcile-lease-seconds", leaseSeconds, 1, 3600);
@@ -40,8 +45,9 @@ final class TuningOptions {
         within("--cell-online-seconds", cellOnlineSeconds, 1, 3600);
         within("--token-cache-seconds", tokenCacheSeconds, 0, 3600);
         within("--resync-minutes", resyncMinutes, 1, 24 * 60);
+        within("--create-batch", createBatch, 1, 1000);
         return new ServerTuning(databasePool, Duration.ofSeconds(leaseSeconds), claimBatch, Duration.ofSeconds(cellOnlineSeconds),
-                Duration.ofSeconds(tokenCacheSeconds), Duration.ofMinutes(resyncMinutes));
+                Duration.ofSeconds(tokenCacheSeconds), Duration.ofMinutes(resyncMinutes), createBatch);
     }
 
     private static void within(String option, int value, int min, int max) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Per-tenant quotas: a plan's default for each tenant's instances of it, a tenant's own set by a provider admin;
  * a create or scale past one is a 409 naming the quota and creates or changes nothing, also when many come at once.
- * The workloads are sleeping shells, so that the test starts no JVM.
+ * Creates that come at once share transactions: one that fails (its name taken) fails alone. The workloads are
+ * sleeping shells, so that the test starts no JVM.
  */
 class QuotaIT extends WithPlane {
 
@@ -27,6 +28,7 @@ class QuotaIT extends WithPlane {
                     resources: {memoryMb: 64, cpuMillis: 100}
                 """);
         assertThat(plane.post("/v1/services/tiny/plans", Map.of("name", "pair", "tenantQuota", Map.of("instances", 2))).status()).isEqualTo(201);
+        assertThat(plane.post("/v1/services/tiny/plans", Map.of("name", "open")).status()).isEqualTo(201);
         plane.createTenant("quoted");
         plane.createTenant("rushed");
     }
@@ -87,5 +89,35 @@ class QuotaIT extends WithPlane {
         }
         assertThat(accepted).isEqualTo(2);
         assertThat(plane.get("/v1/tenants/rushed/instances").json().path("items")).hasSize(2);
+    }
+
+    @Test
+    void aBurstOfCreatesSharingTransactionsFailsOnlyTheOneWhoseNameIsTaken() throws Exception {
+        plane.createTenant("crowd");
+        assertThat(plane.createInstance("crowd", "taken", "tiny", "open").status()).isEqualTo(202);
+        java.util.List<JsonNode> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+        plane.followEvents("/v1/events?tenant=crowd&type=instance.created&since=5m", created);
+        List<String> names = IntStream.range(0, 24).mapToObj(i -> i == 11 ? "taken" : "c" + i).toList();
+        List<Future<TestPlane.Reply>> replies;
+        try (var pool = Executors.newFixedThreadPool(names.size())) {
+            replies = names.stream().map(name -> pool.submit(() -> plane.createInstance("crowd", name, "tiny", "open"))).toList();
+        }
+        java.util.Set<String> operations = new java.util.HashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            TestPlane.Reply reply = replies.get(i).get();
+            if (names.get(i).equals("taken")) {
+                assertThat(reply.status()).as(reply.body()).isEqualTo(409);
+                assertThat(reply.json().path("errors").get(0).path("field").asText()).isEqualTo("name");
+            } else {
+                assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+                assertThat(reply.json().path("instance").path("name").asText()).isEqualTo(names.get(i));
+                operations.add(reply.json().path("operation").path("id").asText());
+            }
+        }
+        assertThat(operations).as("each create its own operation").hasSize(23);
+        assertThat(plane.get("/v1/tenants/crowd/instances?limit=100").json().path("items")).hasSize(24);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> created.size() >= 24);
+        Thread.sleep(500); // and nothing more: each create's event once
+        assertThat(created.stream().map(e -> e.path("subject").asText()).toList()).as("one event per instance").hasSize(24).doesNotHaveDuplicates();
     }
 }

@@ -16,16 +16,23 @@ import java.time.Duration;
  * @param resync           how often a settled instance gets a reconcile pass though nothing asked for one (every change
  *                         asks for its own at once: this is a safety net, and each pass costs the database, so 100,000
  *                         instances at 30 s would be 3,300 passes a second; default 60 min, each spread by up to a tenth)
+ * @param createBatch      instance creates that arrive while others are written share a transaction, up to this many (one
+ *                         commit for a burst of creates instead of one each; 1: each create its own; default
+ *                         {@value #DEFAULT_CREATE_BATCH})
  */
-public record ServerTuning(int databasePool, Duration lease, int claimBatch, Duration cellOnlineWindow, Duration tokenCache, Duration resync) {
+public record ServerTuning(int databasePool, Duration lease, int claimBatch, Duration cellOnlineWindow, Duration tokenCache, Duration resync,
+                           int createBatch) {
     public static final int DEFAULT_DATABASE_POOL = dev.tenantry.server.store.Database.DEFAULT_POOL;
     public static final int DEFAULT_CLAIM_BATCH = 8;
+    public static final int DEFAULT_CREATE_BATCH = dev.tenantry.server.domain.InstanceService.DEFAULT_CREATE_BATCH;
     public static final ServerTuning DEFAULT = new ServerTuning(DEFAULT_DATABASE_POOL, dev.tenantry.server.reconcile.ReconcileLoop.DEFAULT_LEASE, DEFAULT_CLAIM_BATCH,
-            dev.tenantry.server.store.Store.DEFAULT_CELL_ONLINE_WINDOW, Duration.ofSeconds(5), dev.tenantry.server.reconcile.InstanceReconciler.DEFAULT_RESYNC);
+            dev.tenantry.server.store.Store.DEFAULT_CELL_ONLINE_WINDOW, Duration.ofSeconds(5), dev.tenantry.server.reconcile.InstanceReconciler.DEFAULT_RESYNC,
+            DEFAULT_CREATE_BATCH);
 
     public ServerTuning {
         if (databasePool < 2 || databasePool > 1000) throw new IllegalArgumentException("databasePool must be between 2 and 1000, not " + databasePool);
         if (claimBatch < 1 || claimBatch > 1000) throw new IllegalArgumentException("claimBatch must be between 1 and 1000, not " + claimBatch);
+        if (createBatch < 1 || createBatch > 1000) throw new IllegalArgumentException("createBatch must be between 1 and 1000, not " + createBatch);
         positive("lease", lease);
         positive("cellOnlineWindow", cellOnlineWindow);
         positive("resync", resync);

@@ -117,7 +117,7 @@ public final class TenantryServer implements AutoCloseable {
         Clock realTime = Clock.systemUTC();
         CertificateService certificates = new CertificateService(CertificateAuthorities.loadOrCreate(store, box, realTime.instant()), store, signals,
                 realTime, config.security().certificateLifetime());
-        InstanceService instances = new InstanceService(store, signals, clock, secrets);
+        InstanceService instances = new InstanceService(store, signals, clock, secrets, tuning.createBatch());
         var webhookSender = new dev.tenantry.server.webhooks.WebhookSender();
         DatabaseService databaseService = new DatabaseService(store, secrets, instances);
         TokenService tokens = new TokenService(store, clock, tuning.tokenCache());

@@ -28,13 +28,16 @@ import java.util.Map;
 /** The creation of instances, for {@link InstanceService}: what a create checks, and what it writes in one transaction. */
 final class InstanceCreation {
     private final Store store;
+    /** Creates that arrive together share a transaction: the burst of a fleet's onboarding costs a commit per batch. */
+    private final dev.tenantry.server.store.SharedTransactions shared;
     private final Signals signals;
     private final Clock clock;
     private final SecretService secrets;
     private volatile CreationPass firstPass;
 
-    InstanceCreation(Store store, Signals signals, Clock clock, SecretService secrets) {
+    InstanceCreation(Store store, Signals signals, Clock clock, SecretService secrets, int createBatch) {
         this.store = store;
+        this.shared = new dev.tenantry.server.store.SharedTransactions(store, createBatch);
         this.signals = signals;
         this.clock = clock;
         this.secrets = secrets;
@@ -66,7 +69,8 @@ final class InstanceCreation {
         String requestHash = idempotencyKey == null ? null : Hashes.sha256(Json.write(request));
         CreationPass pass = alsoInTx == null ? firstPass : null;
         Runnable[] afterCommit = {null};
-        InstanceService.Accepted accepted = store.tx(tx -> {
+        java.util.function.Function<Tx, InstanceService.Accepted> work = tx -> {
+            afterCommit[0] = null; // the work may run again (a shared transaction undone)
             if (idempotencyKey != null && !tx.idempotency().claim(scope, idempotencyKey, requestHash)) {
                 return replay(tx, tx.idempotency().find(scope, idempotencyKey).orElseThrow(), requestHash);
             }
@@ -107,7 +111,9 @@ final class InstanceCreation {
             if (!passFirst) passed = pass.run(tx, stored, true, op, owner);
             afterCommit[0] = passed.afterCommit();
             return new InstanceService.Accepted(passFirst ? stored : passed.instance(), passed.operation());
-        });
+        };
+        // a fork's restore (alsoInTx) is work of its own: it does not share its transaction
+        InstanceService.Accepted accepted = alsoInTx == null ? shared.tx(work) : store.tx(work);
         if (accepted.replayed()) return accepted;
         if (afterCommit[0] == null) return InstanceService.fired(signals, accepted);
         afterCommit[0].run();

@@ -46,13 +46,21 @@ public final class InstanceService {
     private final DeletedInstances deleted;
     private final InstanceCreation creation;
 
+    /** Creates that share a transaction at most, unless configured otherwise. */
+    public static final int DEFAULT_CREATE_BATCH = 32;
+
     public InstanceService(Store store, Signals signals, Clock clock, SecretService secrets) {
+        this(store, signals, clock, secrets, DEFAULT_CREATE_BATCH);
+    }
+
+    /** {@code createBatch}: creates that arrive while others are written share a transaction, up to this many. */
+    public InstanceService(Store store, Signals signals, Clock clock, SecretService secrets, int createBatch) {
         this.store = store;
         this.signals = signals;
         this.clock = clock;
         this.secrets = secrets;
         this.deleted = new DeletedInstances(store, signals, clock);
-        this.creation = new InstanceCreation(store, signals, clock, secrets);
+        this.creation = new InstanceCreation(store, signals, clock, secrets, createBatch);
     }
 
     /** From now on, the first reconcile pass over a created instance runs in its creating transaction ({@link CreationPass}). */

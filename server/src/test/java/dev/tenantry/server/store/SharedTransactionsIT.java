@@ -1,0 +1,123 @@
+package dev.tenantry.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Work that arrives while a transaction of {@link SharedTransactions} runs shares the next one; a unit that fails in a
+ * shared transaction fails alone, and the others' work is written once. Real PostgreSQL (embedded).
+ */
+class SharedTransactionsIT {
+    private static final int UNITS = 20;
+
+    @Test
+    void unitsThatArriveTogetherShareATransactionAndOneThatFailsFailsAlone() throws Exception {
+        Path home = Files.createTempDirectory("tenantry-shared-tx-");
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(home.resolve("pgdata"));
+             Database database = new Database(pg.jdbcUrl(), pg.user(), pg.password());
+             Handle h = database.jdbi().open();
+             var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            h.execute("create table notes (id text primary key, tx bigint not null)");
+            Store store = new Store(database);
+            SharedTransactions shared = new SharedTransactions(store, 8);
+
+            // a first unit holds its transaction until the others wait: they then share transactions of at most 8
+            CountDownLatch othersWait = new CountDownLatch(1);
+            Future<String> first = threads.submit(() -> shared.tx(tx -> {
+                await(othersWait);
+                return note(tx, "first");
+            }));
+            awaitWaiting(shared, 0, 1);
+            List<Future<String>> others = new ArrayList<>();
+            for (int i = 0; i < UNITS; i++) {
+                String id = "n" + i;
+                others.add(threads.submit(() -> shared.tx(tx -> note(tx, id))));
+            }
+            awaitWaiting(shared, UNITS, UNITS);
+            othersWait.countDown();
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("first");
+            for (int i = 0; i < UNITS; i++) assertThat(others.get(i).get(30, TimeUnit.SECONDS)).as("each unit's own result").isEqualTo("n" + i);
+            assertThat(h.createQuery("select count(*) from notes").mapTo(Integer.class).one()).isEqualTo(UNITS + 1);
+            assertThat(h.createQuery("select count(distinct tx) from notes where id <> 'first'").mapTo(Integer.class).one())
+                    .as("twenty units in transactions of at most eight").isEqualTo(3);
+            assertThat(h.createQuery("select max(n) from (select count(*) as n from notes group by tx) t").mapTo(Integer.class).one()).isEqualTo(8);
+
+            // one unit of a shared transaction fails: it alone gets its failure, the others are written once each
+            CountDownLatch released = new CountDownLatch(1);
+            Future<String> holder = threads.submit(() -> shared.tx(tx -> {
+                await(released);
+                return note(tx, "holder");
+            }));
+            awaitWaiting(shared, 0, 1);
+            Future<String> before = threads.submit(() -> shared.tx(tx -> note(tx, "before")));
+            awaitWaiting(shared, 1, 1);
+            Future<String> failing = threads.submit(() -> shared.tx(tx -> {
+                note(tx, "half-done");
+                throw new IllegalStateException("this unit fails");
+            }));
+            awaitWaiting(shared, 2, 2);
+            Future<String> after = threads.submit(() -> shared.tx(tx -> note(tx, "after")));
+            awaitWaiting(shared, 3, 3);
+            released.countDown();
+            assertThat(holder.get(30, TimeUnit.SECONDS)).isEqualTo("holder");
+            assertThat(before.get(30, TimeUnit.SECONDS)).isEqualTo("before");
+            assertThat(after.get(30, TimeUnit.SECONDS)).isEqualTo("after");
+            assertThat(failing).failsWithin(30, TimeUnit.SECONDS).withThrowableThat().havingRootCause().withMessage("this unit fails");
+            assertThat(h.createQuery("select id from notes where id in ('before', 'after', 'half-done') order by id").mapTo(String.class).list())
+                    .as("the others written once, nothing of the failed unit").containsExactly("after", "before");
+            assertThat(shared.waiting()).isZero();
+        }
+    }
+
+    @Test
+    void aUnitThatArrivesAloneRunsAtOnceInItsOwnTransaction() throws Exception {
+        Path home = Files.createTempDirectory("tenantry-shared-tx-");
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(home.resolve("pgdata"));
+             Database database = new Database(pg.jdbcUrl(), pg.user(), pg.password());
+             Handle h = database.jdbi().open()) {
+            h.execute("create table notes (id text primary key, tx bigint not null)");
+            SharedTransactions shared = new SharedTransactions(new Store(database), 8);
+            String a = shared.tx(tx -> note(tx, "a"));
+            String b = shared.tx(tx -> note(tx, "b"));
+            assertThat(List.of(a, b)).containsExactly("a", "b");
+            assertThat(h.createQuery("select count(distinct tx) from notes").mapTo(Integer.class).one()).isEqualTo(2);
+            assertThat(h.createQuery("select count(*) from events").mapTo(Integer.class).one()).as("each unit's event").isEqualTo(2);
+        }
+    }
+
+    /** Writes a note (and an event) in the transaction, with the transaction's id. */
+    private static String note(Tx tx, String id) {
+        tx.atCommit(new Write("insert into notes (id, tx) values (:id, txid_current())").bind("id", id));
+        tx.events().append("note.written", "notes/" + id, null, Map.of("id", id));
+        return id;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("not released");
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until between {@code min} and {@code max} units wait for a turn (a batch runs meanwhile). */
+    private static void awaitWaiting(SharedTransactions shared, int min, int max) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            int n = shared.waiting();
+            if (n >= min && n <= max && (min > 0 || shared.running())) return;
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("units waiting: " + shared.waiting());
+    }
+}
