@@ -16,7 +16,8 @@ import org.slf4j.MDC;
  * A unit that arrives while nothing runs runs at once, alone.
  * <p>
  * A batch in which a unit fails is undone whole, and its units run again one by one, each in a transaction of its
- * own, so that each gets its own outcome and only the one that failed fails. So a unit must touch nothing but the
+ * own, so that each gets its own outcome and only the one that failed fails (but for the database out of reach:
+ * then every unit left fails at once with it). So a unit must touch nothing but the
  * transaction (it may run twice) and must not depend on the thread it runs on (it may run on another unit's, which
  * then carries its log context while it runs).
  */
@@ -113,6 +114,11 @@ public final class SharedTransactions {
                     setLogContext(own);
                 }
             } catch (RuntimeException e) {
+                if (Store.isUnavailable(e)) {
+                    // the database out of reach: each again alone would wait as long, one after another
+                    batch.forEach(u -> u.fail(e));
+                    return;
+                }
                 results = null; // undone: each runs again alone, below, for its own outcome
             }
             if (results != null) {
@@ -122,11 +128,17 @@ public final class SharedTransactions {
         }
         Map<String, String> own = MDC.getCopyOfContextMap();
         try {
+            RuntimeException unavailable = null;
             for (Unit<?> u : batch) {
+                if (unavailable != null) {
+                    u.fail(unavailable);
+                    continue;
+                }
                 try {
                     u.succeed(store.tx(u::applyWithItsLogContext));
                 } catch (RuntimeException e) {
                     u.fail(e);
+                    if (Store.isUnavailable(e)) unavailable = e;
                 }
             }
         } finally {

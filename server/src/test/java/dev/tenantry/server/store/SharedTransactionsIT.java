@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Work that arrives while a transaction of {@link SharedTransactions} runs shares the next one; a unit that fails in a
- * shared transaction fails alone, and the others' work is written once. Real PostgreSQL (embedded).
+ * shared transaction fails alone, and the others' work is written once; with the database out of reach, all of them
+ * fail at once. Real PostgreSQL (embedded).
  */
 class SharedTransactionsIT {
     private static final int UNITS = 20;
@@ -76,6 +77,31 @@ class SharedTransactionsIT {
             assertThat(h.createQuery("select id from notes where id in ('before', 'after', 'half-done') order by id").mapTo(String.class).list())
                     .as("the others written once, nothing of the failed unit").containsExactly("after", "before");
             assertThat(shared.waiting()).isZero();
+
+            // the database out of reach in a shared transaction: every unit of it fails at once, none runs again alone
+            CountDownLatch reopened = new CountDownLatch(1);
+            Future<String> opener = threads.submit(() -> shared.tx(tx -> {
+                await(reopened);
+                return note(tx, "opener");
+            }));
+            awaitWaiting(shared, 0, 1);
+            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            Future<String> fine = threads.submit(() -> shared.tx(tx -> {
+                runs.incrementAndGet();
+                return note(tx, "fine");
+            }));
+            awaitWaiting(shared, 1, 1);
+            Future<String> cut = threads.submit(() -> shared.tx(tx -> {
+                throw new IllegalStateException(new java.sql.SQLTransientConnectionException("no connection within the pool's timeout"));
+            }));
+            awaitWaiting(shared, 2, 2);
+            reopened.countDown();
+            assertThat(opener.get(30, TimeUnit.SECONDS)).isEqualTo("opener");
+            assertThat(fine).failsWithin(30, TimeUnit.SECONDS).withThrowableThat().havingRootCause()
+                    .isInstanceOf(java.sql.SQLTransientConnectionException.class);
+            assertThat(cut).failsWithin(30, TimeUnit.SECONDS).withThrowableThat().havingRootCause()
+                    .isInstanceOf(java.sql.SQLTransientConnectionException.class);
+            assertThat(runs.get()).as("not run again alone").isEqualTo(1);
         }
     }
 
