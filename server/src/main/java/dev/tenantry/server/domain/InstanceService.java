@@ -49,10 +49,6 @@ public final class InstanceService {
     /** Creates that share a transaction at most, unless configured otherwise. */
     public static final int DEFAULT_CREATE_BATCH = 32;
 
-    public InstanceService(Store store, Signals signals, Clock clock, SecretService secrets) {
-        this(store, signals, clock, secrets, DEFAULT_CREATE_BATCH);
-    }
-
     /** {@code createBatch}: creates that arrive while others are written share a transaction, up to this many. */
     public InstanceService(Store store, Signals signals, Clock clock, SecretService secrets, int createBatch) {
         this.store = store;
