@@ -16,10 +16,9 @@ import org.slf4j.MDC;
  * A unit that arrives while nothing runs runs at once, alone.
  * <p>
  * A batch in which a unit fails is undone whole, and its units run again one by one, each in a transaction of its
- * own, so that each gets its own outcome and only the one that failed fails (but for the database out of reach:
- * then every unit left fails at once with it). So a unit must touch nothing but the
- * transaction (it may run twice) and must not depend on the thread it runs on (it may run on another unit's, which
- * then carries its log context while it runs).
+ * own, so that each gets its own outcome and only the one that failed fails (but for the database out of reach: then
+ * every unit left fails at once with it). So a unit must touch nothing but the transaction (it may run twice) and must
+ * not depend on the thread it runs on (it may run on another unit's, which then carries its log context while it runs).
  */
 public final class SharedTransactions {
     private final Store store;
