@@ -1,15 +1,20 @@
 package dev.tenantry.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
@@ -27,26 +32,20 @@ class SharedTransactionsIT {
         try (EmbeddedPostgres pg = EmbeddedPostgres.start(home.resolve("pgdata"));
              Database database = new Database(pg.jdbcUrl(), pg.user(), pg.password());
              Handle h = database.jdbi().open();
-             var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+             ExecutorService threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             h.execute("create table notes (id text primary key, tx bigint not null)");
             Store store = new Store(database);
             SharedTransactions shared = new SharedTransactions(store, 8);
 
             // a first unit holds its transaction until the others wait: they then share transactions of at most 8
-            CountDownLatch othersWait = new CountDownLatch(1);
-            Future<String> first = threads.submit(() -> shared.tx(tx -> {
-                await(othersWait);
-                return note(tx, "first");
-            }));
-            awaitWaiting(shared, 0, 1);
+            Held first = hold(shared, threads, "first");
             List<Future<String>> others = new ArrayList<>();
             for (int i = 0; i < UNITS; i++) {
                 String id = "n" + i;
                 others.add(threads.submit(() -> shared.tx(tx -> note(tx, id))));
             }
-            awaitWaiting(shared, UNITS, UNITS);
-            othersWait.countDown();
-            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("first");
+            awaitWaiting(shared, UNITS);
+            first.release();
             for (int i = 0; i < UNITS; i++) assertThat(others.get(i).get(30, TimeUnit.SECONDS)).as("each unit's own result").isEqualTo("n" + i);
             assertThat(h.createQuery("select count(*) from notes").mapTo(Integer.class).one()).isEqualTo(UNITS + 1);
             assertThat(h.createQuery("select count(distinct tx) from notes where id <> 'first'").mapTo(Integer.class).one())
@@ -54,23 +53,14 @@ class SharedTransactionsIT {
             assertThat(h.createQuery("select max(n) from (select count(*) as n from notes group by tx) t").mapTo(Integer.class).one()).isEqualTo(8);
 
             // one unit of a shared transaction fails: it alone gets its failure, the others are written once each
-            CountDownLatch released = new CountDownLatch(1);
-            Future<String> holder = threads.submit(() -> shared.tx(tx -> {
-                await(released);
-                return note(tx, "holder");
-            }));
-            awaitWaiting(shared, 0, 1);
-            Future<String> before = threads.submit(() -> shared.tx(tx -> note(tx, "before")));
-            awaitWaiting(shared, 1, 1);
-            Future<String> failing = threads.submit(() -> shared.tx(tx -> {
+            Held holder = hold(shared, threads, "holder");
+            Future<String> before = queue(shared, threads, 1, tx -> note(tx, "before"));
+            Future<String> failing = queue(shared, threads, 2, tx -> {
                 note(tx, "half-done");
                 throw new IllegalStateException("this unit fails");
-            }));
-            awaitWaiting(shared, 2, 2);
-            Future<String> after = threads.submit(() -> shared.tx(tx -> note(tx, "after")));
-            awaitWaiting(shared, 3, 3);
-            released.countDown();
-            assertThat(holder.get(30, TimeUnit.SECONDS)).isEqualTo("holder");
+            });
+            Future<String> after = queue(shared, threads, 3, tx -> note(tx, "after"));
+            holder.release();
             assertThat(before.get(30, TimeUnit.SECONDS)).isEqualTo("before");
             assertThat(after.get(30, TimeUnit.SECONDS)).isEqualTo("after");
             assertThat(failing).failsWithin(30, TimeUnit.SECONDS).withThrowableThat().havingRootCause().withMessage("this unit fails");
@@ -79,24 +69,16 @@ class SharedTransactionsIT {
             assertThat(shared.waiting()).isZero();
 
             // the database out of reach in a shared transaction: every unit of it fails at once, none runs again alone
-            CountDownLatch reopened = new CountDownLatch(1);
-            Future<String> opener = threads.submit(() -> shared.tx(tx -> {
-                await(reopened);
-                return note(tx, "opener");
-            }));
-            awaitWaiting(shared, 0, 1);
-            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-            Future<String> fine = threads.submit(() -> shared.tx(tx -> {
+            Held opener = hold(shared, threads, "opener");
+            AtomicInteger runs = new AtomicInteger();
+            Future<String> fine = queue(shared, threads, 1, tx -> {
                 runs.incrementAndGet();
                 return note(tx, "fine");
-            }));
-            awaitWaiting(shared, 1, 1);
-            Future<String> cut = threads.submit(() -> shared.tx(tx -> {
+            });
+            Future<String> cut = queue(shared, threads, 2, tx -> {
                 throw new IllegalStateException(new java.sql.SQLTransientConnectionException("no connection within the pool's timeout"));
-            }));
-            awaitWaiting(shared, 2, 2);
-            reopened.countDown();
-            assertThat(opener.get(30, TimeUnit.SECONDS)).isEqualTo("opener");
+            });
+            opener.release();
             assertThat(fine).failsWithin(30, TimeUnit.SECONDS).withThrowableThat().havingRootCause()
                     .isInstanceOf(java.sql.SQLTransientConnectionException.class);
             assertThat(cut).failsWithin(30, TimeUnit.SECONDS).withThrowableThat().havingRootCause()
@@ -128,22 +110,38 @@ class SharedTransactionsIT {
         return id;
     }
 
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("not released");
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
+    /** A unit that holds its batch's transaction open until {@link #release}, so that the units sent meanwhile wait. */
+    private record Held(CountDownLatch latch, Future<String> outcome, String id) {
+        void release() throws Exception {
+            latch.countDown();
+            assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo(id);
         }
     }
 
-    /** Waits until between {@code min} and {@code max} units wait for a turn (a batch runs meanwhile). */
-    private static void awaitWaiting(SharedTransactions shared, int min, int max) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            int n = shared.waiting();
-            if (n >= min && n <= max && (min > 0 || shared.running())) return;
-            Thread.sleep(5);
-        }
-        throw new IllegalStateException("units waiting: " + shared.waiting());
+    private static Held hold(SharedTransactions shared, ExecutorService threads, String id) {
+        CountDownLatch latch = new CountDownLatch(1);
+        Future<String> outcome = threads.submit(() -> shared.tx(tx -> {
+            try {
+                if (!latch.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("not released");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return note(tx, id);
+        }));
+        awaitWaiting(shared, 0);
+        return new Held(latch, outcome, id);
+    }
+
+    /** Sends {@code work} while a held unit runs; returns once it is the {@code place}-th unit waiting. */
+    private static Future<String> queue(SharedTransactions shared, ExecutorService threads, int place, Function<Tx, String> work) {
+        Future<String> outcome = threads.submit(() -> shared.tx(work));
+        awaitWaiting(shared, place);
+        return outcome;
+    }
+
+    /** Waits until a batch runs and exactly {@code n} units wait for a turn. */
+    private static void awaitWaiting(SharedTransactions shared, int n) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                .until(() -> shared.running() && shared.waiting() == n);
     }
 }
